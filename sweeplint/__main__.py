@@ -1,0 +1,5 @@
+import sys
+
+from sweeplint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,188 @@
+"""The command line: `sweeplint [check] PATHS`, `sweeplint rule CODE`, and friends.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sweeplint import __version__
+
+COMMANDS = ("check", "rule", "graph", "server")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line and exit code 2, as for every usage error
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sweeplint", description="Lint hyperparameter sweeps and the training code they drive.")
+    parser.add_argument("--version", action="version", version=f"sweeplint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint sweep configs (default command)")
+    check.add_argument("paths", nargs="*", help="files or directories (default: the current directory)")
+    check.add_argument("--select", help="comma-separated rule codes or prefixes to enable (e.g. SL1,SL205)")
+    check.add_argument("--extend-select", help="codes or prefixes to enable on top of the selection")
+    check.add_argument("--ignore", help="codes or prefixes to disable")
+    check.add_argument("--output-format", choices=None, help="concise (default), full, json, json-lines, sarif, github, gitlab, junit")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--cache-dir", help="where to keep the cache (default: .sweeplint_cache)")
+    check.add_argument("--jobs", "-j", type=int, help="files checked in parallel (default: available cores)")
+    check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("rule", nargs="?", help="a code (SL101) or a name (linear-scale-parameter)")
+    rule.add_argument("--all", action="store_true", help="every rule")
+    rule.add_argument("--format", choices=("text", "markdown"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "check")
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "rule":
+            return _rule(args)
+        return _check(args)
+    except UsageError as exc:
+        print(f"sweeplint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sweeplint.diagnostics import Severity
+    from sweeplint.discover import MissingPath
+    from sweeplint.lint import lint_paths
+    from sweeplint.report import FORMATS, ReportContext, available, render
+    from sweeplint.settings import ConfigError, load_settings
+
+    paths = args.paths or ["."]
+    try:
+        start = Path(args.stdin_filename or paths[0])
+        if not start.exists():
+            start = start.parent if str(start.parent) else Path(".")
+        settings = load_settings(Path(args.config) if args.config else None, start if start.exists() else Path.cwd())
+        if args.select:
+            settings.select = _split(args.select)
+        if args.extend_select:
+            settings.extend_select += _split(args.extend_select)
+        if args.ignore:
+            settings.ignore += _split(args.ignore)
+        if args.fail_on:
+            settings.fail_on = Severity.parse(args.fail_on)
+        fmt = args.output_format or settings.output_format or "concise"
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if fmt not in available():
+            raise UsageError(f"output format {fmt!r} is not available in this version")
+        stdin = None
+        if args.stdin_filename:
+            stdin = (args.stdin_filename, sys.stdin.read())
+        result = lint_paths(paths, settings, stdin=stdin)
+    except MissingPath as exc:
+        raise UsageError(f"path does not exist: {exc}") from None
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    texts = None
+    if fmt == "full":
+        texts = _texts({d.path for d in result.diagnostics}, stdin)
+    out = render(fmt, result.diagnostics, ReportContext(color=color, files_checked=result.files_checked, texts=texts))
+    sys.stdout.write(out)
+    if fmt in ("concise", "full"):
+        if args.statistics:
+            sys.stdout.write(_statistics(result.diagnostics))
+        if not args.quiet:
+            sys.stdout.write(_summary(result))
+    elif args.statistics:
+        sys.stderr.write(_statistics(result.diagnostics))
+    sys.stdout.flush()
+
+    if args.exit_zero:
+        return EXIT_OK
+    if any(d.code == "SL999" for d in result.diagnostics) and os.environ.get("SWEEPLINT_STRICT_INTERNAL"):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
+
+
+def _texts(paths: set[str], stdin) -> dict[str, str]:
+    from sweeplint.source import UnreadableFile, read_text
+
+    texts = {}
+    for path in paths:
+        if stdin is not None and path == stdin[0]:
+            texts[path] = stdin[1]
+            continue
+        try:
+            texts[path] = read_text(path)
+        except (OSError, UnreadableFile):
+            pass
+    return texts
+
+
+def _summary(result) -> str:
+    from sweeplint.diagnostics import Severity
+
+    if not result.diagnostics:
+        return f"All checks passed ({result.files_checked} sweep file{'s' if result.files_checked != 1 else ''} checked).\n"
+    counts = {s: sum(1 for d in result.diagnostics if d.severity == s) for s in Severity}
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    n = len(result.diagnostics)
+    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {result.files_checked} sweep file{'s' if result.files_checked != 1 else ''}.\n"
+
+
+def _statistics(diagnostics) -> str:
+    from collections import Counter
+
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    return "".join(f"{n:>5}  {code}  {name}\n" for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from sweeplint.explain import explain
+    from sweeplint.rules import all_rules
+
+    rules = all_rules()
+    if args.all:
+        chosen = list(rules)
+    elif args.rule:
+        wanted = args.rule.strip()
+        chosen = [r for r in rules if r.code == wanted.upper() or r.name == wanted.lower()]
+        if not chosen:
+            raise UsageError(f"unknown rule {wanted!r}; `sweeplint rule --all` lists them")
+    else:
+        raise UsageError("name a rule (e.g. `sweeplint rule SL101`) or pass --all")
+    sys.stdout.write("\n".join(explain(r, args.format) for r in chosen))
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

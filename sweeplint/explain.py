@@ -1,0 +1,48 @@
+"""A rule's documentation, rendered from its class and its catalogue file."""
+
+from __future__ import annotations
+
+from sweeplint.catalogue import rule_doc
+
+
+def _examples(doc: dict, kind: str) -> list[dict]:
+    return [e for e in (doc.get("examples", {}) or {}).get(kind, []) or [] if isinstance(e, dict)]
+
+
+def explain(rule, fmt: str = "text") -> str:
+    doc = rule_doc(rule.code)
+    summary = str(doc.get("summary", "")).strip()
+    why = str(doc.get("why", "")).strip()
+    fix = str(doc.get("fix", "")).strip()
+    how = str(doc.get("how_to_fix", "")).strip()
+    if fmt == "markdown":
+        out = [f"## {rule.code} {rule.name}", "", f"Default severity: **{rule.severity}**", "", summary, ""]
+        out += ["### Why", "", why, ""] if why else []
+        out += ["### How to fix", "", how or fix, ""]
+        for kind, title in (("bad", "Bad"), ("good", "Good")):
+            for example in _examples(doc, kind):
+                for name, content in (example.get("files") or {}).items():
+                    lang = "python" if name.endswith(".py") else "json" if name.endswith(".json") else "yaml"
+                    out += [f"{title} (`{name}`):", "", f"```{lang}", str(content).rstrip("\n"), "```", ""]
+        return "\n".join(out) + "\n"
+    out = [f"{rule.code} {rule.name} [{rule.severity}]", "", summary, ""]
+    if why:
+        out += ["Why:", _indent(why), ""]
+    out += ["How to fix:", _indent(how or fix), ""]
+    bad = _examples(doc, "bad")
+    if bad:
+        out += ["Example (bad):"]
+        for name, content in (bad[0].get("files") or {}).items():
+            out += [f"  # {name}", _indent(str(content).rstrip("\n"), 4)]
+        out.append("")
+    good = _examples(doc, "good")
+    if good:
+        out += ["Example (good):"]
+        for name, content in (good[0].get("files") or {}).items():
+            out += [f"  # {name}", _indent(str(content).rstrip("\n"), 4)]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _indent(text: str, n: int = 2) -> str:
+    return "\n".join((" " * n + line) if line else "" for line in text.splitlines())

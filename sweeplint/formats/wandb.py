@@ -1,0 +1,338 @@
+"""Weights & Biases sweep configs (YAML and JSON).
+
+The key schema and the inference rules follow W&B's published sweep-config schema: a parameter
+is exactly one shape; without `distribution`, `values` means categorical, `value` constant, and
+`min`/`max` both integers mean int_uniform (any float: uniform).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sweeplint.formats import ReadContext
+from sweeplint.formats.nodes import is_map, is_seq, key_text, lit, text_of, type_name
+from sweeplint.model import (
+    Declarations,
+    EarlyStopping,
+    KeyRef,
+    Lit,
+    Method,
+    MethodKind,
+    Objective,
+    Parameter,
+    Problem,
+    Space,
+    Study,
+)
+from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TOP_LEVEL_KEYS = (
+    "method", "parameters", "metric", "metrics", "program", "command", "name", "description",
+    "project", "entity", "early_terminate", "run_cap", "controller", "job", "image_uri",
+    "apiVersion", "kind", "scheduler",
+)
+METHODS = {
+    "grid": MethodKind.GRID,
+    "random": MethodKind.RANDOM,
+    "bayes": MethodKind.MODEL_BASED,
+    "custom": MethodKind.OTHER,
+}
+METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
+EARLY_TERMINATE_KEYS = ("type", "max_iter", "min_iter", "s", "eta", "strict")
+CONTROLLER_KEYS = ("type",)
+SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space")
+
+# distribution -> (space, required keys, optional keys, flags)
+_V1_EXPONENTS = "its min/max are natural-log exponents (the value is e^min .. e^max)"
+DISTRIBUTIONS: dict[str, tuple[Space, tuple[str, ...], tuple[str, ...], dict[str, Any]]] = {
+    "constant": (Space.CONSTANT, ("value",), (), {}),
+    "categorical": (Space.CATEGORICAL, ("values",), (), {}),
+    "categorical_w_probabilities": (Space.CATEGORICAL, ("values", "probabilities"), (), {}),
+    "int_uniform": (Space.INT, ("min", "max"), (), {"integer": True}),
+    "uniform": (Space.UNIFORM, ("min", "max"), (), {}),
+    "q_uniform": (Space.QUANTIZED, ("min", "max"), ("q",), {}),
+    "log_uniform": (Space.UNIFORM, ("min", "max"), (), {"log": True, "exponent_bounds": True, "deprecated": _V1_EXPONENTS}),
+    "log_uniform_values": (Space.UNIFORM, ("min", "max"), (), {"log": True}),
+    "q_log_uniform": (Space.QUANTIZED, ("min", "max"), ("q",), {"log": True, "exponent_bounds": True, "deprecated": _V1_EXPONENTS}),
+    "q_log_uniform_values": (Space.QUANTIZED, ("min", "max"), ("q",), {"log": True}),
+    "inv_log_uniform": (Space.UNIFORM, ("min", "max"), (), {"log": True, "exponent_bounds": True, "deprecated": _V1_EXPONENTS}),
+    "inv_log_uniform_values": (Space.UNIFORM, ("min", "max"), (), {"log": True}),
+    "normal": (Space.NORMAL, (), ("mu", "sigma"), {}),
+    "q_normal": (Space.NORMAL, (), ("mu", "sigma", "q"), {}),
+    "log_normal": (Space.NORMAL, (), ("mu", "sigma"), {"log": True}),
+    "q_log_normal": (Space.NORMAL, (), ("mu", "sigma", "q"), {"log": True}),
+    "beta": (Space.BETA, (), ("a", "b"), {}),
+    "q_beta": (Space.BETA, (), ("a", "b", "q"), {}),
+}
+PARAMETER_KEYS = ("value", "values", "probabilities", "min", "max", "distribution", "q", "mu", "sigma", "a", "b", "parameters")
+_SPEC_KEYS = frozenset(PARAMETER_KEYS) - {"parameters"}
+
+
+class WandbReader:
+    name = "wandb"
+
+    def recognise(self, root: Any) -> bool:
+        if not isinstance(root, YMap):
+            return False
+        parameters = root.get("parameters")
+        if not isinstance(parameters, YMap) or not parameters.pairs:
+            return False
+        specs = [v for _, v in parameters.items()]
+        shaped = sum(1 for v in specs if isinstance(v, YMap) and any(text_of(k) in PARAMETER_KEYS for k, _ in v.items()))
+        if shaped * 2 < len(specs):
+            return False
+        # `parameters` alone is too common a key; a sweep also says how to search or what to run.
+        others = ("method", "metric", "program", "command", "early_terminate", "run_cap")
+        return any(root.get(k) is not None for k in others)
+
+    def read(self, root: YMap, ctx: ReadContext) -> list[Study]:
+        return [_Builder(ctx).study(root)]
+
+
+READER = WandbReader()
+
+
+class _Builder:
+    def __init__(self, ctx: ReadContext):
+        self.ctx = ctx
+        self.unknown: list[KeyRef] = []
+        self.problems: list[Problem] = []
+
+    def problem(self, node_or_span: Any, message: str, code: str = "SL003") -> None:
+        span = getattr(node_or_span, "span", node_or_span)
+        self.problems.append(Problem(code, span, message))
+
+    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
+        for key, _ in node.items():
+            name = key_text(key)
+            if name not in allowed:
+                self.unknown.append(KeyRef(name, key.span, allowed, where))
+
+    # --- the sweep ---------------------------------------------------------------------------
+
+    def study(self, root: YMap) -> Study:
+        self.check_keys(root, TOP_LEVEL_KEYS, "the sweep")
+        method = self.method(root)
+        objective = self.objective(root.get("metric"), root.key_node("metric"))
+        parameters = self.parameters(root.get("parameters"), prefix="")
+        budget = root.get("run_cap")
+        if budget is not None and not (isinstance(budget, YScalar) and _is_int(budget.value) and budget.value > 0):
+            self.problem(budget, f"run_cap must be a positive integer, not {type_name(budget)}")
+        command_node = root.get("command")
+        command: tuple[Lit, ...] = ()
+        if isinstance(command_node, YSeq):
+            command = tuple(lit(item) for item in command_node.items)
+        elif command_node is not None:
+            self.problem(command_node, "command must be a list of strings, e.g. [${env}, ${interpreter}, ${program}, ${args}]")
+        program = root.get("program")
+        for key, allowed in (("controller", CONTROLLER_KEYS), ("scheduler", SCHEDULER_KEYS)):
+            node = root.get(key)
+            if isinstance(node, YMap):
+                self.check_keys(node, allowed, key)
+        return Study(
+            format="wandb",
+            loader=self.ctx.semantics,
+            span=root.span,
+            parameters=tuple(parameters),
+            method=method,
+            objective=objective,
+            budget=lit(budget) if budget is not None else None,
+            early_stopping=self.early_stopping(root.get("early_terminate")),
+            program=lit(program) if program is not None else None,
+            command=command,
+            command_span=command_node.span if command_node is not None else None,
+            declarations=Declarations(),
+            unknown_keys=tuple(self.unknown),
+            problems=tuple(self.problems),
+            name=text_of(root.get("name")),
+        )
+
+    def method(self, root: YMap) -> Method | None:
+        node = root.get("method")
+        if node is None:
+            self.problem(root.span.__class__(root.span.line, root.span.column, root.span.line, root.span.column + 1),
+                         "the sweep has no top-level `method` (grid, random, bayes or custom); W&B rejects it")
+            return None
+        name = text_of(node)
+        if name not in METHODS:
+            self.problem(node, f"method must be one of grid, random, bayes, custom, not {name if name is not None else type_name(node)!r}")
+            return None
+        return Method(name, METHODS[name], node.span)
+
+    def objective(self, node: Any, key: Any) -> Objective | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.problem(node, f"metric must be a mapping with `name` and `goal`, not {type_name(node)}")
+            return None
+        self.check_keys(node, METRIC_KEYS, "metric")
+        name = node.get("name")
+        if name is None:
+            self.problem(key or node, "metric has no `name`")
+            return None
+        goal_node = node.get("goal")
+        goal = "minimize"
+        goal_span = None
+        if goal_node is not None:
+            text = text_of(goal_node)
+            if text in ("minimize", "maximize"):
+                goal, goal_span = text, goal_node.span
+            else:
+                self.problem(goal_node, f"metric.goal must be minimize or maximize; W&B silently replaces {text or type_name(goal_node)!r} with the default, minimize")
+        return Objective(lit(name), goal, goal_span, node.span)
+
+    def early_stopping(self, node: Any) -> EarlyStopping | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.problem(node, f"early_terminate must be a mapping, not {type_name(node)}")
+            return None
+        self.check_keys(node, EARLY_TERMINATE_KEYS, "early_terminate")
+        kind = text_of(node.get("type")) or ""
+        if kind != "hyperband":
+            self.problem(node.get("type") or node, "early_terminate.type must be hyperband")
+        settings = tuple((key_text(k), lit(v)) for k, v in node.items() if key_text(k) != "type")
+        return EarlyStopping(kind, settings, node.span)
+
+    # --- parameters --------------------------------------------------------------------------
+
+    def parameters(self, node: Any, prefix: str) -> list[Parameter]:
+        if node is None:
+            return []
+        if not isinstance(node, YMap):
+            self.problem(node, f"parameters must be a mapping of names to specs, not {type_name(node)}")
+            return []
+        out: list[Parameter] = []
+        for key, spec in node.items():
+            name = prefix + key_text(key)
+            if isinstance(spec, YMap) and spec.get("parameters") is not None:
+                extra = [key_text(k) for k, _ in spec.items() if key_text(k) != "parameters"]
+                if extra:
+                    self.problem(key, f"parameter {name!r} has nested `parameters`, so it cannot also have {', '.join(extra)}")
+                out.extend(self.parameters(spec.get("parameters"), prefix=name + "."))
+                continue
+            param = self.parameter(name, key, spec)
+            if param is not None:
+                out.append(param)
+        return out
+
+    def parameter(self, name: str, key: YScalar, spec: Any) -> Parameter | None:
+        where = f"parameter {name!r}"
+        if not isinstance(spec, YMap):
+            self.problem(spec if spec is not None else key,
+                         f"{where} must be a mapping with value, values, min/max or distribution, not {type_name(spec) if spec is not None else 'empty'}")
+            return Parameter(name, Space.UNKNOWN, key.span, spec.span if spec is not None else key.span)
+        if any(isinstance(k, YScalar) and key_text(k) not in PARAMETER_KEYS for k, _ in spec.items()) and not any(
+            key_text(k) in _SPEC_KEYS for k, _ in spec.items()
+        ):
+            # A mapping with no spec key at all: a group written without `parameters:`.
+            self.problem(key, f"{where} has no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
+            return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+
+        dist_node = spec.get("distribution")
+        distribution = text_of(dist_node) if dist_node is not None else None
+        present = {key_text(k) for k, _ in spec.items()}
+        fields: dict[str, Any] = {}
+        inferred = False
+        if distribution is not None:
+            if distribution not in DISTRIBUTIONS:
+                self.unknown_value(dist_node, distribution, tuple(DISTRIBUTIONS), f"{where} distribution")
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span, distribution=distribution, distribution_span=dist_node.span)
+            space, required, optional, flags = DISTRIBUTIONS[distribution]
+        elif dist_node is not None:
+            self.problem(dist_node, f"{where} distribution must be a name such as uniform or log_uniform_values")
+            return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+        else:
+            inferred = True
+            if "values" in present:
+                distribution = "categorical_w_probabilities" if "probabilities" in present else "categorical"
+            elif "value" in present:
+                distribution = "constant"
+            elif "min" in present and "max" in present:
+                low, high = spec.get("min"), spec.get("max")
+                both_int = all(isinstance(n, YScalar) and _is_int(n.value) for n in (low, high))
+                distribution = "int_uniform" if both_int else "uniform"
+            elif present & {"mu", "sigma", "a", "b", "q"}:
+                self.problem(key, f"{where} has {', '.join(sorted(present & {'mu', 'sigma', 'a', 'b', 'q'}))} but no `distribution`; say which one (e.g. normal)")
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+            else:
+                missing = "max" if "min" in present else "min" if "max" in present else "value, values or min/max"
+                self.problem(key, f"{where} needs {missing}")
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+            space, required, optional, flags = DISTRIBUTIONS[distribution]
+
+        allowed = ("distribution",) + required + optional
+        for k, _ in spec.items():
+            k_name = key_text(k)
+            if k_name in allowed:
+                continue
+            if k_name in PARAMETER_KEYS:
+                self.problem(k, f"`{k_name}` does not belong to a {distribution} parameter ({where}); it takes {', '.join(required + optional)}")
+            else:
+                self.unknown.append(KeyRef(k_name, k.span, allowed, where))
+        for req in required:
+            if req not in present:
+                self.problem(key, f"{where} ({distribution}) needs `{req}`")
+
+        for field_name in required + optional:
+            node = spec.get(field_name)
+            if node is None:
+                continue
+            if field_name in ("values", "probabilities"):
+                if not isinstance(node, YSeq):
+                    self.problem(node, f"`{field_name}` of {where} must be a list, not {type_name(node)}; write [{node.text if isinstance(node, YScalar) else '...'}]")
+                    continue
+                if not node.items:
+                    self.problem(node, f"`{field_name}` of {where} is empty")
+                fields[field_name] = tuple(lit(item) for item in node.items)
+            elif field_name == "value":
+                fields["values"] = (lit(node),)
+            else:
+                if not (isinstance(node, YScalar) and _is_number_like(node, self.ctx.semantics)):
+                    self.problem(node, f"`{field_name}` of {where} must be a number, not {type_name(node)}")
+                    continue
+                if distribution == "int_uniform" and field_name in ("min", "max") and not _is_int(node.value):
+                    pass  # reported by SL103: int_uniform with float bounds
+                fields[{"min": "low", "max": "high", "a": "alpha", "b": "beta"}.get(field_name, field_name)] = lit(node)
+
+        return Parameter(
+            name=name,
+            space=space,
+            key_span=key.span,
+            value_span=spec.span,
+            distribution=distribution,
+            distribution_span=dist_node.span if dist_node is not None else None,
+            low=fields.get("low"),
+            high=fields.get("high"),
+            values=fields.get("values", ()),
+            probabilities=fields.get("probabilities", ()),
+            q=fields.get("q"),
+            mu=fields.get("mu"),
+            sigma=fields.get("sigma"),
+            alpha=fields.get("alpha"),
+            beta=fields.get("beta"),
+            log=flags.get("log", False),
+            integer=flags.get("integer", False),
+            inferred=inferred,
+            exponent_bounds=flags.get("exponent_bounds", False),
+            base=math.e if flags.get("exponent_bounds") else None,
+            deprecated=flags.get("deprecated"),
+        )
+
+    def unknown_value(self, node: YScalar, value: str, allowed: tuple[str, ...], where: str) -> None:
+        self.unknown.append(KeyRef(value, node.span, allowed, where))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number_like(node: YScalar, semantics: str) -> bool:
+    value = node.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    # `1e-5` left a string by a YAML 1.1 loader is SL005's finding, not a second one here.
+    from sweeplint.model import number
+
+    return semantics == "yaml1.1" and isinstance(value, str) and not node.quoted and number(lit(node)) is not None

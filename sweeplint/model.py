@@ -1,0 +1,285 @@
+"""The common model every format reader produces.
+
+Rules only ever see these immutable objects, never YAML nodes or syntax trees, so a rule written
+for a W&B sweep works unchanged on an Optuna or Katib search space.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based; the end is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span holding both."""
+        start, end = min(self, other), max(self, other, key=lambda s: (s.end_line, s.end_column))
+        return Span(start.line, start.column, end.end_line, end.end_column)
+
+
+NOWHERE = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    """A literal as written in the source: its typed value, where it is and how it was spelled.
+
+    `text` is the source spelling of a scalar (None for collections or values built by a reader);
+    `quoted` tells a quoted YAML/JSON string from a plain one.
+    """
+
+    value: Any
+    span: Span
+    text: str | None = None
+    quoted: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        return isinstance(self.value, (int, float)) and not isinstance(self.value, bool)
+
+    @property
+    def is_int(self) -> bool:
+        return isinstance(self.value, int) and not isinstance(self.value, bool)
+
+
+class Space(str, enum.Enum):
+    """The shape of a parameter's search space, whatever tool wrote it."""
+
+    CONSTANT = "constant"
+    CATEGORICAL = "categorical"
+    UNIFORM = "uniform"          # continuous on [low, high]; `log` says on which scale
+    INT = "int"                  # integers on [low, high]
+    QUANTIZED = "quantized"      # round(x / q) * q over [low, high]
+    NORMAL = "normal"            # unbounded; `log` for log-normal
+    BETA = "beta"
+    UNKNOWN = "unknown"          # the reader could not tell (a malformed spec)
+
+    @property
+    def varies(self) -> bool:
+        return self not in (Space.CONSTANT, Space.UNKNOWN)
+
+    @property
+    def continuous(self) -> bool:
+        return self in (Space.UNIFORM, Space.QUANTIZED, Space.NORMAL, Space.BETA)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A parameter is active only when `parent` takes one of `values`."""
+
+    parent: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """A key as written (for unknown-key reports): its text, where it is, what was valid there."""
+
+    key: str
+    span: Span
+    expected: tuple[str, ...]
+    where: str  # a human name for the mapping, e.g. "parameter 'lr'" or "the sweep"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A structural problem a reader found (malformed spec, wrong type), reported by a rule."""
+
+    code: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str                                # dotted path, e.g. "optimizer.lr"
+    space: Space
+    key_span: Span
+    value_span: Span
+    distribution: str | None = None          # the tool's own spelling, e.g. "log_uniform_values"
+    distribution_span: Span | None = None
+    low: Lit | None = None
+    high: Lit | None = None
+    values: tuple[Lit, ...] = ()             # the choices, or the one constant value
+    probabilities: tuple[Lit, ...] = ()
+    q: Lit | None = None
+    mu: Lit | None = None
+    sigma: Lit | None = None
+    alpha: Lit | None = None                 # beta distribution a
+    beta: Lit | None = None                  # beta distribution b
+    log: bool = False
+    integer: bool = False
+    inferred: bool = False                   # the kind was inferred from literal types, not stated
+    exponent_bounds: bool = False            # low/high are exponents of `base`
+    base: float | None = None
+    high_inclusive: bool = True
+    condition: Condition | None = None
+    deprecated: str | None = None            # why the spelling is deprecated, if it is
+
+    @property
+    def leaf(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def varies(self) -> bool:
+        if self.space is Space.CATEGORICAL:
+            return len({_hashable(v.value) for v in self.values}) > 1
+        return self.space.varies
+
+    @property
+    def constant_value(self) -> Any:
+        if self.space is Space.CONSTANT and self.values:
+            return self.values[0].value
+        return None
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    return (type(value).__name__, value)
+
+
+class MethodKind(str, enum.Enum):
+    GRID = "grid"
+    RANDOM = "random"            # random or quasi-random: non-adaptive
+    MODEL_BASED = "model-based"  # bayes, TPE, GP, CMA-ES...
+    BANDIT = "bandit"            # hyperband/PBT style schedulers that also pick configs
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    name: str                    # the tool's own spelling, e.g. "bayes"
+    kind: MethodKind
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    name: Lit
+    goal: str                    # "minimize" or "maximize"
+    goal_span: Span | None       # None when the goal is the tool's default
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyStopping:
+    kind: str
+    settings: tuple[tuple[str, Lit], ...]
+    span: Span
+
+    def get(self, key: str) -> Lit | None:
+        for name, lit in self.settings:
+            if name == key:
+                return lit
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A `# sweeplint: name=value,...` comment."""
+
+    name: str
+    values: tuple[str, ...]
+    span: Span           # the `name=value` text
+    value_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Declarations:
+    """Roles, goal and phase the user declared (in the config file or in [tool.sweeplint])."""
+
+    scientific: tuple[str, ...] = ()
+    nuisance: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    goal: str | None = None
+    phase: str | None = None
+    program: str | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Study:
+    """One sweep: a search space, a search algorithm, an objective and a budget."""
+
+    format: str                      # "wandb", "hydra-optuna", "katib", ...
+    loader: str                      # scalar semantics of the tool: "yaml1.1", "json", "omegaconf", "python"
+    span: Span
+    parameters: tuple[Parameter, ...] = ()
+    method: Method | None = None
+    objective: Objective | None = None
+    budget: Lit | None = None
+    early_stopping: EarlyStopping | None = None
+    program: Lit | None = None
+    command: tuple[Lit, ...] = ()
+    command_span: Span | None = None
+    declarations: Declarations = field(default_factory=Declarations)
+    unknown_keys: tuple[KeyRef, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    name: str | None = None
+
+    def parameter(self, name: str) -> Parameter | None:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        return None
+
+    @property
+    def varied(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.varies)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """What reading one file produced: its studies and the file-level facts rules report."""
+
+    path: str
+    text: str
+    format: str | None = None             # None: not a sweep file
+    studies: tuple[Study, ...] = ()
+    problems: tuple[Problem, ...] = ()    # parse errors, duplicate keys, unsafe tags...
+    directives: tuple[Directive, ...] = ()
+
+    @property
+    def is_sweep(self) -> bool:
+        return self.format is not None or bool(self.problems)
+
+
+_FLOAT_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
+
+
+def number(lit: Lit | None) -> float | None:
+    """The numeric value of a literal, also when a YAML 1.1 loader left `1e-5` as a string.
+
+    Rules use this to judge bounds whatever the loader did to them; the string trap itself is
+    reported separately (SL005).
+    """
+    if lit is None:
+        return None
+    value = lit.value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if not isinstance(value, int) or abs(value) < 1 << 1000 else None
+    if isinstance(value, str) and _FLOAT_TEXT.match(value.strip()):
+        try:
+            return float(value)
+        except (ValueError, OverflowError):
+            return None
+    return None

@@ -1,0 +1,115 @@
+"""Step 2 of the pipeline: from a file's text to a ConfigFile holding Studies in the common model."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from sweeplint.formats import ReadContext, config_readers
+from sweeplint.model import ConfigFile, Declarations, Directive, Problem, Span, Study
+from sweeplint.source import DIRECTIVE_NAMES, ROLE_DIRECTIVES, UnreadableFile, parse_directives, read_text
+from sweeplint.yamldoc import YAMLReadError, compose
+
+# Words that make an unparsable file worth reporting even when it was only found by a directory walk.
+_SWEEP_HINT = re.compile(r"\b(parameters|hyperparameters|search_?[sS]pace|sweeper|feasibleSpace|_type|method)\b")
+
+
+def semantics_for(path: str) -> str:
+    return "json" if path.lower().endswith(".json") else "yaml1.1"
+
+
+def read_path(path: str, explicit: bool, text: str | None = None) -> ConfigFile:
+    """Read one file (or the given text standing for it). Never raises for bad input."""
+    if text is None:
+        try:
+            text = read_text(path)
+        except UnreadableFile as exc:
+            return ConfigFile(path, "", problems=(Problem("SL001", exc.span, exc.message),))
+        except OSError as exc:
+            return ConfigFile(path, "", problems=(Problem("SL001", Span.point(1, 1), f"cannot read the file: {exc.strerror or exc}"),))
+    if path.lower().endswith(".py"):
+        return read_python(path, text, explicit)
+    return read_config(path, text, explicit)
+
+
+def read_python(path: str, text: str, explicit: bool) -> ConfigFile:
+    """Python files define sweeps only through calls we recognise; others are not sweep files."""
+    from sweeplint.formats import python_readers
+
+    return python_readers(path, text, explicit)
+
+
+def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
+    semantics = semantics_for(path)
+    directives = parse_directives(text)
+    try:
+        document = compose(text, semantics)
+    except YAMLReadError as exc:
+        if explicit or _SWEEP_HINT.search(text):
+            return ConfigFile(path, text, format=None, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
+        return ConfigFile(path, text)
+
+    problems: list[Problem] = []
+    studies: list[Study] = []
+    fmt = None
+    readers = config_readers()
+    for index, root in enumerate(document.roots):
+        for reader in readers:
+            if reader.recognise(root):
+                ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems)
+                if reader.name == "wandb" and len(document.roots) > 1:
+                    problems.append(Problem("SL001", root.span, f"W&B reads a single YAML document, but this file has {len(document.roots)}"))
+                studies.extend(reader.read(root, ctx))
+                fmt = fmt or reader.name
+                break
+
+    if fmt is None and not explicit:
+        return ConfigFile(path, text)
+    if fmt is None and not document.unsafe_tags:
+        return ConfigFile(path, text)
+    for tag in document.unsafe_tags:
+        problems.append(Problem("SL001", tag.span, f"the tag {tag.tag} asks a loader to build a Python object; sweeplint never does, and no sweep tool loads it"))
+    if fmt is not None:
+        for dup in document.duplicates:
+            problems.append(Problem("SL007", dup.span, f"duplicate key {dup.key!r} (first at line {dup.first.line}); PyYAML silently keeps this last one"))
+    studies = [_with_declarations(s, directives, problems) for s in studies]
+    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives)
+
+
+def _with_declarations(study: Study, directives: tuple[Directive, ...], problems: list[Problem]) -> Study:
+    """Roles, goal and phase declared with `# sweeplint:` comments in the config itself."""
+    if not directives:
+        return study
+    found: dict[str, tuple[str, ...]] = {}
+    span = None
+    for d in directives:
+        if d.name not in DIRECTIVE_NAMES:
+            close = difflib.get_close_matches(d.name, DIRECTIVE_NAMES, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; directives are {', '.join(DIRECTIVE_NAMES)}"
+            problem = Problem("SL002", d.span, f"unknown sweeplint directive {d.name!r}{hint}")
+            if problem not in problems:
+                problems.append(problem)
+            continue
+        if d.name in ROLE_DIRECTIVES:
+            found[d.name] = found.get(d.name, ()) + d.values
+            span = span or d.span
+    if not found:
+        return study
+    from dataclasses import replace
+
+    def one(name: str) -> str | None:
+        values = found.get(name)
+        return values[0] if values else None
+
+    return replace(
+        study,
+        declarations=Declarations(
+            scientific=found.get("scientific", ()),
+            nuisance=found.get("nuisance", ()),
+            fixed=found.get("fixed", ()),
+            goal=one("goal"),
+            phase=one("phase"),
+            program=one("program"),
+            span=span,
+        ),
+    )

@@ -1,0 +1,26 @@
+"""A JSON array; every object has exactly the keys editors and scripts rely on."""
+
+from __future__ import annotations
+
+import json
+
+from sweeplint.catalogue import fix_hint
+
+
+def as_dict(d) -> dict:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": str(d.severity),
+        "message": d.message,
+        "path": d.path,
+        "line": d.span.line,
+        "column": d.span.column,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_column,
+        "help": fix_hint(d.code),
+    }
+
+
+def render(diagnostics, ctx) -> str:
+    return json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+
+class ParseError(Rule):
+    code = "SL001"
+    name = "parse-error"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for problem in ctx.file.problems:
+            if problem.code == self.code:
+                yield Finding(problem.span, problem.message)

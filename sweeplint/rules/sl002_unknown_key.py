@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+
+class UnknownKey(Rule):
+    code = "SL002"
+    name = "unknown-key"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for problem in ctx.file.problems:
+            if problem.code == self.code:
+                yield Finding(problem.span, problem.message)
+        for study in ctx.studies:
+            for ref in study.unknown_keys:
+                close = difflib.get_close_matches(ref.key, ref.expected, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(ref.expected)}"
+                what = "value" if ref.where.endswith("distribution") else "key"
+                yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{hint}")

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+
+class InvalidParameterSpec(Rule):
+    code = "SL003"
+    name = "invalid-parameter-spec"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            for problem in study.problems:
+                if problem.code == self.code:
+                    yield Finding(problem.span, problem.message)

@@ -1,0 +1,198 @@
+"""Configuration: `[tool.sweeplint]` in pyproject.toml or a `sweeplint.toml`, then the command line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sweeplint.diagnostics import Severity
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+OPTIONS = (
+    "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "exclude",
+    "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir",
+)
+STUDY_KEYS = ("config", "scientific", "nuisance", "fixed", "goal", "phase", "program")
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "__pycache__", "node_modules", ".tox",
+    ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".sweeplint_cache", "site-packages",
+    "build", "dist", ".eggs", ".hydra",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; reported on one line, exit code 2."""
+
+
+@dataclass
+class StudySettings:
+    config: str
+    scientific: tuple[str, ...] = ()
+    nuisance: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    goal: str | None = None
+    phase: str | None = None
+    program: str | None = None
+
+
+@dataclass
+class Settings:
+    select: tuple[str, ...] = ("SL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    exclude: tuple[str, ...] = ()
+    studies: tuple[StudySettings, ...] = ()
+    knowledge: dict[str, Any] = field(default_factory=dict)
+    output_format: str | None = None
+    jobs: int | None = None
+    cache_dir: str | None = None
+    root: Path = field(default_factory=Path.cwd)   # where the config file was found
+    source: Path | None = None                     # the config file, if any
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest pyproject.toml with [tool.sweeplint], or sweeplint.toml, walking up."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "sweeplint.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue
+            if "sweeplint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(config_file: Path | None, start: Path | None = None) -> Settings:
+    """Settings from an explicit file, or from the one found by walking up from `start`."""
+    if config_file is None and start is not None:
+        config_file = find_config_file(start)
+    if config_file is None:
+        return Settings(root=(start.resolve() if start and start.is_dir() else Path.cwd()))
+    try:
+        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {config_file} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {config_file}: {exc}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
+    if config_file.name == "pyproject.toml":
+        table = data.get("tool", {}).get("sweeplint", {})
+    else:
+        table = data.get("tool", {}).get("sweeplint", data)
+    settings = from_table(table, str(config_file))
+    settings.root = config_file.resolve().parent
+    settings.source = config_file
+    return settings
+
+
+def _suggest(name: str, options: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; valid options: {', '.join(options)}"
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of rule codes")
+    return tuple(v.strip() for v in value)
+
+
+def from_table(table: dict, origin: str) -> Settings:
+    s = Settings()
+    for key, value in table.items():
+        if key not in OPTIONS:
+            raise ConfigError(f"{origin}: unknown option {key!r} in [tool.sweeplint]{_suggest(key, OPTIONS)}")
+        where = f"{origin}: {key}"
+        if key == "select":
+            s.select = _codes(value, where)
+        elif key == "extend-select":
+            s.extend_select = _codes(value, where)
+        elif key == "ignore":
+            s.ignore = _codes(value, where)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table of glob = [codes]")
+            s.per_file_ignores = {glob: _codes(codes, f"{where}.{glob}") for glob, codes in value.items()}
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table of CODE = \"error\"|\"warning\"|\"info\"")
+            try:
+                s.severity = {code: Severity.parse(str(level)) for code, level in value.items()}
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+        elif key == "fail-on":
+            try:
+                s.fail_on = Severity.parse(str(value))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+        elif key in ("exclude", "extend-exclude"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} must be a list of glob patterns")
+            s.exclude = s.exclude + tuple(value)
+        elif key == "study":
+            s.studies = tuple(_study(item, f"{where}[{i}]") for i, item in enumerate(value if isinstance(value, list) else [value]))
+        elif key == "knowledge":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table")
+            s.knowledge = value
+        elif key == "output-format":
+            s.output_format = str(value)
+        elif key == "jobs":
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where} must be a positive integer")
+            s.jobs = value
+        elif key == "cache-dir":
+            s.cache_dir = str(value)
+    return s
+
+
+def _study(item: Any, where: str) -> StudySettings:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{where} must be a table")
+    for key in item:
+        if key not in STUDY_KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, STUDY_KEYS)}")
+    if "config" not in item:
+        raise ConfigError(f"{where} needs `config`, a glob naming the sweep files it describes")
+
+    def names(k: str) -> tuple[str, ...]:
+        v = item.get(k, ())
+        return (v,) if isinstance(v, str) else tuple(str(x) for x in v)
+
+    return StudySettings(
+        config=str(item["config"]),
+        scientific=names("scientific"),
+        nuisance=names("nuisance"),
+        fixed=names("fixed"),
+        goal=item.get("goal"),
+        phase=item.get("phase"),
+        program=item.get("program"),
+    )
+
+
+def relative_to_root(path: str, root: Path) -> str:
+    """A path relative to the settings root, with forward slashes, for glob matching."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:
+        rel = path
+    return rel.replace(os.sep, "/")

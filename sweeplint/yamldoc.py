@@ -1,0 +1,329 @@
+"""YAML and JSON documents with a position on every node.
+
+PyYAML's composer is recursive (the C one overflows the C stack on deep nesting) and shares aliased
+nodes, so expanding a document naively can explode. We build our own nodes from libyaml's event
+stream instead: iterative, with a depth bound, alias expansion counted against a budget, duplicate
+keys recorded, and scalars typed exactly the way the target tool's loader types them.
+Nothing here ever constructs a Python object from a tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from sweeplint.model import Span
+
+try:  # the C parser is several times faster; the pure one gives identical events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 200
+MAX_NODES = 200_000  # nodes after alias expansion; a billion-laughs document stops here
+
+
+class YAMLReadError(Exception):
+    """The document cannot be read; carries the position to report."""
+
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+# --- nodes -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class YScalar:
+    value: Any
+    text: str
+    tag: str
+    quoted: bool
+    span: Span
+    weight: int = 1
+
+
+@dataclass(slots=True, eq=False)
+class YSeq:
+    items: list
+    span: Span
+    weight: int = 1
+
+
+@dataclass(slots=True, eq=False)
+class YMap:
+    pairs: list  # list[tuple[node, node]]
+    span: Span
+    weight: int = 1
+    _index: dict | None = field(default=None, repr=False)
+
+    def get(self, key: str):
+        """The value node for a string key, or None."""
+        if self._index is None:
+            self._index = {}
+            for k, v in self.pairs:
+                if isinstance(k, YScalar):
+                    self._index[_key_of(k.value)] = (k, v)
+        found = self._index.get(_key_of(key))
+        return found[1] if found else None
+
+    def key_node(self, key: str):
+        self.get(key)
+        found = self._index.get(_key_of(key)) if self._index is not None else None
+        return found[0] if found else None
+
+    def items(self) -> Iterator[tuple[YScalar, Any]]:
+        """(key, value) pairs whose key is a scalar."""
+        for k, v in self.pairs:
+            if isinstance(k, YScalar):
+                yield k, v
+
+
+Node = YScalar | YSeq | YMap
+
+
+def _key_of(value: Any) -> Any:
+    return (type(value).__name__, value) if not isinstance(value, str) else value
+
+
+def to_python(node: Node | None) -> Any:
+    """Plain Python data for a node (lists, dicts, scalars); aliases were budgeted at compose time."""
+    if node is None:
+        return None
+    if isinstance(node, YScalar):
+        return node.value
+    if isinstance(node, YSeq):
+        return [to_python(n) for n in node.items]
+    out = {}
+    for k, v in node.pairs:
+        key = to_python(k)
+        try:
+            hash(key)
+        except TypeError:
+            key = repr(key)
+        out[key] = to_python(v)
+    return out
+
+
+@dataclass(slots=True, frozen=True)
+class DuplicateKey:
+    key: str
+    span: Span
+    first: Span
+
+
+@dataclass(slots=True, frozen=True)
+class UnsafeTag:
+    tag: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Document:
+    roots: list
+    duplicates: list[DuplicateKey]
+    unsafe_tags: list[UnsafeTag]
+
+
+# --- scalar typing ---------------------------------------------------------------------------
+
+_resolver = Resolver()
+_constructor = SafeConstructor()
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": "construct_yaml_null",
+    "tag:yaml.org,2002:bool": "construct_yaml_bool",
+    "tag:yaml.org,2002:int": "construct_yaml_int",
+    "tag:yaml.org,2002:float": "construct_yaml_float",
+    "tag:yaml.org,2002:str": None,
+}
+
+
+def _yaml11_value(tag: str, text: str) -> Any:
+    method = _SAFE_SCALAR_TAGS.get(tag)
+    if method is None:
+        return text
+    try:
+        return getattr(_constructor, method)(yaml.ScalarNode(tag, text))
+    except (ValueError, yaml.YAMLError, OverflowError):
+        return text
+
+
+def _json_value(text: str, plain: bool) -> tuple[str, Any]:
+    if not plain:
+        return "tag:yaml.org,2002:str", text
+    if text == "true" or text == "false":
+        return "tag:yaml.org,2002:bool", text == "true"
+    if text == "null":
+        return "tag:yaml.org,2002:null", None
+    if _JSON_NUMBER.match(text):
+        if "." in text or "e" in text or "E" in text:
+            return "tag:yaml.org,2002:float", float(text)
+        return "tag:yaml.org,2002:int", int(text)
+    return "tag:yaml.org,2002:str", text
+
+
+_OMEGACONF_FLOAT = re.compile(
+    r"[-+]?(?:\d[\d_]*)?\.?\d*(?:[eE][-+]?\d+)\Z|[-+]?(?:\d[\d_]*)\.(?:\d*)?\Z|[-+]?\.\d+\Z"
+)
+
+
+def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tuple[str, Any]:
+    """(resolved tag, typed value) of a scalar under a loader's rules.
+
+    `semantics` is "yaml1.1" (PyYAML safe_load), "json", or "omegaconf" (YAML 1.1 plus OmegaConf's
+    float resolver, which also accepts `1e-5`).
+    """
+    if semantics == "json" and tag is None:
+        return _json_value(text, plain)
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, text, (plain, not plain))
+        if semantics == "omegaconf" and plain and tag == "tag:yaml.org,2002:str" and _OMEGACONF_FLOAT.match(text):
+            tag = "tag:yaml.org,2002:float"
+    return tag, _yaml11_value(tag, text)
+
+
+# --- composing -------------------------------------------------------------------------------
+
+
+def _span(start, end) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _read_error(exc: yaml.YAMLError) -> YAMLReadError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"{context}, {problem}" if context else str(problem)
+    span = Span.point(mark.line + 1, mark.column + 1) if mark is not None else Span.point(1, 1)
+    return YAMLReadError(f"invalid YAML: {message}", span)
+
+
+def compose(text: str, semantics: str = "yaml1.1") -> Document:
+    """Compose every document in `text`. Raises YAMLReadError on syntax errors and bounds."""
+    if semantics == "json":
+        # JSON allows tabs as whitespace where YAML does not; outside strings they are only
+        # whitespace, and one character for one keeps every position.
+        text = text.replace("\t", " ")
+    duplicates: list[DuplicateKey] = []
+    unsafe: list[UnsafeTag] = []
+    roots: list = []
+    anchors: dict[str, Node] = {}
+    # Each stack entry: [node, pending_key_or_None, seen_keys] for mappings, [node] for sequences.
+    stack: list[list] = []
+
+    def attach(node: Node) -> None:
+        if node.weight > MAX_NODES:
+            raise YAMLReadError(
+                f"document expands to more than {MAX_NODES} nodes through aliases; refusing to read it",
+                node.span,
+            )
+        if not stack:
+            roots.append(node)
+            return
+        top = stack[-1]
+        parent = top[0]
+        if isinstance(parent, YSeq):
+            parent.items.append(node)
+            return
+        if top[1] is None:
+            top[1] = (node,)
+            return
+        key = top[1][0]
+        top[1] = None
+        parent.pairs.append((key, node))
+
+    try:
+        events = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                tag = event.tag
+                if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+                    unsafe.append(UnsafeTag("!!" + tag.rsplit(":", 1)[1], _span(event.start_mark, event.end_mark)))
+                    tag = "tag:yaml.org,2002:str"
+                elif tag is not None and tag not in _SAFE_SCALAR_TAGS and tag != "!":
+                    tag = "tag:yaml.org,2002:str"  # custom tags: keep the text, construct nothing
+                plain = not event.style
+                resolved, value = type_scalar(event.value, tag, plain, semantics)
+                node = YScalar(value, event.value, resolved, not plain, _span(event.start_mark, event.end_mark))
+                if event.anchor:
+                    anchors[event.anchor] = node
+                attach(node)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise YAMLReadError(
+                        f"nesting deeper than {MAX_DEPTH} levels; refusing to read it",
+                        _span(event.start_mark, event.end_mark),
+                    )
+                tag = event.tag
+                if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+                    unsafe.append(UnsafeTag("!!" + tag.rsplit(":", 1)[1], _span(event.start_mark, event.end_mark)))
+                span = _span(event.start_mark, event.end_mark)
+                node = YMap([], span) if kind is yaml.MappingStartEvent else YSeq([], span)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                stack.append([node, None, {}] if kind is yaml.MappingStartEvent else [node])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                entry = stack.pop()
+                node = entry[0]
+                node.span = Span(node.span.line, node.span.column, event.end_mark.line + 1, event.end_mark.column + 1)
+                if isinstance(node, YMap):
+                    _finish_map(node, duplicates)
+                    node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
+                else:
+                    node.weight = 1 + sum(n.weight for n in node.items)
+                attach(node)
+            elif kind is yaml.AliasEvent:
+                target = anchors.get(event.anchor)
+                if target is None:
+                    raise YAMLReadError(f"found undefined alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
+                if any(entry[0] is target for entry in stack):
+                    raise YAMLReadError(f"recursive alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
+                attach(target)
+    except yaml.YAMLError as exc:
+        raise _read_error(exc) from None
+    return Document(roots, duplicates, unsafe)
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _finish_map(node: YMap, duplicates: list[DuplicateKey]) -> None:
+    """Apply `<<` merge keys the way PyYAML does and record duplicate keys."""
+    explicit: list = []
+    merged: list = []
+    seen: dict = {}
+    for key, value in node.pairs:
+        if isinstance(key, YScalar) and key.tag == _MERGE_TAG:
+            sources = value.items if isinstance(value, YSeq) else [value]
+            for source in sources:
+                if isinstance(source, YMap):
+                    merged.extend(source.pairs)
+            continue
+        if isinstance(key, YScalar):
+            marker = _key_of(key.value)
+            first = seen.get(marker)
+            if first is not None:
+                duplicates.append(DuplicateKey(key.text, key.span, first.span))
+            else:
+                seen[marker] = key
+        explicit.append((key, value))
+    if merged:
+        present = {_key_of(k.value) for k, _ in explicit if isinstance(k, YScalar)}
+        extra = []
+        for key, value in merged:
+            marker = _key_of(key.value) if isinstance(key, YScalar) else None
+            if marker is None or marker not in present:
+                extra.append((key, value))
+                if marker is not None:
+                    present.add(marker)
+        explicit = extra + explicit
+    node.pairs = explicit
