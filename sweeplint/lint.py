@@ -56,7 +56,7 @@ def select_rules(settings: Settings, rules: tuple[type[Rule], ...]) -> list[type
 
 def check_file(file: ConfigFile, rules: list[type[Rule]], settings: Settings, knowledge_loader=None) -> list[Diagnostic]:
     """Every rule on one file, then suppressions. A failing rule becomes one diagnostic."""
-    ctx = Context(file=file, knowledge_loader=knowledge_loader)
+    ctx = Context(file=file, settings=settings, knowledge_loader=knowledge_loader)
     raw: list[Diagnostic] = []
     for rule_class in rules:
         severity = settings.severity.get(rule_class.code, rule_class.severity)

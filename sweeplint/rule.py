@@ -31,6 +31,7 @@ class Context:
     """Everything a rule may look at for one file."""
 
     file: ConfigFile
+    settings: Any = None              # sweeplint.settings.Settings
     knowledge_loader: Any = None      # callable returning Knowledge; loaded only if a rule asks
     graphs: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
