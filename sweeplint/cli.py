@@ -22,7 +22,29 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line and exit code 2, as for every usage error
+        if message.startswith("unrecognized arguments: "):
+            message += _suggest_option(self, message.split(": ", 1)[1].split())
         raise UsageError(message)
+
+
+def _suggest_option(parser: argparse.ArgumentParser, given: list[str]) -> str:
+    """`; did you mean --select?` for a mistyped option, looking into every sub-command."""
+    import difflib
+
+    options: set[str] = set()
+    pending = [parser]
+    while pending:
+        current = pending.pop()
+        for action in current._actions:
+            options.update(o for o in action.option_strings if o.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                pending.extend(action.choices.values())
+    for word in given:
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], sorted(options), n=1, cutoff=0.6)
+            if close:
+                return f"; did you mean {close[0]}?"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--cache-dir", help="where to keep the cache (default: .sweeplint_cache)")
     check.add_argument("--jobs", "-j", type=int, help="files checked in parallel (default: available cores)")
+    check.add_argument("--strict", action="store_true", help="exit 2 when sweeplint itself failed on a file (internal error SL999)")
     check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
@@ -51,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", nargs="?", help="a code (SL101) or a name (linear-scale-parameter)")
     rule.add_argument("--all", action="store_true", help="every rule")
     rule.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    graph = sub.add_parser("graph", help="print the hyperparameter graph of a sweep config")
+    graph.add_argument("config", help="a sweep config file")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
+                       help="dot (Graphviz, default), mermaid, or json (networkx node-link data)")
+    graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
+    graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
+
+    server = sub.add_parser("server", help="language server over stdio (needs: pip install 'sweeplint[lsp]')")
+    server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
     return parser
 
 
@@ -62,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "graph":
+            return _graph(args)
+        if args.command == "server":
+            from sweeplint.server import main as serve
+
+            return serve()
         return _check(args)
     except UsageError as exc:
         print(f"sweeplint: error: {exc}", file=sys.stderr)
@@ -89,6 +128,9 @@ def _check(args: argparse.Namespace) -> int:
         if not start.exists():
             start = start.parent if str(start.parent) else Path(".")
         settings = load_settings(Path(args.config) if args.config else None, start if start.exists() else Path.cwd())
+        _validate_cli_selectors(args)
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError(f"--jobs must be a positive number, not {args.jobs}")
         if args.select:
             settings.select = _split(args.select)
         if args.extend_select:
@@ -105,7 +147,7 @@ def _check(args: argparse.Namespace) -> int:
         stdin = None
         if args.stdin_filename:
             stdin = (args.stdin_filename, sys.stdin.read())
-        result = lint_paths(paths, settings, stdin=stdin)
+        result = lint_paths(paths, settings, stdin=stdin, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings))
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {exc}") from None
     except ConfigError as exc:
@@ -113,9 +155,10 @@ def _check(args: argparse.Namespace) -> int:
 
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     texts = None
-    if fmt == "full":
+    if fmt in ("full", "sarif", "gitlab"):  # source lines; fingerprints that survive moved lines
         texts = _texts({d.path for d in result.diagnostics}, stdin)
-    out = render(fmt, result.diagnostics, ReportContext(color=color, files_checked=result.files_checked, texts=texts))
+    ctx = ReportContext(color=color, files_checked=result.files_checked, texts=texts, files=tuple(result.files))
+    out = render(fmt, result.diagnostics, ctx)
     sys.stdout.write(out)
     if fmt in ("concise", "full"):
         if args.statistics:
@@ -124,13 +167,51 @@ def _check(args: argparse.Namespace) -> int:
             sys.stdout.write(_summary(result))
     elif args.statistics:
         sys.stderr.write(_statistics(result.diagnostics))
+    if result.files_checked == 0 and fmt not in ("concise", "full") and not args.quiet:
+        sys.stderr.write(_summary(result))
     sys.stdout.flush()
 
     if args.exit_zero:
         return EXIT_OK
-    if any(d.code == "SL999" for d in result.diagnostics) and os.environ.get("SWEEPLINT_STRICT_INTERNAL"):
+    if args.strict and any(d.code == "SL999" for d in result.diagnostics):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
+
+
+def _jobs(args: argparse.Namespace, settings) -> int:
+    jobs = args.jobs if args.jobs is not None else settings.jobs
+    if jobs is None:
+        from sweeplint.parallel import available_cores
+
+        return available_cores()
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise UsageError(f"jobs must be a positive number, not {jobs!r}")
+    return jobs
+
+
+def _cache_dir(args: argparse.Namespace, settings) -> str | None:
+    """--cache-dir, else `cache-dir` of the configuration (relative to it), else .sweeplint_cache in
+    the project root; None with --no-cache."""
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        return args.cache_dir
+    from sweeplint.cache import DEFAULT_DIR
+
+    root = Path(settings.root)
+    if settings.cache_dir:
+        return str(root / settings.cache_dir)
+    return str(root / DEFAULT_DIR)
+
+
+def _validate_cli_selectors(args: argparse.Namespace) -> None:
+    from sweeplint.lint import validate_selectors
+    from sweeplint.rules import all_rules
+
+    for option, value in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
+        if value is not None and not _split(value):
+            raise UsageError(f"{option} needs at least one rule code or prefix (e.g. {option} SL1)")
+        validate_selectors(_split(value), all_rules(), option)
 
 
 def _texts(paths: set[str], stdin) -> dict[str, str]:
@@ -151,6 +232,10 @@ def _texts(paths: set[str], stdin) -> dict[str, str]:
 def _summary(result) -> str:
     from sweeplint.diagnostics import Severity
 
+    if result.files_checked == 0:
+        seen = getattr(result, "files_seen", 0)
+        looked = f" among {seen} YAML, JSON and Python file{'s' if seen != 1 else ''}" if seen else ""
+        return f"No sweep files found{looked}; nothing to check.\n"
     if not result.diagnostics:
         return f"All checks passed ({result.files_checked} sweep file{'s' if result.files_checked != 1 else ''} checked).\n"
     counts = {s: sum(1 for d in result.diagnostics if d.severity == s) for s in Severity}
@@ -181,6 +266,50 @@ def _rule(args: argparse.Namespace) -> int:
     else:
         raise UsageError("name a rule (e.g. `sweeplint rule SL101`) or pass --all")
     sys.stdout.write("\n".join(explain(r, args.format) for r in chosen))
+    return EXIT_OK
+
+
+def _graph(args: argparse.Namespace) -> int:
+    """`sweeplint graph CONFIG`: the parameters, their roles and relations, for a person to look at."""
+    import json
+
+    from sweeplint.graph import build_graph, to_dot, to_json, to_mermaid
+    from sweeplint.knowledge import load_knowledge
+    from sweeplint.read import read_path
+    from sweeplint.roles import assign_roles
+    from sweeplint.settings import ConfigError, load_settings
+
+    path = Path(args.config)
+    if not path.is_file():
+        raise UsageError(f"path does not exist or is not a file: {args.config}")
+    try:
+        settings = load_settings(Path(args.settings_file) if args.settings_file else None, path.parent)
+        knowledge = load_knowledge(settings)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    file = read_path(str(path), explicit=True)
+    errors = [p for p in file.problems if p.code == "SL001"]
+    if errors or not file.studies:
+        for p in errors:
+            print(f"{file.path}:{p.span.line}:{p.span.column}: SL001 {p.message}", file=sys.stderr)
+        if not errors:
+            print(f"sweeplint: error: {args.config} is not a sweep config sweeplint recognises", file=sys.stderr)
+        return EXIT_ERROR
+    store = None
+    if not args.no_code:
+        from sweeplint.codefacts import CodeFactsStore
+
+        store = CodeFactsStore(settings)
+    graphs = []
+    for study in file.studies:
+        facts = store.for_study(study, file.path) if store is not None else None
+        graphs.append(build_graph(study, knowledge, assign_roles(study, knowledge, settings, file), facts))
+    if args.format == "json":
+        data = [to_json(g) for g in graphs]
+        sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render = to_dot if args.format == "dot" else to_mermaid
+        sys.stdout.write("\n".join(render(g) for g in graphs))
     return EXIT_OK
 
 

@@ -41,6 +41,7 @@ class Finding:
     message: str
     path: str | None = None          # defaults to the file being checked
     related: tuple[Related, ...] = ()
+    severity: Severity | None = None  # this finding's level when it differs from the rule's default
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The knowledge base: which names mean which hyperparameter family, and which families interact.
 
 It is data (`rules/knowledge/*.yaml`), validated on load, extended by users through
-`[tool.sweeplint.knowledge]` (inline `families`/`interactions` tables, or `files` to read).
+`[tool.sweeplint.knowledge]` (inline `families`/`interactions`/`optimizers`, or `files` to read).
+Every validation error is a ConfigError naming the file and the key at fault.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ KINDS = (
     "schedule", "training-length", "batch", "seed", "activation", "normalization", "data", "feature-toggle",
 )
 ROLES = ("scientific", "nuisance", "fixed")
-FAMILY_KEYS = ("aliases", "suffixes", "kind", "log_scale", "role", "conditional_on")
+FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "kind", "log_scale", "role", "conditional_on", "label")
+EXTENSION_KEYS = ("families", "interactions", "optimizers", "files")
+# A last name segment that says nothing by itself: `optimizer.name` is named by `optimizer`.
+GENERIC_LEAVES = frozenset({"name", "type", "kind", "target", "class", "cls", "choice", "id", "value", "which"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,49 +34,147 @@ class Family:
     aliases: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
     conditional_on: tuple[str, ...] = ()
+    label: str = ""
+    prefixes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """How messages name the family ("learning rate", "model depth")."""
+        return self.label or self.name.replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    a: str
+    b: str
+    why: str = ""
+
+    def reason(self, fixed: str, varied: str, kb: Knowledge) -> str:
+        """Why fixing `fixed` while `varied` changes spoils the comparison."""
+        if self.why and fixed == self.a:
+            return self.why
+        fam_f, fam_v = kb.families.get(fixed), kb.families.get(varied)
+        f = fam_f.title if fam_f else fixed
+        v = fam_v.title if fam_v else varied
+        return f"the best {f} depends on the {v}"
 
 
 def normalise(name: str) -> str:
     """The part of a dotted parameter name that identifies it: last segment, lower case, `-` as `_`."""
     leaf = name.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
-    return leaf.strip().lower().replace("-", "_").lstrip("_")
+    return leaf.strip().lower().replace("-", "_").lstrip("_") or leaf.strip().lower()
+
+
+def _segments(name: str) -> list[str]:
+    return [s for s in name.replace("/", ".").split(".") if s.strip()]
+
+
+def optimizer_key(value: Any) -> str | None:
+    """An optimizer value as the knowledge base spells it: `torch.optim.AdamW` -> `adamw`."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip().rsplit(".", 1)[-1].lower().replace("-", "_")
 
 
 @dataclass
 class Knowledge:
     families: dict[str, Family] = field(default_factory=dict)
-    interactions: set[frozenset[str]] = field(default_factory=set)
+    interactions: dict[frozenset, Interaction] = field(default_factory=dict)
+    optimizers: dict[str, str] = field(default_factory=dict)   # name -> group
     _exact: dict[str, str] = field(default_factory=dict)
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
+    _prefixes: list[tuple[str, str]] = field(default_factory=list)
 
     def add_family(self, family: Family) -> None:
         self.families[family.name] = family
         for alias in family.aliases:
             self._exact[normalise(alias)] = family.name
         self._suffixes = sorted(
-            ((normalise(s) if not s.startswith("_") else s.lower(), f.name) for f in self.families.values() for s in f.suffixes),
+            ((s.lower().replace("-", "_"), f.name) for f in self.families.values() for s in f.suffixes),
+            key=lambda pair: -len(pair[0]),
+        )
+        self._prefixes = sorted(
+            ((s.lower().replace("-", "_"), f.name) for f in self.families.values() for s in f.prefixes),
             key=lambda pair: -len(pair[0]),
         )
 
     def family_of(self, name: str) -> Family | None:
-        """The family a parameter name belongs to; exact aliases win over suffixes."""
-        leaf = normalise(name)
+        """The family a parameter name belongs to; exact aliases win over suffixes.
+
+        Only the last segment of a dotted name counts, unless it is generic (`optimizer.name`,
+        `model._target_`): then the segment before it names the parameter.
+        """
+        segments = _segments(name)
+        if not segments:
+            return None
+        leaf = normalise(segments[-1])
+        if leaf.strip("_") in GENERIC_LEAVES and len(segments) > 1:
+            leaf = normalise(segments[-2])
         exact = self._exact.get(leaf)
         if exact is not None:
             return self.families[exact]
         for suffix, family in self._suffixes:
-            if leaf.endswith(suffix) and leaf != suffix:
+            if leaf.endswith(suffix) and leaf != suffix.lstrip("_"):
+                return self.families[family]
+        for prefix, family in self._prefixes:
+            if leaf.startswith(prefix) and leaf != prefix.rstrip("_"):
                 return self.families[family]
         return None
 
     def interact(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.interactions
 
+    def interaction(self, a: str, b: str) -> Interaction | None:
+        return self.interactions.get(frozenset((a, b)))
 
-def _family(name: str, spec: Any, origin: str) -> Family:
+    def partners(self, family: str) -> list[str]:
+        """The families that interact with `family`, in a stable order."""
+        out = set()
+        for pair in self.interactions:
+            if family in pair and len(pair) == 2:
+                out |= pair - {family}
+        return sorted(out)
+
+    def optimizer_name(self, value: Any) -> str | None:
+        """The known optimizer a value names (`adamw_torch` -> `adamw`), or None if unknown."""
+        key = optimizer_key(value)
+        if key is None:
+            return None
+        if key in self.optimizers:
+            return key
+        best = None
+        for name in self.optimizers:
+            if key.startswith(name + "_") and (best is None or len(name) > len(best)):
+                best = name
+        return best
+
+    def optimizer_group(self, value: Any) -> str | None:
+        """The group of the optimizer a value names; an unknown name is a group of its own."""
+        name = self.optimizer_name(value)
+        if name is not None:
+            return self.optimizers[name]
+        key = optimizer_key(value)
+        return f"?{key}" if key else None
+
+    def uses(self, family: Family, optimizer_value: Any) -> bool | None:
+        """Whether a parameter of `family` exists under this optimizer value (None: unknown optimizer)."""
+        if not family.conditional_on:
+            return True
+        name = self.optimizer_name(optimizer_value)
+        if name is None:
+            return None
+        return name in family.conditional_on
+
+
+# --- loading and validation ------------------------------------------------------------------
+
+
+def _family(name: Any, spec: Any, origin: str, optimizers: set[str]) -> Family:
     where = f"{origin}: family {name!r}"
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{origin}: a family name must be a non-empty string, not {name!r}")
     if not isinstance(spec, dict):
-        raise ConfigError(f"{where} must be a mapping")
+        raise ConfigError(f"{where} must be a mapping with kind, aliases, ... (not {type(spec).__name__})")
     for key in spec:
         if key not in FAMILY_KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (valid: {', '.join(FAMILY_KEYS)})")
@@ -85,64 +187,114 @@ def _family(name: str, spec: Any, origin: str) -> Family:
 
     def strings(key: str) -> tuple[str, ...]:
         value = spec.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: {key} must be a list of strings")
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"{where}: {key} must be a list of non-empty strings, not {value!r}")
         return tuple(value)
 
     log_scale = spec.get("log_scale", False)
     if not isinstance(log_scale, bool):
-        raise ConfigError(f"{where}: log_scale must be true or false")
-    return Family(name, kind, role, log_scale, strings("aliases"), strings("suffixes"),
-                  tuple(v.lower() for v in strings("conditional_on")))
+        raise ConfigError(f"{where}: log_scale must be true or false, not {log_scale!r}")
+    label = spec.get("label", "")
+    if not isinstance(label, str):
+        raise ConfigError(f"{where}: label must be a string, not {label!r}")
+    conditional = tuple(v.lower() for v in strings("conditional_on"))
+    for value in conditional:
+        if value not in optimizers:
+            raise ConfigError(f"{where}: conditional_on names {value!r}, which is not a known optimizer "
+                              f"(add it under `optimizers`)")
+    return Family(name, kind, role, log_scale, strings("aliases"), strings("suffixes"), conditional, label, strings("prefixes"))
 
 
-def _merge(kb: Knowledge, families: Any, interactions: Any, origin: str) -> None:
+def _merge(kb: Knowledge, data: Any, origin: str) -> None:
+    """Add one document's `optimizers`, `families` and `interactions` to the knowledge base."""
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: must be a mapping with families, interactions or optimizers")
+    optimizers = data.get("optimizers")
+    if optimizers is not None:
+        if isinstance(optimizers, list):
+            optimizers = {o: o for o in optimizers}
+        if not isinstance(optimizers, dict) or not all(
+            isinstance(o, str) and o.strip() and isinstance(g, str) and g.strip() for o, g in optimizers.items()
+        ):
+            raise ConfigError(f"{origin}: optimizers must map optimizer names to their group (or list names)")
+        for name, group in optimizers.items():
+            kb.optimizers[name.strip().lower().replace("-", "_")] = group.strip().lower()
+    families = data.get("families")
     if families is not None:
         if not isinstance(families, dict):
             raise ConfigError(f"{origin}: families must be a mapping of family name to its description")
         for name, spec in families.items():
             existing = kb.families.get(name)
             if existing is not None and isinstance(spec, dict) and "kind" not in spec:
-                # Extending a built-in family: only new aliases/suffixes.
-                extra = _family(name, {"kind": existing.kind, "role": existing.role, **spec}, origin)
-                kb.add_family(Family(name, existing.kind, existing.role, existing.log_scale,
-                                     existing.aliases + extra.aliases, existing.suffixes + extra.suffixes,
-                                     existing.conditional_on + extra.conditional_on))
+                # Extending a known family: new aliases, suffixes, optimizers; other keys may be changed.
+                extra = _family(name, {"kind": existing.kind, **spec}, origin, kb.optimizers)
+                kb.add_family(Family(
+                    name, existing.kind, extra.role if "role" in spec else existing.role,
+                    extra.log_scale if "log_scale" in spec else existing.log_scale,
+                    existing.aliases + extra.aliases, existing.suffixes + extra.suffixes,
+                    existing.conditional_on + extra.conditional_on, extra.label or existing.label,
+                    existing.prefixes + extra.prefixes,
+                ))
             else:
-                kb.add_family(_family(name, spec, origin))
+                kb.add_family(_family(name, spec, origin, kb.optimizers))
+    interactions = data.get("interactions")
     if interactions is not None:
         if not isinstance(interactions, list):
             raise ConfigError(f"{origin}: interactions must be a list of [family, family] pairs")
-        for pair in interactions:
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
-                raise ConfigError(f"{origin}: each interaction must be a pair [family, family], not {pair!r}")
+        for index, entry in enumerate(interactions):
+            where = f"{origin}: interactions[{index}]"
+            why = ""
+            pair = entry
+            if isinstance(entry, dict):
+                unknown = set(entry) - {"pair", "why"}
+                if unknown:
+                    raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (valid: pair, why)")
+                pair, why = entry.get("pair"), entry.get("why", "")
+                if not isinstance(why, str):
+                    raise ConfigError(f"{where}: why must be a string")
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair) and pair[0] != pair[1]):
+                raise ConfigError(f"{where}: an interaction must be a pair of two different families, [a, b], not {pair!r}")
             for p in pair:
                 if p not in kb.families:
-                    raise ConfigError(f"{origin}: interaction names unknown family {p!r}")
-            kb.interactions.add(frozenset(pair))
+                    raise ConfigError(f"{where}: unknown family {p!r}")
+            kb.interactions[frozenset(pair)] = Interaction(pair[0], pair[1], why.strip())
+
+
+def _read(path: Path, shown: str) -> Any:
+    try:
+        return load_yaml(path)
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read the knowledge file: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a YAML error in a knowledge file
+        raise ConfigError(f"{shown}: not valid YAML: {exc}") from None
 
 
 def load_knowledge(settings: Any = None) -> Knowledge:
     """The shipped knowledge base plus the user's extensions."""
     kb = Knowledge()
     folder = data_dir() / "knowledge"
-    _merge(kb, load_yaml(folder / "families.yaml"), None, "families.yaml")
-    _merge(kb, None, (load_yaml(folder / "interactions.yaml") or {}).get("interactions"), "interactions.yaml")
+    _merge(kb, _read(folder / "optimizers.yaml", "optimizers.yaml"), "optimizers.yaml")
+    _merge(kb, {"families": _read(folder / "families.yaml", "families.yaml")}, "families.yaml")
+    _merge(kb, _read(folder / "interactions.yaml", "interactions.yaml"), "interactions.yaml")
     extra = getattr(settings, "knowledge", None) or {}
     if extra:
-        origin = "[tool.sweeplint.knowledge]"
+        source = getattr(settings, "source", None)
+        origin = f"{source}: [tool.sweeplint.knowledge]" if source else "[tool.sweeplint.knowledge]"
         for key in extra:
-            if key not in ("families", "interactions", "files"):
-                raise ConfigError(f"{origin}: unknown key {key!r} (valid: families, interactions, files)")
-        root = getattr(settings, "root", Path.cwd())
-        for file in extra.get("files", []):
-            path = Path(root) / file
-            try:
-                data = load_yaml(path) or {}
-            except OSError as exc:
-                raise ConfigError(f"{origin}: cannot read {file}: {exc.strerror}") from None
-            except Exception as exc:  # a YAML error in the user's file
-                raise ConfigError(f"{origin}: {file} is not valid YAML: {exc}") from None
-            _merge(kb, data.get("families"), data.get("interactions"), str(file))
-        _merge(kb, extra.get("families"), extra.get("interactions"), origin)
+            if key not in EXTENSION_KEYS:
+                raise ConfigError(f"{origin}: unknown key {key!r} (valid: {', '.join(EXTENSION_KEYS)})")
+        files = extra.get("files", [])
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise ConfigError(f"{origin}: files must be a list of paths to YAML files")
+        root = Path(getattr(settings, "root", None) or Path.cwd())
+        for file in files:
+            data = _read(root / file, f"{origin}: files: {file}")
+            _merge(kb, data if data is not None else {}, str(file))
+        _merge(kb, {k: v for k, v in extra.items() if k != "files"}, origin)
     return kb

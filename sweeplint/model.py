@@ -35,6 +35,21 @@ NOWHERE = Span(1, 1, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
+class Opaque:
+    """A value a Python reader could not compute without running code: a name, a call, a lambda.
+
+    `text` is the source code of the expression; `kind` is "name", "attribute", "call", "lambda"
+    or "expression". Two opaque values are equal only when their source is the same.
+    """
+
+    text: str
+    kind: str = "expression"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
 class Lit:
     """A literal as written in the source: its typed value, where it is and how it was spelled.
 
@@ -168,6 +183,13 @@ class Method:
     name: str                    # the tool's own spelling, e.g. "bayes"
     kind: MethodKind
     span: Span
+    settings: tuple[tuple[str, Lit], ...] = ()   # e.g. (("n_startup_trials", Lit(10, ...)),)
+
+    def get(self, key: str) -> Lit | None:
+        for name, lit in self.settings:
+            if name == key:
+                return lit
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import re
 
 from sweeplint.formats import ReadContext, config_readers
 from sweeplint.model import ConfigFile, Declarations, Directive, Problem, Span, Study
-from sweeplint.source import DIRECTIVE_NAMES, ROLE_DIRECTIVES, UnreadableFile, parse_directives, read_text
+from sweeplint.source import DIRECTIVE_NAMES, ROLE_DIRECTIVES, UnreadableFile, parse_directives, read_text, text_of
 from sweeplint.yamldoc import YAMLReadError, compose
 
 # Words that make an unparsable file worth reporting even when it was only found by a directory walk.
@@ -18,11 +18,11 @@ def semantics_for(path: str) -> str:
     return "json" if path.lower().endswith(".json") else "yaml1.1"
 
 
-def read_path(path: str, explicit: bool, text: str | None = None) -> ConfigFile:
-    """Read one file (or the given text standing for it). Never raises for bad input."""
+def read_path(path: str, explicit: bool, text: str | None = None, data: bytes | None = None) -> ConfigFile:
+    """Read one file (or the given text, or bytes already read, standing for it). Never raises for bad input."""
     if text is None:
         try:
-            text = read_text(path)
+            text = read_text(path) if data is None else text_of(data)
         except UnreadableFile as exc:
             return ConfigFile(path, "", problems=(Problem("SL001", exc.span, exc.message),))
         except OSError as exc:
@@ -58,7 +58,10 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
             if reader.recognise(root):
                 ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems)
                 if reader.name == "wandb" and len(document.roots) > 1:
-                    problems.append(Problem("SL001", root.span, f"W&B reads a single YAML document, but this file has {len(document.roots)}"))
+                    # PyYAML's safe_load, which `wandb sweep` uses, stops at the next document.
+                    other = 1 if index == 0 else 0
+                    where = document.starts[other] if len(document.starts) > other else document.roots[other].span
+                    problems.append(Problem("SL001", where, f"W&B reads a single YAML document, but this file has {len(document.roots)}; `wandb sweep` rejects it"))
                 studies.extend(reader.read(root, ctx))
                 fmt = fmt or reader.name
                 break

@@ -35,6 +35,23 @@ class Context:
     knowledge_loader: Any = None      # callable returning Knowledge; loaded only if a rule asks
     graphs: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
+    code_facts: Any = None            # sweeplint.codefacts.CodeFactsStore for this run, or None
+
+    def code(self, study: Study):
+        """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
+        or None when there is no Python program to read (none named, missing, or unparsable)."""
+        return self._code_store().for_study(study, self.file.path)
+
+    def program(self, study: Study):
+        """Where this study's program was looked for and found (codefacts.Resolution)."""
+        return self._code_store().resolution(study, self.file.path)
+
+    def _code_store(self):
+        if self.code_facts is None:  # a caller that did not run the code-facts step: compute on demand
+            from sweeplint.codefacts import CodeFactsStore
+
+            self.code_facts = CodeFactsStore(self.settings)
+        return self.code_facts
 
     @property
     def studies(self) -> tuple[Study, ...]:
@@ -42,13 +59,45 @@ class Context:
 
     @property
     def knowledge(self) -> Knowledge:
+        if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
+            from sweeplint.knowledge import load_knowledge
+
+            loaded = load_knowledge(self.settings)
+            self.knowledge_loader = lambda: loaded
         return self.knowledge_loader()
+
+    def roles(self, study: Study):
+        """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
+        cache = self.extras.setdefault("roles", {})
+        found = cache.get(id(study))
+        if found is None:
+            from sweeplint.roles import assign_roles
+
+            found = assign_roles(study, self.knowledge, self.settings, self.file)
+            cache[id(study)] = found
+        return found
+
+    def graph(self, study: Study):
+        """The hyperparameter graph of a study (networkx MultiDiGraph, see sweeplint.graph); cached.
+
+        When the engine ran the code-facts step, the program's code sites are in it too."""
+        found = self.graphs.get(id(study))
+        if found is None:
+            from sweeplint.graph import build_graph
+
+            facts = self.code(study) if self.code_facts is not None else None
+            found = build_graph(study, self.knowledge, self.roles(study), facts)
+            self.graphs[id(study)] = found
+        return found
 
 
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
+    # True when the rule calls ctx.code(study): the engine then reads each study's program before
+    # the rules run (a program that is Python but cannot be parsed is reported as SL001).
+    uses_code: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - interface
         raise NotImplementedError

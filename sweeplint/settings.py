@@ -71,8 +71,13 @@ def find_config_file(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, ValueError, UnicodeDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError):
+                continue
+            except ValueError:  # invalid TOML: ours to report only if it configures sweeplint
+                if "tool.sweeplint" in text:
+                    return candidate
                 continue
             if "sweeplint" in data.get("tool", {}):
                 return candidate
@@ -84,7 +89,8 @@ def load_settings(config_file: Path | None, start: Path | None = None) -> Settin
     if config_file is None and start is not None:
         config_file = find_config_file(start)
     if config_file is None:
-        return Settings(root=(start.resolve() if start and start.is_dir() else Path.cwd()))
+        # No configuration: the project is where sweeplint runs (its cache goes there, as ruff does).
+        return Settings(root=Path.cwd())
     try:
         data = tomllib.loads(config_file.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -41,21 +41,44 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Lines and columns the way the rest of sweeplint counts them: any of CR, LF, CRLF ends a
+        # line, and a column is a character, not a byte.
+        breaks = list(re.finditer(rb"\r\n|\r|\n", before))
+        line = len(breaks) + 1
+        start = breaks[-1].end() if breaks else 0
+        column = len(before[start:].decode("utf-8", errors="replace")) + 1
         raise UnreadableFile(
             f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8",
             Span.point(line, column),
         ) from None
 
 
-def read_text(path: str) -> str:
-    """Read and decode a file from disk, refusing ones too large to be hand-written configs."""
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+def read_bytes(path: str) -> bytes:
+    """The first MAX_FILE_BYTES + 1 bytes of a regular file. A FIFO, device or socket is refused
+    without blocking (opened non-blocking, then checked)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def text_of(data: bytes) -> str:
+    """Decoded text of bytes read by read_bytes, refusing ones too large to be hand-written configs."""
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFile(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read")
     return decode(data)
+
+
+def read_text(path: str) -> str:
+    """Read and decode a file from disk, refusing ones too large to be hand-written configs."""
+    return text_of(read_bytes(path))
 
 
 def split_lines(text: str) -> list[str]:
@@ -66,7 +89,7 @@ def split_lines(text: str) -> list[str]:
 # --- directives ------------------------------------------------------------------------------
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*sweeplint:\s*(?P<body>.*?)\s*$")
-_ITEM = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*(?P<value>[^\s=]*(?:\s*,\s*[^\s,=]+)*))?")
+_ITEM = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*(?P<value>[^\s=,]*(?:\s*,\s*[^\s,=]+)*))?")
 
 ROLE_DIRECTIVES = ("scientific", "nuisance", "fixed", "goal", "phase", "program")
 SUPPRESSION_DIRECTIVES = ("disable", "disable-file")

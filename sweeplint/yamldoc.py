@@ -130,6 +130,7 @@ class Document:
     roots: list
     duplicates: list[DuplicateKey]
     unsafe_tags: list[UnsafeTag]
+    starts: list[Span] = field(default_factory=list)   # where each document begins (its `---`, if any)
 
 
 # --- scalar typing ---------------------------------------------------------------------------
@@ -166,7 +167,10 @@ def _json_value(text: str, plain: bool) -> tuple[str, Any]:
     if _JSON_NUMBER.match(text):
         if "." in text or "e" in text or "E" in text:
             return "tag:yaml.org,2002:float", float(text)
-        return "tag:yaml.org,2002:int", int(text)
+        try:
+            return "tag:yaml.org,2002:int", int(text)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return "tag:yaml.org,2002:float", float(text)
     return "tag:yaml.org,2002:str", text
 
 
@@ -197,6 +201,12 @@ def _span(start, end) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+def _short_tag(tag: str) -> str:
+    """`tag:yaml.org,2002:python/object/apply:os.system` as it was written: `!!python/object/apply:os.system`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
 def _read_error(exc: yaml.YAMLError) -> YAMLReadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -215,6 +225,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     duplicates: list[DuplicateKey] = []
     unsafe: list[UnsafeTag] = []
     roots: list = []
+    starts: list[Span] = []
     anchors: dict[str, Node] = {}
     # Each stack entry: [node, pending_key_or_None, seen_keys] for mappings, [node] for sequences.
     stack: list[list] = []
@@ -222,7 +233,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     def attach(node: Node) -> None:
         if node.weight > MAX_NODES:
             raise YAMLReadError(
-                f"document expands to more than {MAX_NODES} nodes through aliases; refusing to read it",
+                f"document expands to more than {MAX_NODES} nodes (each use of an alias counts in full); refusing to read it",
                 node.span,
             )
         if not stack:
@@ -247,7 +258,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
             if kind is yaml.ScalarEvent:
                 tag = event.tag
                 if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
-                    unsafe.append(UnsafeTag("!!" + tag.rsplit(":", 1)[1], _span(event.start_mark, event.end_mark)))
+                    unsafe.append(UnsafeTag(_short_tag(tag), _span(event.start_mark, event.end_mark)))
                     tag = "tag:yaml.org,2002:str"
                 elif tag is not None and tag not in _SAFE_SCALAR_TAGS and tag != "!":
                     tag = "tag:yaml.org,2002:str"  # custom tags: keep the text, construct nothing
@@ -265,7 +276,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                     )
                 tag = event.tag
                 if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
-                    unsafe.append(UnsafeTag("!!" + tag.rsplit(":", 1)[1], _span(event.start_mark, event.end_mark)))
+                    unsafe.append(UnsafeTag(_short_tag(tag), _span(event.start_mark, event.end_mark)))
                 span = _span(event.start_mark, event.end_mark)
                 node = YMap([], span) if kind is yaml.MappingStartEvent else YSeq([], span)
                 if event.anchor:
@@ -281,6 +292,8 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                 else:
                     node.weight = 1 + sum(n.weight for n in node.items)
                 attach(node)
+            elif kind is yaml.DocumentStartEvent:
+                starts.append(_span(event.start_mark, event.end_mark))
             elif kind is yaml.AliasEvent:
                 target = anchors.get(event.anchor)
                 if target is None:
@@ -290,7 +303,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                 attach(target)
     except yaml.YAMLError as exc:
         raise _read_error(exc) from None
-    return Document(roots, duplicates, unsafe)
+    return Document(roots, duplicates, unsafe, starts)
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -47,3 +47,23 @@ def corpus_or_skip() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+# Property-based tests: a short "ci" profile by default; `pytest -m fuzz --hypothesis-profile long`
+# for a long run.
+try:
+    from hypothesis import HealthCheck, settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile(
+        "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    _hypothesis_settings.register_profile(
+        "long", max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck),
+    )
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    _hypothesis_settings = None
+
+
+def pytest_configure(config):
+    if _hypothesis_settings is not None and not config.getoption("hypothesis_profile", None):
+        _hypothesis_settings.load_profile("ci")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sweeplint.model import Directive, Problem
+from sweeplint.model import Directive, Problem, Span
 
 
 @dataclass(slots=True)
@@ -35,13 +35,101 @@ class Reader(Protocol):
 
 def config_readers() -> list[Reader]:
     """Readers for YAML/JSON documents, most specific first."""
-    from sweeplint.formats import wandb
+    from sweeplint.formats import determined, hydra, katib, nni, wandb
 
-    return [wandb.READER]
+    return [wandb.READER, katib.READER, determined.READER, nni.READER, hydra.READER]
+
+
+@dataclass(slots=True)
+class PyReadContext:
+    """What a Python reader gets besides the parsed module.
+
+    `positions.span(node)` gives a node's Span (see sweeplint.pyexpr); `constants` maps
+    module-level names to their expressions (for `pyexpr.evaluate(node, ctx.constants)`).
+    """
+
+    path: str
+    text: str
+    positions: Any            # sweeplint.pyexpr.Positions
+    constants: dict
+    directives: tuple[Directive, ...]
+    problems: list[Problem] = field(default_factory=list)
+
+
+class PythonReader(Protocol):
+    name: str
+
+    def wants(self, text: str) -> bool: ...              # a cheap text test, before any parsing
+
+    def read(self, module: Any, ctx: PyReadContext) -> list: ...   # libcst.Module -> list[Study]
+
+
+# Readers of sweeps written in Python: (module, pattern). The module (which may import libcst)
+# is imported only when the pattern occurs in the file's text; it defines READER with `name`,
+# `wants(text)` (a finer text test) and `read(module, ctx)`. Register new Python readers here
+# (e.g. W&B sweep dicts passed to wandb.sweep).
+PYTHON_READERS: list[tuple[str, str]] = [
+    ("sweeplint.formats.optuna", r"\.suggest_[a-z_]+\s*\("),
+    ("sweeplint.formats.ray", r"\btune\.|\bfrom ray\b|\bimport ray\b"),
+    ("sweeplint.formats.wandb_python", r"wandb\.sweep\s*\("),
+]
+
+
+def python_reader_list(text: str) -> list[PythonReader]:
+    """The Python readers that want this text, imported on demand."""
+    import importlib
+    import re
+
+    readers: list[PythonReader] = []
+    for module_name, pattern in PYTHON_READERS:
+        if re.search(pattern, text):
+            reader = importlib.import_module(module_name).READER
+            if reader.wants(text):
+                readers.append(reader)
+    return readers
 
 
 def python_readers(path: str, text: str, explicit: bool):
-    """Sweeps defined in Python (W&B dicts, Optuna, Ray Tune). None are read yet: not a sweep file."""
+    """Sweeps defined in Python (Optuna objectives, Ray Tune spaces, W&B dicts).
+
+    Cheap text tests first; libcst is imported and the file parsed (once) only when a reader
+    wants it. A syntax error is reported only in a file that looks like a sweep.
+    """
     from sweeplint.model import ConfigFile
 
-    return ConfigFile(path, text)
+    readers = python_reader_list(text)
+    if not readers:
+        return ConfigFile(path, text)
+
+    from sweeplint import pyexpr
+    from sweeplint.read import _with_declarations
+    from sweeplint.source import parse_directives
+
+    directives = parse_directives(text)
+    try:
+        module = pyexpr.parse(text)
+    except pyexpr.PySyntaxError as exc:
+        return ConfigFile(path, text, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
+    ctx = PyReadContext(path, text, pyexpr.Positions(module, text), pyexpr.constants(module), directives)
+    studies: list = []
+    fmt = None
+    for reader in readers:
+        try:
+            found = reader.read(module, ctx)
+        except RecursionError:
+            ctx.problems.append(Problem("SL001", Span.point(1, 1), "the Python code is nested too deeply to read"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+            ctx.problems.append(Problem(
+                "SL001", Span.point(1, 1),
+                f"sweeplint could not read the {reader.name} search space in this file "
+                f"({type(exc).__name__}: {exc}); please report this",
+            ))
+            continue
+        if found:
+            studies.extend(found)
+            fmt = fmt or reader.name
+    if fmt is None and not ctx.problems:
+        return ConfigFile(path, text)
+    studies = [_with_declarations(s, directives, ctx.problems) for s in studies]
+    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(ctx.problems), directives=directives)

@@ -7,6 +7,7 @@ is exactly one shape; without `distribution`, `values` means categorical, `value
 
 from __future__ import annotations
 
+import difflib
 import math
 from typing import Any
 
@@ -67,6 +68,7 @@ DISTRIBUTIONS: dict[str, tuple[Space, tuple[str, ...], tuple[str, ...], dict[str
 }
 PARAMETER_KEYS = ("value", "values", "probabilities", "min", "max", "distribution", "q", "mu", "sigma", "a", "b", "parameters")
 _SPEC_KEYS = frozenset(PARAMETER_KEYS) - {"parameters"}
+_MAIN_SPEC_KEYS = frozenset({"value", "values", "min", "max", "distribution", "probabilities", "parameters"})
 
 
 class WandbReader:
@@ -116,6 +118,11 @@ class _Builder:
         method = self.method(root)
         objective = self.objective(root.get("metric"), root.key_node("metric"))
         parameters = self.parameters(root.get("parameters"), prefix="")
+        if method is not None and method.kind is MethodKind.GRID:
+            for p in parameters:
+                if p.probabilities:
+                    self.problem(p.probabilities[0].span.cover(p.probabilities[-1].span),
+                                 f"parameter {p.name!r} has probabilities, which a grid search does not take (W&B's grid search refuses them); remove them or use random search")
         budget = root.get("run_cap")
         if budget is not None and not (isinstance(budget, YScalar) and _is_int(budget.value) and budget.value > 0):
             self.problem(budget, f"run_cap must be a positive integer, not {type_name(budget)}")
@@ -223,6 +230,21 @@ class _Builder:
             self.problem(spec if spec is not None else key,
                          f"{where} must be a mapping with value, values, min/max or distribution, not {type_name(spec) if spec is not None else 'empty'}")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span if spec is not None else key.span)
+        keys = {key_text(k) for k, _ in spec.items()}
+        if not keys & _MAIN_SPEC_KEYS:
+            # No value, values, min/max, distribution or parameters: misspelled keys (`valeus:`,
+            # `paramters:`), or a group written without `parameters:`.
+            typos = [(k, key_text(k)) for k, _ in spec.items()
+                     if key_text(k) not in PARAMETER_KEYS
+                     and difflib.get_close_matches(key_text(k), PARAMETER_KEYS, n=1, cutoff=0.7)]
+            if typos:
+                for k, k_name in typos:
+                    self.unknown.append(KeyRef(k_name, k.span, PARAMETER_KEYS, where))
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+            if spec.pairs and all(isinstance(v, YMap) for _, v in spec.items()):
+                # Every entry is itself a mapping (`a: {values: ...}` included), which W&B rejects.
+                self.problem(key, f"{where} holds other parameters ({', '.join(sorted(keys))}) but no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span)
         if any(isinstance(k, YScalar) and key_text(k) not in PARAMETER_KEYS for k, _ in spec.items()) and not any(
             key_text(k) in _SPEC_KEYS for k, _ in spec.items()
         ):
@@ -313,7 +335,8 @@ class _Builder:
             alpha=fields.get("alpha"),
             beta=fields.get("beta"),
             log=flags.get("log", False),
-            integer=flags.get("integer", False),
+            # W&B returns integers from a quantized distribution whose q is an integer.
+            integer=flags.get("integer", False) or (fields.get("q") is not None and _is_int(fields["q"].value)),
             inferred=inferred,
             exponent_bounds=flags.get("exponent_bounds", False),
             base=math.e if flags.get("exponent_bounds") else None,

@@ -16,6 +16,7 @@ class ReportContext:
     color: bool = False
     files_checked: int = 0
     texts: dict | None = None       # path -> text, for formats that quote the source
+    files: tuple = ()               # the sweep files checked (a report per file: junit)
 
 
 def render(fmt: str, diagnostics: list, ctx: ReportContext) -> str:

@@ -22,3 +22,10 @@ class UnknownKey(Rule):
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(ref.expected)}"
                 what = "value" if ref.where.endswith("distribution") else "key"
                 yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{hint}")
+        # Declared roles naming no parameter (`# sweeplint: scientific=...`): a directive speaks for
+        # every study of its file, so a name is unknown only when no study has it.
+        per_study = [{u.span: u for u in ctx.roles(study).unmatched} for study in ctx.studies]
+        if per_study:
+            for span, problem in per_study[0].items():
+                if all(span in other for other in per_study[1:]):
+                    yield Finding(span, problem.message)

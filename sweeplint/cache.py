@@ -1,0 +1,239 @@
+"""Results kept between runs, so that an unchanged repository is checked at the cost of reading it.
+
+Layout (all JSON, never pickle: a cache directory may come from anywhere, and loading it must not be
+able to run code):
+
+    <cache dir>/CACHEDIR.TAG, .gitignore
+    <cache dir>/v1/results/ab/<key>.json   the diagnostics of one file
+    <cache dir>/v1/facts/ab/<key>.json     the code facts of one Python text (see sweeplint.codefacts)
+
+A result's key covers the sweeplint version and its own source files, the selected rules, every setting
+that changes results, the knowledge base, the working directory, the file's path and the hash of its
+bytes. The entry also lists the files the result depends on (the program a config runs and the local
+modules it imports, or the places where a missing program was looked for) with their hashes; a lookup
+re-hashes them, so editing a training script re-checks exactly the configs that run it.
+
+Writes are atomic (a temporary file in the same folder, then `os.replace`); two processes writing the
+same entry at once each write a complete file and one of them wins. An entry that cannot be read,
+does not parse, or carries another key is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+FORMAT = 1
+DEFAULT_DIR = ".sweeplint_cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by sweeplint; it can be deleted.\n"
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_path(path: str, limit: int | None = None) -> str | None:
+    """Hash of a file's bytes, or None when it does not exist or cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+    except OSError:
+        return None
+    return file_hash(data)
+
+
+def _source_fingerprint() -> list:
+    """Size and modification time of sweeplint's own modules: an edited rule invalidates results."""
+    package = Path(__file__).resolve().parent
+    out = []
+    for folder, _dirs, names in os.walk(package):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                out.append([os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns])
+    out.sort()
+    return out
+
+
+def _knowledge_fingerprint(settings: Any) -> list:
+    """The shipped knowledge files and the user's extra ones, by content."""
+    out = []
+    try:
+        from sweeplint.catalogue import data_dir
+
+        folder = data_dir() / "knowledge"
+        for path in sorted(folder.glob("*.yaml")):
+            out.append([path.name, hash_path(str(path))])
+    except (OSError, FileNotFoundError):
+        pass
+    extra = getattr(settings, "knowledge", None) or {}
+    root = Path(getattr(settings, "root", None) or Path.cwd())
+    for file in extra.get("files", []) if isinstance(extra, dict) else []:
+        out.append([str(file), hash_path(str(root / str(file)))])
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """Settings as JSON-able data, deterministically."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    return str(value)
+
+
+def run_key(settings: Any, rule_codes: Iterable[str]) -> str:
+    """Everything besides the file itself that a result depends on."""
+    from sweeplint import __version__
+
+    fields = {}
+    for name in ("severity", "per_file_ignores", "studies", "knowledge", "root"):
+        fields[name] = _plain(getattr(settings, name, None))
+    data = {
+        "format": FORMAT,
+        "version": __version__,
+        "source": _source_fingerprint(),
+        "rules": sorted(rule_codes),
+        "settings": fields,
+        "knowledge": _knowledge_fingerprint(settings),
+        "cwd": os.getcwd(),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Cache:
+    """A folder of JSON entries. Every failure to read or write is silent: the cache is only a cache."""
+
+    def __init__(self, directory: str | os.PathLike):
+        self.directory = Path(directory)
+        self._prepared = False
+        self._hashes: dict[str, str | None] = {}
+
+    # --- storage -------------------------------------------------------------------------------
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.directory / f"v{FORMAT}" / kind / key[:2] / f"{key}.json"
+
+    def load(self, kind: str, key: str) -> Any:
+        try:
+            with open(self._path(kind, key), "rb") as handle:
+                entry = json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("sweeplint-cache") != FORMAT or entry.get("key") != key:
+            return None
+        return entry.get("value")
+
+    def store(self, kind: str, key: str, value: Any) -> None:
+        path = self._path(kind, key)
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = json.dumps({"sweeplint-cache": FORMAT, "key": key, "value": value}, separators=(",", ":"))
+            temp = path.parent / f".{key}.{os.getpid()}.{id(value):x}.tmp"
+            with open(temp, "w", encoding="utf-8") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except (OSError, TypeError, ValueError):
+            try:
+                temp.unlink()  # type: ignore[possibly-undefined]
+            except (OSError, NameError, UnboundLocalError):
+                pass
+
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        self._prepared = True
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "# made by sweeplint\n*\n")):
+            target = self.directory / name
+            if not target.exists():
+                try:
+                    temp = self.directory / f".{name}.{os.getpid()}.tmp"
+                    temp.write_text(text, encoding="utf-8")
+                    os.replace(temp, target)
+                except OSError:
+                    pass
+
+    # --- code facts (the FactsCache protocol of sweeplint.codefacts) -------------------------------
+
+    def get(self, key: str) -> dict | None:
+        value = self.load("facts", key)
+        return value if isinstance(value, dict) else None
+
+    def put(self, key: str, value: dict) -> None:
+        self.store("facts", key, value)
+
+    # --- results of one file ---------------------------------------------------------------------
+
+    def current_hash(self, path: str) -> str | None:
+        if path not in self._hashes:
+            self._hashes[path] = hash_path(path)
+        return self._hashes[path]
+
+    def result_key(self, run: str, path: str, explicit: bool, digest: str) -> str:
+        return hashlib.sha256(f"{run}\0{path}\0{int(explicit)}\0{digest}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def lookup(self, key: str) -> dict | None:
+        """A stored result whose dependencies are all unchanged, or None."""
+        value = self.load("results", key)
+        try:
+            if not isinstance(value, dict) or not isinstance(value["sweep"], bool):
+                return None
+            for path, digest in value["deps"].items():
+                if self.current_hash(path) != digest:
+                    return None
+            decode_diagnostics(value["diagnostics"])  # validates the shape
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return value
+
+    def save(self, key: str, sweep: bool, diagnostics: list, deps: Iterable[str]) -> None:
+        self.store("results", key, {
+            "sweep": sweep,
+            "diagnostics": encode_diagnostics(diagnostics),
+            "deps": {path: self.current_hash(path) for path in sorted(set(deps))},
+        })
+
+
+# --- diagnostics as JSON ---------------------------------------------------------------------
+
+
+def encode_diagnostics(diagnostics: list) -> list:
+    out = []
+    for d in diagnostics:
+        out.append([
+            d.code, d.name, int(d.severity), d.message, d.path, _span(d.span),
+            [[r.path, _span(r.span), r.message] for r in d.related],
+        ])
+    return out
+
+
+def _span(span) -> list[int]:
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+def decode_diagnostics(data: list) -> list:
+    from sweeplint.diagnostics import Diagnostic, Related, Severity
+    from sweeplint.model import Span
+
+    out = []
+    for code, name, severity, message, path, span, related in data:
+        if not all(isinstance(v, str) for v in (code, name, message, path)):
+            raise ValueError("malformed diagnostic")
+        out.append(Diagnostic(
+            code, name, Severity(int(severity)), message, path, Span(*(int(v) for v in span)),
+            tuple(Related(str(p), Span(*(int(v) for v in s)), str(m)) for p, s, m in related),
+        ))
+    return out

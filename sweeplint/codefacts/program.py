@@ -1,0 +1,322 @@
+"""Which program a study runs, which local files belong to it, and their facts linked together."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sweeplint.codefacts.facts import (
+    Cond,
+    Escape,
+    FileFacts,
+    FunctionDef,
+    ProgramFacts,
+    Read,
+)
+from sweeplint.model import Lit, Span, Study
+
+MAX_FILES = 200
+CONFIG_LIKE = {
+    "config", "cfg", "conf", "configs", "hparams", "hp", "hps", "hyperparams", "hyperparameters", "params", "param",
+    "args", "opt", "opts", "options", "settings", "flags", "c", "cf", "train_config", "model_config", "run_config",
+}
+HARMLESS = {
+    "print", "len", "str", "repr", "isinstance", "type", "id", "hash", "pprint", "dumps", "dump", "to_yaml", "save",
+    "info", "debug", "warning", "error", "write", "hasattr", "float", "int", "bool", "round", "abs", "min", "max",
+    "sum", "format", "init", "watch", "log", "range", "enumerate", "zip", "sorted", "list", "tuple", "set",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a study's program is. status: python | missing | not-python | none."""
+
+    status: str
+    name: str | None = None          # as written in the config
+    path: str | None = None          # the file found
+    span: Span | None = None         # where the config names it
+    how: str = ""                    # program, command, module, declared
+
+
+def command_strings(study: Study) -> list[tuple[str, Lit]]:
+    return [(str(item.value), item) for item in study.command if isinstance(item.value, (str, int, float))]
+
+
+def resolve_program(study: Study, config_path: str, settings: Any = None) -> Resolution:
+    """The program a study runs, looked up next to the config, then under the project root."""
+    root = Path(getattr(settings, "root", None) or Path.cwd())
+    name, span, how = None, None, ""
+    program = study.program.value if study.program is not None and isinstance(study.program.value, str) else None
+    command = command_strings(study)
+    module = None
+    texts = [text for text, _ in command]
+    if "${program}" in texts and texts.index("${program}") > 0 and texts[texts.index("${program}") - 1] == "-m" and program:
+        # python -m ${program}: the program is a module name
+        module, span, how = program.strip(), study.program.span, "module"
+    elif command and not any("${program}" in text for text, _ in command):
+        # The command names the script itself: python train.py / python -m pkg.train / bash run.sh
+        for index, (text, lit) in enumerate(command):
+            if text == "-m" and index + 1 < len(command):
+                module, span, how = command[index + 1][0], command[index + 1][1].span, "module"
+                break
+            if text.endswith(".py"):
+                name, span, how = text, lit.span, "command"
+                break
+            if text.endswith((".sh", ".bash")) or text in ("bash", "sh", "make", "julia", "Rscript", "node"):
+                return Resolution("not-python", text, None, lit.span, "command")
+        else:
+            if program is None:
+                return Resolution("none")
+    if name is None and module is None:
+        if program is not None:
+            name, span, how = program.strip(), study.program.span, "program"
+        elif study.declarations.program:
+            name, span, how = study.declarations.program, None, "declared"
+        else:
+            declared = _declared_program(config_path, settings)
+            if declared is None:
+                return Resolution("none")
+            name, how = declared, "declared"
+    if module is not None:
+        candidates = [module.replace(".", "/") + ".py", module.replace(".", "/") + "/__main__.py"]
+        name = module
+    else:
+        if not name.endswith(".py"):
+            return Resolution("not-python", name, None, span, how)
+        candidates = [name.replace("\\", "/")]
+    base = Path(config_path).resolve().parent
+    for folder in _folders(base, root):
+        for candidate in candidates:
+            path = folder / candidate
+            if path.is_file():
+                return Resolution("python", name, _display(path), span, how)
+    return Resolution("missing", name, None, span, how)
+
+
+def _folders(base: Path, root: Path) -> list[Path]:
+    out = [base]
+    try:
+        root = root.resolve()
+    except OSError:
+        return out
+    if root != base:
+        out.append(root)
+    return out
+
+
+def _display(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _declared_program(config_path: str, settings: Any) -> str | None:
+    from sweeplint.settings import relative_to_root
+
+    if settings is None:
+        return None
+    rel = relative_to_root(config_path, settings.root)
+    for s in getattr(settings, "studies", ()):
+        if s.program and (fnmatch.fnmatch(rel, s.config) or fnmatch.fnmatch(os.path.basename(config_path), s.config)):
+            return s.program
+    return None
+
+
+# --- local modules -----------------------------------------------------------------------------
+
+
+def local_module(importer: str, module: str, name: str | None, level: int, program_dir: Path, root: Path) -> list[Path]:
+    """Files in the repository an import refers to (none for site-packages or missing modules)."""
+    if level:
+        base = Path(importer).resolve().parent
+        for _ in range(level - 1):
+            base = base.parent
+        folders = [base]
+    else:
+        folders = [Path(importer).resolve().parent, program_dir]
+        if root not in folders:
+            folders.append(root)
+        if (root / "src").is_dir():
+            folders.append(root / "src")
+    parts = [p for p in module.split(".") if p] if module else []
+    found: list[Path] = []
+    for folder in folders:
+        target = folder.joinpath(*parts) if parts else folder
+        hits = []
+        if parts and target.with_suffix(".py").is_file():
+            hits.append(target.with_suffix(".py"))
+        elif (target / "__init__.py").is_file():
+            hits.append(target / "__init__.py")
+        if name and name != "*" and (target / f"{name}.py").is_file():
+            hits.append(target / f"{name}.py")
+        hits = [h for h in hits if _inside(h, root, program_dir)]
+        if hits:
+            found.extend(hits)
+            break
+    return found
+
+
+def _inside(path: Path, root: Path, program_dir: Path) -> bool:
+    text = str(path)
+    if "site-packages" in text or "dist-packages" in text or f"{os.sep}.venv{os.sep}" in text:
+        return False
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(folder) for folder in (root, program_dir))
+
+
+# --- linking -----------------------------------------------------------------------------------
+
+
+def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str, str]]) -> ProgramFacts:
+    """Resolve function-parameter roots across the program's files; concrete facts pass through.
+
+    `files` maps a path to its facts (the entry first); `modules[path][local_name]` is the file an
+    imported name or module refers to.
+    """
+    funcs: dict[tuple[str, str], FunctionDef] = {}
+    for path, facts in files.items():
+        for f in facts.functions:
+            funcs[(path, f.qualname)] = f
+
+    def target(path: str, callee: str) -> tuple[str, FunctionDef, bool] | None:
+        """(file, function, is a class constructor) a callee text names."""
+        head, _, rest = callee.partition(".")
+        candidates: list[tuple[str, str]] = [(path, callee)]
+        imported = modules.get(path, {}).get(head)
+        if imported is not None:
+            candidates.append((imported[0], (imported[1] + ("." + rest if rest else "")) if imported[1] else rest))
+        for file, qual in candidates:
+            if not qual:
+                continue
+            f = funcs.get((file, qual))
+            if f is None:
+                continue
+            if f.is_class and (file, qual + ".__init__") in funcs:
+                return file, funcs[(file, qual + ".__init__")], True
+            return file, f, False
+        return None
+
+    bindings: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = {}
+    extra_reads: list[Read] = []
+    escapes: list[Escape] = []
+
+    def sources(path: str, root: str, key: tuple[str, ...]) -> set[tuple[str, tuple[str, ...]]]:
+        if root.startswith("param:"):
+            return {(r, k + key) for r, k in bindings.get((path, root), set())}
+        return {(_concrete(root), key)}
+
+    for _ in range(8):
+        changed = False
+        for path, facts in files.items():
+            for p in facts.passes:
+                found = sources(path, p.root, p.key)
+                if not found:
+                    continue
+                hit = target(path, p.callee)
+                leaf = p.callee.rsplit(".", 1)[-1]
+                if hit is None:
+                    if leaf not in HARMLESS and not p.callee.startswith("wandb."):
+                        for r, k in found:
+                            e = Escape(r, k, p.span, f"passed to {p.callee}", path)
+                            if e not in escapes:
+                                escapes.append(e)
+                    continue
+                file, func, is_class = hit
+                if func.is_class:
+                    # a class without a visible __init__ (a dataclass, a pydantic model...): its fields are not followed
+                    for r, k in found:
+                        e = Escape(r, k, p.span, f"passed to {p.callee}", path)
+                        if e not in escapes:
+                            escapes.append(e)
+                    continue
+                params = list(func.params)
+                if func.is_method and params and params[0] in ("self", "cls"):
+                    params = params[1:]
+                if p.star == "**":
+                    for name in params:
+                        for r, k in found:
+                            read = Read(r, k + (name,), p.span, how="kwarg", path=path)
+                            if read not in extra_reads:
+                                extra_reads.append(read)
+                    if func.has_kwargs:
+                        for r, k in found:
+                            e = Escape(r, k, p.span, f"unpacked into {p.callee}(**...)", path)
+                            if e not in escapes:
+                                escapes.append(e)
+                    continue
+                if p.star:
+                    continue
+                pname = p.keyword if p.keyword in params else (params[p.position] if p.position is not None and p.position < len(params) else None)
+                if pname is None:
+                    continue
+                slot = bindings.setdefault((file, f"param:{func.qualname}:{pname}"), set())
+                before = len(slot)
+                slot.update(found)
+                changed = changed or len(slot) != before
+        if not changed:
+            break
+
+    def resolve(path: str, root: str, key: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+        if not root.startswith("param:"):
+            return [(_concrete(root), key)]
+        bound = sorted(bindings.get((path, root), set()))
+        if bound:
+            return [(r, k + key) for r, k in bound]
+        pname = root.rsplit(":", 1)[-1]
+        return [("unknown", key)] if pname.lower() in CONFIG_LIKE else []
+
+    def conds(path: str, items: tuple[Cond, ...]) -> tuple[Cond, ...]:
+        out = []
+        for c in items:
+            if c.root is not None and c.root.startswith("param:"):
+                hits = resolve(path, c.root, c.key)
+                c = replace(c, root=hits[0][0], key=hits[0][1]) if hits else replace(c, root=None, key=())
+            elif c.root is not None:
+                c = replace(c, root=_concrete(c.root))
+            out.append(c)
+        return tuple(out)
+
+    reads: list[Read] = []
+    args, metrics, writes, calls = [], [], [], []
+    for path, facts in files.items():
+        for r in facts.reads:
+            for root, key in resolve(path, r.root, r.key):
+                if key:
+                    reads.append(replace(r, root=root, key=key, conditions=conds(path, r.conditions), path=path))
+        for e in facts.escapes:
+            for root, key in ([("*", ())] if e.root == "*" else resolve(path, e.root, e.key)):
+                escapes.append(replace(e, root=root, key=key, path=path))
+        args.extend(replace(a, path=path) for a in facts.args)
+        metrics.extend(replace(m, path=path) for m in facts.metrics)
+        for w in facts.writes:
+            for root, key in resolve(path, w.root, ()):
+                writes.append(replace(w, root=root, keys=tuple(".".join(key + (k,)) for k in w.keys), path=path))
+        for c in facts.calls:
+            new_args = []
+            for a in c.args:
+                rs = tuple((r2, k2) for r, k in a.reads for r2, k2 in resolve(path, r, k))
+                new_args.append(replace(a, reads=rs))
+            calls.append(replace(c, args=tuple(new_args), conditions=conds(path, c.conditions), path=path))
+    reads.extend(extra_reads)
+    return ProgramFacts(
+        program=program,
+        files=tuple(files),
+        reads=tuple(reads),
+        args=tuple(args),
+        metrics=tuple(metrics),
+        writes=tuple(writes),
+        calls=tuple(calls),
+        escapes=tuple(escapes),
+        hydra_main=any(f.hydra_main for f in files.values()),
+        uses_argparse=any(f.uses_argparse for f in files.values()),
+        uses_wandb=any(f.uses_wandb for f in files.values()),
+    )
+
+
+def _concrete(root: str) -> str:
+    return "unknown" if root == "hparams" else root

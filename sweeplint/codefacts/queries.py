@@ -1,0 +1,115 @@
+"""Small helpers the code-aware rules share: naming code locations, matching names and metrics."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from sweeplint.diagnostics import Related
+from sweeplint.model import Lit, Span, Study
+
+ARGS_MACROS = ("${args}", "${args_no_equals}", "${args_no_hyphens}", "${args_json}", "${args_json_file}", "${args_no_boolean_flags}")
+HYPHENATED_MACROS = ("${args}", "${args_no_equals}", "${args_no_boolean_flags}")
+
+
+def where(path: str, span: Span) -> str:
+    return f"{path}:{span.line}"
+
+
+def related(path: str, span: Span, message: str) -> Related:
+    return Related(path, span, message)
+
+
+def command_items(study: Study) -> list[tuple[str, Lit]]:
+    return [(str(item.value), item) for item in study.command if item.value is not None]
+
+
+def passes_args(study: Study) -> bool:
+    """The W&B command hands the swept values to the program on its command line (or has no command)."""
+    if not study.command:
+        return True
+    return any("${args" in text for text, _ in command_items(study))
+
+
+def argname(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def fixed_flags(study: Study) -> list[tuple[str, str | None, Lit]]:
+    """(name, value, item) for each fixed `--name=value`, `--name value` or `name=value` in the command."""
+    items = command_items(study)
+    out: list[tuple[str, str | None, Lit]] = []
+    skip = False
+    for index, (text, lit) in enumerate(items):
+        if skip:
+            skip = False
+            continue
+        if "${" in text:
+            continue
+        stripped = text.strip()
+        if stripped.startswith("-") and len(stripped) > 1 and not _is_number(stripped):
+            body = stripped.lstrip("-")
+            if not body:
+                continue
+            if "=" in body:
+                name, value = body.split("=", 1)
+                out.append((name, value, lit))
+            else:
+                nxt = items[index + 1][0] if index + 1 < len(items) else None
+                if nxt is not None and "${" not in nxt and (not nxt.startswith("-") or _is_number(nxt)):
+                    out.append((body, nxt, lit))
+                    skip = True
+                else:
+                    out.append((body, None, lit))
+        elif "=" in stripped and re.match(r"\+{0,2}[A-Za-z_][\w.\-]*=", stripped):
+            name, value = stripped.lstrip("+").split("=", 1)
+            out.append((name, value, lit))
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+# --- metric names -------------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[/_\-.]+")
+
+
+def normalise_metric(name: str) -> str:
+    return _SEPARATORS.sub("_", name.strip())
+
+
+def tokens(name: str) -> list[str]:
+    """Words of a metric name: split on separators and camelCase, lower-cased."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return [t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t]
+
+
+def has_token(name: str, words: Iterable[str]) -> str | None:
+    wanted = set(words)
+    for t in tokens(name):
+        if t in wanted:
+            return t
+        bare = t.rstrip("0123456789")
+        if bare and bare in wanted:
+            return bare
+    return None
+
+
+def short(ctx, path: str) -> str:
+    """A file as messages name it: relative to the project root when it is inside it."""
+    import os
+
+    root = getattr(getattr(ctx, "settings", None), "root", None)
+    if root is None:
+        return path
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")

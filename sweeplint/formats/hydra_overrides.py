@@ -1,0 +1,375 @@
+"""Hydra's override grammar (the value after `key=`), read without Hydra.
+
+A small tokenizer and recursive-descent parser for the value part of an override, as it appears in
+`hydra.sweeper.params` and on the command line: primitives (numbers, booleans, null, unquoted and
+quoted strings), lists, dicts, function calls with positional and `name=value` arguments (`choice`,
+`range`, `interval`, `tag`, `int`, `glob`...), and the simple choice sweep `a,b,c`. Every node keeps
+its offsets in the string so that readers can point inside a YAML value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Functions Hydra registers for the override grammar; any other name is an error in Hydra.
+FUNCTIONS = (
+    "choice", "range", "interval", "tag", "sort", "shuffle", "glob", "extend_list",
+    "int", "float", "str", "bool", "json_str",
+)
+CASTS = ("int", "float", "str", "bool", "json_str")
+
+
+class OverrideSyntaxError(Exception):
+    """A malformed override value; `start`/`end` are offsets in the string."""
+
+    def __init__(self, message: str, start: int, end: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = end if end is not None else start + 1
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Prim:
+    value: Any
+    text: str
+    start: int
+    end: int
+    quoted: bool = False
+
+
+@dataclass(slots=True)
+class Arg:
+    name: str | None
+    value: Any               # a node
+    start: int               # of the name when there is one, else of the value
+
+
+@dataclass(slots=True)
+class Call:
+    name: str
+    args: list[Arg]
+    start: int               # of the name
+    end: int                 # after the closing parenthesis
+    name_end: int = 0
+
+    def positional(self) -> list[Any]:
+        return [a.value for a in self.args if a.name is None]
+
+    def keyword(self, name: str) -> Any:
+        for a in self.args:
+            if a.name == name:
+                return a.value
+        return None
+
+
+@dataclass(slots=True)
+class ListV:
+    items: list[Any]
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class DictV:
+    pairs: list[tuple[str, Any]]
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SimpleChoice:
+    """`a,b,c`: a choice sweep written without `choice(...)`."""
+
+    items: list[Any] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+_INT = r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
+_POINT = r"(?:(?:0|[1-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|(?:0|[1-9](?:_?[0-9])*)\.)"
+_EXP = r"(?:(?:0|[1-9](?:_?[0-9])*)|" + _POINT + r")[eE][+-]?[0-9](?:_?[0-9])*"  # the exponent may have leading zeros: 1e-05
+_FLOAT = r"[+-]?(?:" + _EXP + "|" + _POINT + r"|[Ii][Nn][Ff]|[Nn][Aa][Nn])"
+_TOKEN = re.compile(
+    r"(?P<ws>[ \t]+)"
+    r"|(?P<quoted>'(?:\\'|[^'])*?'|\"(?:\\\"|[^\"])*?\")"
+    r"|(?P<interp>\$\{[^}]+\})"
+    r"|(?P<float>" + _FLOAT + r")(?![A-Za-z0-9_])"
+    r"|(?P<int>" + _INT + r")(?![A-Za-z0-9_.])"
+    r"|(?P<id>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<word>[0-9][A-Za-z0-9_]*)"
+    r"|(?P<esc>(?:\\\\|\\,|\\ |\\\t)+)"
+    r"|(?P<punct>[()\[\]{},:=])"
+    r"|(?P<char>[/\-\\+.$%*@?~!#&<>|^`;])"
+)
+_BOOL = {"true": True, "false": False}
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            ch = text[pos]
+            if ch in "'\"":
+                raise OverrideSyntaxError(f"the quoted string starting here is never closed (add a closing {ch})", pos, len(text))
+            raise OverrideSyntaxError(f"unexpected character {ch!r}", pos)
+        kind = m.lastgroup or "char"
+        tokens.append(_Tok(kind, m.group(), pos, m.end()))
+        pos = m.end()
+    return tokens
+
+
+def _number(tok: _Tok) -> Any:
+    raw = tok.text.replace("_", "")
+    if tok.kind == "int":
+        return int(raw)
+    return float(raw)
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = tokenize(text)
+        self.i = 0
+
+    # helpers
+    def peek(self, skip_ws: bool = True) -> _Tok | None:
+        j = self.i
+        while skip_ws and j < len(self.toks) and self.toks[j].kind == "ws":
+            j += 1
+        return self.toks[j] if j < len(self.toks) else None
+
+    def skip_ws(self) -> None:
+        while self.i < len(self.toks) and self.toks[self.i].kind == "ws":
+            self.i += 1
+
+    def take(self) -> _Tok:
+        self.skip_ws()
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def is_punct(self, tok: _Tok | None, ch: str) -> bool:
+        return tok is not None and tok.kind == "punct" and tok.text == ch
+
+    def expect(self, ch: str, what: str) -> _Tok:
+        tok = self.peek()
+        if not self.is_punct(tok, ch):
+            where = tok.start if tok is not None else len(self.text)
+            found = f"found {tok.text!r}" if tok is not None else "the value ends"
+            raise OverrideSyntaxError(f"expected {ch!r} {what}, but {found}", where)
+        return self.take()
+
+    # grammar
+    def value(self) -> Any:
+        self.skip_ws()
+        if self.peek() is None:
+            return Prim("", "", len(self.text), len(self.text))
+        first = self.element()
+        items = [first]
+        while self.is_punct(self.peek(), ","):
+            self.take()
+            if self.peek() is None:
+                raise OverrideSyntaxError("a comma ends the value; remove it or add the missing choice", len(self.text.rstrip()) - 1)
+            items.append(self.element())
+        tok = self.peek()
+        if tok is not None:
+            if self.is_punct(tok, ")"):
+                raise OverrideSyntaxError("this ')' closes nothing (too many closing parentheses)", tok.start)
+            raise OverrideSyntaxError(f"unexpected {tok.text!r} after the value", tok.start)
+        if len(items) == 1:
+            return first
+        return SimpleChoice(items, _start(items[0]), _end(items[-1]))
+
+    def element(self) -> Any:
+        tok = self.peek()
+        if tok is None:
+            raise OverrideSyntaxError("a value is missing here", len(self.text))
+        if self.is_punct(tok, "["):
+            return self.list_value()
+        if self.is_punct(tok, "{"):
+            return self.dict_value()
+        if tok.kind == "id":
+            # a function call: name, optional spaces, '('
+            j = self.toks.index(tok) + 1
+            while j < len(self.toks) and self.toks[j].kind == "ws":
+                j += 1
+            if j < len(self.toks) and self.is_punct(self.toks[j], "("):
+                return self.call()
+        if tok.kind == "punct" and tok.text in ")]},=":
+            what = {",": "a value is missing before this comma", "=": "a value is missing before '='"}.get(
+                tok.text, f"a value is missing before {tok.text!r}")
+            raise OverrideSyntaxError(what, tok.start)
+        return self.primitive()
+
+    def primitive(self) -> Prim:
+        self.skip_ws()
+        start_index = self.i
+        parts: list[_Tok] = []
+        while self.i < len(self.toks):
+            tok = self.toks[self.i]
+            if tok.kind == "punct" and tok.text != ":":
+                break
+            if tok.kind == "quoted" and parts and any(p.kind != "ws" for p in parts):
+                break
+            parts.append(tok)
+            self.i += 1
+            if tok.kind == "quoted":
+                break
+        while parts and parts[-1].kind == "ws":
+            parts.pop()
+            self.i -= 1
+        if not parts:
+            tok = self.toks[start_index] if start_index < len(self.toks) else None
+            raise OverrideSyntaxError("a value is missing here", tok.start if tok else len(self.text))
+        start, end = parts[0].start, parts[-1].end
+        text = self.text[start:end]
+        if len(parts) == 1:
+            tok = parts[0]
+            if tok.kind == "quoted":
+                inner = tok.text[1:-1].replace("\\" + tok.text[0], tok.text[0])
+                return Prim(inner, tok.text, start, end, quoted=True)
+            if tok.kind in ("int", "float"):
+                try:
+                    return Prim(_number(tok), text, start, end)
+                except ValueError:
+                    return Prim(text, text, start, end)
+            if tok.kind == "id":
+                low = tok.text.lower()
+                if low in _BOOL:
+                    return Prim(_BOOL[low], text, start, end)
+                if low == "null":
+                    return Prim(None, text, start, end)
+        if any(p.kind == "quoted" for p in parts):
+            q = next(p for p in parts if p.kind == "quoted")
+            raise OverrideSyntaxError("a quoted string cannot be joined to other text; quote the whole value", q.start, q.end)
+        return Prim(text.replace("\\,", ",").replace("\\ ", " "), text, start, end)
+
+    def call(self) -> Call:
+        name_tok = self.take()
+        self.expect("(", f"after {name_tok.text}")
+        args: list[Arg] = []
+        if self.is_punct(self.peek(), ")"):
+            close = self.take()
+            return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
+        while True:
+            tok = self.peek()
+            if tok is None:
+                raise OverrideSyntaxError(f"{name_tok.text}( is never closed; add ')'", name_tok.start, name_tok.end)
+            name = None
+            arg_start = tok.start
+            if tok.kind == "id":
+                j = self.toks.index(tok) + 1
+                while j < len(self.toks) and self.toks[j].kind == "ws":
+                    j += 1
+                if j < len(self.toks) and self.is_punct(self.toks[j], "="):
+                    name = self.take().text
+                    self.take()  # '='
+                    if self.peek() is None or self.is_punct(self.peek(), ",") or self.is_punct(self.peek(), ")"):
+                        where = self.peek().start if self.peek() is not None else len(self.text)
+                        raise OverrideSyntaxError(f"the argument {name}= has no value", where)
+            elif self.is_punct(tok, ","):
+                raise OverrideSyntaxError("an argument is missing before this comma", tok.start)
+            args.append(Arg(name, self.element(), arg_start))
+            tok = self.peek()
+            if self.is_punct(tok, ","):
+                self.take()
+                if self.is_punct(self.peek(), ")"):
+                    raise OverrideSyntaxError("an argument is missing after this comma", tok.start)
+                continue
+            if self.is_punct(tok, ")"):
+                close = self.take()
+                return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
+            if tok is None:
+                raise OverrideSyntaxError(f"{name_tok.text}( is never closed; add ')'", name_tok.start, name_tok.end)
+            raise OverrideSyntaxError(f"expected ',' or ')' in {name_tok.text}(...), but found {tok.text!r}", tok.start)
+
+    def list_value(self) -> ListV:
+        open_tok = self.take()
+        items: list[Any] = []
+        if self.is_punct(self.peek(), "]"):
+            return ListV(items, open_tok.start, self.take().end)
+        while True:
+            items.append(self.element())
+            tok = self.peek()
+            if self.is_punct(tok, ","):
+                self.take()
+                continue
+            if self.is_punct(tok, "]"):
+                return ListV(items, open_tok.start, self.take().end)
+            if tok is None:
+                raise OverrideSyntaxError("this list is never closed; add ']'", open_tok.start)
+            raise OverrideSyntaxError(f"expected ',' or ']' in the list, but found {tok.text!r}", tok.start)
+
+    def dict_value(self) -> DictV:
+        open_tok = self.take()
+        pairs: list[tuple[str, Any]] = []
+        if self.is_punct(self.peek(), "}"):
+            return DictV(pairs, open_tok.start, self.take().end)
+        while True:
+            key = self.peek()
+            if key is None or key.kind != "id":
+                where = key.start if key is not None else len(self.text)
+                raise OverrideSyntaxError("expected a key (a name) in the dict", where)
+            self.take()
+            self.expect(":", "after the dict key")
+            pairs.append((key.text, self.element()))
+            tok = self.peek()
+            if self.is_punct(tok, ","):
+                self.take()
+                continue
+            if self.is_punct(tok, "}"):
+                return DictV(pairs, open_tok.start, self.take().end)
+            if tok is None:
+                raise OverrideSyntaxError("this dict is never closed; add '}'", open_tok.start)
+            raise OverrideSyntaxError(f"expected ',' or '}}' in the dict, but found {tok.text!r}", tok.start)
+
+
+def _start(node: Any) -> int:
+    return node.start
+
+
+def _end(node: Any) -> int:
+    return node.end
+
+
+def parse(text: str) -> Any:
+    """The parsed value of an override (`Prim`, `Call`, `ListV`, `DictV` or `SimpleChoice`).
+
+    Raises OverrideSyntaxError with the offset of the problem.
+    """
+    return _Parser(text).value()
+
+
+def functions_in(node: Any):
+    """Every call in a parsed value, outermost first."""
+    if isinstance(node, Call):
+        yield node
+        for a in node.args:
+            yield from functions_in(a.value)
+    elif isinstance(node, (ListV, SimpleChoice)):
+        for item in node.items:
+            yield from functions_in(item)
+    elif isinstance(node, DictV):
+        for _, v in node.pairs:
+            yield from functions_in(v)

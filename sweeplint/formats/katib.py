@@ -1,0 +1,558 @@
+"""Kubeflow Katib `Experiment` resources (v1beta1 and the older v1alpha3/v1alpha2 API versions).
+
+Katib writes every number of a search space as a string (`min: "0.01"`) and converts it itself, so
+the reader parses those strings into numbers and the study's loader is "katib": the YAML 1.1 string
+trap (SL005) does not apply. A Kubernetes file may hold several documents; each Experiment is a study.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from typing import Any
+
+from sweeplint.formats import ReadContext
+from sweeplint.formats.nodes import key_text, lit, text_of, type_name
+from sweeplint.model import (
+    EarlyStopping,
+    KeyRef,
+    Lit,
+    Method,
+    MethodKind,
+    Objective,
+    Parameter,
+    Problem,
+    Space,
+    Span,
+    Study,
+)
+from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+# The suggestion services Katib ships (katib-config `suggestions`), and what kind of search each is.
+ALGORITHMS = {
+    "random": MethodKind.RANDOM,
+    "sobol": MethodKind.RANDOM,
+    "grid": MethodKind.GRID,
+    "tpe": MethodKind.MODEL_BASED,
+    "multivariate-tpe": MethodKind.MODEL_BASED,
+    "bayesianoptimization": MethodKind.MODEL_BASED,
+    "cmaes": MethodKind.MODEL_BASED,
+    "hyperband": MethodKind.BANDIT,
+    "pbt": MethodKind.BANDIT,
+    "enas": MethodKind.OTHER,
+    "darts": MethodKind.OTHER,
+}
+EARLY_STOPPING = ("medianstop",)
+PARAMETER_TYPES = ("double", "int", "discrete", "categorical")
+DISTRIBUTIONS = ("uniform", "logUniform", "normal", "logNormal")
+
+SPEC_KEYS = (
+    "parameters", "objective", "algorithm", "earlyStopping", "trialTemplate", "parallelTrialCount",
+    "maxTrialCount", "maxFailedTrialCount", "metricsCollectorSpec", "nasConfig", "resumePolicy",
+)
+PARAMETER_KEYS = ("name", "parameterType", "feasibleSpace")
+FEASIBLE_SPACE_KEYS = ("min", "max", "step", "list", "distribution")
+OBJECTIVE_KEYS = ("type", "goal", "objectiveMetricName", "additionalMetricNames", "metricStrategies")
+ALGORITHM_KEYS = ("algorithmName", "algorithmSettings")
+TRIAL_PARAMETER_KEYS = ("name", "description", "reference")
+
+_API_GROUP = "kubeflow.org/"
+_TRIAL_PARAMETER_USE = re.compile(r"\$\{trialParameters\.([^}]*)\}")
+
+
+class KatibReader:
+    name = "katib"
+    semantics = "yaml1.1"
+
+    def recognise(self, root: Any) -> bool:
+        if not isinstance(root, YMap) or text_of(root.get("kind")) != "Experiment":
+            return False
+        api = text_of(root.get("apiVersion")) or ""
+        spec = root.get("spec")
+        if not api.startswith(_API_GROUP) or not isinstance(spec, YMap):
+            return False
+        return sum(spec.get(k) is not None for k in ("parameters", "objective", "algorithm", "trialTemplate", "nasConfig")) >= 2
+
+    def read(self, root: YMap, ctx: ReadContext) -> list[Study]:
+        return guarded(self.name, root, ctx, lambda: [_Builder(ctx).study(root)])
+
+
+READER = KatibReader()
+
+
+def guarded(name: str, root: Any, ctx: ReadContext, read: Any) -> list[Study]:
+    """Run a reader; a bug in it becomes one diagnostic at the document, never a traceback."""
+    try:
+        return read()
+    except RecursionError:
+        ctx.problems.append(Problem("SL001", Span.point(root.span.line, root.span.column), "the document is nested too deeply to read"))
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+        ctx.problems.append(Problem(
+            "SL001", Span.point(root.span.line, root.span.column),
+            f"sweeplint could not read this {name} config ({type(exc).__name__}: {exc}); please report this",
+        ))
+    return []
+
+
+# --- numbers written as strings --------------------------------------------------------------
+
+
+def katib_number(node: Any) -> Lit | None:
+    """A feasibleSpace number: Katib takes strings and parses them; plain numbers work as well."""
+    if not isinstance(node, YScalar):
+        return None
+    value = node.value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Lit(value, node.span, node.text, node.quoted)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed: int | float = int(text)
+        except ValueError:
+            try:
+                parsed = float(text)
+            except ValueError:
+                return None
+        return Lit(parsed, node.span, node.text, node.quoted)
+    return None
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def command_tokens(node: Any, text: str) -> tuple[Lit, ...]:
+    """The words of a command given as a list and/or shell strings, each with its own span.
+
+    A single-line string such as `python3 train.py --lr=${x}` is split like a shell would; when a
+    word cannot be located in the source (escapes, folded scalars) it gets the whole string's span.
+    """
+    items = node.items if isinstance(node, YSeq) else [node]
+    out: list[Lit] = []
+    lines = text.splitlines()
+    for item in items:
+        if not isinstance(item, YScalar) or not isinstance(item.value, str):
+            out.append(lit(item))
+            continue
+        value = item.value
+        try:
+            words = shlex.split(value, comments=False, posix=True) if value.strip() else []
+        except ValueError:
+            words = value.split()
+        if len(words) <= 1:
+            out.append(lit(item) if not words or words[0] == value else Lit(words[0], item.span, words[0], item.quoted))
+            continue
+        span = item.span
+        source = lines[span.line - 1] if span.line == span.end_line and 0 < span.line <= len(lines) else None
+        segment = source[span.column - 1 : span.end_column - 1] if source is not None else None
+        at = 0
+        for word in words:
+            found = segment.find(word, at) if segment is not None else -1
+            if found < 0:
+                out.append(Lit(word, item.span, word, item.quoted))
+                continue
+            column = span.column + found
+            out.append(Lit(word, Span(span.line, column, span.line, column + len(word)), word, item.quoted))
+            at = found + len(word)
+    return tuple(out)
+
+
+# --- the Experiment --------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, ctx: ReadContext):
+        self.ctx = ctx
+        self.unknown: list[KeyRef] = []
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Any, message: str, code: str = "SL003") -> None:
+        self.problems.append(Problem(code, getattr(node, "span", node), message))
+
+    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
+        for key, _ in node.items():
+            if key_text(key) not in allowed:
+                self.unknown.append(KeyRef(key_text(key), key.span, allowed, where))
+
+    def study(self, root: YMap) -> Study:
+        spec: YMap = root.get("spec")
+        api = text_of(root.get("apiVersion")) or ""
+        if api == _API_GROUP + "v1beta1":
+            self.check_keys(spec, SPEC_KEYS, "the Experiment spec")
+        metadata = root.get("metadata")
+        name = text_of(metadata.get("name")) if isinstance(metadata, YMap) else None
+        parameters = self.parameters(spec.get("parameters"))
+        template = spec.get("trialTemplate")
+        command: tuple[Lit, ...] = ()
+        command_span = None
+        if isinstance(template, YMap):
+            self.trial_parameters(template, parameters)
+            found = self.trial_command(template)
+            if found is not None:
+                command, command_span = found
+        budget = spec.get("maxTrialCount")
+        if budget is not None and not (isinstance(budget, YScalar) and isinstance(budget.value, int)
+                                       and not isinstance(budget.value, bool) and budget.value > 0):
+            self.problem(budget, f"maxTrialCount must be a positive integer, not {type_name(budget)}")
+        elif budget is not None:
+            for key in ("parallelTrialCount", "maxFailedTrialCount"):
+                other = spec.get(key)
+                if isinstance(other, YScalar) and isinstance(other.value, int) and not isinstance(other.value, bool) \
+                        and other.value > budget.value:
+                    self.problem(other, f"{key} ({other.value}) is larger than maxTrialCount ({budget.value}); "
+                                        "Katib rejects the Experiment")
+        method = self.algorithm(spec.get("algorithm"))
+        if method is not None and method.name == "hyperband":
+            parameters = self.hyperband_resource(method, parameters)
+        return Study(
+            format="katib",
+            loader="katib",
+            span=root.span,
+            parameters=tuple(parameters),
+            method=method,
+            objective=self.objective(spec.get("objective"), spec.key_node("objective")),
+            budget=lit(budget) if budget is not None else None,
+            early_stopping=self.early_stopping(spec.get("earlyStopping")),
+            command=command,
+            command_span=command_span,
+            unknown_keys=tuple(self.unknown),
+            problems=tuple(self.problems),
+            name=name,
+        )
+
+    # --- objective, algorithm, early stopping ----------------------------------------------------
+
+    def objective(self, node: Any, key: Any) -> Objective | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.problem(node, f"spec.objective must be a mapping with type and objectiveMetricName, not {type_name(node)}")
+            return None
+        self.check_keys(node, OBJECTIVE_KEYS, "spec.objective")
+        metric = node.get("objectiveMetricName")
+        kind = node.get("type")
+        if metric is None:
+            self.problem(key or node, "spec.objective has no objectiveMetricName; Katib rejects the Experiment")
+            return None
+        if not isinstance(metric, YScalar):
+            self.problem(metric, f"spec.objective.objectiveMetricName must be a metric name, not {type_name(metric)}")
+            return None
+        goal, goal_span = "minimize", None
+        if kind is None:
+            self.problem(key or node, "spec.objective has no type (minimize or maximize); Katib rejects the Experiment")
+        elif text_of(kind) in ("minimize", "maximize"):
+            goal, goal_span = text_of(kind), kind.span
+        else:
+            self.problem(kind, f"spec.objective.type must be minimize or maximize, not {text_of(kind) or type_name(kind)!r}")
+        extra = node.get("additionalMetricNames")
+        if isinstance(extra, YSeq):
+            for item in extra.items:
+                if isinstance(item, YScalar) and item.value == metric.value:
+                    self.problem(item, "additionalMetricNames must not repeat the objectiveMetricName; Katib rejects the Experiment")
+        return Objective(lit(metric), goal, goal_span, node.span)
+
+    def settings(self, node: Any, where: str) -> tuple[tuple[str, Lit], ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq):
+            self.problem(node, f"{where} must be a list of {{name, value}} entries, not {type_name(node)}")
+            return ()
+        out = []
+        for item in node.items:
+            if not isinstance(item, YMap) or text_of(item.get("name")) is None:
+                self.problem(item, f"each entry of {where} needs a name and a value")
+                continue
+            self.check_keys(item, ("name", "value"), where)
+            value = item.get("value")
+            if value is None:
+                continue
+            out.append((text_of(item.get("name")), katib_number(value) or lit(value)))
+        return tuple(out)
+
+    def algorithm(self, node: Any) -> Method | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.problem(node, f"spec.algorithm must be a mapping with algorithmName, not {type_name(node)}")
+            return None
+        self.check_keys(node, ALGORITHM_KEYS, "spec.algorithm")
+        name_node = node.get("algorithmName")
+        name = text_of(name_node)
+        if name_node is None or not name:
+            self.problem(node, "spec.algorithm has no algorithmName; Katib rejects the Experiment")
+            return None
+        settings = self.settings(node.get("algorithmSettings"), "algorithmSettings")
+        if name not in ALGORITHMS:
+            close = difflib.get_close_matches(name, ALGORITHMS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(ALGORITHMS)}"
+            self.problem(name_node, f"{name!r} is not a Katib suggestion algorithm, so Katib rejects the Experiment; {hint}")
+            return Method(name, MethodKind.OTHER, name_node.span, settings)
+        return Method(name, ALGORITHMS[name], name_node.span, settings)
+
+    def hyperband_resource(self, method: Method, parameters: list[Parameter]) -> list[Parameter]:
+        """Katib's hyperband overwrites the `resource_name` parameter with each rung's budget (from
+        `r_l` and `eta`), so that parameter is not searched: its feasibleSpace is never sampled."""
+        missing = [k for k in ("r_l", "resource_name") if method.get(k) is None]
+        if missing:
+            self.problem(method.span, f"the hyperband algorithm needs the algorithmSettings {' and '.join(missing)}; "
+                                      "Katib rejects the Experiment")
+        resource = method.get("resource_name")
+        if resource is None:
+            return parameters
+        names = [p.name for p in parameters]
+        if resource.value not in names:
+            close = difflib.get_close_matches(str(resource.value), names, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(names) or 'none'}"
+            self.problem(resource.span, f"hyperband's resource_name {resource.value!r} is not a parameter in spec.parameters, "
+                                        f"so Katib rejects the Experiment; {hint}", code="SL405")
+            return parameters
+        return [Parameter(p.name, Space.CONSTANT, p.key_span, p.value_span, distribution="hyperband resource",
+                          distribution_span=resource.span, integer=p.integer)
+                if p.name == resource.value else p for p in parameters]
+
+    def early_stopping(self, node: Any) -> EarlyStopping | None:
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.problem(node, f"spec.earlyStopping must be a mapping with algorithmName, not {type_name(node)}")
+            return None
+        self.check_keys(node, ALGORITHM_KEYS, "spec.earlyStopping")
+        name_node = node.get("algorithmName")
+        name = text_of(name_node) or ""
+        if name not in EARLY_STOPPING:
+            self.problem(name_node or node, f"spec.earlyStopping.algorithmName must be {' or '.join(EARLY_STOPPING)}, not {name!r}")
+        return EarlyStopping(name, self.settings(node.get("algorithmSettings"), "earlyStopping.algorithmSettings"), node.span)
+
+    # --- parameters ----------------------------------------------------------------------------
+
+    def parameters(self, node: Any) -> list[Parameter]:
+        if node is None:
+            return []
+        if not isinstance(node, YSeq):
+            self.problem(node, f"spec.parameters must be a list of parameters, not {type_name(node)}")
+            return []
+        out = []
+        for item in node.items:
+            param = self.parameter(item)
+            if param is not None:
+                out.append(param)
+        return out
+
+    def parameter(self, item: Any) -> Parameter | None:
+        if not isinstance(item, YMap):
+            self.problem(item, f"each entry of spec.parameters must be a mapping with name, parameterType and feasibleSpace, not {type_name(item)}")
+            return None
+        name_node = item.get("name")
+        name = text_of(name_node)
+        if name is None:
+            self.problem(item, "a parameter in spec.parameters has no name")
+            return None
+        where = f"parameter {name!r}"
+        self.check_keys(item, PARAMETER_KEYS, where)
+        kind_node = item.get("parameterType")
+        kind = text_of(kind_node)
+        space_node = item.get("feasibleSpace")
+        unknown = Parameter(name, Space.UNKNOWN, name_node.span, item.span)
+        if kind not in PARAMETER_TYPES:
+            if kind_node is None:
+                self.problem(name_node, f"{where} has no parameterType (double, int, discrete or categorical)")
+            else:
+                close = difflib.get_close_matches(kind or "", PARAMETER_TYPES, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.problem(kind_node, f"{where}: parameterType must be double, int, discrete or categorical, not {kind or type_name(kind_node)!r}{hint}")
+            return unknown
+        if not isinstance(space_node, YMap) or not space_node.pairs:
+            self.problem(space_node or name_node, f"{where} needs a feasibleSpace; Katib rejects the Experiment")
+            return unknown
+        self.check_keys(space_node, FEASIBLE_SPACE_KEYS, f"feasibleSpace of {where}")
+        present = {key_text(k): k for k, _ in space_node.items()}
+        dist_node = space_node.get("distribution")
+        distribution = text_of(dist_node) if dist_node is not None else None
+        if dist_node is not None and distribution not in DISTRIBUTIONS:
+            self.unknown.append(KeyRef(distribution or type_name(dist_node), dist_node.span, DISTRIBUTIONS, f"{where} distribution"))
+            distribution = None
+
+        if kind in ("discrete", "categorical"):
+            wrong = [present[k] for k in ("min", "max", "step") if k in present]
+            for key in wrong:
+                self.problem(key, f"{where} is {kind}, which takes only feasibleSpace.list, not {key_text(key)}; "
+                                  "Katib rejects the Experiment - list the values, or make it a double/int range", code="SL405")
+            values_node = space_node.get("list")
+            if values_node is None:
+                if not wrong:
+                    self.problem(space_node, f"{where} is {kind} but its feasibleSpace has no list of values", code="SL405")
+                return unknown
+            if not isinstance(values_node, YSeq) or not values_node.items:
+                self.problem(values_node, f"feasibleSpace.list of {where} must be a non-empty list")
+                return unknown
+            values = []
+            for v in values_node.items:
+                if kind == "discrete":
+                    number = katib_number(v)
+                    if number is None:
+                        self.problem(v, f"{where} is discrete, so each value must be a number, not {v.text if isinstance(v, YScalar) else type_name(v)!r}")
+                        return unknown
+                    values.append(number)
+                else:
+                    values.append(lit(v))
+            return Parameter(name, Space.CATEGORICAL, name_node.span, item.span, distribution=kind,
+                             distribution_span=kind_node.span, values=tuple(values))
+
+        # double / int: a range
+        if "list" in present:
+            self.problem(present["list"], f"{where} is {kind}, which takes feasibleSpace min/max (and step), not a list; "
+                                          "Katib rejects the Experiment - use parameterType discrete or categorical for a list",
+                         code="SL405")
+            return unknown
+        bounds: dict[str, Lit] = {}
+        for key in ("min", "max", "step"):
+            node = space_node.get(key)
+            if node is None:
+                continue
+            number = katib_number(node)
+            if number is None:
+                spelled = node.text if isinstance(node, YScalar) else type_name(node)
+                self.problem(node, f"feasibleSpace.{key} of {where} is {spelled!r}, which Katib cannot convert to a number")
+                return unknown
+            if kind == "int" and isinstance(number.value, float):
+                if number.value.is_integer():
+                    number = Lit(int(number.value), number.span, number.text, number.quoted)
+                else:
+                    self.problem(node, f"{where} is int, but feasibleSpace.{key} is {number.text!r}; Katib cannot convert it to an integer")
+                    return unknown
+            bounds[key] = number
+        if "min" not in bounds or "max" not in bounds:
+            missing = " and ".join(k for k in ("min", "max") if k not in bounds)
+            self.problem(space_node, f"{where} is {kind}, so its feasibleSpace needs {missing}; Katib rejects the Experiment")
+            return unknown
+        log = distribution in ("logUniform", "logNormal")
+        if distribution in ("normal", "logNormal"):
+            space = Space.NORMAL
+        elif kind == "int":
+            space = Space.INT
+        elif "step" in bounds:
+            space = Space.QUANTIZED
+        else:
+            space = Space.UNIFORM
+        return Parameter(
+            name, space, name_node.span, item.span,
+            distribution=distribution or kind,
+            distribution_span=(dist_node or kind_node).span,
+            low=bounds["min"], high=bounds["max"], q=bounds.get("step"),
+            log=log, integer=kind == "int",
+        )
+
+    # --- the trial template --------------------------------------------------------------------
+
+    def trial_parameters(self, template: YMap, parameters: list[Parameter]) -> None:
+        node = template.get("trialParameters")
+        if node is None:
+            return
+        if not isinstance(node, YSeq):
+            self.problem(node, f"trialTemplate.trialParameters must be a list of {{name, reference}}, not {type_name(node)}")
+            return
+        names = {p.name for p in parameters}
+        spec_text = _template_text(template)
+        declared: set[str] = set()
+        for item in node.items:
+            if not isinstance(item, YMap):
+                self.problem(item, "each trialParameters entry must be a mapping with name and reference")
+                continue
+            self.check_keys(item, TRIAL_PARAMETER_KEYS, "trialTemplate.trialParameters")
+            name_node, ref_node = item.get("name"), item.get("reference")
+            name, ref = text_of(name_node), text_of(ref_node)
+            if not name or not ref:
+                self.problem(item, "each trialParameters entry needs both name and reference; Katib rejects the Experiment", code="SL405")
+                continue
+            declared.add(name)
+            if names and not ref.startswith("${trialSpec.") and ref not in names:
+                close = difflib.get_close_matches(ref, sorted(names), n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(sorted(names))}"
+                self.problem(ref_node, f"trial parameter {name!r} references {ref!r}, which is not a parameter in spec.parameters, "
+                                       f"so Katib rejects the Experiment; {hint}", code="SL405")
+            if spec_text is not None and "${trialParameters." + name + "}" not in spec_text:
+                self.problem(name_node, f"trial parameter {name!r} is never used as ${{trialParameters.{name}}} in the trial spec, "
+                                        "so its value never reaches the trial (Katib rejects such an Experiment); "
+                                        "pass it in the container's command or args", code="SL405")
+        if spec_text is not None:
+            spec_node = template.get("trialSpec")
+            for used in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text)) - declared):
+                self.problem(_find_text(spec_node, "${trialParameters." + used + "}") or spec_node,
+                             f"${{trialParameters.{used}}} is used in the trial spec but no trialParameters entry is named {used!r}, "
+                             "so Katib rejects the Experiment; declare it with a reference to a parameter", code="SL405")
+
+    def trial_command(self, template: YMap) -> tuple[tuple[Lit, ...], Span] | None:
+        spec = template.get("trialSpec")
+        if not isinstance(spec, YMap):
+            return None
+        primary = text_of(template.get("primaryContainerName"))
+        containers = [c for c in _containers(spec) if isinstance(c, YMap)]
+        chosen = next((c for c in containers if primary and text_of(c.get("name")) == primary), None)
+        if chosen is None:
+            chosen = next((c for c in containers if c.get("command") is not None or c.get("args") is not None), None)
+        if chosen is None:
+            return None
+        words: list[Lit] = []
+        span = None
+        for key in ("command", "args"):
+            node = chosen.get(key)
+            if node is None:
+                continue
+            words.extend(command_tokens(node, self.ctx.text))
+            span = node.span if span is None else span.cover(node.span)
+        return (tuple(words), span) if span is not None else None
+
+
+def _containers(node: Any, depth: int = 0):
+    """Every `containers:` list item under a trial spec (Job, TFJob, PyTorchJob...)."""
+    if depth > 40:
+        return
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            if key_text(key) in ("containers", "initContainers") and isinstance(value, YSeq):
+                if key_text(key) == "containers":
+                    yield from value.items
+            else:
+                yield from _containers(value, depth + 1)
+    elif isinstance(node, YSeq):
+        for item in node.items:
+            yield from _containers(item, depth + 1)
+
+
+def _template_text(template: YMap) -> str | None:
+    """All strings of the inline trial spec joined, to find ${trialParameters.x} uses."""
+    spec = template.get("trialSpec")
+    if spec is None:
+        return None
+    parts: list[str] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 60:
+            return
+        if isinstance(node, YScalar):
+            parts.append(str(node.text))
+        elif isinstance(node, YMap):
+            for k, v in node.pairs:
+                walk(k, depth + 1)
+                walk(v, depth + 1)
+        elif isinstance(node, YSeq):
+            for item in node.items:
+                walk(item, depth + 1)
+
+    walk(spec, 0)
+    return "\n".join(parts)
+
+
+def _find_text(node: Any, needle: str, depth: int = 0) -> YScalar | None:
+    if depth > 60:
+        return None
+    if isinstance(node, YScalar):
+        return node if needle in str(node.text) else None
+    children = [v for pair in node.pairs for v in pair] if isinstance(node, YMap) else node.items if isinstance(node, YSeq) else []
+    for child in children:
+        found = _find_text(child, needle, depth + 1)
+        if found is not None:
+            return found
+    return None

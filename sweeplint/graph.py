@@ -1,0 +1,415 @@
+"""Step 4 of the pipeline: the hyperparameter graph of a study (networkx, imported lazily).
+
+Nodes (string ids, so every export can show them):
+    param:<name>    a parameter: name, family, family_kind, log_scale, conditional_on, role,
+                    role_declared, role_reason, space, varied, values/low/high, line, column
+    metric:<name>   the objective (name, goal)
+    code:... call:...  code sites, added by `sweeplint.codefacts.graph.add_code_facts` when the
+                    program's facts are known
+Edges (attribute `kind`):
+    conditional-on  child param -> parent param (`values`: the parent values it exists for,
+                    `source`: "config"); code sites -> parent param with `op`/`values` from the code
+    interacts-with  between two params whose families interact (`why`); one edge per pair
+    consumed-by, logged-by   from the code facts
+
+Rules ask the graph (`interactions_of`, `active_values`) instead of re-deriving relations, so
+evidence from the training code joins without changing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sweeplint.model import Parameter, Study, number
+
+
+def param_node(name: str) -> str:
+    return f"param:{name}"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON- and DOT-friendly copy of a literal value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, float) and value != value:  # NaN
+            return "nan"
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+            return str(value)
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def describe_space(p: Parameter) -> str:
+    """`{4, 6, 8}`, `log-uniform 1e-05 .. 0.1`, `= 0.01`: a short text for labels."""
+    from sweeplint.model import Space
+
+    if p.space is Space.CONSTANT:
+        return f"= {_short(p.constant_value)}"
+    if p.space is Space.CATEGORICAL:
+        shown = ", ".join(_short(v.value) for v in p.values[:6]) + (", ..." if len(p.values) > 6 else "")
+        return "{" + shown + "}"
+    if p.space in (Space.UNIFORM, Space.INT, Space.QUANTIZED):
+        low, high = number(p.low), number(p.high)
+        scale = "log-" if p.log else ""
+        kind = {"uniform": "uniform", "int": "int", "quantized": "quantized"}[p.space.value]
+        if low is not None and high is not None:
+            return f"{scale}{kind} {low:g} .. {high:g}"
+        return f"{scale}{kind}"
+    return p.space.value
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
+    """The networkx MultiDiGraph of a study; with `facts` (codefacts.ProgramFacts), code sites too."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(
+        name=study.name or "",
+        format=study.format,
+        method=study.method.name if study.method is not None else None,
+        method_kind=study.method.kind.value if study.method is not None else None,
+        phase=roles.phase,
+        phase_declared=roles.phase_declared,
+        phase_reason=roles.phase_reason,
+        goal=roles.goal,
+    )
+    families = {}
+    for p in study.parameters:
+        family = knowledge.family_of(p.name) if knowledge is not None else None
+        families[p.name] = family
+        assignment = roles.of(p.name)
+        attrs = {
+            "kind": "parameter",
+            "name": p.name,
+            "family": family.name if family else None,
+            "family_kind": family.kind if family else None,
+            "log_scale": bool(family.log_scale) if family else False,
+            "conditional_on": list(family.conditional_on) if family else [],
+            "role": assignment.role if assignment else None,
+            "role_declared": bool(assignment and assignment.declared),
+            "role_reason": assignment.reason if assignment else "",
+            "space": p.space.value,
+            "distribution": p.distribution,
+            "varied": p.varies,
+            "log": p.log,
+            "describe": describe_space(p),
+            "line": p.key_span.line,
+            "column": p.key_span.column,
+        }
+        if p.values:
+            attrs["values"] = [_plain(v.value) for v in p.values]
+        if p.low is not None:
+            attrs["low"] = _plain(p.low.value)
+        if p.high is not None:
+            attrs["high"] = _plain(p.high.value)
+        graph.add_node(param_node(p.name), **attrs)
+    for p in study.parameters:
+        cond = p.condition
+        if cond is not None and study.parameter(cond.parent) is not None and not any(
+            d.get("kind") == "conditional-on" and d.get("values") == [_plain(v) for v in cond.values]
+            for _, t, d in graph.out_edges(param_node(p.name), data=True) if t == param_node(cond.parent)
+        ):
+            graph.add_edge(param_node(p.name), param_node(cond.parent), kind="conditional-on",
+                           values=[_plain(v) for v in cond.values], source="config")
+    # One node per name: a parameter repeated under several branches of a choice (NNI nested
+    # choices) is one node with one conditional-on edge per branch.
+    names = list(dict.fromkeys(p.name for p in study.parameters))
+    for i, a in enumerate(names):
+        fa = families[a]
+        if fa is None:
+            continue
+        for b in names[i + 1:]:
+            fb = families[b]
+            if fb is None or fb.name == fa.name:
+                continue
+            inter = knowledge.interaction(fa.name, fb.name)
+            if inter is not None:
+                graph.add_edge(param_node(a), param_node(b), kind="interacts-with",
+                               families=[fa.name, fb.name], why_a=inter.reason(fa.name, fb.name, knowledge),
+                               why_b=inter.reason(fb.name, fa.name, knowledge))
+    if study.objective is not None and isinstance(study.objective.name.value, str):
+        metric = study.objective.name.value
+        graph.add_node(f"metric:{metric}", kind="metric", name=metric, goal=study.objective.goal)
+    if facts is not None:
+        try:
+            from sweeplint.codefacts.graph import add_code_facts
+        except ImportError:  # the code-facts step is not installed in this build
+            add_code_facts = None
+        if add_code_facts is not None:
+            add_code_facts(graph, study, facts)
+    return graph
+
+
+# --- queries the rules use ------------------------------------------------------------------------
+
+
+def parameter_nodes(graph, role: str | None = None, varied: bool | None = None) -> list[dict]:
+    out = []
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") != "parameter":
+            continue
+        if role is not None and data.get("role") != role:
+            continue
+        if varied is not None and bool(data.get("varied")) != varied:
+            continue
+        out.append(data)
+    return out
+
+
+def node(graph, name: str) -> dict | None:
+    key = param_node(name)
+    return graph.nodes[key] if key in graph else None
+
+
+def interactions_of(graph, name: str) -> list[tuple[str, str]]:
+    """(other parameter, why fixing *name* spoils comparisons over the other) for each interacts-with edge."""
+    key = param_node(name)
+    if key not in graph:
+        return []
+    out = []
+    for u, v, data in list(graph.out_edges(key, data=True)) + list(graph.in_edges(key, data=True)):
+        if data.get("kind") != "interacts-with":
+            continue
+        other = v if u == key else u
+        why = data.get("why_a") if u == key else data.get("why_b")
+        out.append((graph.nodes[other]["name"], why or ""))
+    return out
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The values of a parent under which a parameter is used, and what says so."""
+
+    values: frozenset | None      # normalised parent values (None: unknown)
+    source: str                   # "config" | "code" | "knowledge" | "none"
+    sites: tuple = ()             # (path, line, column) of the code reads that gave the evidence
+    branches: tuple = ()          # config: the values of each separate copy (one per branch of a choice)
+
+    def groups(self) -> tuple:
+        """The sets of parent values that share one sampled value of the parameter."""
+        if self.values is None:
+            return ()
+        return self.branches or (self.values,)
+
+
+def norm_value(value: Any) -> Any:
+    """A choice value as compared across config, code and knowledge: strings case-folded, and
+    anything unhashable (a list given as a choice) by its text."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+_norm = norm_value
+
+
+def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], knowledge: Any) -> Activity:
+    """Under which values of `parent` the parameter `child` has an effect.
+
+    Evidence, strongest first: the config's own condition (a nested choice), the program's code
+    (reads of the parameter under `if` tests on the parent, when code facts are in the graph), the
+    knowledge base (momentum exists for SGD, not for Adam). Unknown optimizers make it unknown.
+    """
+    everything = frozenset(_norm(v) for v in parent_values)
+    ckey, pkey = param_node(child), param_node(parent)
+    if ckey not in graph or pkey not in graph:
+        return Activity(None, "none")
+    branches = tuple(
+        frozenset(_norm(v) for v in data.get("values", ())) & everything
+        for _, target, data in graph.out_edges(ckey, data=True)
+        if target == pkey and data.get("kind") == "conditional-on" and graph.nodes[ckey].get("kind") == "parameter"
+    )
+    if branches:
+        return Activity(frozenset().union(*branches), "config", branches=branches)
+    # Code: reads of the child, and the conditions on the parent around each read.
+    sites = [t for _, t, d in graph.out_edges(ckey, data=True) if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
+    if sites:
+        active: set = set()
+        known = True
+        where = []
+        for site in sites:
+            tests = [d for _, t, d in graph.out_edges(site, data=True) if t == pkey and d.get("kind") == "conditional-on"]
+            data = graph.nodes[site]
+            where.append((data.get("path"), data.get("line"), data.get("column")))
+            here = set(everything)
+            for test in tests:
+                values = {_norm(v) for v in test.get("values", ())}
+                op = test.get("op")
+                if op in ("==", "in"):
+                    here &= values
+                elif op in ("!=", "not in"):
+                    here -= values
+                else:
+                    known = False
+            active |= here
+        if known:
+            return Activity(frozenset(active), "code", tuple(where))
+    family = knowledge.families.get(graph.nodes[ckey].get("family")) if graph.nodes[ckey].get("family") else None
+    if family is None or not family.conditional_on:
+        return Activity(everything, "knowledge" if family is not None else "none")
+    active = set()
+    for value in parent_values:
+        uses = knowledge.uses(family, value)
+        if uses is None:
+            return Activity(None, "none")
+        if uses:
+            active.add(_norm(value))
+    return Activity(frozenset(active), "knowledge")
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+ROLE_STYLE = {  # DOT fill colour and Mermaid class per role
+    "scientific": "#f4c542",
+    "nuisance": "#9ecae1",
+    "fixed": "#d9d9d9",
+}
+
+
+def _label(data: dict) -> str:
+    kind = data.get("kind")
+    if kind == "parameter":
+        role = data.get("role") or "?"
+        role_text = role if data.get("role_declared") else f"{role} (inferred)"
+        family = data.get("family")
+        lines = [data["name"], role_text + (f" · {family}" if family else ""), data.get("describe", "")]
+        return "\n".join(line for line in lines if line)
+    if kind == "metric":
+        return f"metric {data.get('name')} ({data.get('goal')})"
+    if kind == "code-site":
+        return f"{data.get('path')}:{data.get('line')}"
+    if kind == "call":
+        return f"{data.get('func')}()"
+    return str(data.get("name") or kind or "")
+
+
+def _edge_label(data: dict) -> str:
+    kind = data.get("kind")
+    if kind == "conditional-on":
+        values = data.get("values") or []
+        op = data.get("op") or "in"
+        return f"if {op} {', '.join(map(str, values))}" if values else "if"
+    if kind == "consumed-by" and data.get("keyword"):
+        return f"{data['keyword']}="
+    return ""
+
+
+def _dot_quote(text: Any) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(graph) -> str:
+    """Graphviz DOT: role = fill colour (and bold border when declared); conditional-on edges solid
+    with the parent values, interacts-with edges dashed and undirected, code edges dotted."""
+    title = graph.graph.get("name") or graph.graph.get("format") or "sweep"
+    out = [f"digraph {_dot_quote(title)} {{", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="Helvetica"];']
+    for key, data in graph.nodes(data=True):
+        attrs = {"label": _label(data), "kind": data.get("kind", "")}
+        if data.get("kind") == "parameter":
+            role = data.get("role") or ""
+            attrs["role"] = role
+            attrs["fillcolor"] = ROLE_STYLE.get(role, "#ffffff")
+            attrs["penwidth"] = "2" if data.get("role_declared") else "1"
+            if data.get("family"):
+                attrs["family"] = data["family"]
+        elif data.get("kind") == "metric":
+            attrs["shape"] = "ellipse"
+            attrs["fillcolor"] = "#c7e9c0"
+        else:
+            attrs["shape"] = "note"
+            attrs["fillcolor"] = "#ffffff"
+        out.append(f"  {_dot_quote(key)} [" + ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items()) + "];")
+    for u, v, data in graph.edges(data=True):
+        kind = data.get("kind", "")
+        attrs = {"kind": kind}
+        label = _edge_label(data)
+        if label:
+            attrs["label"] = label
+        if kind == "interacts-with":
+            attrs.update(style="dashed", dir="none", color="#d62728")
+        elif kind == "conditional-on":
+            attrs.update(style="solid", color="#1f77b4")
+        else:
+            attrs.update(style="dotted", color="#7f7f7f")
+        out.append(f"  {_dot_quote(u)} -> {_dot_quote(v)} [" + ", ".join(f"{k}={_dot_quote(val)}" for k, val in attrs.items()) + "];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("\n", "<br/>")
+
+
+def to_mermaid(graph) -> str:
+    """Mermaid flowchart: roles as classes; `-->|values|` conditional-on, `-.-` interacts-with."""
+    ids = {key: f"n{i}" for i, key in enumerate(graph.nodes)}
+    out = ["flowchart LR"]
+    for key, data in graph.nodes(data=True):
+        shape = ("([", "])") if data.get("kind") == "metric" else ("[", "]")
+        out.append(f'  {ids[key]}{shape[0]}"{_mermaid_text(_label(data))}"{shape[1]}')
+    for u, v, data in graph.edges(data=True):
+        kind = data.get("kind")
+        label = _mermaid_text(_edge_label(data))
+        if kind == "interacts-with":
+            out.append(f"  {ids[u]} -. interacts .- {ids[v]}")
+        elif kind == "conditional-on":
+            out.append(f'  {ids[u]} -->|"{label or "if"}"| {ids[v]}')
+        else:
+            out.append(f'  {ids[u]} -.->|"{label or kind}"| {ids[v]}' if label else f"  {ids[u]} -.-> {ids[v]}")
+    for role, colour in ROLE_STYLE.items():
+        out.append(f"  classDef {role} fill:{colour},stroke:#333")
+    out.append("  classDef declared stroke-width:3px")
+    for role in ROLE_STYLE:
+        members = [ids[k] for k, d in graph.nodes(data=True) if d.get("kind") == "parameter" and d.get("role") == role]
+        if members:
+            out.append(f"  class {','.join(members)} {role}")
+    declared = [ids[k] for k, d in graph.nodes(data=True) if d.get("role_declared")]
+    if declared:
+        out.append(f"  class {','.join(declared)} declared")
+    return "\n".join(out) + "\n"
+
+
+def to_json(graph) -> dict:
+    """networkx node-link data (edges under "links", as `networkx.node_link_graph` reads by default)."""
+    import networkx as nx
+
+    try:
+        data = nx.node_link_data(graph, edges="links")
+    except TypeError:  # networkx < 3.4 has no `edges` argument and uses "links"
+        data = nx.node_link_data(graph)
+    return _plain(data)
+
+
+def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[dict]:
+    """Varied categorical parameters of the given family kinds with two or more distinct values:
+    the parents other parameters may be conditional on."""
+    out = []
+    for data in parameter_nodes(graph, varied=True):
+        if data.get("space") == "categorical" and data.get("family_kind") in kinds:
+            distinct = []
+            for v in data.get("values", []):
+                if v not in distinct:
+                    distinct.append(v)
+            if len(distinct) >= 2:
+                out.append(data)
+    return out
+
+
+def distinct_values(data: dict) -> list:
+    out = []
+    for v in data.get("values", []):
+        if v not in out:
+            out.append(v)
+    return out

@@ -1,0 +1,177 @@
+"""Checking many files: cached results first, then the rest in one process or several.
+
+The main process reads every file's bytes and looks its result up in the cache; only the misses are
+checked, in this process or, when there are enough of them to pay for starting workers, in a pool of
+processes given contiguous chunks (neighbouring configs tend to share a program, whose facts each
+worker then computes once). Each outcome is put back at its file's place, so the result does not
+depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+# Fewer files than this per worker and starting processes costs more than it saves.
+MIN_FILES_PER_JOB = 12
+CHUNKS_PER_JOB = 4
+
+
+def available_cores() -> int:
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return max(1, counter() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    sweep: bool
+    diagnostics: list
+
+
+class Worker:
+    """One process's tools: the selected rules, the knowledge base, the code facts of this run."""
+
+    def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None):
+        from sweeplint.codefacts import CodeFactsStore
+        from sweeplint.lint import _knowledge_loader
+
+        self.rules = rules
+        self.settings = settings
+        self.uses_code = any(getattr(r, "uses_code", False) for r in rules)
+        self.cache = None
+        if cache_dir is not None:
+            from sweeplint.cache import Cache
+
+            self.cache = Cache(cache_dir)
+        self.run_key = run_key
+        self.knowledge_loader = _knowledge_loader(settings)
+        self.code_facts = CodeFactsStore(settings, cache=self.cache)
+
+    def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:
+        from sweeplint.discover import Target
+        from sweeplint.lint import lint_file
+
+        file, diagnostics = lint_file(
+            Target(path, explicit), self.rules, self.settings, self.knowledge_loader, self.code_facts, data=data,
+        )
+        sweep = file is not None
+        if self.cache is not None and key is not None and not any(d.code == "SL999" for d in diagnostics):
+            try:
+                deps = self.dependencies(file) if sweep else set()
+            except Exception:  # noqa: BLE001 - cannot tell what it depends on: do not keep it
+                deps = None
+            if deps is not None:
+                self.cache.save(key, sweep, diagnostics, deps)
+        return Outcome(path, sweep, diagnostics)
+
+    def dependencies(self, file) -> set[str]:
+        """Files besides itself whose content the file's result depends on (present or absent)."""
+        deps: set[str] = set()
+        if not self.uses_code:
+            return deps
+        from pathlib import Path
+
+        store = self.code_facts
+        root = Path(getattr(self.settings, "root", None) or Path.cwd())
+        for study in file.studies:
+            res = store.resolution(study, file.path)
+            if res.status == "python" and res.path:
+                program = store.program(res.path)
+                deps.update(program.files if program is not None else (res.path,))
+            elif res.status == "missing" and res.name:
+                # Where it was looked for: the result changes when the program appears.
+                if res.how == "module":
+                    names = [res.name.replace(".", "/") + ".py", res.name.replace(".", "/") + "/__main__.py"]
+                else:
+                    names = [res.name.replace("\\", "/")]
+                for folder in (Path(file.path).resolve().parent, root.resolve()):
+                    deps.update(str(folder / name) for name in names)
+        deps.discard(file.path)
+        return deps
+
+
+_WORKER: Worker | None = None
+
+
+def _init(rules, settings, cache_dir, run_key) -> None:
+    global _WORKER
+    _WORKER = Worker(rules, settings, cache_dir, run_key)
+
+
+def _check_chunk(chunk: list) -> list:
+    assert _WORKER is not None
+    return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
+
+
+def _read(path: str) -> bytes | None:
+    from sweeplint.source import UnreadableFile, read_bytes
+
+    try:
+        return read_bytes(path)
+    except (OSError, UnreadableFile):
+        return None  # read again by the reader, which reports why it cannot be read
+
+
+def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str | None = None) -> list[Outcome]:
+    """Outcomes in the order of the targets."""
+    cache = run_key = None
+    if cache_dir is not None:
+        from sweeplint.cache import Cache, file_hash, run_key as make_run_key
+
+        cache = Cache(cache_dir)
+        run_key = make_run_key(settings, [r.code for r in rules])
+        inside = os.path.realpath(cache_dir) + os.sep  # the cache itself is never checked
+        targets = [t for t in targets if not os.path.realpath(t.path).startswith(inside)]
+    outcomes: list[Outcome | None] = [None] * len(targets)
+    pending = []
+    for index, target in enumerate(targets):
+        data = _read(target.path)
+        key = None
+        if cache is not None and data is not None:
+            key = cache.result_key(run_key, target.path, target.explicit, file_hash(data))
+            hit = cache.lookup(key)
+            if hit is not None:
+                from sweeplint.cache import decode_diagnostics
+
+                outcomes[index] = Outcome(target.path, hit["sweep"], decode_diagnostics(hit["diagnostics"]))
+                continue
+        pending.append((index, target.path, target.explicit, data, key))
+
+    jobs = max(1, min(jobs, len(pending) // MIN_FILES_PER_JOB))
+    done = False
+    if jobs > 1:
+        done = _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs)
+    if not done and pending:
+        worker = Worker(rules, settings, cache_dir, run_key)
+        for index, path, explicit, data, key in pending:
+            if outcomes[index] is None:
+                outcomes[index] = worker.check(path, explicit, data, key)
+    return outcomes  # type: ignore[return-value]
+
+
+def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bool:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, -(-len(pending) // (jobs * CHUNKS_PER_JOB)))
+    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    context = None
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # workers inherit the imported modules
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
+                                 initargs=(rules, settings, cache_dir, run_key)) as pool:
+            for results in pool.map(_check_chunk, chunks):
+                for index, outcome in results:
+                    outcomes[index] = outcome
+    except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
+        return False
+    return True

@@ -1,0 +1,375 @@
+"""Roles, goal and phase of a study: declared by the user, or inferred (and then said so).
+
+Declared, in priority order: `[[tool.sweeplint.study]]` tables whose `config` glob matches the
+config's path relative to the settings root, then `# sweeplint:` directives in the config itself.
+Otherwise inferred, per parameter:
+
+- a parameter that takes a single value is **fixed**;
+- a parameter varied over a handful of values (at most HANDFUL) whose family is an architecture,
+  optimizer choice, activation, normalisation or regularizer on/off switch, or any true/false
+  choice (a feature toggle), is a **scientific** candidate - unless the user declared which
+  parameters are scientific, in which case every other varied one is nuisance;
+- every other varied parameter (a continuous range, a list of learning rates) is **nuisance**.
+
+The phase is declared (`phase=exploration|exploitation`) or inferred: a study with a scientific
+parameter answers a question, so it is an exploration round; one that varies only nuisance
+parameters maximises the objective, an exploitation round.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sweeplint.model import ConfigFile, Directive, Parameter, Space, Span, Study, number
+
+ROLES = ("scientific", "nuisance", "fixed")
+PHASES = ("exploration", "exploitation")
+HANDFUL = 6
+SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", "normalization", "regularizer-toggle", "feature-toggle"})
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAssignment:
+    """The role of one parameter in its study, and where it comes from."""
+
+    name: str
+    role: str                    # scientific | nuisance | fixed
+    declared: bool
+    reason: str                  # why: "declared in a `# sweeplint:` directive", "varies over 3 model depth values"
+    source: str | None = None    # "directive" or "pyproject" when declared
+    span: Span | None = None     # the name in the directive that declared it
+
+    @property
+    def inferred(self) -> bool:
+        return not self.declared
+
+    @property
+    def label(self) -> str:
+        """`scientific` or `scientific, inferred`, for messages: "num_layers (scientific, inferred)"."""
+        return self.role if self.declared else f"{self.role}, inferred"
+
+    @property
+    def directive(self) -> str:
+        """The comment that declares this role."""
+        return directive(self.role, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A declared name that matches no parameter (reported as unknown-key, SL002)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Roles:
+    assignments: dict[str, RoleAssignment] = field(default_factory=dict)
+    goal: str | None = None
+    phase: str | None = None           # exploration | exploitation | None (nothing varies)
+    phase_declared: bool = False
+    phase_reason: str = ""
+    fixed_families: frozenset[str] = frozenset()   # families declared fixed although absent from the sweep
+    unmatched: tuple[Unmatched, ...] = ()
+    declared_any: bool = False
+
+    def of(self, name: str) -> RoleAssignment | None:
+        return self.assignments.get(name)
+
+    def names(self, role: str) -> list[str]:
+        return [n for n, a in self.assignments.items() if a.role == role]
+
+    @property
+    def scientific(self) -> list[str]:
+        return self.names("scientific")
+
+    @property
+    def nuisance(self) -> list[str]:
+        return self.names("nuisance")
+
+    @property
+    def fixed(self) -> list[str]:
+        return self.names("fixed")
+
+    def declared_fixed(self, name: str) -> bool:
+        a = self.assignments.get(name)
+        return a is not None and a.declared and a.role == "fixed"
+
+
+def directive(role: str, *names: str) -> str:
+    return f"`# sweeplint: {role}={','.join(names)}`"
+
+
+def mention(a: RoleAssignment) -> str:
+    """`num_layers (scientific, inferred)`."""
+    return f"{a.name} ({a.label})"
+
+
+def and_list(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def inferred_note(assignments: list[RoleAssignment]) -> str:
+    """For messages that rely on inferred roles: what was inferred, why, and the directive that
+    declares it. Empty when every role was declared."""
+    inferred = [a for a in assignments if a is not None and a.inferred]
+    if not inferred:
+        return ""
+    parts = []
+    by_role: dict[str, list[RoleAssignment]] = {}
+    for a in inferred:
+        by_role.setdefault(a.role, []).append(a)
+    for role, group in by_role.items():
+        if len(group) == 1:
+            a = group[0]
+            parts.append(f"{a.name} is taken as {role} because {a.reason}; {directive(role, a.name)} declares it")
+        else:
+            names = [a.name for a in group]
+            parts.append(f"{and_list(names)} are taken as {role} from their names and search spaces; "
+                         f"{directive(role, *names)} declares them")
+    return " (" + "; ".join(parts) + ")"
+
+
+# --- declarations ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Declared:
+    role: str
+    name: str
+    source: str                 # "pyproject" | "directive"
+    span: Span | None
+
+
+def _pyproject_tables(settings: Any, path: str) -> list[Any]:
+    tables = getattr(settings, "studies", None) or ()
+    if not tables:
+        return []
+    from pathlib import Path
+
+    from sweeplint.settings import relative_to_root
+
+    root = getattr(settings, "root", None) or Path.cwd()
+    rel = relative_to_root(path, Path(root))
+    out = []
+    for table in tables:
+        pattern = str(getattr(table, "config", "")).replace("\\", "/")
+        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.lstrip("./")) or (
+            "/" not in pattern and fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+        ):
+            out.append(table)
+    return out
+
+
+def _value_spans(file: ConfigFile | None, d: Directive) -> list[tuple[str, Span]]:
+    """Each value of a `name=a,b` directive with its own span."""
+    if file is None:
+        return [(v, d.value_span) for v in d.values]
+    from sweeplint.source import split_lines
+
+    lines = split_lines(file.text)
+    if d.value_span.line != d.value_span.end_line or not 0 < d.value_span.line <= len(lines):
+        return [(v, d.value_span) for v in d.values]
+    line = lines[d.value_span.line - 1]
+    start = d.value_span.column - 1
+    segment = line[start : d.value_span.end_column - 1]
+    out = []
+    offset = 0
+    for part in segment.split(","):
+        stripped = part.strip()
+        if stripped:
+            at = start + offset + part.index(stripped)
+            out.append((stripped, Span(d.value_span.line, at + 1, d.value_span.line, at + 1 + len(stripped))))
+        offset += len(part) + 1
+    return out
+
+
+def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple[list[_Declared], str | None, str | None, list[Unmatched], str]:
+    declared: list[_Declared] = []
+    goal = phase = None
+    problems: list[Unmatched] = []
+    phase_source = ""
+    path = file.path if file is not None else ""
+    for table in _pyproject_tables(settings, path):
+        for role in ROLES:
+            for name in getattr(table, role, ()) or ():
+                declared.append(_Declared(role, str(name), "pyproject", None))
+        goal = goal or getattr(table, "goal", None)
+        if phase is None and getattr(table, "phase", None):
+            phase, phase_source = str(table.phase), "pyproject"
+    directives = [d for d in (file.directives if file is not None else ()) if d.name in ROLES + ("goal", "phase")]
+    if directives:
+        for d in directives:
+            if d.name in ROLES:
+                for value, span in _value_spans(file, d):
+                    declared.append(_Declared(d.name, value, "directive", span))
+            elif d.name == "goal" and goal is None and d.values:
+                goal = ",".join(d.values)
+            elif d.name == "phase" and phase is None and d.values:
+                phase, phase_source = d.values[0], "directive"
+                if phase.lower() not in PHASES:
+                    close = difflib.get_close_matches(phase.lower(), PHASES, n=1, cutoff=0.5)
+                    hint = f"; did you mean {close[0]!r}?" if close else f"; use {' or '.join(PHASES)}"
+                    problems.append(Unmatched(d.value_span, f"unknown phase {phase!r}{hint}"))
+    elif study.declarations != type(study.declarations)():
+        # Declarations given without the file's directives (a reader or a caller filled them in).
+        for role in ROLES:
+            for name in getattr(study.declarations, role):
+                declared.append(_Declared(role, name, "directive", study.declarations.span))
+        goal = goal or study.declarations.goal
+        if phase is None and study.declarations.phase:
+            phase, phase_source = study.declarations.phase, "directive"
+    if phase is not None and phase.lower() not in PHASES:
+        if phase_source == "pyproject":
+            problems.append(Unmatched(Span.point(study.span.line, study.span.column),
+                                      f"[[tool.sweeplint.study]] declares phase {phase!r}; use {' or '.join(PHASES)}"))
+        phase = None
+    return declared, goal, (phase.lower() if phase else None), problems, phase_source
+
+
+def _match(name: str, study: Study) -> Parameter | None:
+    """The parameter a declared name means: its dotted name, or a unique last segment."""
+    exact = study.parameter(name)
+    if exact is not None:
+        return exact
+    key = name.strip().lower().replace("-", "_")
+    same = [p for p in study.parameters if p.name.lower().replace("-", "_") == key]
+    if len(same) == 1:
+        return same[0]
+    if "." not in name:
+        leaves = [p for p in study.parameters if p.leaf.lower().replace("-", "_") == key]
+        if len(leaves) == 1:
+            return leaves[0]
+    return None
+
+
+# --- inference ---------------------------------------------------------------------------------
+
+
+def distinct_values(p: Parameter) -> int | None:
+    """How many different values a discrete search space holds (None: continuous or unknown)."""
+    if p.space in (Space.CONSTANT,):
+        return 1
+    if p.space is Space.CATEGORICAL:
+        seen = []
+        for v in p.values:
+            if v.value not in seen:
+                seen.append(v.value)
+        return len(seen)
+    low, high = number(p.low), number(p.high)
+    if low is None or high is None or p.exponent_bounds:
+        return None
+    if not (math.isfinite(low) and math.isfinite(high)):  # an infinite or NaN bound: no finite count
+        return None
+    if p.space is Space.INT:
+        count = math.floor(high) - math.ceil(low) + (1 if p.high_inclusive else 0)
+        return max(count, 0)
+    if p.space is Space.QUANTIZED and not p.log:
+        q = number(p.q) or 1.0
+        steps = (high - low) / q if q > 0 else math.nan
+        if math.isfinite(steps):
+            return int(round(steps)) + 1
+    return None
+
+
+def _is_toggle(p: Parameter) -> bool:
+    return p.space is Space.CATEGORICAL and bool(p.values) and all(isinstance(v.value, bool) for v in p.values)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def infer_role(p: Parameter, knowledge: Any, scientific_declared: bool) -> tuple[str, str]:
+    """(role, reason) for a parameter nobody declared."""
+    if p.space is Space.UNKNOWN:
+        return "fixed", "its search space could not be read"
+    if not p.varies:
+        return "fixed", "it takes a single value"
+    family = knowledge.family_of(p.name) if knowledge is not None else None
+    count = distinct_values(p)
+    discrete = count is not None and count <= HANDFUL
+    candidate = (family is not None and family.kind in SCIENTIFIC_KINDS) or (family is None and _is_toggle(p))
+    what = f"{_a(family.title)} parameter" if family is not None else ("a true/false choice" if _is_toggle(p) else "a parameter")
+    if candidate and discrete:
+        if scientific_declared:
+            return "nuisance", "it varies, and the declared scientific parameters are others"
+        return "scientific", f"it is {what} varied over {count} values"
+    if family is not None and family.kind == "seed":
+        return "nuisance", "it is a seed: varying it measures trial noise"
+    if count is None:
+        return "nuisance", "it is searched over a continuous range"
+    return "nuisance", f"it is {what} searched over {count} values"
+
+
+def _varies(study: Study, name: str) -> bool:
+    p = study.parameter(name)
+    return p is not None and p.varies
+
+
+def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file: ConfigFile | None = None) -> Roles:
+    """Every parameter's role, declared or inferred, plus the study's goal and phase."""
+    declared, goal, phase, problems, phase_source = _declarations(study, settings, file)
+    assignments: dict[str, RoleAssignment] = {}
+    fixed_families: set[str] = set()
+    unmatched: list[Unmatched] = list(problems)
+    names = [p.name for p in study.parameters]
+    for d in declared:
+        param = _match(d.name, study)
+        if param is None:
+            family = knowledge.family_of(d.name) if knowledge is not None else None
+            if d.role == "fixed" and family is not None:
+                # `fixed=learning_rate` for a rate the sweep leaves to the program: fixed on purpose.
+                fixed_families.add(family.name)
+                continue
+            close = difflib.get_close_matches(d.name, names, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else (f"; its parameters are {', '.join(names[:8])}" + (", ..." if len(names) > 8 else "") if names else "")
+            where = "a `# sweeplint:` directive" if d.source == "directive" else "[[tool.sweeplint.study]]"
+            span = d.span or Span.point(study.span.line, study.span.column)
+            message = f"{where} declares {d.role} {d.name!r}, but the sweep has no such parameter{hint}"
+            if not any(u.span == span and u.message == message for u in unmatched):
+                unmatched.append(Unmatched(span, message))
+            continue
+        if param.name in assignments:
+            continue  # pyproject first, then directives; the first declaration wins
+        how = "declared in [[tool.sweeplint.study]]" if d.source == "pyproject" else "declared in a `# sweeplint:` directive"
+        assignments[param.name] = RoleAssignment(param.name, d.role, True, how, d.source, d.span)
+    scientific_declared = any(a.role == "scientific" for a in assignments.values())
+    for p in study.parameters:
+        if p.name in assignments:
+            continue
+        role, reason = infer_role(p, knowledge, scientific_declared)
+        assignments[p.name] = RoleAssignment(p.name, role, False, reason)
+    ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments}
+
+    phase_declared = phase is not None
+    if phase_declared:
+        phase_reason = "declared in [[tool.sweeplint.study]]" if phase_source == "pyproject" else "declared in a `# sweeplint:` directive"
+    else:
+        scientific = [a for a in ordered.values() if a.role == "scientific" and _varies(study, a.name)]
+        if scientific:
+            phase = "exploration"
+            first = scientific[0]
+            phase_reason = f"it compares values of {first.name} ({first.label})"
+        elif any(p.varies for p in study.parameters):
+            phase = "exploitation"
+            phase_reason = "it varies only nuisance parameters"
+        else:
+            phase, phase_reason = None, "nothing varies"
+    return Roles(
+        assignments=ordered,
+        goal=goal,
+        phase=phase,
+        phase_declared=phase_declared,
+        phase_reason=phase_reason,
+        fixed_families=frozenset(fixed_families),
+        unmatched=tuple(unmatched),
+        declared_any=bool(declared) or phase_declared or goal is not None,
+    )

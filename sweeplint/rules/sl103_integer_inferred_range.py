@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.knowledge import normalise
+from sweeplint.model import Parameter, Space, number
+from sweeplint.rule import Context, Rule
+
+# Families whose values are fractions or scales, never counts. Optimizer settings (momentum, Adam
+# betas, clipping norms) count only when the range is within 0 .. 1: clipping at 1, 2 .. 10 is fine.
+FLOAT_KINDS = frozenset({"scale", "regularizer-strength"})
+FRACTION_KINDS = frozenset({"optimizer"})
+# Families whose values are counts or switches: integers there are intended.
+INTEGER_KINDS = frozenset({
+    "architecture", "batch", "training-length", "seed", "regularizer-toggle", "feature-toggle",
+    "normalization", "activation", "optimizer-choice",
+})
+_SWITCH_PREFIXES = ("use_", "enable_", "disable_", "with_", "is_", "do_", "has_", "no_", "apply_")
+_SWITCH_SUFFIXES = ("_flag", "_enabled", "_on")
+
+def _is_float_literal(value) -> bool:
+    return isinstance(value, float)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+class IntegerInferredRange(Rule):
+    code = "SL103"
+    name = "integer-inferred-range"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            for p in study.parameters:
+                if p.space is not Space.INT or p.low is None or p.high is None:
+                    continue
+                low, high = number(p.low), number(p.high)
+                if low is None or high is None:
+                    continue
+                if p.inferred:
+                    message = self._inferred(ctx, study.format, p, low, high)
+                    if message:
+                        yield Finding(p.low.span.cover(p.high.span), message)
+                else:
+                    yield from self._float_bounds(study.format, p, low, high)
+
+    def _inferred(self, ctx: Context, fmt: str, p: Parameter, low: float, high: float) -> str | None:
+        """Integer bounds without a distribution: the tool samples integers only."""
+        if high <= low:
+            return None
+        family = ctx.knowledge.family_of(p.name)
+        why = None
+        fractional = family is not None and family.kind not in INTEGER_KINDS and (
+            family.log_scale or family.kind in FLOAT_KINDS or (family.kind in FRACTION_KINDS and 0 <= low and high <= 1)
+        )
+        if fractional:
+            label = family.name.replace("_", " ")
+            if normalise(p.name).replace("_", " ") == label:
+                why = f"a {label} takes fractional values" if label[0] not in "aeiou" else f"an {label} takes fractional values"
+            else:
+                article = "an" if label[0] in "aeiou" else "a"
+                why = f"{p.name} looks like {article} {label}, which takes fractional values"
+        elif (low, high) == (0, 1) and (family is None or family.kind not in INTEGER_KINDS) and not _switch(p.name):
+            why = "a 0 .. 1 range usually means a fraction or a probability"
+        if why is None:
+            return None
+        count = int(high - low) + 1
+        if count == 2:
+            values = f"only {_fmt(low)} or {_fmt(high)}"
+        elif count <= 4:
+            values = "only " + ", ".join(_fmt(low + i) for i in range(count))
+        else:
+            values = f"only the {count} integers {_fmt(low)} .. {_fmt(high)}"
+        tool = "W&B" if fmt == "wandb" else "the tool"
+        fix = (f"write the bounds as floats (`min: {_fmt(low)}.0`, `max: {_fmt(high)}.0`) or add "
+               f"`distribution: uniform`" if fmt == "wandb" else f"write the bounds as floats ({_fmt(low)}.0, {_fmt(high)}.0)")
+        switch = "; if a 0/1 switch is meant, list it as values: [0, 1]" if (low, high) == (0, 1) else ""
+        return (f"both bounds of {p.name} are integers and no distribution is given, so {tool} samples "
+                f"integers: {values}; {why}; {fix}{switch}")
+
+    def _float_bounds(self, fmt: str, p: Parameter, low: float, high: float) -> Iterator[Finding]:
+        """An explicitly integer distribution given non-integer bounds."""
+        kind = p.distribution or "integer distribution"
+        for label, lit, value in (("lower", p.low, low), ("upper", p.high, high)):
+            if not _is_float_literal(lit.value):
+                continue
+            spelled = lit.text or f"{value:g}"
+            consequence = "W&B's schema requires integers there (a schema violation)" if fmt == "wandb" else \
+                "integer distributions need integer bounds"
+            fix = f"write {_fmt(value)}" if value.is_integer() else \
+                ("use integer bounds, or a float distribution such as uniform / q_uniform" if fmt == "wandb"
+                 else "use integer bounds, or a float distribution")
+            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}")
+
+
+def _switch(name: str) -> bool:
+    leaf = normalise(name)
+    return leaf.startswith(_SWITCH_PREFIXES) or leaf.endswith(_SWITCH_SUFFIXES)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.model import MethodKind, Parameter, Space, number
+from sweeplint.rule import Context, Rule
+from sweeplint.rules.sl005_string_scientific_notation import number_text
+
+# A grid enumerates every parameter. Integer ranges can be enumerated (W&B expands int_uniform into
+# min..max), and so can a linear range with a step (W&B q_uniform, Katib step); a continuous range
+# cannot: W&B rejects the sweep ("disallowed type with grid search"), others never finish.
+# Grids that do handle ranges: NNI's grid tuner samples numeric ranges at ever finer intervals, and
+# Determined enumerates `count` points of a range (a missing count is SL406's finding).
+GRIDS_WITH_RANGES = frozenset({"nni", "determined"})
+
+_DESCRIPTION = {
+    Space.UNIFORM: "a continuous range",
+    Space.QUANTIZED: "a log-scale quantized range",
+    Space.NORMAL: "an unbounded normal distribution",
+    Space.BETA: "a beta distribution",
+}
+
+
+def _enumerable(p: Parameter) -> bool:
+    if p.space in (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN):
+        return True
+    return p.space is Space.QUANTIZED and not p.log
+
+
+def _suggest(p: Parameter) -> str | None:
+    """A handful of grid points over the same range, on the parameter's own scale."""
+    low, high = number(p.low), number(p.high)
+    if low is None or high is None or not low < high or p.exponent_bounds or (p.log and low <= 0):
+        return None
+    if p.log and low > 0:
+        points = [math.exp(math.log(low) + i * (math.log(high) - math.log(low)) / 4) for i in range(5)]
+    else:
+        points = [low + i * (high - low) / 4 for i in range(5)]
+    return "[" + ", ".join(number_text(float(f"{x:.2g}")) for x in points) + "]"
+
+
+class GridWithContinuous(Rule):
+    code = "SL104"
+    name = "grid-with-continuous"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            method = study.method
+            if method is None or method.kind is not MethodKind.GRID or study.format in GRIDS_WITH_RANGES:
+                continue
+            for p in study.parameters:
+                if _enumerable(p):
+                    continue
+                kind = p.distribution or p.space.value
+                if p.inferred:
+                    kind += ", inferred from its float bounds"
+                what = _DESCRIPTION.get(p.space, "a distribution")
+                if study.format == "wandb":
+                    effect = "W&B's grid search refuses it (a grid takes only values, constants, int_uniform and q_uniform)"
+                else:
+                    effect = "a grid cannot enumerate it, so the search is rejected or never ends"
+                points = _suggest(p)
+                fix = f"list the values to try (e.g. `values: {points}`)" if points else "list the values to try"
+                span = p.distribution_span or (p.low.span.cover(p.high.span) if p.low and p.high else p.key_span)
+                yield Finding(
+                    span,
+                    f"{p.name} is searched over {what} ({kind}) but the method is {method.name}, and {effect}; "
+                    f"{fix}, or switch to random or Bayesian search",
+                    related=(Related(ctx.file.path, method.span, f"the method is {method.name} here"),),
+                )

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
+from sweeplint.rule import Context, Rule
+from sweeplint.rules.sl004_invalid_bounds import REJECTS_EQUAL_BOUNDS
+from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
+
+# How each tool writes a constant, for the fix.
+CONSTANT_SPELLING = {
+    "wandb": "value: {value}",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _spelled(lit: Lit, loader: str) -> str:
+    """A literal as it should be written back: its source spelling, made safe for YAML 1.1."""
+    if lit.text is None:
+        return _shown(lit.value)
+    if loader == "python":
+        return lit.text            # Python source, quotes included
+    if lit.quoted:
+        return json.dumps(lit.text)
+    if scientific_text(lit):
+        return yaml11_float(lit.text)
+    return lit.text
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+class DegenerateSearchSpace(Rule):
+    code = "SL105"
+    name = "degenerate-search-space"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            varied = study.varied
+            for p in study.parameters:
+                if _set_by_algorithm(study, p):
+                    continue
+                if p.space is Space.CATEGORICAL and p.values and not p.varies and varied:
+                    yield self._single_choice(study, p)
+                elif p.space is Space.INT:
+                    finding = self._single_integer(study, p)
+                    if finding is not None:
+                        yield finding
+            method = study.method
+            if (
+                method is not None
+                and method.kind is MethodKind.MODEL_BASED
+                and study.parameters
+                and not any(p.space is Space.UNKNOWN for p in study.parameters)
+                and not any(p.varies and not _single_integer_range(p) for p in study.parameters)
+            ):
+                yield Finding(
+                    method.span,
+                    f"the method is {method.name}, a model-based search, but no parameter varies: every trial "
+                    f"runs the same configuration and the model has nothing to learn; give the parameters you "
+                    f"want tuned a range or several values",
+                )
+
+    def _single_choice(self, study: Study, p: Parameter) -> Finding:
+        value = _spelled(p.values[0], study.loader)
+        if len(p.values) == 1:
+            what = f"{p.name} is searched over a single value ({value}), so it never varies"
+        else:
+            what = f"{p.name} lists the same value {len(p.values)} times ({value}), so it never varies"
+        spelling = CONSTANT_SPELLING.get(study.format)
+        constant = f"make it a constant (`{spelling.format(value=value)}`)" if spelling else "make it a constant"
+        span = p.values[0].span.cover(p.values[-1].span)
+        return Finding(span, f"{what}; {constant}, or list the values you meant to compare")
+
+    def _single_integer(self, study: Study, p: Parameter) -> Finding | None:
+        low, high = number(p.low), number(p.high)
+        if low is None or high is None or p.low is None or p.high is None:
+            return None
+        span = p.low.span.cover(p.high.span)
+        if p.high_inclusive and low == high and study.format not in REJECTS_EQUAL_BOUNDS:
+            return Finding(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)}, a single integer, so it never "
+                                 f"varies; make it a constant or widen the range")
+        if not p.high_inclusive and high == low + 1:
+            return Finding(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
+                                 f"it is always {_fmt(low)}; raise the upper bound to {_fmt(high + 1)} to include "
+                                 f"{_fmt(high)}, or make it a constant")
+        return None
+
+
+def _single_integer_range(p: Parameter) -> bool:
+    if p.space is not Space.INT:
+        return False
+    low, high = number(p.low), number(p.high)
+    if low is None or high is None:
+        return False
+    return low == high if p.high_inclusive else high == low + 1
+
+
+def _set_by_algorithm(study: Study, p: Parameter) -> bool:
+    """The resource of a bandit search (Katib hyperband's `resource_name`): the algorithm sets its
+    range per bracket, so the range written in the config is only a placeholder."""
+    method = study.method
+    resource = method.get("resource_name") if method is not None else None
+    return resource is not None and resource.value == p.name

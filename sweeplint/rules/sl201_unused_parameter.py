@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from sweeplint.codefacts.queries import related, short
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.model import Span
+from sweeplint.rule import Context, Rule
+
+
+class UnusedParameter(Rule):
+    code = "SL201"
+    name = "unused-parameter"
+    severity = Severity.WARNING
+    uses_code = True
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            if study.format != "wandb":
+                continue
+            facts = ctx.code(study)
+            if facts is None or not (facts.reads or facts.args):
+                continue  # nothing we understand about how this program reads its settings
+            if any(e.root == "*" for e in facts.escapes):
+                continue
+            known = sorted({".".join(r.key) for r in facts.reads} | {a.dest for a in facts.args})
+            files = ", ".join(short(ctx, f) for f in facts.files[:4]) + (", ..." if len(facts.files) > 4 else "")
+            for p in study.varied:
+                if (facts.reads_of(p.name) or facts.reads_below(p.name) or facts.arg(p.name) is not None
+                        or facts.escaped(p.name) is not None):
+                    continue
+                close = difflib.get_close_matches(p.name, known, n=1, cutoff=0.7)
+                hint = ""
+                rel: tuple = ()
+                if close:
+                    site = next((r for r in facts.reads if ".".join(r.key) == close[0]), None)
+                    if site is not None:
+                        hint = f"; it does read {close[0]!r} at {short(ctx, site.path)}:{site.span.line} - a misspelt key?"
+                        rel = (related(site.path, site.span, f"reads {close[0]!r}"),)
+                    else:
+                        arg = facts.arg(close[0])
+                        if arg is not None:
+                            hint = f"; it does define --{arg.dest} at {short(ctx, arg.path)}:{arg.span.line} - a misspelt key?"
+                            rel = (related(arg.path, arg.span, f"defines --{arg.dest}"),)
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is swept, but the program never reads it (looked in {files}{hint}), so every "
+                    "trial trains with the same value and the differences between runs are noise - use it in the "
+                    "code or remove it from the sweep",
+                    related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
+                )

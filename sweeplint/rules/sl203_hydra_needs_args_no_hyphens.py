@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.codefacts.queries import HYPHENATED_MACROS, command_items, short
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+
+class HydraNeedsArgsNoHyphens(Rule):
+    code = "SL203"
+    name = "hydra-needs-args-no-hyphens"
+    severity = Severity.ERROR
+    uses_code = True
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            if study.format != "wandb" or not study.varied:
+                continue
+            items = command_items(study)
+            if any("${args_no_hyphens}" in t for t, _ in items):
+                continue
+            bad = next(((t, lit) for t, lit in items if any(m in t for m in HYPHENATED_MACROS)), None)
+            if items and bad is None:
+                continue  # no ${args} at all: SL202's business
+            facts = ctx.code(study)
+            if facts is None or not facts.hydra_main:
+                continue
+            span = bad[1].span if bad else (study.program.span if study.program is not None else study.span)
+            how = f"the command passes {bad[0]}" if bad else "the default command passes ${args}"
+            example = study.varied[0].name
+            yield Finding(
+                span,
+                f"{short(ctx, facts.program)} is a Hydra app, but {how}, which hands it --{example}=...; Hydra expects "
+                f"overrides like {example}=... and stops with an override parse error - use ${{args_no_hyphens}}",
+            )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.codefacts.queries import has_token, tokens
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+LOSS_LIKE = ("loss", "err", "error", "errors", "mae", "mse", "rmse", "nll", "perplexity", "ppl", "wasserstein", "fid",
+             "distance", "regret", "wer", "cer", "cost", "bpd", "kl")
+GAIN_LIKE = ("acc", "accuracy", "f1", "auc", "auroc", "auprc", "ap", "map", "bleu", "rouge", "reward", "r2",
+             "iou", "miou", "dice", "precision", "recall", "top1", "top5", "psnr", "ssim", "mcc", "ndcg")
+NEGATED = ("neg", "negative", "minus", "inv", "inverse", "1m")
+DEFAULT_GOAL = {"wandb": "W&B's default when metric.goal is missing",
+                "determined": "Determined's default, smaller_is_better: true"}
+
+
+class GoalContradictsMetric(Rule):
+    code = "SL205"
+    name = "goal-contradicts-metric"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            objective = study.objective
+            if objective is None or not isinstance(objective.name.value, str):
+                continue
+            name = objective.name.value
+            if has_token(name, NEGATED):
+                continue
+            loss, gain = has_token(name, LOSS_LIKE), has_token(name, GAIN_LIKE)
+            if bool(loss) == bool(gain):
+                continue  # neither, or both ("loss_score"): the name does not say
+            span = objective.goal_span or objective.name.span
+            if loss and objective.goal == "maximize":
+                yield Finding(span, f"{name!r} looks like a loss ({loss!r}), but the sweep maximizes it: the search "
+                                    "will favour the worst configurations and report the worst trial as best - minimize it")
+            elif gain and objective.goal == "minimize":
+                why = "minimizes it" if objective.goal_span is not None else (
+                    f"minimizes it ({DEFAULT_GOAL.get(study.format, 'the default goal')})")
+                yield Finding(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
+                                    "will favour the worst configurations - set the goal to maximize")
+
+
+def metric_tokens(name: str) -> list[str]:
+    return tokens(name)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.graph import interactions_of, node
+from sweeplint.model import Parameter, Study
+from sweeplint.roles import and_list, directive, inferred_note
+from sweeplint.rule import Context, Rule
+
+# Varied parameters whose comparison needs its interacting parameters re-tuned: any scientific one,
+# and any model size/shape, model or optimizer choice, or batch size, whatever its role.
+TRIGGER_KINDS = frozenset({"architecture", "optimizer-choice"})
+TRIGGER_FAMILIES = frozenset({"batch_size"})
+# An absent parameter counts as fixed (at the program's value) only for these families.
+ABSENT_COUNTS = ("learning_rate",)
+
+
+def fixed_text(p: Parameter) -> str | None:
+    """The one value of a parameter that does not vary, as written."""
+    if p.varies or not p.values:
+        return None
+    lit = p.values[0]
+    return lit.text if lit.text is not None and not lit.quoted else str(lit.value)
+
+
+def triggers(ctx: Context, study: Study) -> list[Parameter]:
+    roles, graph = ctx.roles(study), ctx.graph(study)
+    out = []
+    for p in study.parameters:
+        if not p.varies:
+            continue
+        data = node(graph, p.name) or {}
+        a = roles.of(p.name)
+        if (a is not None and a.role == "scientific") or data.get("family_kind") in TRIGGER_KINDS or data.get("family") in TRIGGER_FAMILIES:
+            out.append(p)
+    return out
+
+
+def described(ctx: Context, study: Study, p: Parameter) -> str:
+    a = ctx.roles(study).of(p.name)
+    return f"{p.name} ({a.label})" if a is not None else p.name
+
+
+class FixedInteractingNuisance(Rule):
+    code = "SL302"
+    name = "fixed-interacting-nuisance"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            yield from self.fixed_parameters(ctx, study)
+            yield from self.absent_parameters(ctx, study)
+
+    def fixed_parameters(self, ctx: Context, study: Study) -> Iterator[Finding]:
+        roles, graph = ctx.roles(study), ctx.graph(study)
+        varied = triggers(ctx, study)
+        for fixed in study.parameters:
+            value = fixed_text(fixed)
+            if value is None or fixed.condition is not None or roles.declared_fixed(fixed.name):
+                continue
+            data = node(graph, fixed.name) or {}
+            if data.get("family") in roles.fixed_families:
+                continue
+            partners = dict(interactions_of(graph, fixed.name))
+            hits = [p for p in varied if p.name in partners and not (data.get("family") == "learning_rate" and (node(graph, p.name) or {}).get("family") == "batch_size")]
+            if not hits:
+                continue
+            reasons = []
+            for p in hits:
+                if partners[p.name] not in reasons:
+                    reasons.append(partners[p.name])
+            why = "; ".join(reasons)
+            names = and_list([described(ctx, study, p) for p in hits])
+            each = and_list([p.name for p in hits])
+            verb = "varies" if len(hits) == 1 else "vary"
+            yield Finding(
+                fixed.key_span,
+                f"{fixed.name} is fixed at {value} while {names} {verb}; {why}, so this comparison is only valid at "
+                f"{fixed.name}={value}. Make {fixed.name} a nuisance parameter (search it for each {each}) or declare it "
+                f"fixed on purpose with {directive('fixed', fixed.name)}."
+                + inferred_note([roles.of(p.name) for p in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
+                related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p in hits),
+            )
+
+    def absent_parameters(self, ctx: Context, study: Study) -> Iterator[Finding]:
+        roles, graph = ctx.roles(study), ctx.graph(study)
+        kb = ctx.knowledge
+        present = {(node(graph, p.name) or {}).get("family") for p in study.parameters}
+        for family_name in ABSENT_COUNTS:
+            if family_name in present or family_name in roles.fixed_families or family_name not in kb.families:
+                continue
+            family = kb.families[family_name]
+            hits = []
+            for p in triggers(ctx, study):
+                a = roles.of(p.name)
+                if a is None or a.role != "scientific":
+                    continue  # an absent rate matters for the question a study asks, not for a tuned size
+                other = (node(graph, p.name) or {}).get("family")
+                if other is None or other == "batch_size":  # batch size without a learning rate: SL305's error
+                    continue
+                inter = kb.interaction(family_name, other)
+                if inter is not None:
+                    hits.append((p, inter.reason(family_name, other, kb)))
+            if not hits:
+                continue
+            p0, why = hits[0]
+            names = and_list([described(ctx, study, p) for p, _ in hits])
+            each = and_list([p.name for p, _ in hits])
+            verb = "varies" if len(hits) == 1 else "vary"
+            yield Finding(
+                p0.key_span,
+                f"the sweep does not search the {family.title} while {names} {verb}, so every trial trains with the "
+                f"program's one {family.title}; {why}, so this comparison is only valid at that value. Search the "
+                f"{family.title} for each {each} (on a log scale), or declare it fixed on purpose with "
+                f"{directive('fixed', family_name)}."
+                + inferred_note([roles.of(p.name) for p, _ in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
+                related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p, _ in hits[1:]),
+            )

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interactions_of, node
+from sweeplint.roles import and_list
+from sweeplint.rule import Context, Rule
+
+# Formats whose search spaces cannot make a parameter depend on another's value.
+NO_CONDITIONALS = {"wandb": "W&B sweeps have no conditional parameters"}
+
+
+class MergedConditional(Rule):
+    code = "SL303"
+    name = "merged-conditional"
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        kb = ctx.knowledge
+        for study in ctx.studies:
+            graph = ctx.graph(study)
+            for parent in choice_parents(graph):
+                values = distinct_values(parent)
+                for child in study.varied:
+                    if child.name == parent["name"]:
+                        continue
+                    data = node(graph, child.name) or {}
+                    family = kb.families.get(data.get("family") or "")
+                    if family is None:
+                        continue
+                    why = dict(interactions_of(graph, child.name)).get(parent["name"])
+                    if why is None and not family.conditional_on:
+                        continue  # its meaning does not change with the optimizer
+                    activity = active_values(graph, child.name, parent["name"], values, kb)
+                    if activity.values is None:
+                        continue
+                    for branch in activity.groups():
+                        shared = [v for v in values if norm_value(v) in branch]
+                        groups = {kb.optimizer_group(v) for v in shared}
+                        groups.discard(None)
+                        if len(groups) >= 2:
+                            yield self.finding(ctx, study, child, parent, shared, family, why, activity)
+                            break
+
+    def finding(self, ctx, study, child, parent, shared, family, why, activity) -> Finding:
+        pname = parent["name"]
+        which = and_list([f"{pname}={v}" for v in shared])
+        reason = why or f"{family.title} means something different for each"
+        if study.format in NO_CONDITIONALS:
+            fix = (f"{NO_CONDITIONALS[study.format]}: run one sweep per {pname}, each with its own {child.name} range, or give "
+                   f"each {pname} its own parameter ({', '.join(f'{child.leaf}_{_slug(v)}' for v in shared[:3])}) nested per "
+                   f"{pname} and have the program read the one for its {pname}.")
+        else:
+            fix = (f"Make it conditional: sample a separate parameter for each {pname} "
+                   f"({', '.join(f'{child.leaf}_{_slug(v)}' for v in shared[:3])}), each with its own range, only when that "
+                   f"{pname} is chosen.")
+        evidence = ""
+        related = (Related(ctx.file.path, _span(study, pname), f"{pname} chooses between {', '.join(map(str, shared))} here"),)
+        if activity.source == "code" and activity.sites:
+            path, line, column = activity.sites[0]
+            evidence = f" The program uses the same {child.name} for all of them (e.g. {path}:{line})."
+        return Finding(
+            child.key_span,
+            f"{child.name} is one search range shared by {which}: each trial samples it the same way whatever the "
+            f"{pname}, although {reason}; the {pname} comparison then depends on how well one range happens to suit "
+            f"each. Two conditional hyperparameters are not the same just because they share a name.{evidence} {fix}",
+            related=related,
+        )
+
+
+def _slug(value) -> str:
+    return str(value).rsplit(".", 1)[-1].lower().replace("-", "_").replace(" ", "_")
+
+
+def _span(study, name):
+    p = study.parameter(name)
+    return p.key_span if p is not None else study.span

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.model import MethodKind, Space, number
+from sweeplint.roles import distinct_values
+from sweeplint.rule import Context, Rule
+
+PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
+STARTUP_KEYS = ("n_startup_trials", "n_initial_points", "n_initial_trials")
+
+
+class InsufficientBudget(Rule):
+    code = "SL309"
+    name = "insufficient-budget"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            if study.budget is None or study.method is None:
+                continue
+            trials = number(study.budget)
+            if trials is None or trials != trials or trials <= 0 or trials == float("inf") or trials != int(trials):
+                continue
+            trials = int(trials)
+            dims = [p for p in study.parameters if p.varies]
+            if not dims:
+                continue
+            kind = study.method.kind
+            if kind is MethodKind.GRID:
+                yield from self.grid(ctx, study, trials, dims)
+                continue
+            if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
+                continue
+            startup = None
+            for key in STARTUP_KEYS:
+                lit = study.method.get(key)
+                if lit is not None and number(lit) is not None:
+                    startup = (key, lit)
+                    break
+            if kind is MethodKind.MODEL_BASED and startup is not None and number(startup[1]) >= trials:
+                key, lit = startup
+                yield Finding(
+                    lit.span,
+                    f"{key}={number(lit):g} is not below the trial budget ({trials}): every trial is one of the random "
+                    f"start-up trials, so the {study.method.name} model never chooses a configuration; lower {key} or "
+                    f"raise the budget (or say random search, which is what runs).",
+                    related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
+                )
+                continue
+            need = PER_DIMENSION * len(dims)
+            if trials < need:
+                per = trials / len(dims)
+                yield Finding(
+                    study.budget.span,
+                    f"{trials} trial{'s' if trials != 1 else ''} for {len(dims)} searched dimensions ({per:.1f} per "
+                    f"dimension): too few to sample the space densely enough to tell good configurations from lucky "
+                    f"ones. Budget several trials per dimension (at least {need} here, and more for a model-based search), or search fewer "
+                    f"dimensions (fix the ones that matter least).",
+                )
+
+    def grid(self, ctx: Context, study, trials: int, dims) -> Iterator[Finding]:
+        size = 1
+        for p in dims:
+            count = distinct_values(p) if p.space in (Space.CATEGORICAL, Space.INT, Space.QUANTIZED) else None
+            if count is None or count <= 0:
+                return
+            size *= count
+        if trials < size:
+            yield Finding(
+                study.budget.span,
+                f"the trial cap ({trials}) is smaller than the grid ({size} combinations of "
+                f"{', '.join(p.name for p in dims)}): the sweep stops after {trials} of them, in grid order, so whole "
+                f"values are never tried. Raise the cap to {size}, shrink the grid, or use random search.",
+            )

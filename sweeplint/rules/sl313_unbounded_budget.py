@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.model import MethodKind
+from sweeplint.rule import Context, Rule
+
+# Tools whose random and model-based searches run until stopped when the config sets no trial cap,
+# with the key that caps them.
+CAP_KEY = {"wandb": "run_cap"}
+
+
+class UnboundedBudget(Rule):
+    code = "SL313"
+    name = "unbounded-budget"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            key = CAP_KEY.get(study.format)
+            if key is None or study.budget is not None or study.method is None:
+                continue
+            if study.method.kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED):
+                continue
+            if not any(p.varies for p in study.parameters):
+                continue
+            yield Finding(
+                study.method.span,
+                f"{study.method.name} search with no `{key}`: the sweep keeps launching runs until someone stops it "
+                f"(unless every agent is started with --count), so the budget of the study is not part of its "
+                f"definition. Set `{key}` to the number of trials the study should get.",
+            )

@@ -1,0 +1,205 @@
+"""The knowledge base: precise name matching, the playbook's interactions, validation, user extension."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import lint_json, run_cli
+from sweeplint.knowledge import KINDS, load_knowledge
+from sweeplint.settings import ConfigError, Settings
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+@pytest.mark.parametrize("name, family", [
+    ("lr", "learning_rate"), ("base_lr", "learning_rate"), ("learning-rate", "learning_rate"),
+    ("Base_LR", "learning_rate"), ("eta", "learning_rate"), ("optimizer.lr", "learning_rate"),
+    ("muon_lr", "learning_rate"), ("encoder/learning_rate", "learning_rate"),
+    ("weight_decay", "weight_decay"), ("wd", "weight_decay"), ("l2", "weight_decay"), ("model.weight-decay", "weight_decay"),
+    ("num_layers", "depth"), ("n_layers", "depth"), ("depth", "depth"), ("n_blocks", "depth"),
+    ("hidden_size", "width"), ("d_model", "width"), ("n_embd", "width"), ("width", "width"), ("channels", "width"),
+    ("batch_size", "batch_size"), ("per_device_train_batch_size", "batch_size"), ("data.batch_size", "batch_size"),
+    ("optimizer", "optimizer"), ("optimizer.name", "optimizer"), ("optimizer._target_", "optimizer"),
+    ("momentum", "momentum"), ("nesterov", "nesterov"), ("beta1", "adam_beta1"), ("adam_beta2", "adam_beta2"),
+    ("adam_epsilon", "adam_epsilon"), ("warmup_steps", "warmup"), ("epochs", "training_length"),
+    ("max_steps", "training_length"), ("dropout", "dropout"), ("attn_dropout", "dropout"),
+    ("label_smoothing", "label_smoothing"), ("max_grad_norm", "gradient_clipping"), ("seed", "seed"),
+    ("data_seed", "seed"), ("activation", "activation"), ("norm_layer", "normalization"),
+    ("gnn.layers_mp", "depth"), ("encoder_layers", "depth"), ("n_hidden_neurons_lv1", "width"),
+    ("model.name", "model_choice"), ("lora_r", "adapter_rank"),
+])
+def test_aliases_name_their_family(kb, name, family):
+    found = kb.family_of(name)
+    assert found is not None and found.name == family, (name, found)
+
+
+@pytest.mark.parametrize("name, family", [
+    ("lr_decay", "schedule"),            # a schedule parameter, not a learning rate
+    ("lr_scheduler", "schedule"),
+    ("min_lr", "schedule"),              # the floor of a schedule, though it ends in _lr
+    ("end_learning_rate", "schedule"),
+    ("lr_warmup_steps", "warmup"),
+])
+def test_learning_rate_look_alikes_are_not_learning_rates(kb, name, family):
+    found = kb.family_of(name)
+    assert found is not None and found.name == family, (name, found)
+    assert found.name != "learning_rate"
+
+
+@pytest.mark.parametrize("name", ["gamma", "epsilon", "step_size", "lr_policy_name_is_not_known_x", "model.name_suffix", "learner"])
+def test_ambiguous_or_unknown_names_have_no_family(kb, name):
+    assert kb.family_of(name) is None or kb.family_of(name).name != "learning_rate"
+    if name in ("gamma", "epsilon", "step_size", "learner"):
+        assert kb.family_of(name) is None
+
+
+def test_families_are_well_formed(kb):
+    for family in kb.families.values():
+        assert family.kind in KINDS
+        assert family.role in ("scientific", "nuisance", "fixed")
+        for value in family.conditional_on:
+            assert value in kb.optimizers
+
+
+def test_log_scale_and_usual_roles(kb):
+    assert kb.families["learning_rate"].log_scale and kb.families["weight_decay"].log_scale
+    assert kb.families["adam_epsilon"].log_scale
+    assert not kb.families["dropout"].log_scale and not kb.families["momentum"].log_scale
+    assert kb.families["learning_rate"].role == "nuisance"
+    assert kb.families["depth"].role == "scientific" and kb.families["depth"].kind == "architecture"
+    assert kb.families["optimizer"].kind == "optimizer-choice"
+    assert kb.families["dropout"].kind == "regularizer-strength"
+    assert kb.families["use_dropout"].kind == "regularizer-toggle"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("weight_decay", "depth"), ("weight_decay", "width"), ("learning_rate", "depth"), ("learning_rate", "width"),
+    ("learning_rate", "optimizer"), ("learning_rate", "batch_size"), ("learning_rate", "schedule"),
+    ("learning_rate", "training_length"), ("momentum", "learning_rate"), ("momentum", "batch_size"),
+])
+def test_the_playbooks_interactions_are_known(kb, a, b):
+    assert kb.interact(a, b) and kb.interact(b, a)
+    assert a in kb.partners(b)
+
+
+def test_interaction_reasons_read_from_the_fixed_side(kb):
+    inter = kb.interaction("weight_decay", "depth")
+    assert inter.reason("weight_decay", "depth", kb) == "the best weight decay depends on model size"
+    # From the other side there is no written reason: one is composed from the family labels.
+    assert inter.reason("depth", "weight_decay", kb) == "the best model depth depends on the weight decay"
+    assert not kb.interact("dropout", "seed")
+
+
+def test_conditional_on_optimizer_values(kb):
+    momentum, beta1, lr = kb.families["momentum"], kb.families["adam_beta1"], kb.families["learning_rate"]
+    assert kb.uses(momentum, "sgd") is True and kb.uses(momentum, "SGD") is True
+    assert kb.uses(momentum, "adam") is False and kb.uses(momentum, "torch.optim.AdamW") is False
+    assert kb.uses(beta1, "adamw_torch") is True and kb.uses(beta1, "sgd") is False
+    assert kb.uses(momentum, "my_optimizer") is None       # unknown: no guess
+    assert kb.uses(lr, "my_optimizer") is True             # not conditional at all
+    assert kb.optimizer_group("Adam") == kb.optimizer_group("adamw") != kb.optimizer_group("sgd")
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension, message", [
+    ({"families": {"temperature": {"kind": "knob"}}}, "family 'temperature': kind must be one of"),
+    ({"families": {"temperature": {"kind": "scale", "alias": ["temp"]}}}, "family 'temperature': unknown key 'alias'"),
+    ({"families": {"temperature": {"kind": "scale", "log_scale": "yes"}}}, "log_scale must be true or false"),
+    ({"families": {"temperature": {"kind": "scale", "conditional_on": ["adamz"]}}}, "conditional_on names 'adamz'"),
+    ({"interactions": [["weight_decay", "temperature"]]}, "interactions[0]: unknown family 'temperature'"),
+    ({"interactions": [["weight_decay"]]}, "an interaction must be a pair"),
+    ({"families": ["temperature"]}, "families must be a mapping"),
+    ({"familes": {}}, "unknown key 'familes'"),
+])
+def test_invalid_extensions_are_config_errors_naming_the_key(tmp_path, extension, message):
+    settings = Settings(root=tmp_path, knowledge=extension)
+    with pytest.raises(ConfigError) as info:
+        load_knowledge(settings)
+    assert message in str(info.value)
+    assert "[tool.sweeplint.knowledge]" in str(info.value)
+
+
+def test_an_invalid_knowledge_file_names_the_file(tmp_path):
+    (tmp_path / "kb.yaml").write_text("families:\n  temperature:\n    kind: knob\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_knowledge(Settings(root=tmp_path, knowledge={"files": ["kb.yaml"]}))
+    assert "kb.yaml: family 'temperature': kind must be one of" in str(info.value)
+    with pytest.raises(ConfigError) as info:
+        load_knowledge(Settings(root=tmp_path, knowledge={"files": ["missing.yaml"]}))
+    assert "missing.yaml" in str(info.value) and "cannot read" in str(info.value)
+    (tmp_path / "broken.yaml").write_text("families: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_knowledge(Settings(root=tmp_path, knowledge={"files": ["broken.yaml"]}))
+    assert "broken.yaml" in str(info.value) and "not valid YAML" in str(info.value)
+
+
+# --- extension from pyproject.toml, through the command line ------------------------------------
+
+SWEEP = """\
+method: random
+run_cap: 60
+metric: {name: val_loss, goal: minimize}
+parameters:
+  n_stages:
+    values: [2, 3, 4]
+  learning_rate:
+    distribution: log_uniform_values
+    min: 0.0001
+    max: 0.01
+  temperature:
+    value: 0.07
+  weight_decay:
+    value: 0.05
+"""
+
+
+def test_pyproject_extends_a_family_and_adds_one_with_an_interaction(write):
+    folder = write({"sweep.yaml": SWEEP})
+    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    assert code == 0 and found == []                       # n_stages means nothing to sweeplint yet
+
+    folder = write({
+        "sweep.yaml": SWEEP,
+        "pyproject.toml": (
+            "[tool.sweeplint.knowledge.families.depth]\n"
+            "aliases = [\"n_stages\"]\n"
+            "[tool.sweeplint.knowledge.families.temperature]\n"
+            "kind = \"scale\"\n"
+            "aliases = [\"temperature\", \"tau\"]\n"
+            "role = \"nuisance\"\n"
+            "[tool.sweeplint.knowledge]\n"
+            "interactions = [[\"temperature\", \"depth\"]]\n"
+        ),
+    })
+    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    assert code == 1
+    messages = sorted(d["message"] for d in found)
+    assert len(found) == 2, messages
+    assert any(m.startswith("temperature is fixed at 0.07 while n_stages (scientific, inferred) varies; the best temperature depends on the model depth") for m in messages), messages
+    assert any(m.startswith("weight_decay is fixed at 0.05 while n_stages (scientific, inferred) varies; the best weight decay depends on model size") for m in messages), messages
+
+
+def test_pyproject_knowledge_files(write):
+    folder = write({
+        "sweep.yaml": SWEEP,
+        "kb/extra.yaml": "families:\n  depth:\n    aliases: [n_stages]\n",
+        "pyproject.toml": "[tool.sweeplint.knowledge]\nfiles = [\"kb/extra.yaml\"]\n",
+    })
+    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    assert [d["message"].split(";")[0] for d in found] == ["weight_decay is fixed at 0.05 while n_stages (scientific, inferred) varies"]
+
+
+def test_a_broken_pyproject_extension_is_a_one_line_error(write):
+    folder = write({
+        "sweep.yaml": SWEEP,
+        "pyproject.toml": "[tool.sweeplint.knowledge.families.temperature]\nkind = \"knob\"\n",
+    })
+    proc = run_cli("sweep.yaml", cwd=folder)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "pyproject.toml: [tool.sweeplint.knowledge]: family 'temperature': kind must be one of" in proc.stderr

@@ -1,0 +1,129 @@
+"""W&B sweeps written as Python dicts passed to wandb.sweep(...)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from sweeplint.lint import lint_paths
+from sweeplint.model import Space
+from sweeplint.read import read_path
+from sweeplint.settings import Settings
+
+TUTORIAL = '''
+import math
+import wandb
+
+sweep_config = {"method": "random"}
+metric = {"name": "loss", "goal": "minimize"}
+sweep_config["metric"] = metric
+parameters_dict = {
+    "optimizer": {"values": ["adam", "sgd"]},
+    "fc_layer_size": {"values": [128, 256, 512]},
+}
+sweep_config["parameters"] = parameters_dict
+parameters_dict.update({
+    "learning_rate": {"distribution": "uniform", "min": 0, "max": 0.1},
+    "batch_size": {"distribution": "q_log_uniform_values", "q": 8, "min": 32, "max": 256},
+    "hidden": {"distribution": "log_uniform", "min": math.log(32), "max": math.log(256)},
+    "epochs": {"value": 1},
+})
+
+
+def train(config=None):
+    with wandb.init(config=config):
+        config = wandb.config
+        loader = build_dataset(config.batch_size)
+        network = build_network(config.fc_layer_size, config.hidden)
+        optimizer = build_optimizer(network, config.optimizer, config.learning_rate)
+        for epoch in range(config.epochs):
+            wandb.log({"loss": train_epoch(network, loader, optimizer), "epoch": epoch})
+
+
+sweep_id = wandb.sweep(sweep_config, project="pytorch-sweeps-demo")
+wandb.agent(sweep_id, train, count=5)
+'''
+
+
+def read(write, text: str, name: str = "sweep.py"):
+    folder = write({name: textwrap.dedent(text)})
+    return read_path(str(folder / name), True)
+
+
+def lint(write, files: dict[str, str], target: str):
+    folder = write({k: textwrap.dedent(v) for k, v in files.items()})
+    return lint_paths([str(folder / target)], Settings(root=folder)).diagnostics
+
+
+def test_a_dict_built_up_through_variables_becomes_a_study(write):
+    file = read(write, TUTORIAL)
+    assert file.format == "wandb"
+    (study,) = file.studies
+    assert study.loader == "python"
+    assert study.method.name == "random"
+    assert (study.objective.name.value, study.objective.goal) == ("loss", "minimize")
+    names = [p.name for p in study.parameters]
+    assert names == ["optimizer", "fc_layer_size", "learning_rate", "batch_size", "hidden", "epochs"]
+    optimizer = study.parameter("optimizer")
+    assert optimizer.space is Space.CATEGORICAL and [v.value for v in optimizer.values] == ["adam", "sgd"]
+    assert (optimizer.key_span.line, optimizer.key_span.column) == (9, 5)
+
+
+def test_bounds_written_as_arithmetic_are_evaluated(write):
+    study = read(write, TUTORIAL).studies[0]
+    hidden = study.parameter("hidden")
+    assert hidden.exponent_bounds and hidden.log
+    assert round(hidden.low.value, 6) == 3.465736 and hidden.low.text == "math.log(32)"
+    assert (hidden.low.span.line, hidden.low.span.column) == (16, 54)
+
+
+def test_direct_literal_and_sweep_keyword(write):
+    file = read(write, '''
+        import wandb
+        wandb.sweep(sweep={
+            "method": "grid",
+            "metric": {"name": "val_acc", "goal": "maximize"},
+            "parameters": {"lr": {"values": [0.1, 0.01]}, "depth": {"min": 2, "max": 8}},
+        }, project="p")
+    ''')
+    (study,) = file.studies
+    assert study.method.name == "grid"
+    assert study.parameter("depth").space is Space.INT
+
+
+def test_a_python_file_without_wandb_sweep_is_not_a_sweep(write):
+    file = read(write, "import wandb\nwandb.init()\nwandb.log({'a': 1})\n")
+    assert not file.is_sweep
+
+
+def test_opaque_sweep_argument_is_not_guessed(write):
+    file = read(write, "import wandb\nsweep_id = wandb.sweep(load_config('sweep.yaml'))\n")
+    assert not file.is_sweep
+
+
+def test_syntax_error_in_a_sweep_script_is_sl001(write):
+    diagnostics = lint(write, {"sweep.py": "import wandb\nconfig = {'method': 'grid'\nwandb.sweep(config)\n"}, "sweep.py")
+    assert [d.code for d in diagnostics] == ["SL001"]
+
+
+def test_config_rules_report_positions_in_the_python_file(write):
+    diagnostics = lint(write, {"sweep.py": '''
+        import wandb
+        sweep = {
+            "method": "bayes",
+            "metric": {"name": "val_accuracy"},
+            "parameters": {"lr": {"distribuiton": "uniform", "min": 0.0, "max": 1.0}},
+        }
+        wandb.sweep(sweep)
+    '''}, "sweep.py")
+    found = {(d.code, d.span.line, d.span.column) for d in diagnostics}
+    assert ("SL205", 5, 24) in found      # accuracy minimized by default
+    assert ("SL002", 6, 27) in found      # the misspelt key, inside the dict literal
+
+
+def test_the_script_itself_is_the_program(write):
+    text = TUTORIAL.replace('"epochs": {"value": 1},', '"epochs": {"value": 1},\n    "dropout": {"values": [0.1, 0.3]},')
+    diagnostics = lint(write, {"sweep.py": text}, "sweep.py")
+    unused = [d for d in diagnostics if d.code == "SL201"]
+    assert [(d.span.line, d.span.column) for d in unused] == [(18, 5)]
+    assert "dropout is swept, but the program never reads it" in unused[0].message
+    assert not [d for d in diagnostics if d.code == "SL204"]
