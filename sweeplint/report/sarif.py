@@ -1,0 +1,150 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it (upload with github/codeql-action/upload-sarif).
+
+One run; `tool.driver.rules` lists every rule with its documentation, results point into it by
+`ruleIndex`. Locations are relative to the repository root (`uriBaseId: %SRCROOT%`), with forward
+slashes. Columns count Unicode code points (`columnKind`), end columns are exclusive as SARIF wants.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import quote
+
+from sweeplint import __version__
+from sweeplint.diagnostics import Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def relative_path(path: str, root: str | None = None) -> str:
+    """A path relative to `root` (default: the working directory), forward slashes, no `./`.
+
+    Paths outside the root stay absolute: they cannot be shown in the repository anyway.
+    """
+    root = os.path.abspath(root or os.getcwd())
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return absolute.replace(os.sep, "/")
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return absolute.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
+
+
+def _artifact(path: str) -> dict:
+    rel = relative_path(path)
+    if rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
+        return {"uri": "file://" + quote(rel if rel.startswith("/") else "/" + rel)}
+    return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(span) -> dict:
+    line = max(1, span.line)
+    column = max(1, span.column)
+    end_line = max(line, span.end_line)
+    end_column = max(1, span.end_column)
+    if end_line == line and end_column < column:
+        end_column = column
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+
+
+def _location(path: str, span) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(path), "region": _region(span)}}
+
+
+def _descriptor(code: str, name: str, severity: Severity, documented: bool = True) -> dict:
+    from sweeplint.catalogue import rule_doc
+    from sweeplint.docs import rule_url
+
+    doc = rule_doc(code)
+    summary = " ".join(str(doc.get("summary", "")).split()) or name.replace("-", " ")
+    why = " ".join(str(doc.get("why", "")).split())
+    fix = str(doc.get("how_to_fix", "") or doc.get("fix", "")).strip()
+    full = f"{summary} {why}".strip()
+    help_text = "\n\n".join(p for p in (summary, why and f"Why: {why}", fix and f"How to fix: {fix}") if p)
+    help_markdown = "\n\n".join(p for p in (summary, why and f"**Why.** {why}", fix and f"**How to fix.** {fix}") if p)
+    if documented:
+        help_markdown += f"\n\n[Rule reference]({rule_url(code, name)})"
+    descriptor = {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": ["hyperparameter-sweep"]},
+    }
+    if documented:
+        descriptor["helpUri"] = rule_url(code, name)
+    return descriptor
+
+
+def fingerprint_keys(diagnostics, texts: dict | None) -> list[str]:
+    """What identifies each finding across runs, whatever lines were added above it (see gitlab.py)."""
+    from sweeplint.report.gitlab import fingerprint
+
+    keys, seen = [], {}
+    for d in diagnostics:
+        base = fingerprint(d, texts)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        keys.append(base if occurrence == 0 else fingerprint(d, texts, occurrence))
+    return keys
+
+
+def render(diagnostics, ctx) -> str:
+    from sweeplint.rules import all_rules
+
+    rules = list(all_rules())
+    known = {r.code for r in rules}
+    descriptors = [_descriptor(r.code, r.name, r.severity) for r in rules]
+    extra: dict[str, int] = {}
+    for d in diagnostics:  # codes that are not rule classes (the internal-error diagnostic)
+        if d.code not in known and d.code not in extra:
+            extra[d.code] = len(descriptors)
+            descriptors.append(_descriptor(d.code, d.name, Severity.ERROR, documented=False))
+    index = {r.code: i for i, r in enumerate(rules)} | extra
+
+    texts = ctx.texts or {}
+    results = []
+    for d, key in zip(diagnostics, fingerprint_keys(diagnostics, texts)):
+        result = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": LEVELS[d.severity],
+            "message": {"text": d.message},
+            "locations": [_location(d.path, d.span)],
+            "partialFingerprints": {"sweeplint/v1": key},
+        }
+        if d.related:
+            result["relatedLocations"] = [
+                dict(_location(r.path, r.span), id=i, message={"text": r.message}) for i, r in enumerate(d.related)
+            ]
+        results.append(result)
+
+    from sweeplint.docs import REPOSITORY
+
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "sweeplint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": REPOSITORY,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": True}],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
