@@ -1,0 +1,86 @@
+"""--jobs: checking files in worker processes gives exactly the result of one process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+WANDB = """\
+program: train_{i}.py
+method: {method}
+metric:
+  name: val_loss
+  goal: minimize
+parameters:
+  learning_rate:
+    distribution: {dist}
+    min: 0.0001
+    max: 0.1
+  batch_size:
+    values: [16, 32, 64]
+"""
+TRAIN = 'import wandb\nrun = wandb.init()\nlr = wandb.config.learning_rate\nwandb.log({{"{metric}": lr}})\n'
+NNI = '{{"lr": {{"_type": "{t}", "_value": [0.0001, 0.1]}}, "dropout": {{"_type": "uniform", "_value": [0.5, 0.1]}}}}\n'
+KATIB = """\
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata:
+  name: exp{i}
+spec:
+  objective:
+    type: minimize
+    objectiveMetricName: loss
+  algorithm:
+    algorithmName: random
+  parameters:
+    - name: lr
+      parameterType: double
+      feasibleSpace:
+        min: "0.0001"
+        max: "0.1"
+"""
+
+
+def _mixed(root: Path) -> None:
+    for i in range(40):
+        folder = root / f"d{i % 7}"
+        folder.mkdir(exist_ok=True)
+        kind = i % 5
+        if kind == 0:
+            (folder / f"sweep_{i}.yaml").write_text(WANDB.format(i=i, method="grid" if i % 2 else "random", dist="uniform"))
+            (folder / f"train_{i}.py").write_text(TRAIN.format(metric="val_loss" if i % 3 else "loss"))
+        elif kind == 1:
+            (folder / f"sweep_{i}.json").write_text(json.dumps({"method": "bayes", "parameters": {"lr": {"min": 0, "max": 1}}}))
+        elif kind == 2:
+            (folder / f"space_{i}.json").write_text(NNI.format(t="uniform" if i % 2 else "loguniform"))
+        elif kind == 3:
+            (folder / f"katib_{i}.yaml").write_text(KATIB.format(i=i))
+        else:
+            (folder / f"broken_{i}.yaml").write_text("parameters:\n  lr: [1, 2\n")
+            (folder / f"notes_{i}.yaml").write_text("just: data\n")
+
+
+def test_jobs_2_gives_the_result_of_jobs_1(tmp_path):
+    _mixed(tmp_path)
+    one = run_cli("check", ".", "--no-cache", "--jobs", "1", "--output-format", "json", cwd=tmp_path)
+    two = run_cli("check", ".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    assert "Traceback" not in one.stderr + two.stderr
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    codes = {d["code"] for d in json.loads(one.stdout)}
+    assert {"SL001", "SL101"} <= codes
+
+
+def test_jobs_with_a_cache_gives_the_same_result(tmp_path):
+    _mixed(tmp_path)
+    reference = run_cli("check", ".", "--no-cache", "--jobs", "1", "--output-format", "json", cwd=tmp_path)
+    cold = run_cli("check", ".", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    warm = run_cli("check", ".", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    assert reference.stdout == cold.stdout == warm.stdout
+
+
+def test_jobs_must_be_positive(tmp_path):
+    proc = run_cli("check", ".", "--jobs", "0", cwd=tmp_path)
+    assert proc.returncode == 2 and "--jobs" in proc.stderr and "Traceback" not in proc.stderr
