@@ -17,16 +17,14 @@ from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.katib import command_tokens, guarded
-from sweeplint.formats.nodes import key_text, text_of, type_name
+from sweeplint.formats.nodes import Collector, key_text, text_of, type_name
 from sweeplint.model import (
     EarlyStopping,
-    KeyRef,
     Lit,
     Method,
     MethodKind,
     Objective,
     Parameter,
-    Problem,
     Space,
     Study,
     number,
@@ -168,19 +166,10 @@ class DeterminedReader:
 READER = DeterminedReader()
 
 
-class _Builder:
+class _Builder(Collector):
     def __init__(self, ctx: ReadContext):
+        super().__init__()
         self.ctx = ctx
-        self.unknown: list[KeyRef] = []
-        self.problems: list[Problem] = []
-
-    def problem(self, node: Any, message: str, code: str = "SL003") -> None:
-        self.problems.append(Problem(code, getattr(node, "span", node), message))
-
-    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
-        for key, _ in node.items():
-            if key_text(key) not in allowed:
-                self.unknown.append(KeyRef(key_text(key), key.span, allowed, where))
 
     def study(self, root: YMap) -> Study:
         self.check_keys(root, TOP_LEVEL_KEYS, "the experiment config")

@@ -22,15 +22,13 @@ from typing import Any, Callable
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats import hydra_overrides as ov
-from sweeplint.formats.nodes import key_text, type_name
+from sweeplint.formats.nodes import Collector, key_text, type_name
 from sweeplint.model import (
-    KeyRef,
     Lit,
     Method,
     MethodKind,
     Objective,
     Parameter,
-    Problem,
     Space,
     Span,
     Study,
@@ -216,12 +214,11 @@ class HydraReader:
 READER = HydraReader()
 
 
-class _Reader:
+class _Reader(Collector):
     def __init__(self, ctx: ReadContext):
+        super().__init__()
         self.ctx = ctx
         self.lines = ctx.text.splitlines()
-        self.problems: list[Problem] = []
-        self.unknown: list[KeyRef] = []
         self.check_keys_on = False
 
     # --- helpers -------------------------------------------------------------------------------
@@ -235,16 +232,9 @@ class _Reader:
             return Lit(value, node.span, node.text, node.quoted)
         return Lit(to_python(node), node.span)
 
-    def problem(self, span: Span, message: str, code: str = "SL003") -> None:
-        self.problems.append(Problem(code, span, message))
-
     def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
-        if not self.check_keys_on:
-            return
-        for key, _ in node.items():
-            name = key_text(key)
-            if name not in allowed:
-                self.unknown.append(KeyRef(name, key.span, allowed, where))
+        if self.check_keys_on:  # only where the sweeper's type, and so its schema, is known
+            super().check_keys(node, allowed, where)
 
     def locator(self, node: YScalar) -> Callable[[int, int], Span]:
         """Maps offsets in a scalar's value to file positions; the whole scalar when that is not exact."""
@@ -439,7 +429,7 @@ class _Reader:
                 self.problem(spec.span, f"search_space entry {name!r} must be a mapping with type, low/high or choices")
                 out.append(Parameter(name, Space.UNKNOWN, key.span, spec.span))
                 continue
-            self.check_keys_force(spec, SEARCH_SPACE_KEYS, f"search_space entry {name!r}")
+            Collector.check_keys(self, spec, SEARCH_SPACE_KEYS, f"search_space entry {name!r}")
             kind_node = spec.get("type")
             kind = _text(kind_node)
             log = bool(self.lit(spec.get("log")).value) if spec.get("log") is not None else False
@@ -467,12 +457,6 @@ class _Reader:
                                                       + (f", not {kind!r}" if kind else ""))
                 out.append(Parameter(name, Space.UNKNOWN, **common))
         return out
-
-    def check_keys_force(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
-        for key, _ in node.items():
-            name = key_text(key)
-            if name not in allowed:
-                self.unknown.append(KeyRef(name, key.span, allowed, where))
 
     def optuna_method(self, block: YMap, defaults: dict, where: Span) -> Method:
         sampler = block.get("sampler")
@@ -637,7 +621,7 @@ class _Reader:
         return out
 
     def nevergrad_scalar(self, name: str, key: YScalar, spec: YMap) -> Parameter:
-        self.check_keys_force(spec, NEVERGRAD_SCALAR_KEYS, f"parameter {name!r}")
+        Collector.check_keys(self, spec, NEVERGRAD_SCALAR_KEYS, f"parameter {name!r}")
         get = {k: self.lit(spec.get(k)) for k in NEVERGRAD_SCALAR_KEYS if spec.get(k) is not None}
         log = bool(get["log"].value) if "log" in get else False
         integer = bool(get["integer"].value) if "integer" in get else False

@@ -13,7 +13,7 @@ import shlex
 from typing import Any
 
 from sweeplint.formats import ReadContext
-from sweeplint.formats.nodes import key_text, lit, text_of, type_name
+from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
 from sweeplint.model import (
     EarlyStopping,
     KeyRef,
@@ -162,19 +162,10 @@ def command_tokens(node: Any, text: str) -> tuple[Lit, ...]:
 # --- the Experiment --------------------------------------------------------------------------
 
 
-class _Builder:
+class _Builder(Collector):
     def __init__(self, ctx: ReadContext):
+        super().__init__()
         self.ctx = ctx
-        self.unknown: list[KeyRef] = []
-        self.problems: list[Problem] = []
-
-    def problem(self, node: Any, message: str, code: str = "SL003") -> None:
-        self.problems.append(Problem(code, getattr(node, "span", node), message))
-
-    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
-        for key, _ in node.items():
-            if key_text(key) not in allowed:
-                self.unknown.append(KeyRef(key_text(key), key.span, allowed, where))
 
     def study(self, root: YMap) -> Study:
         spec: YMap = root.get("spec")

@@ -16,7 +16,7 @@ from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.katib import command_tokens, guarded
-from sweeplint.formats.nodes import key_text, lit, text_of, type_name
+from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
 from sweeplint.model import (
     Condition,
     EarlyStopping,
@@ -26,7 +26,6 @@ from sweeplint.model import (
     MethodKind,
     Objective,
     Parameter,
-    Problem,
     Space,
     Span,
     Study,
@@ -134,14 +133,10 @@ READER = NNIReader()
 # --- search spaces ---------------------------------------------------------------------------
 
 
-class _Space:
+class _Space(Collector):
     def __init__(self, semantics: str):
+        super().__init__()
         self.semantics = semantics
-        self.unknown: list[KeyRef] = []
-        self.problems: list[Problem] = []
-
-    def problem(self, node: Any, message: str, code: str = "SL003") -> None:
-        self.problems.append(Problem(code, getattr(node, "span", node), message))
 
     def parameters(self, node: YMap, prefix: str, condition: Condition | None) -> list[Parameter]:
         out: list[Parameter] = []
@@ -261,14 +256,10 @@ def _same_spec(a: Parameter, b: Parameter) -> bool:
 # --- experiment configs ----------------------------------------------------------------------
 
 
-class _Config:
+class _Config(Collector):
     def __init__(self, ctx: ReadContext):
+        super().__init__()
         self.ctx = ctx
-        self.unknown: list[KeyRef] = []
-        self.problems: list[Problem] = []
-
-    def problem(self, node: Any, message: str, code: str = "SL003") -> None:
-        self.problems.append(Problem(code, getattr(node, "span", node), message))
 
     def study(self, root: YMap) -> Study:
         v1 = any(root.get(k) is not None for k in ("authorName", "searchSpacePath", "trainingServicePlatform", "maxTrialNum", "trial"))

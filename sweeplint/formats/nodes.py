@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sweeplint.model import Lit, Span
+from sweeplint.model import KeyRef, Lit, Problem, Span
 from sweeplint.yamldoc import YMap, YScalar, YSeq, to_python
 
 
@@ -50,3 +50,21 @@ def type_name(node: Any) -> str:
 
 def span_of(node: Any) -> Span:
     return node.span
+
+
+class Collector:
+    """What a reader gathers besides its studies: unknown keys (SL002) and structural problems."""
+
+    def __init__(self) -> None:
+        self.unknown: list[KeyRef] = []
+        self.problems: list[Problem] = []
+
+    def problem(self, node_or_span: Any, message: str, code: str = "SL003") -> None:
+        """Record a problem at a node (or a span) for the rule with `code` to report."""
+        self.problems.append(Problem(code, getattr(node_or_span, "span", node_or_span), message))
+
+    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
+        for key, _ in node.items():
+            name = key_text(key)
+            if name not in allowed:
+                self.unknown.append(KeyRef(name, key.span, allowed, where))

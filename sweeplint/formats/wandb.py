@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from sweeplint.formats import ReadContext
-from sweeplint.formats.nodes import is_map, is_seq, key_text, lit, text_of, type_name
+from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
 from sweeplint.model import (
     Declarations,
     EarlyStopping,
@@ -22,7 +22,6 @@ from sweeplint.model import (
     MethodKind,
     Objective,
     Parameter,
-    Problem,
     Space,
     Study,
 )
@@ -95,21 +94,10 @@ class WandbReader:
 READER = WandbReader()
 
 
-class _Builder:
+class _Builder(Collector):
     def __init__(self, ctx: ReadContext):
+        super().__init__()
         self.ctx = ctx
-        self.unknown: list[KeyRef] = []
-        self.problems: list[Problem] = []
-
-    def problem(self, node_or_span: Any, message: str, code: str = "SL003") -> None:
-        span = getattr(node_or_span, "span", node_or_span)
-        self.problems.append(Problem(code, span, message))
-
-    def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
-        for key, _ in node.items():
-            name = key_text(key)
-            if name not in allowed:
-                self.unknown.append(KeyRef(name, key.span, allowed, where))
 
     # --- the sweep ---------------------------------------------------------------------------
 
