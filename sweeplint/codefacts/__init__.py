@@ -54,6 +54,7 @@ class CodeFactsStore:
         self._files: dict[str, FileFacts] = {}
         self._programs: dict[str, ProgramFacts | None] = {}
         self._resolutions: dict[tuple[int, str], Resolution] = {}
+        self._hydra_entries: dict = {}           # folder -> its @hydra.main files, scanned once per run
         self.root = Path(getattr(settings, "root", None) or Path.cwd()).resolve()
 
     # --- per file ----------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class CodeFactsStore:
             if study.program is None and not study.command and config_path.endswith(".py") and not study.declarations.program:
                 found = Resolution("python", config_path, config_path, None, "self")
             else:
-                found = resolve_program(study, config_path, self.settings)
+                found = resolve_program(study, config_path, self.settings, self._hydra_entries)
             self._resolutions[key] = found
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,16 +39,20 @@ class Resolution:
     name: str | None = None          # as written in the config
     path: str | None = None          # the file found
     span: Span | None = None         # where the config names it
-    how: str = ""                    # program, command, module, declared
+    how: str = ""                    # program, command, module, declared, hydra
+    config_dir: str | None = None    # hydra: the config directory of the task function
 
 
 def command_strings(study: Study) -> list[tuple[str, Lit]]:
     return [(str(item.value), item) for item in study.command if isinstance(item.value, (str, int, float))]
 
 
-def resolve_program(study: Study, config_path: str, settings: Any = None) -> Resolution:
+def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_cache: dict | None = None) -> Resolution:
     """The program a study runs, looked up next to the config, then under the project root."""
     root = Path(getattr(settings, "root", None) or Path.cwd())
+    if (study.format.startswith("hydra-") and study.program is None and not study.command
+            and not study.declarations.program and _declared_program(config_path, settings) is None):
+        return resolve_hydra_task(config_path, root, hydra_cache)
     name, span, how = None, None, ""
     program = study.program.value if study.program is not None and isinstance(study.program.value, str) else None
     command = command_strings(study)
@@ -125,6 +130,147 @@ def _declared_program(config_path: str, settings: Any) -> str | None:
         if s.program and (fnmatch.fnmatch(rel, s.config) or fnmatch.fnmatch(os.path.basename(config_path), s.config)):
             return s.program
     return None
+
+
+# --- Hydra task functions ----------------------------------------------------------------------
+
+MAX_SCANNED = 2000
+MAX_VISITED = 50_000
+MAX_SOURCE_BYTES = 1_000_000
+_SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox",
+              ".venv", "venv", "env", ".env", "virtualenv", ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs"}
+_MARKERS = (".git", "pyproject.toml", "setup.py")
+_HYDRA_MAIN = re.compile(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
+_STRING = r"""(?:[rRuU]?"([^"\\\n]*)"|[rRuU]?'([^'\\\n]*)'|(None))"""
+_KEYWORD = {name: re.compile(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
+_POSITIONAL = re.compile(rf"^\s*{_STRING}\s*(?:,|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class HydraEntry:
+    """A file with an @hydra.main task function and the config directory it names."""
+
+    path: Path
+    config_dir: Path
+    config_name: str | None
+
+
+def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) -> Resolution:
+    """The Python file whose @hydra.main config directory holds this config (text only, nothing run)."""
+    try:
+        config = Path(config_path).resolve()
+    except (OSError, RuntimeError):
+        return Resolution("none")
+    folders: list[Path] = []
+    for folder in (root, _project_folder(config.parent)):
+        if folder is None:
+            continue
+        try:
+            folder = folder.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if folder not in folders and folder.is_dir():
+            folders.append(folder)
+    matches: list[HydraEntry] = []
+    for folder in folders:
+        key = str(folder)
+        entries = cache.get(key) if cache is not None else None
+        if entries is None:
+            entries = hydra_entries(folder)
+            if cache is not None:
+                cache[key] = entries
+        for entry in entries:
+            if config.is_relative_to(entry.config_dir) and entry not in matches:
+                matches.append(entry)
+    if not matches:
+        return Resolution("none")
+    best = min(matches, key=lambda e: (-_mentions_group(e, config), str(e.path)))
+    shown = _display(best.path)
+    return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
+
+
+def _project_folder(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that marks a project (a .git, pyproject.toml or setup.py)."""
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in _MARKERS):
+            return folder
+    return None
+
+
+def _mentions_group(entry: HydraEntry, config: Path) -> int:
+    """1 when the entry's primary config names the config group the sweep config belongs to."""
+    try:
+        group = config.relative_to(entry.config_dir).parts
+    except ValueError:
+        return 0
+    if entry.config_name is None:
+        return 0
+    primary = entry.config_dir / entry.config_name
+    if primary.suffix not in (".yaml", ".yml"):
+        primary = primary.with_name(primary.name + ".yaml")
+    if primary.resolve() == config:
+        return 2
+    if len(group) < 2:
+        return 0
+    try:
+        text = primary.read_text(encoding="utf-8", errors="replace")[:MAX_SOURCE_BYTES]
+    except OSError:
+        return 0
+    return 1 if re.search(rf"(?m)^\s*-?\s*(?:override\s+)?/?{re.escape(group[0])}\s*:", text) else 0
+
+
+def hydra_entries(folder: Path) -> list[HydraEntry]:
+    """Every @hydra.main function under a folder (bounded walk, virtualenvs and VCS folders skipped)."""
+    out: list[HydraEntry] = []
+    scanned = visited = 0
+    for current, dirs, names in os.walk(folder):
+        visited += len(dirs) + len(names)
+        if visited > MAX_VISITED:
+            return out  # a data folder with many files: stop rather than stall the run
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
+                         and not (Path(current) / d / "pyvenv.cfg").exists())
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            scanned += 1
+            if scanned > MAX_SCANNED:
+                return out
+            path = Path(current) / name
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_SOURCE_BYTES)
+            except OSError:
+                continue
+            if b"hydra" not in data or b"main" not in data:
+                continue
+            text = data.decode("utf-8", errors="replace")
+            for match in _HYDRA_MAIN.finditer(text):
+                entry = _entry(path, match.group(1), text)
+                if entry is not None and entry not in out:
+                    out.append(entry)
+    return out
+
+
+def _literal(match: re.Match) -> str | None:
+    return match.group(1) if match.group(1) is not None else match.group(2)
+
+
+def _entry(path: Path, args: str, text: str) -> HydraEntry | None:
+    if "hydra.main" not in text.replace(" ", "") and not re.search(r"from\s+hydra\s+import[^\n]*\bmain\b", text):
+        return None
+    found = _KEYWORD["config_path"].search(args) or _POSITIONAL.search(args)
+    if found is None or _literal(found) is None:
+        return None  # no config directory (or one computed at run time)
+    where = _literal(found)
+    if "://" in where:
+        return None  # pkg:// and other search-path schemes: not a folder of this repository
+    named = _KEYWORD["config_name"].search(args)
+    config_name = _literal(named) if named is not None else None
+    try:
+        config_dir = (path.parent / where).resolve()
+    except (OSError, RuntimeError):
+        return None
+    return HydraEntry(path, config_dir, config_name)
 
 
 # --- local modules -----------------------------------------------------------------------------

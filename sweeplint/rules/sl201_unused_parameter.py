@@ -17,7 +17,8 @@ class UnusedParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb":
+            hydra = study.format.startswith("hydra-")
+            if study.format != "wandb" and not hydra:
                 continue
             facts = ctx.code(study)
             if facts is None or not (facts.reads or facts.args):
@@ -26,7 +27,10 @@ class UnusedParameter(Rule):
                 continue
             known = sorted({".".join(r.key) for r in facts.reads} | {a.dest for a in facts.args})
             files = ", ".join(short(ctx, f) for f in facts.files[:4]) + (", ..." if len(facts.files) > 4 else "")
+            groups = ctx.program(study).config_dir if hydra else None
             for p in study.varied:
+                if hydra and _hydra_skipped(p.name, groups):
+                    continue  # Hydra's own settings, or a config group choice that may set any key
                 if (facts.reads_of(p.name) or facts.reads_below(p.name) or facts.arg(p.name) is not None
                         or facts.escaped(p.name) is not None):
                     continue
@@ -50,3 +54,15 @@ class UnusedParameter(Rule):
                     "code or remove it from the sweep",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
+
+
+def _hydra_skipped(name: str, config_dir: str | None) -> bool:
+    import os
+
+    bare = name.lstrip("+~")
+    if bare != name or bare.startswith("hydra.") or "/" in bare or "@" in bare:
+        return True
+    if config_dir is None:
+        return True
+    folder = os.path.join(config_dir, *bare.split("."))
+    return os.path.isdir(folder)

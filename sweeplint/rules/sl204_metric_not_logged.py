@@ -12,6 +12,9 @@ APIS = {
     "wandb": ("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     "ray": ("tune.report", "framework"),
     "katib": ("stdout",),
+    # A Hydra sweeper optimizes what the task function returns; by convention (`optimized_metric`) that is
+    # a metric the training loop logged, e.g. through Lightning's self.log.
+    "hydra": ("self.log", "self.log_dict", "wandb.log", "framework"),
 }
 
 
@@ -23,11 +26,14 @@ class MetricNotLogged(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            apis = APIS.get(study.format)
+            hydra = study.format.startswith("hydra-")
+            apis = APIS.get("hydra" if hydra else study.format)
             if apis is None or study.objective is None or not isinstance(study.objective.name.value, str):
                 continue
             metric = study.objective.name.value
             span = study.objective.name.span
+            if hydra and not self._hydra_convention(ctx, study):
+                continue
             if metric != metric.strip():
                 yield Finding(span, f"the metric name {metric!r} starts or ends with whitespace, so it matches no logged "
                                     "key and the sweep waits for a metric that never arrives - remove the whitespace")
@@ -76,3 +82,15 @@ class MetricNotLogged(Rule):
                 "trials or stop them early - log this key or name a logged one",
                 related=tuple(related(m.path, m.span, f"logs {m.key!r}") for m in logs if m.key is not None)[:5],
             )
+
+    @staticmethod
+    def _hydra_convention(ctx: Context, study) -> bool:
+        """A Hydra study is checked only when its task function returns the logged metric named by
+        `optimized_metric` and all the code that may log it is visible (no config handed whole to
+        unknown code, no targets instantiated from strings)."""
+        facts = ctx.code(study)
+        if facts is None or study.objective.name.text is None:
+            return False
+        if not facts.reads_of("optimized_metric", ("hydra",)):
+            return False
+        return not any(not e.key or "instantiate" in e.reason for e in facts.escapes)
