@@ -10,7 +10,7 @@ The walk is a single pass in source order over statements and expressions, keepi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -133,6 +133,7 @@ class _Walker:
         self.reads: list[dict] = []
         self.args: list[ArgDef] = []
         self.metrics: list[MetricLog] = []
+        self.loop_depth = 0                        # for/while loops around the current statement, in its function
         self.writes: list[ConfigWrite] = []
         self.calls: list[CallFact] = []
         self.escapes: list[Escape] = []
@@ -221,12 +222,20 @@ class _Walker:
         elif isinstance(node, cst.For):
             self.for_iter(node.iter)
             self.bind_targets(node.target, None)
-            self.block(node.body)
+            self.loop_depth += 1
+            try:
+                self.block(node.body)
+            finally:
+                self.loop_depth -= 1
             if node.orelse:
                 self.block(node.orelse.body)
         elif isinstance(node, cst.While):
             self.expr(node.test)
-            self.block(node.body)
+            self.loop_depth += 1
+            try:
+                self.block(node.body)
+            finally:
+                self.loop_depth -= 1
             if node.orelse:
                 self.block(node.orelse.body)
         elif isinstance(node, cst.With):
@@ -349,10 +358,12 @@ class _Walker:
         self.qual.append(name)
         saved = self.conds
         self.conds = []
+        saved_loops, self.loop_depth = self.loop_depth, 0
         try:
             self.block(node.body)
         finally:
             self.conds = saved
+            self.loop_depth = saved_loops
             self.qual.pop()
             self.scopes.pop()
 
@@ -767,7 +778,11 @@ class _Walker:
             self.add_argument(node)
         elif (name or "").startswith(("subprocess.", "os.system", "os.exec", "os.spawn")) or leaf in ("parse_args_into_dataclasses", "parse_json_file", "parse_yaml_file", "Fire"):
             self.escapes.append(Escape("*", (), self.span(node), "arguments handled by code we do not follow"))
+        logged = len(self.metrics)
         self.metric_call(node, name, leaf)
+        if len(self.metrics) > logged:
+            where = ".".join(self.qual)
+            self.metrics[logged:] = [replace(m, in_loop=self.loop_depth > 0, loops=self.loop_depth, function=where) for m in self.metrics[logged:]]
         if leaf in AUTOLOGGERS and leaf != "Trainer" or (leaf == "Trainer" and any(
             a.keyword is not None and a.keyword.value in ("args",) for a in node.args
         )):

@@ -142,6 +142,9 @@ class MetricLog(_Data):
     dynamic: bool = False        # the key is computed: it may be anything matching `pattern` (or anything)
     value: str | None = None     # the source code of the logged value, when known
     path: str = ""
+    in_loop: bool = False        # the call sits inside a for/while loop of its own function (or module)
+    loops: int = 0               # how many for/while loops of its own function surround it
+    function: str = ""           # the qualified name of the function it sits in; "" at module level
 
 
 @dataclass(frozen=True, slots=True)
