@@ -7,8 +7,7 @@ from sweeplint.graph import active_values, choice_parents, distinct_values, norm
 from sweeplint.model import Span
 from sweeplint.roles import and_list
 from sweeplint.rule import Context, Rule
-
-NO_CONDITIONALS = {"wandb": "W&B sweeps have no conditional parameters"}
+from sweeplint.rules.sl303_merged_conditional import NO_CONDITIONALS
 
 
 class UnconditionalConditional(Rule):
