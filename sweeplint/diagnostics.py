@@ -24,6 +24,29 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
 
 
+class Confidence(enum.IntEnum):
+    """How sure a finding is when it rests on a role, goal or phase that might be inferred.
+
+    DECLARED: the user declared what the finding rests on. STRONG: inferred, but the evidence
+    leaves little doubt. WEAK: an opinion on a guessed role; shown only on request
+    (`--confidence weak`). Findings that rest on no inference carry no confidence (None).
+    """
+
+    WEAK = 1
+    STRONG = 2
+    DECLARED = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Confidence:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown confidence {text!r}; use declared, strong or weak") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """Another place that explains a finding (the training-code line a config key relates to)."""
@@ -42,6 +65,7 @@ class Finding:
     path: str | None = None          # defaults to the file being checked
     related: tuple[Related, ...] = ()
     severity: Severity | None = None  # this finding's level when it differs from the rule's default
+    confidence: Confidence | None = None  # set by findings that rest on inferred roles or phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +77,7 @@ class Diagnostic:
     path: str
     span: Span
     related: tuple[Related, ...] = ()
+    confidence: Confidence | None = None
 
     @property
     def sort_key(self) -> tuple:

@@ -91,7 +91,8 @@ def _first_span():
 
 
 def _diagnostic(rule: type[Rule], severity: Severity, finding: Finding, path: str) -> Diagnostic:
-    return Diagnostic(rule.code, rule.name, severity, finding.message, finding.path or path, finding.span, finding.related)
+    return Diagnostic(rule.code, rule.name, severity, finding.message, finding.path or path, finding.span, finding.related,
+                      finding.confidence)
 
 
 def _directive_codes(d: Directive) -> tuple[str, ...]:

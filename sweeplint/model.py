@@ -237,6 +237,21 @@ class Declarations:
 
 
 @dataclass(frozen=True, slots=True)
+class Derivation:
+    """`target` is computed from `sources` (an OmegaConf `${...}` interpolation, `wd = lr * width`).
+
+    Names are dotted config paths as parameters use them; `via` says what wrote it
+    ("interpolation" or "code"), `span` where (in `path`, or in the config file when None).
+    """
+
+    target: str
+    sources: tuple[str, ...]
+    span: Span
+    via: str = "interpolation"
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Study:
     """One sweep: a search space, a search algorithm, an objective and a budget."""
 
@@ -255,6 +270,7 @@ class Study:
     unknown_keys: tuple[KeyRef, ...] = ()
     problems: tuple[Problem, ...] = ()
     name: str | None = None
+    derivations: tuple[Derivation, ...] = ()   # values the config computes from other values
 
     def parameter(self, name: str) -> Parameter | None:
         for p in self.parameters:
