@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", help="codes or prefixes to disable")
     check.add_argument("--output-format", choices=None, help="concise (default), full, json, json-lines, sarif, github, gitlab, junit")
     check.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument("--confidence", choices=("declared", "strong", "weak"),
+                       help="the least sure methodology findings to show: declared (only what rests on declared roles), "
+                            "strong (default) or weak (also opinions resting on weakly inferred roles or phase)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -116,7 +119,7 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sweeplint.diagnostics import Severity
+    from sweeplint.diagnostics import Confidence, Severity
     from sweeplint.discover import MissingPath
     from sweeplint.lint import lint_paths
     from sweeplint.report import FORMATS, ReportContext, available, render
@@ -139,6 +142,8 @@ def _check(args: argparse.Namespace) -> int:
             settings.ignore += _split(args.ignore)
         if args.fail_on:
             settings.fail_on = Severity.parse(args.fail_on)
+        if args.confidence:
+            settings.confidence = Confidence.parse(args.confidence)
         fmt = args.output_format or settings.output_format or "concise"
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -236,12 +241,15 @@ def _summary(result) -> str:
         seen = getattr(result, "files_seen", 0)
         looked = f" among {seen} YAML, JSON and Python file{'s' if seen != 1 else ''}" if seen else ""
         return f"No sweep files found{looked}; nothing to check.\n"
+    hidden = getattr(result, "hidden", 0)
+    more = (f" {hidden} opinion{'s' if hidden != 1 else ''} resting on weakly inferred roles "
+            f"{'were' if hidden != 1 else 'was'} hidden (--confidence weak shows them).") if hidden else ""
     if not result.diagnostics:
-        return f"All checks passed ({result.files_checked} sweep file{'s' if result.files_checked != 1 else ''} checked).\n"
+        return f"All checks passed ({result.files_checked} sweep file{'s' if result.files_checked != 1 else ''} checked).{more}\n"
     counts = {s: sum(1 for d in result.diagnostics if d.severity == s) for s in Severity}
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
     n = len(result.diagnostics)
-    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {result.files_checked} sweep file{'s' if result.files_checked != 1 else ''}.\n"
+    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {result.files_checked} sweep file{'s' if result.files_checked != 1 else ''}.{more}\n"
 
 
 def _statistics(diagnostics) -> str:

@@ -10,6 +10,8 @@ Edges (attribute `kind`):
     conditional-on  child param -> parent param (`values`: the parent values it exists for,
                     `source`: "config"); code sites -> parent param with `op`/`values` from the code
     interacts-with  between two params whose families interact (`why`); one edge per pair
+    derived-from    a -> b when the value the program gets for a is computed from b (an OmegaConf
+                    `${b}` interpolation in a, `wd = cfg.wd * cfg.width` in the code); `via` says which
     consumed-by, logged-by   from the code facts
 
 Rules ask the graph (`interactions_of`, `active_values`) instead of re-deriving relations, so
@@ -135,6 +137,17 @@ def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
                 graph.add_edge(param_node(a), param_node(b), kind="interacts-with",
                                families=[fa.name, fb.name], why_a=inter.reason(fa.name, fb.name, knowledge),
                                why_b=inter.reason(fb.name, fa.name, knowledge))
+    for d in study.derivations:
+        target = param_node(d.target)
+        if target not in graph:
+            graph.add_node(target, kind="config-key", name=d.target)
+        for source in d.sources:
+            key = param_node(source)
+            if key not in graph:
+                graph.add_node(key, kind="config-key", name=source)
+            if key != target:
+                graph.add_edge(target, key, kind="derived-from", via=d.via, path=d.path,
+                               line=d.span.line, column=d.span.column)
     if study.objective is not None and isinstance(study.objective.name.value, str):
         metric = study.objective.name.value
         graph.add_node(f"metric:{metric}", kind="metric", name=metric, goal=study.objective.goal)
@@ -162,6 +175,21 @@ def parameter_nodes(graph, role: str | None = None, varied: bool | None = None) 
             continue
         out.append(data)
     return out
+
+
+def derived_from(graph, name: str) -> list[str]:
+    """The names whose values the value of `name` is computed from, followed through chains of
+    derivations (`a: ${b}`, `b: ${c}` gives b and c): an interpolation of an interpolation, or a
+    code expression over a derived key, still makes a depend on c."""
+    import networkx as nx
+
+    key = param_node(name)
+    if key not in graph:
+        key = f"code-key:{name}"
+        if key not in graph:
+            return []
+    derivations = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k].get("kind") == "derived-from")
+    return sorted(graph.nodes[n].get("name", n) for n in nx.descendants(derivations, key))
 
 
 def node(graph, name: str) -> dict | None:

@@ -25,6 +25,7 @@ class LintResult:
     files_checked: int = 0       # sweep files read
     files_seen: int = 0          # files looked at
     files: list[str] = field(default_factory=list)   # the sweep files read, in order
+    hidden: int = 0              # findings below the confidence asked for (settings.confidence)
 
 
 # --- rule selection --------------------------------------------------------------------------
@@ -221,9 +222,21 @@ def lint_paths(
             continue
         result.files_checked += 1
         result.files.append(path)
-        result.diagnostics.extend(diagnostics)
+        shown = confident(diagnostics, settings)
+        result.hidden += len(diagnostics) - len(shown)
+        result.diagnostics.extend(shown)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
+
+
+def confident(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """The diagnostics sure enough to show: those resting on no inference, and the others at or
+    above `settings.confidence`. Applied after caching and suppressions, so the cache holds every
+    finding and a suppression of a hidden finding still counts as used."""
+    floor = getattr(settings, "confidence", None)
+    if floor is None:
+        return list(diagnostics)
+    return [d for d in diagnostics if d.confidence is None or d.confidence >= floor]
 
 
 def lint_file(target: Target, rules: list[type[Rule]], settings: Settings, knowledge_loader, code_facts,

@@ -11,9 +11,15 @@ Otherwise inferred, per parameter:
   parameters are scientific, in which case every other varied one is nuisance;
 - every other varied parameter (a continuous range, a list of learning rates) is **nuisance**.
 
-The phase is declared (`phase=exploration|exploitation`) or inferred: a study with a scientific
-parameter answers a question, so it is an exploration round; one that varies only nuisance
-parameters maximises the objective, an exploitation round.
+The phase is declared (`phase=exploration|exploitation`) or inferred. A study with a declared
+scientific parameter answers a question: an exploration round. Without a declared question, a
+model-based search that varies many things is a "tune everything" round, an exploitation round;
+a grid over architecture choices compares them (exploration, strong evidence); a random search
+that varies a scientific candidate might do either (exploration, weak evidence). A study that
+varies only nuisance parameters maximises the objective: exploitation.
+
+Every inferred role and phase carries how sure it is (`Confidence`), so rules that rest on them
+report only what the evidence supports by default.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sweeplint.model import ConfigFile, Directive, Parameter, Space, Span, Study, number
+from sweeplint.diagnostics import Confidence
+from sweeplint.model import ConfigFile, Directive, MethodKind, Parameter, Space, Span, Study, number
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")
@@ -42,6 +49,11 @@ class RoleAssignment:
     reason: str                  # why: "declared in a `# sweeplint:` directive", "varies over 3 model depth values"
     source: str | None = None    # "directive" or "pyproject" when declared
     span: Span | None = None     # the name in the directive that declared it
+    strength: Confidence = Confidence.STRONG   # how sure an inferred role is (declared ones: DECLARED)
+
+    @property
+    def confidence(self) -> Confidence:
+        return Confidence.DECLARED if self.declared else self.strength
 
     @property
     def inferred(self) -> bool:
@@ -76,6 +88,12 @@ class Roles:
     fixed_families: frozenset[str] = frozenset()   # families declared fixed although absent from the sweep
     unmatched: tuple[Unmatched, ...] = ()
     declared_any: bool = False
+    phase_confidence: Confidence = Confidence.STRONG
+
+    def confidence(self, names) -> Confidence:
+        """How sure a finding resting on these parameters' roles is: the least sure of them."""
+        levels = [a.confidence for a in (self.assignments.get(n) for n in names) if a is not None]
+        return min(levels, default=Confidence.DECLARED)
 
     def of(self, name: str) -> RoleAssignment | None:
         return self.assignments.get(name)
@@ -350,19 +368,15 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments}
 
     phase_declared = phase is not None
+    phase_confidence = Confidence.DECLARED
     if phase_declared:
         phase_reason = "declared in [[tool.sweeplint.study]]" if phase_source == "pyproject" else "declared in a `# sweeplint:` directive"
     else:
-        scientific = [a for a in ordered.values() if a.role == "scientific" and _varies(study, a.name)]
-        if scientific:
-            phase = "exploration"
-            first = scientific[0]
-            phase_reason = f"it compares values of {first.name} ({first.label})"
-        elif any(p.varies for p in study.parameters):
-            phase = "exploitation"
-            phase_reason = "it varies only nuisance parameters"
-        else:
-            phase, phase_reason = None, "nothing varies"
+        phase, phase_reason, phase_confidence = _infer_phase(study, ordered)
+        # An inferred scientific parameter is only as sure as the question the round seems to ask.
+        for name, a in ordered.items():
+            if not a.declared and a.role == "scientific":
+                ordered[name] = RoleAssignment(a.name, a.role, False, a.reason, strength=min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,
@@ -372,4 +386,25 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         fixed_families=frozenset(fixed_families),
         unmatched=tuple(unmatched),
         declared_any=bool(declared) or phase_declared or goal is not None,
+        phase_confidence=phase_confidence,
     )
+
+
+def _infer_phase(study: Study, assignments: dict[str, RoleAssignment]) -> tuple[str | None, str, Confidence]:
+    """(phase, why, how sure) for a study whose phase nobody declared."""
+    scientific = [a for a in assignments.values() if a.role == "scientific" and _varies(study, a.name)]
+    declared = [a for a in scientific if a.declared]
+    if declared:
+        return "exploration", f"it compares values of {declared[0].name} (declared scientific)", Confidence.DECLARED
+    if not any(p.varies for p in study.parameters):
+        return None, "nothing varies", Confidence.STRONG
+    if not scientific:
+        return "exploitation", "it varies only nuisance parameters", Confidence.STRONG
+    first = scientific[0]
+    kind = study.method.kind if study.method is not None else None
+    if kind is MethodKind.MODEL_BASED:
+        return ("exploitation", f"{study.method.name} search over everything it varies, with no declared question: "
+                "a tune-everything round", Confidence.WEAK)
+    if kind is MethodKind.GRID:
+        return "exploration", f"a grid compares every value of {first.name} ({first.label})", Confidence.STRONG
+    return "exploration", f"it varies {first.name} ({first.label}), which may be the question it asks", Confidence.WEAK

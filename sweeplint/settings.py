@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sweeplint.diagnostics import Severity
+from sweeplint.diagnostics import Confidence, Severity
 
 try:
     import tomllib
@@ -17,7 +17,7 @@ except ImportError:  # Python 3.10
 
 OPTIONS = (
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "exclude",
-    "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir",
+    "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir", "confidence",
 )
 STUDY_KEYS = ("config", "scientific", "nuisance", "fixed", "goal", "phase", "program")
 DEFAULT_EXCLUDE = (
@@ -50,6 +50,9 @@ class Settings:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.WARNING
+    # The least sure findings shown: opinions resting on weakly inferred roles or phase are hidden
+    # by default (`--confidence weak` shows them).
+    confidence: Confidence = Confidence.STRONG
     exclude: tuple[str, ...] = ()
     studies: tuple[StudySettings, ...] = ()
     knowledge: dict[str, Any] = field(default_factory=dict)
@@ -148,6 +151,11 @@ def from_table(table: dict, origin: str) -> Settings:
         elif key == "fail-on":
             try:
                 s.fail_on = Severity.parse(str(value))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+        elif key == "confidence":
+            try:
+                s.confidence = Confidence.parse(str(value))
             except ValueError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
         elif key in ("exclude", "extend-exclude"):

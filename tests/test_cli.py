@@ -53,7 +53,7 @@ parameters:
     max: 0.5
 """
 
-JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help"}
+JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help", "confidence"}
 
 
 def found(items) -> list[tuple]:

@@ -160,7 +160,7 @@ parameters:
 
 def test_pyproject_extends_a_family_and_adds_one_with_an_interaction(write):
     folder = write({"sweep.yaml": SWEEP})
-    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=folder)
     assert code == 0 and found == []                       # n_stages means nothing to sweeplint yet
 
     folder = write({
@@ -176,7 +176,7 @@ def test_pyproject_extends_a_family_and_adds_one_with_an_interaction(write):
             "interactions = [[\"temperature\", \"depth\"]]\n"
         ),
     })
-    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=folder)
     assert code == 1
     messages = sorted(d["message"] for d in found)
     assert len(found) == 2, messages
@@ -190,7 +190,7 @@ def test_pyproject_knowledge_files(write):
         "kb/extra.yaml": "families:\n  depth:\n    aliases: [n_stages]\n",
         "pyproject.toml": "[tool.sweeplint.knowledge]\nfiles = [\"kb/extra.yaml\"]\n",
     })
-    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=folder)
+    code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=folder)
     assert [d["message"].split(";")[0] for d in found] == ["weight_decay is fixed at 0.05 while n_stages (scientific, inferred) varies"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import corpus_or_skip, lint_json
+from sweeplint.diagnostics import Confidence
 from sweeplint.knowledge import load_knowledge
 from sweeplint.read import read_path
 from sweeplint.roles import assign_roles
@@ -55,8 +56,23 @@ def test_inferred_roles_follow_the_documented_rules(write):
     assert a.label == "scientific, inferred"
     assert a.reason == "it is a model depth parameter varied over 3 values"
     assert a.directive == "`# sweeplint: scientific=num_layers`"
-    assert roles.phase == "exploration" and not roles.phase_declared
-    assert roles.phase_reason == "it compares values of num_layers (scientific, inferred)"
+    # A bayes search over everything with no declared question is a tune-everything round, and
+    # the scientific candidates of such a round are weak guesses.
+    assert roles.phase == "exploitation" and not roles.phase_declared
+    assert roles.phase_reason == "bayes search over everything it varies, with no declared question: a tune-everything round"
+    assert (roles.phase_confidence, a.confidence) == (Confidence.WEAK, Confidence.WEAK)
+    assert roles.of("learning_rate").confidence is Confidence.STRONG
+
+
+def test_phase_evidence_depends_on_the_search(write):
+    grid = roles_of(write({"sweep.yaml": DEPTH_SWEEP.replace("method: bayes", "method: grid")}), "sweep.yaml")
+    assert (grid.phase, grid.phase_confidence) == ("exploration", Confidence.STRONG)
+    assert grid.phase_reason == "a grid compares every value of num_layers (scientific, inferred)"
+    random = roles_of(write({"sweep.yaml": DEPTH_SWEEP.replace("method: bayes", "method: random")}), "sweep.yaml")
+    assert (random.phase, random.phase_confidence) == ("exploration", Confidence.WEAK)
+    declared = roles_of(write({"sweep.yaml": "# sweeplint: scientific=num_layers\n" + DEPTH_SWEEP}), "sweep.yaml")
+    assert (declared.phase, declared.phase_confidence, declared.phase_declared) == ("exploration", Confidence.DECLARED, False)
+    assert declared.of("num_layers").confidence is Confidence.DECLARED
 
 
 def test_only_nuisance_varied_is_an_exploitation_round(write):
@@ -118,8 +134,12 @@ def test_fixed_may_name_a_family_the_sweep_leaves_to_the_program(write):
     folder = write({"sweep.yaml": sweep})
     code, found = lint_json("sweep.yaml", "--select", "SL002,SL302", cwd=folder)
     assert (code, found) == (0, [])
-    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep.split("\n", 1)[1]}))
+    # Without the declaration (and with no program to show a learning rate) it is a weak finding.
+    undeclared = write({"sweep.yaml": sweep.split("\n", 1)[1]})
+    assert lint_json("sweep.yaml", "--select", "SL302", cwd=undeclared) == (0, [])
+    code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=undeclared)
     assert [d["message"].split(",")[0] for d in found] == ["the sweep does not search the learning rate while num_layers (scientific"]
+    assert [d["confidence"] for d in found] == ["weak"]
 
 
 def test_a_pyproject_declaration_naming_no_parameter_is_reported(write):
@@ -135,7 +155,9 @@ def test_a_pyproject_declaration_naming_no_parameter_is_reported(write):
 def test_a_declared_role_changes_what_the_rules_say(write):
     # Inferred: optimizer and num_layers are both scientific, and the message says so.
     sweep = DEPTH_SWEEP.replace("activation:\n    values: [relu, gelu]", "optimizer:\n    values: [adam, adamw]")
-    code, found = lint_json("sweep.yaml", "--select", "SL301", cwd=write({"sweep.yaml": sweep}))
+    # A tune-everything bayes round is not told it asks several questions by default.
+    assert lint_json("sweep.yaml", "--select", "SL301", cwd=write({"sweep.yaml": sweep})) == (0, [])
+    code, found = lint_json("sweep.yaml", "--select", "SL301", "--confidence", "weak", cwd=write({"sweep.yaml": sweep}))
     assert len(found) == 1 and "(scientific, inferred)" in found[0]["message"]
     assert "`# sweeplint: scientific=num_layers,optimizer,use_bias` declares them" in found[0]["message"]
     # Declared: one question; nothing to report.

@@ -9,7 +9,7 @@ import pytest
 from sweeplint.catalogue import data_dir, rule_doc
 from sweeplint.lint import lint_paths
 from sweeplint.rules import all_rules
-from sweeplint.settings import Settings
+from sweeplint.settings import from_table
 
 
 def _examples():
@@ -27,9 +27,9 @@ def _run(example: dict, tmp_path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     target = example.get("check", next(iter(files)))
-    settings = Settings(root=tmp_path, **({"studies": ()}))
-    for key, value in (example.get("settings") or {}).items():
-        setattr(settings, key, value)
+    # An example's `settings` is a [tool.sweeplint] table, read as sweeplint reads one.
+    settings = from_table(example.get("settings") or {}, "example")
+    settings.root = tmp_path
     return lint_paths([str(tmp_path / target)], settings).diagnostics
 
 

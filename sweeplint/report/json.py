@@ -19,6 +19,8 @@ def as_dict(d) -> dict:
         "end_line": d.span.end_line,
         "end_column": d.span.end_column,
         "help": fix_hint(d.code),
+        # declared | strong | weak for findings resting on roles or phase; null otherwise
+        "confidence": str(d.confidence) if d.confidence is not None else None,
     }
 
 

@@ -119,6 +119,8 @@ def render(diagnostics, ctx) -> str:
             "locations": [_location(d.path, d.span)],
             "partialFingerprints": {"sweeplint/v1": key},
         }
+        if d.confidence is not None:
+            result["properties"] = {"confidence": str(d.confidence)}
         if d.related:
             result["relatedLocations"] = [
                 dict(_location(r.path, r.span), id=i, message={"text": r.message}) for i, r in enumerate(d.related)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from sweeplint.codefacts.queries import passes_args
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Lit, Space, Study
 from sweeplint.rule import Context, Rule
@@ -75,16 +76,42 @@ def literals(study: Study) -> Iterator[tuple[str, Lit, str]]:
             yield f"the early-stopping setting {key}", lit, "integer" if key in INTEGER_SETTINGS else "number"
 
 
+def value_consequence(facts, study: Study, name: str) -> tuple[Severity, str]:
+    """How badly a string value of `name` hurts, from what the program does with it.
+
+    An argparse option with type=float converts the text the command line hands it, so the run
+    trains with the number (info); a program that reads the value from the run's config gets the
+    text and breaks where it computes with it (error); without the program's code we cannot tell
+    (warning)."""
+    if facts is None:
+        return Severity.WARNING, ("every run gets the text in its config instead of the number, and code that "
+                                  "computes with it fails unless it converts it first")
+    arg = facts.arg(name)
+    if arg is not None and arg.type == "float" and passes_args(study) and not facts.reads_of(name, ("wandb",)):
+        return Severity.INFO, (f"the command line hands the text to argparse, whose type=float converts it "
+                               f"({arg.path or 'the program'}:{arg.span.line}), so runs train with the number, "
+                               f"but the run's config records the text")
+    if facts.reads_of(name, ("wandb",)):
+        read = facts.reads_of(name, ("wandb",))[0]
+        return Severity.ERROR, (f"the program reads it from the run's config ({read.path or 'the program'}:{read.span.line}) "
+                                f"and gets the text, not the number")
+    return Severity.WARNING, ("every run gets the text in its config instead of the number, and code that "
+                              "computes with it fails unless it converts it first")
+
+
 class StringScientificNotation(Rule):
     code = "SL005"
     name = "string-scientific-notation"
     severity = Severity.ERROR
+    uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             if study.loader != "yaml1.1":
                 continue
             tool = TOOL.get(study.format, "the tool's YAML 1.1 loader (PyYAML)")
+            facts = None
+            owner = {id(lit): p.name for p in study.parameters for lit in p.values}
             for where, lit, kind in literals(study):
                 if not isinstance(lit, Lit) or not scientific_text(lit):
                     continue
@@ -93,9 +120,10 @@ class StringScientificNotation(Rule):
                     fixed = str(int(value))
                 else:
                     fixed = yaml11_float(lit.text)
+                level = None
                 if kind == "value":
-                    effect = (f"every run gets the text \"{lit.text}\" in its config, not the number {value:g}, "
-                              "and code that computes with it fails unless it converts it first")
+                    facts = facts if facts is not None else ctx.code(study)
+                    level, effect = value_consequence(facts, study, owner[id(lit)])
                 elif study.format == "wandb":
                     effect = "W&B needs a number here: it reports a schema violation and cannot sample the parameter"
                 else:
@@ -105,4 +133,5 @@ class StringScientificNotation(Rule):
                     f"{where} is written `{lit.text}`, which {tool} reads as the string \"{lit.text}\" "
                     f"(YAML 1.1 reads scientific notation as a number only with a dot and a signed exponent); "
                     f"{effect}; write `{fixed}`",
+                    severity=level,
                 )

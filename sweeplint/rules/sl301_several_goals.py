@@ -64,6 +64,7 @@ class SeveralGoals(Rule):
                 f"apart, and each question's nuisance parameters get fewer trials per setting. {advice}"
                 + inferred_note([a for _, a in everyone]),
                 related=related,
+                confidence=roles.confidence([a.name for _, a in everyone]),
             )
 
 

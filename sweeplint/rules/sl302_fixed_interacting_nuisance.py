@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.graph import interactions_of, node
-from sweeplint.model import Parameter, Study
+from sweeplint.diagnostics import Confidence, Finding, Related, Severity
+from sweeplint.graph import derived_from, interactions_of, node
+from sweeplint.model import MethodKind, Parameter, Study
 from sweeplint.roles import and_list, directive, inferred_note
 from sweeplint.rule import Context, Rule
 
@@ -37,6 +37,21 @@ def triggers(ctx: Context, study: Study) -> list[Parameter]:
     return out
 
 
+def confidence(ctx: Context, study: Study, partners: list[Parameter], family: str | None) -> Confidence:
+    """A fixed value spoils a comparison when the round compares something: declared when a partner
+    is declared scientific, strong for a grid (a comparison by construction) or for the learning
+    rate (it interacts with everything, so even a tune-everything round finds only the best
+    setting for that one rate), weak otherwise: the round may just be tuning everything at once."""
+    roles = ctx.roles(study)
+    if any((a := roles.of(p.name)) is not None and a.declared and a.role == "scientific" for p in partners):
+        return Confidence.DECLARED
+    if roles.phase_declared:
+        return Confidence.DECLARED if roles.phase == "exploration" else Confidence.WEAK
+    if family == "learning_rate" or (study.method is not None and study.method.kind is MethodKind.GRID):
+        return Confidence.STRONG
+    return Confidence.WEAK
+
+
 def described(ctx: Context, study: Study, p: Parameter) -> str:
     a = ctx.roles(study).of(p.name)
     return f"{p.name} ({a.label})" if a is not None else p.name
@@ -46,6 +61,7 @@ class FixedInteractingNuisance(Rule):
     code = "SL302"
     name = "fixed-interacting-nuisance"
     severity = Severity.WARNING
+    uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
@@ -64,7 +80,9 @@ class FixedInteractingNuisance(Rule):
                 continue
             partners = dict(interactions_of(graph, fixed.name))
             hits = [p for p in varied if p.name in partners and not (data.get("family") == "learning_rate" and (node(graph, p.name) or {}).get("family") == "batch_size")]
-            if not hits:
+            # A value computed from a varied one (`wd: ${mul:0.1,${width}}`) is not fixed.
+            sources = set(derived_from(graph, fixed.name))
+            if not hits or any(p.varies for p in study.parameters if p.name in sources):
                 continue
             reasons = []
             for p in hits:
@@ -81,6 +99,7 @@ class FixedInteractingNuisance(Rule):
                 f"fixed on purpose with {directive('fixed', fixed.name)}."
                 + inferred_note([roles.of(p.name) for p in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
                 related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p in hits),
+                confidence=confidence(ctx, study, hits, data.get("family")),
             )
 
     def absent_parameters(self, ctx: Context, study: Study) -> Iterator[Finding]:
@@ -104,6 +123,12 @@ class FixedInteractingNuisance(Rule):
                     hits.append((p, inter.reason(family_name, other, kb)))
             if not hits:
                 continue
+            level = confidence(ctx, study, [p for p, _ in hits], family_name)
+            evidence = _trains_with(ctx, study, family_name)
+            if evidence is False:
+                continue  # the program has no learning rate to fix (a scikit-learn model, an inference sweep)
+            if evidence is None:
+                level = min(level, Confidence.WEAK)
             p0, why = hits[0]
             names = and_list([described(ctx, study, p) for p, _ in hits])
             each = and_list([p.name for p, _ in hits])
@@ -116,4 +141,29 @@ class FixedInteractingNuisance(Rule):
                 f"{directive('fixed', family_name)}."
                 + inferred_note([roles.of(p.name) for p, _ in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
                 related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p, _ in hits[1:]),
+                confidence=level,
             )
+
+
+def _trains_with(ctx: Context, study: Study, family_name: str) -> bool | None:
+    """Whether the program trains with a value of this family: True when its code reads one or
+    builds an optimizer, False when its code is known and does neither, None when unknown."""
+    facts = ctx.code(study)
+    if facts is None:
+        return None
+    kb = ctx.knowledge
+    for read in facts.reads:
+        family = kb.family_of(".".join(str(k) for k in read.key)) if read.key else None
+        if family is not None and family.name == family_name:
+            return True
+    for arg in facts.args:
+        family = kb.family_of(arg.dest)
+        if family is not None and family.name == family_name:
+            return True
+    return bool(facts.calls) and any(_is_optimizer(call.func) for call in facts.calls)
+
+
+def _is_optimizer(func: str) -> bool:
+    from sweeplint.codefacts.names import OPTIMIZERS
+
+    return func.rsplit(".", 1)[-1] in OPTIMIZERS

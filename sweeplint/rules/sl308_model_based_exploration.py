@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Confidence, Finding, Severity
 from sweeplint.model import MethodKind
 from sweeplint.roles import directive, inferred_note
 from sweeplint.rule import Context, Rule
@@ -23,6 +23,9 @@ class ModelBasedExploration(Rule):
             if roles.phase_declared:
                 why = "this round is declared an exploration round"
                 declare = ""
+            elif roles.phase_confidence is Confidence.DECLARED:
+                why = f"this round {roles.phase_reason.removeprefix('it ')}"
+                declare = ""
             else:
                 why = f"this looks like an exploration round (inferred: {roles.phase_reason})"
                 first = [roles.of(n) for n in roles.scientific][:1]
@@ -34,4 +37,5 @@ class ModelBasedExploration(Rule):
                 f"objective, so the values being compared are sampled unevenly and the results cannot be re-analysed "
                 f"for another question. Explore with (quasi-)random search, and keep Bayesian optimisation for "
                 f"exploitation, once the search space is trusted.{declare}",
+                confidence=roles.phase_confidence,
             )

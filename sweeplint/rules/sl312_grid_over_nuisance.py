@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.diagnostics import Confidence, Finding, Related, Severity
 from sweeplint.graph import node
 from sweeplint.model import MethodKind
 from sweeplint.roles import and_list, inferred_note
 from sweeplint.rule import Context, Rule
+
+# The playbook accepts a grid over one or two dimensions; from three on, a grid spends the budget
+# on few distinct values per dimension.
+MANY_DIMENSIONS = 3
+# Families whose good values lie anywhere on a continuum: a grid over them beside a question tries
+# the same few values for every setting being compared.
+CONTINUOUS_KINDS = frozenset({"scale", "regularizer-strength", "optimizer"})
 
 
 class GridOverNuisance(Rule):
@@ -19,28 +26,37 @@ class GridOverNuisance(Rule):
             if study.method is None or study.method.kind is not MethodKind.GRID:
                 continue
             roles, graph = ctx.roles(study), ctx.graph(study)
+            dimensions = [p for p in study.varied if (node(graph, p.name) or {}).get("family_kind") != "seed"]
             nuisance = []
-            for p in study.varied:
+            for p in dimensions:
                 a = roles.of(p.name)
                 if a is None or a.role != "nuisance":
                     continue
                 data = node(graph, p.name) or {}
-                if data.get("family_kind") == "seed":
-                    continue  # repeating each configuration over seeds is what a grid is for
                 family = ctx.knowledge.families.get(data.get("family") or "")
                 if not a.declared and (family is None or family.role != "nuisance"):
                     continue  # a data set or an unknown knob: not known to be a nuisance parameter
-                nuisance.append((p, a))
+                nuisance.append((p, a, family))
             if not nuisance:
                 continue
-            names = and_list([f"{p.name} ({a.label})" for p, a in nuisance])
+            question = [a for a in (roles.of(p.name) for p in dimensions) if a is not None and a.role == "scientific" and a.declared]
+            continuous = [(p, a) for p, a, family in nuisance if family is not None and family.kind in CONTINUOUS_KINDS]
+            if len(dimensions) >= MANY_DIMENSIONS:
+                why = f"a grid over {len(dimensions)} dimensions"
+            elif question and continuous:
+                nuisance = [(p, a, None) for p, a in continuous]
+                why = f"a grid beside the question ({and_list([a.name for a in question])})"
+            else:
+                continue  # one or two dimensions: the playbook's accepted use of a grid
+            names = and_list([f"{p.name} ({a.label})" for p, a, _ in nuisance])
             many = len(nuisance) > 1
+            level = Confidence.DECLARED if all(a.declared for _, a, _ in nuisance) else Confidence.STRONG
             yield Finding(
                 study.method.span,
-                f"grid search over the nuisance parameter{'s' if many else ''} {names}: a grid tries only the few "
-                f"values listed, the same ones for every setting, and spends most trials varying dimensions that matter "
-                f"little; (quasi-)random search over ranges covers each nuisance dimension with as many distinct values "
-                f"as there are trials."
-                + inferred_note([a for _, a in nuisance]),
-                related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} is gridded here") for p, _ in nuisance),
+                f"{why} tries only the few values listed for the nuisance parameter{'s' if many else ''} {names}, the "
+                f"same ones for every setting; (quasi-)random search over ranges covers each nuisance dimension with as "
+                f"many distinct values as there are trials."
+                + inferred_note([a for _, a, _ in nuisance]),
+                related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} is gridded here") for p, _, _ in nuisance),
+                confidence=level,
             )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.rule import Context, Rule
+
+# How far up from the config a program may sit: agents are usually started from the repository
+# root or a folder above the config.
+ANCESTORS = 6
+
+
+class ProgramNotFound(Rule):
+    code = "SL200"
+    name = "program-not-found"
+    severity = Severity.WARNING
+    uses_code = True
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            found = ctx.program(study)
+            # Only programs the sweep names as a file of this repository (`program:` or a declared
+            # one); a trial command runs inside a container image whose files we cannot see.
+            if found.status != "missing" or found.how not in ("program", "declared") or not found.name:
+                continue
+            if _anywhere_above(ctx.file.path, found.name):
+                continue
+            where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
+            yield Finding(
+                found.span or study.span,
+                f"the program {found.name!r} named {where} does not exist next to the config or in any folder above it, "
+                f"so every run fails to start, and the rules that read the training code cannot check it",
+            )
+
+
+def _anywhere_above(config_path: str, name: str) -> bool:
+    folder = Path(config_path).resolve().parent
+    for _ in range(ANCESTORS):
+        if (folder / name).is_file():
+            return True
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return False

@@ -1,0 +1,131 @@
+"""The policy for findings that rest on inference, and the noise classes seen on real repositories.
+
+Each test states what a user sees by default, and what `--confidence weak` adds.
+"""
+
+from __future__ import annotations
+
+from conftest import lint_json
+
+TUNE_EVERYTHING = """\
+method: bayes
+run_cap: 80
+metric: {name: val_loss, goal: minimize}
+parameters:
+  num_layers:
+    values: [2, 4, 8]
+  activation:
+    values: [relu, gelu, silu]
+  optimizer:
+    values: [adam, adamw]
+  learning_rate:
+    distribution: log_uniform_values
+    min: 0.00001
+    max: 0.01
+  weight_decay:
+    value: 0.01
+"""
+
+
+def codes(found: list[dict]) -> list[tuple[str, int, int]]:
+    return sorted((d["code"], d["line"], d["column"]) for d in found)
+
+
+def test_a_tune_everything_sweep_is_not_told_it_asks_several_questions(write):
+    folder = write({"sweep.yaml": TUNE_EVERYTHING})
+    code, found = lint_json("sweep.yaml", "--select", "SL3", cwd=folder)
+    assert (code, codes(found)) == (0, [])
+    # The opinions are there on request, each saying how sure it is and how to declare the question.
+    code, found = lint_json("sweep.yaml", "--select", "SL3", "--confidence", "weak", cwd=folder)
+    assert code == 1
+    by_code = {d["code"]: d for d in found}
+    assert set(by_code) >= {"SL301", "SL302"}
+    assert all(d["confidence"] == "weak" for d in found if d["code"] in ("SL301", "SL302"))
+    assert "`# sweeplint: scientific=" in by_code["SL301"]["message"]
+
+
+def test_the_summary_says_how_many_opinions_were_hidden(write):
+    from conftest import run_cli
+
+    proc = run_cli("sweep.yaml", "--select", "SL3", cwd=write({"sweep.yaml": TUNE_EVERYTHING}))
+    assert proc.returncode == 0
+    assert "resting on weakly inferred roles" in proc.stdout and "--confidence weak shows them" in proc.stdout
+
+
+def test_declaring_the_question_makes_the_findings_declared(write):
+    folder = write({"sweep.yaml": "# sweeplint: scientific=num_layers\n" + TUNE_EVERYTHING})
+    code, found = lint_json("sweep.yaml", "--select", "SL302,SL308", cwd=folder)
+    assert codes(found) == [("SL302", 16, 3), ("SL308", 2, 9)]
+    assert {d["confidence"] for d in found} == {"declared"}
+
+
+def test_confidence_can_be_set_in_the_project_settings(write):
+    folder = write({"sweep.yaml": TUNE_EVERYTHING, "pyproject.toml": '[tool.sweeplint]\nconfidence = "weak"\n'})
+    code, found = lint_json("sweep.yaml", "--select", "SL301", cwd=folder)
+    assert codes(found) == [("SL301", 5, 3)]
+    bad = write({"pyproject.toml": '[tool.sweeplint]\nconfidence = "sure"\n'})
+    code, _ = lint_json("sweep.yaml", cwd=bad)
+    assert code == 2
+
+
+def test_an_uncapped_wandb_sweep_is_normal(write):
+    # The budget is usually given to `wandb agent --count`.
+    sweep = "method: random\nmetric: {name: val_loss}\nparameters:\n  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n"
+    folder = write({"sweep.yaml": sweep})
+    assert lint_json("sweep.yaml", "--select", "SL313", cwd=folder) == (0, [])
+    code, found = lint_json("sweep.yaml", "--select", "SL313", "--confidence", "weak", cwd=folder)
+    assert codes(found) == [("SL313", 1, 9)] and found[0]["confidence"] == "weak"
+
+
+GRID = "method: grid\nmetric: {name: val_loss}\nparameters:\n"
+
+
+def test_grids_over_one_or_two_dimensions_are_fine(write):
+    two = GRID + "  lr:\n    values: [0.001, 0.01, 0.1]\n  weight_decay:\n    values: [0.0, 0.01]\n"
+    assert lint_json("sweep.yaml", "--select", "SL312", cwd=write({"sweep.yaml": two})) == (0, [])
+    three = two + "  dropout:\n    values: [0.0, 0.1]\n"
+    code, found = lint_json("sweep.yaml", "--select", "SL312", cwd=write({"sweep.yaml": three}))
+    assert codes(found) == [("SL312", 1, 9)]
+    assert found[0]["message"].startswith("a grid over 3 dimensions tries only the few values listed")
+    # Seeds are replicates, not dimensions.
+    seeds = two + "  seed:\n    values: [0, 1, 2]\n"
+    assert lint_json("sweep.yaml", "--select", "SL312", cwd=write({"sweep.yaml": seeds})) == (0, [])
+
+
+SCIENTIFIC_STRING = """\
+method: random
+run_cap: 20
+program: train.py
+metric: {name: val_loss}
+parameters:
+  lr:
+    values: [1e-5, 1.0e-4]
+"""
+
+
+def test_a_string_value_that_argparse_converts_is_only_info(write):
+    train = ("import argparse\nimport wandb\np = argparse.ArgumentParser()\np.add_argument('--lr', type=float)\n"
+             "args = p.parse_args()\nwandb.init(config=args)\nwandb.log({'val_loss': args.lr})\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": SCIENTIFIC_STRING, "train.py": train}))
+    assert [(d["line"], d["column"], d["severity"]) for d in found] == [(7, 14, "info")]
+    assert "argparse, whose type=float converts it (train.py:4)" in found[0]["message"]
+    assert code == 0  # info does not fail the default gate
+
+
+def test_a_string_value_read_from_the_run_config_is_an_error(write):
+    train = "import wandb\nrun = wandb.init()\nlr = run.config.lr * 2\nwandb.log({'val_loss': lr})\n"
+    code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": SCIENTIFIC_STRING, "train.py": train}))
+    assert [(d["line"], d["column"], d["severity"]) for d in found] == [(7, 14, "error")]
+    assert "the program reads it from the run's config (train.py:3)" in found[0]["message"]
+
+
+def test_a_string_bound_is_an_error_whatever_the_program(write):
+    sweep = SCIENTIFIC_STRING.replace("    values: [1e-5, 1.0e-4]\n", "    distribution: log_uniform_values\n    min: 1e-5\n    max: 0.1\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": sweep}))
+    assert [(d["line"], d["column"], d["severity"]) for d in found] == [(8, 10, "error")]
+
+
+def test_without_the_program_a_string_value_is_a_warning(write):
+    sweep = SCIENTIFIC_STRING.replace("program: train.py\n", "")
+    code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": sweep}))
+    assert [(d["line"], d["column"], d["severity"]) for d in found] == [(6, 14, "warning")]
