@@ -129,3 +129,53 @@ def test_without_the_program_a_string_value_is_a_warning(write):
     sweep = SCIENTIFIC_STRING.replace("program: train.py\n", "")
     code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": sweep}))
     assert [(d["line"], d["column"], d["severity"]) for d in found] == [(6, 14, "warning")]
+
+
+KATIB_SHARED_LR = """\
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata:
+  name: shared-lr
+spec:
+  objective:
+    type: minimize
+    objectiveMetricName: val_loss
+  algorithm:
+    algorithmName: random
+  maxTrialCount: 40
+  parameters:
+    - name: optimizer
+      parameterType: categorical
+      feasibleSpace:
+        list: ["sgd", "adam"]
+    - name: lr
+      parameterType: double
+      feasibleSpace:
+        min: "0.0001"
+        max: "0.1"
+  trialTemplate:
+    primaryContainerName: training
+    trialParameters:
+      - name: optimizer
+        reference: optimizer
+      - name: lr
+        reference: lr
+    trialSpec:
+      apiVersion: batch/v1
+      kind: Job
+      spec:
+        template:
+          spec:
+            containers:
+              - name: training
+                image: trainer:latest
+                command: ["python", "train.py", "--optimizer=${trialParameters.optimizer}", "--lr=${trialParameters.lr}"]
+"""
+
+
+def test_fix_advice_is_one_the_tool_can_follow(write):
+    # Katib has no conditional parameters: the advice must not be to make one.
+    code, found = lint_json("exp.yaml", "--select", "SL303", cwd=write({"exp.yaml": KATIB_SHARED_LR}))
+    assert codes(found) == [("SL303", 17, 13)]
+    assert "Katib experiments have no conditional parameters: run one sweep per optimizer" in found[0]["message"]
+    assert "Make it conditional" not in found[0]["message"]

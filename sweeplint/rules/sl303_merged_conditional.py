@@ -7,8 +7,19 @@ from sweeplint.graph import active_values, choice_parents, distinct_values, norm
 from sweeplint.roles import and_list
 from sweeplint.rule import Context, Rule
 
-# Formats whose search spaces cannot make a parameter depend on another's value.
-NO_CONDITIONALS = {"wandb": "W&B sweeps have no conditional parameters"}
+# Formats whose search spaces cannot make a parameter depend on another's value, so advice to
+# "make it conditional" would be advice the tool cannot follow.
+NO_CONDITIONALS = {
+    "wandb": "W&B sweeps have no conditional parameters",
+    "determined": "Determined hyperparameters have no conditional parameters",
+    "katib": "Katib experiments have no conditional parameters",
+    "hydra": "Hydra sweeper params have no conditional parameters",
+}
+
+
+def lacks_conditionals(fmt: str) -> str | None:
+    """Why the tool cannot nest a parameter under another's value, or None when it can."""
+    return NO_CONDITIONALS.get(fmt.split("-", 1)[0])
 
 
 class MergedConditional(Rule):
@@ -47,8 +58,8 @@ class MergedConditional(Rule):
         pname = parent["name"]
         which = and_list([f"{pname}={v}" for v in shared])
         reason = why or f"{family.title} means something different for each"
-        if study.format in NO_CONDITIONALS:
-            fix = (f"{NO_CONDITIONALS[study.format]}: run one sweep per {pname}, each with its own {child.name} range, or give "
+        if lacks_conditionals(study.format):
+            fix = (f"{lacks_conditionals(study.format)}: run one sweep per {pname}, each with its own {child.name} range, or give "
                    f"each {pname} its own parameter ({', '.join(f'{child.leaf}_{_slug(v)}' for v in shared[:3])}) nested per "
                    f"{pname} and have the program read the one for its {pname}.")
         else:

@@ -7,7 +7,7 @@ from sweeplint.graph import active_values, choice_parents, distinct_values, norm
 from sweeplint.model import Span
 from sweeplint.roles import and_list
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl303_merged_conditional import NO_CONDITIONALS
+from sweeplint.rules.sl303_merged_conditional import lacks_conditionals
 
 
 class UnconditionalConditional(Rule):
@@ -39,8 +39,8 @@ class UnconditionalConditional(Rule):
                     else:
                         evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
                         related = ()
-                    if study.format in NO_CONDITIONALS:
-                        fix = (f"{NO_CONDITIONALS[study.format]}: run a separate sweep for {' and '.join(map(str, unused))} "
+                    if lacks_conditionals(study.format):
+                        fix = (f"{lacks_conditionals(study.format)}: run a separate sweep for {' and '.join(map(str, unused))} "
                                f"without {child.name}.")
                     else:
                         fix = f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."
