@@ -261,6 +261,9 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
     )
     if branches:
         return Activity(frozenset().union(*branches), "config", branches=branches)
+    chained = _through_chain(graph, ckey, pkey, everything)
+    if chained:
+        return Activity(frozenset().union(*chained), "config", branches=chained)
     # Code: reads of the child, and the conditions on the parent around each read.
     sites = [t for _, t, d in graph.out_edges(ckey, data=True) if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
     if sites:
@@ -295,6 +298,27 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
         if uses:
             active.add(_norm(value))
     return Activity(frozenset(active), "knowledge")
+
+
+def _through_chain(graph, ckey: str, pkey: str, everything: frozenset) -> tuple:
+    """The parent values under which a parameter nested two or more levels deep exists: `lr` under
+    `sgd_config=a`, itself under `optimizer=sgd`, exists only for optimizer=sgd. One set per chain."""
+    import networkx as nx
+
+    conditional = nx.subgraph_view(
+        graph, filter_edge=lambda u, v, k: graph.edges[u, v, k].get("kind") == "conditional-on"
+        and graph.nodes[u].get("kind") == "parameter")
+    if ckey not in conditional or pkey not in conditional or not nx.has_path(conditional, ckey, pkey):
+        return ()
+    out = []
+    for path in nx.all_simple_paths(conditional, ckey, pkey, cutoff=8):
+        last = path[-2]
+        for data in graph.get_edge_data(last, pkey).values():
+            if data.get("kind") == "conditional-on":
+                out.append(frozenset(_norm(v) for v in data.get("values", ())) & everything)
+        if len(out) >= 64:
+            break
+    return tuple(dict.fromkeys(out))
 
 
 # --- exports ----------------------------------------------------------------------------------------

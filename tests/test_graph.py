@@ -236,3 +236,40 @@ def test_graph_of_a_missing_or_foreign_file(write):
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     proc = run_cli("graph", "notes.yaml", cwd=folder)
     assert proc.returncode == 2 and "not a sweep config" in proc.stderr and "Traceback" not in proc.stderr
+
+
+NESTED_NNI = """\
+{
+  "optimizer": {"_type": "choice", "_value": [
+    {"_name": "sgd", "schedule": {"_type": "choice", "_value": [
+      {"_name": "step", "step_momentum": {"_type": "uniform", "_value": [0.8, 0.99]}},
+      {"_name": "cosine"}
+    ]}},
+    {"_name": "adam"}
+  ]}
+}
+"""
+
+
+def test_conditions_follow_chains_of_nested_choices(write):
+    # step_momentum exists under schedule=step, which exists only under optimizer=sgd.
+    study, g = graph_of(write({"search_space.json": NESTED_NNI}), "search_space.json")
+    names = {p.name for p in study.parameters}
+    child = next(n for n in names if n.endswith("step_momentum"))
+    activity = active_values(g, child, "optimizer", ["sgd", "adam"], KB)
+    assert (activity.values, activity.source) == (frozenset({"sgd"}), "config")
+
+
+def test_derivations_are_edges_that_rules_follow(write):
+    from sweeplint.graph import derived_from
+    from sweeplint.model import Derivation, Span
+
+    study, _ = graph_of(write({"sweep.yaml": SWEEP}), "sweep.yaml")
+    at = Span(1, 1, 1, 2)
+    study = study.__class__(**{**{f: getattr(study, f) for f in study.__slots__}, "derivations": (
+        Derivation("weight_decay", ("wd_per_layer",), at), Derivation("wd_per_layer", ("num_layers",), at))})
+    g = build_graph(study, KB, assign_roles(study, KB, Settings(), None))
+    assert ("param:weight_decay", "param:wd_per_layer") in edges(g, "derived-from")
+    # Followed through the chain: the weight decay depends on the swept depth.
+    assert derived_from(g, "weight_decay") == ["num_layers", "wd_per_layer"]
+    assert derived_from(g, "num_layers") == []
