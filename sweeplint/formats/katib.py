@@ -388,7 +388,9 @@ class _Builder(Collector):
                     values.append(number)
                 else:
                     values.append(lit(v))
-            return Parameter(name, Space.CATEGORICAL, name_node.span, item.span, distribution=kind,
+            # Katib has no constant type: a list of one value is how a parameter is fixed.
+            space = Space.CONSTANT if len(values) == 1 else Space.CATEGORICAL
+            return Parameter(name, space, name_node.span, item.span, distribution=kind,
                              distribution_span=kind_node.span, values=tuple(values))
 
         # double / int: a range

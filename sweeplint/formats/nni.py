@@ -214,7 +214,9 @@ class _Space(Collector):
         # NNI nests only when every option is a mapping with `_name`; otherwise the mappings are plain values
         nested = all(isinstance(item, YMap) and item.get("_name") is not None for item in items)
         if not nested:
-            return [Parameter(name, Space.CATEGORICAL, key.span, spec.span, values=tuple(lit(i) for i in items), **common)]
+            # NNI has no constant type: a choice of one value is how a parameter is fixed.
+            space = Space.CONSTANT if len(items) == 1 else Space.CATEGORICAL
+            return [Parameter(name, space, key.span, spec.span, values=tuple(lit(i) for i in items), **common)]
         values: list[Lit] = []
         children: list[Parameter] = []
         for item in items:
