@@ -144,6 +144,7 @@ class Parameter:
     high_inclusive: bool = True
     condition: Condition | None = None
     deprecated: str | None = None            # why the spelling is deprecated, if it is
+    selects_config_group: bool = False       # a Hydra config group choice, consumed by composition
 
     @property
     def leaf(self) -> str:
