@@ -171,3 +171,12 @@ def test_a_sweep_with_misspelt_parameters_is_still_found_in_a_directory(tmp_path
         """})
     assert [(f, c, line, col) for f, c, line, col, _ in found] == [
         ("sweeps/sweep.yaml", "SL003", 4, 3), ("sweeps/sweep.yaml", "SL002", 5, 13), ("sweeps/sweep.yaml", "SL002", 6, 12)]
+
+
+def test_a_sweep_with_a_misspelt_method_key_is_still_found_in_a_directory(tmp_path):
+    found = lint_tree(tmp_path, {"sweep.yaml": """\
+        metod: bayes
+        parameters:
+          lr: {min: 0.001, max: 0.1}
+        """})
+    assert [(c, line, col) for _, c, line, col, _ in found if c in ("SL002", "SL003")] == [("SL002", 1, 1), ("SL003", 1, 1)]

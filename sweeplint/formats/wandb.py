@@ -86,7 +86,7 @@ class WandbReader:
             return False
         # `parameters` alone is too common a key; a sweep also says how to search or what to run.
         others = ("method", "metric", "program", "command", "early_terminate", "run_cap", "job", "image_uri", "scheduler")
-        if not any(root.get(k) is not None for k in others):
+        if not any(root.get(k) is not None for k in others) and not _misspelt_method(root):
             return False
         if not isinstance(parameters, YMap) or not parameters.pairs:
             return False
@@ -360,6 +360,12 @@ class _Builder(Collector):
 
     def unknown_value(self, node: YScalar, value: str, allowed: tuple[str, ...], where: str) -> None:
         self.unknown.append(KeyRef(value, node.span, allowed, where))
+
+
+def _misspelt_method(root: YMap) -> bool:
+    """A top-level key that is nearly `method` (`metod:`, `methods:`) holding a W&B method name."""
+    return any(key_text(k) != "method" and difflib.get_close_matches(key_text(k), ("method",), n=1, cutoff=0.8)
+               and text_of(v) in METHODS for k, v in root.items() if isinstance(k, YScalar))
 
 
 def _scheduler_job(root: YMap) -> Any:
