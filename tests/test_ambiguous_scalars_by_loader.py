@@ -38,11 +38,11 @@ def test_hydra_yaml_reads_octal_like_yaml_1_1(tmp_path):
               max_trials: 20
               params:
                 depth: {type: choice, values: [010, 12]}
-                act: {type: choice, values: [relu, none]}
+                act: {type: choice, values: [relu, NONE]}
         """}), "SL006")
     assert [(line, col) for _, line, col, _ in found] == [(8, 40), (9, 44)]
     assert "which Hydra reads as the octal number 8, not 10" in found[0][3]
-    assert 'which Hydra reads as the text "none", not a null' in found[1][3]
+    assert 'which Hydra reads as the text "NONE", not a null' in found[1][3]
 
 
 def test_hydra_override_grammar_reads_leading_zeros_as_text(tmp_path):
@@ -75,3 +75,15 @@ def test_quoted_and_json_values_are_never_reported(tmp_path):
                              '"lr": {"_type": "uniform", "_value": [0.1, 0.2]}}\n',
     })
     assert codes(found, "SL006") == []
+
+
+def test_lower_case_none_among_other_words_is_an_option_name(tmp_path):
+    found = codes(lint_tree(tmp_path, {"config.yaml": """\
+        hydra:
+          sweeper:
+            params:
+              norm: choice(batch, layer, none)
+              act: choice(relu, None)
+              dropout: choice(0.1, none)
+        """}), "SL006")
+    assert [(line, col) for _, line, col, _ in found] == [(5, 25), (6, 28)]

@@ -66,9 +66,21 @@ class AmbiguousYamlScalar(Rule):
         for study in ctx.studies:
             if study.loader not in LOADERS:
                 continue  # JSON and Python literals say their type
+            worded = _worded_none(study)
             for where, lit, _kind in literals(study):
-                if not isinstance(lit, Lit):
+                if not isinstance(lit, Lit) or id(lit) in worded:
                     continue
                 what = surprise(lit, study.loader)
                 if what is not None:
                     yield Finding(lit.span, f"{where} is written `{lit.text}`, {what}")
+
+
+def _worded_none(study) -> set[int]:
+    """Lower-case `none` among other words (`choice(batch, layer, none)`) is an option's name, as in
+    `if norm == "none"`; `None` or a `none` among numbers is the null its author meant."""
+    out: set[int] = set()
+    for p in study.parameters:
+        words = [v for v in p.values if isinstance(v.value, str) and v.text != "none"]
+        if words:
+            out.update(id(v) for v in p.values if v.text == "none")
+    return out
