@@ -3,56 +3,31 @@
 from __future__ import annotations
 
 from lintkit import codes, lint_tree
+from test_katib import EXPERIMENT as FULL
 
-EXPERIMENT = """\
-apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata: {{name: demo}}
-spec:
-  objective: {{type: minimize, objectiveMetricName: loss}}
-  algorithm: {{algorithmName: random}}
-  maxTrialCount: 12
-  parameters:
-    - name: lr
-      parameterType: double
-      feasibleSpace: {{min: "0.001", max: "0.1"}}
-    - name: momentum
-      parameterType: double
-      feasibleSpace: {{min: "0.5", max: "0.99"}}
-  trialTemplate:
-    primaryContainerName: training
-    trialParameters:
-      - {{name: learningRate, reference: {ref}}}
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - name: training
-                image: trainer
-                command: [python, train.py, "--lr=${{trialParameters.learningRate}}"]
-"""
+# The full experiment without the trial parameter that hands `noise` to the trial.
+UNREFERENCED = FULL.replace("      - name: noise\n        reference: noise\n", "").replace(
+    "                  - --noise=${trialParameters.noise}\n", "")
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
 
 
 def test_a_parameter_no_trial_parameter_references_is_an_error(tmp_path):
-    found = codes(lint_tree(tmp_path, {"experiment.yaml": EXPERIMENT.format(ref="lr")}), "SL405")
-    [(_, line, col, msg)] = found
-    assert (line, col) == (12, 13)
-    assert msg.startswith("parameter 'momentum' is in spec.parameters, but no trialTemplate.trialParameters entry "
+    assert UNREFERENCED != FULL
+    [(_, line, col, msg)] = codes(lint_tree(tmp_path, {"experiment.yaml": UNREFERENCED}), "SL405")
+    assert (line, col) == (line_of(UNREFERENCED, "    - name: noise"), 13)
+    assert msg.startswith("parameter 'noise' is in spec.parameters, but no trialTemplate.trialParameters entry "
                           "references it, so the values Katib suggests never reach the trial")
 
 
 def test_a_misspelt_reference_is_reported_alone(tmp_path):
-    found = codes(lint_tree(tmp_path, {"experiment.yaml": EXPERIMENT.format(ref="lrr")}), "SL405")
-    assert [(line, "references 'lrr'" in msg) for _, line, _, msg in found] == [(18, True)]
+    text = FULL.replace("        reference: noise\n", "        reference: nosie\n")
+    found = codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL405")
+    assert [(line, "references 'nosie'" in msg) for _, line, _, msg in found] == [
+        (line_of(text, "        reference: nosie"), True)]
 
 
 def test_quiet_when_every_parameter_is_referenced(tmp_path):
-    text = EXPERIMENT.format(ref="lr").replace(
-        "      - {name: learningRate, reference: lr}\n",
-        "      - {name: learningRate, reference: lr}\n      - {name: momentum, reference: momentum}\n",
-    ).replace('"--lr=${trialParameters.learningRate}"]',
-              '"--lr=${trialParameters.learningRate}", "--momentum=${trialParameters.momentum}"]')
-    assert codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL405") == []
+    assert codes(lint_tree(tmp_path, {"experiment.yaml": FULL}), "SL405") == []

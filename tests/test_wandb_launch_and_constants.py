@@ -7,6 +7,7 @@ import pytest
 from lintkit import codes, lint_tree
 from sweeplint.model import Space
 from sweeplint.read import read_config
+from test_katib import EXPERIMENT as KATIB
 
 
 @pytest.mark.parametrize("method", ["grid", "random", "bayes"])
@@ -46,38 +47,9 @@ def test_nni_and_katib_single_choices_are_constants(tmp_path):
     found = lint_tree(tmp_path, {
         "search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]},\n'
                              ' "optimizer": {"_type": "choice", "_value": ["adam"]}}\n',
-        "experiment.yaml": """\
-            apiVersion: kubeflow.org/v1beta1
-            kind: Experiment
-            metadata: {name: demo}
-            spec:
-              objective: {type: minimize, objectiveMetricName: loss}
-              algorithm: {algorithmName: random}
-              maxTrialCount: 12
-              parameters:
-                - name: lr
-                  parameterType: double
-                  feasibleSpace: {min: "0.001", max: "0.1"}
-                - name: optimizer
-                  parameterType: categorical
-                  feasibleSpace: {list: ["adam"]}
-              trialTemplate:
-                primaryContainerName: training
-                trialParameters:
-                  - {name: lr, reference: lr}
-                  - {name: optimizer, reference: optimizer}
-                trialSpec:
-                  apiVersion: batch/v1
-                  kind: Job
-                  spec:
-                    template:
-                      spec:
-                        containers:
-                          - name: training
-                            image: trainer
-                            command: [python, train.py, "--lr=${trialParameters.lr}", "--optimizer=${trialParameters.optimizer}"]
-            """})
-    assert codes(found, "SL105") == []
+        "experiment.yaml": KATIB.replace("list: [sgd, adam]", "list: [adam]"),
+    })
+    assert codes(found, "SL105") == [] and codes(found, "SL405") == []
 
 
 def test_a_single_choice_is_still_degenerate_where_the_tool_has_a_constant(tmp_path):
