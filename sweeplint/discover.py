@@ -56,8 +56,8 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                 and not _excluded(os.path.join(dirpath, d), d, exclude, root)
             )
             for name in sorted(filenames):
-                if not name.endswith(suffixes):
-                    continue
+                if not name.lower().endswith(suffixes):
+                    continue  # (`SWEEP.YAML` too: some tools and editors write upper-case suffixes)
                 path = os.path.join(dirpath, name)
                 if given in (".", "./") and path.startswith("./"):
                     path = path[2:]

@@ -82,7 +82,24 @@ def check_file(file: ConfigFile, rules: list[type[Rule]], settings: Settings, kn
                     file.path, _first_span(),
                 )
             )
-    return apply_suppressions(file, raw, settings, enabled={r.code for r in rules})
+    found = apply_suppressions(file, raw, settings, enabled={r.code for r in rules})
+    return _owned_by_linked_files(file, found, rules, settings, knowledge_loader, code_facts)
+
+
+def _owned_by_linked_files(file: ConfigFile, found: list[Diagnostic], rules, settings, knowledge_loader, code_facts) -> list[Diagnostic]:
+    """A config that reads its search space from another file (NNI `searchSpaceFile`) holds that
+    file's parameters at the file name. A finding the other file also yields on its own belongs to
+    it, where its spans are real: it is reported there, once (lint_paths drops the copy when both
+    files are checked)."""
+    linked = {p.linked_from: p.key_span for s in file.studies for p in s.parameters if p.linked_from}
+    if not linked:
+        return found
+    out = list(found)
+    for path, span in linked.items():
+        own = check_file(read_path(path, explicit=False), rules, settings, knowledge_loader, code_facts)
+        by_message = {(d.code, d.message): d for d in own}
+        out = [by_message.get((d.code, d.message), d) if d.path == file.path and d.span == span else d for d in out]
+    return list(dict.fromkeys(out))
 
 
 def _first_span():
@@ -225,7 +242,8 @@ def lint_paths(
         shown = confident(diagnostics, settings)
         result.hidden += len(diagnostics) - len(shown)
         result.diagnostics.extend(shown)
-    result.diagnostics.sort(key=lambda d: d.sort_key)
+    # a linked search space's findings may come from its own file and from the config that reads it
+    result.diagnostics = sorted(dict.fromkeys(result.diagnostics), key=lambda d: d.sort_key)
     return result
 
 

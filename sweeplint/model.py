@@ -144,6 +144,8 @@ class Parameter:
     high_inclusive: bool = True
     condition: Condition | None = None
     deprecated: str | None = None            # why the spelling is deprecated, if it is
+    selects_config_group: bool = False       # a Hydra config group choice, consumed by composition
+    linked_from: str | None = None           # the file defining it, when a config reads another file's space
 
     @property
     def leaf(self) -> str:

@@ -69,7 +69,8 @@ NOTED = {
     "Aleksandar1932__hyperparameter-optimization__sweep.yml": {"SL006": [17]},          # `None` is "None"
     "AlekseyKorshuk__dalio-finetuner__sweep.0396cd6.yaml": {"SL003": [38]},             # values: 3
     "AntonRydahl__MNIST_VAE_SWEEP__sweep.yaml": {"SL002": [19], "SL101": None},         # RUN:, linear lr
-    "EmanueleDeRossi1__Thesis-PEFT__config__lora_sweep_config.yaml": {"SL005": [30], "SL105": None},
+    # (its single-valued `values: [x]` lists are constants, SPEC section 9, so no SL105)
+    "EmanueleDeRossi1__Thesis-PEFT__config__lora_sweep_config.yaml": {"SL005": [30]},
     "HUBioDataLab__DEEPScreen2__config__sweep_vit.yaml": {"SL005": [22, 31]},           # value: 1e-5
     "JacobHA__ShapedRL__sweeps__atari-full-sweep.yml": {"SL003": [1], "SL002": [4]},    # method under metric
     "JetBrains-Research__docs-fine-tuning__sweep_config.yaml": {"SL005": [9]},          # lr values strings
@@ -85,7 +86,6 @@ NOTED = {
     "spokenlanguage__platalea__wandb_sweep.yaml": {"SL003": [4]},                        # invalid goal
     "tsereda__wandb-sweeps-template-nrp__sweep.yml": {"SL101": None},                    # linear lr
     "ut-amrl__booster_robocup__sweeps__sweep.yaml": {"SL104": [24, 31], "SL005": [22, 23]},
-    "WenkelF__copt__sweeps__sweep_grid_mcut.yaml": {"SL105": None},                      # single-valued values
 }
 
 

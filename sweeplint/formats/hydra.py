@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats import hydra_overrides as ov
+from sweeplint.formats.hydra_groups import defaults_groups, selects_config_group
+from sweeplint.formats.hydra_interpolation import derivations as interpolation_derivations
 from sweeplint.formats.nodes import Collector, key_text, type_name
 from sweeplint.model import (
     Lit,
@@ -51,6 +54,9 @@ NEVERGRAD_KEYS = ("_target_", "defaults", "optim", "parametrization", "params")
 NEVERGRAD_OPTIM_KEYS = ("optimizer", "budget", "num_workers", "noisy", "maximize", "seed", "max_failure_rate")
 NEVERGRAD_SCALAR_KEYS = ("lower", "upper", "init", "step", "integer", "log")
 SEARCH_SPACE_KEYS = ("type", "low", "high", "log", "step", "choices")
+# Keys some sweeper accepts: where the sweeper is not known for sure, a key outside all of them is
+# still certainly unknown.
+ANY_SWEEPER_KEYS = tuple(dict.fromkeys(BASIC_KEYS + OPTUNA_KEYS + AX_KEYS + NEVERGRAD_KEYS))
 
 FORMATS = {"basic": "hydra-basic", "optuna": "hydra-optuna", "ax": "hydra-ax", "nevergrad": "hydra-nevergrad"}
 SWEEPER_NAMES = {"basic": "basic", "optuna": "optuna", "optuna_v2": "optuna", "ax": "ax", "nevergrad": "nevergrad"}
@@ -114,6 +120,15 @@ def _looks_like_sweeper(node: Any) -> bool:
         return True
     return isinstance(node.get("optim"), YMap) or isinstance(node.get("search_space"), YMap) or (
         isinstance(node.get("sampler"), YMap) and node.get("n_trials") is not None)
+
+
+def _other_sweeper(block: YMap, defaults: dict) -> bool:
+    """A sweeper plugin other than the four known ones is selected (its schema is its own)."""
+    target = block.get("_target_")
+    if target is not None and _sweeper_class(target) is None:
+        return True
+    chosen = defaults.get("hydra/sweeper")
+    return chosen is not None and chosen[0] not in SWEEPER_NAMES and chosen[0] != "null"
 
 
 def _ax_params_root(node: YMap) -> bool:
@@ -379,6 +394,11 @@ class _Reader(Collector):
             self.check_keys(block, BASIC_KEYS, "the basic sweeper (hydra.sweeper)")
             parameters = self.override_parameters(block.get("params"), "basic")
             method = Method("basic", MethodKind.GRID, kind_span)
+        if not known and not _other_sweeper(block, defaults):
+            Collector.check_keys(self, block, ANY_SWEEPER_KEYS, "hydra.sweeper (no Hydra sweeper takes it)")
+        declared_groups = defaults_groups(root)
+        parameters = [replace(p, selects_config_group=True)
+                      if selects_config_group(p.name, self.ctx.path, declared_groups) else p for p in parameters]
         return Study(
             format=FORMATS[kind],
             loader="omegaconf",
@@ -390,6 +410,7 @@ class _Reader(Collector):
             unknown_keys=tuple(self.unknown),
             problems=tuple(self.problems),
             name=_text(block.get("study_name")),
+            derivations=tuple(interpolation_derivations(root, "" if package in (None, "_global_") else package)),
         )
 
     def budget(self, node: YMap, key: str, where: Span, kind: str) -> Lit | None:

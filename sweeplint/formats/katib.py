@@ -388,7 +388,9 @@ class _Builder(Collector):
                     values.append(number)
                 else:
                     values.append(lit(v))
-            return Parameter(name, Space.CATEGORICAL, name_node.span, item.span, distribution=kind,
+            # Katib has no constant type: a list of one value is how a parameter is fixed.
+            space = Space.CONSTANT if len(values) == 1 else Space.CATEGORICAL
+            return Parameter(name, space, name_node.span, item.span, distribution=kind,
                              distribution_span=kind_node.span, values=tuple(values))
 
         # double / int: a range
@@ -447,6 +449,8 @@ class _Builder(Collector):
         names = {p.name for p in parameters}
         spec_text = _template_text(template)
         declared: set[str] = set()
+        referenced: set[str] = set()
+        unresolved = False
         for item in node.items:
             if not isinstance(item, YMap):
                 self.problem(item, "each trialParameters entry must be a mapping with name and reference")
@@ -458,8 +462,10 @@ class _Builder(Collector):
                 self.problem(item, "each trialParameters entry needs both name and reference; Katib rejects the Experiment", code="SL405")
                 continue
             declared.add(name)
+            referenced.add(ref)
             if names and not ref.startswith("${trialSpec.") and ref not in names:
                 close = difflib.get_close_matches(ref, sorted(names), n=1, cutoff=0.6)
+                unresolved = True  # the misspelt reference is the finding, not the parameter it meant
                 hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(sorted(names))}"
                 self.problem(ref_node, f"trial parameter {name!r} references {ref!r}, which is not a parameter in spec.parameters, "
                                        f"so Katib rejects the Experiment; {hint}", code="SL405")
@@ -467,6 +473,13 @@ class _Builder(Collector):
                 self.problem(name_node, f"trial parameter {name!r} is never used as ${{trialParameters.{name}}} in the trial spec, "
                                         "so its value never reaches the trial (Katib rejects such an Experiment); "
                                         "pass it in the container's command or args", code="SL405")
+        for p in parameters if not unresolved else ():
+            # Katib hands a trial its parameters only through trialParameters references.
+            if p.name not in referenced:
+                self.problem(p.key_span, f"parameter {p.name!r} is in spec.parameters, but no trialTemplate.trialParameters "
+                                         f"entry references it, so the values Katib suggests never reach the trial and "
+                                         f"every trial runs the same way; add an entry with `reference: {p.name}` and use "
+                                         f"it in the trial spec", code="SL405")
         if spec_text is not None:
             spec_node = template.get("trialSpec")
             for used in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text)) - declared):

@@ -80,6 +80,48 @@ V2_KEYS = (
 V2_ALGORITHM_KEYS = ("name", "className", "codeDirectory", "classArgs")
 # v1 (nnictl) algorithm sections: a built-in name for the role, or codeDir + classFileName + className
 V1_ALGORITHM_KEYS = ("codeDir", "classFileName", "className", "classArgs", "gpuIndices", "gpuNum", "includeIntermediateResults")
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def _folded(name: str) -> str:
+    return name.lower().replace("_", "")
+
+
+# NNI v2 matches config keys ignoring case and underscores (`trial_command` is `trialCommand`, the
+# spelling of its Python API); unknown keys are suggested in both spellings.
+V2_SPELLINGS = V2_KEYS + tuple(_snake(k) for k in V2_KEYS)
+V2_ALGORITHM_SPELLINGS = V2_ALGORITHM_KEYS + tuple(_snake(k) for k in V2_ALGORITHM_KEYS if _snake(k) != k)
+
+
+def canonical_keys(node: YMap, keys: tuple[str, ...]) -> YMap:
+    """The mapping with each key spelled as NNI documents it when it matches one ignoring case and `_`."""
+    folded = {_folded(k): k for k in keys}
+    pairs = []
+    changed = False
+    for key, value in node.pairs:
+        if isinstance(key, YScalar) and isinstance(key.value, str) and key.value not in keys:
+            canonical = folded.get(_folded(key.value))
+            if canonical is not None:
+                key = YScalar(canonical, key.text, key.tag, key.quoted, key.span)
+                changed = True
+        pairs.append((key, value))
+    return YMap(pairs, node.span) if changed else node
+
+
+def canonical_config(root: YMap) -> YMap:
+    """A v2 experiment config with its top-level and algorithm keys in NNI's documented spelling."""
+    root = canonical_keys(root, V2_KEYS)
+    pairs = []
+    for key, value in root.pairs:
+        if isinstance(key, YScalar) and key.value in ("tuner", "assessor", "advisor") and isinstance(value, YMap):
+            value = canonical_keys(value, V2_ALGORITHM_KEYS)
+        pairs.append((key, value))
+    return YMap(pairs, root.span)
+
+
 _V1_MARKERS = ("authorName", "searchSpacePath", "trainingServicePlatform", "maxTrialNum", "maxExecDuration", "trial")
 _V2_MARKERS = ("searchSpaceFile", "searchSpace", "trialCommand", "maxTrialNumber", "trainingService", "trialCodeDirectory")
 
@@ -107,6 +149,7 @@ class NNIReader:
             return False
         if is_search_space(root):
             return True
+        root = canonical_config(root)
         v2 = sum(root.get(k) is not None for k in _V2_MARKERS)
         v1 = sum(root.get(k) is not None for k in _V1_MARKERS)
         tuner = root.get("tuner") if root.get("tuner") is not None else root.get("advisor")
@@ -124,7 +167,7 @@ class NNIReader:
             parameters = space.parameters(root, "", None)
             return [Study(format="nni", loader=ctx.semantics, span=root.span, parameters=tuple(parameters),
                           unknown_keys=tuple(space.unknown), problems=tuple(space.problems))]
-        return [_Config(ctx).study(root)]
+        return [_Config(ctx).study(canonical_config(root))]
 
 
 READER = NNIReader()
@@ -214,7 +257,9 @@ class _Space(Collector):
         # NNI nests only when every option is a mapping with `_name`; otherwise the mappings are plain values
         nested = all(isinstance(item, YMap) and item.get("_name") is not None for item in items)
         if not nested:
-            return [Parameter(name, Space.CATEGORICAL, key.span, spec.span, values=tuple(lit(i) for i in items), **common)]
+            # NNI has no constant type: a choice of one value is how a parameter is fixed.
+            space = Space.CONSTANT if len(items) == 1 else Space.CATEGORICAL
+            return [Parameter(name, space, key.span, spec.span, values=tuple(lit(i) for i in items), **common)]
         values: list[Lit] = []
         children: list[Parameter] = []
         for item in items:
@@ -267,7 +312,7 @@ class _Config(Collector):
         if v2 and not v1:
             for key, _ in root.items():
                 if key_text(key) not in V2_KEYS:
-                    self.unknown.append(KeyRef(key_text(key), key.span, V2_KEYS, "the experiment config"))
+                    self.unknown.append(KeyRef(key.text, key.span, V2_SPELLINGS, "the experiment config"))
         parameters = self.search_space(root)
         method, objective = self.tuner(root, v1 and not v2)
         budget = root.get("maxTrialNumber") if root.get("maxTrialNumber") is not None else root.get("maxTrialNum")
@@ -318,7 +363,7 @@ class _Config(Collector):
         Their problems are reported in that file itself; here they stand for the space as a whole,
         so every span points at the file name in this config.
         """
-        path = os.path.join(os.path.dirname(self.ctx.path) or ".", os.path.expanduser(node.value))
+        path = os.path.normpath(os.path.join(os.path.dirname(self.ctx.path) or ".", os.path.expanduser(node.value)))
         try:
             with open(path, "rb") as handle:
                 data = handle.read(20_000_001)
@@ -338,7 +383,7 @@ class _Config(Collector):
         if len(document.roots) != 1 or not is_search_space(document.roots[0]):
             return []  # a custom tuner's own format: nothing we can read
         parameters = _Space(semantics).parameters(document.roots[0], "", None)
-        return [_moved(p, node.span) for p in parameters]
+        return [_moved(p, node.span, path) for p in parameters]
 
     def tuner(self, root: YMap, v1: bool) -> tuple[Method | None, Objective | None]:
         node, role = root.get("tuner"), "tuner"
@@ -353,7 +398,7 @@ class _Config(Collector):
         allowed = name_keys + V1_ALGORITHM_KEYS if v1 else V2_ALGORITHM_KEYS
         for key, _ in node.items():
             if key_text(key) not in allowed:
-                self.unknown.append(KeyRef(key_text(key), key.span, allowed, role))
+                self.unknown.append(KeyRef(key.text, key.span, allowed if v1 else V2_ALGORITHM_SPELLINGS, role))
         name_node = next((node.get(k) for k in name_keys if node.get(k) is not None), None)
         class_node = node.get("className")
         method = None
@@ -407,13 +452,13 @@ def _in_code_directory(command: tuple[Lit, ...], code_dir: str | None) -> tuple[
     return tuple(out)
 
 
-def _moved(p: Parameter, span: Span) -> Parameter:
-    """A parameter from another file, placed at `span` in this one."""
+def _moved(p: Parameter, span: Span, path: str) -> Parameter:
+    """A parameter from the file at `path`, placed at `span` in this one."""
     def at(value: Lit | None) -> Lit | None:
         return None if value is None else Lit(value.value, span, value.text, value.quoted)
 
     return replace(
         p, key_span=span, value_span=span, distribution_span=span if p.distribution_span else None,
         low=at(p.low), high=at(p.high), q=at(p.q), mu=at(p.mu), sigma=at(p.sigma),
-        values=tuple(at(v) for v in p.values),
+        values=tuple(at(v) for v in p.values), linked_from=path,
     )

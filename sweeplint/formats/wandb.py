@@ -30,7 +30,7 @@ from sweeplint.yamldoc import YMap, YScalar, YSeq
 TOP_LEVEL_KEYS = (
     "method", "parameters", "metric", "metrics", "program", "command", "name", "description",
     "project", "entity", "early_terminate", "run_cap", "controller", "job", "image_uri",
-    "apiVersion", "kind", "scheduler",
+    "apiVersion", "kind", "scheduler", "launch",
 )
 METHODS = {
     "grid": MethodKind.GRID,
@@ -41,7 +41,12 @@ METHODS = {
 METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
 EARLY_TERMINATE_KEYS = ("type", "max_iter", "min_iter", "s", "eta", "strict")
 CONTROLLER_KEYS = ("type",)
-SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space")
+# W&B Launch sweeps (`wandb launch-sweep`): `scheduler` configures the scheduler run (its own `job`,
+# the `resource` it runs on, `num_workers` concurrent runs, `settings` such as the method of the
+# W&B sweep-scheduler job); `launch` holds launch settings (`queue`, `registry`, `resource_args`...),
+# passed to the launch run config as a whole. The first four keys are older scheduler settings.
+SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space",
+                  "job", "resource", "resource_args", "docker_image", "name", "num_workers", "settings")
 
 # distribution -> (space, required keys, optional keys, flags)
 _V1_EXPONENTS = "its min/max are natural-log exponents (the value is e^min .. e^max)"
@@ -77,15 +82,23 @@ class WandbReader:
         if not isinstance(root, YMap):
             return False
         parameters = root.get("parameters")
+        if parameters is None:
+            return False
+        # `parameters` alone is too common a key; a sweep also says how to search or what to run.
+        others = ("method", "metric", "program", "command", "early_terminate", "run_cap", "job", "image_uri", "scheduler")
+        if not any(root.get(k) is not None for k in others) and not _misspelt_method(root):
+            return False
         if not isinstance(parameters, YMap) or not parameters.pairs:
             return False
         specs = [v for _, v in parameters.items()]
         shaped = sum(1 for v in specs if isinstance(v, YMap) and any(text_of(k) in PARAMETER_KEYS for k, _ in v.items()))
-        if shaped * 2 < len(specs):
-            return False
-        # `parameters` alone is too common a key; a sweep also says how to search or what to run.
-        others = ("method", "metric", "program", "command", "early_terminate", "run_cap")
-        return any(root.get(k) is not None for k in others)
+        if shaped * 2 >= len(specs):
+            return True
+        # Specs written as mappings whose keys are misspelt (`valeus:`, `minimum:`) must still be
+        # reported, not skipped: a W&B method name next to them says what the file is. (Plain lists,
+        # `lr: [1, 2]`, are other tools' grids.)
+        mappings = sum(1 for v in specs if isinstance(v, YMap) and v.pairs)
+        return text_of(root.get("method")) in METHODS and mappings * 2 > len(specs)
 
     def read(self, root: YMap, ctx: ReadContext) -> list[Study]:
         return [_Builder(ctx).study(root)]
@@ -125,6 +138,9 @@ class _Builder(Collector):
             node = root.get(key)
             if isinstance(node, YMap):
                 self.check_keys(node, allowed, key)
+        launch = root.get("launch")
+        if launch is not None and not isinstance(launch, YMap):
+            self.problem(launch, f"launch must be a mapping of launch settings (queue, resource_args...), not {type_name(launch)}")
         return Study(
             format="wandb",
             loader=self.ctx.semantics,
@@ -145,6 +161,13 @@ class _Builder(Collector):
 
     def method(self, root: YMap) -> Method | None:
         node = root.get("method")
+        if node is None and _scheduler_job(root) is not None:
+            # A Launch sweep with a scheduler job: the scheduler job does the searching (W&B then
+            # records the method as custom), or its `settings.method` names the W&B method.
+            settings = root.get("scheduler").get("settings")
+            node = settings.get("method") if isinstance(settings, YMap) else None
+            if node is None:
+                return Method("custom", METHODS["custom"], root.get("scheduler").get("job").span)
         if node is None:
             self.problem(root.span.__class__(root.span.line, root.span.column, root.span.line, root.span.column + 1),
                          "the sweep has no top-level `method` (grid, random, bayes or custom); W&B rejects it")
@@ -306,6 +329,10 @@ class _Builder(Collector):
                     pass  # reported by SL103: int_uniform with float bounds
                 fields[{"min": "low", "max": "high", "a": "alpha", "b": "beta"}.get(field_name, field_name)] = lit(node)
 
+        values = fields.get("values", ())
+        if space is Space.CATEGORICAL and len(values) == 1:
+            # `values: [x]` is how W&B users fix a parameter (W&B passes x to every run): a constant.
+            space = Space.CONSTANT
         return Parameter(
             name=name,
             space=space,
@@ -315,7 +342,7 @@ class _Builder(Collector):
             distribution_span=dist_node.span if dist_node is not None else None,
             low=fields.get("low"),
             high=fields.get("high"),
-            values=fields.get("values", ()),
+            values=values,
             probabilities=fields.get("probabilities", ()),
             q=fields.get("q"),
             mu=fields.get("mu"),
@@ -333,6 +360,18 @@ class _Builder(Collector):
 
     def unknown_value(self, node: YScalar, value: str, allowed: tuple[str, ...], where: str) -> None:
         self.unknown.append(KeyRef(value, node.span, allowed, where))
+
+
+def _misspelt_method(root: YMap) -> bool:
+    """A top-level key that is nearly `method` (`metod:`, `methods:`) holding a W&B method name."""
+    return any(key_text(k) != "method" and difflib.get_close_matches(key_text(k), ("method",), n=1, cutoff=0.8)
+               and text_of(v) in METHODS for k, v in root.items() if isinstance(k, YScalar))
+
+
+def _scheduler_job(root: YMap) -> Any:
+    """The `scheduler.job` of a W&B Launch sweep, or None."""
+    scheduler = root.get("scheduler")
+    return scheduler.get("job") if isinstance(scheduler, YMap) else None
 
 
 def _is_int(value: Any) -> bool:

@@ -8,37 +8,51 @@ from sweeplint.model import Lit
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import literals
 
-_NONE = ("None", "none", "NONE")
 _OCTAL = re.compile(r"[-+]?0[0-9_]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 
 
-def surprise(lit: Lit) -> str | None:
-    """What YAML 1.1 did to a plain scalar that its author probably did not expect, or None."""
+# Who types the scalars, for the message: each loader's own name.
+LOADERS = {
+    "yaml1.1": "YAML 1.1",
+    "yaml1.2": "YAML 1.2 (ruamel.yaml, which Determined uses)",
+    "omegaconf": "Hydra",
+}
+
+
+def surprise(lit: Lit, loader: str = "yaml1.1") -> str | None:
+    """What the tool's loader did to a plain scalar that its author probably did not expect, or None.
+
+    The literal's value is what the loader gave, so each case asks the value: YAML 1.1 and OmegaConf
+    read `017` as octal 15 and `08` as text, Hydra's override grammar reads both as text, and YAML 1.2
+    reads both as decimal numbers (no surprise). `None` in any case is text to all three.
+    """
     text, value = lit.text, lit.value
     if lit.quoted or text is None:
         return None
-    if text in _NONE and value == text:
-        return (f"which YAML 1.1 reads as the text \"{text}\", not a null: the program gets a non-empty "
+    who = LOADERS.get(loader, "YAML 1.1")
+    if text.lower() == "none" and value == text:
+        return (f"which {who} reads as the text \"{text}\", not a null: the program gets a non-empty "
                 f"string that is never `is None`; write `null` (or `~`) for no value, or quote it "
                 f"(\"{text}\") if the text is meant")
     if isinstance(value, bool) and text.lower() in ("yes", "no", "on", "off"):
         spelled = "true" if value else "false"
-        return (f"which YAML 1.1 reads as the boolean {spelled}, not the text \"{text}\"; write `{spelled}` "
+        return (f"which {who} reads as the boolean {spelled}, not the text \"{text}\"; write `{spelled}` "
                 f"if a boolean is meant, or quote it (\"{text}\") for the text")
     if _OCTAL.match(text):
         decimal = text.replace("_", "").lstrip("+")
         if isinstance(value, str):
-            return (f"which YAML 1.1 reads as the text \"{text}\", not a number (a leading 0 marks an octal "
-                    f"number and {text} is not one); write `{int(decimal)}`, or quote it (\"{text}\") if the "
-                    f"text is meant")
+            why = ("a leading 0 marks an octal number and " + text + " is not one" if loader == "yaml1.1"
+                   else "a number with a leading 0 is not a number to it")
+            return (f"which {who} reads as the text \"{text}\", not a number ({why}); write `{int(decimal)}`, "
+                    f"or quote it (\"{text}\") if the text is meant")
         if isinstance(value, int) and not isinstance(value, bool) and value != int(decimal):
-            return (f"which YAML 1.1 reads as the octal number {value}, not {int(decimal)}; write "
+            return (f"which {who} reads as the octal number {value}, not {int(decimal)}; write "
                     f"`{int(decimal)}`, or quote it (\"{text}\") if the text is meant")
         return None
     if ":" in text and _SEXAGESIMAL.match(text) and isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = str(value) if isinstance(value, int) else f"{value:g}"
-        return (f"which YAML 1.1 reads as the base-60 number {shown}; quote it (\"{text}\") if the text "
+        return (f"which {who} reads as the base-60 number {shown}; quote it (\"{text}\") if the text "
                 f"(a time, a ratio, a range) is meant")
     return None
 
@@ -50,11 +64,23 @@ class AmbiguousYamlScalar(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.loader != "yaml1.1":
-                continue
+            if study.loader not in LOADERS:
+                continue  # JSON and Python literals say their type
+            worded = _worded_none(study)
             for where, lit, _kind in literals(study):
-                if not isinstance(lit, Lit):
+                if not isinstance(lit, Lit) or id(lit) in worded:
                     continue
-                what = surprise(lit)
+                what = surprise(lit, study.loader)
                 if what is not None:
                     yield Finding(lit.span, f"{where} is written `{lit.text}`, {what}")
+
+
+def _worded_none(study) -> set[int]:
+    """Lower-case `none` among other words (`choice(batch, layer, none)`) is an option's name, as in
+    `if norm == "none"`; `None` or a `none` among numbers is the null its author meant."""
+    out: set[int] = set()
+    for p in study.parameters:
+        words = [v for v in p.values if isinstance(v.value, str) and v.text != "none"]
+        if words:
+            out.update(id(v) for v in p.values if v.text == "none")
+    return out

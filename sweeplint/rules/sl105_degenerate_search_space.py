@@ -9,9 +9,14 @@ from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl004_invalid_bounds import REJECTS_EQUAL_BOUNDS
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
-# How each tool writes a constant, for the fix.
+# How each tool writes a constant, for the fix. (W&B `values: [x]`, NNI `choice` of one value and a
+# Katib list of one value are read as constants already: those tools fix a parameter that way.)
 CONSTANT_SPELLING = {
-    "wandb": "value: {value}",
+    "determined": "type: const, val: {value}",
+    "hydra-basic": "{name}: {value}",
+    "hydra-optuna": "{name}: {value}",
+    "hydra-ax": "type: fixed, value: {value}",
+    "hydra-nevergrad": "{name}: {value}",
 }
 
 
@@ -81,7 +86,7 @@ class DegenerateSearchSpace(Rule):
         else:
             what = f"{p.name} lists the same value {len(p.values)} times ({value}), so it never varies"
         spelling = CONSTANT_SPELLING.get(study.format)
-        constant = f"make it a constant (`{spelling.format(value=value)}`)" if spelling else "make it a constant"
+        constant = f"make it a constant (`{spelling.format(name=p.name, value=value)}`)" if spelling else "make it a constant"
         span = p.values[0].span.cover(p.values[-1].span)
         return Finding(span, f"{what}; {constant}, or list the values you meant to compare")
 

@@ -29,6 +29,8 @@ class UnusedParameter(Rule):
             files = ", ".join(short(ctx, f) for f in facts.files[:4]) + (", ..." if len(facts.files) > 4 else "")
             groups = ctx.program(study).config_dir if hydra else None
             for p in study.varied:
+                if p.selects_config_group:
+                    continue  # a config group choice: Hydra composes the chosen file, no code reads the name
                 if hydra and _hydra_skipped(p.name, groups):
                     continue  # Hydra's own settings, or a config group choice that may set any key
                 if (facts.reads_of(p.name) or facts.reads_below(p.name) or facts.arg(p.name) is not None

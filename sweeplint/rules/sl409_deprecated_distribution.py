@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.model import Parameter, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl102_exponent_bounds_as_values import ExponentBoundsAsValues, effective
@@ -24,6 +25,25 @@ class DeprecatedDistribution(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        # One finding per deprecated spelling per file, at its first use: the fix is the same for
+        # every use, and a note per parameter would bury the other findings.
+        uses: dict[str, list[tuple[Parameter, Finding]]] = {}
+        for p, finding in self._uses(ctx):
+            uses.setdefault(_spelling(p), []).append((p, finding))
+        for group in uses.values():
+            (first, finding), rest = group[0], group[1:]
+            if not rest:
+                yield finding
+                continue
+            names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
+            more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
+            yield Finding(
+                finding.span, f"{finding.message}; {more}",
+                related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
+                              for p, f in rest),
+            )
+
+    def _uses(self, ctx: Context) -> Iterator[tuple[Parameter, Finding]]:
         # Exponent bounds that look wrong are SL102's error; this note is for the ones used as intended.
         misused = {f.span for f in ExponentBoundsAsValues().check(ctx)}
         for study in ctx.studies:
@@ -34,11 +54,19 @@ class DeprecatedDistribution(Rule):
                 if p.exponent_bounds:
                     if p.low is not None and p.high is not None and p.low.span.cover(p.high.span) in misused:
                         continue
-                    yield Finding(
+                    yield p, Finding(
                         span,
                         f"{p.name} uses {p.distribution}, a legacy distribution whose min/max are exponents; "
                         f"these bounds are plausible exponents, but {p.distribution}_values takes the values "
                         f"themselves and says what is sampled{_values_form(p)}",
                     )
                     continue
-                yield Finding(span, f"{p.name}: {p.deprecated}")
+                yield p, Finding(span, f"{p.name}: {p.deprecated}")
+
+
+def _spelling(p: Parameter) -> str:
+    """What is deprecated: the distribution's name when the reason names it (W&B log_uniform, Optuna
+    suggest_uniform), else the reason itself (every entry of Hydra's legacy search_space)."""
+    if p.distribution and (p.exponent_bounds or re.search(rf"\b{re.escape(p.distribution)}\b", p.deprecated or "")):
+        return p.distribution
+    return p.deprecated or ""

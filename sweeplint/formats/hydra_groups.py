@@ -1,0 +1,74 @@
+"""Which Hydra sweep parameters choose a config group (`model=resnet`, `+experiment=big`).
+
+Such a parameter is consumed by composition: Hydra merges the chosen file into the config, so no
+code reads the parameter's own name. A name is a config group when the sweep's defaults list names
+it, or when a directory of that name sits in the sweep's config directory (the sweep file's own
+folder or one of the few above it, as in `configs/hparams_search/optuna.yaml` next to
+`configs/model/`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+# How far above the sweep file its config directory may be (`configs/hydra/sweeper/x.yaml`).
+_CONFIG_DIR_DEPTH = 3
+
+
+def group_name(parameter: str) -> str | None:
+    """The config group a sweep override would select, or None for a plain config key.
+
+    `+experiment` and `++data` add or force a group choice; `model/encoder` is a nested group;
+    `db@backup` places a group under another package. Dotted names are config keys.
+    """
+    bare = parameter.lstrip("+~").split("@", 1)[0].strip("/")
+    if not bare or "." in bare or bare.startswith("hydra/") or bare == "hydra":
+        return None
+    return bare
+
+
+def defaults_groups(root: Any) -> set[str]:
+    """Config groups named in a document's defaults list (`- model: resnet`, `- override /data: x`)."""
+    out: set[str] = set()
+    items = root.get("defaults") if isinstance(root, YMap) else None
+    if not isinstance(items, YSeq):
+        return out
+    for item in items.items:
+        if not isinstance(item, YMap) or len(item.pairs) != 1:
+            continue
+        key = item.pairs[0][0]
+        if not isinstance(key, YScalar) or not isinstance(key.value, str):
+            continue
+        name = key.value.strip()
+        for prefix in ("override ", "optional "):
+            if name.startswith(prefix):
+                name = name[len(prefix):].strip()
+        name = name.split("@", 1)[0].strip("/")
+        if name and not name.startswith("hydra"):
+            out.add(name)
+    return out
+
+
+def directory_group(path: str, group: str) -> bool:
+    """A folder named like the group in the sweep file's folder or one of the few above it."""
+    if not path or path.startswith("<") or not os.path.isfile(path):
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(_CONFIG_DIR_DEPTH + 1):
+        if os.path.isdir(os.path.join(folder, *group.split("/"))):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return False
+
+
+def selects_config_group(parameter: str, path: str, declared: set[str]) -> bool:
+    group = group_name(parameter)
+    if group is None:
+        return False
+    return group in declared or directory_group(path, group)

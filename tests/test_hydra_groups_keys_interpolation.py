@@ -1,0 +1,155 @@
+"""Hydra: config-group choices, sweeper key schemas, and OmegaConf interpolations as derivations."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lintkit import codes, lint_tree
+from sweeplint.formats.hydra_interpolation import references
+from sweeplint.model import Derivation, Span
+from sweeplint.read import read_path
+from test_hydra_program import findings, make_app
+
+
+def study_at(path: Path):
+    [study] = read_path(str(path), True).studies
+    return study
+
+
+# --- config groups ---------------------------------------------------------------------------------
+
+def test_group_choices_are_marked_from_folders_and_the_defaults_list(tmp_path):
+    (tmp_path / "configs/model").mkdir(parents=True)
+    (tmp_path / "configs/model/small.yaml").write_text("width: 64\n")
+    sweep = tmp_path / "configs/hparams_search/optuna.yaml"
+    sweep.parent.mkdir(parents=True)
+    sweep.write_text(textwrap.dedent("""\
+        # @package _global_
+        defaults:
+          - override /hydra/sweeper: optuna
+          - override /data: cifar
+        hydra:
+          sweeper:
+            n_trials: 10
+            params:
+              model: choice(small, large)
+              data: choice(cifar, svhn)
+              +experiment: choice(a, b)
+              optimizer.lr: interval(0.001, 0.1)
+              trainer: choice(gpu, cpu)
+        """))
+    marked = {p.name: p.selects_config_group for p in study_at(sweep).parameters}
+    # model: a folder next to the sweep's folder; data: in the defaults list; +experiment adds a
+    # group choice only if such a group exists, which it does not here; a dotted key is never one.
+    assert marked == {"model": True, "data": True, "+experiment": False, "optimizer.lr": False, "trainer": False}
+
+
+def test_sl201_is_quiet_on_a_group_declared_only_in_the_defaults_list(tmp_path):
+    # `augment` is a group registered in code (no folder), chosen in the sweep's defaults list
+    config = make_app(tmp_path, extra="      augment: choice(light, heavy)\n")
+    assert [f.message.split(",")[0] for f in findings(config, tmp_path, "SL201")] == [
+        "augment is swept"]
+    sweep = config.read_text().replace("  - override /hydra/sweeper: optuna\n",
+                                       "  - override /hydra/sweeper: optuna\n  - override /augment: light\n")
+    config.write_text(sweep)
+    assert findings(config, tmp_path, "SL201") == []
+
+
+def test_sl201_still_fires_on_a_plain_key_the_code_never_reads(tmp_path):
+    config = make_app(tmp_path, extra="      model.hidden: choice(64, 128)\n")
+    [finding] = findings(config, tmp_path, "SL201")
+    assert "model.hidden is swept, but the program never reads it" in finding.message
+
+
+# --- sweeper keys ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("block, line, column, fragment", [
+    # the sweeper is known: its own schema
+    ("defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    n_trial: 20\n    params:\n      lr: interval(0.001, 0.1)\n",
+     5, 5, "unknown key 'n_trial' in the Optuna sweeper (hydra.sweeper); did you mean 'n_trials'?"),
+    ("defaults:\n  - override hydra/sweeper: ax\nhydra:\n  sweeper:\n    ax_config:\n      max_trial: 10\n      params:\n        lr: {type: range, bounds: [0.001, 0.1]}\n",
+     6, 7, "unknown key 'max_trial' in ax_config; did you mean 'max_trials'?"),
+    ("defaults:\n  - override hydra/sweeper: nevergrad\nhydra:\n  sweeper:\n    optim:\n      budgt: 10\n    parametrization:\n      lr: {lower: 0.001, upper: 0.1}\n",
+     6, 7, "unknown key 'budgt' in optim; did you mean 'budget'?"),
+    ("hydra:\n  sweeper:\n    _target_: hydra._internal.core_plugins.basic_sweeper.BasicSweeper\n    max_batch: 4\n    params:\n      lr: 0.1,0.01\n",
+     4, 5, "unknown key 'max_batch' in the basic sweeper (hydra.sweeper); did you mean 'max_batch_size'?"),
+    # the sweeper is only guessed: a key no Hydra sweeper takes is still unknown
+    ("hydra:\n  sweeper:\n    n_trials: 20\n    diretion: maximize\n    params:\n      lr: tag(log, interval(1e-4, 1e-1))\n",
+     4, 5, "unknown key 'diretion' in hydra.sweeper (no Hydra sweeper takes it); did you mean 'direction'?"),
+    ("hydra:\n  sweeper:\n    max_batch_sze: 4\n    params:\n      lr: 0.1,0.01\n",
+     3, 5, "did you mean 'max_batch_size'?"),
+])
+def test_unknown_sweeper_keys_are_reported_with_the_closest_valid_key(tmp_path, block, line, column, fragment):
+    [(_, got_line, got_column, message)] = codes(lint_tree(tmp_path, {"config.yaml": block}), "SL002")
+    assert (got_line, got_column) == (line, column) and fragment in message
+
+
+def test_keys_of_a_guessed_sweeper_that_another_sweeper_takes_are_not_reported(tmp_path):
+    # n_trials suggests Optuna, but max_batch_size is the basic sweeper's: which one runs is not known
+    block = "hydra:\n  sweeper:\n    n_trials: 20\n    max_batch_size: 4\n    params:\n      lr: 0.1,0.01\n"
+    assert codes(lint_tree(tmp_path, {"config.yaml": block}), "SL002") == []
+
+
+def test_a_third_party_sweeper_keeps_its_own_keys(tmp_path):
+    block = ("hydra:\n  sweeper:\n    _target_: my_plugins.sweeper.MySweeper\n    budget_variable: epochs\n"
+             "    params:\n      lr: choice(0.1, 0.01)\n")
+    assert codes(lint_tree(tmp_path, {"config.yaml": block}), "SL002") == []
+
+
+# --- interpolations --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, refs", [
+    ("${model.width}", ["model.width"]),
+    ("${mul:${model.width},${data.scale}}", ["model.width", "data.scale"]),
+    ("runs/${model.name}_${now:%Y-%m-%d}", ["model.name"]),
+    ("${oc.env:HOME}", []),
+    ("${hydra:runtime.cwd}", []),
+    ("\\${model.width}", []),
+    ("${oc.select:trainer.epochs,10}", ["trainer.epochs"]),
+    ("${eval:'${model.width} * 2'}", ["model.width"]),
+    ("${.lr}", [".lr"]),
+    ("${model.width", []),
+    ("$" + "{" * 200 + "a" + "}" * 200, []),
+])
+def test_the_interpolation_scanner_finds_the_keys_named(text, refs):
+    assert references(text) == refs
+
+
+def test_interpolated_values_in_the_sweep_file_are_derivations(tmp_path):
+    sweep = tmp_path / "configs/hparams_search/optuna.yaml"
+    sweep.parent.mkdir(parents=True)
+    sweep.write_text(textwrap.dedent("""\
+        # @package _global_
+        defaults:
+          - override /hydra/sweeper: optuna
+        model:
+          width: 256
+          head_width: ${model.width}
+          optimizer:
+            lr: 0.001
+            warmup_lr: ${mul:${.lr},${trainer.warmup_factor}}
+        logger:
+          dir: logs/${now:%H-%M}
+        hydra:
+          sweeper:
+            n_trials: 10
+            params:
+              model.width: choice(128, 256)
+              model.optimizer.lr: interval(0.0001, 0.1)
+        """))
+    assert study_at(sweep).derivations == (
+        Derivation("model.head_width", ("model.width",), Span(6, 15, 6, 29), "interpolation"),
+        Derivation("model.optimizer.warmup_lr", ("model.optimizer.lr", "trainer.warmup_factor"),
+                   Span(9, 16, 9, 54), "interpolation"),
+    )
+
+
+def test_a_package_header_prefixes_the_derived_key(tmp_path):
+    sweep = tmp_path / "sweeper.yaml"
+    sweep.write_text("# @package hydra.sweeper\nn_trials: 10\nstudy_name: ${task_name}\nparams:\n  lr: interval(0.001, 0.1)\n"
+                     "sampler:\n  _target_: optuna.samplers.TPESampler\n")
+    [derivation] = study_at(sweep).derivations
+    assert (derivation.target, derivation.sources) == ("hydra.sweeper.study_name", ("task_name",))
