@@ -200,6 +200,7 @@ class Objective:
     goal: str                    # "minimize" or "maximize"
     goal_span: Span | None       # None when the goal is the tool's default
     span: Span
+    source: Lit | None = None    # where the tool reads the metric from (a Katib collector's file path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ trap (SL005) does not apply. A Kubernetes file may hold several documents; each 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import shlex
@@ -203,7 +204,8 @@ class _Builder(Collector):
             span=root.span,
             parameters=tuple(parameters),
             method=method,
-            objective=self.objective(spec.get("objective"), spec.key_node("objective")),
+            objective=self.with_collector(self.objective(spec.get("objective"), spec.key_node("objective")),
+                                          spec.get("metricsCollectorSpec")),
             budget=lit(budget) if budget is not None else None,
             early_stopping=self.early_stopping(spec.get("earlyStopping")),
             command=command,
@@ -243,6 +245,18 @@ class _Builder(Collector):
                 if isinstance(item, YScalar) and item.value == metric.value:
                     self.problem(item, "additionalMetricNames must not repeat the objectiveMetricName; Katib rejects the Experiment")
         return Objective(lit(metric), goal, goal_span, node.span)
+
+    @staticmethod
+    def with_collector(objective: Objective | None, spec: Any) -> Objective | None:
+        """The objective with the file a File or TensorFlowEvent collector reads it from."""
+        if objective is None or not isinstance(spec, YMap):
+            return objective
+        node = spec
+        for key in ("source", "fileSystemPath", "path"):
+            node = node.get(key) if isinstance(node, YMap) else None
+        if not isinstance(node, YScalar) or not isinstance(node.value, str):
+            return objective
+        return dataclasses.replace(objective, source=lit(node))
 
     def settings(self, node: Any, where: str) -> tuple[tuple[str, Lit], ...]:
         if node is None:

@@ -32,6 +32,12 @@ class TestSetObjective(Rule):
                 yield Finding(span, f"the sweep optimizes {name!r}, a training metric; it rewards overfitting, not "
                                     "generalisation - optimize a validation metric")
                 continue
+            source = objective.source
+            if source is not None and has_token(str(source.value), TEST) and not has_token(str(source.value), VALIDATION):
+                yield Finding(source.span, f"the objective {name!r} is collected from {source.value!r}, a test-data "
+                                           "location; selecting hyperparameters on it leaks the test set - collect a "
+                                           "validation metric")
+                continue
             facts = ctx.code(study)
             if facts is None:
                 continue
