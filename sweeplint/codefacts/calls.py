@@ -65,6 +65,7 @@ class CallsMixin:
             self.add_argument(node)
         elif (name or "").startswith(("subprocess.", "os.system", "os.exec", "os.spawn")) or leaf in ("parse_args_into_dataclasses", "parse_json_file", "parse_yaml_file", "Fire"):
             self.escapes.append(Escape("*", (), self.span(node), "arguments handled by code we do not follow"))
+        self.selection_call(node, name, leaf)
         logged = len(self.metrics)
         self.metric_call(node, name, leaf)
         if len(self.metrics) > logged:

@@ -28,6 +28,7 @@ class Binding:
     taint: tuple[int, ...] = ()
     marker: str | None = None          # "run", "metrics"
     metric_keys: list = field(default_factory=list)   # for a literal dict of metrics: (key, pattern, dynamic, span)
+    split: tuple = ()                  # ("test" | "val", span): the data the value was computed on, when known
 
 
 class Collector:

@@ -53,7 +53,8 @@ class FlowMixin:
                 taint = ()  # an optimizer built from lr is not itself "the learning rate"
         if binding is None:
             binding = Binding()
-        binding = Binding(binding.ref, taint or binding.taint, binding.marker, list(binding.metric_keys))
+        held = self.held_split(value)
+        binding = Binding(binding.ref, taint or binding.taint, binding.marker, list(binding.metric_keys), held)
         if isinstance(value, cst.Dict) and binding.marker is None:
             binding.marker = "metrics"
             binding.metric_keys = self.dict_keys(value)
@@ -67,7 +68,7 @@ class FlowMixin:
                         self.bind_targets(e, None)
                 else:
                     for e in elements:
-                        self.bind_targets(e, Binding(taint=taint) if taint else None)
+                        self.bind_targets(e, Binding(taint=taint, split=held) if taint or held else None)
             else:
                 self.bind_targets(target, binding)
 
@@ -76,7 +77,7 @@ class FlowMixin:
             self.bind(target.value, binding or Binding())
         elif isinstance(target, (cst.Tuple, cst.List)):
             for e in target.elements:
-                self.bind_targets(e.value, None)
+                self.bind_targets(e.value, Binding(split=binding.split) if binding is not None and binding.split else None)
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self" and self.classes:
             if self.write_target(target, target):
                 return

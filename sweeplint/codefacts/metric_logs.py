@@ -12,6 +12,8 @@ from sweeplint.codefacts.facts import MetricLog
 from sweeplint.pyexpr import dotted
 
 _PRINTS = {"print", "info", "debug", "warning", "write"}
+# A metric key as (key, pattern, dynamic, span, value text, (split, split span)); this one: not known.
+_UNKNOWN_KEY = (None, None, True, None, None, (None, None))
 _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[-+]?\d|$)")
 
 
@@ -44,7 +46,8 @@ class MetricLogsMixin:
             return
         span = self.span(node)
         if api == "nni":
-            self.metrics.append(MetricLog(api, span, key="default"))
+            split, where = self.value_split(node.args[0].value) if node.args else (None, None)
+            self.metrics.append(MetricLog(api, span, key="default", split=split, split_span=where))
             return
         if api == "self.log":
             key_node = node.args[0].value if node.args and node.args[0].keyword is None else next(
@@ -63,13 +66,15 @@ class MetricLogsMixin:
                 break
         kw_keys = [a for a in node.args if a.keyword is not None and api == "tune.report" and a.keyword.value not in ("metrics", "checkpoint")]
         for a in kw_keys:
-            self.metrics.append(MetricLog(api, self.span(a.keyword), key=a.keyword.value))
+            split, where = self.value_split(a.value)
+            self.metrics.append(MetricLog(api, self.span(a.keyword), key=a.keyword.value, split=split, split_span=where))
         if data is None:
             if not kw_keys:
                 self.metrics.append(MetricLog(api, span, dynamic=True))
             return
-        for key, pattern, dynamic, kspan, text in self.key_infos_of_data(data):
-            self.metrics.append(MetricLog(api, kspan or span, key=key, pattern=pattern, dynamic=dynamic, value=text))
+        for key, pattern, dynamic, kspan, text, (split, where) in self.key_infos_of_data(data):
+            self.metrics.append(MetricLog(api, kspan or span, key=key, pattern=pattern, dynamic=dynamic, value=text,
+                                          split=split, split_span=where))
 
     def key_infos_of_data(self, data: cst.BaseExpression) -> list:
         if isinstance(data, cst.Dict):
@@ -77,13 +82,14 @@ class MetricLogsMixin:
         if isinstance(data, cst.Name):
             b = self.lookup(data.value)
             if b is not None and b.marker == "metrics":
-                return list(b.metric_keys) or [(None, None, True, None, None)]
+                return list(b.metric_keys) or [_UNKNOWN_KEY]
         if isinstance(data, cst.Call) and dotted(data.func) == "dict":
-            out = [(a.keyword.value, None, False, self.span(a.keyword), self.code(a.value, 80)) for a in data.args if a.keyword is not None]
+            out = [(a.keyword.value, None, False, self.span(a.keyword), self.code(a.value, 80), self.value_split(a.value))
+                   for a in data.args if a.keyword is not None]
             if any(a.keyword is None for a in data.args):
-                out.append((None, None, True, None, None))
+                out.append(_UNKNOWN_KEY)
             return out
-        return [(None, None, True, None, None)]
+        return [_UNKNOWN_KEY]
 
     def dict_keys(self, node: cst.Dict) -> list:
         out = []
@@ -92,27 +98,29 @@ class MetricLogsMixin:
                 out.extend(self.key_infos(element.key, element.value))
             else:
                 inner = element.value
-                out.extend(self.key_infos_of_data(inner) if isinstance(inner, (cst.Name, cst.Dict)) else [(None, None, True, None, None)])
+                out.extend(self.key_infos_of_data(inner) if isinstance(inner, (cst.Name, cst.Dict)) else [_UNKNOWN_KEY])
         return out
 
     def key_infos(self, node: cst.BaseExpression | None, value: cst.BaseExpression | None = None) -> list:
         text = self.code(value, 80) if value is not None else None
+        split = self.value_split(value)
         if node is None:
-            return [(None, None, True, None, text)]
+            return [(None, None, True, None, text, split)]
         ok, key = try_evaluate(node)
         if ok and isinstance(key, str):
-            return [(key, None, False, self.span(node), text)]
+            return [(key, None, False, self.span(node), text, split)]
         if isinstance(node, cst.FormattedString):
             pattern = "".join(
                 re.escape(part.value) if isinstance(part, cst.FormattedStringText) else ".+" for part in node.parts
             )
-            return [(None, pattern, True, self.span(node), text)]
-        return [(None, None, True, self.span(node), text)]
+            return [(None, pattern, True, self.span(node), text, split)]
+        return [(None, None, True, self.span(node), text, split)]
 
     def metric_from_key_node(self, key_node: cst.BaseExpression | None, api: str, node: cst.CSTNode,
                              value: cst.BaseExpression | None = None) -> MetricLog:
-        key, pattern, dynamic, kspan, text = self.key_infos(key_node, value)[0]
-        return MetricLog(api, kspan or self.span(node), key=key, pattern=pattern, dynamic=dynamic, value=text)
+        key, pattern, dynamic, kspan, text, (split, where) = self.key_infos(key_node, value)[0]
+        return MetricLog(api, kspan or self.span(node), key=key, pattern=pattern, dynamic=dynamic, value=text,
+                         split=split, split_span=where)
 
     def stdout_metrics(self, node: cst.Call) -> None:
         pieces = []

@@ -15,11 +15,14 @@ import libcst as cst
 from sweeplint.codefacts.calls import CallsMixin
 from sweeplint.codefacts.config_reads import ConfigReadsMixin, returned_root
 from sweeplint.codefacts.cst_helpers import Binding, Collector, Ref, is_param, plain
+from sweeplint.codefacts.data_splits import SplitsMixin
+from sweeplint.codefacts.derived import DerivationsMixin
 from sweeplint.codefacts.facts import (
     ArgDef,
     CallFact,
     Cond,
     ConfigWrite,
+    Derivation,
     Escape,
     FileFacts,
     FunctionDef,
@@ -27,6 +30,7 @@ from sweeplint.codefacts.facts import (
     MetricLog,
     Pass,
     Read,
+    Selection,
 )
 from sweeplint.codefacts.flow import FlowMixin
 from sweeplint.codefacts.metric_logs import MetricLogsMixin
@@ -34,7 +38,7 @@ from sweeplint.model import Span
 from sweeplint.pyexpr import dotted
 
 
-class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
+class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, DerivationsMixin, SplitsMixin):
     def __init__(self, module: cst.Module, positions) -> None:
         self.module = module
         self.positions = positions
@@ -58,6 +62,9 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
         self.imports: list[ImportFact] = []
         self._assigned: cst.BaseExpression | None = None
         self._derived_from: set = set()
+        self.derivations: list[Derivation] = []
+        self.selections: list[Selection] = []
+        self.in_arithmetic = False                 # inside an arithmetic expression whose reads are being collected
         self.hydra_main = False
         self.uses_argparse = False
         self.uses_wandb = False
@@ -100,7 +107,8 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
         return FileFacts(
             reads=reads, args=tuple(self.args), metrics=tuple(self.metrics), writes=tuple(self.writes),
             calls=tuple(self.calls), escapes=tuple(dict.fromkeys(self.escapes)), passes=tuple(self.passes),
-            functions=tuple(self.functions), imports=tuple(self.imports), hydra_main=self.hydra_main,
+            functions=tuple(self.functions), imports=tuple(self.imports), derivations=tuple(dict.fromkeys(self.derivations)),
+            selections=tuple(self.selections), hydra_main=self.hydra_main,
             uses_argparse=self.uses_argparse, uses_wandb=self.uses_wandb,
         )
 
@@ -138,23 +146,12 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
             self.klass(node)
         elif isinstance(node, cst.For):
             self.for_iter(node.iter)
-            self.bind_targets(node.target, None)
-            self.loop_depth += 1
-            try:
-                self.block(node.body)
-            finally:
-                self.loop_depth -= 1
-            if node.orelse:
-                self.block(node.orelse.body)
+            held = self.held_split(node.iter)  # `for x, y in test_loader`: the batches are test data
+            self.bind_targets(node.target, Binding(split=held) if held else None)
+            self.loop(node)
         elif isinstance(node, cst.While):
             self.expr(node.test)
-            self.loop_depth += 1
-            try:
-                self.block(node.body)
-            finally:
-                self.loop_depth -= 1
-            if node.orelse:
-                self.block(node.orelse.body)
+            self.loop(node)
         elif isinstance(node, cst.With):
             for item in node.items:
                 value = self.expr(item.item)
@@ -174,6 +171,15 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
         else:
             self.generic(node)
 
+    def loop(self, node: cst.For | cst.While) -> None:
+        self.loop_depth += 1
+        try:
+            self.block(node.body)
+        finally:
+            self.loop_depth -= 1
+        if node.orelse:
+            self.block(node.orelse.body)
+
     def block(self, body: cst.BaseSuite) -> None:
         if isinstance(body, cst.IndentedBlock):
             for stmt in body.body:
@@ -191,7 +197,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
             if node.value is not None:
                 self.assign([node.target], node.value)
         elif isinstance(node, cst.AugAssign):
-            self.expr(node.value)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
+            self.augmented(node)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
         elif isinstance(node, cst.Return):
             if node.value is not None:
                 value = self.expr(node.value)
@@ -373,6 +379,9 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin):
                     self.expr(element.slice.value)
             if base is not None and base.ref is not None:
                 self.escape(base.ref, node, "indexed with a computed key")
+            return None
+        if isinstance(node, cst.BinaryOperation):
+            self.arithmetic(node)
             return None
         self.generic(node)
         return None
