@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 from sweeplint.lint import lint_paths
@@ -127,3 +128,108 @@ def test_the_script_itself_is_the_program(write):
     assert [(d.span.line, d.span.column) for d in unused] == [(18, 5)]
     assert "dropout is swept, but the program never reads it" in unused[0].message
     assert not [d for d in diagnostics if d.code == "SL204"]
+
+
+# --- sweep dicts defined in one module and launched from another ------------------------------------
+
+CONFIG_MODULE = '''
+sweep_config = {
+    "method": "random",
+    "metric": {"name": "val_loss", "goal": "minimize"},
+    "parameters": {
+        "lr": {"distribution": "uniform", "min": 0.0001, "max": 0.1},
+        "batch_size": {"values": [32, 64]},
+    },
+}
+'''
+
+
+def read_folder(write, files: dict[str, str]):
+    folder = write({k: textwrap.dedent(v) for k, v in files.items()})
+    return folder, {name: read_path(str(folder / name), False) for name in files if name.endswith(".py")}
+
+
+def test_a_dict_imported_by_name_is_read_where_it_is_defined(write):
+    folder, files = read_folder(write, {
+        "config.py": CONFIG_MODULE,
+        "launch.py": "import wandb\nfrom config import sweep_config\n\nsweep_id = wandb.sweep(sweep_config, project='p')\n",
+    })
+    assert not files["launch.py"].is_sweep
+    (study,) = files["config.py"].studies
+    assert files["config.py"].format == "wandb"
+    assert [p.name for p in study.parameters] == ["lr", "batch_size"]
+    assert (study.parameter("lr").key_span.line, study.parameter("lr").key_span.column) == (6, 9)
+    assert study.declarations.program == "launch.py"
+
+
+def test_a_dict_reached_through_the_module_and_other_spellings_of_the_call(write):
+    for launch in (
+        "import config\nimport wandb\nwandb.sweep(config.sweep_config)\n",
+        "import wandb as wb\nimport config\nwb.sweep(sweep=config.sweep_config)\n",
+        "from wandb import sweep\nfrom config import sweep_config as sc\nsweep(sc)\n",
+        "from wandb import sweep as make_sweep\nfrom pkg import config\nmake_sweep(config.sweep_config)\n",
+    ):
+        folder, files = read_folder(write, {"pkg/__init__.py": "", "pkg/config.py": CONFIG_MODULE, "launch.py": launch,
+                                            "config.py": CONFIG_MODULE})
+        target = "pkg/config.py" if "pkg" in launch else "config.py"
+        other = "config.py" if target == "pkg/config.py" else "pkg/config.py"
+        assert len(files[target].studies) == 1, launch
+        assert not files[other].is_sweep, launch
+        assert not files["launch.py"].is_sweep, launch
+
+
+def test_a_sweep_dict_nobody_launches_is_not_a_sweep(write):
+    _, files = read_folder(write, {
+        "config.py": CONFIG_MODULE,
+        "other.py": "import config\nimport wandb\nwandb.init(config=config.sweep_config)\n",
+        "unrelated.py": "import wandb\nfrom settings import sweep_config\nwandb.sweep(sweep_config)\n",
+    })
+    assert not files["config.py"].is_sweep
+
+
+def test_a_dict_launched_in_its_own_module_and_from_another_is_read_once(write):
+    folder = write({
+        "config.py": textwrap.dedent(CONFIG_MODULE) + "\nimport wandb\nwandb.sweep(sweep_config)\n",
+        "launch.py": "import wandb\nfrom config import sweep_config\nwandb.sweep(sweep_config)\n",
+    })
+    result = lint_paths([str(folder)], Settings(root=folder))
+    assert len(read_path(str(folder / "config.py"), False).studies) == 1
+    assert not read_path(str(folder / "launch.py"), False).is_sweep
+    assert all(d.path.endswith("config.py") for d in result.diagnostics)
+
+
+def test_findings_of_an_imported_dict_point_into_its_module(write):
+    config = CONFIG_MODULE.replace('"distribution": "uniform"', '"distribuiton": "uniform"')
+    folder = write({
+        "config.py": textwrap.dedent(config),
+        "launch.py": "import wandb\nfrom config import sweep_config\nwandb.sweep(sweep_config)\n",
+    })
+    diagnostics = lint_paths([str(folder)], Settings(root=folder)).diagnostics
+    found = {(d.code, os.path.basename(d.path), d.span.line, d.span.column) for d in diagnostics}
+    assert ("SL002", "config.py", 6, 16) in found
+    assert not any(os.path.basename(d.path) == "launch.py" for d in diagnostics)
+
+
+def test_the_launching_module_is_the_program(write):
+    folder = write({
+        "config.py": textwrap.dedent(CONFIG_MODULE),
+        "launch.py": textwrap.dedent('''\
+            import wandb
+            from config import sweep_config
+
+            def train():
+                wandb.init()
+                lr = wandb.config.lr
+                bs = wandb.config.batch_size
+                wandb.log({"val_loss": lr * bs})
+
+            sweep_id = wandb.sweep(sweep_config)
+            wandb.agent(sweep_id, function=train)
+            '''),
+    })
+    diagnostics = lint_paths([str(folder / "config.py")], Settings(root=folder)).diagnostics
+    assert not any(d.code.startswith("SL2") for d in diagnostics), [(d.code, d.message) for d in diagnostics]
+    stripped = textwrap.dedent(CONFIG_MODULE).replace('"batch_size": {"values": [32, 64]},', '"batch_size": {"values": [32, 64]},\n        "dropout": {"values": [0.1, 0.2]},')
+    (folder / "config.py").write_text(stripped)
+    diagnostics = lint_paths([str(folder / "config.py")], Settings(root=folder)).diagnostics
+    assert any(d.code == "SL201" and "dropout" in d.message for d in diagnostics), [(d.code, d.message) for d in diagnostics]

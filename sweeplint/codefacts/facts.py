@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.model import Span
 
 CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "unknown")
@@ -145,6 +146,8 @@ class MetricLog(_Data):
     in_loop: bool = False        # the call sits inside a for/while loop of its own function (or module)
     loops: int = 0               # how many for/while loops of its own function surround it
     function: str = ""           # the qualified name of the function it sits in; "" at module level
+    split: str | None = None     # the data the value was computed on, when the code shows it: "test" or "train"
+    split_span: Span | None = None   # where the code shows it (a `test_loader` argument, a `split="test"`...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,26 @@ class CallFact(_Data):
                 if a.keyword is None and a.position == position:
                     return a
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation(_Data):
+    """Two or more hyperparameter reads combined arithmetically: `lr = args.lr * args.batch_size / 256`."""
+
+    reads: tuple[tuple[str, tuple[str, ...]], ...]   # (root, key) of each read involved, locals followed
+    span: Span                   # the whole arithmetic expression
+    text: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection(_Data):
+    """The best configuration picked by a metric: `get_best_result(metric="acc")`, `max(rs, key=lambda r: r["acc"])`."""
+
+    func: str                    # as written: "analysis.get_best_config", "max"
+    metric: str                  # the metric name it selects on
+    span: Span                   # where the metric is named
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +275,8 @@ class FileFacts(_Data):
     passes: tuple[Pass, ...] = ()
     functions: tuple[FunctionDef, ...] = ()
     imports: tuple[ImportFact, ...] = ()
+    derivations: tuple[Derivation, ...] = ()
+    selections: tuple[Selection, ...] = ()
     hydra_main: bool = False
     uses_argparse: bool = False
     uses_wandb: bool = False
@@ -272,6 +297,8 @@ class ProgramFacts(_Data):
     writes: tuple[ConfigWrite, ...] = ()
     calls: tuple[CallFact, ...] = ()
     escapes: tuple[Escape, ...] = ()
+    derivations: tuple[Derivation, ...] = ()
+    selected_by: tuple[Selection, ...] = ()
     hydra_main: bool = False
     uses_argparse: bool = False
     uses_wandb: bool = False
@@ -305,6 +332,27 @@ class ProgramFacts(_Data):
             if _argname(a.dest) == wanted:
                 return a
         return None
+
+    def derivations_of(self, name: str) -> tuple[Derivation, ...]:
+        """Arithmetic combinations in which a parameter takes part (`lr * batch_size` for `lr`)."""
+        return tuple(d for d in self.derivations if any(key_matches(r, k, name) for r, k in d.reads))
+
+    def objective_split(self, metric: str) -> tuple[str, str, Span] | None:
+        """(split, path, span of the evidence) for a metric the code computes on test or training data.
+
+        Among the places that log or report the metric, one computed on test data wins over one on
+        training data; None when no place shows which data it was computed on."""
+        wanted = normalise_metric(metric)
+        found = [m for m in self.metrics if m.split is not None and m.key is not None and normalise_metric(m.key) == wanted]
+        found.sort(key=lambda m: m.split != "test")
+        if not found:
+            return None
+        m = found[0]
+        return m.split, m.path, m.split_span or m.span
+
+    def selections(self) -> tuple[Selection, ...]:
+        """Places that pick the best configuration by a metric name."""
+        return self.selected_by
 
 
 def _argname(name: str) -> str:
@@ -341,6 +389,10 @@ _NESTED: dict[tuple[str, str], type] = {
     ("FileFacts", "passes"): Pass,
     ("FileFacts", "functions"): FunctionDef,
     ("FileFacts", "imports"): ImportFact,
+    ("FileFacts", "derivations"): Derivation,
+    ("FileFacts", "selections"): Selection,
+    ("ProgramFacts", "derivations"): Derivation,
+    ("ProgramFacts", "selected_by"): Selection,
     ("ProgramFacts", "reads"): Read,
     ("ProgramFacts", "args"): ArgDef,
     ("ProgramFacts", "metrics"): MetricLog,

@@ -4,10 +4,16 @@ Node ids (strings, so every export format can show them):
     param:<name>             a parameter of the study (added here if the graph lacks it)
     code:<path>:<line>:<col> a place in the program that reads a parameter, or a call it flows into
     metric:<name>            the objective (linked to the code sites that log it)
+    code-key:<name>          a key the program reads but the study does not sweep (kind="code-key",
+                             `name`, `path`, `line`), added only when it is derived together with a parameter
 Edges (attribute `kind`):
     consumed-by      param -> code site that reads it; read site -> call site (`keyword`)
     conditional-on   code site -> param it is guarded by (`op`, `values`, `text`)
     logged-by        metric -> code site that logs it
+    derived-from     param <-> param, or param <-> code-key, in both directions: the program combines the
+                     two arithmetically (`lr = args.lr * args.batch_size / 256`); `via`="code", `path`,
+                     `line`, `column` of the expression. So a rule can ask whether the learning rate is
+                     scaled with the swept batch size.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ def add_code_facts(graph: Any, study: Study, facts: ProgramFacts) -> None:
             for parent in tested:
                 graph.add_edge(site, param_node(parent), kind="conditional-on", op=cond.op,
                                values=list(cond.values), text=cond.text)
+    _add_derivations(graph, names, facts)
     if study.objective is not None and isinstance(study.objective.name.value, str):
         metric = study.objective.name.value
         node = f"metric:{metric}"
@@ -64,6 +71,35 @@ def add_code_facts(graph: Any, study: Study, facts: ProgramFacts) -> None:
                 site = site_node(m.path, m.span.line, m.span.column)
                 graph.add_node(site, kind="code-site", path=m.path, line=m.span.line, column=m.span.column, api=m.api)
                 graph.add_edge(node, site, kind="logged-by", api=m.api)
+
+
+def code_key_node(name: str) -> str:
+    return f"code-key:{name}"
+
+
+def _add_derivations(graph: Any, names: list[str], facts: ProgramFacts) -> None:
+    """derived-from edges between the keys of each arithmetic combination, when one side is swept."""
+    for d in facts.derivations:
+        ends: list[list[str]] = []   # for each key involved: its param nodes, or its code-key node
+        swept: list[bool] = []
+        for root, key in d.reads:
+            owners = [param_node(n) for n in names if key_matches(root, key, n)]
+            swept.append(bool(owners))
+            ends.append(owners or [code_key_node(".".join(key))])
+        where = {"via": "code", "path": d.path, "line": d.span.line, "column": d.span.column}
+        for i in range(len(ends)):
+            for j in range(i + 1, len(ends)):
+                if not (swept[i] or swept[j]):
+                    continue  # neither key is a parameter of the study: nothing of the study to link
+                for a in ends[i]:
+                    for b in ends[j]:
+                        if a == b:
+                            continue
+                        for node in (a, b):
+                            if node.startswith("code-key:") and node not in graph:
+                                graph.add_node(node, kind="code-key", name=node[len("code-key:"):], path=d.path, line=d.span.line)
+                        graph.add_edge(a, b, kind="derived-from", **where)
+                        graph.add_edge(b, a, kind="derived-from", **where)
 
 
 def read_conditions(study: Study, facts: ProgramFacts, name: str) -> list[tuple]:

@@ -137,8 +137,8 @@ def _declared_program(config_path: str, settings: Any) -> str | None:
 MAX_SCANNED = 2000
 MAX_VISITED = 50_000
 MAX_SOURCE_BYTES = 1_000_000
-_SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox",
-              ".venv", "venv", "env", ".env", "virtualenv", ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs"}
+SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox",
+             ".venv", "venv", "env", ".env", "virtualenv", ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs"}
 _MARKERS = (".git", "pyproject.toml", "setup.py")
 _HYDRA_MAIN = re.compile(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
 _STRING = r"""(?:[rRuU]?"([^"\\\n]*)"|[rRuU]?'([^'\\\n]*)'|(None))"""
@@ -162,7 +162,7 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) 
     except (OSError, RuntimeError):
         return Resolution("none")
     folders: list[Path] = []
-    for folder in (root, _project_folder(config.parent)):
+    for folder in (root, project_folder(config.parent)):
         if folder is None:
             continue
         try:
@@ -189,7 +189,7 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) 
     return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
 
 
-def _project_folder(start: Path) -> Path | None:
+def project_folder(start: Path) -> Path | None:
     """The nearest folder at or above `start` that marks a project (a .git, pyproject.toml or setup.py)."""
     for folder in (start, *start.parents):
         if any((folder / marker).exists() for marker in _MARKERS):
@@ -227,7 +227,7 @@ def hydra_entries(folder: Path) -> list[HydraEntry]:
         visited += len(dirs) + len(names)
         if visited > MAX_VISITED:
             return out  # a data folder with many files: stop rather than stall the run
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
                          and not (Path(current) / d / "pyvenv.cfg").exists())
         for name in sorted(names):
             if not name.endswith(".py"):
@@ -428,7 +428,7 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         return tuple(out)
 
     reads: list[Read] = []
-    args, metrics, writes, calls = [], [], [], []
+    args, metrics, writes, calls, derivations, selections = [], [], [], [], [], []
     for path, facts in files.items():
         for r in facts.reads:
             for root, key in resolve(path, r.root, r.key):
@@ -448,6 +448,11 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                 rs = tuple((r2, k2) for r, k in a.reads for r2, k2 in resolve(path, r, k))
                 new_args.append(replace(a, reads=rs))
             calls.append(replace(c, args=tuple(new_args), conditions=conds(path, c.conditions), path=path))
+        for d in facts.derivations:
+            keys = tuple(dict.fromkeys((r2, k2) for r, k in d.reads for r2, k2 in resolve(path, r, k) if k2))
+            if len(keys) >= 2:
+                derivations.append(replace(d, reads=keys, path=path))
+        selections.extend(replace(s, path=path) for s in facts.selections)
     reads.extend(extra_reads)
     return ProgramFacts(
         program=program,
@@ -458,6 +463,8 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         writes=tuple(writes),
         calls=tuple(calls),
         escapes=tuple(escapes),
+        derivations=tuple(derivations),
+        selected_by=tuple(selections),
         hydra_main=any(f.hydra_main for f in files.values()),
         uses_argparse=any(f.uses_argparse for f in files.values()),
         uses_wandb=any(f.uses_wandb for f in files.values()),

@@ -71,7 +71,7 @@ class PythonReader(Protocol):
 PYTHON_READERS: list[tuple[str, str]] = [
     ("sweeplint.formats.optuna", r"\.suggest_[a-z_]+\s*\("),
     ("sweeplint.formats.ray", r"\btune\.|\bfrom ray\b|\bimport ray\b"),
-    ("sweeplint.formats.wandb_python", r"wandb\.sweep\s*\("),
+    ("sweeplint.formats.wandb_python", r"""sweep\s*\(|["']parameters["']"""),
 ]
 
 

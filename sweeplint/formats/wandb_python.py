@@ -4,10 +4,19 @@ The dict (directly, or through a variable built up in the same module with `d["k
 `d.update({...})`) is turned into positioned YMap/YSeq/YScalar nodes, so the W&B reader's logic
 reads it unchanged. Bounds written as simple arithmetic (`math.log(1e-5)`) are evaluated; values
 only running the code would tell are left out rather than guessed.
+
+The call may be written `wandb.sweep`, `wb.sweep` (import wandb as wb) or `sweep` (from wandb
+import sweep). A dict defined in one module and passed to the call in another module of the same
+repository (`from config import sweep_config` / `config.sweep_config`) is read where the dict is,
+once: the module that holds it reads it (after a bounded look through the repository's Python files
+for modules that import it; nothing is imported or run), the module that only passes it reads nothing.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from sweeplint.formats import ReadContext
@@ -22,48 +31,213 @@ class WandbPythonReader:
     name = "wandb"
 
     def wants(self, text: str) -> bool:
-        return "wandb.sweep" in text
+        # a sweep call here, or a dict shaped like a W&B sweep that another module may pass to one
+        return bool(_SWEEP_CALL.search(text) or (_PARAMETERS_KEY.search(text) and _METHOD_KEY.search(text)))
 
     def read(self, module: Any, ctx: Any) -> list[Study]:
         import libcst as cst
 
         from sweeplint import pyexpr
-        from sweeplint.formats.wandb import READER as WANDB
-
         env = _dict_variables(module)
+        callees = sweep_callees(module)
         studies: list[Study] = []
+        passed: set[str] = set()
         for call in pyexpr.iter_calls(module):
-            name = pyexpr.call_name(call)
-            if name not in ("wandb.sweep", "sweep") or (name == "sweep" and not _imports_sweep(module)):
+            if pyexpr.call_name(call) not in callees:
                 continue
             arg = pyexpr.argument(call, 0, "sweep")
             if arg is None:
                 continue
-            node = _Builder(env, ctx).node(arg, 0)
-            if not isinstance(node, YMap):
-                continue
-            read_ctx = ReadContext(ctx.path, ctx.text, "python", ctx.directives, ctx.problems)
-            for study in WANDB.read(node, read_ctx):
+            if isinstance(arg, cst.Name):
+                passed.add(arg.value)
+            studies.extend(self._studies(arg, env, ctx))
+        for variable, program in swept_elsewhere(ctx.path, ctx.text, module, env, passed):
+            for study in self._studies(cst.Name(variable), env, ctx):
+                if study.program is None and not study.command and program is not None:
+                    # the module that launches the sweep is the program, not the one holding the dict
+                    study = replace(study, declarations=replace(study.declarations, program=program))
                 studies.append(study)
-        _ = cst
         return studies
+
+    def _studies(self, arg: Any, env: dict[str, list], ctx: Any) -> list[Study]:
+        from sweeplint.formats.wandb import READER as WANDB
+
+        node = _Builder(env, ctx).node(arg, 0)
+        if not isinstance(node, YMap):
+            return []
+        read_ctx = ReadContext(ctx.path, ctx.text, "python", ctx.directives, ctx.problems)
+        return list(WANDB.read(node, read_ctx))
 
 
 READER = WandbPythonReader()
+_SWEEP_CALL = re.compile(r"sweep\s*\(")  # also `make_sweep(` for `from wandb import sweep as make_sweep`
+_PARAMETERS_KEY = re.compile(r"""["']parameters["']""")
+_METHOD_KEY = re.compile(r"""["']method["']""")
 
 
-def _imports_sweep(module: Any) -> bool:
+# --- which calls are wandb.sweep, and which dicts other modules pass to it ---------------------------
+
+MAX_IMPORTERS_SCANNED = 2000
+MAX_SOURCE_BYTES = 1_000_000
+
+
+def _import_facts(module: Any):
+    """(module, name, alias, level) of every import in a module: `import a.b as c` -> ("a.b", None, "c", 0)."""
     import libcst as cst
 
+    from sweeplint.pyexpr import dotted
+
+    stack: list = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                name = dotted(alias.name) or ""
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+                yield name, None, local or name, 0
+        elif isinstance(node, cst.ImportFrom):
+            source = dotted(node.module) if node.module is not None else ""
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    name = dotted(alias.name) or ""
+                    local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                    yield source or "", name, local, len(node.relative)
+        elif isinstance(node, (cst.Module, cst.BaseSuite, cst.BaseCompoundStatement, cst.SimpleStatementLine, cst.Else,
+                               cst.ExceptHandler, cst.Finally)):
+            stack.extend(node.children)
+
+
+def sweep_callees(module: Any) -> set[str]:
+    """Names a call to wandb.sweep is written with here: wandb.sweep, wb.sweep, sweep..."""
+    out = {"wandb.sweep"}
+    for source, name, alias, level in _import_facts(module):
+        if level == 0 and source == "wandb" and name is None:
+            out.add(f"{alias}.sweep")            # import wandb as wb
+        elif level == 0 and source == "wandb" and name == "sweep":
+            out.add(alias)                       # from wandb import sweep [as s]
+    return out
+
+
+def swept_elsewhere(path: str, text: str, module: Any, env: dict[str, list], passed: set[str]) -> list[tuple[str, str | None]]:
+    """(variable, the launching module relative to this file's folder) for each module-level dict of
+    this file that another module of the repository passes to wandb.sweep (and this file does not)."""
+    import os
+    from pathlib import Path
+
+    if not (_PARAMETERS_KEY.search(text) and _METHOD_KEY.search(text)):
+        return []
+    own = [name for name in _module_level_names(module) if name in env and name not in passed]
+    if not own:
+        return []
+    try:
+        here = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return []
+    found: dict[str, str | None] = {}
+    for importer, imported in _importers(here):
+        for variable in _passed_from(importer, imported, here):
+            if variable in own and variable not in found:
+                found[variable] = os.path.relpath(importer, here.parent).replace(os.sep, "/")
+    return [(v, found[v]) for v in own if v in found]
+
+
+def _module_level_names(module: Any) -> list[str]:
+    import libcst as cst
+
+    names: list[str] = []
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and small.module is not None and getattr(small.module, "value", None) == "wandb":
-                    if not isinstance(small.names, cst.ImportStar) and any(
-                        getattr(a.name, "value", None) == "sweep" for a in small.names
-                    ):
-                        return True
-    return False
+                if isinstance(small, cst.Assign):
+                    names.extend(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+    return list(dict.fromkeys(names))
+
+
+def _importers(target: Path):
+    """(path, parsed module) of the repository's Python files that may pass a dict of `target` to a sweep call.
+
+    Bounded: the project folder (the nearest one with .git, pyproject.toml or setup.py, else the
+    folder holding the file's package), at most MAX_IMPORTERS_SCANNED files, each read only up to MAX_SOURCE_BYTES."""
+    import os
+
+    from sweeplint import pyexpr
+    from sweeplint.codefacts.program import SKIP_DIRS, project_folder
+
+    folder = project_folder(target.parent) or _package_root(target.parent)
+    stem = target.parent.name if target.name == "__init__.py" else target.stem
+    needle = stem.encode("utf-8")
+    scanned = 0
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            scanned += 1
+            if scanned > MAX_IMPORTERS_SCANNED:
+                return
+            path = Path(current) / name
+            if path == target:
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_SOURCE_BYTES)
+            except OSError:
+                continue
+            if needle not in data or not _SWEEP_CALL.search(data.decode("utf-8", errors="replace")):
+                continue
+            try:
+                yield path, pyexpr.parse(data.decode("utf-8", errors="replace"))
+            except pyexpr.PySyntaxError:
+                continue
+
+
+def _package_root(folder: Path) -> Path:
+    """The folder a module is imported from: above every package (`__init__.py`) that holds it."""
+    for _ in range(20):
+        if not (folder / "__init__.py").is_file() or folder.parent == folder:
+            break
+        folder = folder.parent
+    return folder
+
+
+def _passed_from(importer: Path, module: Any, target: Path) -> set[str]:
+    """Names of `target`'s variables that `importer` passes to wandb.sweep (`sweep_config` for
+    `from config import sweep_config` ... `wandb.sweep(sweep_config)` or `wandb.sweep(config.sweep_config)`)."""
+    import libcst as cst
+
+    from sweeplint import pyexpr
+    from sweeplint.codefacts.program import local_module, project_folder
+
+    root = project_folder(importer.parent) or _package_root(target.parent)
+    names: dict[str, str] = {}        # local name -> variable of target it stands for
+    modules: set[str] = set()         # local dotted names that stand for the target module
+    for source, name, alias, level in _import_facts(module):
+        hits = [h.resolve() for h in local_module(str(importer), source, name, level, importer.parent, root)]
+        if target not in hits:
+            continue
+        if name is None:
+            modules.add(alias)                       # import config / import pkg.config as c
+        elif target.stem == name:
+            modules.add(alias)                       # from pkg import config
+        else:
+            names[alias] = name                      # from config import sweep_config [as sc]
+    if not names and not modules:
+        return set()
+    callees = sweep_callees(module)
+    out: set[str] = set()
+    for call in pyexpr.iter_calls(module):
+        if pyexpr.call_name(call) not in callees:
+            continue
+        arg = pyexpr.argument(call, 0, "sweep")
+        if isinstance(arg, cst.Name) and arg.value in names:
+            out.add(names[arg.value])
+            continue
+        written = pyexpr.dotted(arg) if arg is not None else None
+        if written and "." in written:
+            head, _, variable = written.rpartition(".")
+            if head in modules:
+                out.add(variable)
+    return out
 
 
 def _dict_variables(module: Any) -> dict[str, list]:

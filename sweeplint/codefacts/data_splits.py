@@ -1,0 +1,172 @@
+"""Which data a logged value was computed on, and which metric picks the best configuration.
+
+A value is on *test* data when the expression (or a local it was assigned from, followed through
+simple assignments, loops over a loader and a call's arguments) names test data: `x_test`,
+`test_loader`, `testset`, `data["test"]`, `load_dataset(..., split="test")`, `MNIST(..., train=False)`.
+It is on *training* data when it is named so itself (`train_loss`, `train_acc`, an argument
+`train_loader`), or is a loss or accuracy logged inside a training step. A validation name wins
+over a training one, so `evaluate(model, val_loader)` with `model` fitted earlier is neither.
+Training evidence is not carried through assignments: `model = fit(model, train_loader)` makes
+`model` no training metric.
+(A mixin of the walker.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from sweeplint.codefacts.cst_helpers import try_evaluate
+from sweeplint.codefacts.facts import Selection
+from sweeplint.codefacts.queries import tokens
+from sweeplint.model import Span
+
+TEST_WORDS = {"test", "tests", "testing", "heldout", "holdout"}
+VAL_WORDS = {"val", "valid", "validation", "dev", "eval", "evaluation"}
+TRAIN_WORDS = {"train", "training"}
+# `testloader`, `testset`, `trainloader`: a split word glued to a data word.
+_GLUED = re.compile(r"(test|train|val|valid)(loader|loaders|set|sets|data|dataset|ds|x|y|iter|dl|batch|batches|gen|acc|loss)\Z")
+_SPLIT_KEYWORDS = {"split", "subset", "mode", "partition", "stage", "phase", "set_name"}
+TRAIN_STEPS = {"training_step", "train_step", "train_one_epoch", "train_epoch", "train_batch", "training_epoch_end",
+               "on_train_epoch_end", "train_loop"}
+TEST_STEPS = {"test_step", "test_epoch_end", "on_test_epoch_end", "test_one_epoch", "test_epoch", "test_loop"}
+_STEP_VALUES = {"loss", "acc", "accuracy", "error", "err"}
+_SELECTORS = {"get_best_config", "get_best_result", "get_best_trial", "get_best_checkpoint", "get_best_logdir"}
+_INNER = (cst.BaseExpression, cst.BaseElement, cst.BaseDictElement, cst.Arg, cst.CompFor, cst.CompIf,
+          cst.FormattedStringExpression, cst.ComparisonTarget, cst.SubscriptElement, cst.Index)
+_MAX_NODES = 400  # a logged value is a small expression; stop early on a huge one
+
+
+def word_split(word: str) -> str | None:
+    """"test", "val" or "train" for a name or string that says which data it is about."""
+    found = None
+    for t in tokens(word):
+        glued = _GLUED.match(t)
+        kind = glued.group(1) if glued else t
+        if kind in TEST_WORDS:
+            return "test"
+        if kind in VAL_WORDS:
+            found = "val"
+        elif kind in TRAIN_WORDS and found is None:
+            found = "train"
+    return found
+
+
+def decide(evidence: list[tuple[str, Span]]) -> tuple[str | None, Span | None]:
+    """Test data (with no validation name beside it) first, then validation, then training."""
+    kinds = {k for k, _ in evidence}
+    for kind in ("test", "val", "train"):
+        if kind in kinds and not (kind == "test" and "val" in kinds):
+            return kind, next(s for k, s in evidence if k == kind)
+    return None, None
+
+
+class SplitsMixin:
+    def split_evidence(self, node: cst.BaseExpression | None) -> list[tuple[str, Span]]:
+        """(kind, span) for each place in an expression that names a data split."""
+        out: list[tuple[str, Span]] = []
+        if node is None:
+            return out
+        stack: list[cst.CSTNode] = [node]
+        seen = 0
+        while stack and seen < _MAX_NODES:
+            current = stack.pop()
+            seen += 1
+            if isinstance(current, cst.Name):
+                binding = self.lookup(current.value)
+                if binding is not None and binding.split:
+                    out.append(binding.split)  # where the local came from says more than its name
+                    continue
+                kind = word_split(current.value)
+                if kind is not None:
+                    out.append((kind, self.span(current)))
+                continue
+            if isinstance(current, cst.Attribute):
+                kind = word_split(current.attr.value)
+                if kind is not None:
+                    out.append((kind, self.span(current.attr)))
+                stack.append(current.value)
+                continue
+            if isinstance(current, cst.Call):
+                out.extend(self._call_split(current))
+                func = current.func
+                if isinstance(func, cst.Attribute):
+                    stack.append(func.value)  # `test_losses.mean()`; a plain function name says nothing
+                stack.extend(a.value for a in current.args)
+                continue
+            if isinstance(current, cst.Subscript):
+                for element in current.slice:
+                    if isinstance(element.slice, cst.Index):
+                        ok, key = try_evaluate(element.slice.value)
+                        kind = word_split(key) if ok and isinstance(key, str) else None
+                        if kind is not None:
+                            out.append((kind, self.span(element.slice.value)))
+                stack.append(current.value)
+                continue
+            if isinstance(current, (cst.Lambda, cst.FunctionDef)):
+                continue
+            stack.extend(c for c in current.children if isinstance(c, _INNER))
+        return out
+
+    def _call_split(self, node: cst.Call) -> list[tuple[str, Span]]:
+        out = []
+        leaf = (self.qualify(node.func) or "").rsplit(".", 1)[-1]
+        for a in node.args:
+            if a.keyword is None:
+                continue
+            ok, value = try_evaluate(a.value)
+            if not ok:
+                continue
+            if a.keyword.value in _SPLIT_KEYWORDS and isinstance(value, str):
+                kind = word_split(value)
+                if kind is not None:
+                    out.append((kind, self.span(a)))
+            elif a.keyword.value == "train" and value is False and (leaf[:1].isupper() or word_split(leaf) is None and "data" in leaf.lower()):
+                out.append(("test", self.span(a)))  # a dataset class built with train=False
+        return out
+
+    def held_split(self, node: cst.BaseExpression | None) -> tuple[str, Span] | tuple[()]:
+        """The split a local assigned from this expression keeps: test or validation only."""
+        kind, span = decide(self.split_evidence(node))
+        return (kind, span) if kind in ("test", "val") else ()
+
+    def value_split(self, node: cst.BaseExpression | None) -> tuple[str | None, Span | None]:
+        """("test" | "train", evidence span) for a logged value, or (None, None)."""
+        if node is None:
+            return None, None
+        evidence = self.split_evidence(node)
+        step = self.qual[-1] if self.qual else ""
+        if step in TRAIN_STEPS | TEST_STEPS and any(t in _STEP_VALUES for t in tokens(self.code(node, 200))):
+            evidence.append(("train" if step in TRAIN_STEPS else "test", self.span(node)))
+        kind, span = decide(evidence)
+        return (kind, span) if kind in ("test", "train") else (None, None)
+
+    def selection_call(self, node: cst.Call, name: str | None, leaf: str | None) -> None:
+        """`get_best_result(metric="test_acc")`, `max(results, key=lambda r: r["test_acc"])`."""
+        if leaf in _SELECTORS:
+            arg = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "metric"), None)
+            if arg is None and node.args and node.args[0].keyword is None:
+                arg = node.args[0].value
+            ok, metric = try_evaluate(arg)
+            if ok and isinstance(metric, str):
+                self.selections.append(Selection(name or leaf, metric, self.span(arg)))
+        elif name in ("max", "min", "sorted"):
+            key = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "key"), None)
+            if isinstance(key, cst.Lambda):
+                found = _named_metric(key.body)
+                if found is not None:
+                    self.selections.append(Selection(name, found[0], self.span(found[1])))
+
+
+def _named_metric(body: cst.BaseExpression) -> tuple[str, cst.CSTNode] | None:
+    """The metric a key function reads: `r["acc"]`, `r.metrics["acc"]`, `r.get("acc")`, `-r["loss"]`."""
+    if isinstance(body, cst.UnaryOperation):
+        body = body.expression
+    if isinstance(body, cst.Subscript) and len(body.slice) == 1 and isinstance(body.slice[0].slice, cst.Index):
+        ok, key = try_evaluate(body.slice[0].slice.value)
+        return (key, body.slice[0].slice.value) if ok and isinstance(key, str) else None
+    if isinstance(body, cst.Call) and isinstance(body.func, cst.Attribute) and body.func.attr.value == "get" and body.args:
+        ok, key = try_evaluate(body.args[0].value)
+        return (key, body.args[0].value) if ok and isinstance(key, str) else None
+    return None

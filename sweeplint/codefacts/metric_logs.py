@@ -1,0 +1,150 @@
+"""Metrics the program logs or reports (wandb.log, self.log, tune.report, summaries, printed key=value),
+as a mixin of the walker."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from sweeplint.codefacts.cst_helpers import try_evaluate
+from sweeplint.codefacts.facts import MetricLog
+from sweeplint.pyexpr import dotted
+
+_PRINTS = {"print", "info", "debug", "warning", "write"}
+# A metric key as (key, pattern, dynamic, span, value text, (split, split span)); this one: not known.
+_UNKNOWN_KEY = (None, None, True, None, None, (None, None))
+_KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[-+]?\d|$)")
+
+
+class MetricLogsMixin:
+    # --- metrics -------------------------------------------------------------------------------
+
+    def metric_call(self, node: cst.Call, name: str | None, leaf: str | None) -> None:
+        func = node.func
+        api = None
+        if name in ("wandb.log", "wandb.run.log") or (
+            isinstance(func, cst.Attribute) and func.attr.value == "log" and self._is_run(func.value)
+        ):
+            api = "wandb.log"
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self" and func.attr.value in ("log", "log_dict"):
+            api = "self." + func.attr.value
+        elif name and (name.endswith(("tune.report", "session.report", "train.report")) or name in ("ray.train.report", "ray.tune.report")):
+            api = "tune.report"
+        elif name in ("nni.report_final_result", "nni.report_intermediate_result"):
+            api = "nni"
+        elif isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Attribute) and func.value.attr.value == "summary":
+            api = "summary"
+        elif leaf in _PRINTS and (name == "print" or (name or "").split(".")[0] in ("logging", "logger", "log", "LOGGER", "_logger", "sys")):
+            self.stdout_metrics(node)
+            return
+        elif isinstance(func, cst.Attribute) and func.attr.value in ("log", "log_metrics", "log_dict") and node.args and (
+            isinstance(node.args[0].value, cst.Dict) or self._is_metrics(node.args[0].value)
+        ):
+            api = "wandb.log"  # a logger or tracker fed a dict of metrics (accelerator.log, logger.log_metrics...)
+        if api is None:
+            return
+        span = self.span(node)
+        if api == "nni":
+            split, where = self.value_split(node.args[0].value) if node.args else (None, None)
+            self.metrics.append(MetricLog(api, span, key="default", split=split, split_span=where))
+            return
+        if api == "self.log":
+            key_node = node.args[0].value if node.args and node.args[0].keyword is None else next(
+                (a.value for a in node.args if a.keyword is not None and a.keyword.value == "name"), None)
+            value_node = node.args[1].value if len(node.args) > 1 and node.args[1].keyword is None else next(
+                (a.value for a in node.args if a.keyword is not None and a.keyword.value == "value"), None)
+            self.metrics.append(self.metric_from_key_node(key_node, api, node, value_node))
+            return
+        data = None
+        for a in node.args:
+            if a.keyword is None and not a.star:
+                data = a.value
+                break
+            if a.keyword is not None and a.keyword.value in ("data", "metrics", "dictionary", "row"):
+                data = a.value
+                break
+        kw_keys = [a for a in node.args if a.keyword is not None and api == "tune.report" and a.keyword.value not in ("metrics", "checkpoint")]
+        for a in kw_keys:
+            split, where = self.value_split(a.value)
+            self.metrics.append(MetricLog(api, self.span(a.keyword), key=a.keyword.value, split=split, split_span=where))
+        if data is None:
+            if not kw_keys:
+                self.metrics.append(MetricLog(api, span, dynamic=True))
+            return
+        for key, pattern, dynamic, kspan, text, (split, where) in self.key_infos_of_data(data):
+            self.metrics.append(MetricLog(api, kspan or span, key=key, pattern=pattern, dynamic=dynamic, value=text,
+                                          split=split, split_span=where))
+
+    def key_infos_of_data(self, data: cst.BaseExpression) -> list:
+        if isinstance(data, cst.Dict):
+            return self.dict_keys(data)
+        if isinstance(data, cst.Name):
+            b = self.lookup(data.value)
+            if b is not None and b.marker == "metrics":
+                return list(b.metric_keys) or [_UNKNOWN_KEY]
+        if isinstance(data, cst.Call) and dotted(data.func) == "dict":
+            out = [(a.keyword.value, None, False, self.span(a.keyword), self.code(a.value, 80), self.value_split(a.value))
+                   for a in data.args if a.keyword is not None]
+            if any(a.keyword is None for a in data.args):
+                out.append(_UNKNOWN_KEY)
+            return out
+        return [_UNKNOWN_KEY]
+
+    def dict_keys(self, node: cst.Dict) -> list:
+        out = []
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                out.extend(self.key_infos(element.key, element.value))
+            else:
+                inner = element.value
+                out.extend(self.key_infos_of_data(inner) if isinstance(inner, (cst.Name, cst.Dict)) else [_UNKNOWN_KEY])
+        return out
+
+    def key_infos(self, node: cst.BaseExpression | None, value: cst.BaseExpression | None = None) -> list:
+        text = self.code(value, 80) if value is not None else None
+        split = self.value_split(value)
+        if node is None:
+            return [(None, None, True, None, text, split)]
+        ok, key = try_evaluate(node)
+        if ok and isinstance(key, str):
+            return [(key, None, False, self.span(node), text, split)]
+        if isinstance(node, cst.FormattedString):
+            pattern = "".join(
+                re.escape(part.value) if isinstance(part, cst.FormattedStringText) else ".+" for part in node.parts
+            )
+            return [(None, pattern, True, self.span(node), text, split)]
+        return [(None, None, True, self.span(node), text, split)]
+
+    def metric_from_key_node(self, key_node: cst.BaseExpression | None, api: str, node: cst.CSTNode,
+                             value: cst.BaseExpression | None = None) -> MetricLog:
+        key, pattern, dynamic, kspan, text, (split, where) = self.key_infos(key_node, value)[0]
+        return MetricLog(api, kspan or self.span(node), key=key, pattern=pattern, dynamic=dynamic, value=text,
+                         split=split, split_span=where)
+
+    def stdout_metrics(self, node: cst.Call) -> None:
+        pieces = []
+        for a in node.args:
+            if a.keyword is not None:
+                continue
+            pieces.append(_static_text(a.value))
+        text = " ".join(pieces)
+        if "=" not in text:
+            return
+        for m in _KATIB.finditer(text):
+            self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1)))
+
+
+def _static_text(node: cst.BaseExpression) -> str:
+    """The literal text of a printed expression, with \\x00 where a value is formatted in."""
+    ok, value = try_evaluate(node)
+    if ok and isinstance(value, str):
+        return value
+    if isinstance(node, cst.FormattedString):
+        return "".join(p.value if isinstance(p, cst.FormattedStringText) else "\x00" for p in node.parts)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Modulo)):
+        left = _static_text(node.left)
+        return left if isinstance(node.operator, cst.Modulo) else left + _static_text(node.right)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return _static_text(node.func.value)
+    return "\x00"

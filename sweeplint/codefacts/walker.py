@@ -1,0 +1,403 @@
+"""The walk over one file: a single pass in source order over statements and expressions, keeping
+
+- an environment of names: what a name stands for (a config object and the key path below it,
+  a W&B run, a literal dict of metrics, or the hyperparameter reads its value was computed from);
+- the stack of `if`/`elif`/`else`/`match` conditions around the current node;
+- the reads made inside each call argument (so a read knows the calls it flows into).
+
+Each concern lives in a mixin of its own module; this one holds scopes, statements and expressions.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from sweeplint.codefacts.calls import CallsMixin
+from sweeplint.codefacts.config_reads import ConfigReadsMixin, returned_root
+from sweeplint.codefacts.cst_helpers import Binding, Collector, Ref, is_param, plain
+from sweeplint.codefacts.data_splits import SplitsMixin
+from sweeplint.codefacts.derived import DerivationsMixin
+from sweeplint.codefacts.facts import (
+    ArgDef,
+    CallFact,
+    Cond,
+    ConfigWrite,
+    Derivation,
+    Escape,
+    FileFacts,
+    FunctionDef,
+    ImportFact,
+    MetricLog,
+    Pass,
+    Read,
+    Selection,
+)
+from sweeplint.codefacts.flow import FlowMixin
+from sweeplint.codefacts.metric_logs import MetricLogsMixin
+from sweeplint.model import Span
+from sweeplint.pyexpr import dotted
+
+
+class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, DerivationsMixin, SplitsMixin):
+    def __init__(self, module: cst.Module, positions) -> None:
+        self.module = module
+        self.positions = positions
+        self.scopes: list[dict[str, Binding]] = [{}]
+        self.aliases: dict[str, str] = {}          # local name -> dotted module/name it was imported as
+        self.conds: list[Cond] = []
+        self.collectors: list[Collector] = []
+        self.functions: list[FunctionDef] = []
+        self.returns: dict[str, str] = {}          # function name -> root its return value is
+        self.qual: list[str] = []
+        self.classes: list[str] = []
+        self.class_attrs: dict[str, dict[str, Binding]] = {}
+        self.reads: list[dict] = []
+        self.args: list[ArgDef] = []
+        self.metrics: list[MetricLog] = []
+        self.loop_depth = 0                        # for/while loops around the current statement, in its function
+        self.writes: list[ConfigWrite] = []
+        self.calls: list[CallFact] = []
+        self.escapes: list[Escape] = []
+        self.passes: list[Pass] = []
+        self.imports: list[ImportFact] = []
+        self._assigned: cst.BaseExpression | None = None
+        self._derived_from: set = set()
+        self.derivations: list[Derivation] = []
+        self.selections: list[Selection] = []
+        self.in_arithmetic = False                 # inside an arithmetic expression whose reads are being collected
+        self.hydra_main = False
+        self.uses_argparse = False
+        self.uses_wandb = False
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def span(self, node: cst.CSTNode) -> Span:
+        r = self.positions.get(node)
+        if r is None:
+            return Span.point(1, 1)
+        return Span(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+
+    def code(self, node: cst.CSTNode, limit: int = 120) -> str:
+        text = " ".join(self.module.code_for_node(node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head == "self" and self.classes and rest:
+            return f"{self.classes[-1]}.{rest}"
+        full = self.aliases.get(head)
+        if full is not None:
+            return f"{full}.{rest}" if rest else full
+        return name
+
+    def lookup(self, name: str) -> Binding | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.scopes[-1][name] = binding
+
+    def facts(self) -> FileFacts:
+        reads = tuple(Read(**r) for r in self.reads)
+        return FileFacts(
+            reads=reads, args=tuple(self.args), metrics=tuple(self.metrics), writes=tuple(self.writes),
+            calls=tuple(self.calls), escapes=tuple(dict.fromkeys(self.escapes)), passes=tuple(self.passes),
+            functions=tuple(self.functions), imports=tuple(self.imports), derivations=tuple(dict.fromkeys(self.derivations)),
+            selections=tuple(self.selections), hydra_main=self.hydra_main,
+            uses_argparse=self.uses_argparse, uses_wandb=self.uses_wandb,
+        )
+
+    # --- statements ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.prescan(self.module)
+        for stmt in self.module.body:
+            self.stmt(stmt)
+
+    def prescan(self, module: cst.Module) -> None:
+        """Functions that return an argparse namespace or a config, wherever they are defined.
+
+        A plain walk over statements (libcst's visitor machinery rebuilds every node, which costs
+        more than the whole analysis)."""
+        stack: list[cst.CSTNode] = list(module.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.FunctionDef):
+                root = returned_root(node)
+                if root:
+                    self.returns[node.name.value] = root
+            if isinstance(node, (cst.BaseCompoundStatement,)) or isinstance(node, (cst.IndentedBlock, cst.Else, cst.ExceptHandler, cst.Finally)):
+                stack.extend(c for c in node.children if isinstance(c, (cst.BaseCompoundStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally, cst.If)))
+
+    def stmt(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self.small(small)
+        elif isinstance(node, cst.If):
+            self.if_chain(node, [])
+        elif isinstance(node, cst.FunctionDef):
+            self.function(node)
+        elif isinstance(node, cst.ClassDef):
+            self.klass(node)
+        elif isinstance(node, cst.For):
+            self.for_iter(node.iter)
+            held = self.held_split(node.iter)  # `for x, y in test_loader`: the batches are test data
+            self.bind_targets(node.target, Binding(split=held) if held else None)
+            self.loop(node)
+        elif isinstance(node, cst.While):
+            self.expr(node.test)
+            self.loop(node)
+        elif isinstance(node, cst.With):
+            for item in node.items:
+                value = self.expr(item.item)
+                if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                    self.bind(item.asname.name.value, value or Binding())
+            self.block(node.body)
+        elif isinstance(node, cst.Try) or type(node).__name__ == "TryStar":
+            self.block(node.body)
+            for handler in node.handlers:
+                self.block(handler.body)
+            if node.orelse:
+                self.block(node.orelse.body)
+            if node.finalbody:
+                self.block(node.finalbody.body)
+        elif isinstance(node, cst.Match):
+            self.match(node)
+        else:
+            self.generic(node)
+
+    def loop(self, node: cst.For | cst.While) -> None:
+        self.loop_depth += 1
+        try:
+            self.block(node.body)
+        finally:
+            self.loop_depth -= 1
+        if node.orelse:
+            self.block(node.orelse.body)
+
+    def block(self, body: cst.BaseSuite) -> None:
+        if isinstance(body, cst.IndentedBlock):
+            for stmt in body.body:
+                self.stmt(stmt)
+        elif isinstance(body, cst.SimpleStatementSuite):
+            for small in body.body:
+                self.small(small)
+
+    def small(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Expr):
+            self.expr(node.value)
+        elif isinstance(node, cst.Assign):
+            self.assign([t.target for t in node.targets], node.value)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.assign([node.target], node.value)
+        elif isinstance(node, cst.AugAssign):
+            self.augmented(node)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
+        elif isinstance(node, cst.Return):
+            if node.value is not None:
+                value = self.expr(node.value)
+                if value is not None and value.ref is not None and not value.ref.key and self.qual and self.qual[-1] not in self.returns:
+                    self.escape(value.ref, node, "returned")
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                name = dotted(alias.name) or ""
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name.split(".")[0]
+                self.aliases[local] = name if alias.asname else name.split(".")[0]
+                self.imports.append(ImportFact(name, None, local))
+                self.note_module(name)
+        elif isinstance(node, cst.ImportFrom):
+            module = dotted(node.module) if node.module is not None else ""
+            level = len(node.relative)
+            if isinstance(node.names, cst.ImportStar):
+                self.imports.append(ImportFact(module or "", "*", "*", level))
+                return
+            for alias in node.names:
+                name = dotted(alias.name) or ""
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+                self.aliases[local] = f"{module}.{name}" if module else name
+                self.imports.append(ImportFact(module or "", name, local, level))
+            self.note_module(module or "")
+        else:
+            self.generic(node)
+
+    def note_module(self, name: str) -> None:
+        top = name.split(".")[0]
+        if top == "wandb":
+            self.uses_wandb = True
+        elif top == "argparse":
+            self.uses_argparse = True
+        elif top in ("fire", "click", "typer", "tyro", "jsonargparse", "simple_parsing", "absl"):
+            self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
+
+    def generic(self, node: cst.CSTNode) -> None:
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.expr(child)
+            elif isinstance(child, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
+                self.stmt(child)
+            elif isinstance(child, cst.BaseSmallStatement):
+                self.small(child)
+            elif isinstance(child, cst.CSTNode):
+                self.generic(child)
+
+    # --- definitions ---------------------------------------------------------------------------
+
+    def function(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        qualname = ".".join(self.qual + [name])
+        is_method = bool(self.classes) and bool(self.qual) and self.qual[-1] == self.classes[-1]
+        params = [p for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)]
+        names = tuple(p.name.value for p in params)
+        hydra = False
+        for deco in node.decorators:
+            target = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
+            if self.qualify(target) in ("hydra.main",):
+                hydra = True
+        if hydra:
+            self.hydra_main = True
+        self.functions.append(FunctionDef(
+            qualname, names, self.span(node).line, has_kwargs=isinstance(node.params.star_kwarg, cst.Param),
+            is_method=is_method, returns_root=self.returns.get(name),
+        ))
+        for deco in node.decorators:
+            self.expr(deco.decorator)
+        scope: dict[str, Binding] = {}
+        for index, pname in enumerate(names):
+            if is_method and index == 0 and pname in ("self", "cls"):
+                continue
+            if hydra and pname == next((n for n in names if n not in ("self", "cls")), None):
+                scope[pname] = Binding(ref=Ref("hydra"))
+            else:
+                scope[pname] = Binding(ref=Ref(f"param:{qualname}:{pname}"))
+        for p in params:
+            if p.default is not None:
+                self.expr(p.default)
+        self.scopes.append(scope)
+        self.qual.append(name)
+        saved = self.conds
+        self.conds = []
+        saved_loops, self.loop_depth = self.loop_depth, 0
+        try:
+            self.block(node.body)
+        finally:
+            self.conds = saved
+            self.loop_depth = saved_loops
+            self.qual.pop()
+            self.scopes.pop()
+
+    def klass(self, node: cst.ClassDef) -> None:
+        qualname = ".".join(self.qual + [node.name.value])
+        for base in node.bases:
+            self.expr(base.value)
+        self.functions.append(FunctionDef(qualname, (), self.span(node).line, is_method=False, is_class=True))
+        self.classes.append(qualname)
+        self.qual.append(node.name.value)
+        self.class_attrs.setdefault(qualname, {})
+        self.scopes.append({})
+        try:
+            self.block(node.body)
+        finally:
+            self.scopes.pop()
+            self.qual.pop()
+            self.classes.pop()
+
+    # --- expressions ---------------------------------------------------------------------------
+
+    def read(self, ref: Ref, node: cst.CSTNode) -> int:
+        index = len(self.reads)
+        self.reads.append({
+            "root": ref.root, "key": ref.key, "span": self.span(node), "how": ref.how,
+            "default": plain(ref.default), "has_default": ref.has_default,
+            "conditions": tuple(self.conds), "consumers": (), "bool_cast": False,
+        })
+        for c in self.collectors:
+            c.direct.append(index)
+        return index
+
+    def escape(self, ref: Ref, node: cst.CSTNode, reason: str) -> None:
+        self.escapes.append(Escape(ref.root, ref.key, self.span(node), reason))
+
+    def expr(self, node: cst.BaseExpression) -> Binding | None:
+        ref = None if isinstance(node, cst.Name) else self.ref_of(node)
+        if ref is not None:
+            taint: tuple[int, ...] = ()
+            if ref.key or is_param(ref):
+                taint = (self.read(ref, node),)
+            if isinstance(node, cst.Call):
+                for arg in node.args[1:]:
+                    self.expr(arg.value)
+            return Binding(ref=ref, taint=taint)
+        if isinstance(node, cst.Name):
+            binding = self.lookup(node.value)
+            if binding is not None and binding.ref is not None and is_param(binding.ref) and not binding.taint:
+                # a function parameter used as a value: a read of whatever the callers pass in
+                return Binding(ref=binding.ref, taint=(self.read(binding.ref, node),))
+            if binding is not None and binding.taint:
+                for c in self.collectors:
+                    c.via.extend((i, node.value) for i in binding.taint)
+            return binding
+        if isinstance(node, cst.Call):
+            return self.call(node)
+        if isinstance(node, cst.IfExp):
+            self.expr(node.test)
+            conds = self.conditions(node.test)
+            self.with_conds(conds, lambda: self.expr(node.body))
+            self.with_conds(self.negate(conds, node.test), lambda: self.expr(node.orelse))
+            return None
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            for element in node.elements:
+                value = self.expr(element.value)
+                if value is not None and value.ref is not None and not value.ref.key:
+                    self.escape(value.ref, element, "stored in a container")
+            return None
+        if isinstance(node, cst.Dict):
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    self.expr(element.key)
+                    value = self.expr(element.value)
+                    if value is not None and value.ref is not None and not value.ref.key:
+                        self.escape(value.ref, element, "stored in a container")
+                else:
+                    value = self.expr(element.value)
+                    if value is not None and value.ref is not None:
+                        self.escape(value.ref, element, "unpacked into a dict")
+            return None
+        if isinstance(node, cst.Attribute):
+            if self.qualify(node) == "sys.argv":
+                self.escapes.append(Escape("*", (), self.span(node), "reads sys.argv itself"))
+            self.expr(node.value)
+            return None
+        if isinstance(node, cst.Subscript):
+            base = self.expr(node.value)
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    self.expr(element.slice.value)
+            if base is not None and base.ref is not None:
+                self.escape(base.ref, node, "indexed with a computed key")
+            return None
+        if isinstance(node, cst.BinaryOperation):
+            self.arithmetic(node)
+            return None
+        self.generic(node)
+        return None
+
+    def _is_metrics(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            b = self.lookup(node.value)
+            return b is not None and b.marker == "metrics"
+        return False
+
+    def _is_run(self, node: cst.BaseExpression) -> bool:
+        if self.qualify(node) == "wandb.run":
+            return True
+        if isinstance(node, cst.Name):
+            b = self.lookup(node.value)
+            return b is not None and b.marker == "run"
+        if isinstance(node, cst.Call):
+            return self.qualify(node.func) == "wandb.init"
+        return False
