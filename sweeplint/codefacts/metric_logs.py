@@ -20,6 +20,23 @@ _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[
 class MetricLogsMixin:
     # --- metrics -------------------------------------------------------------------------------
 
+    def returned_metric(self, node: cst.Return) -> None:
+        """A function that returns a value computed on test or training data (an Optuna objective
+        returning its test accuracy): recorded as a `return` metric named after what it returns,
+        only when the data split is known, so a returned value never stands in for a logged one."""
+        if node.value is None or not self.qual:
+            return
+        split, where = self.value_split(node.value)
+        if split is None:
+            return
+        key = None
+        if isinstance(node.value, cst.Name):
+            key = node.value.value
+        elif isinstance(node.value, cst.Attribute):
+            key = node.value.attr.value
+        self.metrics.append(MetricLog("return", self.span(node.value), key=key, value=self.code(node.value, 80),
+                                      split=split, split_span=where, function=".".join(self.qual)))
+
     def metric_call(self, node: cst.Call, name: str | None, leaf: str | None) -> None:
         func = node.func
         api = None

@@ -200,6 +200,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
             self.augmented(node)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
         elif isinstance(node, cst.Return):
             if node.value is not None:
+                self.returned_metric(node)
                 value = self.expr(node.value)
                 if value is not None and value.ref is not None and not value.ref.key and self.qual and self.qual[-1] not in self.returns:
                     self.escape(value.ref, node, "returned")

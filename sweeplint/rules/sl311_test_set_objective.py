@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
+from sweeplint.codefacts.queries import has_token, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
@@ -41,15 +41,32 @@ class TestSetObjective(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
-            wanted = normalise_metric(name)
-            for m in facts.metrics:
-                if m.key is None or normalise_metric(m.key) != wanted or not m.value:
-                    continue
-                if has_token(m.value, TEST) and not has_token(m.value, VALIDATION):
+            found = facts.objective_split(name)
+            if found is not None:
+                split, path, where = found
+                if split == "test":
                     yield Finding(
                         span,
-                        f"{name!r} is logged from {m.value} at {short(ctx, m.path)}:{m.span.line}, computed on test data; selecting "
+                        f"{name!r} is computed on test data ({short(ctx, path)}:{where.line}); selecting "
                         "hyperparameters on it leaks the test set - compute the objective on a validation split",
-                        related=(related(m.path, m.span, "logged here"),),
+                        related=(related(path, where, "test data here"),),
+                    )
+                    continue
+                if split == "train" and not has_token(name, VALIDATION):
+                    yield Finding(
+                        span,
+                        f"{name!r} is computed on training data ({short(ctx, path)}:{where.line}); it rewards "
+                        "overfitting, not generalisation - optimize a validation metric",
+                        related=(related(path, where, "training data here"),),
+                    )
+                    continue
+            for chosen in facts.selections():
+                if has_token(chosen.metric, TEST) and not has_token(chosen.metric, VALIDATION):
+                    yield Finding(
+                        chosen.span,
+                        f"the best configuration is chosen by {chosen.metric!r}, a test-set metric ({chosen.func}); the "
+                        "test set then no longer gives an unbiased estimate of the chosen model - select on a "
+                        "validation metric",
+                        path=chosen.path or None,
                     )
                     break
