@@ -23,8 +23,10 @@ class MetricLogsMixin:
     def returned_metric(self, node: cst.Return) -> None:
         """A function that returns a value computed on test or training data (an Optuna objective
         returning its test accuracy): recorded as a `return` metric named after what it returns,
-        only when the data split is known, so a returned value never stands in for a logged one."""
-        if node.value is None or not self.qual:
+        only when the data split is known, so a returned value never stands in for a logged one.
+        Only objectives count: functions that take Optuna's `trial` (a training step's returned
+        loss is not what the search optimizes)."""
+        if node.value is None or not self.qual or not self.scopes or "trial" not in self.scopes[-1]:
             return
         split, where = self.value_split(node.value)
         if split is None:
