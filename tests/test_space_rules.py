@@ -240,3 +240,10 @@ def test_sl110_conditional_learning_rate_under_its_optimizer(tmp_path):
     adam = HYDRA_HEAD + "      optimizer.name: adam\n      optimizer.lr: interval(0.0001, 5.0)\n"
     got = found(tmp_path, {"config.yaml": adam}, "SL110")
     assert len(got) == 1 and "under adam (at most 1)" in got[0][3]
+
+
+def test_sl305_a_warmup_or_final_learning_rate_is_not_the_learning_rate(tmp_path):
+    text = WANDB_HEAD + "  batch_size:\n    values: [32, 64]\n  warmup_lr:\n    value: 0.000001\n  eta_min:\n    value: 0.0\n"
+    got = found(tmp_path, {"sweep.yaml": text}, "SL305")
+    assert len(got) == 1 and got[0][2] == "warning"   # not the error for "the learning rate is fixed (warmup_lr=...)"
+    assert "The sweep does not search a learning rate either" in got[0][3] and "warmup_lr" not in got[0][3]
