@@ -17,12 +17,57 @@ from sweeplint.settings import ConfigError
 KINDS = (
     "scale", "architecture", "optimizer-choice", "optimizer", "regularizer-strength", "regularizer-toggle",
     "schedule", "training-length", "batch", "seed", "activation", "normalization", "data", "feature-toggle",
+    "resource",
 )
 ROLES = ("scientific", "nuisance", "fixed")
-FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "kind", "log_scale", "role", "conditional_on", "label")
+FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "tokens", "not_with", "kind", "log_scale", "integer", "role",
+               "conditional_on", "label", "plausible")
+# A plausibility limit: the comparison it states ("values above 0") and what a violation costs.
+LIMIT_OPS = ("above", "at_least", "below", "at_most", "not_within")
+LIMIT_KEYS = LIMIT_OPS + ("severity", "optimizers", "exact", "why")
+LOWER_OPS = frozenset({"above", "at_least"})
 EXTENSION_KEYS = ("families", "interactions", "optimizers", "files")
 # A last name segment that says nothing by itself: `optimizer.name` is named by `optimizer`.
 GENERIC_LEAVES = frozenset({"name", "type", "kind", "target", "class", "cls", "choice", "id", "value", "which"})
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One plausibility limit of a family, e.g. "a learning rate is above 0".
+
+    `not_within` (with `upper`) is about a whole parameter: its values all lie in [limit, upper].
+    `optimizers` (names or groups) restricts the limit to studies whose optimizer is one of them.
+    """
+
+    op: str
+    limit: float
+    why: str
+    severity: str = "warning"
+    upper: float | None = None
+    optimizers: tuple[str, ...] = ()
+    exact: bool = False                   # holds only for the family's own aliases, not compound names
+
+    @property
+    def lower(self) -> bool:
+        """Whether the limit bounds values from below (so a parameter's smallest value is the test)."""
+        return self.op in LOWER_OPS
+
+    def allows(self, value: float) -> bool:
+        if self.op == "above":
+            return value > self.limit
+        if self.op == "at_least":
+            return value >= self.limit
+        if self.op == "below":
+            return value < self.limit
+        if self.op == "at_most":
+            return value <= self.limit
+        return not (self.limit <= value <= (self.upper if self.upper is not None else self.limit))
+
+    def describe(self) -> str:
+        """The plausible values in words: "above 0", "at most 1"."""
+        if self.op == "not_within":
+            return f"not confined to {self.limit:g} .. {self.upper:g}"
+        return f"{self.op.replace('_', ' ')} {self.limit:g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +81,10 @@ class Family:
     conditional_on: tuple[str, ...] = ()
     label: str = ""
     prefixes: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()          # words that name the family inside a compound name
+    not_with: tuple[str, ...] = ()        # words that make such a compound name something else
+    integer: bool = False                 # values are counts: a fractional value makes no sense
+    plausible: tuple[Limit, ...] = ()
 
     @property
     def title(self) -> str:
@@ -69,6 +118,24 @@ def _segments(name: str) -> list[str]:
     return [s for s in name.replace("/", ".").split(".") if s.strip()]
 
 
+def _identifying_leaf(name: str) -> str | None:
+    """The normalised segment that names a parameter: the last one, or the one before a generic last
+    segment (`optimizer.name`, `model._target_`)."""
+    segments = _segments(name)
+    if not segments:
+        return None
+    leaf = normalise(segments[-1])
+    if leaf.strip("_") in GENERIC_LEAVES and len(segments) > 1:
+        leaf = normalise(segments[-2])
+    return leaf
+
+
+def _holds(words: list[str], token: tuple[str, ...]) -> bool:
+    """Whether the word sequence `token` occurs in `words` as consecutive whole words."""
+    n = len(token)
+    return any(tuple(words[i:i + n]) == token for i in range(len(words) - n + 1))
+
+
 def optimizer_key(value: Any) -> str | None:
     """An optimizer value as the knowledge base spells it: `torch.optim.AdamW` -> `adamw`."""
     if not isinstance(value, str) or not value.strip():
@@ -84,6 +151,7 @@ class Knowledge:
     _exact: dict[str, str] = field(default_factory=dict)
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
     _prefixes: list[tuple[str, str]] = field(default_factory=list)
+    _tokens: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
 
     def add_family(self, family: Family) -> None:
         self.families[family.name] = family
@@ -97,6 +165,7 @@ class Knowledge:
             ((s.lower().replace("-", "_"), f.name) for f in self.families.values() for s in f.prefixes),
             key=lambda pair: -len(pair[0]),
         )
+        self._tokens = [(tuple(t.split("_")), f.name) for f in self.families.values() for t in f.tokens]
 
     def family_of(self, name: str) -> Family | None:
         """The family a parameter name belongs to; exact aliases win over suffixes.
@@ -104,12 +173,9 @@ class Knowledge:
         Only the last segment of a dotted name counts, unless it is generic (`optimizer.name`,
         `model._target_`): then the segment before it names the parameter.
         """
-        segments = _segments(name)
-        if not segments:
+        leaf = _identifying_leaf(name)
+        if leaf is None:
             return None
-        leaf = normalise(segments[-1])
-        if leaf.strip("_") in GENERIC_LEAVES and len(segments) > 1:
-            leaf = normalise(segments[-2])
         exact = self._exact.get(leaf)
         if exact is not None:
             return self.families[exact]
@@ -119,7 +185,21 @@ class Knowledge:
         for prefix, family in self._prefixes:
             if leaf.startswith(prefix) and leaf != prefix.rstrip("_"):
                 return self.families[family]
-        return None
+        return self._compound(leaf)
+
+    def is_alias(self, name: str, family: Family) -> bool:
+        """Whether a parameter name is one of the family's aliases (not a compound such as `head_lr`)."""
+        return self._exact.get(_identifying_leaf(name) or "") == family.name
+
+    def _compound(self, leaf: str) -> Family | None:
+        """A compound name holding one family's token as whole words (`lr_backbone`, `wd_head`), unless
+        another word says the name is about something else (`lr_decay_style`, `no_wd`)."""
+        words = [w for w in leaf.split("_") if w]
+        found = {family for token, family in self._tokens if _holds(words, token)}
+        if len(found) != 1:
+            return None  # no token, or tokens of two families: ambiguous
+        family = self.families[found.pop()]
+        return None if set(words) & set(family.not_with) else family
 
     def interact(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.interactions
@@ -165,6 +245,19 @@ class Knowledge:
             return None
         return name in family.conditional_on
 
+    def applies(self, limit: Limit, optimizer_values: tuple[Any, ...]) -> bool:
+        """Whether a plausibility limit holds in a study whose optimizer takes these values: a limit for
+        some optimizers holds only when every value is known to be one of them (names or groups)."""
+        if not limit.optimizers:
+            return True
+        if not optimizer_values:
+            return False
+        for value in optimizer_values:
+            name = self.optimizer_name(value)
+            if name is None or (name not in limit.optimizers and self.optimizers[name] not in limit.optimizers):
+                return False
+        return True
+
 
 # --- loading and validation ------------------------------------------------------------------
 
@@ -199,12 +292,67 @@ def _family(name: Any, spec: Any, origin: str, optimizers: set[str]) -> Family:
     label = spec.get("label", "")
     if not isinstance(label, str):
         raise ConfigError(f"{where}: label must be a string, not {label!r}")
+    integer = spec.get("integer", False)
+    if not isinstance(integer, bool):
+        raise ConfigError(f"{where}: integer must be true or false, not {integer!r}")
     conditional = tuple(v.lower() for v in strings("conditional_on"))
     for value in conditional:
         if value not in optimizers:
             raise ConfigError(f"{where}: conditional_on names {value!r}, which is not a known optimizer "
                               f"(add it under `optimizers`)")
-    return Family(name, kind, role, log_scale, strings("aliases"), strings("suffixes"), conditional, label, strings("prefixes"))
+    tokens = tuple(t.lower().replace("-", "_").strip("_") for t in strings("tokens"))
+    not_with = tuple(w.lower() for w in strings("not_with"))
+    plausible = _limits(spec.get("plausible", []), where, optimizers)
+    return Family(name, kind, role, log_scale, strings("aliases"), strings("suffixes"), conditional, label,
+                  strings("prefixes"), tokens, not_with, integer, plausible)
+
+
+def _limits(value: Any, where: str, optimizers: dict[str, str]) -> tuple[Limit, ...]:
+    """A family's `plausible` list, each entry one comparison with its reason."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: plausible must be a list of limits such as {{above: 0, why: ...}}")
+    out = []
+    for index, entry in enumerate(value):
+        at = f"{where}: plausible[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{at} must be a mapping such as {{above: 0, why: ...}}")
+        for key in entry:
+            if key not in LIMIT_KEYS:
+                raise ConfigError(f"{at}: unknown key {key!r} (valid: {', '.join(LIMIT_KEYS)})")
+        ops = [op for op in LIMIT_OPS if op in entry]
+        if len(ops) != 1:
+            raise ConfigError(f"{at}: give exactly one of {', '.join(LIMIT_OPS)}")
+        op, bound = ops[0], entry[ops[0]]
+        upper = None
+        if op == "not_within":
+            if not (isinstance(bound, list) and len(bound) == 2 and all(_real(b) for b in bound) and bound[0] < bound[1]):
+                raise ConfigError(f"{at}: not_within must be [low, high] with low < high, not {bound!r}")
+            bound, upper = bound
+        elif not _real(bound):
+            raise ConfigError(f"{at}: {op} must be a number, not {bound!r}")
+        severity = entry.get("severity", "warning")
+        if severity not in ("warning", "error"):
+            raise ConfigError(f"{at}: severity must be warning or error, not {severity!r}")
+        why = entry.get("why")
+        if not isinstance(why, str) or not why.strip():
+            raise ConfigError(f"{at}: why must say, in words, what goes wrong outside the limit")
+        exact = entry.get("exact", False)
+        if not isinstance(exact, bool):
+            raise ConfigError(f"{at}: exact must be true or false, not {exact!r}")
+        names = entry.get("optimizers", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"{at}: optimizers must be a list of optimizer names or groups")
+        groups = set(optimizers.values())
+        for n in names:
+            if n.lower() not in optimizers and n.lower() not in groups:
+                raise ConfigError(f"{at}: optimizers names {n!r}, which is neither a known optimizer nor a group")
+        out.append(Limit(op, float(bound), why.strip(), severity, float(upper) if upper is not None else None,
+                         tuple(n.lower() for n in names), exact))
+    return tuple(out)
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
 def _merge(kb: Knowledge, data: Any, origin: str) -> None:
@@ -237,7 +385,9 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
                     extra.log_scale if "log_scale" in spec else existing.log_scale,
                     existing.aliases + extra.aliases, existing.suffixes + extra.suffixes,
                     existing.conditional_on + extra.conditional_on, extra.label or existing.label,
-                    existing.prefixes + extra.prefixes,
+                    existing.prefixes + extra.prefixes, existing.tokens + extra.tokens,
+                    existing.not_with + extra.not_with, extra.integer if "integer" in spec else existing.integer,
+                    extra.plausible if "plausible" in spec else existing.plausible,
                 ))
             else:
                 kb.add_family(_family(name, spec, origin, kb.optimizers))

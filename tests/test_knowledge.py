@@ -39,9 +39,11 @@ def test_aliases_name_their_family(kb, name, family):
 @pytest.mark.parametrize("name, family", [
     ("lr_decay", "schedule"),            # a schedule parameter, not a learning rate
     ("lr_scheduler", "schedule"),
-    ("min_lr", "schedule"),              # the floor of a schedule, though it ends in _lr
-    ("end_learning_rate", "schedule"),
+    ("min_lr", "schedule_lr"),           # the floor of a schedule, though it ends in _lr
+    ("end_learning_rate", "schedule_lr"),
     ("lr_warmup_steps", "warmup"),
+    ("warmup_lr", "schedule_lr"), ("lr_min", "schedule_lr"), ("eta_min", "schedule_lr"), ("final_lr", "schedule_lr"),
+    ("end_lr", "schedule_lr"), ("lr_end", "schedule_lr"), ("warmup_init_lr", "schedule_lr"),
 ])
 def test_learning_rate_look_alikes_are_not_learning_rates(kb, name, family):
     found = kb.family_of(name)
@@ -54,6 +56,45 @@ def test_ambiguous_or_unknown_names_have_no_family(kb, name):
     assert kb.family_of(name) is None or kb.family_of(name).name != "learning_rate"
     if name in ("gamma", "epsilon", "step_size", "learner"):
         assert kb.family_of(name) is None
+
+
+def test_warmup_and_final_learning_rates_are_log_scaled_but_not_the_learning_rate(kb):
+    for name in ("warmup_lr", "min_lr", "lr_min", "eta_min", "final_lr", "end_lr", "lr_end", "warmup_init_lr"):
+        found = kb.family_of(name)
+        assert found.name == "schedule_lr" and found.log_scale and found.name != kb.family_of("lr").name, name
+        assert found.title == "warm-up or final learning rate"
+
+
+@pytest.mark.parametrize("name, family", [
+    ("lr_dml", "learning_rate"), ("head_lr", "learning_rate"), ("lr_backbone", "learning_rate"),
+    ("encoder_learning_rate", "learning_rate"), ("learning_rate_head", "learning_rate"), ("model.lr_enc", "learning_rate"),
+    ("wd_head", "weight_decay"), ("weight_decay_backbone", "weight_decay"),
+])
+def test_family_tokens_inside_compound_names(kb, name, family):
+    found = kb.family_of(name)
+    assert found is not None and found.name == family, (name, found)
+
+
+@pytest.mark.parametrize("name", [
+    "clr", "lrs", "world", "lr_decay_style", "lr_scale", "auto_lr_find", "lr_scheduler_gamma", "wd_schedule",
+    "apply_wd_to_bias", "lr_wd_ratio", "lr_momentum",
+])
+def test_compound_names_with_other_words_or_no_whole_token_are_not_matched(kb, name):
+    found = kb.family_of(name)
+    assert found is None or found.name not in ("learning_rate", "weight_decay"), (name, found)
+
+
+def test_plausible_limits_are_data(kb):
+    lr = kb.families["learning_rate"]
+    assert any(limit.op == "above" and limit.limit == 0 and limit.severity == "error" for limit in lr.plausible)
+    over = next(limit for limit in lr.plausible if limit.op == "at_most")
+    assert over.limit == 1 and kb.applies(over, ("adam",)) and kb.applies(over, ("torch.optim.AdamW",))
+    assert not kb.applies(over, ("sgd",)) and not kb.applies(over, ("adam", "sgd")) and not kb.applies(over, ())
+    assert kb.is_alias("optimizer.lr", lr) and not kb.is_alias("lr_backbone", lr)
+    assert kb.families["depth"].integer and kb.families["width"].integer and not kb.families["dropout"].integer
+    assert kb.family_of("width_multiplier").name == "width_multiplier" and not kb.family_of("width_multiplier").integer
+    assert {kb.family_of(n).name for n in ("precision", "fp16", "mixed_precision", "amp")} == {"precision"}
+    assert kb.family_of("num_workers").kind == kb.family_of("gradient_checkpointing").kind == "resource"
 
 
 def test_families_are_well_formed(kb):
@@ -115,6 +156,20 @@ def test_conditional_on_optimizer_values(kb):
     ({"interactions": [["weight_decay"]]}, "an interaction must be a pair"),
     ({"families": ["temperature"]}, "families must be a mapping"),
     ({"familes": {}}, "unknown key 'familes'"),
+    ({"families": {"temperature": {"kind": "scale", "integer": "yes"}}}, "integer must be true or false"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": {"above": 0}}}}, "plausible must be a list"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": 0}]}}}, "plausible[0]: why must say"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": 0, "below": 9, "why": "x"}]}}},
+     "plausible[0]: give exactly one of"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": "0", "why": "x"}]}}}, "above must be a number"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"not_within": [1, 0], "why": "x"}]}}},
+     "not_within must be [low, high]"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": 0, "severity": "fatal", "why": "x"}]}}},
+     "severity must be warning or error"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": 0, "optimizers": ["adamz"], "why": "x"}]}}},
+     "optimizers names 'adamz'"),
+    ({"families": {"temperature": {"kind": "scale", "plausible": [{"above": 0, "why": "x", "when": 1}]}}},
+     "plausible[0]: unknown key 'when'"),
 ])
 def test_invalid_extensions_are_config_errors_naming_the_key(tmp_path, extension, message):
     settings = Settings(root=tmp_path, knowledge=extension)

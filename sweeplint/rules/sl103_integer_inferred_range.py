@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
@@ -19,12 +20,25 @@ INTEGER_KINDS = frozenset({
 _SWITCH_PREFIXES = ("use_", "enable_", "disable_", "with_", "is_", "do_", "has_", "no_", "apply_")
 _SWITCH_SUFFIXES = ("_flag", "_enabled", "_on")
 
+# How each tool asks for integers over low .. high (both included), to show the fix in its words.
+INT_SPELLING = {
+    "wandb": "distribution: int_uniform",
+    "hydra-optuna": "range({low}, {high}) or int(interval({low}, {high}))",
+    "hydra-ax": "integer bounds: [{low}, {high}]",
+    "optuna": "trial.suggest_int(..., {low}, {high})",
+    "ray": "tune.randint({low}, {above})",
+    "katib": "parameterType: int",
+    "determined": "type: int",
+    "nni": "\"_type\": \"randint\", \"_value\": [{low}, {above}]",
+}
+
+
 def _is_float_literal(value) -> bool:
     return isinstance(value, float)
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 class IntegerInferredRange(Rule):
@@ -35,10 +49,15 @@ class IntegerInferredRange(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             for p in study.parameters:
-                if p.space is not Space.INT or p.low is None or p.high is None:
+                if p.space not in (Space.INT, Space.UNIFORM) or p.low is None or p.high is None:
                     continue
                 low, high = number(p.low), number(p.high)
                 if low is None or high is None:
+                    continue
+                if p.space is Space.UNIFORM:
+                    message = self._float_count(ctx, study.format, p, low, high)
+                    if message:
+                        yield Finding(p.low.span.cover(p.high.span), message)
                     continue
                 if p.inferred:
                     message = self._inferred(ctx, study.format, p, low, high)
@@ -80,6 +99,18 @@ class IntegerInferredRange(Rule):
         switch = "; if a 0/1 switch is meant, list it as values: [0, 1]" if (low, high) == (0, 1) else ""
         return (f"both bounds of {p.name} are integers and no distribution is given, so {tool} samples "
                 f"integers: {values}; {why}; {fix}{switch}")
+
+    def _float_count(self, ctx: Context, fmt: str, p: Parameter, low: float, high: float) -> str | None:
+        """A continuous range over a count (layers, units, epochs): the program gets 3.7 layers."""
+        family = ctx.knowledge.family_of(p.name)
+        if family is None or not family.integer or p.exponent_bounds or not (0 <= low < high < 1e12):
+            return None
+        example = math.floor(low) + 1.7 if math.floor(low) + 1.7 < high else (low + high) / 2
+        ints = INT_SPELLING.get(fmt, "an integer distribution over the same bounds")
+        scale = "log-scale " if p.log else ""
+        return (f"{p.name} ({family.title}) is a count but is searched over the continuous {scale}range "
+                f"{_fmt(low)} .. {_fmt(high)}, so the program gets fractional values such as {example:g}; "
+                f"search integers instead ({ints.format(low=_fmt(math.ceil(low)), high=_fmt(math.floor(high)), above=_fmt(math.floor(high) + 1))})")
 
     def _float_bounds(self, fmt: str, p: Parameter, low: float, high: float) -> Iterator[Finding]:
         """An explicitly integer distribution given non-integer bounds."""

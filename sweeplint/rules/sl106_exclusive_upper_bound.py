@@ -11,7 +11,7 @@ from sweeplint.rule import Context, Rule
 SPELLING = {
     "hydra-basic": "range({low}, {high})",
     "hydra-nevergrad": "range({low}, {high})",
-    "ray": "tune.randint({low}, {high})",
+    "ray": "tune.{distribution}({low}, {high})",   # randint or lograndint: the fix keeps the log scale
     "nni": "\"_value\": [{low}, {high}]",
 }
 
@@ -84,7 +84,7 @@ class ExclusiveUpperBound(Rule):
         hi = p.high.text or _fmt(high)
         raised = _fmt(round(high + step, 12))
         spelling = SPELLING.get(study.format)
-        fix = (f"write {spelling.format(low=p.low.text or _fmt(low), high=raised)}" if spelling
+        fix = (f"write {spelling.format(low=p.low.text or _fmt(low), high=raised, distribution=p.distribution)}" if spelling
                else f"raise the upper bound to {raised}")
         return Finding(
             p.high.span,

@@ -6,7 +6,7 @@ from typing import Iterator
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.model import MethodKind, Space, number
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl101_linear_scale_parameter import LOG_SPELLING
+from sweeplint.rules.sl101_linear_scale_parameter import log_spelling
 
 MAX_VALUES = 4
 
@@ -28,9 +28,10 @@ class CategoricalScaleParameter(Rule):
             for p in study.parameters:
                 if p.space is not Space.CATEGORICAL or not p.values or len(p.values) > MAX_VALUES:
                     continue
-                values = [number(v) if v.is_number else None for v in p.values]
+                # Numbers written as text ("1e-3", Katib's string values) are still numbers here.
+                values = [number(v) for v in p.values]
                 if any(v is None or not math.isfinite(v) or v <= 0 for v in values):
-                    continue  # text, booleans, or a 0 that stands for "off": a real categorical
+                    continue  # words, booleans, or a 0 that stands for "off": a real categorical
                 distinct = sorted(set(values))
                 if len(distinct) < 2:
                     continue  # a single value is SL105's finding
@@ -38,7 +39,7 @@ class CategoricalScaleParameter(Rule):
                 if family is None or not family.log_scale:
                     continue
                 low, high = distinct[0], distinct[-1]
-                spelling = LOG_SPELLING.get(study.format, "a log-uniform distribution")
+                spelling = log_spelling(study.format)
                 yield Finding(
                     p.values[0].span.cover(p.values[-1].span),
                     f"{p.name} ({family.name.replace('_', ' ')}) is a categorical choice of {len(distinct)} values "

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import describe_space, node
 from sweeplint.rule import Context, Rule
+
+# An objective that measures cost, not quality: varying a resource setting is then the point.
+_COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|per_second|samples_s|tokens_s")
 
 
 class TunedBatchSize(Rule):
@@ -18,7 +22,13 @@ class TunedBatchSize(Rule):
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
             searched_rate = any(p.varies for p in rates)
             for p in study.varied:
-                if (node(graph, p.name) or {}).get("family") != "batch_size":
+                data = node(graph, p.name) or {}
+                if data.get("family_kind") == "resource":
+                    finding = self._resource(ctx, study, p, data, roles)
+                    if finding is not None:
+                        yield finding
+                    continue
+                if data.get("family") != "batch_size":
                     continue
                 a = roles.of(p.name)
                 studied = a is not None and a.declared and a.role == "scientific"
@@ -46,3 +56,20 @@ class TunedBatchSize(Rule):
                                   f"uses one, every batch size is trained with the same rate.")
                     continue
                 yield Finding(p.key_span, f"{base} {detail}", related=related, severity=Severity.ERROR)
+
+    @staticmethod
+    def _resource(ctx: Context, study, p, data: dict, roles) -> Finding | None:
+        """A speed-or-memory setting (precision, loader workers, checkpointing) searched for quality."""
+        a = roles.of(p.name)
+        if a is not None and a.declared and a.role == "scientific":
+            return None  # a deliberate study of the setting itself
+        if study.objective is not None and _COST_METRIC.search(str(study.objective.name.value).lower()):
+            return None  # the objective is speed or memory: then the setting is what is measured
+        family = ctx.knowledge.families.get(data.get("family") or "")
+        title = family.title if family is not None else p.name
+        return Finding(
+            p.key_span,
+            f"{p.name} ({title}) is searched over {describe_space(p)} as if it were a quality knob; "
+            f"{title} is a resource setting: it changes training speed and memory use, not what the model learns, "
+            f"so trials spent on it tell nothing about the other settings. Fix it at what the hardware runs best, then tune the rest.",
+        )

@@ -3,12 +3,24 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.model import MethodKind, Space, number
+from sweeplint.model import MethodKind, Space, Study, number
 from sweeplint.roles import distinct_values
 from sweeplint.rule import Context, Rule
 
 PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
 STARTUP_KEYS = ("n_startup_trials", "n_initial_points", "n_initial_trials")
+
+
+def repeated_grid_points(study: Study) -> int | None:
+    """The size of a grid that every sample repeats (Ray Tune's grid_search: the study runs
+    num_samples x the product of the grid lengths), or None when the space has no such grid."""
+    grids = [p for p in study.varied if p.distribution == "grid_search" and p.space is Space.CATEGORICAL]
+    if not grids:
+        return None
+    points = 1
+    for p in grids:
+        points *= max(1, len(p.values))
+    return points
 
 
 class InsufficientBudget(Rule):
@@ -28,7 +40,10 @@ class InsufficientBudget(Rule):
             if not dims:
                 continue
             kind = study.method.kind
-            if kind is MethodKind.GRID:
+            samples, points = trials, repeated_grid_points(study)
+            if points is not None:
+                trials = samples * points  # every sample runs the whole grid: the budget is no cap on it
+            elif kind is MethodKind.GRID:
                 yield from self.grid(ctx, study, trials, dims)
                 continue
             if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
@@ -52,9 +67,12 @@ class InsufficientBudget(Rule):
             need = PER_DIMENSION * len(dims)
             if trials < need:
                 per = trials / len(dims)
+                count = f"{trials} trial{'s' if trials != 1 else ''}"
+                if points is not None:
+                    count += f" ({samples} sample{'s' if samples != 1 else ''} of a {points}-point grid)"
                 yield Finding(
                     study.budget.span,
-                    f"{trials} trial{'s' if trials != 1 else ''} for {len(dims)} searched dimensions ({per:.1f} per "
+                    f"{count} for {len(dims)} searched dimensions ({per:.1f} per "
                     f"dimension): too few to sample the space densely enough to tell good configurations from lucky "
                     f"ones. Budget several trials per dimension (at least {need} here, and more for a model-based search), or search fewer "
                     f"dimensions (fix the ones that matter least).",

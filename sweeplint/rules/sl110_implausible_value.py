@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.knowledge import Family, Knowledge, Limit, normalise
+from sweeplint.model import Lit, Parameter, Space, Study, number
+from sweeplint.rule import Context, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A value a parameter can take, or a bound it approaches.
+
+    `closed` is False for the bounds of a continuous range (and an excluded upper bound): the bound
+    itself is (almost) never drawn, so only the values strictly beyond a limit count.
+    """
+
+    value: float
+    lit: Lit
+    closed: bool
+    role: str  # "value", "lower bound", "upper bound"
+
+
+def points(p: Parameter) -> list[Point]:
+    """The values and bounds of a parameter that a limit is judged on (none for unbounded spaces)."""
+    if p.exponent_bounds:
+        return []  # the bounds are exponents (SL102 reads them)
+    out: list[Point] = []
+    if p.space in (Space.CONSTANT, Space.CATEGORICAL):
+        for lit in p.values:
+            value = number(lit)
+            if value is not None and math.isfinite(value):
+                out.append(Point(value, lit, True, "value"))
+        return out
+    if p.space not in (Space.UNIFORM, Space.INT, Space.QUANTIZED) or p.low is None or p.high is None:
+        return []
+    low, high = number(p.low), number(p.high)
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)) or low > high:
+        return []  # SL004's finding
+    continuous = p.space is Space.UNIFORM
+    out.append(Point(low, p.low, not continuous, "lower bound"))
+    out.append(Point(high, p.high, not continuous and p.high_inclusive, "upper bound"))
+    return out
+
+
+def optimizer_values(kb: Knowledge, study: Study, p: Parameter) -> tuple[Any, ...]:
+    """The optimizers a parameter may be used with: its condition's values when it is conditional on
+    the optimizer choice, else every value of the study's optimizer parameter (none when absent)."""
+    choices = [q for q in study.parameters if (f := kb.family_of(q.name)) is not None and f.kind == "optimizer-choice"]
+    if p.condition is not None and any(q.name == p.condition.parent for q in choices):
+        return p.condition.values
+    for q in choices:
+        if q.space in (Space.CONSTANT, Space.CATEGORICAL) and q.values:
+            return tuple(v.value for v in q.values)
+    return ()
+
+
+def _beyond(limit: Limit, point: Point) -> bool:
+    if limit.allows(point.value):
+        return False
+    return point.closed or point.value != limit.limit
+
+
+class ImplausibleValue(Rule):
+    code = "SL110"
+    name = "implausible-value"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        kb = ctx.knowledge
+        for study in ctx.studies:
+            for p in study.parameters:
+                family = kb.family_of(p.name)
+                if family is None or not family.plausible:
+                    continue
+                found = points(p)
+                if not found:
+                    continue
+                optimizers = optimizer_values(kb, study, p)
+                for limit in family.plausible:
+                    if not kb.applies(limit, optimizers) or (limit.exact and not kb.is_alias(p.name, family)):
+                        continue
+                    finding = self._judge(ctx, study, p, family, limit, found, optimizers)
+                    if finding is not None:
+                        yield finding
+                        break  # one finding per parameter: the first limit it breaks
+
+    def _judge(self, ctx: Context, study: Study, p: Parameter, family: Family, limit: Limit,
+               found: list[Point], optimizers: tuple[Any, ...]) -> Finding | None:
+        severity = Severity.ERROR if limit.severity == "error" else None
+        under = ""
+        related: tuple[Related, ...] = ()
+        if limit.optimizers:
+            names = sorted({str(v) for v in optimizers})
+            under = f" under {', '.join(names)}"
+            choice = next((q for q in study.parameters if q.name != p.name and q.values and
+                           any(str(v.value) in names for v in q.values)), None)
+            if choice is not None:
+                related = (Related(ctx.file.path, choice.key_span, f"the optimizer is {', '.join(names)} here"),)
+        if limit.op == "not_within":
+            low, high = min(pt.value for pt in found), max(pt.value for pt in found)
+            if not (limit.limit <= low and high <= (limit.upper or limit.limit)):
+                return None
+            span = found[0].lit.span.cover(found[-1].lit.span)
+            values = _fmt(low) if low == high else f"{_fmt(low)} .. {_fmt(high)}"
+            return Finding(span, f"{_named(p, family)} is {values}, which is implausible for {_a(family.title)}{under}: "
+                                 f"{limit.why}", related=related, severity=severity)
+        if limit.lower and limit.limit == 0 and p.space is Space.CATEGORICAL and _both_signs(found):
+            return None  # a list of -x and +y uses the sign as a code the program reads, not as a value
+        candidates = sorted(found, key=lambda pt: pt.value, reverse=not limit.lower)
+        point = next((pt for pt in candidates if _beyond(limit, pt)), None)
+        if point is None:
+            return None
+        spelled = point.lit.text or _fmt(point.value)
+        where = f"{p.name} = {spelled}" if p.space is Space.CONSTANT else (
+            f"{p.name} takes {spelled}" if point.role == "value" else f"the {point.role} of {p.name} is {spelled}")
+        return Finding(point.lit.span, f"{where}, outside the plausible range of {_a(family.title)}{under} "
+                                       f"({limit.describe()}): {limit.why}", related=related, severity=severity)
+
+
+def _both_signs(found: list[Point]) -> bool:
+    return any(pt.value < 0 for pt in found) and any(pt.value > 0 for pt in found)
+
+
+def _named(p: Parameter, family: Family) -> str:
+    """`momentum`, but `mom (momentum)`: the family is named when the parameter's name does not say it."""
+    return p.name if normalise(p.name).replace("_", " ") == family.title.lower() else f"{p.name} ({family.title})"
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
