@@ -26,7 +26,7 @@ FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "tokens", "not_with", "kind", 
 LIMIT_OPS = ("above", "at_least", "below", "at_most", "not_within")
 LIMIT_KEYS = LIMIT_OPS + ("severity", "optimizers", "exact", "why")
 LOWER_OPS = frozenset({"above", "at_least"})
-EXTENSION_KEYS = ("families", "interactions", "optimizers", "files")
+EXTENSION_KEYS = ("families", "interactions", "optimizers", "decoupled_weight_decay", "files")
 # A last name segment that says nothing by itself: `optimizer.name` is named by `optimizer`.
 GENERIC_LEAVES = frozenset({"name", "type", "kind", "target", "class", "cls", "choice", "id", "value", "which"})
 
@@ -148,6 +148,7 @@ class Knowledge:
     families: dict[str, Family] = field(default_factory=dict)
     interactions: dict[frozenset, Interaction] = field(default_factory=dict)
     optimizers: dict[str, str] = field(default_factory=dict)   # name -> group
+    decoupled: set[str] = field(default_factory=set)             # optimizers with decoupled weight decay
     _exact: dict[str, str] = field(default_factory=dict)
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
     _prefixes: list[tuple[str, str]] = field(default_factory=list)
@@ -227,6 +228,13 @@ class Knowledge:
             if key.startswith(name + "_") and (best is None or len(name) > len(best)):
                 best = name
         return best
+
+    def decay_style(self, value: Any) -> str | None:
+        """"decoupled" or "coupled" (an L2 term in the gradient) for a known optimizer; None if unknown."""
+        name = self.optimizer_name(value)
+        if name is None:
+            return None
+        return "decoupled" if name in self.decoupled else "coupled"
 
     def optimizer_group(self, value: Any) -> str | None:
         """The group of the optimizer a value names; an unknown name is a group of its own."""
@@ -371,6 +379,11 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
             raise ConfigError(f"{origin}: optimizers must map optimizer names to their group (or list names)")
         for name, group in optimizers.items():
             kb.optimizers[name.strip().lower().replace("-", "_")] = group.strip().lower()
+    decoupled = data.get("decoupled_weight_decay")
+    if decoupled is not None:
+        if not isinstance(decoupled, list) or not all(isinstance(o, str) and o.strip() for o in decoupled):
+            raise ConfigError(f"{origin}: decoupled_weight_decay must be a list of optimizer names")
+        kb.decoupled.update(o.strip().lower().replace("-", "_") for o in decoupled)
     families = data.get("families")
     if families is not None:
         if not isinstance(families, dict):

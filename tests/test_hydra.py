@@ -474,14 +474,14 @@ def test_earlier_rules_on_hydra_studies():
               model.optimizer.lr: interval(0.0001, 0.1)
               model.optimizer.weight_decay: tag(log, interval(0, 0.1))
               model.optimizer.eps: choice(1e-8, 1e-6)
-              model.act: choice(relu)
+              model.act: choice(relu, relu)
               model.depth: choice(2, 4, 8)
     """
     out = findings(text, "SL101", "SL004", "SL105", "SL107")
     assert out[0].startswith(f"SL101 9:{at(text, 9, '0.0001')} model.optimizer.lr (learning rate) is searched on a linear scale")
     assert "tag(log, interval(low, high))" in out[0]
     assert out[1].startswith(f"SL004 10:{at(text, 10, '0, 0.1')} model.optimizer.weight_decay is searched on a log scale")
-    assert out[2].startswith(f"SL105 12:{at(text, 12, 'relu')} model.act is searched over a single value (relu)")
+    assert out[2].startswith(f"SL105 12:{at(text, 12, 'relu')} model.act lists the same value 2 times (relu)")
     assert out[3].startswith(f"SL107 11:{at(text, 11, '1e-8')} model.optimizer.eps (adam epsilon) is a categorical choice of 2 values")
     assert len(out) == 4
 

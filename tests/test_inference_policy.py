@@ -179,3 +179,53 @@ def test_fix_advice_is_one_the_tool_can_follow(write):
     assert codes(found) == [("SL303", 17, 13)]
     assert "Katib experiments have no conditional parameters: run one sweep per optimizer" in found[0]["message"]
     assert "Make it conditional" not in found[0]["message"]
+
+
+def test_a_one_element_choice_fixes_a_parameter_in_every_tool(write):
+    ray = ('from ray import tune\n\nparam_space = {\n    "lr": tune.loguniform(1e-4, 1e-1),\n'
+           '    "loss": tune.choice(["ce"]),\n    "epochs": tune.choice([10]),\n}\n'
+           'tuner = tune.Tuner("train", param_space=param_space)\n')
+    assert lint_json("space.py", "--select", "SL105", cwd=write({"space.py": ray})) == (0, [])
+    # The same value listed twice is a slip, not a way to fix it.
+    code, found = lint_json("space.py", "--select", "SL105", cwd=write({"space.py": ray.replace('["ce"]', '["ce", "ce"]')}))
+    assert codes(found) == [("SL105", 5, 26)]
+
+
+def test_a_drop_in_accuracy_is_minimized(write):
+    sweep = ("method: random\nrun_cap: 9\nmetric: {name: accuracy_drop_full, goal: minimize}\nparameters:\n"
+             "  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n")
+    assert lint_json("sweep.yaml", "--select", "SL205", cwd=write({"sweep.yaml": sweep})) == (0, [])
+
+
+def test_argparse_abbreviations_reach_the_option(write):
+    sweep = "method: random\nrun_cap: 9\nprogram: train.py\nmetric: {name: val_loss}\nparameters:\n  criterion:\n    values: [mse, huber]\n"
+    train = ("import argparse\nimport wandb\np = argparse.ArgumentParser()\np.add_argument('--criterion_name', default='mse')\n"
+             "args = p.parse_args()\nwandb.init(config=args)\nwandb.log({'val_loss': len(args.criterion_name)})\n")
+    folder = write({"sweep.yaml": sweep, "train.py": train})
+    assert lint_json("sweep.yaml", "--select", "SL201", cwd=folder) == (0, [])
+    # Two options share the prefix: argparse refuses the ambiguous abbreviation, so it reaches neither.
+    both = train.replace("p.add_argument('--criterion_name', default='mse')\n",
+                         "p.add_argument('--criterion_name', default='mse')\np.add_argument('--criterion_weight', type=float)\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL201", cwd=write({"sweep.yaml": sweep, "train.py": both}))
+    assert codes(found) == [("SL201", 6, 3)]
+
+
+def test_the_learning_rate_is_fixed_only_for_programs_that_have_one(write):
+    sweep = ("method: random\nrun_cap: 40\nprogram: train.py\nmetric: {name: val_acc, goal: maximize}\nparameters:\n"
+             "  num_layers:\n    values: [2, 4, 8]\n  dropout:\n    min: 0.0\n    max: 0.5\n")
+    forest = ("import wandb\nfrom sklearn.ensemble import RandomForestClassifier\nrun = wandb.init()\n"
+              "m = RandomForestClassifier(max_depth=run.config.num_layers, min_impurity_decrease=run.config.dropout)\n"
+              "wandb.log({'val_acc': 0.5})\n")
+    assert lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=write({"sweep.yaml": sweep, "train.py": forest})) == (0, [])
+    torch = ("import torch\nimport wandb\nrun = wandb.init()\nnet = torch.nn.Sequential(*[torch.nn.Dropout(run.config.dropout)] * run.config.num_layers)\n"
+             "opt = torch.optim.SGD(net.parameters(), lr=0.1)\nwandb.log({'val_acc': 0.5})\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep, "train.py": torch}))
+    assert codes(found) == [("SL302", 6, 3)] and found[0]["confidence"] == "strong"
+    assert found[0]["message"].startswith("the sweep does not search the learning rate while num_layers (scientific, inferred) varies")
+
+
+def test_a_warm_up_learning_rate_is_not_the_learning_rate(write):
+    sweep = ("method: grid\nmetric: {name: val_loss}\nparameters:\n  num_layers:\n    values: [2, 4]\n"
+             "  lr:\n    values: [0.001, 0.01]\n  warmup_lr:\n    value: 0.00001\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=write({"sweep.yaml": sweep}))
+    assert [d for d in found if "warmup_lr is fixed" in d["message"]] == []

@@ -52,7 +52,7 @@ def test_nni_and_katib_single_choices_are_constants(tmp_path):
     assert codes(found, "SL105") == [] and codes(found, "SL405") == []
 
 
-def test_a_single_choice_is_still_degenerate_where_the_tool_has_a_constant(tmp_path):
+def test_a_repeated_choice_is_degenerate_and_the_fix_uses_the_tools_constant(tmp_path):
     found = lint_tree(tmp_path, {"config.yaml": """\
         defaults:
           - override hydra/sweeper: optuna
@@ -61,7 +61,7 @@ def test_a_single_choice_is_still_degenerate_where_the_tool_has_a_constant(tmp_p
             n_trials: 20
             params:
               lr: tag(log, interval(1e-4, 1e-1))
-              optimizer: choice(adam)
+              optimizer: choice(adam, adam)
         """})
     [(_, line, col, msg)] = codes(found, "SL105")
     assert (line, col) == (8, 25) and "`optimizer: adam`" in msg

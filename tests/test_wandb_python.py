@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 
+from conftest import lint_json
 from sweeplint.lint import lint_paths
 from sweeplint.model import Space
 from sweeplint.read import read_path
@@ -174,17 +175,23 @@ def test_a_dict_reached_through_the_module_and_other_spellings_of_the_call(write
         target = "pkg/config.py" if "pkg" in launch else "config.py"
         other = "config.py" if target == "pkg/config.py" else "pkg/config.py"
         assert len(files[target].studies) == 1, launch
-        assert not files[other].is_sweep, launch
+        assert files[target].studies[0].declarations.program.endswith("launch.py"), launch
+        # The other copy is a sweep too (recognised by its shape), but nothing launches it.
+        assert files[other].studies[0].declarations.program is None, launch
         assert not files["launch.py"].is_sweep, launch
 
 
-def test_a_sweep_dict_nobody_launches_is_not_a_sweep(write):
+def test_a_sweep_dict_nobody_launches_is_read_by_its_shape(write):
+    # Shaped like a W&B sweep (a method and a parameters dict): checked even though no module of the
+    # project passes it to a sweep call (it may be launched from a notebook), with no program.
     _, files = read_folder(write, {
         "config.py": CONFIG_MODULE,
         "other.py": "import config\nimport wandb\nwandb.init(config=config.sweep_config)\n",
         "unrelated.py": "import wandb\nfrom settings import sweep_config\nwandb.sweep(sweep_config)\n",
     })
-    assert not files["config.py"].is_sweep
+    (study,) = files["config.py"].studies
+    assert study.declarations.program is None
+    assert not files["other.py"].is_sweep and not files["unrelated.py"].is_sweep
 
 
 def test_a_dict_launched_in_its_own_module_and_from_another_is_read_once(write):
@@ -233,3 +240,22 @@ def test_the_launching_module_is_the_program(write):
     (folder / "config.py").write_text(stripped)
     diagnostics = lint_paths([str(folder / "config.py")], Settings(root=folder)).diagnostics
     assert any(d.code == "SL201" and "dropout" in d.message for d in diagnostics), [(d.code, d.message) for d in diagnostics]
+
+
+def test_a_sweep_shaped_dict_nothing_passes_to_a_sweep_call_is_still_checked(tmp_path):
+    # The call is commented out: the dict is still a W&B sweep, found when its folder is checked.
+    (tmp_path / "sweep_config.py").write_text(
+        'sweep_config = {\n    "method": "random",\n    "metric": {"name": "val_loss", "goal": "minimize"},\n'
+        '    "parameters": {"lr": {"min": 0.00001, "max": 0.1}},\n}\n# wandb.sweep(sweep_config)\n', encoding="utf-8")
+    code, found = lint_json(".", "--select", "SL101", cwd=tmp_path)
+    assert [(d["code"], d["line"], d["column"]) for d in found] == [("SL101", 4, 34)]
+
+
+def test_values_computed_elsewhere_are_unknown_not_missing(tmp_path):
+    (tmp_path / "sweep.py").write_text(
+        'import wandb\nfrom consts import METRIC, LOW, CHOICES\n\nconfig = {\n    "method": "random",\n'
+        '    "metric": {"name": METRIC, "goal": "minimize"},\n'
+        '    "parameters": {"lr": {"min": LOW, "max": 0.1}, "opt": {"values": CHOICES}},\n}\nwandb.sweep(config)\n',
+        encoding="utf-8")
+    code, found = lint_json("sweep.py", "--select", "SL0", cwd=tmp_path)
+    assert (code, found) == (0, [])

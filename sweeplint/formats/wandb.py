@@ -21,6 +21,7 @@ from sweeplint.model import (
     Method,
     MethodKind,
     Objective,
+    Opaque,
     Parameter,
     Space,
     Study,
@@ -242,6 +243,10 @@ class _Builder(Collector):
                          f"{where} must be a mapping with value, values, min/max or distribution, not {type_name(spec) if spec is not None else 'empty'}")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span if spec is not None else key.span)
         keys = {key_text(k) for k, _ in spec.items()}
+        if any(isinstance(v, YScalar) and isinstance(v.value, Opaque) for _, v in spec.items()):
+            # A value computed in Python that we cannot follow (an imported constant, a call): the
+            # spec cannot be judged, and is not reported malformed.
+            return Parameter(name, Space.UNKNOWN, key.span, spec.span)
         if not keys & _MAIN_SPEC_KEYS:
             # No value, values, min/max, distribution or parameters: misspelled keys (`valeus:`,
             # `paramters:`), or a group written without `parameters:`.

@@ -25,6 +25,7 @@ from sweeplint.yamldoc import YMap, YScalar, YSeq
 
 MAX_DEPTH = 40
 _TAGS = {bool: "bool", int: "int", float: "float", str: "str", type(None): "null"}
+OPAQUE_TAG = "tag:sweeplint:opaque"
 
 
 class WandbPythonReader:
@@ -57,6 +58,11 @@ class WandbPythonReader:
                     # the module that launches the sweep is the program, not the one holding the dict
                     study = replace(study, declarations=replace(study.declarations, program=program))
                 studies.append(study)
+        if not studies:
+            # A dict shaped like a W&B sweep that nothing here or in the project passes to a sweep
+            # call (the call commented out, or built by a function): still a sweep to check.
+            for literal in _sweep_shaped_dicts(module):
+                studies.extend(self._studies(literal, env, ctx))
         return studies
 
     def _studies(self, arg: Any, env: dict[str, list], ctx: Any) -> list[Study]:
@@ -70,6 +76,41 @@ class WandbPythonReader:
 
 
 READER = WandbPythonReader()
+_METHODS = frozenset({"grid", "random", "bayes"})
+MAX_DICTS = 10_000
+
+
+def _sweep_shaped_dicts(module: Any) -> list:
+    """Dict literals with a W&B `method` (grid, random or bayes) and a `parameters` dict, outermost
+    first; at most MAX_DICTS dicts are looked at."""
+    import libcst as cst
+
+    found: list = []
+    seen = 0
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Dict):
+            seen += 1
+            if seen > MAX_DICTS:
+                break
+            if _sweep_shaped(node):
+                found.append(node)
+                continue  # its inner dicts are parameters, not sweeps
+        stack.extend(reversed(list(node.children)))
+    return found
+
+
+def _sweep_shaped(node: Any) -> bool:
+    import libcst as cst
+
+    keys: dict[str, Any] = {}
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            keys[element.key.evaluated_value] = element.value
+    method = keys.get("method")
+    return (isinstance(method, cst.SimpleString) and method.evaluated_value in _METHODS
+            and isinstance(keys.get("parameters"), cst.Dict))
 _SWEEP_CALL = re.compile(r"sweep\s*\(")  # also `make_sweep(` for `from wandb import sweep as make_sweep`
 _PARAMETERS_KEY = re.compile(r"""["']parameters["']""")
 _METHOD_KEY = re.compile(r"""["']method["']""")
@@ -362,7 +403,10 @@ class _Builder:
             key = YScalar(key_value, str(key_value), "tag:yaml.org,2002:str", True, self.span(key_node or key_expr))
             value = self.node(value_expr, depth + 1, seen)
             if value is None:
-                continue
+                # Computed where we cannot follow (an imported constant, a call): the key is there,
+                # its value unknown, so the reader must not report it missing.
+                value = YScalar(Opaque(pyexpr.source(value_expr)), pyexpr.source(value_expr), OPAQUE_TAG, False,
+                                self.span(value_expr))
             if key_value in index:
                 pairs[index[key_value]] = (key, value)
             else:

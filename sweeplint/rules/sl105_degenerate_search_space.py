@@ -9,8 +9,8 @@ from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl004_invalid_bounds import REJECTS_EQUAL_BOUNDS
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
-# How each tool writes a constant, for the fix. (W&B `values: [x]`, NNI `choice` of one value and a
-# Katib list of one value are read as constants already: those tools fix a parameter that way.)
+# How each tool writes a constant, for the fix. (A list of one value is a constant in every tool
+# and is not reported; W&B, NNI and Katib readers make it one already.)
 CONSTANT_SPELLING = {
     "determined": "type: const, val: {value}",
     "hydra-basic": "{name}: {value}",
@@ -58,7 +58,10 @@ class DegenerateSearchSpace(Rule):
             for p in study.parameters:
                 if _set_by_algorithm(study, p):
                     continue
-                if p.space is Space.CATEGORICAL and p.values and not p.varies and varied:
+                # A one-element list is how users of every tool fix a parameter in a search space
+                # (`tune.choice(["adam"])`, `choice(0.1)`): a constant. The same value listed
+                # several times is a slip: a list meant to hold different values.
+                if p.space is Space.CATEGORICAL and len(p.values) > 1 and not p.varies and varied:
                     yield self._single_choice(study, p)
                 elif p.space is Space.INT:
                     finding = self._single_integer(study, p)

@@ -61,7 +61,15 @@ def optimizer_values(kb: Knowledge, study: Study, p: Parameter) -> tuple[Any, ..
 def _beyond(limit: Limit, point: Point) -> bool:
     if limit.allows(point.value):
         return False
-    return point.closed or point.value != limit.limit
+    # A continuous range that runs up to an upper limit (momentum or dropout up to 1.0) spends its
+    # last trials next to values nothing trains with; one that starts at a lower limit (a rate from
+    # 0) is SL101's finding.
+    return point.closed or point.value != limit.limit or limit.op == "below"
+
+
+def _at_edge(limit: Limit, point: Point) -> bool:
+    """A continuous range's bound sitting exactly on the limit: the range reaches it."""
+    return not point.closed and point.value == limit.limit
 
 
 class ImplausibleValue(Rule):
@@ -115,6 +123,10 @@ class ImplausibleValue(Rule):
         if point is None:
             return None
         spelled = point.lit.text or _fmt(point.value)
+        if _at_edge(limit, point):
+            return Finding(point.lit.span, f"{p.name} is searched up to {spelled}, the edge of the plausible range of "
+                                           f"{_a(family.title)}{under} ({limit.describe()}): trials near it are wasted; "
+                                           f"{limit.why}", related=related)
         where = f"{p.name} = {spelled}" if p.space is Space.CONSTANT else (
             f"{p.name} takes {spelled}" if point.role == "value" else f"the {point.role} of {p.name} is {spelled}")
         return Finding(point.lit.span, f"{where}, outside the plausible range of {_a(family.title)}{under} "

@@ -24,6 +24,8 @@ class ProgramNotFound(Rule):
             # one); a trial command runs inside a container image whose files we cannot see.
             if found.status != "missing" or found.how not in ("program", "declared") or not found.name:
                 continue
+            if found.name.startswith(("/", "~")) or found.name[1:3] in (":\\", ":/"):
+                continue  # an absolute path names a file in a container image or a notebook machine
             if _anywhere_above(ctx.file.path, found.name):
                 continue
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"

@@ -34,7 +34,7 @@ class UnusedParameter(Rule):
                 if hydra and _hydra_skipped(p.name, groups):
                     continue  # Hydra's own settings, or a config group choice that may set any key
                 if (facts.reads_of(p.name) or facts.reads_below(p.name) or facts.arg(p.name) is not None
-                        or facts.escaped(p.name) is not None):
+                        or facts.escaped(p.name) is not None or (not hydra and _abbreviates(facts, p.name))):
                     continue
                 close = difflib.get_close_matches(p.name, known, n=1, cutoff=0.7)
                 hint = ""
@@ -56,6 +56,14 @@ class UnusedParameter(Rule):
                     "code or remove it from the sweep",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
+
+
+def _abbreviates(facts, name: str) -> bool:
+    """argparse accepts a unique prefix of a long option (`--criterion=x` sets `--criterion_name`),
+    so a swept name that abbreviates exactly one option reaches it."""
+    flag = "--" + name
+    matches = {a.dest for a in facts.args if any(f.startswith(flag) for f in a.flags if f.startswith("--"))}
+    return len(matches) == 1
 
 
 def _hydra_skipped(name: str, config_dir: str | None) -> bool:

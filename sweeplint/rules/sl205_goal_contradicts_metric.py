@@ -11,6 +11,8 @@ LOSS_LIKE = ("loss", "err", "error", "errors", "mae", "mse", "rmse", "nll", "per
 GAIN_LIKE = ("acc", "accuracy", "f1", "auc", "auroc", "auprc", "ap", "map", "bleu", "rouge", "reward", "r2",
              "iou", "miou", "dice", "precision", "recall", "top1", "top5", "psnr", "ssim", "mcc", "ndcg")
 NEGATED = ("neg", "negative", "minus", "inv", "inverse", "1m")
+# Words that turn a score into an amount lost: an accuracy drop, gap or degradation is minimized.
+CHANGE = ("drop", "gap", "decrease", "decline", "degradation", "reduction", "diff", "delta", "change")
 DEFAULT_GOAL = {"wandb": "W&B's default when metric.goal is missing",
                 "determined": "Determined's default, smaller_is_better: true"}
 
@@ -26,8 +28,8 @@ class GoalContradictsMetric(Rule):
             if objective is None or not isinstance(objective.name.value, str):
                 continue
             name = objective.name.value
-            if has_token(name, NEGATED):
-                continue
+            if has_token(name, NEGATED) or has_token(name, CHANGE):
+                continue  # a negated score, or a change in one: its direction is not the score's
             loss, gain = has_token(name, LOSS_LIKE), has_token(name, GAIN_LIKE)
             if bool(loss) == bool(gain):
                 continue  # neither, or both ("loss_score"): the name does not say

@@ -41,12 +41,17 @@ def confidence(ctx: Context, study: Study, partners: list[Parameter], family: st
     """A fixed value spoils a comparison when the round compares something: declared when a partner
     is declared scientific, strong for a grid (a comparison by construction) or for the learning
     rate (it interacts with everything, so even a tune-everything round finds only the best
-    setting for that one rate), weak otherwise: the round may just be tuning everything at once."""
+    setting for that one rate) when a model size or the optimizer varies, weak otherwise: the round
+    may just be tuning everything at once, and a varied batch size is SL305's finding."""
     roles = ctx.roles(study)
     if any((a := roles.of(p.name)) is not None and a.declared and a.role == "scientific" for p in partners):
         return Confidence.DECLARED
     if roles.phase_declared:
         return Confidence.DECLARED if roles.phase == "exploration" else Confidence.WEAK
+    graph = ctx.graph(study)
+    kinds = {(node(graph, p.name) or {}).get("family_kind") for p in partners}
+    if not kinds & TRIGGER_KINDS:
+        return Confidence.WEAK  # only a batch size or an inferred activation/toggle varies: SL305's or a guess
     if family == "learning_rate" or (study.method is not None and study.method.kind is MethodKind.GRID):
         return Confidence.STRONG
     return Confidence.WEAK

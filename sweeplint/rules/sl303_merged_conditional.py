@@ -17,6 +17,10 @@ NO_CONDITIONALS = {
 }
 
 
+DECAY_STYLES = ("AdamW-style optimizers shrink the weights by the decay directly while SGD, Adam and RMSprop add it "
+                "to the gradient as an L2 term, so the same number is a different strength under each")
+
+
 def lacks_conditionals(fmt: str) -> str | None:
     """Why the tool cannot nest a parameter under another's value, or None when it can."""
     return NO_CONDITIONALS.get(fmt.split("-", 1)[0])
@@ -48,7 +52,13 @@ class MergedConditional(Rule):
                         continue
                     for branch in activity.groups():
                         shared = [v for v in values if norm_value(v) in branch]
-                        groups = {kb.optimizer_group(v) for v in shared}
+                        if family.name == "weight_decay":
+                            # What changes a weight decay's meaning is whether the optimizer adds it
+                            # to the gradient (SGD, Adam, RMSprop) or shrinks the weights (AdamW).
+                            groups = {kb.decay_style(v) for v in shared}
+                            why = DECAY_STYLES if len(groups - {None}) >= 2 else why
+                        else:
+                            groups = {kb.optimizer_group(v) for v in shared}
                         groups.discard(None)
                         if len(groups) >= 2:
                             yield self.finding(ctx, study, child, parent, shared, family, why, activity)
