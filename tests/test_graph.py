@@ -69,7 +69,7 @@ def test_parameter_nodes_carry_family_role_and_space(write):
     assert (wd["role"], wd["role_declared"], wd["space"]) == ("fixed", True, "constant")
     lr = g.nodes["param:learning_rate"]
     assert (lr["log"], lr["low"], lr["high"], lr["log_scale"]) == (True, 1e-5, 0.1, True)
-    assert g.nodes["param:momentum"]["conditional_on"][:2] == ["sgd", "nesterov"]
+    assert g.nodes["param:momentum"]["conditional_on"][:2] == ["sgd", "sgdm"]
     assert g.nodes["metric:val_loss"] == {"kind": "metric", "name": "val_loss", "goal": "minimize"}
     assert g.graph["phase"] == "exploration"
 

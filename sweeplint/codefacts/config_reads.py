@@ -34,6 +34,8 @@ class ConfigReadsMixin:
             return b.ref if b is not None else None
         if isinstance(node, cst.Attribute):
             attr = node.attr.value
+            if attr == "hparams" and dotted(node.value) in ("info.trial", "det.get_cluster_info().trial"):
+                return Ref("determined")  # Determined's Core API: det.get_cluster_info().trial.hparams
             if self.qualify(node) in ("wandb.config", "wandb.run.config"):
                 self.uses_wandb = True
                 return Ref("wandb")
@@ -64,6 +66,12 @@ class ConfigReadsMixin:
             return None
         if isinstance(node, cst.Call):
             func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("get_hparam", "get_hparams"):
+                # Determined: context.get_hparam("lr"), context.get_hparams()["lr"]
+                if func.attr.value == "get_hparams":
+                    return Ref("determined")
+                ok, key = try_evaluate(node.args[0].value) if node.args else (False, None)
+                return Ref("determined", (key,), "get") if ok and isinstance(key, str) else None
             if isinstance(func, cst.Attribute):
                 attr = func.attr.value
                 base = self.ref_of(func.value)

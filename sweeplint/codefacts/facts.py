@@ -11,6 +11,7 @@ Roots (where a value comes from):
     argparse    an argparse namespace (args.x), or vars(args)
     hydra       the config of an @hydra.main function, or hydra.compose(...)
     nni         nni.get_next_parameter()
+    determined  context.get_hparam("x") / context.get_hparams() / info.trial.hparams (Determined)
     hparams     self.hparams in a Lightning module
     unknown     a config-like function parameter nobody is known to pass a config to
     param:F:N   parameter N of function F in the same file (resolved by the link step)
@@ -24,7 +25,7 @@ from typing import Any
 from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.model import Span
 
-CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "unknown")
+CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "determined", "unknown")
 
 
 def _span_to(span: Span) -> list[int]:

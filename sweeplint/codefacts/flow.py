@@ -107,7 +107,10 @@ class FlowMixin:
                 return False
         ref = self.ref_of(target)
         if ref is not None and ref.key and (ref.root, ref.key) not in self._derived_from:
-            self.writes.append(ConfigWrite("assign", self.span(node), root=ref.root, keys=(".".join(ref.key),)))
+            # `args.lr = wandb.config.lr` copies the swept value in: record where it comes from.
+            value = self.ref_of(self._assigned) if getattr(self, "_assigned", None) is not None else None
+            source = value.root if value is not None and value.root != ref.root and value.key[-1:] == ref.key[-1:] else None
+            self.writes.append(ConfigWrite("assign", self.span(node), root=ref.root, keys=(".".join(ref.key),), source=source))
             return True
         return False
 

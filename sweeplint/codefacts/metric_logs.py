@@ -12,6 +12,8 @@ from sweeplint.codefacts.facts import MetricLog
 from sweeplint.pyexpr import dotted
 
 _PRINTS = {"print", "info", "debug", "warning", "write"}
+DETERMINED_VALIDATION = ("evaluate_batch", "evaluate_full_dataset")
+DETERMINED_REPORTS = ("report_validation_metrics", "report_training_metrics")
 # A metric key as (key, pattern, dynamic, span, value text, (split, split span)); this one: not known.
 _UNKNOWN_KEY = (None, None, True, None, None, (None, None))
 _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[-+]?\d|$)")
@@ -19,6 +21,24 @@ _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[
 
 class MetricLogsMixin:
     # --- metrics -------------------------------------------------------------------------------
+
+    def determined_return(self, node: cst.Return) -> bool:
+        """Determined's Trial API: evaluate_batch / evaluate_full_dataset return the validation
+        metrics (the searcher's metric among them); build_validation_data_loader says which data
+        they are computed on. True when the return was one of these."""
+        function = self.qual[-1] if self.qual else ""
+        if function in DETERMINED_VALIDATION and node.value is not None:
+            for key, pattern, dynamic, kspan, text, (split, where) in self.key_infos_of_data(node.value):
+                self.metrics.append(MetricLog("determined", kspan or self.span(node.value), key=key, pattern=pattern,
+                                              dynamic=dynamic, value=text, split=split, split_span=where,
+                                              function=".".join(self.qual)))
+            return True
+        if function == "build_validation_data_loader" and node.value is not None:
+            split, where = self.value_split(node.value)
+            if split == "test":
+                self.validation_data = (split, where)
+            return True
+        return False
 
     def returned_metric(self, node: cst.Return) -> None:
         """A function that returns a value computed on test or training data (an Optuna objective
@@ -52,6 +72,8 @@ class MetricLogsMixin:
             api = "tune.report"
         elif name in ("nni.report_final_result", "nni.report_intermediate_result"):
             api = "nni"
+        elif leaf in DETERMINED_REPORTS:
+            api = "determined"
         elif isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Attribute) and func.value.attr.value == "summary":
             api = "summary"
         elif leaf in _PRINTS and (name == "print" or (name or "").split(".")[0] in ("logging", "logger", "log", "LOGGER", "_logger", "sys")):

@@ -113,3 +113,17 @@ def short(ctx, path: str) -> str:
     except ValueError:
         return path
     return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def never_reads(facts, name: str) -> bool:
+    """Whether a program whose reads we can see never reads `name`: no read of it or below it, no
+    argparse option for it (a unique abbreviation counts, as argparse accepts one), and nothing
+    that may read any key (a config handed to code we cannot follow)."""
+    if facts is None or not (facts.reads or facts.args) or any(e.root == "*" for e in facts.escapes):
+        return False
+    if facts.reads_of(name) or facts.reads_below(name) or facts.arg(name) is not None or facts.escaped(name) is not None:
+        return False
+    flag = "--" + name
+    abbreviated = {a.dest for a in facts.args if any(f.startswith(flag) for f in a.flags if f.startswith("--"))}
+    return len(abbreviated) != 1
+

@@ -10,6 +10,8 @@ Each concern lives in a mixin of its own module; this one holds scopes, statemen
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from sweeplint.codefacts.calls import CallsMixin
@@ -49,6 +51,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.functions: list[FunctionDef] = []
         self.returns: dict[str, str] = {}          # function name -> root its return value is
         self.qual: list[str] = []
+        self.validation_data: tuple | None = None   # (split, span) of Determined's validation loader
         self.classes: list[str] = []
         self.class_attrs: dict[str, dict[str, Binding]] = {}
         self.reads: list[dict] = []
@@ -104,6 +107,11 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
 
     def facts(self) -> FileFacts:
         reads = tuple(Read(**r) for r in self.reads)
+        if self.validation_data is not None:
+            # Determined computes the validation metrics on build_validation_data_loader's data.
+            split, where = self.validation_data
+            self.metrics = [replace(m, split=split, split_span=where) if m.api == "determined" and m.split is None else m
+                            for m in self.metrics]
         return FileFacts(
             reads=reads, args=tuple(self.args), metrics=tuple(self.metrics), writes=tuple(self.writes),
             calls=tuple(self.calls), escapes=tuple(dict.fromkeys(self.escapes)), passes=tuple(self.passes),
@@ -199,7 +207,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         elif isinstance(node, cst.AugAssign):
             self.augmented(node)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
         elif isinstance(node, cst.Return):
-            if node.value is not None:
+            if node.value is not None and not self.determined_return(node):
                 self.returned_metric(node)
                 value = self.expr(node.value)
                 if value is not None and value.ref is not None and not value.ref.key and self.qual and self.qual[-1] not in self.returns:

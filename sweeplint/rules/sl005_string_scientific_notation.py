@@ -112,8 +112,13 @@ class StringScientificNotation(Rule):
             tool = TOOL.get(study.format, "the tool's YAML 1.1 loader (PyYAML)")
             facts = None
             owner = {id(lit): p.name for p in study.parameters for lit in p.values}
-            for where, lit, kind in literals(study):
-                if not isinstance(lit, Lit) or not scientific_text(lit):
+            # One finding per parameter's list of values (the first string, naming the others):
+            # the problem is how the list is written, not each number in it.
+            reported: set[str] = set()
+            found = [(where, lit, kind) for where, lit, kind in literals(study)
+                     if isinstance(lit, Lit) and scientific_text(lit)]
+            for where, lit, kind in found:
+                if kind == "value" and owner[id(lit)] in reported:
                     continue
                 value = float(lit.value)
                 if kind == "integer" and value.is_integer() and abs(value) < 1e15:
@@ -121,16 +126,23 @@ class StringScientificNotation(Rule):
                 else:
                     fixed = yaml11_float(lit.text)
                 level = None
+                more = ""
                 if kind == "value":
+                    name = owner[id(lit)]
+                    reported.add(name)
                     facts = facts if facts is not None else ctx.code(study)
-                    level, effect = value_consequence(facts, study, owner[id(lit)])
+                    level, effect = value_consequence(facts, study, name)
+                    others = [o for _, o, k in found if k == "value" and o is not lit and owner[id(o)] == name]
+                    if others:
+                        more = f" (so are {', '.join(f'`{o.text}`' for o in others[:4])}{', ...' if len(others) > 4 else ''})"
+                        fixed += "` and `".join([""] + [yaml11_float(o.text) for o in others[:4]])
                 elif study.format == "wandb":
                     effect = "W&B needs a number here: it reports a schema violation and cannot sample the parameter"
                 else:
                     effect = "the tool gets text where it needs a number"
                 yield Finding(
                     lit.span,
-                    f"{where} is written `{lit.text}`, which {tool} reads as the string \"{lit.text}\" "
+                    f"{where} is written `{lit.text}`{more}, which {tool} reads as the string \"{lit.text}\" "
                     f"(YAML 1.1 reads scientific notation as a number only with a dot and a signed exponent); "
                     f"{effect}; write `{fixed}`",
                     severity=level,

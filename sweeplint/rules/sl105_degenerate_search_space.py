@@ -6,7 +6,6 @@ from typing import Any, Iterator
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl004_invalid_bounds import REJECTS_EQUAL_BOUNDS
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
 # How each tool writes a constant, for the fix. (A list of one value is a constant in every tool
@@ -98,9 +97,8 @@ class DegenerateSearchSpace(Rule):
         if low is None or high is None or p.low is None or p.high is None:
             return None
         span = p.low.span.cover(p.high.span)
-        if p.high_inclusive and low == high and study.format not in REJECTS_EQUAL_BOUNDS:
-            return Finding(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)}, a single integer, so it never "
-                                 f"varies; make it a constant or widen the range")
+        if p.high_inclusive and low == high:
+            return None  # `suggest_int("depth", 1, 1)` pins the value, as a one-element list does
         if not p.high_inclusive and high == low + 1:
             return Finding(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
                                  f"it is always {_fmt(low)}; raise the upper bound to {_fmt(high + 1)} to include "

@@ -3,10 +3,17 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
-from sweeplint.codefacts.queries import related, short
+from sweeplint.codefacts.queries import never_reads, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
 from sweeplint.rule import Context, Rule
+
+
+# How each tool's trials read their hyperparameters: any way we follow ("*"), or only through the
+# tool's own API (a Determined trial's context.get_hparam), whose reads must be in the code.
+READ_THROUGH = {"wandb": "*", "hydra": "*", "determined": "determined", "nni": "nni"}
+# Hyperparameters the tool itself reads, whatever the program does.
+READ_BY_TOOL = {"determined": ("global_batch_size",)}
 
 
 class UnusedParameter(Rule):
@@ -18,11 +25,14 @@ class UnusedParameter(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             hydra = study.format.startswith("hydra-")
-            if study.format != "wandb" and not hydra:
+            root = READ_THROUGH.get("hydra" if hydra else study.format)
+            if root is None:
                 continue
             facts = ctx.code(study)
             if facts is None or not (facts.reads or facts.args):
                 continue  # nothing we understand about how this program reads its settings
+            if root != "*" and not any(r.root == root for r in facts.reads):
+                continue  # the program reads its hyperparameters some way we do not see
             if any(e.root == "*" for e in facts.escapes):
                 continue
             known = sorted({".".join(r.key) for r in facts.reads} | {a.dest for a in facts.args})
@@ -33,8 +43,7 @@ class UnusedParameter(Rule):
                     continue  # a config group choice: Hydra composes the chosen file, no code reads the name
                 if hydra and _hydra_skipped(p.name, groups):
                     continue  # Hydra's own settings, or a config group choice that may set any key
-                if (facts.reads_of(p.name) or facts.reads_below(p.name) or facts.arg(p.name) is not None
-                        or facts.escaped(p.name) is not None or (not hydra and _abbreviates(facts, p.name))):
+                if not never_reads(facts, p.name):
                     continue
                 close = difflib.get_close_matches(p.name, known, n=1, cutoff=0.7)
                 hint = ""
@@ -56,14 +65,6 @@ class UnusedParameter(Rule):
                     "code or remove it from the sweep",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
-
-
-def _abbreviates(facts, name: str) -> bool:
-    """argparse accepts a unique prefix of a long option (`--criterion=x` sets `--criterion_name`),
-    so a swept name that abbreviates exactly one option reaches it."""
-    flag = "--" + name
-    matches = {a.dest for a in facts.args if any(f.startswith(flag) for f in a.flags if f.startswith("--"))}
-    return len(matches) == 1
 
 
 def _hydra_skipped(name: str, config_dir: str | None) -> bool:

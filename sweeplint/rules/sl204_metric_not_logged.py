@@ -12,6 +12,9 @@ APIS = {
     "wandb": ("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     "ray": ("tune.report", "framework"),
     "katib": ("stdout",),
+    # A Determined trial returns its validation metrics from evaluate_batch / evaluate_full_dataset,
+    # or reports them with core_context.train.report_validation_metrics.
+    "determined": ("determined",),
     # A Hydra sweeper optimizes what the task function returns; by convention (`optimized_metric`) that is
     # a metric the training loop logged, e.g. through Lightning's self.log.
     "hydra": ("self.log", "self.log_dict", "wandb.log", "framework"),

@@ -31,8 +31,8 @@ class OverwrittenParameter(Rule):
                     # the parsed arguments hold the swept values when the command passes ${args}
                     from_args = w.all_args and facts.arg(p.name) is not None and not passes_args(study)
                     hit = any(key_matches(w.root, tuple(k.split(".")), p.name) for k in w.keys) or from_args
-                    if not hit:
-                        continue
+                    if not hit or w.source == "wandb":
+                        continue  # not this key, or the swept value itself copied in (`args.lr = config.lr`)
                     if w.kind == "assign" or w.allow_val_change:
                         write = w
                         break

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interactions_of, node
 from sweeplint.roles import and_list
@@ -30,12 +31,16 @@ class MergedConditional(Rule):
     code = "SL303"
     name = "merged-conditional"
     severity = Severity.ERROR
+    uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge
         for study in ctx.studies:
             graph = ctx.graph(study)
+            facts = ctx.code(study)
             for parent in choice_parents(graph):
+                if never_reads(facts, parent["name"]):
+                    continue  # the program never reads the choice: every trial uses one optimizer (SL201's finding)
                 values = distinct_values(parent)
                 for child in study.varied:
                     if child.name == parent["name"]:

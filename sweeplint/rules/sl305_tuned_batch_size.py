@@ -11,6 +11,13 @@ from sweeplint.rule import Context, Rule
 _COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|per_second|samples_s|tokens_s")
 
 
+def _benchmark(study) -> bool:
+    """A sweep with no objective to optimize, or one named a benchmark: it measures speed or memory."""
+    if study.objective is None and study.method is not None and study.method.kind.value in ("grid", "random"):
+        return True
+    return bool(study.name and re.search(r"bench", study.name, re.IGNORECASE))
+
+
 class TunedBatchSize(Rule):
     code = "SL305"
     name = "tuned-batch-size"
@@ -18,6 +25,8 @@ class TunedBatchSize(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
+            if _benchmark(study):
+                continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
             searched_rate = any(p.varies for p in rates)
