@@ -229,3 +229,12 @@ def test_a_warm_up_learning_rate_is_not_the_learning_rate(write):
              "  lr:\n    values: [0.001, 0.01]\n  warmup_lr:\n    value: 0.00001\n")
     code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=write({"sweep.yaml": sweep}))
     assert [d for d in found if "warmup_lr is fixed" in d["message"]] == []
+
+
+def test_an_old_determined_searcher_keeps_its_own_keys(write):
+    config = ("name: old\nentrypoint: model_def:Trial\nhyperparameters:\n  lr:\n    type: log\n    base: 10\n"
+              "    minval: -4\n    maxval: -1\nsearcher:\n  name: adaptive_simple\n  metric: validation_loss\n"
+              "  max_steps: 100\n  max_trials: 16\n")
+    code, found = lint_json("exp.yaml", "--select", "SL002,SL003", cwd=write({"exp.yaml": config}))
+    # The end-of-life searcher is the finding; its own length key is not a typo.
+    assert codes(found) == [("SL003", 10, 9)]

@@ -61,7 +61,8 @@ KEYS_OF = {
     "adaptive_asha": _COMMON + _ASHA + ("bracket_rungs", "mode", "max_rungs"),
     "async_halving": _COMMON + _ASHA + ("num_rungs",),
     "adaptive": _COMMON + ("budget", "bracket_rungs", "mode", "divisor", "max_rungs", "train_stragglers"),
-    "adaptive_simple": _COMMON + ("max_trials", "mode", "divisor", "max_rungs"),
+    # `max_steps` is the length field of the releases that still ran this end-of-life searcher.
+    "adaptive_simple": _COMMON + ("max_trials", "mode", "divisor", "max_rungs", "max_steps"),
     "sync_halving": _COMMON + ("budget", "num_rungs", "divisor", "train_stragglers"),
 }
 TOP_LEVEL_KEYS = (

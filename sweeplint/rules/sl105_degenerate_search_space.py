@@ -69,15 +69,16 @@ class DegenerateSearchSpace(Rule):
             method = study.method
             if (
                 method is not None
-                and method.kind is MethodKind.MODEL_BASED
+                and method.kind in (MethodKind.MODEL_BASED, MethodKind.BANDIT)
                 and study.parameters
                 and not any(p.space is Space.UNKNOWN for p in study.parameters)
-                and not any(p.varies and not _single_integer_range(p) for p in study.parameters)
+                and not any(p.varies and not _pinned(p) for p in study.parameters)
             ):
+                what = "a model-based search" if method.kind is MethodKind.MODEL_BASED else "an early-stopping search"
                 yield Finding(
                     method.span,
-                    f"the method is {method.name}, a model-based search, but no parameter varies: every trial "
-                    f"runs the same configuration and the model has nothing to learn; give the parameters you "
+                    f"the method is {method.name}, {what}, but no parameter varies: every trial "
+                    f"runs the same configuration and the search has nothing to learn; give the parameters you "
                     f"want tuned a range or several values",
                 )
 
@@ -106,13 +107,17 @@ class DegenerateSearchSpace(Rule):
         return None
 
 
-def _single_integer_range(p: Parameter) -> bool:
-    if p.space is not Space.INT:
+def _pinned(p: Parameter) -> bool:
+    """A range that holds one value: equal bounds, or an integer range whose excluded upper bound
+    is one above the lower one."""
+    if p.space not in (Space.INT, Space.UNIFORM, Space.QUANTIZED):
         return False
     low, high = number(p.low), number(p.high)
     if low is None or high is None:
         return False
-    return low == high if p.high_inclusive else high == low + 1
+    if p.space is Space.INT and not p.high_inclusive:
+        return high == low + 1
+    return low == high
 
 
 def _set_by_algorithm(study: Study, p: Parameter) -> bool:

@@ -28,6 +28,9 @@ class TunedBatchSize(Rule):
             if _benchmark(study):
                 continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
+            kinds = {(node(graph, p.name) or {}).get("family_kind") for p in study.varied} - {"seed"}
+            if kinds == {"resource"}:
+                continue  # only speed and memory settings vary: the sweep measures the hardware
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
             searched_rate = any(p.varies for p in rates)
             for p in study.varied:
