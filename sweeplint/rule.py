@@ -95,8 +95,10 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
-    # True when the rule calls ctx.code(study): the engine then reads each study's program before
-    # the rules run (a program that is Python but cannot be parsed is reported as SL001).
+    # True when the rule calls ctx.code(study) or reads the code's evidence from the graph
+    # (active_values, derived_from): the engine then reads each study's program before the rules
+    # run (a program that is Python but cannot be parsed is reported as SL001), and the cache
+    # keys the result on the program's files.
     uses_code: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - interface

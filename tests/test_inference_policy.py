@@ -238,3 +238,30 @@ def test_an_old_determined_searcher_keeps_its_own_keys(write):
     code, found = lint_json("exp.yaml", "--select", "SL002,SL003", cwd=write({"exp.yaml": config}))
     # The end-of-life searcher is the finding; its own length key is not a typo.
     assert codes(found) == [("SL003", 10, 9)]
+
+
+def test_a_learning_rate_scaled_with_the_batch_size_is_not_fixed(write):
+    sweep = ("program: train.py\nmethod: random\nrun_cap: 20\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
+             "  batch_size:\n    values: [64, 128, 256]\n  lr:\n    value: 0.1\n")
+    fixed = ("import torch\nimport wandb\nrun = wandb.init()\ncfg = run.config\nmodel = torch.nn.Linear(4, 4)\n"
+             "opt = torch.optim.SGD(model.parameters(), lr=cfg.lr)\nloader = make_loader(cfg.batch_size)\nwandb.log({'val_loss': 1.0})\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL305", cwd=write({"sweep.yaml": sweep, "train.py": fixed}))
+    assert [(d["line"], d["severity"]) for d in found] == [(6, "error")]
+    scaled = fixed.replace("lr=cfg.lr)", "lr=cfg.lr * cfg.batch_size / 256)")
+    code, found = lint_json("sweep.yaml", "--select", "SL305", cwd=write({"sweep.yaml": sweep, "train.py": scaled}))
+    # Still a batch size tuned for quality, but the rate follows it: a warning, not the fixed-rate error.
+    assert [(d["line"], d["severity"]) for d in found] == [(6, "warning")]
+
+
+def test_a_weight_decay_scaled_with_the_swept_width_is_not_fixed(write):
+    sweep = ("# sweeplint: scientific=width\nprogram: train.py\nmethod: random\nrun_cap: 40\n"
+             "metric: {name: val_loss, goal: minimize}\nparameters:\n  width:\n    values: [128, 256, 512]\n"
+             "  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.01\n  weight_decay:\n    value: 0.0001\n")
+    train = ("import torch\nimport wandb\nrun = wandb.init()\ncfg = run.config\nmodel = torch.nn.Linear(4, cfg.width)\n"
+             "wd = cfg.weight_decay * cfg.width\nopt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=wd)\n"
+             "wandb.log({'val_loss': 1.0})\n")
+    assert lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep, "train.py": train})) == (0, [])
+    unscaled = train.replace("wd = cfg.weight_decay * cfg.width", "wd = cfg.weight_decay")
+    # (The same folder, the cache kept: a changed program must change the result.)
+    code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep, "train.py": unscaled}))
+    assert codes(found) == [("SL302", 13, 3)]

@@ -14,6 +14,7 @@ class UnconditionalConditional(Rule):
     code = "SL304"
     name = "unconditional-conditional"
     severity = Severity.WARNING
+    uses_code = True  # code evidence in the graph (reads under ifs, derivations)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge

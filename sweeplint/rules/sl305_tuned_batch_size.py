@@ -4,7 +4,7 @@ import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.graph import describe_space, node
+from sweeplint.graph import derived_from, describe_space, node
 from sweeplint.rule import Context, Rule
 
 # An objective that measures cost, not quality: varying a resource setting is then the point.
@@ -22,6 +22,7 @@ class TunedBatchSize(Rule):
     code = "SL305"
     name = "tuned-batch-size"
     severity = Severity.WARNING
+    uses_code = True  # code evidence in the graph (reads under ifs, derivations)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
@@ -51,7 +52,9 @@ class TunedBatchSize(Rule):
                         f"training speed and memory use, and changing it changes the best learning rate and regularisation, "
                         f"so the winner shows which batch size the other settings happen to suit. Fix it at the largest "
                         f"size your hardware trains efficiently, then tune the rest.")
-                if searched_rate:
+                scaled = [r for r in rates if p.name in derived_from(graph, r.name)]
+                if searched_rate or scaled:
+                    # A rate the program scales with the batch size (`lr * batch_size / 256`) follows it.
                     yield Finding(p.key_span, base)
                     continue
                 if fixed_rate:
