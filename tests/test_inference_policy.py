@@ -265,3 +265,12 @@ def test_a_weight_decay_scaled_with_the_swept_width_is_not_fixed(write):
     # (The same folder, the cache kept: a changed program must change the result.)
     code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep, "train.py": unscaled}))
     assert codes(found) == [("SL302", 13, 3)]
+
+
+def test_a_range_up_to_a_hard_limit_is_implausible(write):
+    sweep = ("method: random\nrun_cap: 20\nmetric: {name: val_loss}\nparameters:\n  dropout:\n    min: 0.0\n    max: 1.0\n"
+             "  momentum:\n    min: 0.0\n    max: 1.0\n")
+    code, found = lint_json("sweep.yaml", "--select", "SL110", cwd=write({"sweep.yaml": sweep}))
+    # Dropout near 1 trains nothing; momentum up to 1 is a usual range whose top is fine at 0.99.
+    assert [(d["code"], d["line"], d["column"], d["severity"]) for d in found] == [("SL110", 7, 10, "warning")]
+    assert found[0]["message"].startswith("dropout is searched up to 1.0, the edge of the plausible range")

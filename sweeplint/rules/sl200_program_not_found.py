@@ -28,12 +28,29 @@ class ProgramNotFound(Rule):
                 continue  # an absolute path names a file in a container image or a notebook machine
             if _anywhere_above(ctx.file.path, found.name):
                 continue
+            if not _has_python_near(ctx.file.path):
+                continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
             yield Finding(
                 found.span or study.span,
                 f"the program {found.name!r} named {where} does not exist next to the config or in any folder above it, "
                 f"so every run fails to start, and the rules that read the training code cannot check it",
             )
+
+
+def _has_python_near(config_path: str) -> bool:
+    """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
+    folder = Path(config_path).resolve().parent
+    for _ in range(ANCESTORS):
+        try:
+            if any(child.suffix == ".py" for child in folder.iterdir()):
+                return True
+        except OSError:
+            return False
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return False
 
 
 def _anywhere_above(config_path: str, name: str) -> bool:
