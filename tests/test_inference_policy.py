@@ -274,3 +274,13 @@ def test_a_range_up_to_a_hard_limit_is_implausible(write):
     # Dropout near 1 trains nothing; momentum up to 1 is a usual range whose top is fine at 0.99.
     assert [(d["code"], d["line"], d["column"], d["severity"]) for d in found] == [("SL110", 7, 10, "warning")]
     assert found[0]["message"].startswith("dropout is searched up to 1.0, the edge of the plausible range")
+
+
+def test_an_evolution_tuner_whose_first_population_is_the_whole_budget(write):
+    config = ("searchSpaceFile: space.json\ntrialCommand: python3 trial.py\ntrialConcurrency: 2\nmaxTrialNumber: 25\n"
+              "tuner:\n  name: Evolution\n  classArgs:\n    optimize_mode: maximize\n    population_size: 100\n"
+              "trainingService:\n  platform: local\n")
+    space = '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n'
+    code, found = lint_json("config.yml", "--select", "SL309", cwd=write({"config.yml": config, "space.json": space}))
+    assert codes(found) == [("SL309", 9, 22)]
+    assert found[0]["message"].startswith("population_size=100 is not below the trial budget (25)")

@@ -8,7 +8,9 @@ from sweeplint.roles import distinct_values
 from sweeplint.rule import Context, Rule
 
 PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
-STARTUP_KEYS = ("n_startup_trials", "n_initial_points", "n_initial_trials")
+# Settings that make the first trials random before the search adapts (an evolution tuner's
+# first population is random too).
+STARTUP_KEYS = ("n_startup_trials", "n_initial_points", "n_initial_trials", "population_size")
 
 
 def repeated_grid_points(study: Study) -> int | None:
@@ -46,15 +48,13 @@ class InsufficientBudget(Rule):
             elif kind is MethodKind.GRID:
                 yield from self.grid(ctx, study, trials, dims)
                 continue
-            if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
-                continue
             startup = None
             for key in STARTUP_KEYS:
                 lit = study.method.get(key)
                 if lit is not None and number(lit) is not None:
                     startup = (key, lit)
                     break
-            if kind is MethodKind.MODEL_BASED and startup is not None and number(startup[1]) >= trials:
+            if kind in (MethodKind.MODEL_BASED, MethodKind.OTHER) and startup is not None and number(startup[1]) >= trials:
                 key, lit = startup
                 yield Finding(
                     lit.span,
@@ -63,6 +63,8 @@ class InsufficientBudget(Rule):
                     f"raise the budget (or say random search, which is what runs).",
                     related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
                 )
+                continue
+            if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
                 continue
             need = PER_DIMENSION * len(dims)
             if trials < need:
