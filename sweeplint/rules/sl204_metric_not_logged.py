@@ -5,6 +5,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.model import Span
 from sweeplint.rule import Context, Rule
 
 # Which logging calls feed each tool's objective.
@@ -12,6 +13,7 @@ APIS = {
     "wandb": ("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     "ray": ("tune.report", "framework"),
     "katib": ("stdout",),
+    "nni": ("nni",),
     # A Determined trial returns its validation metrics from evaluate_batch / evaluate_full_dataset,
     # or reports them with core_context.train.report_validation_metrics.
     "determined": ("determined",),
@@ -43,6 +45,14 @@ class MetricNotLogged(Rule):
                 continue
             facts = ctx.code(study)
             if facts is None:
+                continue
+            takes = any(r.root == "nni" for r in facts.reads) or any(e.root == "nni" for e in facts.escapes)
+            if study.format == "nni" and takes and not any(m.api == "nni" for m in facts.metrics):
+                # NNI's objective is whatever the trial hands to nni.report_final_result.
+                yield Finding(span, f"the program ({short(ctx, facts.program)}) takes its parameters from NNI but never "
+                                    "calls nni.report_final_result, so the tuner gets no result for any trial - report "
+                                    "the final metric once at the end of training",
+                              related=(related(facts.program, Span.point(1, 1), "the program"),))
                 continue
             logs = [m for m in facts.metrics if m.api in apis]
             if not logs or any(m.dynamic and m.pattern is None for m in logs):
