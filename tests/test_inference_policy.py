@@ -284,3 +284,12 @@ def test_an_evolution_tuner_whose_first_population_is_the_whole_budget(write):
     code, found = lint_json("config.yml", "--select", "SL309", cwd=write({"config.yml": config, "space.json": space}))
     assert codes(found) == [("SL309", 9, 22)]
     assert found[0]["message"].startswith("population_size=100 is not below the trial budget (25)")
+
+
+def test_a_katib_experiment_in_a_version_katib_does_not_serve(write):
+    old = KATIB_SHARED_LR.replace("apiVersion: kubeflow.org/v1beta1", "apiVersion: kubeflow.org/v1")
+    code, found = lint_json("exp.yaml", "--select", "SL003", cwd=write({"exp.yaml": old}))
+    assert codes(found) == [("SL003", 1, 13)]
+    bare = KATIB_SHARED_LR.replace("      apiVersion: batch/v1\n      kind: Job\n", "")
+    code, found = lint_json("exp.yaml", "--select", "SL003", cwd=write({"exp.yaml": bare}))
+    assert codes(found) == [("SL003", 30, 7)] and "the trialSpec has no apiVersion or kind" in found[0]["message"]

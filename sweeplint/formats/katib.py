@@ -163,6 +163,9 @@ def command_tokens(node: Any, text: str) -> tuple[Lit, ...]:
 # --- the Experiment --------------------------------------------------------------------------
 
 
+KNOWN_APIS = (_API_GROUP + "v1beta1", _API_GROUP + "v1alpha3")
+
+
 class _Builder(Collector):
     def __init__(self, ctx: ReadContext):
         super().__init__()
@@ -173,6 +176,10 @@ class _Builder(Collector):
         api = text_of(root.get("apiVersion")) or ""
         if api == _API_GROUP + "v1beta1":
             self.check_keys(spec, SPEC_KEYS, "the Experiment spec")
+        elif api not in KNOWN_APIS:
+            # kubeflow.org/v1 holds training jobs (TFJob, PyTorchJob), not Experiments.
+            self.problem(root.get("apiVersion"), f"Katib has no Experiment in {api!r}; Experiments are "
+                                                 f"{_API_GROUP}v1beta1, so the cluster rejects this one")
         metadata = root.get("metadata")
         name = text_of(metadata.get("name")) if isinstance(metadata, YMap) else None
         parameters = self.parameters(spec.get("parameters"))
@@ -494,6 +501,13 @@ class _Builder(Collector):
                                          f"entry references it, so the values Katib suggests never reach the trial and "
                                          f"every trial runs the same way; add an entry with `reference: {p.name}` and use "
                                          f"it in the trial spec", code="SL405")
+        trial_spec = template.get("trialSpec")
+        if isinstance(trial_spec, YMap):
+            missing = [k for k in ("apiVersion", "kind") if trial_spec.get(k) is None]
+            if missing:
+                self.problem(trial_spec, f"the trialSpec has no {' or '.join(missing)}: Katib creates each trial as the "
+                                         "Kubernetes resource it describes (a batch/v1 Job, a PyTorchJob...), so it cannot "
+                                         "start one")
         if spec_text is not None:
             spec_node = template.get("trialSpec")
             for used in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text)) - declared):
