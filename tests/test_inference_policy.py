@@ -293,3 +293,13 @@ def test_a_katib_experiment_in_a_version_katib_does_not_serve(write):
     bare = KATIB_SHARED_LR.replace("      apiVersion: batch/v1\n      kind: Job\n", "")
     code, found = lint_json("exp.yaml", "--select", "SL003", cwd=write({"exp.yaml": bare}))
     assert codes(found) == [("SL003", 30, 7)] and "the trialSpec has no apiVersion or kind" in found[0]["message"]
+
+
+def test_the_best_configuration_chosen_by_a_test_metric(write):
+    space = ('from ray import tune\n\n\ndef train(config):\n    tune.report(val_acc=0.5, test_acc=0.4)\n\n\n'
+             'tuner = tune.Tuner(train, param_space={"lr": tune.loguniform(1e-4, 1e-1)},\n'
+             '                   tune_config=tune.TuneConfig(metric="val_acc", mode="max", num_samples=20))\n'
+             'results = tuner.fit()\nbest = results.get_best_result(metric="test_acc", mode="max")\n')
+    code, found = lint_json("tune_lr.py", "--select", "SL311", cwd=write({"tune_lr.py": space}))
+    assert codes(found) == [("SL311", 11, 39)]
+    assert "the best configuration is chosen by 'test_acc', a test-set metric" in found[0]["message"]
