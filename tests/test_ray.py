@@ -288,3 +288,17 @@ def test_optuna_search_define_by_run_space_is_the_ray_study_space(write):
     _, found = lint_json(str(folder / "tune_optuna.py"), "--select", "SL1,SL4")
     got = sorted((d["code"], d["line"]) for d in found)
     assert got == [("SL101", 11), ("SL401", 10)]
+
+
+def test_a_metric_named_through_a_local_variable(tmp_path):
+    # The metric and mode are held in variables of the function that builds the Tuner.
+    from conftest import lint_json
+
+    (tmp_path / "tune_it.py").write_text(
+        "from ray import tune\n\n\ndef main():\n    metric_name = 'train/loss'\n    metric_mode = 'min'\n"
+        "    tuner = tune.Tuner('trainable', param_space={'lr': tune.loguniform(1e-4, 1e-1)},\n"
+        "                       tune_config=tune.TuneConfig(metric=metric_name, mode=metric_mode, num_samples=20))\n"
+        "    tuner.fit()\n", encoding="utf-8")
+    code, found = lint_json("tune_it.py", "--select", "SL311", cwd=tmp_path)
+    assert [(d["code"], d["line"], d["column"]) for d in found] == [("SL311", 5, 19)]
+    assert "'train/loss', a training metric" in found[0]["message"]

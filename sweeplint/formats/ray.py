@@ -411,6 +411,8 @@ class _Reader:
                 mode = mode or pyexpr.argument(other, None, "mode")
         if metric is None or mode is None:
             return None  # Ray Tune has no default mode: a metric needs one
+        # `metric_name = "val/acc"` earlier in the same code: the literal it names
+        metric, mode = self.resolve(metric, self.assigned), self.resolve(mode, self.assigned)
         mode_value = pyexpr.evaluate(mode, self.names)
         goal = {"min": "minimize", "max": "maximize"}.get(mode_value if isinstance(mode_value, str) else "")
         if goal is None:
