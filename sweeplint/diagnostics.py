@@ -8,23 +8,28 @@ from dataclasses import dataclass
 from sweeplint.model import Span
 
 
-class Severity(enum.IntEnum):
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
+class _Level(enum.IntEnum):
+    """An ordered level spelled in lower case in settings, on the command line and in output."""
 
     def __str__(self) -> str:
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str):
         try:
             return cls[text.strip().upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r}; use error, warning or info") from None
+            names = [str(m) for m in sorted(cls, reverse=True)]
+            raise ValueError(f"unknown {cls.__name__.lower()} {text!r}; use {', '.join(names[:-1])} or {names[-1]}") from None
 
 
-class Confidence(enum.IntEnum):
+class Severity(_Level):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+
+class Confidence(_Level):
     """How sure a finding is when it rests on a role, goal or phase that might be inferred.
 
     DECLARED: the user declared what the finding rests on. STRONG: inferred, but the evidence
@@ -35,16 +40,6 @@ class Confidence(enum.IntEnum):
     WEAK = 1
     STRONG = 2
     DECLARED = 3
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Confidence:
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown confidence {text!r}; use declared, strong or weak") from None
 
 
 @dataclass(frozen=True, slots=True)

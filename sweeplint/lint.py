@@ -251,10 +251,7 @@ def confident(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnos
     """The diagnostics sure enough to show: those resting on no inference, and the others at or
     above `settings.confidence`. Applied after caching and suppressions, so the cache holds every
     finding and a suppression of a hidden finding still counts as used."""
-    floor = getattr(settings, "confidence", None)
-    if floor is None:
-        return list(diagnostics)
-    return [d for d in diagnostics if d.confidence is None or d.confidence >= floor]
+    return [d for d in diagnostics if d.confidence is None or d.confidence >= settings.confidence]
 
 
 def lint_file(target: Target, rules: list[type[Rule]], settings: Settings, knowledge_loader, code_facts,

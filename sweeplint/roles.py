@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
@@ -376,7 +376,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                ordered[name] = RoleAssignment(a.name, a.role, False, a.reason, strength=min(phase_confidence, Confidence.STRONG))
+                ordered[name] = replace(a, strength=min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,

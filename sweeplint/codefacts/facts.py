@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sweeplint.codefacts.names import OPTIMIZERS
 from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.model import Span
 
@@ -333,6 +334,10 @@ class ProgramFacts(_Data):
             if _argname(a.dest) == wanted:
                 return a
         return None
+
+    def optimizer_calls(self) -> tuple[CallFact, ...]:
+        """The calls that build an optimizer (`torch.optim.AdamW(...)`, `optax.adam(...)`)."""
+        return tuple(c for c in self.calls if c.func.rsplit(".", 1)[-1] in OPTIMIZERS)
 
     def derivations_of(self, name: str) -> tuple[Derivation, ...]:
         """Arithmetic combinations in which a parameter takes part (`lr * batch_size` for `lr`)."""

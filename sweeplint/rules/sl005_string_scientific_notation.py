@@ -76,6 +76,10 @@ def literals(study: Study) -> Iterator[tuple[str, Lit, str]]:
             yield f"the early-stopping setting {key}", lit, "integer" if key in INTEGER_SETTINGS else "number"
 
 
+UNKNOWN_CONSEQUENCE = ("every run gets the text in its config instead of the number, and code that computes with "
+                       "it fails unless it converts it first")
+
+
 def value_consequence(facts, study: Study, name: str) -> tuple[Severity, str]:
     """How badly a string value of `name` hurts, from what the program does with it.
 
@@ -84,19 +88,18 @@ def value_consequence(facts, study: Study, name: str) -> tuple[Severity, str]:
     text and breaks where it computes with it (error); without the program's code we cannot tell
     (warning)."""
     if facts is None:
-        return Severity.WARNING, ("every run gets the text in its config instead of the number, and code that "
-                                  "computes with it fails unless it converts it first")
+        return Severity.WARNING, UNKNOWN_CONSEQUENCE
+    from_config = facts.reads_of(name, ("wandb",))
+    if from_config:
+        read = from_config[0]
+        return Severity.ERROR, (f"the program reads it from the run's config ({read.path or 'the program'}:{read.span.line}) "
+                                f"and gets the text, not the number")
     arg = facts.arg(name)
-    if arg is not None and arg.type == "float" and passes_args(study) and not facts.reads_of(name, ("wandb",)):
+    if arg is not None and arg.type == "float" and passes_args(study):
         return Severity.INFO, (f"the command line hands the text to argparse, whose type=float converts it "
                                f"({arg.path or 'the program'}:{arg.span.line}), so runs train with the number, "
                                f"but the run's config records the text")
-    if facts.reads_of(name, ("wandb",)):
-        read = facts.reads_of(name, ("wandb",))[0]
-        return Severity.ERROR, (f"the program reads it from the run's config ({read.path or 'the program'}:{read.span.line}) "
-                                f"and gets the text, not the number")
-    return Severity.WARNING, ("every run gets the text in its config instead of the number, and code that "
-                              "computes with it fails unless it converts it first")
+    return Severity.WARNING, UNKNOWN_CONSEQUENCE
 
 
 class StringScientificNotation(Rule):

@@ -46,8 +46,7 @@ class MetricNotLogged(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
-            takes = any(r.root == "nni" for r in facts.reads) or any(e.root == "nni" for e in facts.escapes)
-            if study.format == "nni" and takes and not any(m.api == "nni" for m in facts.metrics):
+            if study.format == "nni" and _takes_nni_parameters(facts) and not any(m.api == "nni" for m in facts.metrics):
                 # NNI's objective is whatever the trial hands to nni.report_final_result.
                 yield Finding(span, f"the program ({short(ctx, facts.program)}) takes its parameters from NNI but never "
                                     "calls nni.report_final_result, so the tuner gets no result for any trial - report "
@@ -107,3 +106,7 @@ class MetricNotLogged(Rule):
         if not facts.reads_of("optimized_metric", ("hydra",)):
             return False
         return not any(not e.key or "instantiate" in e.reason for e in facts.escapes)
+
+
+def _takes_nni_parameters(facts) -> bool:
+    return any(r.root == "nni" for r in facts.reads) or any(e.root == "nni" for e in facts.escapes)

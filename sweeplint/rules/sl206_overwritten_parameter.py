@@ -64,13 +64,11 @@ class OverwrittenParameter(Rule):
 
     @staticmethod
     def _literal_in_optimizer(ctx: Context, facts, p):
-        from sweeplint.codefacts.names import OPTIMIZERS
-
         family = ctx.knowledge.family_of(p.name)
         keywords = OPTIMIZER_KEYWORDS.get(family.name) if family is not None else None
         if not keywords:
             return None
-        optimizers = [c for c in facts.calls if c.func.rsplit(".", 1)[-1] in OPTIMIZERS]
+        optimizers = facts.optimizer_calls()
         if not optimizers:
             return None
         for c in optimizers:

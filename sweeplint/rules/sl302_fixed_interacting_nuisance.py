@@ -165,10 +165,4 @@ def _trains_with(ctx: Context, study: Study, family_name: str) -> bool | None:
         family = kb.family_of(arg.dest)
         if family is not None and family.name == family_name:
             return True
-    return bool(facts.calls) and any(_is_optimizer(call.func) for call in facts.calls)
-
-
-def _is_optimizer(func: str) -> bool:
-    from sweeplint.codefacts.names import OPTIMIZERS
-
-    return func.rsplit(".", 1)[-1] in OPTIMIZERS
+    return bool(facts.optimizer_calls())

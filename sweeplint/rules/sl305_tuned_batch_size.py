@@ -5,6 +5,7 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import derived_from, describe_space, node
+from sweeplint.model import MethodKind
 from sweeplint.rule import Context, Rule
 
 # An objective that measures cost, not quality: varying a resource setting is then the point.
@@ -13,7 +14,7 @@ _COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|pe
 
 def _benchmark(study) -> bool:
     """A sweep with no objective to optimize, or one named a benchmark: it measures speed or memory."""
-    if study.objective is None and study.method is not None and study.method.kind.value in ("grid", "random"):
+    if study.objective is None and study.method is not None and study.method.kind in (MethodKind.GRID, MethodKind.RANDOM):
         return True
     return bool(study.name and re.search(r"bench", study.name, re.IGNORECASE))
 

@@ -9,6 +9,11 @@ from sweeplint.rule import Context, Rule
 TEST = ("test", "testing", "heldout", "holdout")
 TRAIN = ("train", "training", "tr")
 VALIDATION = ("val", "valid", "validation", "eval", "dev", "evaluation")
+# What the code shows the objective is computed on, and what that costs.
+SPLIT_HARM = {
+    "test": ("test data", "selecting hyperparameters on it leaks the test set - compute the objective on a validation split"),
+    "train": ("training data", "it rewards overfitting, not generalisation - optimize a validation metric"),
+}
 
 
 class TestSetObjective(Rule):
@@ -44,21 +49,10 @@ class TestSetObjective(Rule):
             found = facts.objective_split(name)
             if found is not None:
                 split, path, where = found
-                if split == "test":
-                    yield Finding(
-                        span,
-                        f"{name!r} is computed on test data ({short(ctx, path)}:{where.line}); selecting "
-                        "hyperparameters on it leaks the test set - compute the objective on a validation split",
-                        related=(related(path, where, "test data here"),),
-                    )
-                    continue
-                if split == "train" and not has_token(name, VALIDATION):
-                    yield Finding(
-                        span,
-                        f"{name!r} is computed on training data ({short(ctx, path)}:{where.line}); it rewards "
-                        "overfitting, not generalisation - optimize a validation metric",
-                        related=(related(path, where, "training data here"),),
-                    )
+                if split in SPLIT_HARM and (split == "test" or not has_token(name, VALIDATION)):
+                    data, harm = SPLIT_HARM[split]
+                    yield Finding(span, f"{name!r} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
+                                  related=(related(path, where, f"{data} here"),))
                     continue
             for chosen in facts.selections():
                 if has_token(chosen.metric, TEST) and not has_token(chosen.metric, VALIDATION):
