@@ -26,6 +26,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, read_bytes
+
 FORMAT = 1
 DEFAULT_DIR = ".sweeplint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by sweeplint; it can be deleted.\n"
@@ -35,14 +37,36 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def hash_path(path: str, limit: int | None = None) -> str | None:
-    """Hash of a file's bytes, or None when it does not exist or cannot be read."""
+def hash_path(path: str) -> str | None:
+    """Hash of a file's bytes, or None when it does not exist, cannot be read or is not a regular file.
+
+    Bounded whatever the path names: a FIFO, device or socket is refused without blocking, and only
+    the first MAX_FILE_BYTES + 1 bytes are hashed, in chunks, together with the size; sweeplint reads
+    no more of a file than that, so no result can depend on the rest.
+    """
+    import stat
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read() if limit is None else handle.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest = hashlib.sha256(str(info.st_size).encode())
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
-    return file_hash(data)
+    finally:
+        os.close(fd)
 
 
 def _source_fingerprint() -> list:
@@ -122,14 +146,20 @@ class Cache:
 
     # --- storage -------------------------------------------------------------------------------
 
+    def entries_folder(self) -> str:
+        """The real path of the folder that holds this cache's entries (nothing else is ours)."""
+        return os.path.realpath(self.directory / f"v{FORMAT}")
+
     def _path(self, kind: str, key: str) -> Path:
         return self.directory / f"v{FORMAT}" / kind / key[:2] / f"{key}.json"
 
     def load(self, kind: str, key: str) -> Any:
         try:
-            with open(self._path(kind, key), "rb") as handle:
-                entry = json.loads(handle.read())
-        except (OSError, ValueError):
+            data = read_bytes(str(self._path(kind, key)))
+            if len(data) > MAX_FILE_BYTES:
+                return None
+            entry = json.loads(data)
+        except (OSError, ValueError, UnreadableFile, RecursionError):
             return None
         if not isinstance(entry, dict) or entry.get("sweeplint-cache") != FORMAT or entry.get("key") != key:
             return None
@@ -155,12 +185,17 @@ class Cache:
         if self._prepared:
             return
         self._prepared = True
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # The tag and the ignore-everything file mark a folder as ours. A folder that already held
+        # other things (`cache-dir = "."`) is not: they go into our own subfolder, or they would
+        # hide the project from git and from backups.
+        ours = not self.directory.exists() or (self.directory / "CACHEDIR.TAG").exists() or not any(self.directory.iterdir())
+        folder = self.directory if ours else self.directory / f"v{FORMAT}"
+        folder.mkdir(parents=True, exist_ok=True)
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "# made by sweeplint\n*\n")):
-            target = self.directory / name
+            target = folder / name
             if not target.exists():
                 try:
-                    temp = self.directory / f".{name}.{os.getpid()}.tmp"
+                    temp = folder / f".{name}.{os.getpid()}.tmp"
                     temp.write_text(text, encoding="utf-8")
                     os.replace(temp, target)
                 except OSError:

@@ -205,7 +205,17 @@ def _cache_dir(args: argparse.Namespace, settings) -> str | None:
 
     root = Path(settings.root)
     if settings.cache_dir:
-        return str(root / settings.cache_dir)
+        # A configuration travels with pull requests: it may only put the cache inside the project.
+        # A folder elsewhere must be asked for on the command line.
+        from sweeplint.settings import ConfigError
+
+        chosen = root / settings.cache_dir
+        if not os.path.realpath(chosen).startswith(os.path.realpath(root) + os.sep) and os.path.realpath(chosen) != os.path.realpath(root):
+            raise ConfigError(
+                f"cache-dir {settings.cache_dir!r} is outside the project ({root}); "
+                "use a folder inside it, or give --cache-dir on the command line"
+            )
+        return str(chosen)
     return str(root / DEFAULT_DIR)
 
 

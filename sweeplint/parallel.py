@@ -103,7 +103,39 @@ _WORKER: Worker | None = None
 
 def _init(rules, settings, cache_dir, run_key) -> None:
     global _WORKER
+    _die_with_parent()
     _WORKER = Worker(rules, settings, cache_dir, run_key)
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent was killed (kill -9, OOM) must not wait forever for work.
+
+    Linux kills it at once (PR_SET_PDEATHSIG); everywhere, a watchdog thread notices that the
+    parent changed and ends the process.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    import threading
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sweeplint-parent-watch", daemon=True).start()
 
 
 def _check_chunk(chunk: list) -> list:
@@ -128,7 +160,9 @@ def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str
 
         cache = Cache(cache_dir)
         run_key = make_run_key(settings, [r.code for r in rules])
-        inside = os.path.realpath(cache_dir) + os.sep  # the cache itself is never checked
+        # Only the cache's own entries are skipped: a cache folder that holds the project (`.`, or
+        # `/tmp` in CI) must not hide the files under it.
+        inside = cache.entries_folder() + os.sep
         targets = [t for t in targets if not os.path.realpath(t.path).startswith(inside)]
     outcomes: list[Outcome | None] = [None] * len(targets)
     pending = []

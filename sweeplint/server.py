@@ -144,22 +144,68 @@ def lsp_diagnostic(d, lines_of):
     )
 
 
+class _Scheduler:
+    """Linting off the message loop, latest version wins.
+
+    Handlers hand over a document's newest text; a worker thread lints whatever is newest when it
+    gets to it, so a storm of edits costs one lint per pause, not one per keystroke, and the loop
+    keeps answering the editor meanwhile.
+    """
+
+    def __init__(self, work):
+        import threading
+
+        self._work = work                     # work(uri, text_or_None, closed) -> None
+        self._pending: dict[str, tuple] = {}  # uri -> (text or None, closed)
+        self._ready = threading.Condition()
+        threading.Thread(target=self._run, name="sweeplint-lint", daemon=True).start()
+
+    def request(self, uri: str, text: str | None = None, closed: bool = False) -> None:
+        with self._ready:
+            self._pending[uri] = (text, closed)
+            self._ready.notify()
+
+    def newer(self, uri: str) -> bool:
+        """Whether a newer request for this document is waiting (the current result is stale)."""
+        with self._ready:
+            return uri in self._pending
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._pending:
+                    self._ready.wait()
+                uri = next(iter(self._pending))
+                text, closed = self._pending.pop(uri)
+            try:
+                self._work(uri, text, closed)
+            except Exception:  # noqa: BLE001 - one document's failure must not stop the worker
+                logging.getLogger(__name__).exception("sweeplint: linting %s failed", uri)
+
+
 def build_server():
     from lsprotocol import types as lsp
     from pygls.server import LanguageServer
     from pygls.uris import from_fs_path, to_fs_path
 
+    from sweeplint.source import MAX_FILE_BYTES
+
     server = LanguageServer("sweeplint", __version__)
     linter = _Linter()
-    # source document -> {target uri -> diagnostics}; a target shows the union over its sources
+    # source document -> {target uri -> diagnostics}; a target shows the union over its sources.
+    # Only the worker thread touches it.
     published: dict[str, dict[str, list]] = {}
     last_error: list[str] = []
+
+    def on_loop(function, *args) -> None:
+        """Run on the message loop: the transport is not shared between threads."""
+        server.loop.call_soon_threadsafe(function, *args)
 
     def lines_of(path: str) -> list[str]:
         uri = from_fs_path(path)
         document = server.workspace.text_documents.get(uri)
         if document is not None:
-            return document.lines
+            return document.source.splitlines(True)
         try:
             from sweeplint.source import read_text
 
@@ -173,26 +219,38 @@ def build_server():
     def publish(targets: set[str]) -> None:
         for target in targets:
             merged = [diag for by_target in published.values() for diag in by_target.get(target, [])]
-            server.publish_diagnostics(target, merged)
+            on_loop(server.publish_diagnostics, target, merged)
 
-    def lint_uri(uri: str) -> set[str]:
-        """Lint one document (open buffer or file on disk); returns the uris whose view changed."""
+    def too_large(uri: str, size: int) -> list:
+        message = (f"this document is {size / (1024 * 1024):.1f} MiB; sweeplint checks files up to "
+                   f"{MAX_FILE_BYTES // (1024 * 1024)} MiB and skipped it")
+        zero = lsp.Position(line=0, character=0)
+        return [lsp.Diagnostic(range=lsp.Range(start=zero, end=zero), message=message,
+                               severity=lsp.DiagnosticSeverity.Information, code="SL001", source="sweeplint")]
+
+    def lint_uri(uri: str, text: str | None = None) -> set[str]:
+        """Lint one document (the given text, else the open buffer or the file on disk); returns the
+        uris whose view changed."""
         path = to_fs_path(uri)
         if not path or not path.lower().endswith(CONFIG_SUFFIXES + (".py",)):
             return set()
-        document = server.workspace.text_documents.get(uri)
-        if document is not None:
-            text = document.source
-        else:
-            try:
-                from sweeplint.source import read_text
+        if text is None:
+            document = server.workspace.text_documents.get(uri)
+            if document is not None:
+                text = document.source
+            else:
+                try:
+                    from sweeplint.source import read_text
 
-                text = read_text(path)
-            except Exception:  # noqa: BLE001 - a vanished file simply has nothing to show
-                text = None
+                    text = read_text(path)
+                except Exception:  # noqa: BLE001 - a vanished file simply has nothing to show
+                    text = None
         before = set(published.get(uri, {}))
         if text is None:
             published.pop(uri, None)
+            return before | {uri}
+        if len(text) > MAX_FILE_BYTES:
+            published[uri] = {uri: too_large(uri, len(text))}
             return before | {uri}
         from sweeplint.settings import ConfigError
 
@@ -202,11 +260,12 @@ def build_server():
             message = f"sweeplint: {exc}"
             if last_error != [message]:
                 last_error[:] = [message]
-                server.show_message(message, lsp.MessageType.Error)
+                on_loop(server.show_message, message, lsp.MessageType.Error)
             published.pop(uri, None)
             return before | {uri}
         except Exception as exc:  # noqa: BLE001 - the editor session must survive anything
-            server.show_message_log(f"sweeplint: internal error on {path}: {type(exc).__name__}: {exc}", lsp.MessageType.Error)
+            on_loop(server.show_message_log, f"sweeplint: internal error on {path}: {type(exc).__name__}: {exc}",
+                    lsp.MessageType.Error)
             return set()
         last_error.clear()
         cache: dict = {}
@@ -217,13 +276,24 @@ def build_server():
         published[uri] = by_target
         return before | set(by_target)
 
-    def refresh(uri: str) -> None:
-        changed = lint_uri(uri)
+    def work(uri: str, text: str | None, closed: bool) -> None:
+        if closed:
+            publish(set(published.pop(uri, {})) | {uri})
+            return
+        changed = lint_uri(uri, text)
+        if scheduler.newer(uri):
+            return  # an edit arrived meanwhile: its lint publishes
         path = to_fs_path(uri) or ""
         if path.lower().endswith(".py"):
             for config in sorted(linter.configs_running(path, server.workspace.root_path)):
                 changed |= lint_uri(from_fs_path(config))
         publish(changed)
+
+    scheduler = _Scheduler(work)
+
+    def text_of(uri: str) -> str | None:
+        document = server.workspace.text_documents.get(uri)
+        return document.source if document is not None else None
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls, params):
@@ -233,23 +303,71 @@ def build_server():
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls, params: lsp.DidOpenTextDocumentParams):
-        refresh(params.text_document.uri)
+        scheduler.request(params.text_document.uri, text_of(params.text_document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls, params: lsp.DidChangeTextDocumentParams):
-        refresh(params.text_document.uri)
+        scheduler.request(params.text_document.uri, text_of(params.text_document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls, params: lsp.DidSaveTextDocumentParams):
-        refresh(params.text_document.uri)
+        scheduler.request(params.text_document.uri, text_of(params.text_document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: lsp.DidCloseTextDocumentParams):
-        uri = params.text_document.uri
-        targets = set(published.pop(uri, {})) | {uri}
-        publish(targets)
+        scheduler.request(params.text_document.uri, closed=True)
 
     return server
+
+
+class _StdioTransport:
+    """Writes frames to stdout. Closing never touches stdin: the reading thread may be blocked in it,
+    and closing a stream another thread reads would wait for that read forever."""
+
+    def __init__(self, wfile):
+        self.wfile = wfile
+
+    def write(self, data) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def close(self) -> None:
+        try:
+            self.wfile.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def start_io(server) -> int:
+    """Serve over stdio until `exit` or the end of input; the exit code LSP asks for.
+
+    Frames are read by sweeplint.server_io on a thread (bad ones answered or dropped) and handled on
+    the server's loop."""
+    import threading
+
+    from sweeplint.server_io import serve
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    server.lsp.connection_made(_StdioTransport(stdout))
+    loop = server.loop
+
+    def read() -> None:
+        try:
+            serve(stdin,
+                  lambda data: loop.call_soon_threadsafe(server.lsp.data_received, data),
+                  lambda answer: loop.call_soon_threadsafe(server.lsp._send_data, answer))
+        except (OSError, ValueError):
+            pass  # the client went away
+        loop.call_soon_threadsafe(loop.stop)
+
+    threading.Thread(target=read, name="sweeplint-read", daemon=True).start()
+    try:
+        loop.run_forever()
+    except SystemExit as exc:  # the `exit` notification: 0 after `shutdown`, 1 without
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,5 +378,10 @@ def main(argv: list[str] | None = None) -> int:
         print("sweeplint: error: the language server needs pygls; install it with: pip install 'sweeplint[lsp]'", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    build_server().start_io()
-    return 0
+    # The server answers bad requests itself; pygls's own tracebacks would only fill the editor's log.
+    logging.getLogger("pygls").setLevel(logging.CRITICAL)
+    code = start_io(build_server())
+    # The reading thread may still be blocked on stdin; end the process without waiting for it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

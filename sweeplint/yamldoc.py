@@ -230,12 +230,19 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     # Each stack entry: [node, pending_key_or_None, seen_keys] for mappings, [node] for sequences.
     stack: list[list] = []
 
-    def attach(node: Node) -> None:
-        if node.weight > MAX_NODES:
+    # Nodes read so far, aliases counted in full, checked as they arrive: a huge flow mapping must
+    # stop at the budget, not when it closes after everything has been built.
+    total = [0]
+
+    def count(weight: int, span: Span) -> None:
+        total[0] += weight
+        if total[0] > MAX_NODES:
             raise YAMLReadError(
                 f"document expands to more than {MAX_NODES} nodes (each use of an alias counts in full); refusing to read it",
-                node.span,
+                span,
             )
+
+    def attach(node: Node) -> None:
         if not stack:
             roots.append(node)
             return
@@ -265,6 +272,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                 plain = not event.style
                 resolved, value = type_scalar(event.value, tag, plain, semantics)
                 node = YScalar(value, event.value, resolved, not plain, _span(event.start_mark, event.end_mark))
+                count(1, node.span)
                 if event.anchor:
                     anchors[event.anchor] = node
                 attach(node)
@@ -279,6 +287,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                     unsafe.append(UnsafeTag(_short_tag(tag), _span(event.start_mark, event.end_mark)))
                 span = _span(event.start_mark, event.end_mark)
                 node = YMap([], span) if kind is yaml.MappingStartEvent else YSeq([], span)
+                count(1, span)
                 if event.anchor:
                     anchors[event.anchor] = node
                 stack.append([node, None, {}] if kind is yaml.MappingStartEvent else [node])
@@ -300,6 +309,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                     raise YAMLReadError(f"found undefined alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
                 if any(entry[0] is target for entry in stack):
                     raise YAMLReadError(f"recursive alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
+                count(target.weight, _span(event.start_mark, event.end_mark))
                 attach(target)
     except yaml.YAMLError as exc:
         raise _read_error(exc) from None

@@ -24,6 +24,7 @@ from typing import Any
 
 from sweeplint.codefacts.names import OPTIMIZERS
 from sweeplint.codefacts.queries import normalise_metric
+from sweeplint.codefacts.shape import check
 from sweeplint.model import Span
 
 CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "determined", "unknown")
@@ -34,6 +35,8 @@ def _span_to(span: Span) -> list[int]:
 
 
 def _span_from(data: list[int]) -> Span:
+    if not isinstance(data, list) or len(data) != 4:
+        raise ValueError("a span is four numbers")
     return Span(*data)
 
 
@@ -50,10 +53,13 @@ class _Data:
 
     @classmethod
     def from_dict(cls, data: dict):
+        if not isinstance(data, dict):
+            raise ValueError(f"cached {cls.__name__} is not a mapping")
         kwargs = {}
         for f in fields(cls):  # type: ignore[arg-type]
             if f.name in data:
-                kwargs[f.name] = _decode(data[f.name], _NESTED.get((cls.__name__, f.name)))
+                kwargs[f.name] = value = _decode(data[f.name], _NESTED.get((cls.__name__, f.name)))
+                check(value, str(f.type), _CLASSES)
         return cls(**kwargs)
 
 
@@ -406,3 +412,7 @@ _NESTED: dict[tuple[str, str], type] = {
     ("ProgramFacts", "calls"): CallFact,
     ("ProgramFacts", "escapes"): Escape,
 }
+
+
+# The fact types by name, for checking facts read back from a cache (sweeplint.codefacts.shape).
+_CLASSES: dict[str, type] = {cls.__name__: cls for cls in _Data.__subclasses__()}
