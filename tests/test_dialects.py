@@ -58,12 +58,6 @@ def _branches_on_format(tree: ast.AST) -> list[str]:
     return found
 
 
-# Rules whose format branches are still being moved to the dialects (their files are being changed
-# elsewhere at the same time).
-PENDING = {"sl101_linear_scale_parameter", "sl201_unused_parameter", "sl204_metric_not_logged",
-           "sl206_overwritten_parameter", "sl303_merged_conditional"}
-
-
 def _rule_sources():
     for path in sorted((PACKAGE / "rules").glob("sl*.py")):
         yield pytest.param(path, id=path.stem)
@@ -73,8 +67,6 @@ def _rule_sources():
 def test_rules_outside_sl4xx_do_not_branch_on_the_format(path):
     if path.stem.startswith("sl4"):
         pytest.skip("the tool-specific SL4xx rules may name their tool")
-    if path.stem in PENDING:
-        pytest.skip("its format branches move to the dialects in a later change")
     assert _branches_on_format(ast.parse(path.read_text(encoding="utf-8"))) == []
 
 
