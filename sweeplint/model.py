@@ -120,6 +120,22 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class SpaceShape:
+    """How a parameter's value space was written: the type it declares and the keys its space has.
+
+    For rules that check a tool's pairing of the two (Katib's parameterType and feasibleSpace),
+    which the reader cannot judge without reporting a rule's finding itself.
+    """
+
+    declared_type: str
+    keys: tuple[tuple[str, Span], ...]       # each key written in the value space, with where it is
+    span: Span                               # the value space
+
+    def key(self, name: str) -> Span | None:
+        return next((span for key, span in self.keys if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str                                # dotted path, e.g. "optimizer.lr"
     space: Space
@@ -146,6 +162,8 @@ class Parameter:
     deprecated: str | None = None            # why the spelling is deprecated, if it is
     selects_config_group: bool = False       # a Hydra config group choice, consumed by composition
     linked_from: str | None = None           # the file defining it, when a config reads another file's space
+    shape: SpaceShape | None = None          # the declared type and value-space keys, where a tool pairs them
+    grid_points: Lit | None = None           # how many points a grid takes from this range (Determined's count)
 
     @property
     def leaf(self) -> str:
@@ -255,6 +273,28 @@ class Derivation:
 
 
 @dataclass(frozen=True, slots=True)
+class TrialBinding:
+    """A name under which the tool hands a trial one parameter's value (a Katib trialParameters entry).
+
+    `name` and `reference` are None when the entry lacks them; `used` says whether the trial spec
+    uses the name (None when there is no trial spec to look in).
+    """
+
+    name: Lit | None
+    reference: Lit | None
+    span: Span
+    used: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrialTemplate:
+    """How the tool hands trials their parameters: named bindings, used as placeholders in a trial spec."""
+
+    bindings: tuple[TrialBinding, ...]
+    placeholders: tuple[Lit, ...] = ()       # each distinct name the trial spec uses as a placeholder, and where
+
+
+@dataclass(frozen=True, slots=True)
 class Study:
     """One sweep: a search space, a search algorithm, an objective and a budget."""
 
@@ -274,6 +314,7 @@ class Study:
     problems: tuple[Problem, ...] = ()
     name: str | None = None
     derivations: tuple[Derivation, ...] = ()   # values the config computes from other values
+    trial_template: TrialTemplate | None = None  # how trials get their parameters, when a template binds them
 
     def parameter(self, name: str) -> Parameter | None:
         for p in self.parameters:

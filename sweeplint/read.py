@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from sweeplint.formats import ReadContext, config_readers
+from sweeplint.formats import PyReadContext, ReadContext, config_readers, python_reader_list
+from sweeplint.formats.dialect import dialect_for
 from sweeplint.model import ConfigFile, Declarations, Directive, Problem, Span, Study
 from sweeplint.source import DIRECTIVE_NAMES, ROLE_DIRECTIVES, UnreadableFile, parse_directives, read_text, text_of
 from sweeplint.yamldoc import YAMLReadError, compose
@@ -33,10 +34,45 @@ def read_path(path: str, explicit: bool, text: str | None = None, data: bytes | 
 
 
 def read_python(path: str, text: str, explicit: bool) -> ConfigFile:
-    """Python files define sweeps only through calls we recognise; others are not sweep files."""
-    from sweeplint.formats import python_readers
+    """Sweeps defined in Python (Optuna objectives, Ray Tune spaces, W&B dicts).
 
-    return python_readers(path, text, explicit)
+    Python files define sweeps only through calls we recognise; others are not sweep files. Cheap
+    text tests first; libcst is imported and the file parsed (once) only when a reader wants it. A
+    syntax error is reported only in a file that looks like a sweep.
+    """
+    readers = python_reader_list(text)
+    if not readers:
+        return ConfigFile(path, text)
+
+    from sweeplint import pyexpr
+
+    directives = parse_directives(text)
+    try:
+        module = pyexpr.parse(text)
+    except pyexpr.PySyntaxError as exc:
+        return ConfigFile(path, text, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
+    ctx = PyReadContext(path, text, pyexpr.Positions(module, text), pyexpr.constants(module), directives)
+    studies: list[Study] = []
+    fmt = None
+    for reader in readers:
+        try:
+            found = reader.read(module, ctx)
+        except RecursionError:
+            ctx.problems.append(Problem("SL001", Span.point(1, 1), "the Python code is nested too deeply to read"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+            ctx.problems.append(Problem(
+                "SL001", Span.point(1, 1),
+                f"sweeplint could not read the {reader.name} search space in this file "
+                f"({type(exc).__name__}: {exc}); please report this",
+            ))
+            continue
+        if found:
+            studies.extend(found)
+            fmt = fmt or reader.name
+    if fmt is None and not ctx.problems:
+        return ConfigFile(path, text)
+    return _finish(path, text, fmt, studies, ctx.problems, directives)
 
 
 def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
@@ -57,11 +93,13 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
         for reader in readers:
             if reader.recognise(root):
                 ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems)
-                if reader.name == "wandb" and len(document.roots) > 1:
-                    # PyYAML's safe_load, which `wandb sweep` uses, stops at the next document.
+                if len(document.roots) > 1 and dialect_for(reader.name).reads_single_document:
+                    # e.g. PyYAML's safe_load, which `wandb sweep` uses, stops at the next document.
                     other = 1 if index == 0 else 0
                     where = document.starts[other] if len(document.starts) > other else document.roots[other].span
-                    problems.append(Problem("SL001", where, f"W&B reads a single YAML document, but this file has {len(document.roots)}; `wandb sweep` rejects it"))
+                    tool = dialect_for(reader.name)
+                    problems.append(Problem("SL001", where, f"{tool.tool} reads a single YAML document, but this file has "
+                                                           f"{len(document.roots)}; {tool.yaml_loader} rejects it"))
                 studies.extend(reader.read(root, ctx))
                 fmt = fmt or reader.name
                 break
@@ -76,6 +114,12 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
     if fmt is not None:
         for dup in document.duplicates:
             problems.append(Problem("SL007", dup.span, f"duplicate key {dup.key!r} (first at line {dup.first.line}); PyYAML silently keeps this last one"))
+    return _finish(path, text, fmt, studies, problems, directives)
+
+
+def _finish(path: str, text: str, fmt: str | None, studies: list[Study], problems: list[Problem],
+            directives: tuple[Directive, ...]) -> ConfigFile:
+    """What every source (YAML, JSON, Python) gets once its readers are done."""
     studies = [_with_declarations(s, directives, problems) for s in studies]
     return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives)
 

@@ -11,7 +11,9 @@
                 yield Finding(param.value_span, "...")
 
 Its documentation and its bad/good examples live in `rules/catalogue/<code>.yaml`; the test suite
-runs every example, so adding a rule is adding those two files.
+runs every example, so adding a rule is adding those two files. What a tool decides (which bounds it
+rejects, how it spells a fix...) is asked of its dialect, `sweeplint.formats.dialect.dialect_of(study)`;
+a rule never compares `study.format` with a tool's name (only the tool-specific SL4xx rules may).
 """
 
 from __future__ import annotations

@@ -5,7 +5,11 @@ A reader module defines a `READER` object with:
     semantics:  how the tool's loader types YAML scalars ("yaml1.1", "omegaconf", ...)
     recognise(root: Node) -> bool
     read(root: Node, ctx: ReadContext) -> list[Study]
-Readers are tried in order; the first that recognises a document reads it.
+Readers are tried in order; the first that recognises a document reads it. What each tool decides
+(bounds, steps, spellings, objective APIs...) is its Dialect, in `<tool>_dialect.py` (see dialect.py).
+
+This package never imports sweeplint.read: the read pipeline (sweeplint/read.py) calls the readers,
+for YAML and Python sources alike, and adds what is common to both (declarations, file problems).
 """
 
 from __future__ import annotations
@@ -87,49 +91,3 @@ def python_reader_list(text: str) -> list[PythonReader]:
             if reader.wants(text):
                 readers.append(reader)
     return readers
-
-
-def python_readers(path: str, text: str, explicit: bool):
-    """Sweeps defined in Python (Optuna objectives, Ray Tune spaces, W&B dicts).
-
-    Cheap text tests first; libcst is imported and the file parsed (once) only when a reader
-    wants it. A syntax error is reported only in a file that looks like a sweep.
-    """
-    from sweeplint.model import ConfigFile
-
-    readers = python_reader_list(text)
-    if not readers:
-        return ConfigFile(path, text)
-
-    from sweeplint import pyexpr
-    from sweeplint.read import _with_declarations
-    from sweeplint.source import parse_directives
-
-    directives = parse_directives(text)
-    try:
-        module = pyexpr.parse(text)
-    except pyexpr.PySyntaxError as exc:
-        return ConfigFile(path, text, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
-    ctx = PyReadContext(path, text, pyexpr.Positions(module, text), pyexpr.constants(module), directives)
-    studies: list = []
-    fmt = None
-    for reader in readers:
-        try:
-            found = reader.read(module, ctx)
-        except RecursionError:
-            ctx.problems.append(Problem("SL001", Span.point(1, 1), "the Python code is nested too deeply to read"))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
-            ctx.problems.append(Problem(
-                "SL001", Span.point(1, 1),
-                f"sweeplint could not read the {reader.name} search space in this file "
-                f"({type(exc).__name__}: {exc}); please report this",
-            ))
-            continue
-        if found:
-            studies.extend(found)
-            fmt = fmt or reader.name
-    if fmt is None and not ctx.problems:
-        return ConfigFile(path, text)
-    studies = [_with_declarations(s, directives, ctx.problems) for s in studies]
-    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(ctx.problems), directives=directives)

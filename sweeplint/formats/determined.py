@@ -181,11 +181,10 @@ class _Builder(Collector):
         elif kind != "custom":
             self.check_keys(searcher, SEARCHER_KEYS, "searcher")
         method = self.method(searcher)
-        grid = method is not None and method.kind is MethodKind.GRID
         parameters: list[Parameter] = []
         hps = root.get("hyperparameters")
         if isinstance(hps, YMap):
-            self.group(hps, "", parameters, grid)
+            self.group(hps, "", parameters)
         elif hps is not None:
             self.problem(hps, f"hyperparameters must be a mapping of names to hyperparameters, not {type_name(hps)}")
         budget = searcher.get("max_trials")
@@ -275,12 +274,12 @@ class _Builder(Collector):
 
     # --- hyperparameters -------------------------------------------------------------------------
 
-    def group(self, node: YMap, prefix: str, out: list[Parameter], grid: bool) -> None:
+    def group(self, node: YMap, prefix: str, out: list[Parameter]) -> None:
         for key, spec in node.items():
             name = prefix + key_text(key)
             if isinstance(spec, YMap) and spec.get("type") is None:
                 if spec.pairs:
-                    self.group(spec, name + ".", out, grid)
+                    self.group(spec, name + ".", out)
                 else:
                     out.append(Parameter(name, Space.CONSTANT, key.span, spec.span, values=(lit(spec),)))
                 continue
@@ -289,11 +288,11 @@ class _Builder(Collector):
                 out.append(Parameter(name, Space.CONSTANT, key.span, spec.span if spec is not None else key.span,
                                      distribution="const", values=(lit(spec),) if spec is not None else ()))
                 continue
-            param = self.hyperparameter(name, key, spec, grid)
+            param = self.hyperparameter(name, key, spec)
             if param is not None:
                 out.append(param)
 
-    def hyperparameter(self, name: str, key: YScalar, spec: YMap, grid: bool) -> Parameter:
+    def hyperparameter(self, name: str, key: YScalar, spec: YMap) -> Parameter:
         where = f"hyperparameter {name!r}"
         type_node = spec.get("type")
         kind = text_of(type_node)
@@ -336,26 +335,23 @@ class _Builder(Collector):
                 if not (isinstance(value, int) and not isinstance(value, bool)):
                     self.problem(bounds[field], f"{where} is type: int, so {field} must be an integer, not {bounds[field].text!r}")
                     return unknown
-        count = bounds.get("count")
+        count = bounds.get("count")   # a grid searcher needs it on every range: SL406
         if count is not None:
             c = number(count)
             if c is None or c < 1 or not float(c).is_integer():
                 self.problem(count, f"count of {where} must be a positive integer (the number of grid points)")
-        elif grid:
-            self.problem(key, f"{where} is a {kind} range but the searcher is grid and it has no `count`, so Determined "
-                              "rejects the experiment (a grid needs to know how many points to take from the range); "
-                              "add e.g. `count: 5`", code="SL406")
         base = None
         if kind == "log":
             base = number(bounds["base"])
             if base is None or base <= 0 or base == 1:
                 self.problem(bounds["base"], f"base of {where} must be a positive number other than 1 (e.g. 10)")
-                return unknown
+                # still a range to SL406, which asks for its count
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span, grid_points=count, **common)
         return Parameter(
             name, Space.INT if kind == "int" else Space.UNIFORM, key.span, spec.span,
             low=bounds["minval"], high=bounds["maxval"],
             log=kind == "log", integer=kind == "int",
-            exponent_bounds=kind == "log", base=base, **common,
+            exponent_bounds=kind == "log", base=base, grid_points=count, **common,
         )
 
 

@@ -26,7 +26,10 @@ from sweeplint.model import (
     Problem,
     Space,
     Span,
+    SpaceShape,
     Study,
+    TrialBinding,
+    TrialTemplate,
 )
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
@@ -186,8 +189,9 @@ class _Builder(Collector):
         template = spec.get("trialTemplate")
         command: tuple[Lit, ...] = ()
         command_span = None
+        trial_template = None
         if isinstance(template, YMap):
-            self.trial_parameters(template, parameters)
+            trial_template = self.trial_parameters(template)
             found = self.trial_command(template)
             if found is not None:
                 command, command_span = found
@@ -220,6 +224,7 @@ class _Builder(Collector):
             unknown_keys=tuple(self.unknown),
             problems=tuple(self.problems),
             name=name,
+            trial_template=trial_template,
         )
 
     # --- objective, algorithm, early stopping ----------------------------------------------------
@@ -311,15 +316,8 @@ class _Builder(Collector):
             self.problem(method.span, f"the hyperband algorithm needs the algorithmSettings {' and '.join(missing)}; "
                                       "Katib rejects the Experiment")
         resource = method.get("resource_name")
-        if resource is None:
-            return parameters
-        names = [p.name for p in parameters]
-        if resource.value not in names:
-            close = difflib.get_close_matches(str(resource.value), names, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(names) or 'none'}"
-            self.problem(resource.span, f"hyperband's resource_name {resource.value!r} is not a parameter in spec.parameters, "
-                                        f"so Katib rejects the Experiment; {hint}", code="SL405")
-            return parameters
+        if resource is None or resource.value not in {p.name for p in parameters}:
+            return parameters  # a resource_name naming no parameter is SL405's finding
         return [Parameter(p.name, Space.CONSTANT, p.key_span, p.value_span, distribution="hyperband resource",
                           distribution_span=resource.span, integer=p.integer)
                 if p.name == resource.value else p for p in parameters]
@@ -380,6 +378,9 @@ class _Builder(Collector):
             return unknown
         self.check_keys(space_node, FEASIBLE_SPACE_KEYS, f"feasibleSpace of {where}")
         present = {key_text(k): k for k, _ in space_node.items()}
+        # Which keys a parameterType takes is SL405's check; a space of the wrong shape is not read.
+        shape = SpaceShape(kind, tuple((key_text(k), k.span) for k, _ in space_node.items()), space_node.span)
+        unknown = dataclasses.replace(unknown, shape=shape)
         dist_node = space_node.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
         if dist_node is not None and distribution not in DISTRIBUTIONS:
@@ -387,14 +388,8 @@ class _Builder(Collector):
             distribution = None
 
         if kind in ("discrete", "categorical"):
-            wrong = [present[k] for k in ("min", "max", "step") if k in present]
-            for key in wrong:
-                self.problem(key, f"{where} is {kind}, which takes only feasibleSpace.list, not {key_text(key)}; "
-                                  "Katib rejects the Experiment - list the values, or make it a double/int range", code="SL405")
             values_node = space_node.get("list")
             if values_node is None:
-                if not wrong:
-                    self.problem(space_node, f"{where} is {kind} but its feasibleSpace has no list of values", code="SL405")
                 return unknown
             if not isinstance(values_node, YSeq) or not values_node.items:
                 self.problem(values_node, f"feasibleSpace.list of {where} must be a non-empty list")
@@ -412,13 +407,10 @@ class _Builder(Collector):
             # Katib has no constant type: a list of one value is how a parameter is fixed.
             space = Space.CONSTANT if len(values) == 1 else Space.CATEGORICAL
             return Parameter(name, space, name_node.span, item.span, distribution=kind,
-                             distribution_span=kind_node.span, values=tuple(values))
+                             distribution_span=kind_node.span, values=tuple(values), shape=shape)
 
         # double / int: a range
         if "list" in present:
-            self.problem(present["list"], f"{where} is {kind}, which takes feasibleSpace min/max (and step), not a list; "
-                                          "Katib rejects the Experiment - use parameterType discrete or categorical for a list",
-                         code="SL405")
             return unknown
         bounds: dict[str, Lit] = {}
         for key in ("min", "max", "step"):
@@ -455,23 +447,21 @@ class _Builder(Collector):
             distribution=distribution or kind,
             distribution_span=(dist_node or kind_node).span,
             low=bounds["min"], high=bounds["max"], q=bounds.get("step"),
-            log=log, integer=kind == "int",
+            log=log, integer=kind == "int", shape=shape,
         )
 
     # --- the trial template --------------------------------------------------------------------
 
-    def trial_parameters(self, template: YMap, parameters: list[Parameter]) -> None:
+    def trial_parameters(self, template: YMap) -> TrialTemplate | None:
+        """The trialParameters bindings and the ${trialParameters.x} uses of the trial spec, for SL405."""
         node = template.get("trialParameters")
         if node is None:
-            return
+            return None
         if not isinstance(node, YSeq):
             self.problem(node, f"trialTemplate.trialParameters must be a list of {{name, reference}}, not {type_name(node)}")
-            return
-        names = {p.name for p in parameters}
+            return None
         spec_text = _template_text(template)
-        declared: set[str] = set()
-        referenced: set[str] = set()
-        unresolved = False
+        bindings = []
         for item in node.items:
             if not isinstance(item, YMap):
                 self.problem(item, "each trialParameters entry must be a mapping with name and reference")
@@ -479,28 +469,8 @@ class _Builder(Collector):
             self.check_keys(item, TRIAL_PARAMETER_KEYS, "trialTemplate.trialParameters")
             name_node, ref_node = item.get("name"), item.get("reference")
             name, ref = text_of(name_node), text_of(ref_node)
-            if not name or not ref:
-                self.problem(item, "each trialParameters entry needs both name and reference; Katib rejects the Experiment", code="SL405")
-                continue
-            declared.add(name)
-            referenced.add(ref)
-            if names and not ref.startswith("${trialSpec.") and ref not in names:
-                close = difflib.get_close_matches(ref, sorted(names), n=1, cutoff=0.6)
-                unresolved = True  # the misspelt reference is the finding, not the parameter it meant
-                hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(sorted(names))}"
-                self.problem(ref_node, f"trial parameter {name!r} references {ref!r}, which is not a parameter in spec.parameters, "
-                                       f"so Katib rejects the Experiment; {hint}", code="SL405")
-            if spec_text is not None and "${trialParameters." + name + "}" not in spec_text:
-                self.problem(name_node, f"trial parameter {name!r} is never used as ${{trialParameters.{name}}} in the trial spec, "
-                                        "so its value never reaches the trial (Katib rejects such an Experiment); "
-                                        "pass it in the container's command or args", code="SL405")
-        for p in parameters if not unresolved else ():
-            # Katib hands a trial its parameters only through trialParameters references.
-            if p.name not in referenced:
-                self.problem(p.key_span, f"parameter {p.name!r} is in spec.parameters, but no trialTemplate.trialParameters "
-                                         f"entry references it, so the values Katib suggests never reach the trial and "
-                                         f"every trial runs the same way; add an entry with `reference: {p.name}` and use "
-                                         f"it in the trial spec", code="SL405")
+            used = None if spec_text is None or not name else "${trialParameters." + name + "}" in spec_text
+            bindings.append(TrialBinding(lit(name_node) if name else None, lit(ref_node) if ref else None, item.span, used))
         trial_spec = template.get("trialSpec")
         if isinstance(trial_spec, YMap):
             missing = [k for k in ("apiVersion", "kind") if trial_spec.get(k) is None]
@@ -508,12 +478,12 @@ class _Builder(Collector):
                 self.problem(trial_spec, f"the trialSpec has no {' or '.join(missing)}: Katib creates each trial as the "
                                          "Kubernetes resource it describes (a batch/v1 Job, a PyTorchJob...), so it cannot "
                                          "start one")
+        placeholders = []
         if spec_text is not None:
-            spec_node = template.get("trialSpec")
-            for used in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text)) - declared):
-                self.problem(_find_text(spec_node, "${trialParameters." + used + "}") or spec_node,
-                             f"${{trialParameters.{used}}} is used in the trial spec but no trialParameters entry is named {used!r}, "
-                             "so Katib rejects the Experiment; declare it with a reference to a parameter", code="SL405")
+            for used_name in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text))):
+                where = _find_text(trial_spec, "${trialParameters." + used_name + "}") or trial_spec
+                placeholders.append(Lit(used_name, where.span))
+        return TrialTemplate(tuple(bindings), tuple(placeholders))
 
     def trial_command(self, template: YMap) -> tuple[tuple[Lit, ...], Span] | None:
         spec = template.get("trialSpec")

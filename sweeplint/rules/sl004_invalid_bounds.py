@@ -4,24 +4,12 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 
-# Tools that reject `min == max` outright (W&B: "min is not less than max"; NNI's search-space
-# validation: "must have high > low"; Determined's config check: minval < maxval); elsewhere an
-# empty width is a degenerate search space (SL105), not an invalid one.
-REJECTS_EQUAL_BOUNDS = frozenset({"wandb", "nni", "determined"})
-
-# How each tool applies q / step. "multiple": round(x / q) * q, so results are multiples of q and can
-# leave [low, high] when the bounds are not multiples; "offset": low + k * step, so a range that is not
-# a whole number of steps never reaches high. Tools not listed are not judged: Ray narrows the bounds
-# to multiples of q before rounding and NNI clips the result, so both stay inside the range.
-Q_SEMANTICS = {
-    "wandb": "multiple",
-    "optuna": "offset",
-    "hydra-optuna": "offset",
-    "katib": "offset",
-}
+# Whether `min == max` is an error (SL004) or a degenerate search space (SL105), and how q / step
+# applies, are the tool's decisions: its dialect says (rejects_equal_bounds, step_semantics).
 
 # W&B compares probabilities with numpy.isclose(sum, 1.0).
 _RTOL, _ATOL = 1e-5, 1e-8
@@ -61,12 +49,13 @@ class InvalidBounds(Rule):
             return
         span = p.low.span.cover(p.high.span)
         lo, hi = _text(p.low, low), _text(p.high, high)
-        if low > high or (low == high and study.format in REJECTS_EQUAL_BOUNDS):
+        dialect = dialect_of(study)
+        if low > high or (low == high and dialect.rejects_equal_bounds):
             what = "greater than" if low > high else "equal to"
             yield Finding(
                 span,
                 f"{p.name}: the lower bound {lo} is {what} the upper bound {hi}, so there is nothing to "
-                f"sample{' (W&B reports it as a schema violation)' if study.format == 'wandb' else ''}; "
+                f"sample{f' ({dialect.tool} reports it as a schema violation)' if dialect.validates_schema else ''}; "
                 f"{'swap them' if low > high else 'widen the range, or make it a constant'}",
             )
             return
@@ -81,7 +70,7 @@ class InvalidBounds(Rule):
             yield Finding(
                 p.low.span,
                 f"{p.name} is searched on a log scale, which needs a positive lower bound, but it is {lo}"
-                f"{' (W&B requires min > 0)' if study.format == 'wandb' else ''}; start the range at the smallest "
+                f"{f' ({dialect.tool} requires min > 0)' if dialect.validates_schema else ''}; start the range at the smallest "
                 f"value worth trying, e.g. {_fmt(high / 1000) if high > 0 else '1e-6'}",
             )
         if p.q is not None:
@@ -95,7 +84,7 @@ class InvalidBounds(Rule):
         if q <= 0:
             yield Finding(p.q.span, f"{p.name}: q (the step) must be positive, not {step}")
             return
-        semantics = Q_SEMANTICS.get(study.format)
+        semantics = dialect_of(study).step_semantics
         if semantics == "multiple" and not p.exponent_bounds and math.isfinite(low / q) and math.isfinite(high / q):
             # Every draw is round(x / q) * q: the extremes are the rounded bounds.
             first, last = round(low / q) * q, round(high / q) * q

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import passes_args
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Space, Study
 from sweeplint.rule import Context, Rule
 
@@ -14,13 +15,6 @@ SCIENTIFIC = re.compile(r"(?P<sign>[-+]?)(?P<int>\d*)(?P<frac>\.\d*)?(?P<e>[eE])
 
 # Settings that must be whole numbers (W&B hyperband; trial counts of other tools).
 INTEGER_SETTINGS = frozenset({"min_iter", "max_iter", "n_trials", "max_trials", "n_startup_trials"})
-
-# Which tool loads the file, for the message.
-TOOL = {
-    "wandb": "`wandb sweep`",
-    "nni": "NNI",
-    "determined": "Determined's CLI",
-}
 
 
 def scientific_text(lit: Lit) -> bool:
@@ -112,7 +106,8 @@ class StringScientificNotation(Rule):
         for study in ctx.studies:
             if study.loader != "yaml1.1":
                 continue
-            tool = TOOL.get(study.format, "the tool's YAML 1.1 loader (PyYAML)")
+            dialect = dialect_of(study)
+            tool = dialect.yaml_loader   # which program loads the file, for the message
             facts = None
             owner = {id(lit): p.name for p in study.parameters for lit in p.values}
             # One finding per parameter's list of values (the first string, naming the others):
@@ -139,8 +134,8 @@ class StringScientificNotation(Rule):
                     if others:
                         more = f" (so are {', '.join(f'`{o.text}`' for o in others[:4])}{', ...' if len(others) > 4 else ''})"
                         fixed += "` and `".join([""] + [yaml11_float(o.text) for o in others[:4]])
-                elif study.format == "wandb":
-                    effect = "W&B needs a number here: it reports a schema violation and cannot sample the parameter"
+                elif dialect.validates_schema:
+                    effect = f"{dialect.tool} needs a number here: it reports a schema violation and cannot sample the parameter"
                 else:
                     effect = "the tool gets text where it needs a number"
                 yield Finding(

@@ -5,28 +5,12 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Space, number
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 MIN_DECADES = 1.5
 # A range this wide is searched badly on a linear scale whatever the parameter is called.
 ANY_NAME_DECADES = 3.0
-
-# How each tool spells "the same range, on a log scale".
-LOG_SPELLING = {
-    "wandb": "distribution: log_uniform_values",
-    "hydra-optuna": "tag(log, interval(low, high))",
-    "hydra-ax": "log_scale: true",
-    "hydra-nevergrad": "tag(log, interval(low, high))",
-    "optuna": "suggest_float(..., log=True)",
-    "ray": "tune.loguniform(low, high)",
-    "katib": "feasibleSpace.distribution: logUniform",
-    "determined": "type: log with exponent bounds",
-    "nni": "_type: loguniform",
-}
-
-
-def log_spelling(fmt: str) -> str:
-    return LOG_SPELLING.get(fmt, "a log-uniform distribution")
 
 
 class LinearScaleParameter(Rule):
@@ -45,7 +29,7 @@ class LinearScaleParameter(Rule):
                 family = ctx.knowledge.family_of(p.name)
                 known = family is not None and family.log_scale
                 what = f"{p.name} ({family.title})" if known else p.name
-                spelling = log_spelling(study.format)
+                spelling = dialect_of(study).log_scale_spelling   # "the same range, on a log scale" in its words
                 if low == 0:
                     if known:
                         yield Finding(p.low.span.cover(p.high.span), _from_zero(what, high, spelling))

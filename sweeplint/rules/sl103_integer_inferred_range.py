@@ -4,6 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import Dialect, dialect_of
 from sweeplint.knowledge import normalise
 from sweeplint.model import Parameter, Space, number
 from sweeplint.rule import Context, Rule
@@ -19,18 +20,6 @@ INTEGER_KINDS = frozenset({
 })
 _SWITCH_PREFIXES = ("use_", "enable_", "disable_", "with_", "is_", "do_", "has_", "no_", "apply_")
 _SWITCH_SUFFIXES = ("_flag", "_enabled", "_on")
-
-# How each tool asks for integers over low .. high (both included), to show the fix in its words.
-INT_SPELLING = {
-    "wandb": "distribution: int_uniform",
-    "hydra-optuna": "range({low}, {high}) or int(interval({low}, {high}))",
-    "hydra-ax": "integer bounds: [{low}, {high}]",
-    "optuna": "trial.suggest_int(..., {low}, {high})",
-    "ray": "tune.randint({low}, {above})",
-    "katib": "parameterType: int",
-    "determined": "type: int",
-    "nni": "\"_type\": \"randint\", \"_value\": [{low}, {above}]",
-}
 
 
 def _is_float_literal(value) -> bool:
@@ -48,6 +37,7 @@ class IntegerInferredRange(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
+            dialect = dialect_of(study)   # how the tool spells the fix
             for p in study.parameters:
                 if p.space not in (Space.INT, Space.UNIFORM) or p.low is None or p.high is None:
                     continue
@@ -55,18 +45,18 @@ class IntegerInferredRange(Rule):
                 if low is None or high is None:
                     continue
                 if p.space is Space.UNIFORM:
-                    message = self._float_count(ctx, study.format, p, low, high)
+                    message = self._float_count(ctx, dialect, p, low, high)
                     if message:
                         yield Finding(p.low.span.cover(p.high.span), message)
                     continue
                 if p.inferred:
-                    message = self._inferred(ctx, study.format, p, low, high)
+                    message = self._inferred(ctx, dialect, p, low, high)
                     if message:
                         yield Finding(p.low.span.cover(p.high.span), message)
                 else:
-                    yield from self._float_bounds(study.format, p, low, high)
+                    yield from self._float_bounds(dialect, p, low, high)
 
-    def _inferred(self, ctx: Context, fmt: str, p: Parameter, low: float, high: float) -> str | None:
+    def _inferred(self, ctx: Context, dialect: Dialect, p: Parameter, low: float, high: float) -> str | None:
         """Integer bounds without a distribution: the tool samples integers only."""
         if high <= low:
             return None
@@ -93,37 +83,34 @@ class IntegerInferredRange(Rule):
             values = "only " + ", ".join(_fmt(low + i) for i in range(count))
         else:
             values = f"only the {count} integers {_fmt(low)} .. {_fmt(high)}"
-        tool = "W&B" if fmt == "wandb" else "the tool"
-        fix = (f"write the bounds as floats (`min: {_fmt(low)}.0`, `max: {_fmt(high)}.0`) or add "
-               f"`distribution: uniform`" if fmt == "wandb" else f"write the bounds as floats ({_fmt(low)}.0, {_fmt(high)}.0)")
+        tool = dialect.tool
+        fix = dialect.spell_float_range(_fmt(low), _fmt(high))
         switch = "; if a 0/1 switch is meant, list it as values: [0, 1]" if (low, high) == (0, 1) else ""
         return (f"both bounds of {p.name} are integers and no distribution is given, so {tool} samples "
                 f"integers: {values}; {why}; {fix}{switch}")
 
-    def _float_count(self, ctx: Context, fmt: str, p: Parameter, low: float, high: float) -> str | None:
+    def _float_count(self, ctx: Context, dialect: Dialect, p: Parameter, low: float, high: float) -> str | None:
         """A continuous range over a count (layers, units, epochs): the program gets 3.7 layers."""
         family = ctx.knowledge.family_of(p.name)
         if family is None or not family.integer or p.exponent_bounds or not (0 <= low < high < 1e12):
             return None
         example = math.floor(low) + 1.7 if math.floor(low) + 1.7 < high else (low + high) / 2
-        ints = INT_SPELLING.get(fmt, "an integer distribution over the same bounds")
+        ints = dialect.spell_int_range(_fmt(math.ceil(low)), _fmt(math.floor(high)), _fmt(math.floor(high) + 1))
         scale = "log-scale " if p.log else ""
         return (f"{p.name} ({family.title}) is a count but is searched over the continuous {scale}range "
                 f"{_fmt(low)} .. {_fmt(high)}, so the program gets fractional values such as {example:g}; "
-                f"search integers instead ({ints.format(low=_fmt(math.ceil(low)), high=_fmt(math.floor(high)), above=_fmt(math.floor(high) + 1))})")
+                f"search integers instead ({ints})")
 
-    def _float_bounds(self, fmt: str, p: Parameter, low: float, high: float) -> Iterator[Finding]:
+    def _float_bounds(self, dialect: Dialect, p: Parameter, low: float, high: float) -> Iterator[Finding]:
         """An explicitly integer distribution given non-integer bounds."""
         kind = p.distribution or "integer distribution"
         for label, lit, value in (("lower", p.low, low), ("upper", p.high, high)):
             if not _is_float_literal(lit.value):
                 continue
             spelled = lit.text or f"{value:g}"
-            consequence = "W&B's schema requires integers there (a schema violation)" if fmt == "wandb" else \
-                "integer distributions need integer bounds"
-            fix = f"write {_fmt(value)}" if value.is_integer() else \
-                ("use integer bounds, or a float distribution such as uniform / q_uniform" if fmt == "wandb"
-                 else "use integer bounds, or a float distribution")
+            consequence = f"{dialect.tool}'s schema requires integers there (a schema violation)" if dialect.validates_schema \
+                else "integer distributions need integer bounds"
+            fix = f"write {_fmt(value)}" if value.is_integer() else f"use integer bounds, or {dialect.float_distributions}"
             yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}")
 
 

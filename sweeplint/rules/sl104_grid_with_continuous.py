@@ -4,6 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import MethodKind, Parameter, Space, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import number_text
@@ -11,9 +12,7 @@ from sweeplint.rules.sl005_string_scientific_notation import number_text
 # A grid enumerates every parameter. Integer ranges can be enumerated (W&B expands int_uniform into
 # min..max), and so can a linear range with a step (W&B q_uniform, Katib step); a continuous range
 # cannot: W&B rejects the sweep ("disallowed type with grid search"), others never finish.
-# Grids that do handle ranges: NNI's grid tuner samples numeric ranges at ever finer intervals, and
-# Determined enumerates `count` points of a range (a missing count is SL406's finding).
-GRIDS_WITH_RANGES = frozenset({"nni", "determined"})
+# Some grids do handle ranges (NNI's, Determined's): the dialect says (grid_enumerates_ranges).
 
 _DESCRIPTION = {
     Space.UNIFORM: "a continuous range",
@@ -49,7 +48,8 @@ class GridWithContinuous(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             method = study.method
-            if method is None or method.kind is not MethodKind.GRID or study.format in GRIDS_WITH_RANGES:
+            dialect = dialect_of(study)
+            if method is None or method.kind is not MethodKind.GRID or dialect.grid_enumerates_ranges:
                 continue
             for p in study.parameters:
                 if _enumerable(p):
@@ -58,10 +58,7 @@ class GridWithContinuous(Rule):
                 if p.inferred:
                     kind += ", inferred from its float bounds"
                 what = _DESCRIPTION.get(p.space, "a distribution")
-                if study.format == "wandb":
-                    effect = "W&B's grid search refuses it (a grid takes only values, constants, int_uniform and q_uniform)"
-                else:
-                    effect = "a grid cannot enumerate it, so the search is rejected or never ends"
+                effect = dialect.grid_refuses_range
                 points = _suggest(p)
                 fix = f"list the values to try (e.g. `values: {points}`)" if points else "list the values to try"
                 span = p.distribution_span or (p.low.span.cover(p.high.span) if p.low and p.high else p.key_span)

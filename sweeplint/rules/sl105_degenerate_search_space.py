@@ -4,19 +4,13 @@ import json
 from typing import Any, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
-# How each tool writes a constant, for the fix. (A list of one value is a constant in every tool
-# and is not reported; W&B, NNI and Katib readers make it one already.)
-CONSTANT_SPELLING = {
-    "determined": "type: const, val: {value}",
-    "hydra-basic": "{name}: {value}",
-    "hydra-optuna": "{name}: {value}",
-    "hydra-ax": "type: fixed, value: {value}",
-    "hydra-nevergrad": "{name}: {value}",
-}
+# How the tool writes a constant, for the fix, is its dialect's constant_spelling. (A list of one
+# value is a constant in every tool and is not reported; W&B, NNI and Katib readers make it one already.)
 
 
 def _shown(value: Any) -> str:
@@ -88,8 +82,8 @@ class DegenerateSearchSpace(Rule):
             what = f"{p.name} is searched over a single value ({value}), so it never varies"
         else:
             what = f"{p.name} lists the same value {len(p.values)} times ({value}), so it never varies"
-        spelling = CONSTANT_SPELLING.get(study.format)
-        constant = f"make it a constant (`{spelling.format(name=p.name, value=value)}`)" if spelling else "make it a constant"
+        spelling = dialect_of(study).spell_constant(p.name, value)
+        constant = f"make it a constant (`{spelling}`)" if spelling else "make it a constant"
         span = p.values[0].span.cover(p.values[-1].span)
         return Finding(span, f"{what}; {constant}, or list the values you meant to compare")
 

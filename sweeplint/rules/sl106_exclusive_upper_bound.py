@@ -4,16 +4,9 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
-
-# How each tool spells the excluded-upper-bound range, to show the fix in its own words.
-SPELLING = {
-    "hydra-basic": "range({low}, {high})",
-    "hydra-nevergrad": "range({low}, {high})",
-    "ray": "tune.{distribution}({low}, {high})",   # randint or lograndint: the fix keeps the log scale
-    "nni": "\"_value\": [{low}, {high}]",
-}
 
 
 def _fmt(value: float) -> str:
@@ -83,9 +76,9 @@ class ExclusiveUpperBound(Rule):
             return None
         hi = p.high.text or _fmt(high)
         raised = _fmt(round(high + step, 12))
-        spelling = SPELLING.get(study.format)
-        fix = (f"write {spelling.format(low=p.low.text or _fmt(low), high=raised, distribution=p.distribution)}" if spelling
-               else f"raise the upper bound to {raised}")
+        # the tool's own spelling of the excluded-upper-bound range, to show the fix in its words
+        spelling = dialect_of(study).spell_exclusive_range(p.low.text or _fmt(low), raised, p.distribution)
+        fix = f"write {spelling}" if spelling else f"raise the upper bound to {raised}"
         return Finding(
             p.high.span,
             f"{p.name}: the upper bound {hi} is excluded, so the search tries {_tried(low, high, step)} and never "

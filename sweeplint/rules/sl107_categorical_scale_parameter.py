@@ -4,9 +4,9 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import MethodKind, Space, number
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl101_linear_scale_parameter import log_spelling
 
 MAX_VALUES = 4
 
@@ -39,7 +39,7 @@ class CategoricalScaleParameter(Rule):
                 if family is None or not family.log_scale:
                     continue
                 low, high = distinct[0], distinct[-1]
-                spelling = log_spelling(study.format)
+                spelling = dialect_of(study).log_scale_spelling
                 yield Finding(
                     p.values[0].span.cover(p.values[-1].span),
                     f"{p.name} ({family.name.replace('_', ' ')}) is a categorical choice of {len(distinct)} values "

@@ -3,11 +3,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Opaque, Space
 from sweeplint.rule import Context, Rule
-
-# Formats whose categorical choices end up in Optuna's storage.
-_OPTUNA_FORMATS = ("optuna", "hydra-optuna")
 
 
 def _what(value: Any) -> str | None:
@@ -43,10 +41,7 @@ class NonPrimitiveChoice(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            optuna_backed = study.format in _OPTUNA_FORMATS or (
-                study.format == "ray" and study.method is not None and study.method.name == "OptunaSearch"
-            )
-            if not optuna_backed:
+            if not dialect_of(study).stores_choices_in_optuna(study):
                 continue
             for p in study.parameters:
                 if p.space is not Space.CATEGORICAL:

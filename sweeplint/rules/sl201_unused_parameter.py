@@ -6,14 +6,12 @@ from typing import Iterator
 from sweeplint.codefacts.queries import never_reads, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 
-# How each tool's trials read their hyperparameters: any way we follow ("*"), or only through the
-# tool's own API (a Determined trial's context.get_hparam), whose reads must be in the code.
-READ_THROUGH = {"wandb": "*", "hydra": "*", "determined": "determined", "nni": "nni"}
-# Hyperparameters the tool itself reads, whatever the program does.
-READ_BY_TOOL = {"determined": ("global_batch_size",)}
+# How each tool's trials read their hyperparameters (any way we follow, or only through the tool's
+# own API, whose reads must be in the code) is its dialect's parameter_reads.
 
 
 class UnusedParameter(Rule):
@@ -24,8 +22,9 @@ class UnusedParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            hydra = study.format.startswith("hydra-")
-            root = READ_THROUGH.get("hydra" if hydra else study.format)
+            dialect = dialect_of(study)
+            hydra = dialect.composes_config_groups
+            root = dialect.parameter_reads
             if root is None:
                 continue
             facts = ctx.code(study)

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 CLI_ROOTS = ("argparse", "hydra")
@@ -17,7 +18,7 @@ class ArgumentsNotPassed(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb" or not study.command or passes_args(study):
+            if not dialect_of(study).passes_arguments_by_command or not study.command or passes_args(study):
                 continue
             facts = ctx.code(study)
             if facts is None or any(e.root == "*" for e in facts.escapes):

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import HYPHENATED_MACROS, command_items, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 
@@ -15,7 +16,7 @@ class HydraNeedsArgsNoHyphens(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb" or not study.varied:
+            if not dialect_of(study).passes_arguments_by_command or not study.varied:
                 continue
             items = command_items(study)
             if any("${args_no_hyphens}" in t for t, _ in items):

@@ -6,21 +6,10 @@ from typing import Iterator
 from sweeplint.codefacts.queries import normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
-# Which logging calls feed each tool's objective.
-APIS = {
-    "wandb": ("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
-    "ray": ("tune.report", "framework"),
-    "katib": ("stdout",),
-    "nni": ("nni",),
-    # A Determined trial returns its validation metrics from evaluate_batch / evaluate_full_dataset,
-    # or reports them with core_context.train.report_validation_metrics.
-    "determined": ("determined",),
-    # A Hydra sweeper optimizes what the task function returns; by convention (`optimized_metric`) that is
-    # a metric the training loop logged, e.g. through Lightning's self.log.
-    "hydra": ("self.log", "self.log_dict", "wandb.log", "framework"),
-}
+# Which logging calls feed each tool's objective is its dialect's objective_apis.
 
 
 class MetricNotLogged(Rule):
@@ -31,8 +20,9 @@ class MetricNotLogged(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            hydra = study.format.startswith("hydra-")
-            apis = APIS.get("hydra" if hydra else study.format)
+            dialect = dialect_of(study)
+            hydra = dialect.objective_is_task_return
+            apis = dialect.objective_apis
             if apis is None or study.objective is None or not isinstance(study.objective.name.value, str):
                 continue
             metric = study.objective.name.value
@@ -46,7 +36,7 @@ class MetricNotLogged(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
-            if study.format == "nni" and _takes_nni_parameters(facts) and not any(m.api == "nni" for m in facts.metrics):
+            if dialect.requires_final_result_report and _takes_nni_parameters(facts) and not any(m.api == "nni" for m in facts.metrics):
                 # NNI's objective is whatever the trial hands to nni.report_final_result.
                 yield Finding(span, f"the program ({short(ctx, facts.program)}) takes its parameters from NNI but never "
                                     "calls nni.report_final_result, so the tuner gets no result for any trial - report "

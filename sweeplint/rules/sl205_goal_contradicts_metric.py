@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import has_token, tokens
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 LOSS_LIKE = ("loss", "err", "error", "errors", "mae", "mse", "rmse", "nll", "perplexity", "ppl", "wasserstein", "fid",
@@ -13,8 +14,6 @@ GAIN_LIKE = ("acc", "accuracy", "f1", "auc", "auroc", "auprc", "ap", "map", "ble
 NEGATED = ("neg", "negative", "minus", "inv", "inverse", "1m")
 # Words that turn a score into an amount lost: an accuracy drop, gap or degradation is minimized.
 CHANGE = ("drop", "gap", "decrease", "decline", "degradation", "reduction", "diff", "delta", "change")
-DEFAULT_GOAL = {"wandb": "W&B's default when metric.goal is missing",
-                "determined": "Determined's default, smaller_is_better: true"}
 
 
 class GoalContradictsMetric(Rule):
@@ -39,7 +38,7 @@ class GoalContradictsMetric(Rule):
                                     "will favour the worst configurations and report the worst trial as best - minimize it")
             elif gain and objective.goal == "minimize":
                 why = "minimizes it" if objective.goal_span is not None else (
-                    f"minimizes it ({DEFAULT_GOAL.get(study.format, 'the default goal')})")
+                    f"minimizes it ({dialect_of(study).default_goal})")
                 yield Finding(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
                                     "will favour the worst configurations - set the goal to maximize")
 

@@ -5,6 +5,7 @@ from typing import Iterator
 from sweeplint.codefacts.facts import key_matches
 from sweeplint.codefacts.queries import passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 # The optimizer keyword each family is passed as.
@@ -20,7 +21,7 @@ class OverwrittenParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb":
+            if dialect_of(study).run_config_root is None:
                 continue
             facts = ctx.code(study)
             if facts is None:

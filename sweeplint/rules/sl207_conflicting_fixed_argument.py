@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import argname, command_items, fixed_flags, related
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 
@@ -14,7 +15,7 @@ class ConflictingFixedArgument(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb" or not study.command:
+            if not dialect_of(study).passes_arguments_by_command or not study.command:
                 continue
             items = command_items(study)
             args_at = next((i for i, (t, _) in enumerate(items) if "${args" in t), None)

@@ -5,6 +5,7 @@ from typing import Iterator
 from sweeplint.codefacts.queries import argname, fixed_flags, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 KINDS = ("scale", "optimizer", "regularizer-strength", "schedule", "training-length", "batch")
@@ -18,7 +19,8 @@ class HiddenFixedParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.format != "wandb":
+            run_config = dialect_of(study).run_config_root
+            if run_config is None:
                 continue
             facts = ctx.code(study)
             if facts is None:
@@ -33,7 +35,7 @@ class HiddenFixedParameter(Rule):
             if not args_recorded:
                 candidates += [(a.dest, a.default, a.path, a.span, "argparse default") for a in facts.args if a.has_default]
             candidates += [(".".join(r.key), r.default, r.path, r.span, "default")
-                           for r in facts.reads if r.has_default and r.root == "wandb"]
+                           for r in facts.reads if r.has_default and r.root == run_config]
             for name, default, path, span, how in candidates:
                 key = argname(name)
                 if key in declared or key in seen or default is None or isinstance(default, (bool, dict, tuple)):

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 FALSY_TEXT = {"false", "no", "off", "0", "none", "null", "n", "f", ""}
@@ -35,7 +36,7 @@ class StringBoolean(Rule):
                     )
                     continue
                 arg = facts.arg(p.name)
-                if (study.format == "wandb" and arg is not None and arg.type in BOOL_TYPES and p.varies
+                if (dialect_of(study).passes_arguments_by_command and arg is not None and arg.type in BOOL_TYPES and p.varies
                         and passes_args(study) and any(v.value in (False, "false", "False") for v in p.values)):
                     v = next(v for v in p.values if v.value in (False, "false", "False"))
                     yield Finding(

@@ -5,6 +5,7 @@ from typing import Iterator
 from sweeplint.codefacts.queries import passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Lit, Parameter, Space
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 
@@ -46,8 +47,8 @@ class ArgumentTypeMismatch(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if not study.command and study.format != "wandb":
-                continue  # values reach argparse only through a W&B command line
+            if not study.command and not dialect_of(study).passes_arguments_by_command:
+                continue  # values reach argparse only through a command line (W&B builds one from ${args})
             if not passes_args(study):
                 continue
             facts = ctx.code(study)

@@ -6,25 +6,15 @@ from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interactions_of, node
 from sweeplint.roles import and_list
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
-# Formats whose search spaces cannot make a parameter depend on another's value, so advice to
-# "make it conditional" would be advice the tool cannot follow.
-NO_CONDITIONALS = {
-    "wandb": "W&B sweeps have no conditional parameters",
-    "determined": "Determined hyperparameters have no conditional parameters",
-    "katib": "Katib experiments have no conditional parameters",
-    "hydra": "Hydra sweeper params have no conditional parameters",
-}
+# A tool whose search spaces cannot make a parameter depend on another's value (its dialect's
+# has_conditional_parameters) gets no advice to "make it conditional", which it could not follow.
 
 
 DECAY_STYLES = ("AdamW-style optimizers shrink the weights by the decay directly while SGD, Adam and RMSprop add it "
                 "to the gradient as an L2 term, so the same number is a different strength under each")
-
-
-def lacks_conditionals(fmt: str) -> str | None:
-    """Why the tool cannot nest a parameter under another's value, or None when it can."""
-    return NO_CONDITIONALS.get(fmt.split("-", 1)[0])
 
 
 class MergedConditional(Rule):
@@ -73,8 +63,9 @@ class MergedConditional(Rule):
         pname = parent["name"]
         which = and_list([f"{pname}={v}" for v in shared])
         reason = why or f"{family.title} means something different for each"
-        if lacks_conditionals(study.format):
-            fix = (f"{lacks_conditionals(study.format)}: run one sweep per {pname}, each with its own {child.name} range, or give "
+        dialect = dialect_of(study)
+        if not dialect.has_conditional_parameters:
+            fix = (f"{dialect.search_spaces} have no conditional parameters: run one sweep per {pname}, each with its own {child.name} range, or give "
                    f"each {pname} its own parameter ({', '.join(f'{child.leaf}_{_slug(v)}' for v in shared[:3])}) nested per "
                    f"{pname} and have the program read the one for its {pname}.")
         else:

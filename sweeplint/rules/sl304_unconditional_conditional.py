@@ -6,8 +6,8 @@ from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value
 from sweeplint.model import Span
 from sweeplint.roles import and_list
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl303_merged_conditional import lacks_conditionals
 
 
 class UnconditionalConditional(Rule):
@@ -40,8 +40,9 @@ class UnconditionalConditional(Rule):
                     else:
                         evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
                         related = ()
-                    if lacks_conditionals(study.format):
-                        fix = (f"{lacks_conditionals(study.format)}: run a separate sweep for {' and '.join(map(str, unused))} "
+                    dialect = dialect_of(study)
+                    if not dialect.has_conditional_parameters:
+                        fix = (f"{dialect.search_spaces} have no conditional parameters: run a separate sweep for {' and '.join(map(str, unused))} "
                                f"without {child.name}.")
                     else:
                         fix = f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."

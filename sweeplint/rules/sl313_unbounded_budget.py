@@ -4,14 +4,13 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Confidence, Finding, Severity
 from sweeplint.model import MethodKind
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
-# Tools whose random and model-based searches run until stopped when the config sets no trial cap,
-# with the key that caps them, and whether a cap set outside the config is the usual practice
-# (W&B users give the budget to `wandb agent --count`: the finding is then an opinion, shown only
-# with `--confidence weak`).
-CAP_KEY = {"wandb": "run_cap"}
-CAPPED_OUTSIDE = {"wandb": "wandb agent --count"}
+# A tool whose random and model-based searches run until stopped when the config sets no trial cap
+# names the key that caps them (dialect.budget_key). When users usually cap the trials outside the
+# config (dialect.budget_set_outside, e.g. `wandb agent --count`), the finding is an opinion, shown
+# only with `--confidence weak`.
 
 
 class UnboundedBudget(Rule):
@@ -21,14 +20,15 @@ class UnboundedBudget(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            key = CAP_KEY.get(study.format)
+            dialect = dialect_of(study)
+            key = dialect.budget_key
             if key is None or study.budget is not None or study.method is None:
                 continue
             if study.method.kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED):
                 continue
             if not any(p.varies for p in study.parameters):
                 continue
-            outside = CAPPED_OUTSIDE.get(study.format)
+            outside = dialect.budget_set_outside
             yield Finding(
                 study.method.span,
                 f"{study.method.name} search with no `{key}`: the sweep keeps launching runs until someone stops it"

@@ -1,0 +1,184 @@
+"""What each sweep tool decides, in one object per tool: its dialect.
+
+A reader turns a tool's files into the common model (sweeplint.model); a rule judges the model. What
+differs between tools - which bounds a tool rejects, how it rounds a step, whether its grid can walk
+a range, how it spells a log scale or a constant, which calls feed its objective, which key caps its
+budget - is neither reading nor judging. It lives in the tool's `Dialect`, in
+`sweeplint/formats/<tool>_dialect.py` beside the tool's reader, and rules ask it:
+
+    from sweeplint.formats.dialect import dialect_of
+
+    dialect = dialect_of(study)
+    if low == high and dialect.rejects_equal_bounds:
+        ...f"search it on a log scale ({dialect.log_scale_spelling})"
+
+Rules never compare `study.format` with a tool's name (only the tool-specific SL4xx rules may), so
+a new tool is supported by every rule once its dialect says what it does, and a fact about a tool is
+changed in one place.
+
+Adding a format: write the reader (see sweeplint/formats/__init__.py), then a `<tool>_dialect.py`
+defining `DIALECT` (and `SWEEPERS`, a dict of format name to dialect, when one tool has several
+variants, as Hydra's sweepers do), and register the module in `_MODULES` below. Start from the
+neutral defaults of `Dialect` and override only what the tool decides; every default says "we do
+not know", so a rule stays quiet or speaks generally rather than wrongly.
+
+Adding a rule: when the rule needs a fact about a tool, add an attribute (or a method, when the
+answer depends on the study) here with a neutral default, set it in the tools' dialect modules,
+and name it for what the tool does (`rejects_equal_bounds`), not for the rule that asks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What one tool decides. Every default is neutral: "the tool" and "we do not know"."""
+
+    format: str                                   # the Study.format it answers for
+    tool: str = "the tool"                        # the tool's name in messages: "W&B", "Katib"
+
+    # --- reading the file ---------------------------------------------------------------------
+    # Who loads a YAML 1.1 file, in messages about what the loader makes of a scalar.
+    yaml_loader: str = "the tool's YAML 1.1 loader (PyYAML)"
+    # The tool loads only the first document of a multi-document YAML file.
+    reads_single_document: bool = False
+    # The tool checks the config against a schema before it runs anything, and says so.
+    validates_schema: bool = False
+
+    # --- search spaces --------------------------------------------------------------------------
+    # `min == max` is an error for the tool, not merely a degenerate space.
+    rejects_equal_bounds: bool = False
+    # How q / step applies: "multiple" (round(x / q) * q, can leave [low, high]), "offset" (low + k * step,
+    # never reaches high when the width is not a whole number of steps), or None (not judged: the tool
+    # narrows or clips, or we do not know).
+    step_semantics: str | None = None
+    # The tool's grid search enumerates numeric ranges itself (sampling or counting points).
+    grid_enumerates_ranges: bool = False
+    # What the tool's grid does with a continuous range, in a message.
+    grid_refuses_range: str = "a grid cannot enumerate it, so the search is rejected or never ends"
+    # The tool can make a parameter depend on another's value (conditional search spaces).
+    has_conditional_parameters: bool = True
+    # How the tool's search spaces are called, for "... have no conditional parameters".
+    search_spaces: str = "search spaces"
+
+    # --- how the tool spells a fix --------------------------------------------------------------
+    log_scale_spelling: str = "a log-uniform distribution"
+    # Integers over low .. high (both included); {low}, {high} and {above} (= high + 1) are filled in.
+    int_range_spelling: str = "an integer distribution over the same bounds"
+    # A constant; {name} and {value} are filled in. None: no spelling worth showing.
+    constant_spelling: str | None = None
+    # A range whose upper bound is excluded; {low}, {high}, {distribution}. None: say "raise the bound".
+    exclusive_range_spelling: str | None = None
+    # A float range in place of integer bounds; {low} and {high} are the bounds as written.
+    float_range_spelling: str = "write the bounds as floats ({low}.0, {high}.0)"
+    # The float distributions to use instead of an integer one.
+    float_distributions: str = "a float distribution"
+
+    # --- objective and budget -------------------------------------------------------------------
+    # Which logging calls (codefacts Metric.api values) feed the tool's objective; None: not checked.
+    objective_apis: tuple[str, ...] | None = None
+    # The objective is what the task function returns, by the `optimized_metric` convention (Hydra).
+    objective_is_task_return: bool = False
+    # A trial that takes its parameters from the tool must report a final result through its API (NNI).
+    requires_final_result_report: bool = False
+    # The goal the tool assumes when the config gives none, in a message.
+    default_goal: str = "the default goal"
+    # The config key that caps the number of trials of an open-ended search; None: the tool needs none.
+    budget_key: str | None = None
+    # Where users usually cap the trials instead of the config (e.g. an agent's --count).
+    budget_set_outside: str | None = None
+
+    # --- how a trial gets its parameters --------------------------------------------------------
+    # How trials read their hyperparameters: "*" (any way the code facts follow), a code-facts root
+    # (only through the tool's own API, e.g. "nni"), or None (not checked).
+    parameter_reads: str | None = None
+    # Hyperparameters the tool itself reads, whatever the program does.
+    parameters_read_by_tool: tuple[str, ...] = ()
+    # The tool starts the program with a command line built from `${args}`-style macros (W&B).
+    passes_arguments_by_command: bool = False
+    # The code-facts root of the run config the tool hands each run, which the program may read and
+    # overwrite (wandb.config); None when there is none.
+    run_config_root: str | None = None
+    # Swept names may select config groups that the tool composes (Hydra), not keys the code reads.
+    composes_config_groups: bool = False
+
+    # --- Optuna underneath ------------------------------------------------------------------------
+    # Categorical choices end up in Optuna's storage (Optuna itself, its Hydra sweeper).
+    optuna_backed: bool = False
+    # The search space is built by calls made while a trial runs (Optuna's suggest_* API).
+    builds_space_in_trials: bool = False
+    # A search algorithm that hands the space to Optuna (Ray's OptunaSearch): with it, both hold.
+    optuna_search_algorithm: str | None = None
+
+    def stores_choices_in_optuna(self, study: Any) -> bool:
+        return self.optuna_backed or self._searches_with_optuna(study)
+
+    def define_by_run(self, study: Any) -> bool:
+        return self.builds_space_in_trials or self._searches_with_optuna(study)
+
+    def _searches_with_optuna(self, study: Any) -> bool:
+        method = study.method
+        return self.optuna_search_algorithm is not None and method is not None and method.name == self.optuna_search_algorithm
+
+    # --- spelling helpers -------------------------------------------------------------------------
+
+    def spell_int_range(self, low: str, high: str, above: str) -> str:
+        return self.int_range_spelling.format(low=low, high=high, above=above)
+
+    def spell_constant(self, name: str, value: str) -> str | None:
+        return self.constant_spelling.format(name=name, value=value) if self.constant_spelling else None
+
+    def spell_exclusive_range(self, low: str, high: str, distribution: str | None) -> str | None:
+        if self.exclusive_range_spelling is None:
+            return None
+        return self.exclusive_range_spelling.format(low=low, high=high, distribution=distribution)
+
+    def spell_float_range(self, low: str, high: str) -> str:
+        return self.float_range_spelling.format(low=low, high=high)
+
+
+# The module holding each tool's dialect, by the first part of its format names ("hydra-optuna" -> hydra).
+_MODULES = {
+    "wandb": "sweeplint.formats.wandb_dialect",
+    "hydra": "sweeplint.formats.hydra_dialect",
+    "optuna": "sweeplint.formats.optuna_dialect",
+    "ray": "sweeplint.formats.ray_dialect",
+    "katib": "sweeplint.formats.katib_dialect",
+    "determined": "sweeplint.formats.determined_dialect",
+    "nni": "sweeplint.formats.nni_dialect",
+}
+
+_FOUND: dict[str, Dialect] = {}
+
+
+def dialect_for(format_name: str | None) -> Dialect:
+    """The dialect of a format name; a format no dialect knows gets the neutral defaults."""
+    name = format_name or ""
+    found = _FOUND.get(name)
+    if found is None:
+        found = _load(name)
+        _FOUND[name] = found
+    return found
+
+
+def dialect_of(study: Any) -> Dialect:
+    """The dialect of the tool that runs a study."""
+    return dialect_for(study.format)
+
+
+def is_known(format_name: str) -> bool:
+    """Whether a tool's dialect module answers for this format (not just the neutral defaults)."""
+    return format_name.split("-", 1)[0] in _MODULES
+
+
+def _load(name: str) -> Dialect:
+    module_name = _MODULES.get(name.split("-", 1)[0])
+    if module_name is None:
+        return Dialect(format=name)
+    module = importlib.import_module(module_name)
+    sweepers: dict[str, Dialect] = getattr(module, "SWEEPERS", {})
+    return sweepers.get(name, module.DIALECT)

@@ -1,0 +1,16 @@
+"""What Katib decides (the reader is katib.py)."""
+
+from __future__ import annotations
+
+from sweeplint.formats.dialect import Dialect
+
+DIALECT = Dialect(
+    format="katib",
+    tool="Katib",
+    step_semantics="offset",            # feasibleSpace.step counts from min
+    has_conditional_parameters=False,
+    search_spaces="Katib experiments",
+    log_scale_spelling="feasibleSpace.distribution: logUniform",
+    int_range_spelling="parameterType: int",
+    objective_apis=("stdout",),         # the default metrics collector parses the trial's stdout
+)
