@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
+    args = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "rule":
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     except UsageError as exc:
         print(f"sweeplint: error: {exc}", file=sys.stderr)
-        _error_report(argv, str(exc))
+        _error_report(argv, str(exc), getattr(args, "resolved_format", None))
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -132,10 +133,11 @@ def _option(argv: list[str], name: str) -> str | None:
     return found
 
 
-def _error_report(argv: list[str], message: str) -> None:
-    """A usage error under `--output-format sarif` still leaves a valid SARIF log (with the error as
-    a tool execution notification): an empty file would break the upload step that follows."""
-    if (argv[:1] or [""])[0] != "check" or _option(argv, "--output-format") != "sarif":
+def _error_report(argv: list[str], message: str, resolved_format: str | None = None) -> None:
+    """A usage error under the `sarif` output format (asked for on the command line, or in the
+    configuration when that was read) still leaves a valid SARIF log, with the error as a tool
+    execution notification: an empty file would break the upload step that follows."""
+    if (argv[:1] or [""])[0] != "check" or (resolved_format or _option(argv, "--output-format")) != "sarif":
         return
     from sweeplint.report.sarif import error_log
 
@@ -199,6 +201,8 @@ def _check(args: argparse.Namespace) -> int:
         if not start.exists():
             start = start.parent if str(start.parent) else Path(".")
         settings = load_settings(Path(args.config) if args.config else None, start if start.exists() else Path.cwd())
+        fmt = args.output_format or settings.output_format or "concise"
+        args.resolved_format = fmt  # a usage error from here on is reported in this format too (SARIF)
         _validate_cli_selectors(args)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError(f"--jobs must be a positive number, not {args.jobs}")
@@ -212,7 +216,6 @@ def _check(args: argparse.Namespace) -> int:
             settings.fail_on = Severity.parse(args.fail_on)
         if args.confidence:
             settings.confidence = Confidence.parse(args.confidence)
-        fmt = args.output_format or settings.output_format or "concise"
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt not in available():

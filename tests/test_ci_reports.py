@@ -113,6 +113,12 @@ def test_a_usage_error_still_writes_a_valid_sarif_log(repo):
     # on standard output too, when there is no output file
     proc = run_cli("check", "sweeps", "--output-format", "sarif", "--jobs", "0", cwd=repo / "project")
     validate_sarif(json.loads(proc.stdout))
+    # and when the configuration asks for SARIF
+    (repo / "project" / "sweeplint.toml").write_text('output-format = "sarif"\n', encoding="utf-8")
+    proc = run_cli("check", "sweeps", "--ignore", "SL9", cwd=repo / "project")
+    assert proc.returncode == 2
+    (note,) = json.loads(proc.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "unknown rule code or prefix 'SL9'" in note["message"]["text"]
 
 
 # --- the GitHub Action ---------------------------------------------------------------------------
