@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="lint sweep configs (default command)")
-    check.add_argument("paths", nargs="*", help="files or directories (default: the current directory)")
+    check.add_argument("paths", nargs="*", help="files or directories (default: the current directory); "
+                       "`-` reads one file from standard input (name it with --stdin-filename)")
     check.add_argument("--select", help="comma-separated rule codes or prefixes to enable (e.g. SL1,SL205)")
     check.add_argument("--extend-select", help="codes or prefixes to enable on top of the selection")
     check.add_argument("--ignore", help="codes or prefixes to disable")
@@ -69,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, help="files checked in parallel (default: available cores)")
     check.add_argument("--strict", action="store_true", help="exit 2 when sweeplint itself failed on a file (internal error SL999)")
     check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
+    check.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the settings sweeplint resolved (configuration file and command line) and exit")
+    check.add_argument("--show-files", action="store_true", help="print the sweep files that would be checked and exit")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -94,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
+    args = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "rule":
@@ -107,11 +113,71 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     except UsageError as exc:
         print(f"sweeplint: error: {exc}", file=sys.stderr)
+        _error_report(argv, str(exc), getattr(args, "resolved_format", None))
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    """The last value given to an option in argv (`--name value` or `--name=value`), read without
+    the parser, which may be what failed."""
+    found = None
+    for index, word in enumerate(argv):
+        if word == name and index + 1 < len(argv):
+            found = argv[index + 1]
+        elif word.startswith(name + "="):
+            found = word.split("=", 1)[1]
+    return found
+
+
+def _error_report(argv: list[str], message: str, resolved_format: str | None = None) -> None:
+    """A usage error under the `sarif` output format (asked for on the command line, or in the
+    configuration when that was read) still leaves a valid SARIF log, with the error as a tool
+    execution notification: an empty file would break the upload step that follows."""
+    if (argv[:1] or [""])[0] != "check" or (resolved_format or _option(argv, "--output-format")) != "sarif":
+        return
+    from sweeplint.report.sarif import error_log
+
+    try:
+        _write_output(error_log(message), _option(argv, "--output-file") or _option(argv, "-o"))
+    except OSError as exc:
+        print(f"sweeplint: error: cannot write the SARIF log: {exc}", file=sys.stderr)
+
+
+def _write_output(text: str, output_file: str | None) -> None:
+    """To standard output, or atomically to a file (its folder is created)."""
+    if not output_file:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    target = Path(output_file)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def use_color(choice: str, to_terminal: bool) -> bool:
+    """--color always/never; in auto, FORCE_COLOR (set and not empty or 0) forces colour, NO_COLOR
+    (set and not empty) turns it off, and otherwise colour goes only to a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force.lower() not in ("0", "false"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return to_terminal
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -122,15 +188,21 @@ def _check(args: argparse.Namespace) -> int:
     from sweeplint.diagnostics import Confidence, Severity
     from sweeplint.discover import MissingPath
     from sweeplint.lint import lint_paths
-    from sweeplint.report import FORMATS, ReportContext, available, render
+    from sweeplint.report import FORMATS, ReportContext, available, render, repository_root
     from sweeplint.settings import ConfigError, load_settings
 
     paths = args.paths or ["."]
+    reads_stdin = "-" in paths or bool(args.stdin_filename)
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("`-` reads one file from standard input; it cannot be combined with other paths")
+    stdin_name = args.stdin_filename or "-"
     try:
-        start = Path(args.stdin_filename or paths[0])
+        start = Path(stdin_name if reads_stdin else paths[0])
         if not start.exists():
             start = start.parent if str(start.parent) else Path(".")
         settings = load_settings(Path(args.config) if args.config else None, start if start.exists() else Path.cwd())
+        fmt = args.output_format or settings.output_format or "concise"
+        args.resolved_format = fmt  # a usage error from here on is reported in this format too (SARIF)
         _validate_cli_selectors(args)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError(f"--jobs must be a positive number, not {args.jobs}")
@@ -144,43 +216,75 @@ def _check(args: argparse.Namespace) -> int:
             settings.fail_on = Severity.parse(args.fail_on)
         if args.confidence:
             settings.confidence = Confidence.parse(args.confidence)
-        fmt = args.output_format or settings.output_format or "concise"
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt not in available():
             raise UsageError(f"output format {fmt!r} is not available in this version")
+        if args.show_settings:
+            from sweeplint.lint import select_rules
+            from sweeplint.rules import all_rules
+            from sweeplint.settings import show_settings
+
+            settings.output_format = fmt
+            codes = [r.code for r in select_rules(settings, all_rules())]
+            _write_output(show_settings(settings, _jobs(args, settings), _cache_dir(args, settings), codes), args.output_file)
+            return EXIT_OK
+        if args.show_files:
+            _write_output(_show_files(paths, settings, stdin_name if reads_stdin else None), args.output_file)
+            return EXIT_OK
         stdin = None
-        if args.stdin_filename:
-            stdin = (args.stdin_filename, sys.stdin.read())
+        if reads_stdin:
+            stdin = (stdin_name, sys.stdin.read())
         result = lint_paths(paths, settings, stdin=stdin, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings))
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {exc}") from None
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    color = use_color(args.color, sys.stdout.isatty() and not args.output_file)
     texts = None
     if fmt in ("full", "sarif", "gitlab"):  # source lines; fingerprints that survive moved lines
         texts = _texts({d.path for d in result.diagnostics}, stdin)
-    ctx = ReportContext(color=color, files_checked=result.files_checked, texts=texts, files=tuple(result.files))
+    root = repository_root(start, settings)
+    ctx = ReportContext(color=color, files_checked=result.files_checked, texts=texts, files=tuple(result.files), root=root)
     out = render(fmt, result.diagnostics, ctx)
-    sys.stdout.write(out)
     if fmt in ("concise", "full"):
         if args.statistics:
-            sys.stdout.write(_statistics(result.diagnostics))
+            out += _statistics(result.diagnostics)
         if not args.quiet:
-            sys.stdout.write(_summary(result))
+            out += _summary(result)
     elif args.statistics:
         sys.stderr.write(_statistics(result.diagnostics))
     if result.files_checked == 0 and fmt not in ("concise", "full") and not args.quiet:
         sys.stderr.write(_summary(result))
-    sys.stdout.flush()
+    try:
+        _write_output(out, args.output_file)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
 
     if args.exit_zero:
         return EXIT_OK
     if args.strict and any(d.code == "SL999" for d in result.diagnostics):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
+
+
+def _show_files(paths: list[str], settings, stdin_name: str | None) -> str:
+    """The sweep files a check would read, one per line: discovery, then each file's content says
+    whether it is a sweep (no rule runs)."""
+    from sweeplint.discover import discover
+    from sweeplint.read import read_path
+
+    if stdin_name is not None:
+        return stdin_name + "\n"
+    shown = []
+    for target in discover(paths, settings.exclude, settings.root):
+        try:
+            if read_path(target.path, target.explicit).is_sweep:
+                shown.append(target.path)
+        except Exception:  # noqa: BLE001 - a reader failure is reported (SL999) when checking
+            shown.append(target.path)
+    return "".join(p + "\n" for p in shown)
 
 
 def _jobs(args: argparse.Namespace, settings) -> int:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from sweeplint.diagnostics import Diagnostic, Finding, Severity
 from sweeplint.discover import Target, discover
-from sweeplint.model import ConfigFile, Directive
+from sweeplint.model import ConfigFile
 from sweeplint.read import read_path
 from sweeplint.rule import Context, Rule
 from sweeplint.settings import ConfigError, Settings, relative_to_root
@@ -113,12 +113,79 @@ def _diagnostic(rule: type[Rule], severity: Severity, finding: Finding, path: st
                       finding.confidence)
 
 
-def _directive_codes(d: Directive) -> tuple[str, ...]:
-    return tuple(v.upper() for v in d.values)
+@dataclass(frozen=True)
+class _Scope:
+    """Where one code of one suppression applies: `lines` is None for the whole file, else the
+    (first, last) line ranges it covers."""
+
+    directive: object       # sweeplint.source.Suppression
+    code: str               # upper-cased code, prefix, rule name, or ALL for a bare directive
+    span: object            # where the code is written (the directive for a bare one)
+    lines: tuple[tuple[int, int], ...] | None
+    where: str              # for the unused-suppression message: "on this line", "in this file"...
+
+    def covers(self, line: int) -> bool:
+        return self.lines is None or any(first <= line <= last for first, last in self.lines)
+
+
+def _parameter_blocks(file: ConfigFile) -> dict[int, int]:
+    """A parameter's key line -> the last line of its block (the key line of `lr:` and its settings)."""
+    blocks: dict[int, int] = {}
+    for study in file.studies:
+        for p in study.parameters:
+            if p.linked_from:
+                continue  # its key is in another file
+            last = max(p.key_span.end_line, p.value_span.end_line)
+            blocks[p.key_span.line] = max(blocks.get(p.key_span.line, last), last)
+    return blocks
+
+
+def _scopes(file: ConfigFile, directives) -> tuple[list[_Scope], set[int]]:
+    """Every (suppression, code) with the lines it covers, and the indexes of `enable` directives
+    that closed a block. A `disable` followed by an `enable` of the same code (or a bare `enable`)
+    covers the lines between them; otherwise its own line, and the whole block of a parameter whose
+    key is on that line."""
+    blocks = _parameter_blocks(file)
+    scopes: list[_Scope] = []
+    closed: set[int] = set()
+    for index, d in enumerate(directives):
+        if d.malformed is not None or d.kind == "enable":
+            continue
+        entries = d.codes or (("ALL", d.span),)
+        for code, span in entries:
+            if d.kind == "disable-file":
+                scopes.append(_Scope(d, code, span, None, "in this file"))
+                continue
+            line = d.span.line
+            end = None
+            for later_index in range(index + 1, len(directives)):
+                e = directives[later_index]
+                if e.kind == "enable" and e.malformed is None and e.span.line > line and (
+                        not e.codes or code in {c for c, _ in e.codes}):
+                    end = e.span.line
+                    closed.add(later_index)
+                    break
+            if end is not None:
+                scopes.append(_Scope(d, code, span, ((line, end),), "between this line and its `enable`"))
+            elif line in blocks:
+                scopes.append(_Scope(d, code, span, ((line, blocks[line]),), "on this line or in this parameter"))
+            else:
+                scopes.append(_Scope(d, code, span, ((line, line),), "on this line"))
+    return scopes, closed
+
+
+def _rule_severity(code: str, settings: Settings) -> Severity:
+    from sweeplint.rules import by_code
+
+    rule = by_code().get(code)
+    return settings.severity.get(code, rule.severity if rule else Severity.INFO)
 
 
 def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings: Settings, enabled: set[str]) -> list[Diagnostic]:
-    """Inline `disable=` / `disable-file=` comments and per-file-ignores; SL000 for unused ones."""
+    """Inline `disable` / `disable-file` / `enable` comments and per-file-ignores; SL000 for unused
+    suppressions, SL002 for ones that cannot be read."""
+    from sweeplint.source import parse_suppressions
+
     rel = relative_to_root(file.path, settings.root)
     name = rel.rsplit("/", 1)[-1]
     file_ignores: set[str] = set()
@@ -126,74 +193,61 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
         if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file.path, pattern):
             file_ignores.update(c.upper() for c in codes)
 
-    line_directives = [d for d in file.directives if d.name == "disable"]
-    file_directives = [d for d in file.directives if d.name == "disable-file"]
-    used: set[tuple[int, str]] = set()
+    directives = parse_suppressions(file.text)
+    scopes, closed = _scopes(file, directives)
+    # whole-file scopes first, so a finding both cover marks the file-wide one used
+    scopes.sort(key=lambda s: s.lines is not None)
+    used: set[int] = set()
 
     def suppressed(diag: Diagnostic) -> bool:
         if any(_covers(c, diag.code, diag.name) for c in file_ignores):
             return True
         if diag.path != file.path:
             return False
-        for index, d in enumerate(file_directives):
-            for code in _directive_codes(d):
-                if _covers(code, diag.code, diag.name):
-                    used.add((id(d), code))
-                    return True
-        for d in line_directives:
-            if d.span.line == diag.span.line:
-                for code in _directive_codes(d):
-                    if _covers(code, diag.code, diag.name):
-                        used.add((id(d), code))
-                        return True
+        for index, scope in enumerate(scopes):
+            if scope.covers(diag.span.line) and _covers(scope.code, diag.code, diag.name):
+                used.add(index)
+                return True
         return False
 
     kept = [d for d in diagnostics if not suppressed(d)]
-    if "SL000" in enabled and not any(_covers(c, "SL000", "unused-suppression") for c in file_ignores):
+
+    def reported(code: str, name: str) -> bool:
+        return code in enabled and not any(_covers(c, code, name) for c in file_ignores)
+
+    if reported("SL002", "unknown-key"):
+        for d in directives:
+            if d.malformed is not None:
+                kept.append(Diagnostic("SL002", "unknown-key", _rule_severity("SL002", settings),
+                                       f"malformed suppression: {d.malformed}", file.path, d.span))
+    if reported("SL000", "unused-suppression"):
         from sweeplint.rules import by_code
 
-        codes = by_code()
-        names = {r.code: r.name for r in codes.values()}
-        rule = codes.get("SL000")
-        severity = settings.severity.get("SL000", rule.severity if rule else Severity.INFO)
-        for d in line_directives + file_directives:
-            for code in _directive_codes(d):
-                if (id(d), code) not in used:
-                    if not any(_covers(code, c, names[c]) for c in codes):
-                        why = "there is no such rule"
-                    elif not any(_covers(code, c, names.get(c, "")) for c in enabled):
-                        continue  # the rule did not run, so whether it would fire is unknown
-                    else:
-                        why = "no such finding on this line" if d.name == "disable" else "no such finding in this file"
-                    kept.append(
-                        Diagnostic(
-                            "SL000", "unused-suppression", severity,
-                            f"suppression of {code} is unused ({why}); remove it",
-                            file.path, _code_span(file.text, d.value_span, code),
-                        )
-                    )
+        names = {r.code: r.name for r in by_code().values()}
+        severity = _rule_severity("SL000", settings)
+        for index, scope in enumerate(scopes):
+            if index in used:
+                continue
+            code = scope.code
+            if not any(_covers(code, c, names[c]) for c in names):
+                why = "there is no such rule"
+            elif not any(_covers(code, c, names.get(c, "")) for c in enabled):
+                continue  # the rule did not run, so whether it would fire is unknown
+            else:
+                why = f"no such finding {scope.where}"
+            what = "every rule" if code == "ALL" and not scope.directive.codes else code
+            kept.append(Diagnostic("SL000", "unused-suppression", severity,
+                                   f"suppression of {what} is unused ({why}); remove it", file.path, scope.span))
+        for index, d in enumerate(directives):
+            if d.kind == "enable" and d.malformed is None and index not in closed:
+                kept.append(Diagnostic("SL000", "unused-suppression", severity,
+                                       "this `enable` closes no `disable` above it; remove it", file.path, d.span))
     return kept
 
 
 def _covers(selector: str, code: str, name: str) -> bool:
     """Whether an upper-cased suppression entry (code, prefix, rule name or ALL) covers a rule."""
     return code.startswith(selector) or selector == "ALL" or selector.lower() == name
-
-
-def _code_span(text: str, span, code: str):
-    """Where one code sits inside a directive's `SL101,SL205` list (the whole list if not found)."""
-    from sweeplint.model import Span
-    from sweeplint.source import split_lines
-
-    lines = split_lines(text)
-    if span.line != span.end_line or not 0 < span.line <= len(lines):
-        return span
-    segment = lines[span.line - 1][span.column - 1 : span.end_column - 1]
-    at = segment.upper().find(code)
-    if at < 0:
-        return span
-    start = span.column + at
-    return Span(span.line, start, span.line, start + len(code))
 
 
 # --- running on paths ------------------------------------------------------------------------

@@ -27,6 +27,10 @@ DEFAULT_EXCLUDE = (
 )
 
 
+# The JSON schema of [tool.sweeplint] (and of sweeplint.toml), shipped for editors and validators.
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "sweeplint.schema.json"
+
+
 class ConfigError(Exception):
     """A configuration problem the user must fix; reported on one line, exit code 2."""
 
@@ -210,3 +214,68 @@ def relative_to_root(path: str, root: Path) -> str:
     except ValueError:
         rel = path
     return rel.replace(os.sep, "/")
+
+
+# --- `check --show-settings` -----------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    """A value in TOML syntax (strings, numbers, booleans, lists and inline tables)."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _toml_key(key: Any) -> str:
+    import re
+
+    key = str(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def show_settings(settings: Settings, jobs: int, cache_dir: str | None, rule_codes: list[str]) -> str:
+    """The resolved settings as a `[tool.sweeplint]` table a user could paste into pyproject.toml,
+    after comments saying where they came from and which rules (`rule_codes`) they enable."""
+    table: dict[str, Any] = {
+        "select": list(settings.select),
+        "extend-select": list(settings.extend_select),
+        "ignore": list(settings.ignore),
+        "per-file-ignores": {glob: list(codes) for glob, codes in settings.per_file_ignores.items()},
+        "severity": {code: str(level) for code, level in settings.severity.items()},
+        "fail-on": str(settings.fail_on),
+        "confidence": str(settings.confidence),
+        "exclude": list(settings.exclude),
+        "output-format": settings.output_format or "concise",
+        "jobs": jobs,
+    }
+    if cache_dir is not None:
+        table["cache-dir"] = cache_dir
+    lines = [
+        f"# Settings file: {settings.source.resolve() if settings.source else 'none (defaults)'}",
+        f"# Project root: {Path(settings.root).resolve()}",
+        f"# Default exclusions: {', '.join(DEFAULT_EXCLUDE)}",
+        f"# Rules enabled ({len(rule_codes)}): {' '.join(rule_codes)}",
+        f"# Cache: {cache_dir if cache_dir is not None else 'off (--no-cache)'}",
+        f"# JSON schema of these settings (for editors): {SCHEMA_PATH}",
+        "",
+        "[tool.sweeplint]",
+    ]
+    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+    if settings.knowledge:
+        lines += ["", "[tool.sweeplint.knowledge]"]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in settings.knowledge.items()]
+    for study in settings.studies:
+        lines += ["", "[[tool.sweeplint.study]]"]
+        for key in STUDY_KEYS:
+            value = getattr(study, key)
+            if value not in (None, ()):
+                lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
+
 from sweeplint.model import Directive, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are not sweep configs anyone writes by hand
@@ -88,46 +90,121 @@ def split_lines(text: str) -> list[str]:
 
 # --- directives ------------------------------------------------------------------------------
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*sweeplint:\s*(?P<body>.*?)\s*$")
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*sweeplint\s*:\s*(?P<body>.*?)\s*$", re.IGNORECASE)
 _ITEM = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*(?:=\s*(?P<value>[^\s=,]*(?:\s*,\s*[^\s,=]+)*))?")
 
 ROLE_DIRECTIVES = ("scientific", "nuisance", "fixed", "goal", "phase", "program")
-SUPPRESSION_DIRECTIVES = ("disable", "disable-file")
+SUPPRESSION_DIRECTIVES = ("disable", "disable-file", "enable")
 DIRECTIVE_NAMES = SUPPRESSION_DIRECTIVES + ROLE_DIRECTIVES
 
 
-def parse_directives(text: str) -> tuple[Directive, ...]:
-    """Every `# sweeplint: name=value, ...` comment in the file, with positions."""
-    found: list[Directive] = []
-    if "sweeplint:" not in text:
-        return tuple(found)
+def _directive_items(text: str):
+    """(line number, column of the item's first character, item text) of every `;`-separated item
+    of every `# sweeplint:` comment."""
+    if "sweeplint" not in text.lower():
+        return
     for number, line in enumerate(split_lines(text), start=1):
-        if "sweeplint:" not in line:
+        if "sweeplint" not in line.lower():
             continue
         match = _DIRECTIVE.search(line)
         if not match:
             continue
         body_start = match.start("body")
         for item in re.finditer(r"[^;]+", match.group("body")):
-            chunk = item.group(0)
-            m = _ITEM.match(chunk)
-            if not m or not m.group("name"):
-                continue
-            start = body_start + item.start() + m.start("name")
-            end = body_start + item.start() + m.end()
-            raw = m.group("value") or ""
-            values = tuple(v.strip() for v in raw.split(",") if v.strip())
-            if m.group("value") is not None:
-                v_start = body_start + item.start() + m.start("value")
-                v_end = body_start + item.start() + m.end("value")
-            else:
-                v_start, v_end = start, end
-            found.append(
-                Directive(
-                    m.group("name"),
-                    values,
-                    Span(number, start + 1, number, end + 1),
-                    Span(number, v_start + 1, number, v_end + 1),
-                )
+            yield number, line, body_start + item.start(), item.group(0)
+
+
+def parse_directives(text: str) -> tuple[Directive, ...]:
+    """Every `# sweeplint: name=value, ...` comment in the file, with positions. Names are read
+    case-insensitively (`# sweeplint: Disable=...` is a `disable`)."""
+    found: list[Directive] = []
+    for number, _line, offset, chunk in _directive_items(text):
+        m = _ITEM.match(chunk)
+        if not m or not m.group("name"):
+            continue
+        start = offset + m.start("name")
+        end = offset + m.end()
+        raw = m.group("value") or ""
+        values = tuple(v.strip() for v in raw.split(",") if v.strip())
+        if m.group("value") is not None:
+            v_start = offset + m.start("value")
+            v_end = offset + m.end("value")
+        else:
+            v_start, v_end = start, end
+        found.append(
+            Directive(
+                m.group("name").lower(),
+                values,
+                Span(number, start + 1, number, end + 1),
+                Span(number, v_start + 1, number, v_end + 1),
             )
+        )
+    return tuple(found)
+
+
+# --- suppressions ----------------------------------------------------------------------------
+# As forgiving as a `noqa` comment: `disable=SL101`, `disable SL101`, `disable: SL101, SL102`,
+# `disable SL101 SL102 -- why`, and a bare `disable` (every rule). Whatever follows the codes is
+# the writer's own note. A list that cannot be read is reported rather than guessed at, so a typo
+# never turns into a blanket suppression.
+
+_SUPPRESSION = re.compile(r"\s*(?P<name>disable-file|disable|enable)(?![A-Za-z0-9_-])", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\s,]+")
+_CODE = re.compile(r"(?:(?i:SL\d*|ALL)|[A-Z]{1,4}\d{1,5})\Z")    # SL101, sl1, ALL, another tool's E501
+_RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+\Z")                 # linear-scale-parameter
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A `# sweeplint: disable ...`, `disable-file ...` or `enable ...` comment."""
+
+    kind: str                              # "disable", "disable-file" or "enable"
+    codes: tuple[tuple[str, Span], ...]    # (upper-cased code, prefix, rule name or ALL; where it is written)
+    span: Span                             # the directive, from its name to its last code
+    own_line: bool                         # the comment is alone on its line
+    malformed: str | None = None           # why the list of codes cannot be read
+
+    @property
+    def every_rule(self) -> bool:
+        return not self.codes and self.malformed is None
+
+
+def _looks_like_a_code(token: str) -> bool:
+    """A token meant as a code even though it is not one (`SLl01`, `SL101x`, `F401`)."""
+    return token[:2].upper() == "SL" or any(c.isdigit() for c in token)
+
+
+def parse_suppressions(text: str) -> tuple[Suppression, ...]:
+    found: list[Suppression] = []
+    for number, line, offset, chunk in _directive_items(text):
+        m = _SUPPRESSION.match(chunk)
+        if not m:
+            continue
+        kind = m.group("name").lower()
+        rest_at = m.end()
+        separator = re.match(r"\s*[=:]\s*", chunk[rest_at:])
+        explicit = separator is not None
+        if explicit:
+            rest_at += separator.end()
+        codes: list[tuple[str, Span]] = []
+        malformed = None
+        end = offset + m.end()
+        for token in _TOKEN.finditer(chunk, rest_at):
+            word = token.group(0)
+            if word.startswith("#"):
+                break  # a comment after the directive
+            if _CODE.match(word) or _RULE_NAME.match(word):
+                at = offset + token.start()
+                codes.append((word.upper(), Span(number, at + 1, number, at + len(word) + 1)))
+                end = offset + token.end()
+                continue
+            if _looks_like_a_code(word):
+                malformed = f"{word!r} is not a rule code (codes look like SL101; prefixes like SL1 and rule names work too)"
+                end = offset + token.end()
+            break  # the rest is the writer's note
+        if explicit and not codes and malformed is None:
+            malformed = f"`{kind}=` names no rule; write e.g. `{kind}=SL101`, or a bare `{kind}` for every rule"
+        start = offset + m.start("name")
+        own_line = line.lstrip().startswith("#")
+        found.append(Suppression(kind, tuple(codes), Span(number, start + 1, number, end + 1), own_line, malformed))
     return tuple(found)

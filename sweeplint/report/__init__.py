@@ -17,6 +17,27 @@ class ReportContext:
     files_checked: int = 0
     texts: dict | None = None       # path -> text, for formats that quote the source
     files: tuple = ()               # the sweep files checked (a report per file: junit)
+    root: str | None = None         # what CI formats make paths relative to (default: the working directory)
+
+
+def repository_root(start, settings=None) -> str:
+    """The folder CI reports make paths relative to, whatever the working directory: the git
+    repository holding `start` (a `.git` folder, or the `.git` file of a worktree or submodule),
+    else the project root (where the configuration, or a pyproject.toml, is), else the working
+    directory."""
+    from pathlib import Path
+
+    here = Path(start).resolve()
+    folders = [here, *here.parents] if here.is_dir() else list(here.parents)
+    for folder in folders:
+        if (folder / ".git").exists():
+            return str(folder)
+    if settings is not None and getattr(settings, "source", None) is not None:
+        return str(Path(settings.root).resolve())
+    for folder in folders:
+        if (folder / "pyproject.toml").is_file():
+            return str(folder)
+    return str(Path.cwd())
 
 
 def render(fmt: str, diagnostics: list, ctx: ReportContext) -> str:

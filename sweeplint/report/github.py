@@ -20,14 +20,14 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(d) -> str:
+def annotation(d, root: str | None = None) -> str:
     from sweeplint.report.sarif import relative_path
 
     message = d.message
     for r in d.related:
-        message += f"\n{relative_path(r.path)}:{r.span.line}:{r.span.column}: {r.message}"
+        message += f"\n{relative_path(r.path, root)}:{r.span.line}:{r.span.column}: {r.message}"
     props = {
-        "file": relative_path(d.path),
+        "file": relative_path(d.path, root),
         "line": d.span.line,
         "col": d.span.column,
         "endLine": max(d.span.line, d.span.end_line),
@@ -39,4 +39,5 @@ def annotation(d) -> str:
 
 
 def render(diagnostics, ctx) -> str:
-    return "".join(annotation(d) + "\n" for d in diagnostics)
+    root = getattr(ctx, "root", None)
+    return "".join(annotation(d, root) + "\n" for d in diagnostics)

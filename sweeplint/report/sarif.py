@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 from sweeplint import __version__
@@ -34,8 +36,8 @@ def relative_path(path: str, root: str | None = None) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _artifact(path: str) -> dict:
-    rel = relative_path(path)
+def _artifact(path: str, root: str | None) -> dict:
+    rel = relative_path(path, root)
     if rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
         return {"uri": "file://" + quote(rel if rel.startswith("/") else "/" + rel)}
     return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
@@ -51,8 +53,26 @@ def _region(span) -> dict:
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def _location(path: str, span) -> dict:
-    return {"physicalLocation": {"artifactLocation": _artifact(path), "region": _region(span)}}
+def _location(path: str, span, root: str | None) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(path, root), "region": _region(span)}}
+
+
+def escape_message(text: str) -> str:
+    """Plain SARIF message text with literal brackets escaped (`\\[`), as SARIF requires wherever a
+    message may hold embedded links, and the backslashes before them doubled."""
+    return re.sub(r"(\\*)([\[\]])", lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
+
+
+def _message(d, root: str | None) -> str:
+    """The finding's message, then a link to each related location (`[train.py:12](0)`, where 0 is
+    the relatedLocation's id), so code scanning shows them as links into the code."""
+    text = escape_message(d.message)
+    if d.related:
+        links = ", ".join(
+            f"[{escape_message(relative_path(r.path, root))}:{r.span.line}]({i})" for i, r in enumerate(d.related)
+        )
+        text += f" (see {links})"
+    return text
 
 
 def _descriptor(code: str, name: str, severity: Severity, documented: bool = True) -> dict:
@@ -82,16 +102,16 @@ def _descriptor(code: str, name: str, severity: Severity, documented: bool = Tru
     return descriptor
 
 
-def fingerprint_keys(diagnostics, texts: dict | None) -> list[str]:
+def fingerprint_keys(diagnostics, texts: dict | None, root: str | None = None) -> list[str]:
     """What identifies each finding across runs, whatever lines were added above it (see gitlab.py)."""
     from sweeplint.report.gitlab import fingerprint
 
     keys, seen = [], {}
     for d in diagnostics:
-        base = fingerprint(d, texts)
+        base = fingerprint(d, texts, root=root)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
-        keys.append(base if occurrence == 0 else fingerprint(d, texts, occurrence))
+        keys.append(base if occurrence == 0 else fingerprint(d, texts, occurrence, root=root))
     return keys
 
 
@@ -109,44 +129,64 @@ def render(diagnostics, ctx) -> str:
     index = {r.code: i for i, r in enumerate(rules)} | extra
 
     texts = ctx.texts or {}
+    root = getattr(ctx, "root", None)
     results = []
-    for d, key in zip(diagnostics, fingerprint_keys(diagnostics, texts)):
+    for d, key in zip(diagnostics, fingerprint_keys(diagnostics, texts, root)):
         result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": LEVELS[d.severity],
-            "message": {"text": d.message},
-            "locations": [_location(d.path, d.span)],
+            "message": {"text": _message(d, root)},
+            "locations": [_location(d.path, d.span, root)],
             "partialFingerprints": {"sweeplint/v1": key},
         }
         if d.confidence is not None:
             result["properties"] = {"confidence": str(d.confidence)}
         if d.related:
             result["relatedLocations"] = [
-                dict(_location(r.path, r.span), id=i, message={"text": r.message}) for i, r in enumerate(d.related)
+                dict(_location(r.path, r.span, root), id=i, message={"text": escape_message(r.message)})
+                for i, r in enumerate(d.related)
             ]
         results.append(result)
 
+    run = _run(descriptors, [{"executionSuccessful": True}], results)
+    if root:
+        # where %SRCROOT% is, for viewers that open the files (code scanning uses the checkout)
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": Path(root).resolve().as_uri() + "/"}}
+    return _log(run)
+
+
+def _run(descriptors: list, invocations: list, results: list) -> dict:
     from sweeplint.docs import REPOSITORY
 
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sweeplint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": REPOSITORY,
-                        "rules": descriptors,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "invocations": [{"executionSuccessful": True}],
-                "results": results,
+    return {
+        "tool": {
+            "driver": {
+                "name": "sweeplint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": REPOSITORY,
+                "rules": descriptors,
             }
+        },
+        "columnKind": "unicodeCodePoints",
+        "invocations": invocations,
+        "results": results,
+    }
+
+
+def _log(run: dict) -> str:
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False) + "\n"
+
+
+def error_log(message: str, exit_code: int = 2) -> str:
+    """A SARIF log for a run that could not check anything (a usage or configuration error): no
+    results, and the error as a tool execution notification, so an upload still has a valid file."""
+    invocation = {
+        "executionSuccessful": False,
+        "exitCode": exit_code,
+        "toolExecutionNotifications": [
+            {"level": "error", "message": {"text": message}, "descriptor": {"id": "usage-error"}},
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return _log(_run([], [invocation], []))
