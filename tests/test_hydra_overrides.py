@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sweeplint.formats import hydra_overrides as ov
+from sweeplint.formats.hydra import overrides as ov
 
 
 def test_primitives_are_typed_as_hydra_types_them():
@@ -89,7 +89,7 @@ def test_functions_in_walks_every_call():
 
 
 def test_exponents_with_leading_zeros_are_numbers():
-    from sweeplint.formats.hydra_overrides import parse
+    from sweeplint.formats.hydra.overrides import parse
 
     for text, low in (("interval(1e-05, 0.1)", 1e-05), ("interval(2E+03, 3e4)", 2000.0)):
         call = parse(text)
