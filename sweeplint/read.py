@@ -50,13 +50,14 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
         return ConfigFile(path, text)
 
     problems: list[Problem] = []
+    ignored: list = []
     studies: list[Study] = []
     fmt = None
     readers = config_readers()
     for index, root in enumerate(document.roots):
         for reader in readers:
             if reader.recognise(root):
-                ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems)
+                ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems, ignored)
                 if reader.name == "wandb" and len(document.roots) > 1:
                     # PyYAML's safe_load, which `wandb sweep` uses, stops at the next document.
                     other = 1 if index == 0 else 0
@@ -77,7 +78,8 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
         for dup in document.duplicates:
             problems.append(Problem("SL007", dup.span, f"duplicate key {dup.key!r} (first at line {dup.first.line}); PyYAML silently keeps this last one"))
     studies = [_with_declarations(s, directives, problems) for s in studies]
-    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives)
+    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives,
+                      ignored_settings=tuple(ignored))
 
 
 def _with_declarations(study: Study, directives: tuple[Directive, ...], problems: list[Problem]) -> Study:

@@ -60,10 +60,7 @@ class OptunaSweeper:
         has_params = params is not None and not (isinstance(params, YScalar) and params.value is None)
         has_space = search_space is not None and not (isinstance(search_space, YScalar) and search_space.value is None)
         if has_params and has_space:
-            key = block.key_node("search_space")
-            self.problem(key.span, "both `search_space` (the legacy API) and `params` are set; the Optuna sweeper uses "
-                                   "`params` and ignores every parameter in `search_space`; move them into `params` "
-                                   "(e.g. `lr: tag(log, interval(1e-5, 1e-1))`) and delete `search_space`", code="SL402")
+            self.ignored(block.key_node("search_space"), "superseded")
         if has_params:
             return self.override_parameters(params, "optuna")
         if has_space:

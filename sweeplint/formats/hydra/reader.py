@@ -34,7 +34,7 @@ from sweeplint.formats.hydra.nevergrad import NevergradSweeper
 from sweeplint.formats.hydra.optuna import OptunaSweeper
 from sweeplint.formats.hydra.sweeps import OverrideParameters
 from sweeplint.formats.nodes import Collector, key_text, text_of
-from sweeplint.model import Lit, Span, Study
+from sweeplint.model import IgnoredSetting, Lit, Span, Study
 from sweeplint.yamldoc import YMap, YScalar, to_python, type_scalar
 
 
@@ -102,6 +102,10 @@ class _Reader(Collector, OptunaSweeper, AxSweeper, NevergradSweeper, BasicSweepe
         """Unknown keys where the schema is fixed whatever the sweeper (a parameter spec)."""
         Collector.check_keys(self, node, allowed, where)
 
+    def ignored(self, key: YScalar, place: str) -> None:
+        """A sweeper setting the sweeper never reads where it sits (SL402 reports it)."""
+        self.ctx.ignored_settings.append(IgnoredSetting(key_text(key), key.span, place))
+
     def locator(self, node: YScalar) -> Callable[[int, int], Span]:
         """Maps offsets in a scalar's value to file positions; the whole scalar when that is not exact."""
         span = node.span
@@ -149,14 +153,10 @@ class _Reader(Collector, OptunaSweeper, AxSweeper, NevergradSweeper, BasicSweepe
                 block = root
             if isinstance(hydra, YMap) and isinstance(hydra.get("launcher"), YMap):
                 for key, _ in _misplaced(hydra.get("launcher"), _LAUNCHER_SWEEPER_KEYS):
-                    self.problem(key.span, f"`{key_text(key)}` is a sweeper setting, but it sits under hydra.launcher, "
-                                           f"which passes it to the launcher and never to the sweeper: the sweep runs "
-                                           f"without it; move it under hydra.sweeper", code="SL402")
+                    self.ignored(key, "launcher")
             if package == "_global_" and (block is not root):
                 for key, _ in _misplaced(root, SWEEPER_ONLY):
-                    self.problem(key.span, f"`{key_text(key)}` is a sweeper setting at the top level of a "
-                                           f"`# @package _global_` file, so it lands in the app's own config and the "
-                                           f"sweeper never sees it; move it under hydra.sweeper", code="SL402")
+                    self.ignored(key, "global-package")
         if block is not None:
             study = self.study(root, block, block_key, defaults, package)
             if study is not None:
