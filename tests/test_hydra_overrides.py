@@ -72,7 +72,7 @@ def test_lists_dicts_and_interpolations():
         ("range(1, 5) x", 12, "after the value"),
         ("a,", 1, "comma ends the value"),
         ("f(x=)", 4, "has no value"),
-        ("{1: 2}", 1, "expected a key"),
+        ("{'a': 2}", 1, "expected a key"),
     ],
 )
 def test_malformed_values_raise_with_a_position(text, offset, words):
