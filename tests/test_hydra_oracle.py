@@ -278,7 +278,7 @@ REGRESSIONS = [
     "int(inf)", "int(nan)", "int(-inf)", "int(abc)", "float(x)", "bool(abc)", "int(null)", "int('1.5')",
     "str(range(1, 3))", "bool(range(1, 3))", "str(interval(0, 1))", "bool(interval(0, 1))", "int(interval(inf, 1))",
     "choice(null, 1)", "choice(range(1, 3))", "choice(interval(0, 1))", "choice(choice(a, b))", "tag(1, interval(0, 1))",
-    "sort(1, a)", "int(1, null)", "glob(1)", "range(a)", "interval(1)",
+    "sort(1, a)", "int(1, null)", "tag(sweep=interval(0, 1))", "glob(1)", "range(a)", "interval(1)",
     # values Hydra accepts, with what it makes of them
     "choice(str(10))", "str(10)", "int('12')", "int(1.5)", "int(true)", "str(true)", "bool(0)", "float('1e3')",
     "a\\,b", "a\\\\b", "\\(x\\)", "a\\ b", "'a\\'b'", "'a\\\\'", "{1: 2}", "{a-b: 1}", "{ a b : 1}", "{true: x, null: y}",

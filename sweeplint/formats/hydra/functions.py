@@ -223,11 +223,11 @@ def _bounds(node: ov.Call, source: str) -> Sweep:
 
 def _tag(node: ov.Call, source: str) -> Sweep:
     args, kwargs = _bind(node, source, _PARAMETERS["tag"], True)
-    if "sweep" in kwargs:
-        args.append(kwargs["sweep"])
-    if not args:
+    if not args:   # Hydra wants a positional argument even when sweep= is given
         raise OverrideValueError("tag() needs a sweep as its last argument, e.g. tag(log, interval(1e-5, 1e-1))",
                                  node.start, node.end)
+    if "sweep" in kwargs:
+        args.append(kwargs["sweep"])
     for value, arg_node in args[:-1]:
         if not (isinstance(value, Item) and isinstance(value.value, str)):
             raise OverrideValueError("the tags of tag() must be words such as log", arg_node.start, arg_node.end)
