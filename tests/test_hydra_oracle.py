@@ -159,7 +159,8 @@ def _norm(value):
 def _range_values(start, stop, step) -> tuple:
     values = []
     x, k = start, 0
-    while k < 200 and ((step > 0 and x < stop) or (step < 0 and x > stop)):
+    # the model lists the first 1,000 values of a shuffled range (the reader's limit); compare those
+    while k < 1000 and ((step > 0 and x < stop) or (step < 0 and x > stop)):
         values.append(round(float(x), 9))
         k += 1
         x = start + k * step
