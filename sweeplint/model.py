@@ -136,6 +136,19 @@ class SpaceShape:
 
 
 @dataclass(frozen=True, slots=True)
+class IgnoredSetting:
+    """A sweep setting written where the tool never reads it, so the sweep runs without it.
+
+    `place` says where it sits: "launcher" (Hydra: under hydra.launcher), "global-package" (the top
+    level of a `# @package _global_` file) or "superseded" (a legacy block another key replaces).
+    """
+
+    key: str
+    span: Span
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str                                # dotted path, e.g. "optimizer.lr"
     space: Space
@@ -337,6 +350,7 @@ class ConfigFile:
     studies: tuple[Study, ...] = ()
     problems: tuple[Problem, ...] = ()    # parse errors, duplicate keys, unsafe tags...
     directives: tuple[Directive, ...] = ()
+    ignored_settings: tuple[IgnoredSetting, ...] = ()   # settings the tool never reads where they sit
 
     @property
     def is_sweep(self) -> bool:

@@ -86,13 +86,14 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
         return ConfigFile(path, text)
 
     problems: list[Problem] = []
+    ignored: list = []
     studies: list[Study] = []
     fmt = None
     readers = config_readers()
     for index, root in enumerate(document.roots):
         for reader in readers:
             if reader.recognise(root):
-                ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems)
+                ctx = ReadContext(path, text, getattr(reader, "semantics", semantics) if semantics != "json" else "json", directives, problems, ignored)
                 if len(document.roots) > 1 and dialect_for(reader.name).reads_single_document:
                     # e.g. PyYAML's safe_load, which `wandb sweep` uses, stops at the next document.
                     other = 1 if index == 0 else 0
@@ -114,14 +115,15 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
     if fmt is not None:
         for dup in document.duplicates:
             problems.append(Problem("SL007", dup.span, f"duplicate key {dup.key!r} (first at line {dup.first.line}); PyYAML silently keeps this last one"))
-    return _finish(path, text, fmt, studies, problems, directives)
+    return _finish(path, text, fmt, studies, problems, directives, ignored)
 
 
 def _finish(path: str, text: str, fmt: str | None, studies: list[Study], problems: list[Problem],
-            directives: tuple[Directive, ...]) -> ConfigFile:
+            directives: tuple[Directive, ...], ignored: list | tuple = ()) -> ConfigFile:
     """What every source (YAML, JSON, Python) gets once its readers are done."""
     studies = [_with_declarations(s, directives, problems) for s in studies]
-    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives)
+    return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives,
+                      ignored_settings=tuple(ignored))
 
 
 def _with_declarations(study: Study, directives: tuple[Directive, ...], problems: list[Problem]) -> Study:

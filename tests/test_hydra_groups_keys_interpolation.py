@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lintkit import codes, lint_tree
-from sweeplint.formats.hydra_interpolation import references
+from sweeplint.formats.hydra.interpolation import references
 from sweeplint.model import Derivation, Span
 from sweeplint.read import read_path
 from test_hydra_program import findings, make_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sweeplint.formats import hydra_overrides as ov
+from sweeplint.formats.hydra import overrides as ov
 
 
 def test_primitives_are_typed_as_hydra_types_them():
@@ -72,7 +72,7 @@ def test_lists_dicts_and_interpolations():
         ("range(1, 5) x", 12, "after the value"),
         ("a,", 1, "comma ends the value"),
         ("f(x=)", 4, "has no value"),
-        ("{1: 2}", 1, "expected a key"),
+        ("{'a': 2}", 1, "expected a key"),
     ],
 )
 def test_malformed_values_raise_with_a_position(text, offset, words):
@@ -89,7 +89,7 @@ def test_functions_in_walks_every_call():
 
 
 def test_exponents_with_leading_zeros_are_numbers():
-    from sweeplint.formats.hydra_overrides import parse
+    from sweeplint.formats.hydra.overrides import parse
 
     for text, low in (("interval(1e-05, 0.1)", 1e-05), ("interval(2E+03, 3e4)", 2000.0)):
         call = parse(text)

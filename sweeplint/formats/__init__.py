@@ -27,6 +27,7 @@ class ReadContext:
     semantics: str
     directives: tuple[Directive, ...]
     problems: list[Problem] = field(default_factory=list)
+    ignored_settings: list = field(default_factory=list)   # model.IgnoredSetting, for the whole file
 
 
 class Reader(Protocol):

@@ -13,14 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# Functions Hydra registers for the override grammar; any other name is an error in Hydra.
-FUNCTIONS = (
-    "choice", "range", "interval", "tag", "sort", "shuffle", "glob", "extend_list",
-    "int", "float", "str", "bool", "json_str",
-)
-CASTS = ("int", "float", "str", "bool", "json_str")
-
-
 class OverrideSyntaxError(Exception):
     """A malformed override value; `start`/`end` are offsets in the string."""
 
@@ -77,7 +69,7 @@ class ListV:
 
 @dataclass(slots=True)
 class DictV:
-    pairs: list[tuple[str, Any]]
+    pairs: list[tuple[Any, Any]]      # keys typed as Hydra types them: `{1: a}` has the key 1
     start: int
     end: int
 
@@ -92,24 +84,29 @@ class SimpleChoice:
 
 
 # --- tokens -----------------------------------------------------------------------------------
+# Hydra's value-mode lexer: at each position the longest token wins, and on a tie the rule listed
+# first (so `true` is a boolean, `inf` a float, `infinity` a word). Punctuation is kept apart from
+# the blanks around it; blanks only matter inside a primitive, where the parser keeps them.
 
-_INT = r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
-_POINT = r"(?:(?:0|[1-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|(?:0|[1-9](?:_?[0-9])*)\.)"
-_EXP = r"(?:(?:0|[1-9](?:_?[0-9])*)|" + _POINT + r")[eE][+-]?[0-9](?:_?[0-9])*"  # the exponent may have leading zeros: 1e-05
-_FLOAT = r"[+-]?(?:" + _EXP + "|" + _POINT + r"|[Ii][Nn][Ff]|[Nn][Aa][Nn])"
-_TOKEN = re.compile(
-    r"(?P<ws>[ \t]+)"
-    r"|(?P<quoted>'(?:\\'|[^'])*?'|\"(?:\\\"|[^\"])*?\")"
-    r"|(?P<interp>\$\{[^}]+\})"
-    r"|(?P<float>" + _FLOAT + r")(?![A-Za-z0-9_])"
-    r"|(?P<int>" + _INT + r")(?![A-Za-z0-9_.])"
-    r"|(?P<id>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<word>[0-9][A-Za-z0-9_]*)"
-    r"|(?P<esc>(?:\\\\|\\,|\\ |\\\t)+)"
-    r"|(?P<punct>[()\[\]{},:=])"
-    r"|(?P<char>[/\-\\+.$%*@?~!#&<>|^`;])"
-)
+_DIGITS = r"[0-9](?:_?[0-9])*"
+_UINT = r"(?:0|[1-9](?:_?[0-9])*)"
+_POINT = r"(?:(?:" + _UINT + r")?\." + _DIGITS + "|" + _UINT + r"\.)"   # the longer form first
+_RULES: list[tuple[str, list[re.Pattern]]] = [
+    ("punct", [re.compile(r"[()\[\]{},:=]")]),
+    ("float", [re.compile(r"[+-]?" + _POINT), re.compile(r"[+-]?(?:" + _POINT + "|" + _UINT + r")[eE][+-]?" + _DIGITS),
+               re.compile(r"[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])")]),
+    ("int", [re.compile(r"[+-]?" + _UINT)]),
+    ("bool", [re.compile(r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]")]),
+    ("null", [re.compile(r"[Nn][Uu][Ll][Ll]")]),
+    ("char", [re.compile(r"[/\-\\+.$%*@?|]")]),
+    ("id", [re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")]),
+    ("esc", [re.compile(r"(?:\\[\\()\[\]{}:=, \t])+")]),
+    ("ws", [re.compile(r"[ \t]+")]),
+    ("quoted", [re.compile(r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S), re.compile(r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S)]),
+    ("interp", [re.compile(r"\$\{[^}]+\}")]),
+]
 _BOOL = {"true": True, "false": False}
+_QUOTED_ESCAPES = {"'": re.compile(r"(\\)+'"), '"': re.compile(r'(\\)+"')}
 
 
 @dataclass(slots=True)
@@ -124,16 +121,42 @@ def tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     pos = 0
     while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
+        best_kind, best_end = None, pos
+        for kind, patterns in _RULES:
+            for pattern in patterns:
+                m = pattern.match(text, pos)
+                if m is not None and m.end() > best_end:
+                    best_kind, best_end = kind, m.end()
+        if best_kind is None:
             ch = text[pos]
             if ch in "'\"":
                 raise OverrideSyntaxError(f"the quoted string starting here is never closed (add a closing {ch})", pos, len(text))
-            raise OverrideSyntaxError(f"unexpected character {ch!r}", pos)
-        kind = m.lastgroup or "char"
-        tokens.append(_Tok(kind, m.group(), pos, m.end()))
-        pos = m.end()
+            if ch == "\\":
+                raise OverrideSyntaxError("a backslash here escapes nothing Hydra knows", pos)
+            raise OverrideSyntaxError(f"Hydra's override grammar does not allow the character {ch!r} here "
+                                      f"(quote the value to use it)", pos)
+        tokens.append(_Tok(best_kind, text[pos:best_end], pos, best_end))
+        pos = best_end
     return tokens
+
+
+def unescape_quoted(text: str) -> str:
+    """The content of a quoted token: a backslash run before a quote is halved (`\\'` -> `'`)."""
+    quote, rest = text[0], text[1:]
+    pattern = _QUOTED_ESCAPES[quote]
+    parts: list[str] = []
+    m = pattern.search(rest)
+    if m is None:
+        return rest[:-1]
+    while m is not None:
+        start, stop = m.span()
+        parts.append(rest[:start])
+        parts.append(rest[start + 1:stop:2])
+        rest = rest[stop:]
+        m = pattern.search(rest)
+    if len(rest) > 1:
+        parts.append(rest[:-1])
+    return "".join(parts)
 
 
 def _number(tok: _Tok) -> Any:
@@ -242,28 +265,10 @@ class _Parser:
         if not parts:
             tok = self.toks[start_index] if start_index < len(self.toks) else None
             raise OverrideSyntaxError("a value is missing here", tok.start if tok else len(self.text))
-        start, end = parts[0].start, parts[-1].end
-        text = self.text[start:end]
-        if len(parts) == 1:
-            tok = parts[0]
-            if tok.kind == "quoted":
-                inner = tok.text[1:-1].replace("\\" + tok.text[0], tok.text[0])
-                return Prim(inner, tok.text, start, end, quoted=True)
-            if tok.kind in ("int", "float"):
-                try:
-                    return Prim(_number(tok), text, start, end)
-                except ValueError:
-                    return Prim(text, text, start, end)
-            if tok.kind == "id":
-                low = tok.text.lower()
-                if low in _BOOL:
-                    return Prim(_BOOL[low], text, start, end)
-                if low == "null":
-                    return Prim(None, text, start, end)
-        if any(p.kind == "quoted" for p in parts):
+        if any(p.kind == "quoted" for p in parts) and len(parts) > 1:
             q = next(p for p in parts if p.kind == "quoted")
             raise OverrideSyntaxError("a quoted string cannot be joined to other text; quote the whole value", q.start, q.end)
-        return Prim(text.replace("\\,", ",").replace("\\ ", " "), text, start, end)
+        return _typed(parts, self.text)
 
     def call(self) -> Call:
         name_tok = self.take()
@@ -327,13 +332,20 @@ class _Parser:
         if self.is_punct(self.peek(), "}"):
             return DictV(pairs, open_tok.start, self.take().end)
         while True:
-            key = self.peek()
-            if key is None or key.kind != "id":
+            self.skip_ws()
+            parts: list[_Tok] = []
+            while self.i < len(self.toks) and self.toks[self.i].kind in _DICT_KEY_TOKENS:
+                parts.append(self.toks[self.i])
+                self.i += 1
+            while parts and parts[-1].kind == "ws":
+                parts.pop()
+            if not parts:
+                key = self.peek()
                 where = key.start if key is not None else len(self.text)
-                raise OverrideSyntaxError("expected a key (a name) in the dict", where)
-            self.take()
+                raise OverrideSyntaxError("expected a key in the dict (a word, a number, true/false or null)", where)
+            key = _typed(parts, self.text)
             self.expect(":", "after the dict key")
-            pairs.append((key.text, self.element()))
+            pairs.append((key.value, self.element()))
             tok = self.peek()
             if self.is_punct(tok, ","):
                 self.take()
@@ -343,6 +355,28 @@ class _Parser:
             if tok is None:
                 raise OverrideSyntaxError("this dict is never closed; add '}'", open_tok.start)
             raise OverrideSyntaxError(f"expected ',' or '}}' in the dict, but found {tok.text!r}", tok.start)
+
+
+_DICT_KEY_TOKENS = ("id", "null", "int", "float", "bool", "char", "esc", "ws")
+
+
+def _typed(parts: list[_Tok], source: str) -> Prim:
+    """A primitive from its tokens, typed as Hydra types it: one token keeps its type (int, float,
+    bool, null, a quoted string without its quotes); several are joined as text, escapes undone."""
+    start, end = parts[0].start, parts[-1].end
+    text = source[start:end]
+    if len(parts) == 1:
+        tok = parts[0]
+        if tok.kind == "quoted":
+            return Prim(unescape_quoted(tok.text), tok.text, start, end, quoted=True)
+        if tok.kind in ("int", "float"):
+            return Prim(_number(tok), text, start, end)
+        if tok.kind == "bool":
+            return Prim(_BOOL[tok.text.lower()], text, start, end)
+        if tok.kind == "null":
+            return Prim(None, text, start, end)
+    value = "".join(p.text[1::2] if p.kind == "esc" else p.text for p in parts)
+    return Prim(value, text, start, end)
 
 
 def _start(node: Any) -> int:
