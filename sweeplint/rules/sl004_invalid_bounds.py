@@ -4,7 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
-from sweeplint.model import Lit, Parameter, Space, Study, number
+from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 
 # Tools that reject `min == max` outright (W&B: "min is not less than max"; NNI's search-space
@@ -96,6 +96,9 @@ class InvalidBounds(Rule):
             yield Finding(p.q.span, f"{p.name}: q (the step) must be positive, not {step}")
             return
         semantics = Q_SEMANTICS.get(study.format)
+        if semantics == "multiple" and study.method is not None and study.method.kind is MethodKind.GRID:
+            # A W&B grid enumerates min, min + q, ... below max: always inside the bounds.
+            return
         if semantics == "multiple" and not p.exponent_bounds and math.isfinite(low / q) and math.isfinite(high / q):
             # Every draw is round(x / q) * q: the extremes are the rounded bounds.
             first, last = round(low / q) * q, round(high / q) * q

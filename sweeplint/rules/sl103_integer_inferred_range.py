@@ -119,12 +119,14 @@ class IntegerInferredRange(Rule):
             if not _is_float_literal(lit.value):
                 continue
             spelled = lit.text or f"{value:g}"
-            consequence = "W&B's schema requires integers there (a schema violation)" if fmt == "wandb" else \
+            # W&B matches the spec against no parameter schema and cannot create a single run.
+            consequence = "W&B requires integers there, rejects the spec and cannot create a single run" if fmt == "wandb" else \
                 "integer distributions need integer bounds"
             fix = f"write {_fmt(value)}" if value.is_integer() else \
                 ("use integer bounds, or a float distribution such as uniform / q_uniform" if fmt == "wandb"
                  else "use integer bounds, or a float distribution")
-            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}")
+            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}",
+                          severity=Severity.ERROR if fmt == "wandb" else None)
 
 
 def _switch(name: str) -> bool:
