@@ -143,9 +143,9 @@ def engine_parameters(parameters: dict, prefix: str = "") -> dict[str, dict]:
     out = {}
     for name, spec in parameters.items():
         if isinstance(spec, dict) and set(spec) == {"parameters"} and isinstance(spec["parameters"], dict):
-            out.update(engine_parameters(spec["parameters"], prefix + name + "."))
+            out.update(engine_parameters(spec["parameters"], f"{prefix}{name}."))
         else:
-            out[prefix + name] = spec
+            out[f"{prefix}{name}"] = spec
     return out
 
 

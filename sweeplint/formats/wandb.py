@@ -81,8 +81,10 @@ class WandbReader:
             return False
         parameters = root.get("parameters")
         if parameters is None:
-            # The engine's own scheduler may define the search space in code instead.
-            return root.get("method") is not None and engine_search_space(root)
+            # The engine's own scheduler may define the search space in code instead (and without
+            # one, the sweep lacks its parameters).
+            scheduler = root.get("scheduler")
+            return root.get("method") is not None and isinstance(scheduler, YMap) and scheduler.get("engine") is not None
         # A `method` or a `metric` beside a `parameters` mapping is a sweep, whatever its parameter
         # keys say: a sweep whose specs are misspelt (`valeus:`) must be reported, not skipped.
         # (Plain lists, `lr: [1, 2]`, are other tools' grids.)
