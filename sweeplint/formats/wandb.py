@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
+from dataclasses import replace
 from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
+from sweeplint.formats.wandb_keys import EARLY_TERMINATE_KEYS, METRIC_KEYS, TopLevelChecks, engine_search_space, is_launch_sweep
 from sweeplint.model import (
     Declarations,
+    Span,
     EarlyStopping,
     KeyRef,
     Lit,
@@ -39,15 +43,8 @@ METHODS = {
     "bayes": MethodKind.MODEL_BASED,
     "custom": MethodKind.OTHER,
 }
-METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
-EARLY_TERMINATE_KEYS = ("type", "max_iter", "min_iter", "s", "eta", "strict")
-CONTROLLER_KEYS = ("type",)
-# W&B Launch sweeps (`wandb launch-sweep`): `scheduler` configures the scheduler run (its own `job`,
-# the `resource` it runs on, `num_workers` concurrent runs, `settings` such as the method of the
-# W&B sweep-scheduler job); `launch` holds launch settings (`queue`, `registry`, `resource_args`...),
-# passed to the launch run config as a whole. The first four keys are older scheduler settings.
-SCHEDULER_KEYS = ("engine", "source", "optimizer", "search_space",
-                  "job", "resource", "resource_args", "docker_image", "name", "num_workers", "settings")
+# W&B's schema for parameter names (a name it cannot pass as `--name=value` is refused).
+PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
 # distribution -> (space, required keys, optional keys, flags)
 _V1_EXPONENTS = "its min/max are natural-log exponents (the value is e^min .. e^max)"
@@ -84,22 +81,27 @@ class WandbReader:
             return False
         parameters = root.get("parameters")
         if parameters is None:
-            return False
+            # The engine's own scheduler may define the search space in code instead (and without
+            # one, the sweep lacks its parameters).
+            scheduler = root.get("scheduler")
+            return root.get("method") is not None and isinstance(scheduler, YMap) and scheduler.get("engine") is not None
+        # A `method` or a `metric` beside a `parameters` mapping is a sweep, whatever its parameter
+        # keys say: a sweep whose specs are misspelt (`valeus:`) must be reported, not skipped.
+        # (Plain lists, `lr: [1, 2]`, are other tools' grids.)
+        if isinstance(parameters, YMap) and (
+            isinstance(root.get("method"), YScalar) or isinstance(root.get("metric"), YMap) or _misspelt_method(root)
+        ):
+            mappings = sum(1 for _, v in parameters.items() if isinstance(v, YMap))
+            return mappings * 2 >= len(parameters.pairs)
         # `parameters` alone is too common a key; a sweep also says how to search or what to run.
-        others = ("method", "metric", "program", "command", "early_terminate", "run_cap", "job", "image_uri", "scheduler")
-        if not any(root.get(k) is not None for k in others) and not _misspelt_method(root):
+        others = ("program", "command", "early_terminate", "run_cap", "job", "image_uri", "scheduler", "metrics")
+        if not any(root.get(k) is not None for k in others):
             return False
         if not isinstance(parameters, YMap) or not parameters.pairs:
             return False
         specs = [v for _, v in parameters.items()]
         shaped = sum(1 for v in specs if isinstance(v, YMap) and any(text_of(k) in PARAMETER_KEYS for k, _ in v.items()))
-        if shaped * 2 >= len(specs):
-            return True
-        # Specs written as mappings whose keys are misspelt (`valeus:`, `minimum:`) must still be
-        # reported, not skipped: a W&B method name next to them says what the file is. (Plain lists,
-        # `lr: [1, 2]`, are other tools' grids.)
-        mappings = sum(1 for v in specs if isinstance(v, YMap) and v.pairs)
-        return text_of(root.get("method")) in METHODS and mappings * 2 > len(specs)
+        return shaped * 2 >= len(specs)
 
     def read(self, root: YMap, ctx: ReadContext) -> list[Study]:
         return [_Builder(ctx).study(root)]
@@ -118,9 +120,19 @@ class _Builder(Collector):
     def study(self, root: YMap) -> Study:
         self.check_keys(root, TOP_LEVEL_KEYS, "the sweep")
         method = self.method(root)
-        objective = self.objective(root.get("metric"), root.key_node("metric"))
+        checks = TopLevelChecks(self, root)
+        checks.run(method.name if method is not None else None)
+        objective = self.objective(root.get("metric"), root.key_node("metric"), checks)
+        if root.get("parameters") is None and not engine_search_space(root):
+            self.problem(Span.point(root.span.line, root.span.column),
+                         "the sweep has no `parameters` (nor a scheduler.search_space); W&B rejects it")
         parameters = self.parameters(root.get("parameters"), prefix="")
         if method is not None and method.kind is MethodKind.GRID:
+            # A grid enumerates q_uniform as min, min + q, ... (numpy's arange): integers only when
+            # min, max and q all are.
+            parameters = [replace(p, integer=all(_is_int(x.value) for x in (p.low, p.high, p.q)))
+                          if p.space is Space.QUANTIZED and p.integer and p.low and p.high and p.q else p
+                          for p in parameters]
             for p in parameters:
                 if p.probabilities:
                     self.problem(p.probabilities[0].span.cover(p.probabilities[-1].span),
@@ -135,13 +147,6 @@ class _Builder(Collector):
         elif command_node is not None:
             self.problem(command_node, "command must be a list of strings, e.g. [${env}, ${interpreter}, ${program}, ${args}]")
         program = root.get("program")
-        for key, allowed in (("controller", CONTROLLER_KEYS), ("scheduler", SCHEDULER_KEYS)):
-            node = root.get(key)
-            if isinstance(node, YMap):
-                self.check_keys(node, allowed, key)
-        launch = root.get("launch")
-        if launch is not None and not isinstance(launch, YMap):
-            self.problem(launch, f"launch must be a mapping of launch settings (queue, resource_args...), not {type_name(launch)}")
         return Study(
             format="wandb",
             loader=self.ctx.semantics,
@@ -150,7 +155,7 @@ class _Builder(Collector):
             method=method,
             objective=objective,
             budget=lit(budget) if budget is not None else None,
-            early_stopping=self.early_stopping(root.get("early_terminate")),
+            early_stopping=self.early_stopping(root.get("early_terminate"), checks),
             program=lit(program) if program is not None else None,
             command=command,
             command_span=command_node.span if command_node is not None else None,
@@ -162,15 +167,20 @@ class _Builder(Collector):
 
     def method(self, root: YMap) -> Method | None:
         node = root.get("method")
+        scheduler = root.get("scheduler")
+        settings = scheduler.get("settings") if isinstance(scheduler, YMap) and is_launch_sweep(root) else None
+        settings_method = settings.get("method") if isinstance(settings, YMap) else None
         if node is None and _scheduler_job(root) is not None:
             # A Launch sweep with a scheduler job: the scheduler job does the searching (W&B then
             # records the method as custom), or its `settings.method` names the W&B method.
-            settings = root.get("scheduler").get("settings")
-            node = settings.get("method") if isinstance(settings, YMap) else None
+            node = settings_method
             if node is None:
                 return Method("custom", METHODS["custom"], root.get("scheduler").get("job").span)
+        elif settings_method is not None and _scheduler_job(root) is None:
+            # Without a scheduler job, `wandb launch-sweep` runs the method of scheduler.settings.
+            node = settings_method
         if node is None:
-            self.problem(root.span.__class__(root.span.line, root.span.column, root.span.line, root.span.column + 1),
+            self.problem(Span.point(root.span.line, root.span.column),
                          "the sweep has no top-level `method` (grid, random, bayes or custom); W&B rejects it")
             return None
         name = text_of(node)
@@ -179,13 +189,14 @@ class _Builder(Collector):
             return None
         return Method(name, METHODS[name], node.span)
 
-    def objective(self, node: Any, key: Any) -> Objective | None:
+    def objective(self, node: Any, key: Any, checks: TopLevelChecks) -> Objective | None:
         if node is None:
             return None
         if not isinstance(node, YMap):
             self.problem(node, f"metric must be a mapping with `name` and `goal`, not {type_name(node)}")
             return None
         self.check_keys(node, METRIC_KEYS, "metric")
+        checks.metric_fields(node, "metric")
         name = node.get("name")
         if name is None:
             self.problem(key or node, "metric has no `name`")
@@ -201,7 +212,7 @@ class _Builder(Collector):
                 self.problem(goal_node, f"metric.goal must be minimize or maximize; W&B silently replaces {text or type_name(goal_node)!r} with the default, minimize")
         return Objective(lit(name), goal, goal_span, node.span)
 
-    def early_stopping(self, node: Any) -> EarlyStopping | None:
+    def early_stopping(self, node: Any, checks: TopLevelChecks) -> EarlyStopping | None:
         if node is None:
             return None
         if not isinstance(node, YMap):
@@ -211,6 +222,8 @@ class _Builder(Collector):
         kind = text_of(node.get("type")) or ""
         if kind != "hyperband":
             self.problem(node.get("type") or node, "early_terminate.type must be hyperband")
+        else:
+            checks.early_terminate(node)
         settings = tuple((key_text(k), lit(v)) for k, v in node.items() if key_text(k) != "type")
         return EarlyStopping(kind, settings, node.span)
 
@@ -222,9 +235,14 @@ class _Builder(Collector):
         if not isinstance(node, YMap):
             self.problem(node, f"parameters must be a mapping of names to specs, not {type_name(node)}")
             return []
+        if not node.pairs:
+            self.problem(node, f"`parameters`{' of ' + repr(prefix[:-1]) if prefix else ''} is empty; W&B rejects it")
         out: list[Parameter] = []
         for key, spec in node.items():
             name = prefix + key_text(key)
+            if not (isinstance(key.value, str) and PARAMETER_NAME.match(key.value)):
+                self.problem(key, f"W&B refuses the parameter name {key_text(key)!r}: a name starts with a letter or _ "
+                                  "and holds only letters, digits, _, . and -")
             if isinstance(spec, YMap) and spec.get("parameters") is not None:
                 extra = [key_text(k) for k, _ in spec.items() if key_text(k) != "parameters"]
                 if extra:
@@ -334,8 +352,19 @@ class _Builder(Collector):
                     pass  # reported by SL103: int_uniform with float bounds
                 fields[{"min": "low", "max": "high", "a": "alpha", "b": "beta"}.get(field_name, field_name)] = lit(node)
 
+        sigma = fields.get("sigma")
+        if sigma is not None and _is_number_like(spec.get("sigma"), self.ctx.semantics) and sigma.value == 0:
+            # W&B's schema lets sigma be 0, but then every draw is NaN.
+            self.problem(spec.get("sigma"), f"sigma of {where} is 0, so W&B draws NaN for every run; use a positive sigma, or a constant `value`")
+        q = fields.get("q")
+        if q is not None and space in (Space.NORMAL, Space.BETA) and isinstance(q.value, (int, float)) and q.value <= 0:
+            # (a bounded range's q is SL004's to judge)
+            self.problem(spec.get("q"), f"q (the step) of {where} must be positive, not {q.text or q.value}; W&B rejects the spec")
         values = fields.get("values", ())
-        if space is Space.CATEGORICAL and len(values) == 1:
+        if space is Space.QUANTIZED and "q" not in fields and "q" not in present and dist_node is not None:
+            # W&B rounds to q = 1.0 when q is not given (a float: the values stay floats).
+            fields["q"] = Lit(1.0, dist_node.span, None)
+        if space is Space.CATEGORICAL and len(values) == 1 and not fields.get("probabilities"):
             # `values: [x]` is how W&B users fix a parameter (W&B passes x to every run): a constant.
             space = Space.CONSTANT
         return Parameter(

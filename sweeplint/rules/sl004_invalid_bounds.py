@@ -5,7 +5,7 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
-from sweeplint.model import Lit, Parameter, Space, Study, number
+from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 
 # Whether `min == max` is an error (SL004) or a degenerate search space (SL105), and how q / step
@@ -85,6 +85,9 @@ class InvalidBounds(Rule):
             yield Finding(p.q.span, f"{p.name}: q (the step) must be positive, not {step}")
             return
         semantics = dialect_of(study).step_semantics
+        if semantics == "multiple" and study.method is not None and study.method.kind is MethodKind.GRID:
+            # A grid enumerates min, min + q, ... up to max: always inside the bounds.
+            return
         if semantics == "multiple" and not p.exponent_bounds and math.isfinite(low / q) and math.isfinite(high / q):
             # Every draw is round(x / q) * q: the extremes are the rounded bounds.
             first, last = round(low / q) * q, round(high / q) * q

@@ -35,12 +35,18 @@ class ExponentBoundsAsValues(Rule):
                     continue
                 base = p.base or math.e
                 looks_like_values = 0 < low < 1 and low < high <= 3
-                huge = high * math.log(base) > _HUGE_EXPONENT
+                # (the inverse form's extreme is e^-min: huge when min is far below 0)
+                huge = (-low if _inverse(p) else high) * math.log(base) > _HUGE_EXPONENT
                 if not (looks_like_values or huge):
                     continue
                 base_text = "e" if abs(base - math.e) < 1e-9 else f"{base:g}"
                 spelled = (p.low.text or f"{low:g}", p.high.text or f"{high:g}")
-                rng = f"{base_text}^{spelled[0]} .. {base_text}^{spelled[1]} = {effective(low, base)} .. {effective(high, base)}"
+                if _inverse(p):
+                    # W&B's inv_log_uniform samples e^-x for x uniform in min .. max.
+                    rng = (f"{base_text}^-{spelled[1]} .. {base_text}^-{spelled[0]} = "
+                           f"{effective(-high, base)} .. {effective(-low, base)}")
+                else:
+                    rng = f"{base_text}^{spelled[0]} .. {base_text}^{spelled[1]} = {effective(low, base)} .. {effective(high, base)}"
                 kind = p.distribution or "log"
                 if looks_like_values:
                     what = f"{p.name} uses {kind}, whose bounds are exponents, but {spelled[0]} .. {spelled[1]} look like values: it samples {rng}"
@@ -48,6 +54,10 @@ class ExponentBoundsAsValues(Rule):
                     what = f"{p.name} uses {kind}, whose bounds are exponents: it samples {rng}"
                 fix = _fix(p, low, high)
                 yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}")
+
+
+def _inverse(p) -> bool:
+    return (p.distribution or "").startswith("inv_")
 
 
 def _fix(p, low: float, high: float) -> str:

@@ -108,10 +108,12 @@ class IntegerInferredRange(Rule):
             if not _is_float_literal(lit.value):
                 continue
             spelled = lit.text or f"{value:g}"
-            consequence = f"{dialect.tool}'s schema requires integers there (a schema violation)" if dialect.validates_schema \
-                else "integer distributions need integer bounds"
+            # A tool that validates the spec against its schema (W&B) rejects it and creates no run.
+            consequence = f"{dialect.tool} requires integers there, rejects the spec and cannot create a single run" \
+                if dialect.validates_schema else "integer distributions need integer bounds"
             fix = f"write {_fmt(value)}" if value.is_integer() else f"use integer bounds, or {dialect.float_distributions}"
-            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}")
+            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}",
+                          severity=Severity.ERROR if dialect.validates_schema else None)
 
 
 def _switch(name: str) -> bool:
