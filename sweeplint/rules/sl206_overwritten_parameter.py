@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.codefacts.facts import key_matches
-from sweeplint.codefacts.queries import passes_args, related, short
+from sweeplint.codefacts.queries import never_reads, passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
@@ -19,6 +19,7 @@ class OverwrittenParameter(Rule):
     uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        yield from self._restored_optimizer(ctx)
         for study in ctx.studies:
             if study.format != "wandb":
                 continue
@@ -80,3 +81,36 @@ class OverwrittenParameter(Rule):
                 if a.keyword in keywords and a.kind == "literal":
                     return c, a
         return None
+
+    @staticmethod
+    def _restored_optimizer(ctx: Context) -> Iterator[Finding]:
+        """A swept optimizer setting that the program reads, into an optimizer whose state it then
+        loads from a checkpoint every time (`optimizer.load_state_dict(...)` with no condition around
+        it): loading a state restores the saved param_groups, the learning rate and momentum among them."""
+        for study in ctx.studies:
+            facts = ctx.code(study)
+            if facts is None:
+                continue
+            loads = [c for c in facts.calls if c.func.endswith(".load_state_dict")
+                     and all(_is_main_guard(cond.text) for cond in c.conditions)]
+            if not loads:
+                continue
+            load = loads[0]
+            for p in study.varied:
+                family = ctx.knowledge.family_of(p.name)
+                keywords = OPTIMIZER_KEYWORDS.get(family.name) if family is not None else None
+                if not keywords or never_reads(facts, p.name):
+                    continue
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is swept, but after building the optimizer the program always loads its state from a "
+                    f"checkpoint ({load.func}(...) at {short(ctx, load.path)}:{load.span.line}), which puts back the saved "
+                    f"{keywords[0]}; every trial trains with the checkpoint's value - load only the model's weights, "
+                    f"or set the swept {p.name} in the optimizer's param_groups after loading",
+                    related=(related(load.path, load.span, f"restores the saved {keywords[0]}"),),
+                )
+
+
+def _is_main_guard(text: str) -> bool:
+    """`if __name__ == "__main__":` - the script's own entry, not a condition on how it runs."""
+    return text.replace(" ", "").replace("'", '"') in ('__name__=="__main__"', '"__main__"==__name__')
