@@ -92,9 +92,14 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
         if not name.endswith(".py"):
             return Resolution("not-python", name, None, span, how)
         candidates = [name.replace("\\", "/")]
+        if candidates[0].startswith("/"):
+            # An absolute path of the machine the sweep ran on (/content/<repo>/train.py): its
+            # trailing parts, as they would sit inside this project.
+            parts = candidates[0].strip("/").split("/")
+            candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
     base = Path(config_path).resolve().parent
-    for folder in _folders(base, root):
-        for candidate in candidates:
+    for candidate in candidates:  # the longest match first, next to the config, then under the root
+        for folder in _folders(base, root):
             path = folder / candidate
             if path.is_file():
                 return Resolution("python", name, _display(path), span, how)
@@ -334,8 +339,12 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         head, _, rest = callee.partition(".")
         candidates: list[tuple[str, str]] = [(path, callee)]
         imported = modules.get(path, {}).get(head)
-        if imported is not None:
+        hops = 0
+        while imported is not None and hops < 4:
             candidates.append((imported[0], (imported[1] + ("." + rest if rest else "")) if imported[1] else rest))
+            # a package's __init__ that re-exports the name from one of its modules: follow it there
+            imported = modules.get(imported[0], {}).get(imported[1]) if imported[1] else None
+            hops += 1
         for file, qual in candidates:
             if not qual:
                 continue

@@ -218,30 +218,35 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name.split(".")[0]
                 self.aliases[local] = name if alias.asname else name.split(".")[0]
                 self.imports.append(ImportFact(name, None, local))
-                self.note_module(name)
+                self.note_module(name, (local,))
         elif isinstance(node, cst.ImportFrom):
             module = dotted(node.module) if node.module is not None else ""
             level = len(node.relative)
             if isinstance(node.names, cst.ImportStar):
                 self.imports.append(ImportFact(module or "", "*", "*", level))
+                self.note_module(module or "", ("*",))
                 return
+            bound = []
             for alias in node.names:
                 name = dotted(alias.name) or ""
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
                 self.aliases[local] = f"{module}.{name}" if module else name
                 self.imports.append(ImportFact(module or "", name, local, level))
-            self.note_module(module or "")
+                bound.append(local)
+            self.note_module(module or "", tuple(bound))
         else:
             self.generic(node)
 
-    def note_module(self, name: str) -> None:
+    def note_module(self, name: str, bound: tuple[str, ...]) -> None:
         top = name.split(".")[0]
         if top == "wandb":
             self.uses_wandb = True
         elif top == "argparse":
             self.uses_argparse = True
         elif top in ("fire", "click", "typer", "tyro", "jsonargparse", "simple_parsing", "absl"):
-            self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
+            # Another command-line parser may read any setting - if the file uses what it imported.
+            if "*" in bound or used_names(self.module.code, bound):
+                self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
 
     def generic(self, node: cst.CSTNode) -> None:
         for child in node.children:
@@ -410,3 +415,24 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         if isinstance(node, cst.Call):
             return self.qualify(node.func) == "wandb.init"
         return False
+
+
+def used_names(code: str, names: tuple[str, ...]) -> bool:
+    """Whether any of `names` occurs in the code outside import statements and comments."""
+    import io
+    import tokenize
+
+    wanted = set(names)
+    importing = False
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type in (tokenize.NEWLINE, tokenize.NL):
+                importing = False
+            elif tok.type == tokenize.NAME:
+                if tok.string in ("import", "from") and not importing:
+                    importing = True
+                elif not importing and tok.string in wanted:
+                    return True
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return True  # cannot tell: keep the cautious answer
+    return False

@@ -58,6 +58,13 @@ class UnusedParameter(Rule):
                         if arg is not None:
                             hint = f"; it does define --{arg.dest} at {short(ctx, arg.path)}:{arg.span.line} - a misspelt key?"
                             rel = (related(arg.path, arg.span, f"defines --{arg.dest}"),)
+                if not hint:
+                    nested = next((r for r in facts.reads if len(r.key) > 1 and r.key[-1] == p.leaf and "." not in p.name), None)
+                    if nested is not None:
+                        # the sweep sets a top-level key; the code reads the same name inside a section
+                        shown = ".".join(nested.key)
+                        hint = f"; it reads {shown!r} at {short(ctx, nested.path)}:{nested.span.line}, a key inside a section, not the swept top-level {p.name!r}"
+                        rel = (related(nested.path, nested.span, f"reads {shown!r}"),)
                 yield Finding(
                     p.key_span,
                     f"{p.name} is swept, but the program never reads it (looked in {files}{hint}), so every "
