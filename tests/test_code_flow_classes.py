@@ -217,3 +217,161 @@ def test_a_model_state_alone_is_fine(write):
     files = dict(RESTORED)
     files["train.py"] = RESTORED["train.py"].replace('optimizer.load_state_dict(state["optimizer"])', 'model.load_state_dict(state["model"])')
     assert lint(write, files, code="SL206") == []
+
+
+# --- SL201: a Katib trial flag the program's parser does not define ------------------------------
+
+KATIB = """
+    apiVersion: kubeflow.org/v1beta1
+    kind: Experiment
+    metadata:
+      name: mnist-random
+    spec:
+      objective:
+        type: minimize
+        objectiveMetricName: loss
+      algorithm:
+        algorithmName: random
+      maxTrialCount: 12
+      parameters:
+        - name: lr
+          parameterType: double
+          feasibleSpace: {min: "0.001", max: "0.1"}
+        - name: momentum
+          parameterType: double
+          feasibleSpace: {min: "0.5", max: "0.99"}
+      trialTemplate:
+        primaryContainerName: training-container
+        trialParameters:
+          - name: learningRate
+            reference: lr
+          - name: momentum
+            reference: momentum
+        trialSpec:
+          apiVersion: batch/v1
+          kind: Job
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: training-container
+                    image: example/mnist:latest
+                    command:
+                      - python3
+                      - train.py
+                      - "--lr=${trialParameters.learningRate}"
+                      - --momentum
+                      - "${trialParameters.momentum}"
+                restartPolicy: Never
+"""
+KATIB_TRAIN = """
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learning-rate", type=float, default=0.01)
+    parser.add_argument("--momentum", type=float, default=0.9)
+    args = parser.parse_args()
+    train(args.learning_rate, args.momentum)
+    print(f"loss={evaluate():.4f}")
+"""
+
+
+def test_a_katib_flag_the_parser_does_not_define(write):
+    found = lint(write, {"experiment.yaml": KATIB, "train.py": KATIB_TRAIN}, target="experiment.yaml", code="SL201")
+    assert [(d.span.line, d.span.column) for d in found] == [(38, 21)]
+    assert ("passes the trial parameter learningRate as --lr, but the program's argument parser defines no --lr "
+            "(it defines --learning_rate, --momentum)") in found[0].message
+
+
+def test_katib_flags_the_parser_defines(write):
+    train = KATIB_TRAIN.replace('"--learning-rate"', '"--lr"').replace("args.learning_rate", "args.lr")
+    assert lint(write, {"experiment.yaml": KATIB, "train.py": train}, target="experiment.yaml", code="SL201") == []
+
+
+def test_katib_flags_to_a_program_parsed_some_other_way(write):
+    train = "import fire\n\ndef main(lr=0.01, momentum=0.9):\n    print(f'loss={run(lr, momentum)}')\n\nfire.Fire(main)\n"
+    assert lint(write, {"experiment.yaml": KATIB, "train.py": train}, target="experiment.yaml", code="SL201") == []
+
+
+# --- SL206: a swept value stored in a local nothing uses -----------------------------------------
+
+DROPPED = {
+    "config.yml": """
+        searchSpaceFile: search_space.json
+        trialCommand: python3 trial.py
+        trialConcurrency: 1
+        maxTrialNumber: 20
+        tuner:
+          name: TPE
+          classArgs:
+            optimize_mode: maximize
+        trainingService:
+          platform: local
+    """,
+    "search_space.json": """
+        {
+          "hidden": {"_type": "choice", "_value": [64, 128]},
+          "lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}
+        }
+    """,
+    "trial.py": """
+        import nni
+        import torch
+
+        class Net(torch.nn.Module):
+            def __init__(self, hidden):
+                super().__init__()
+                self.layer = torch.nn.Linear(10, hidden)
+                self.lr = 0.001
+
+            def optimizer(self):
+                return torch.optim.Adam(self.parameters(), lr=self.lr)
+
+        params = nni.get_next_parameter()
+        hidden = params["hidden"]
+        lr = params["lr"]
+        model = Net(hidden=hidden)
+        nni.report_final_result(fit(model, model.optimizer()))
+    """,
+}
+
+
+def test_a_swept_value_stored_in_a_local_nothing_uses(write):
+    found = lint(write, DROPPED, target="config.yml", code="SL206")
+    assert [(d.span.line, d.span.column) for d in found] == [(3, 3)]  # at the key in search_space.json
+    assert "lr is swept, but the program only stores it in the local 'lr' (trial.py:15) and never uses 'lr'" in found[0].message
+
+
+def test_the_bare_search_space_finds_its_program_through_the_experiment_config(write):
+    found = lint(write, DROPPED, target="search_space.json", code="SL206")
+    assert [(d.span.line, d.span.column) for d in found] == [(3, 3)]
+
+
+def test_a_stored_value_used_later_by_name(write):
+    for use in ("print(f'lr={lr}')", "model.lr = lr", "def configure():\n    return lr"):
+        files = dict(DROPPED)
+        files["trial.py"] = textwrap.dedent(DROPPED["trial.py"]) + use + "\n"
+        assert lint(write, files, target="config.yml", code="SL206") == [], use
+
+
+def test_a_bare_search_space_launched_from_python(write):
+    files = {k: v for k, v in DROPPED.items() if k != "config.yml"}
+    files["hpo.py"] = """
+        import json
+        from nni.experiment import Experiment
+
+        search_space = json.load(open("search_space.json"))
+        experiment = Experiment("local")
+        experiment.config.trial_command = "python3 trial.py"
+        experiment.config.search_space = search_space
+        experiment.run(8080)
+    """
+    found = lint(write, files, target="search_space.json", code="SL206")
+    assert [(d.span.line, d.span.column) for d in found] == [(3, 3)]
+
+
+def test_launchers_that_disagree_name_no_program(write):
+    files = dict(DROPPED)
+    files["other.yml"] = textwrap.dedent(DROPPED["config.yml"]).replace("trial.py", "other.py")
+    files["other.py"] = "import nni\nnni.report_final_result(run(**nni.get_next_parameter()))\n"
+    assert lint(write, files, target="search_space.json", code="SL206") == []

@@ -82,6 +82,13 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             name, span, how = study.declarations.program, None, "declared"
         else:
             declared = _declared_program(config_path, settings)
+            if declared is None and study.format == "nni":
+                # a bare search space: the experiment config or Python launcher beside it names the trial
+                from sweeplint.codefacts.nni_launch import launched_program
+
+                launched = launched_program(config_path)
+                if launched is not None:
+                    return Resolution("python", launched[0], _display(launched[1]), None, "launcher")
             if declared is None:
                 return Resolution("none")
             name, how = declared, "declared"

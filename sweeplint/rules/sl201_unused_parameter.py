@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterator
 
 from sweeplint.codefacts.queries import never_reads, related, short
@@ -23,6 +24,7 @@ class UnusedParameter(Rule):
     uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        yield from self._undefined_flags(ctx)
         for study in ctx.studies:
             hydra = study.format.startswith("hydra-")
             root = READ_THROUGH.get("hydra" if hydra else study.format)
@@ -72,6 +74,54 @@ class UnusedParameter(Rule):
                     "code or remove it from the sweep",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
+
+    @staticmethod
+    def _undefined_flags(ctx: Context) -> Iterator[Finding]:
+        """A trial command that hands a parameter to the program as `--flag=${trialParameters.x}` while the
+        program's argparse defines no such option: argparse stops the trial with "unrecognized arguments"
+        (or, with parse_known_args, drops the value), so the suggested value never reaches training."""
+        for study in ctx.studies:
+            carriers = _flag_carriers(study)
+            if not carriers:
+                continue
+            facts = ctx.code(study)
+            if facts is None or not facts.args or any(e.root == "*" for e in facts.escapes):
+                continue  # no argparse we can see, or something else may take the command line
+            defined = ", ".join("--" + a.dest for a in facts.args[:6]) + (", ..." if len(facts.args) > 6 else "")
+            for flag, name, word in carriers:
+                if not never_reads(facts, flag) or facts.reads_of(flag):
+                    continue
+                yield Finding(
+                    word.span,
+                    f"the trial command passes the trial parameter {name} as --{flag}, but the program's argument parser "
+                    f"defines no --{flag} (it defines {defined}); argparse stops every trial with \"unrecognized "
+                    "arguments\" (or drops the value with parse_known_args), so the suggested value never reaches "
+                    f"training - add the option to the parser or pass the parameter under a flag it defines",
+                    related=(related(facts.program, Span.point(1, 1), "the program"),),
+                )
+
+
+def _flag_carriers(study) -> list[tuple[str, str, object]]:
+    """(flag, trial parameter, command word) for each `--flag=${trialParameters.x}` or
+    `--flag ${trialParameters.x}` of a trial command."""
+    words = [(str(w.value), w) for w in study.command if w.value is not None]
+    out = []
+    for index, (text, word) in enumerate(words):
+        joined = _CARRIED.fullmatch(text.strip())
+        if joined:
+            out.append((joined.group(1), joined.group(2), word))
+            continue
+        flag = _FLAG.fullmatch(text.strip())
+        if flag and index + 1 < len(words):
+            value = _TRIAL_PARAMETER.fullmatch(words[index + 1][0].strip())
+            if value:
+                out.append((flag.group(1), value.group(1), word))
+    return out
+
+
+_CARRIED = re.compile(r"--?([A-Za-z_][\w.-]*)=[\"']?\$\{trialParameters\.([^}]+)\}[\"']?")
+_FLAG = re.compile(r"--?([A-Za-z_][\w.-]*)")
+_TRIAL_PARAMETER = re.compile(r"[\"']?\$\{trialParameters\.([^}]+)\}[\"']?")
 
 
 def _hydra_skipped(name: str, config_dir: str | None) -> bool:

@@ -20,6 +20,7 @@ class OverwrittenParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         yield from self._restored_optimizer(ctx)
+        yield from self._dropped_reads(ctx)
         for study in ctx.studies:
             if study.format != "wandb":
                 continue
@@ -109,6 +110,35 @@ class OverwrittenParameter(Rule):
                     f"or set the swept {p.name} in the optimizer's param_groups after loading",
                     related=(related(load.path, load.span, f"restores the saved {keywords[0]}"),),
                 )
+
+    @staticmethod
+    def _dropped_reads(ctx: Context) -> Iterator[Finding]:
+        """A swept value whose every read is stored in a local that nothing uses (`lr = params["lr"]`
+        and the optimizer built with a value set elsewhere): the trial trains with some other value."""
+        for study in ctx.studies:
+            facts = ctx.code(study)
+            if facts is None or any(e.root == "*" for e in facts.escapes):
+                continue
+            for p in study.varied:
+                reads = facts.reads_of(p.name)
+                if not reads or not all(r.dead_local for r in reads) or facts.reads_below(p.name):
+                    continue
+                if any(e.key and _is_prefix_of(e.key, p.name) for e in facts.escapes):
+                    continue  # the value itself is handed somewhere we cannot follow
+                first = reads[0]
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is swept, but the program only stores it in the local {first.dead_local!r} "
+                    f"({short(ctx, first.path)}:{first.span.line}) and never uses {first.dead_local!r} afterwards; the "
+                    f"trial trains with whatever value the code sets elsewhere - pass {first.dead_local!r} on to where "
+                    f"{p.name} is used",
+                    related=(related(first.path, first.span, f"stored in {first.dead_local!r}, never used"),),
+                )
+
+
+def _is_prefix_of(key: tuple[str, ...], name: str) -> bool:
+    joined = ".".join(key)
+    return name == joined or name.startswith(joined + ".")
 
 
 def _is_main_guard(text: str) -> bool:
