@@ -348,7 +348,8 @@ def test_the_bare_search_space_finds_its_program_through_the_experiment_config(w
 
 
 def test_a_stored_value_used_later_by_name(write):
-    for use in ("print(f'lr={lr}')", "model.lr = lr", "def configure():\n    return lr"):
+    for use in ("print(f'lr={lr}')", "model.lr = lr", "def configure():\n    return lr",
+                "class Settings:\n    lr = params['lr']\nrun(Settings.lr)"):
         files = dict(DROPPED)
         files["trial.py"] = textwrap.dedent(DROPPED["trial.py"]) + use + "\n"
         assert lint(write, files, target="config.yml", code="SL206") == [], use

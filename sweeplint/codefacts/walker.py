@@ -124,6 +124,8 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
 
     def note_stored_read(self, target: cst.BaseExpression, value: cst.BaseExpression, direct: list[int]) -> None:
         """`lr = config["lr"]`: remember it, to tell later whether anything uses `lr`."""
+        if self.classes and self.qual and self.classes[-1].rsplit(".", 1)[-1] == self.qual[-1]:
+            return  # a class attribute, used as `Config.lr` from anywhere
         if isinstance(target, cst.Name) and len(direct) == 1 and self.ref_of(value) is not None:
             self.stored_reads[-1].append((target.value, direct[0]))
 
