@@ -305,7 +305,7 @@ def test_new_facts_round_trip_through_the_cache(write):
     again = CodeFactsStore(Settings(root=folder), cache=cache).file_facts(str(folder / "train.py"))
     assert again == first == FileFacts.from_dict(first.to_dict())
     assert again.derivations and again.selections and again.metrics[0].split == "test"
-    assert FACTS_VERSION == "5"  # facts cached by an older sweeplint lack these fields: not reused
+    assert int(FACTS_VERSION) >= 5  # facts cached by an older sweeplint lack these fields: not reused
 
 
 def test_names_that_say_which_data():

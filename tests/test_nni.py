@@ -286,8 +286,9 @@ def test_trial_code_directory_links_the_program_and_quantized_floats_are_caught(
     assert [w.value for w in study.command] == ["python3", "code/train.py"]
     assert study.command[1].text == "train.py"
     diagnostics = [d for d in lint_paths([str(folder / "config.yml")], Settings(root=folder)).diagnostics if d.code == "SL407"]
-    # `hidden` goes to nn.Linear as a float; `depth` is cast with int() first
-    assert [(d.path.rsplit("/", 1)[-1], d.span.line, d.span.column) for d in diagnostics] == [("config.yml", 2, 18)]
+    # `hidden` goes to nn.Linear as a float; `depth` is cast with int() first. The search space finds
+    # its program through the config that names it, so the finding sits at the distribution itself.
+    assert [(d.path.rsplit("/", 1)[-1], d.span.line, d.span.column) for d in diagnostics] == [("search_space.json", 1, 22)]
     assert diagnostics[0].message.startswith(
         "hidden is quniform, so NNI gives it as a float (e.g. 32.0, not 32), and code/train.py:5 passes it uncast to "
         "torch.nn.Linear(...) (argument 2), which needs an integer")

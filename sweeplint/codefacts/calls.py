@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import libcst as cst
@@ -24,6 +25,9 @@ from sweeplint.codefacts.facts import (
 )
 from sweeplint.codefacts.names import AUTOLOGGERS, CONSTRUCTORS
 from sweeplint.pyexpr import dotted
+
+# Local names that hold an optimizer: optimizer, optim, opt, g_optimizer, optimizer_g, ...
+OPTIMIZER_NAME = re.compile(r"(?:\w+_)?(?:optimizer|optim|opt)(?:_\w+|\d*)")
 
 
 class CallsMixin:
@@ -60,7 +64,11 @@ class CallsMixin:
             self.uses_wandb = True
         if name == "wandb.init":
             self.wandb_init(node)
+            # where the run starts, and under which conditions (a run started only behind a flag)
+            self.calls.append(CallFact("wandb.init", self.span(node), (), tuple(self.conds)))
             result = Binding(marker="run")
+        elif leaf == "load_state_dict" and self._built_optimizer(node.func):
+            self.calls.append(CallFact(f"{node.func.value.value}.load_state_dict", self.span(node), (), tuple(self.conds)))
         elif leaf == "add_argument" and isinstance(node.func, cst.Attribute):
             self.add_argument(node)
         elif (name or "").startswith(("subprocess.", "os.system", "os.exec", "os.spawn")) or leaf in ("parse_args_into_dataclasses", "parse_json_file", "parse_yaml_file", "Fire"):
@@ -109,6 +117,15 @@ class CallsMixin:
         if leaf in CONSTRUCTORS:
             self.calls.append(CallFact(func_text, self.span(node), tuple(call_args), tuple(self.conds)))
         return result
+
+    def _built_optimizer(self, func: cst.BaseExpression) -> bool:
+        """`optimizer.load_state_dict(...)` on an optimizer this very function built (a local named like
+        one, not a parameter): its hyperparameters are replaced by the loaded ones."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)) or self.classes:
+            return False
+        local = func.value.value
+        binding = self.scopes[-1].get(local)
+        return binding is not None and binding.ref is None and OPTIMIZER_NAME.fullmatch(local) is not None
 
     def _consume(self, index: int, consumer: Consumer) -> None:
         existing = self.reads[index]["consumers"]

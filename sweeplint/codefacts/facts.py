@@ -123,6 +123,7 @@ class Read(_Data):
     conditions: tuple[Cond, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     bool_cast: bool = False      # bool(<read>)
+    dead_local: str = ""         # the local the value was stored in, when nothing ever uses that local
     path: str = ""               # the file, filled in by the link step
 
 

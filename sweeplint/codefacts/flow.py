@@ -44,6 +44,8 @@ class FlowMixin:
             binding = self.expr(value)
         finally:
             self.collectors.pop()
+        if len(targets) == 1:
+            self.note_stored_read(targets[0], value, collector.direct)
         taint = tuple(dict.fromkeys(collector.direct + [i for i, _ in collector.via]))
         # keys the new value is computed from: `args.lr = args.lr * world_size` derives, not overwrites
         self._derived_from = {(self.reads[i]["root"], self.reads[i]["key"]) for i in taint}

@@ -70,8 +70,10 @@ class MetricLogsMixin:
             api = "self." + func.attr.value
         elif name and (name.endswith(("tune.report", "session.report", "train.report")) or name in ("ray.train.report", "ray.tune.report")):
             api = "tune.report"
-        elif name in ("nni.report_final_result", "nni.report_intermediate_result"):
+        elif name == "nni.report_final_result":
             api = "nni"
+        elif name == "nni.report_intermediate_result":
+            api = "nni.intermediate"  # seen by assessors only; tuners take the final result
         elif leaf in DETERMINED_REPORTS:
             api = "determined"
         elif isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Attribute) and func.value.attr.value == "summary":
@@ -86,7 +88,7 @@ class MetricLogsMixin:
         if api is None:
             return
         span = self.span(node)
-        if api == "nni":
+        if api in ("nni", "nni.intermediate"):
             split, where = self.value_split(node.args[0].value) if node.args else (None, None)
             self.metrics.append(MetricLog(api, span, key="default", split=split, split_span=where))
             return

@@ -17,6 +17,7 @@ from sweeplint.codefacts.facts import (
     ProgramFacts,
     Read,
 )
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
 
 MAX_FILES = 200
@@ -50,7 +51,8 @@ def command_strings(study: Study) -> list[tuple[str, Lit]]:
 def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_cache: dict | None = None) -> Resolution:
     """The program a study runs, looked up next to the config, then under the project root."""
     root = Path(getattr(settings, "root", None) or Path.cwd())
-    if (study.format.startswith("hydra-") and study.program is None and not study.command
+    dialect = dialect_of(study)
+    if (dialect.composes_config_groups and study.program is None and not study.command
             and not study.declarations.program and _declared_program(config_path, settings) is None):
         return resolve_hydra_task(config_path, root, hydra_cache)
     name, span, how = None, None, ""
@@ -82,6 +84,13 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             name, span, how = study.declarations.program, None, "declared"
         else:
             declared = _declared_program(config_path, settings)
+            if declared is None and dialect.trial_named_by_experiment_config:
+                # a bare search space: the experiment config or Python launcher beside it names the trial
+                from sweeplint.codefacts.nni_launch import launched_program
+
+                launched = launched_program(config_path)
+                if launched is not None:
+                    return Resolution("python", launched[0], _display(launched[1]), None, "launcher")
             if declared is None:
                 return Resolution("none")
             name, how = declared, "declared"
@@ -92,9 +101,14 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
         if not name.endswith(".py"):
             return Resolution("not-python", name, None, span, how)
         candidates = [name.replace("\\", "/")]
+        if candidates[0].startswith("/"):
+            # An absolute path of the machine the sweep ran on (/content/<repo>/train.py): its
+            # trailing parts, as they would sit inside this project.
+            parts = candidates[0].strip("/").split("/")
+            candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
     base = Path(config_path).resolve().parent
-    for folder in _folders(base, root):
-        for candidate in candidates:
+    for candidate in candidates:  # the longest match first, next to the config, then under the root
+        for folder in _folders(base, root):
             path = folder / candidate
             if path.is_file():
                 return Resolution("python", name, _display(path), span, how)
@@ -334,8 +348,12 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         head, _, rest = callee.partition(".")
         candidates: list[tuple[str, str]] = [(path, callee)]
         imported = modules.get(path, {}).get(head)
-        if imported is not None:
+        hops = 0
+        while imported is not None and hops < 4:
             candidates.append((imported[0], (imported[1] + ("." + rest if rest else "")) if imported[1] else rest))
+            # a package's __init__ that re-exports the name from one of its modules: follow it there
+            imported = modules.get(imported[0], {}).get(imported[1]) if imported[1] else None
+            hops += 1
         for file, qual in candidates:
             if not qual:
                 continue

@@ -71,6 +71,8 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.hydra_main = False
         self.uses_argparse = False
         self.uses_wandb = False
+        # per function being walked (the module first): (local, read index) of `lr = config["lr"]`
+        self.stored_reads: list[list[tuple[str, int]]] = [[]]
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -120,12 +122,34 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
             uses_argparse=self.uses_argparse, uses_wandb=self.uses_wandb,
         )
 
+    def note_stored_read(self, target: cst.BaseExpression, value: cst.BaseExpression, direct: list[int]) -> None:
+        """`lr = config["lr"]`: remember it, to tell later whether anything uses `lr`."""
+        if self.classes and self.qual and self.classes[-1].rsplit(".", 1)[-1] == self.qual[-1]:
+            return  # a class attribute, used as `Config.lr` from anywhere
+        if isinstance(target, cst.Name) and len(direct) == 1 and self.ref_of(value) is not None:
+            self.stored_reads[-1].append((target.value, direct[0]))
+
+    def settle_stored_reads(self, scope: cst.CSTNode, stored: list[tuple[str, int]]) -> None:
+        """Mark the reads stored in a local that occurs nowhere else in its function (or module)."""
+        if not stored:
+            return
+        counts = name_counts(scope)
+        if any(counts.get(n) for n in ("locals", "vars", "eval", "exec", "globals")):
+            return  # the locals may be used by name
+        assigned: dict[str, int] = {}
+        for local, _ in stored:
+            assigned[local] = assigned.get(local, 0) + 1
+        for local, index in stored:
+            if counts.get(local, 0) <= assigned[local]:
+                self.reads[index]["dead_local"] = local
+
     # --- statements ----------------------------------------------------------------------------
 
     def run(self) -> None:
         self.prescan(self.module)
         for stmt in self.module.body:
             self.stmt(stmt)
+        self.settle_stored_reads(self.module, self.stored_reads[0])
 
     def prescan(self, module: cst.Module) -> None:
         """Functions that return an argparse namespace or a config, wherever they are defined.
@@ -218,30 +242,35 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name.split(".")[0]
                 self.aliases[local] = name if alias.asname else name.split(".")[0]
                 self.imports.append(ImportFact(name, None, local))
-                self.note_module(name)
+                self.note_module(name, (local,))
         elif isinstance(node, cst.ImportFrom):
             module = dotted(node.module) if node.module is not None else ""
             level = len(node.relative)
             if isinstance(node.names, cst.ImportStar):
                 self.imports.append(ImportFact(module or "", "*", "*", level))
+                self.note_module(module or "", ("*",))
                 return
+            bound = []
             for alias in node.names:
                 name = dotted(alias.name) or ""
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
                 self.aliases[local] = f"{module}.{name}" if module else name
                 self.imports.append(ImportFact(module or "", name, local, level))
-            self.note_module(module or "")
+                bound.append(local)
+            self.note_module(module or "", tuple(bound))
         else:
             self.generic(node)
 
-    def note_module(self, name: str) -> None:
+    def note_module(self, name: str, bound: tuple[str, ...]) -> None:
         top = name.split(".")[0]
         if top == "wandb":
             self.uses_wandb = True
         elif top == "argparse":
             self.uses_argparse = True
         elif top in ("fire", "click", "typer", "tyro", "jsonargparse", "simple_parsing", "absl"):
-            self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
+            # Another command-line parser may read any setting - if the file uses what it imported.
+            if "*" in bound or used_names(self.module.code, bound):
+                self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
 
     def generic(self, node: cst.CSTNode) -> None:
         for child in node.children:
@@ -291,9 +320,12 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         saved = self.conds
         self.conds = []
         saved_loops, self.loop_depth = self.loop_depth, 0
+        self.stored_reads.append([])
         try:
             self.block(node.body)
+            self.settle_stored_reads(node, self.stored_reads[-1])
         finally:
+            self.stored_reads.pop()
             self.conds = saved
             self.loop_depth = saved_loops
             self.qual.pop()
@@ -322,7 +354,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.reads.append({
             "root": ref.root, "key": ref.key, "span": self.span(node), "how": ref.how,
             "default": plain(ref.default), "has_default": ref.has_default,
-            "conditions": tuple(self.conds), "consumers": (), "bool_cast": False,
+            "conditions": tuple(self.conds), "consumers": (), "bool_cast": False, "dead_local": "",
         })
         for c in self.collectors:
             c.direct.append(index)
@@ -410,3 +442,42 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         if isinstance(node, cst.Call):
             return self.qualify(node.func) == "wandb.init"
         return False
+
+
+def used_names(code: str, names: tuple[str, ...]) -> bool:
+    """Whether any of `names` occurs in the code outside import statements and comments."""
+    import io
+    import tokenize
+
+    wanted = set(names)
+    importing = False
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if tok.type in (tokenize.NEWLINE, tokenize.NL):
+                importing = False
+            elif tok.type == tokenize.NAME:
+                if tok.string in ("import", "from") and not importing:
+                    importing = True
+                elif not importing and tok.string in wanted:
+                    return True
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return True  # cannot tell: keep the cautious answer
+    return False
+
+
+def name_counts(node: cst.CSTNode) -> dict[str, int]:
+    """How often each identifier occurs below a node (a plain walk: libcst's visitors cost more)."""
+    counts: dict[str, int] = {}
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            counts[current.value] = counts.get(current.value, 0) + 1
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)  # `self.lr` is not the local `lr`
+            continue
+        elif isinstance(current, cst.Arg):
+            stack.append(current.value)  # nor is the keyword of `f(lr=0.1)`
+            continue
+        stack.extend(current.children)
+    return counts

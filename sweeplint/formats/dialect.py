@@ -85,6 +85,10 @@ class Dialect:
     objective_is_task_return: bool = False
     # A trial that takes its parameters from the tool must report a final result through its API (NNI).
     requires_final_result_report: bool = False
+    # A bare search space's trial program is named by the experiment config beside it (NNI).
+    trial_named_by_experiment_config: bool = False
+    # The objective reaches the search only through a run the program starts (W&B's wandb.init).
+    objective_needs_a_run: bool = False
     # The goal the tool assumes when the config gives none, in a message.
     default_goal: str = "the default goal"
     # The config key that caps the number of trials of an open-ended search; None: the tool needs none.

@@ -14,6 +14,7 @@ DIALECT = Dialect(
     int_range_spelling="\"_type\": \"randint\", \"_value\": [{low}, {above}]",
     exclusive_range_spelling="\"_value\": [{low}, {high}]",
     objective_apis=("nni",),
+    trial_named_by_experiment_config=True,  # searchSpaceFile + trialCommand in the experiment config
     requires_final_result_report=True,  # the objective is what the trial hands to nni.report_final_result
     parameter_reads="nni",              # only through nni.get_next_parameter()
 )

@@ -20,6 +20,7 @@ DIALECT = Dialect(
     float_range_spelling="write the bounds as floats (`min: {low}.0`, `max: {high}.0`) or add `distribution: uniform`",
     float_distributions="a float distribution such as uniform / q_uniform",
     objective_apis=("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
+    objective_needs_a_run=True,        # nothing is logged before wandb.init
     default_goal="W&B's default when metric.goal is missing",
     budget_key="run_cap",
     # Users commonly give the budget to the agent instead, so a missing run_cap is only an opinion.

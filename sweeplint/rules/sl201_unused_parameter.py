@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterator
 
 from sweeplint.codefacts.queries import never_reads, related, short
@@ -21,6 +22,7 @@ class UnusedParameter(Rule):
     uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        yield from self._undefined_flags(ctx)
         for study in ctx.studies:
             dialect = dialect_of(study)
             hydra = dialect.composes_config_groups
@@ -57,6 +59,13 @@ class UnusedParameter(Rule):
                         if arg is not None:
                             hint = f"; it does define --{arg.dest} at {short(ctx, arg.path)}:{arg.span.line} - a misspelt key?"
                             rel = (related(arg.path, arg.span, f"defines --{arg.dest}"),)
+                if not hint:
+                    nested = next((r for r in facts.reads if len(r.key) > 1 and r.key[-1] == p.leaf and "." not in p.name), None)
+                    if nested is not None:
+                        # the sweep sets a top-level key; the code reads the same name inside a section
+                        shown = ".".join(nested.key)
+                        hint = f"; it reads {shown!r} at {short(ctx, nested.path)}:{nested.span.line}, a key inside a section, not the swept top-level {p.name!r}"
+                        rel = (related(nested.path, nested.span, f"reads {shown!r}"),)
                 yield Finding(
                     p.key_span,
                     f"{p.name} is swept, but the program never reads it (looked in {files}{hint}), so every "
@@ -64,6 +73,54 @@ class UnusedParameter(Rule):
                     "code or remove it from the sweep",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
+
+    @staticmethod
+    def _undefined_flags(ctx: Context) -> Iterator[Finding]:
+        """A trial command that hands a parameter to the program as `--flag=${trialParameters.x}` while the
+        program's argparse defines no such option: argparse stops the trial with "unrecognized arguments"
+        (or, with parse_known_args, drops the value), so the suggested value never reaches training."""
+        for study in ctx.studies:
+            carriers = _flag_carriers(study)
+            if not carriers:
+                continue
+            facts = ctx.code(study)
+            if facts is None or not facts.args or any(e.root == "*" for e in facts.escapes):
+                continue  # no argparse we can see, or something else may take the command line
+            defined = ", ".join("--" + a.dest for a in facts.args[:6]) + (", ..." if len(facts.args) > 6 else "")
+            for flag, name, word in carriers:
+                if not never_reads(facts, flag) or facts.reads_of(flag):
+                    continue
+                yield Finding(
+                    word.span,
+                    f"the trial command passes the trial parameter {name} as --{flag}, but the program's argument parser "
+                    f"defines no --{flag} (it defines {defined}); argparse stops every trial with \"unrecognized "
+                    "arguments\" (or drops the value with parse_known_args), so the suggested value never reaches "
+                    f"training - add the option to the parser or pass the parameter under a flag it defines",
+                    related=(related(facts.program, Span.point(1, 1), "the program"),),
+                )
+
+
+def _flag_carriers(study) -> list[tuple[str, str, object]]:
+    """(flag, trial parameter, command word) for each `--flag=${trialParameters.x}` or
+    `--flag ${trialParameters.x}` of a trial command."""
+    words = [(str(w.value), w) for w in study.command if w.value is not None]
+    out = []
+    for index, (text, word) in enumerate(words):
+        joined = _CARRIED.fullmatch(text.strip())
+        if joined:
+            out.append((joined.group(1), joined.group(2), word))
+            continue
+        flag = _FLAG.fullmatch(text.strip())
+        if flag and index + 1 < len(words):
+            value = _TRIAL_PARAMETER.fullmatch(words[index + 1][0].strip())
+            if value:
+                out.append((flag.group(1), value.group(1), word))
+    return out
+
+
+_CARRIED = re.compile(r"--?([A-Za-z_][\w.-]*)=[\"']?\$\{trialParameters\.([^}]+)\}[\"']?")
+_FLAG = re.compile(r"--?([A-Za-z_][\w.-]*)")
+_TRIAL_PARAMETER = re.compile(r"[\"']?\$\{trialParameters\.([^}]+)\}[\"']?")
 
 
 def _hydra_skipped(name: str, config_dir: str | None) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sweeplint.codefacts.queries import normalise_metric, related, short
+from sweeplint.codefacts.queries import argname, fixed_flags, normalise_metric, passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
 from sweeplint.formats.dialect import dialect_of
@@ -36,10 +36,26 @@ class MetricNotLogged(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
+            off = _run_behind_unset_flag(study, facts) if dialect.objective_needs_a_run else None
+            if off is not None:
+                init, arg = off
+                yield Finding(
+                    span,
+                    f"the sweep optimizes {metric!r}, but the program starts its W&B run only when --{arg.dest} is set "
+                    f"({short(ctx, init.path)}:{init.span.line}), which defaults to off and which the sweep never sets; "
+                    "no run is started, so nothing is logged and the search gets no objective values - set "
+                    f"{arg.dest} to true in the sweep's parameters (or its command)",
+                    related=(related(init.path, init.span, "the run starts only here"),
+                             related(arg.path, arg.span, f"--{arg.dest} is off by default")),
+                )
+                continue
             if dialect.requires_final_result_report and _takes_nni_parameters(facts) and not any(m.api == "nni" for m in facts.metrics):
                 # NNI's objective is whatever the trial hands to nni.report_final_result.
+                partial = next((m for m in facts.metrics if m.api == "nni.intermediate"), None)
+                also = (f" (it reports only intermediate results, e.g. {short(ctx, partial.path)}:{partial.span.line}, "
+                        "which the tuner does not use)") if partial is not None else ""
                 yield Finding(span, f"the program ({short(ctx, facts.program)}) takes its parameters from NNI but never "
-                                    "calls nni.report_final_result, so the tuner gets no result for any trial - report "
+                                    f"calls nni.report_final_result{also}, so the tuner gets no result for any trial - report "
                                     "the final metric once at the end of training",
                               related=(related(facts.program, Span.point(1, 1), "the program"),))
                 continue
@@ -96,6 +112,43 @@ class MetricNotLogged(Rule):
         if not facts.reads_of("optimized_metric", ("hydra",)):
             return False
         return not any(not e.key or "instantiate" in e.reason for e in facts.escapes)
+
+
+def _run_behind_unset_flag(study, facts):
+    """(the guarded wandb.init, the option) when every wandb.init of the program sits under a test of an
+    argparse option that is off by default (`if args.wandb:` with store_true) and the sweep sets no
+    such option, neither as a parameter handed over by the command nor as a fixed flag in it."""
+    inits = [c for c in facts.calls if c.func == "wandb.init"]
+    if not inits:
+        return None
+    given = {argname(name) for name, _, _ in fixed_flags(study)}
+    if passes_args(study):
+        given |= {argname(p.name) for p in study.parameters}
+    found = None
+    for init in inits:
+        guard = None
+        for cond in init.conditions:
+            if cond.root != "argparse" or len(cond.key) != 1 or cond.op not in ("truthy", "falsy"):
+                continue
+            arg = facts.arg(cond.key[0])
+            if arg is None or not arg.has_default or argname(arg.dest) in given:
+                continue
+            if not _same_file(arg.path, facts.program):
+                continue  # parsed by another module: the entry may build the namespace itself, switch on
+
+            if (cond.op == "truthy") != bool(arg.default):
+                guard = arg  # the test fails unless the option is given
+                break
+        if guard is None:
+            return None
+        found = found or (init, guard)
+    return found
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _takes_nni_parameters(facts) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.codefacts.facts import key_matches
-from sweeplint.codefacts.queries import passes_args, related, short
+from sweeplint.codefacts.queries import never_reads, passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
@@ -20,6 +20,8 @@ class OverwrittenParameter(Rule):
     uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        yield from self._restored_optimizer(ctx)
+        yield from self._dropped_reads(ctx)
         for study in ctx.studies:
             if dialect_of(study).run_config_root is None:
                 continue
@@ -81,3 +83,65 @@ class OverwrittenParameter(Rule):
                 if a.keyword in keywords and a.kind == "literal":
                     return c, a
         return None
+
+    @staticmethod
+    def _restored_optimizer(ctx: Context) -> Iterator[Finding]:
+        """A swept optimizer setting that the program reads, into an optimizer whose state it then
+        loads from a checkpoint every time (`optimizer.load_state_dict(...)` with no condition around
+        it): loading a state restores the saved param_groups, the learning rate and momentum among them."""
+        for study in ctx.studies:
+            facts = ctx.code(study)
+            if facts is None:
+                continue
+            loads = [c for c in facts.calls if c.func.endswith(".load_state_dict")
+                     and all(_is_main_guard(cond.text) for cond in c.conditions)]
+            if not loads:
+                continue
+            load = loads[0]
+            for p in study.varied:
+                family = ctx.knowledge.family_of(p.name)
+                keywords = OPTIMIZER_KEYWORDS.get(family.name) if family is not None else None
+                if not keywords or never_reads(facts, p.name):
+                    continue
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is swept, but after building the optimizer the program always loads its state from a "
+                    f"checkpoint ({load.func}(...) at {short(ctx, load.path)}:{load.span.line}), which puts back the saved "
+                    f"{keywords[0]}; every trial trains with the checkpoint's value - load only the model's weights, "
+                    f"or set the swept {p.name} in the optimizer's param_groups after loading",
+                    related=(related(load.path, load.span, f"restores the saved {keywords[0]}"),),
+                )
+
+    @staticmethod
+    def _dropped_reads(ctx: Context) -> Iterator[Finding]:
+        """A swept value whose every read is stored in a local that nothing uses (`lr = params["lr"]`
+        and the optimizer built with a value set elsewhere): the trial trains with some other value."""
+        for study in ctx.studies:
+            facts = ctx.code(study)
+            if facts is None or any(e.root == "*" for e in facts.escapes):
+                continue
+            for p in study.varied:
+                reads = facts.reads_of(p.name)
+                if not reads or not all(r.dead_local for r in reads) or facts.reads_below(p.name):
+                    continue
+                if any(e.key and _is_prefix_of(e.key, p.name) for e in facts.escapes):
+                    continue  # the value itself is handed somewhere we cannot follow
+                first = reads[0]
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is swept, but the program only stores it in the local {first.dead_local!r} "
+                    f"({short(ctx, first.path)}:{first.span.line}) and never uses {first.dead_local!r} afterwards; the "
+                    f"trial trains with whatever value the code sets elsewhere - pass {first.dead_local!r} on to where "
+                    f"{p.name} is used",
+                    related=(related(first.path, first.span, f"stored in {first.dead_local!r}, never used"),),
+                )
+
+
+def _is_prefix_of(key: tuple[str, ...], name: str) -> bool:
+    joined = ".".join(key)
+    return name == joined or name.startswith(joined + ".")
+
+
+def _is_main_guard(text: str) -> bool:
+    """`if __name__ == "__main__":` - the script's own entry, not a condition on how it runs."""
+    return text.replace(" ", "").replace("'", '"') in ('__name__=="__main__"', '"__main__"==__name__')

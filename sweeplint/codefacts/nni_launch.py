@@ -1,0 +1,81 @@
+"""The trial program of a bare NNI search space file, found through what launches it.
+
+A search space (`search_space.json`) names no program; the experiment that uses it does: an experiment
+config beside it (`searchSpacePath:`/`searchSpaceFile:` with `command:`/`trialCommand:`) or a Python
+launcher (`experiment.config.search_space` ... `trial_command = "python3 model.py"`). Both are read as
+text only, never run. The program counts only when every launcher that names the file agrees on it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MAX_LAUNCHERS = 200          # files looked at in the search space's folder
+MAX_BYTES = 200_000
+
+_SPACE_KEY = re.compile(r"""^\s*searchSpace(?:Path|File)\s*:\s*['"]?([^'"#\s]+)""", re.M)
+_COMMAND_KEY = re.compile(r"""^\s*(?:trialCommand|command)\s*:\s*['"]?([^'"#\n]+)""", re.M)
+_CODE_DIR_KEY = re.compile(r"""^\s*(?:trialCodeDirectory|codeDir)\s*:\s*['"]?([^'"#\s]+)""", re.M)
+_PY_COMMAND = re.compile(r"""trial_command\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
+_PY_CODE_DIR = re.compile(r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
+
+
+def launched_program(space_path: str) -> tuple[str, Path] | None:
+    """(the script as the launcher names it, its path) for a search space file, or None."""
+    space = Path(space_path).resolve()
+    folder = space.parent
+    found: set[tuple[str, Path]] = set()
+    try:
+        entries = sorted(folder.iterdir())[:MAX_LAUNCHERS]
+    except OSError:
+        return None
+    for entry in entries:
+        if entry == space or entry.suffix not in (".yml", ".yaml", ".py") or not entry.is_file():
+            continue
+        try:
+            if entry.stat().st_size > MAX_BYTES:
+                continue
+            text = entry.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        hit = _from_python(text, space, folder) if entry.suffix == ".py" else _from_yaml(text, space, folder)
+        if hit is not None:
+            found.add(hit)
+    return found.pop() if len(found) == 1 else None
+
+
+def _from_yaml(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
+    named = [m.group(1) for m in _SPACE_KEY.finditer(text)]
+    if not any(_same(folder / n, space) for n in named):
+        return None
+    commands = [m.group(1) for m in _COMMAND_KEY.finditer(text)]
+    code_dir = _CODE_DIR_KEY.search(text)
+    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder)
+
+
+def _from_python(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
+    if space.name not in text or "search_space" not in text:
+        return None
+    commands = [m.group(1) for m in _PY_COMMAND.finditer(text)]
+    code_dir = _PY_CODE_DIR.search(text)
+    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder)
+
+
+def _script(commands: list[str], code_dir: Path, folder: Path) -> tuple[str, Path] | None:
+    scripts = {w for c in commands for w in c.split() if w.endswith(".py")}
+    if len(scripts) != 1:
+        return None
+    name = scripts.pop()
+    for base in (code_dir, folder):
+        path = base / name
+        if path.is_file():
+            return name, path
+    return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b
+    except OSError:
+        return False
