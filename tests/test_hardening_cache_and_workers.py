@@ -214,3 +214,29 @@ def test_a_huge_flow_mapping_stops_at_the_node_budget_where_it_runs_out(tmp_path
     assert "more than 200000 nodes" in diagnostic["message"]
     # It stops inside the mapping, where the budget ran out, not at its end after building it all.
     assert diagnostic["line"] == 1 and 1 < diagnostic["column"] < len(entries) // 2
+
+
+# --- every output format writes any path and any message ---------------------------------------------
+
+SURROGATE_SWEEP = 'method: random\nmetric: {name: "lo\\udc80ss", goal: maximize}\nparameters:\n  lr:\n    min: 0\n    max: 1\n'
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a file system that takes any bytes in names")
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "sarif", "gitlab", "github", "junit"])
+def test_a_name_that_is_not_utf8_and_a_lone_surrogate_in_a_message_are_written(tmp_path, fmt):
+    os.makedirs(os.fsencode(tmp_path / "d"))
+    with open(os.fsencode(tmp_path / "d") + b"/sw\xffeep.yaml", "w") as handle:
+        handle.write(SURROGATE_SWEEP.replace("lo\\udc80ss", "loss"))
+    (tmp_path / "escaped.yaml").write_text(SURROGATE_SWEEP)
+    proc = subprocess.run([sys.executable, "-m", "sweeplint", "check", ".", "--no-cache", "--output-format", fmt],
+                          cwd=tmp_path, capture_output=True, timeout=TIME_LIMIT, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr
+    out = proc.stdout.decode("utf-8")  # valid UTF-8 whatever the input held
+    assert "sw\\udcffeep.yaml" in out or "sw%FFeep.yaml" in out
+    if fmt in ("json", "sarif", "gitlab"):
+        document = json.loads(out)
+        assert document
+    if fmt == "sarif":
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+                for result in document["runs"][0]["results"] for loc in result["locations"]}
+        assert "d/sw%FFeep.yaml" in uris  # the bytes on disk, percent-encoded

@@ -42,7 +42,10 @@ def repository_root(start, settings=None) -> str:
 
 def render(fmt: str, diagnostics: list, ctx: ReportContext) -> str:
     module = importlib.import_module(f"sweeplint.report.{fmt.replace('-', '_')}")
-    return module.render(diagnostics, ctx)
+    # A file name with undecodable bytes, or a string escape in a config, can put a lone surrogate
+    # into a path or a message. Written as its backslash escape it stays readable in text and is the
+    # JSON escape of the same character in JSON, SARIF and GitLab documents, so every document is valid.
+    return module.render(diagnostics, ctx).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def available() -> tuple[str, ...]:

@@ -40,7 +40,7 @@ def fingerprint(d, texts: dict | None, occurrence: int = 0, root: str | None = N
     line = _line_text(d, texts)
     anchor = f"text:{line}" if line is not None else f"line:{d.span.line}"
     key = "\0".join((relative_path(d.path, root), d.code, d.message, anchor, str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def render(diagnostics, ctx) -> str:

@@ -39,8 +39,14 @@ def relative_path(path: str, root: str | None = None) -> str:
 def _artifact(path: str, root: str | None) -> dict:
     rel = relative_path(path, root)
     if rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
-        return {"uri": "file://" + quote(rel if rel.startswith("/") else "/" + rel)}
-    return {"uri": quote(rel), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + _quote(rel if rel.startswith("/") else "/" + rel)}
+    return {"uri": _quote(rel), "uriBaseId": "%SRCROOT%"}
+
+
+def _quote(path: str) -> str:
+    # A name that was not valid UTF-8 on disk holds its raw bytes as surrogates: a URI gives them back
+    # percent-encoded, as they are on disk.
+    return quote(path, errors="surrogateescape")
 
 
 def _region(span) -> dict:
