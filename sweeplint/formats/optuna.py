@@ -8,7 +8,8 @@ What is read:
   `custom_search_space` (`fn(cfg, trial)`);
 - the `if` around a suggest call whose test compares a categorical parameter with values
   (`if optimizer == "sgd":`, `elif`, `else`, `in (...)`, truthiness of a boolean choice, and
-  `match`/`case`) becomes the parameter's condition; suggest calls inside loops are noted (SL401);
+  `match`/`case`) becomes the parameter's condition; each suggest call is kept as a call site
+  (in a loop or not, with a constant name or not, and the variable that receives its value);
 - `optuna.create_study(direction=|directions=, sampler=..., pruner=...)`, `study.optimize(...,
   n_trials=...)`, and a `GridSampler(search_space)` grid, which replaces the suggested
   distributions by the grid's values.
@@ -43,6 +44,7 @@ from sweeplint.model import (
     Opaque,
     Parameter,
     Problem,
+    RandomDraw,
     Space,
     Span,
     Study,
@@ -89,10 +91,15 @@ class ModuleReader:
         self.pos = ctx.positions
         self.names = dict(ctx.constants)
         self.problems: list[Problem] = []
-        self.found: list[tuple[Parameter, bool, bool, cst.Call]] = []  # (param, in_loop, constant name, call)
+        self.draws: list[RandomDraw] = []
+        self.found: list[tuple[Parameter, cst.Call]] = []  # each suggest call, read on its own
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.pos.span(node)
+
+    def scope_of(self, fn: cst.FunctionDef) -> str:
+        """A function's name and line: call sites in one scope run in the same trial."""
+        return f"{fn.name.value}:{self.span(fn.name).line}"
 
     def lit(self, node: cst.BaseExpression) -> Lit:
         return pyexpr.to_lit(node, self.pos, self.names)
@@ -132,7 +139,7 @@ class ModuleReader:
                     trial_fns.append((fn, param.name.value))
                     break
         for fn, trial in trial_fns:
-            FunctionWalker(self, trial).walk(fn.body)
+            FunctionWalker(self, trial, self.scope_of(fn)).walk(fn.body)
         if not self.found:
             return []
 
@@ -158,7 +165,7 @@ class ModuleReader:
                 break
         if create is not None:
             early = self.pruner(pyexpr.argument(create, None, "pruner"), collector)
-        first_call = self.found[0][3]
+        first_call = self.found[0][1]
         span = self.span(create) if create is not None else self.span(first_call)
         return [Study(
             format="optuna",
@@ -171,6 +178,7 @@ class ModuleReader:
             early_stopping=early,
             problems=tuple(self.problems),
             name=main_fn.name.value if main_fn is not None else None,
+            random_draws=tuple(self.draws),
         )]
 
     def objective_functions(self, collector: Collector) -> list[tuple[cst.FunctionDef, str]]:
@@ -216,14 +224,7 @@ class ModuleReader:
         """One parameter per name when the distributions agree; all of them when they differ."""
         by_name: dict[str, list[Parameter]] = {}
         order: list[str] = []
-        for param, in_loop, constant_name, call in self.found:
-            if in_loop and constant_name:
-                self.problems.append(Problem(
-                    "SL401", param.key_span,
-                    f"trial.{param.distribution}({param.name!r}, ...) runs in a loop with a constant name: a name "
-                    f"is one parameter per trial, so Optuna returns the first value for every later call and all "
-                    f"iterations share it; put the loop index in the name (f\"{param.name}_{{i}}\")",
-                ))
+        for param, _ in self.found:
             if param.name not in by_name:
                 order.append(param.name)
             by_name.setdefault(param.name, []).append(param)
@@ -236,7 +237,8 @@ class ModuleReader:
                 if same is None:
                     distinct.append(p)
                 else:
-                    distinct[distinct.index(same)] = replace(same, condition=merge_conditions(same.condition, p.condition))
+                    distinct[distinct.index(same)] = replace(
+                        same, condition=merge_conditions(same.condition, p.condition), sites=same.sites + p.sites)
             out.extend(distinct)
         return out
 
@@ -270,7 +272,7 @@ class ModuleReader:
         if not isinstance(grid, cst.Dict):
             return parameters
         for call, name in pyexpr.random_calls(grid):
-            self.problems.append(Problem("SL109", self.span(call), _randomness_message(name, "the GridSampler grid")))
+            self.draws.append(RandomDraw(name, self.span(call), "the GridSampler grid"))
         entries: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]] = {}
         for element in grid.elements:
             if isinstance(element, cst.DictElement):
@@ -359,7 +361,7 @@ def define_by_run(module: cst.Module, ctx: PyReadContext, ref: cst.BaseExpressio
     collector = Collector().run(module)
     reader.names.update({k: v for k, v in collector.assigned.items() if k not in reader.names})
     for fn, trial in reader.functions_of([ref], collector):
-        FunctionWalker(reader, trial).walk(fn.body)
+        FunctionWalker(reader, trial, reader.scope_of(fn)).walk(fn.body)
     parameters = reader.merge()
     return parameters, reader.problems
 
@@ -376,11 +378,6 @@ def _outside(p: Parameter, value: Any) -> bool:
 def _range_text(p: Parameter) -> str:
     extra = ", log=True" if p.log else ""
     return f"{p.name!r}, {p.low.text if p.low else '?'}, {p.high.text if p.high else '?'}{extra}"
-
-
-def _randomness_message(call: str, where: str) -> str:
-    return (f"{call}(...) is evaluated once, when {where} is built, so every trial gets the same draw "
-            f"and the search never varies it; let the tuner sample it instead")
 
 
 __all__ = ["READER", "Opaque"]

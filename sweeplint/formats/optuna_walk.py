@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from sweeplint import pyexpr
 from sweeplint.formats.optuna_suggest import SUGGEST, Suggest
-from sweeplint.model import Condition
+from sweeplint.model import CallSite, Condition
 
 if TYPE_CHECKING:
     from sweeplint.formats.optuna import ModuleReader
@@ -17,9 +18,10 @@ if TYPE_CHECKING:
 class FunctionWalker:
     """Walks one objective function: suggest calls with their `if` conditions and loops."""
 
-    def __init__(self, reader: ModuleReader, trial: str):
+    def __init__(self, reader: ModuleReader, trial: str, scope: str | None = None):
         self.reader = reader
         self.trial = trial
+        self.scope = scope                         # the function walked, for its call sites
         self.variables: dict[str, str] = {}       # local variable -> parameter name
         self.choices: dict[str, tuple[Any, ...]] = {}
 
@@ -63,7 +65,12 @@ class FunctionWalker:
             self.calls(node, condition, loop)
 
     def small(self, node: cst.BaseSmallStatement, condition: Condition | None, loop: bool) -> None:
-        self.calls(node, condition, loop)
+        assigned: dict[int, str] = {}
+        if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            if len(targets) == 1 and pyexpr.dotted(targets[0]):
+                assigned[id(node.value)] = pyexpr.dotted(targets[0])
+        self.calls(node, condition, loop, assigned)
         if isinstance(node, (cst.Assign, cst.AnnAssign)):
             value = node.value
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
@@ -159,7 +166,8 @@ class FunctionWalker:
             and pyexpr.dotted(node.func.value) in (self.trial, f"self.{self.trial}")
         )
 
-    def calls(self, node: cst.CSTNode, condition: Condition | None, loop: bool) -> None:
+    def calls(self, node: cst.CSTNode, condition: Condition | None, loop: bool, assigned: dict[int, str] | None = None) -> None:
+        """Every suggest call under `node`; `assigned` maps a call to the variable receiving its value."""
         stack: list[tuple[cst.CSTNode, bool]] = [(node, loop)]
         found: list[tuple[cst.Call, bool]] = []
         while stack:
@@ -173,7 +181,9 @@ class FunctionWalker:
         for call, in_loop in found:
             param, constant = Suggest(self.reader, call).parameter(condition)
             if param is not None:
-                self.reader.found.append((param, in_loop, constant, call))
+                site = CallSite(param.key_span, call.func.attr.value, in_loop=in_loop, fixed_name=constant,  # type: ignore[union-attr]
+                                target=(assigned or {}).get(id(call)), condition=condition, scope=self.scope)
+                self.reader.found.append((replace(param, sites=(site,)), call))
 
 
 
