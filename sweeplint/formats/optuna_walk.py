@@ -179,7 +179,9 @@ class FunctionWalker:
             inner_loop = in_loop or isinstance(current, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
             stack.extend((child, inner_loop) for child in reversed(pyexpr.children(current)))
         for call, in_loop in found:
-            param, constant = Suggest(self.reader, call).parameter(condition)
+            suggest = Suggest(self.reader, call)
+            param, constant = suggest.parameter(condition)
+            self.reader.problems.extend(suggest.problems)
             if param is not None:
                 site = CallSite(param.key_span, call.func.attr.value, in_loop=in_loop, fixed_name=constant,  # type: ignore[union-attr]
                                 target=(assigned or {}).get(id(call)), condition=condition, scope=self.scope)

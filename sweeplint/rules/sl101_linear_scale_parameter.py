@@ -17,7 +17,7 @@ LOG_SPELLING = {
     "hydra-optuna": "tag(log, interval(low, high))",
     "hydra-ax": "log_scale: true",
     "hydra-nevergrad": "tag(log, interval(low, high))",
-    "optuna": "suggest_float(..., log=True)",
+    "optuna": "suggest_float(..., log=True) with no step, which Optuna refuses on a log scale",
     "ray": "tune.loguniform(low, high)",
     "katib": "feasibleSpace.distribution: logUniform",
     "determined": "type: log with exponent bounds",
