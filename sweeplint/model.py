@@ -149,6 +149,35 @@ class IgnoredSetting:
 
 
 @dataclass(frozen=True, slots=True)
+class CallSite:
+    """One call in code that asks the tool for a parameter's value (an Optuna `trial.suggest_*`).
+
+    The tool keys values by name, so what matters is whether the call runs again with the same name
+    (`in_loop` and `fixed_name`) and which variable receives the value (`target`).
+    """
+
+    span: Span                   # the name argument
+    method: str                  # the call as the tool spells it, e.g. "suggest_int"
+    in_loop: bool = False        # inside a loop or comprehension
+    fixed_name: bool = False     # the name is a constant string, the same on every pass
+    target: str | None = None    # the variable the value is assigned to, when it is one name
+    condition: Condition | None = None  # the branch the call is in
+    scope: str | None = None     # the function it is in
+
+
+@dataclass(frozen=True, slots=True)
+class RandomDraw:
+    """A random draw (`np.random.randint(...)`) evaluated once while a search space is built."""
+
+    call: str                    # the function called, as written
+    span: Span
+    built: str                   # what is being built when it runs: "the search space"
+    parameter: str | None = None  # the parameter whose value it gives, when one does
+    sampler: str = "the search"  # who would otherwise vary the value
+    remedy: str = "let the tuner sample it instead"
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str                                # dotted path, e.g. "optimizer.lr"
     space: Space
@@ -177,6 +206,7 @@ class Parameter:
     linked_from: str | None = None           # the file defining it, when a config reads another file's space
     shape: SpaceShape | None = None          # the declared type and value-space keys, where a tool pairs them
     grid_points: Lit | None = None           # how many points a grid takes from this range (Determined's count)
+    sites: tuple[CallSite, ...] = ()         # the calls that suggest it, for define-by-run spaces
 
     @property
     def leaf(self) -> str:
@@ -328,6 +358,7 @@ class Study:
     name: str | None = None
     derivations: tuple[Derivation, ...] = ()   # values the config computes from other values
     trial_template: TrialTemplate | None = None  # how trials get their parameters, when a template binds them
+    random_draws: tuple[RandomDraw, ...] = ()  # random calls evaluated while the space is built
 
     def parameter(self, name: str) -> Parameter | None:
         for p in self.parameters:

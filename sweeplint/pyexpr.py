@@ -51,6 +51,9 @@ __all__ = [
 
 _EMPTY = cst.Module(body=[])
 MAX_POWER = 10_000          # larger integer exponents are not search-space bounds
+# Larger integers are not search-space bounds either (floats end near 2**1024), and past ~14,000 bits
+# Python refuses to print them, so a message quoting one would crash its rule.
+MAX_INT_BITS = 4096
 MAX_STRING = 10_000
 MAX_DEPTH = 50              # names resolving through names
 
@@ -397,15 +400,24 @@ def _binary(node: cst.BinaryOperation, names: Mapping[str, cst.BaseExpression], 
         return _opaque(node)
     if op is operator.pow and abs(right) > MAX_POWER:
         return _opaque(node)
-    if op in (operator.mul, operator.pow) and isinstance(left, int) and isinstance(right, int) and (
-        abs(left).bit_length() + abs(right).bit_length() > 64 * 1024
-    ):
+    if isinstance(left, int) and isinstance(right, int) and _too_big(op, left, right):
         return _opaque(node)
     try:
         result = op(left, right)
     except (ArithmeticError, ValueError, TypeError):
         return _opaque(node)
+    if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
+        return _opaque(node)
     return result if _is_number(result) else _opaque(node)
+
+
+def _too_big(op: Any, left: int, right: int) -> bool:
+    """Whether an integer product or power would exceed MAX_INT_BITS, judged before computing it."""
+    if op is operator.mul:
+        return left.bit_length() + right.bit_length() > MAX_INT_BITS + 1
+    if op is operator.pow and right > 0 and abs(left) > 1:
+        return (abs(left).bit_length() - 1) * right > MAX_INT_BITS
+    return False
 
 
 def _call(node: cst.Call, names: Mapping[str, cst.BaseExpression], depth: int) -> Any:

@@ -11,7 +11,7 @@ What is read:
   grid_search (also `{"grid_search": [...]}`), sample_from; other values are constants;
 - a space assigned to a variable but passed to no Tuner in this file is still read (no method);
 - `OptunaSearch(space=fn)`: the define-by-run function's suggest calls join the space;
-- `random.*` / `np.random.*` calls evaluated while the space is built (SL109).
+- `random.*` / `np.random.*` calls evaluated while the space is built (the study's random draws).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from sweeplint.model import (
     Objective,
     Parameter,
     Problem,
+    RandomDraw,
     Space,
     Span,
     Study,
@@ -189,6 +190,7 @@ class _Reader:
         self.assigned: dict[str, cst.BaseExpression] = {}
         self.extra: dict[str, list] = {}
         self.used: set[int] = set()
+        self.draws: list[RandomDraw] = []  # of the study being read
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.pos.span(node)
@@ -210,10 +212,11 @@ class _Reader:
                 continue
             used.add(id(node))
             problems: list[Problem] = []
+            self.draws = []
             params = self.space(_Space(node, []), "", problems)
             if params:
                 out.append(Study(format="ray", loader="python", span=self.span(node), parameters=tuple(params),
-                                 problems=tuple(problems), name=name))
+                                 problems=tuple(problems), name=name, random_draws=tuple(self.draws)))
         return out
 
     def resolve(self, node: cst.BaseExpression | None, assigned: dict[str, cst.BaseExpression]) -> cst.BaseExpression | None:
@@ -240,6 +243,7 @@ class _Reader:
         problems: list[Problem] = []
         parameters: list[Parameter] = []
         self.assigned, self.extra, self.used = assigned, extra, used
+        self.draws = []
         if space_ref is not None:
             node = self.resolve(space_ref, assigned)
             additions = extra.get(space_ref.value, []) if isinstance(space_ref, cst.Name) else []
@@ -269,6 +273,7 @@ class _Reader:
             early_stopping=early,
             problems=tuple(problems),
             name=name,
+            random_draws=tuple(self.draws),
         )
 
     def define_by_run(self, search_alg: cst.BaseExpression | None, assigned: dict, problems: list[Problem]) -> list[Parameter]:
@@ -334,11 +339,9 @@ class _Reader:
         if sampling is not None:
             return [self.sampled(name, key_node, value, sampling, problems)]
         for call, called in pyexpr.random_calls(value):
-            problems.append(Problem(
-                "SL109", self.span(call),
-                f"{called}(...) for {name!r} is evaluated once, when the search space is built, so every trial "
-                f"gets the same draw and Tune never varies it; use a Tune distribution (e.g. tune.randint or "
-                f"tune.choice) or tune.sample_from(lambda spec: ...)",
+            self.draws.append(RandomDraw(
+                called, self.span(call), "the search space", parameter=name, sampler="Tune",
+                remedy="use a Tune distribution (e.g. tune.randint or tune.choice) or tune.sample_from(lambda spec: ...)",
             ))
         lit = self.lit(value)
         return [Parameter(name, Space.CONSTANT, self.span(key_node), lit.span, values=(lit,))]

@@ -23,6 +23,13 @@ def _text(lit: Lit, value: float) -> str:
     return lit.text if lit.text is not None else _fmt(value)
 
 
+def _smallest(p: Parameter, high: float) -> str:
+    """A positive lower bound to propose; integers on a log scale start at 1 (Optuna refuses less)."""
+    if p.integer:
+        return "1"
+    return _fmt(high / 1000) if high > 0 else "1e-6"
+
+
 def _whole(x: float) -> bool:
     return abs(x - round(x)) <= 1e-9 * max(1.0, abs(x))
 
@@ -71,7 +78,7 @@ class InvalidBounds(Rule):
                 p.low.span,
                 f"{p.name} is searched on a log scale, which needs a positive lower bound, but it is {lo}"
                 f"{f' ({dialect.tool} requires min > 0)' if dialect.validates_schema else ''}; start the range at the smallest "
-                f"value worth trying, e.g. {_fmt(high / 1000) if high > 0 else '1e-6'}",
+                f"value worth trying, e.g. {_smallest(p, high)}",
             )
         if p.q is not None:
             yield from self._q(study, p, low, high)
@@ -112,6 +119,7 @@ class InvalidBounds(Rule):
                     f"{p.name}: the range {_text(p.low, low)} .. {_text(p.high, high)} is not a whole number of "
                     f"steps of {step}, so the upper bound is never tried (the last value is {_fmt(last)}); "
                     f"make the range a multiple of the step",
+                    severity=Severity.WARNING,  # the tool runs it (and warns); only the top value is lost
                 )
 
     # --- sigma, beta a/b -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sweeplint.rule import Context, Rule
 
 
 class ConfigTimeRandomness(Rule):
-    """Readers record random draws evaluated while a search space is built as SL109 problems."""
+    """A random draw evaluated while a search space is built: every trial gets the same value."""
 
     code = "SL109"
     name = "config-time-randomness"
@@ -15,6 +15,10 @@ class ConfigTimeRandomness(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            for problem in study.problems:
-                if problem.code == self.code:
-                    yield Finding(problem.span, problem.message)
+            for draw in study.random_draws:
+                of = f" for {draw.parameter!r}" if draw.parameter is not None else ""
+                yield Finding(
+                    draw.span,
+                    f"{draw.call}(...){of} is evaluated once, when {draw.built} is built, so every trial gets the "
+                    f"same draw and {draw.sampler} never varies it; {draw.remedy}",
+                )
