@@ -8,6 +8,7 @@ import re
 import libcst as cst
 
 from sweeplint.codefacts.cst_helpers import try_evaluate
+from sweeplint.codefacts.data_splits import word_split
 from sweeplint.codefacts.facts import MetricLog
 from sweeplint.pyexpr import dotted
 
@@ -164,16 +165,59 @@ class MetricLogsMixin:
                          split=split, split_span=where)
 
     def stdout_metrics(self, node: cst.Call) -> None:
+        """`key=value` lines a StdOut metrics collector parses, each with the data its value was
+        computed on: the formatted value right after `key=`, or the words leading the line
+        (`"Test set: accuracy={}"`)."""
         pieces = []
+        values: list[cst.BaseExpression | None] = []
         for a in node.args:
             if a.keyword is not None:
                 continue
-            pieces.append(_static_text(a.value))
+            text, formatted = _static_text_values(a.value)
+            pieces.append(text)
+            values.extend(formatted)
         text = " ".join(pieces)
         if "=" not in text:
             return
-        for m in _KATIB.finditer(text):
-            self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1)))
+        matches = list(_KATIB.finditer(text))
+        lead = word_split(text[:matches[0].start()]) if matches else None
+        for m in matches:
+            split, where = (lead, self.span(node)) if lead in ("test", "train") else (None, None)
+            slot = text.find("\x00", m.end(1))
+            if lead is None and slot != -1 and _is_next_value(text, m, slot):
+                index = text.count("\x00", 0, slot)
+                if index < len(values) and values[index] is not None:
+                    split, where = self.value_split(values[index])
+            self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1), split=split, split_span=where))
+
+
+def _is_next_value(text: str, match: re.Match, slot: int) -> bool:
+    """The formatted value at `slot` is the one written right after `key=` (only a format spec between)."""
+    return re.fullmatch(r"\s*=\s*", text[match.end(1):slot]) is not None
+
+
+def _static_text_values(node: cst.BaseExpression) -> tuple[str, list[cst.BaseExpression | None]]:
+    """The printed text (as _static_text) and, in order, the expression formatted in at each \\x00
+    (None where it is not known)."""
+    text = _static_text(node)
+    values: list[cst.BaseExpression | None] = []
+    if isinstance(node, cst.FormattedString):
+        values = [p.expression for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        ok, template = try_evaluate(node.func.value)
+        fields = re.findall(r"\{([^{}]*)\}", template) if ok and isinstance(template, str) else []
+        if fields and all(not f.split(":")[0].strip() for f in fields):  # only automatic `{}` fields
+            text, values = re.sub(r"\{[^{}]*\}", "\x00", template), positional[:len(fields)]
+    elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        right = node.right
+        ok, template = try_evaluate(node.left)
+        if ok and isinstance(template, str):
+            text = re.sub(r"%[-+ #0-9.]*[sdifgeEr]", "\x00", template)
+            values = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+    if values and len(values) != text.count("\x00"):
+        values = []  # the placeholders and the values do not line up: say nothing
+    return text, values
 
 
 def _static_text(node: cst.BaseExpression) -> str:
