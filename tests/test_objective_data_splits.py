@@ -46,11 +46,11 @@ def test_a_dataset_built_from_a_path_that_names_the_test_split_is_test_data():
 
         class Trial(PyTorchTrial):
             def __init__(self, context):
-                self.valid_ds = ImageFolder("./data/photos/Test Data")
+                self.monitor_ds = ImageFolder("./data/photos/Test Data")
                 self.other_ds = ImageFolder("/home/test/project/data/valid")
 
             def build_validation_data_loader(self):
-                return DataLoader(self.valid_ds)
+                return DataLoader(self.monitor_ds)
 
             def evaluate_batch(self, batch):
                 return {"validation_loss": loss(batch)}
@@ -81,3 +81,41 @@ def test_a_model_fitted_with_a_monitoring_set_predicts_on_the_data_it_is_given()
             nni.report_intermediate_result(auc(y_val, booster.predict(x_val)))
         """)
     assert found == [("default", "test", 5), ("default", None, None)]
+
+
+def test_reports_know_how_often_their_literal_loops_run():
+    facts = file_facts_from_text(textwrap.dedent("""\
+        from ray import tune
+
+        def trainable(config):
+            for epoch in range(2, 12):
+                for part in range(0, 6, 2):
+                    tune.report({"a": 1})
+                tune.report({"b": 1})
+            for epoch in range(config["epochs"]):
+                tune.report({"c": 1})
+            while True:
+                tune.report({"d": 1})
+            tune.report({"e": 1})
+        """))
+    assert [(m.key, m.loops, m.trips) for m in facts.metrics] == [
+        ("a", 2, 30), ("b", 1, 10), ("c", 1, None), ("d", 1, None), ("e", 0, None)]
+
+
+def test_fields_named_after_a_split_keep_their_name():
+    found = splits("""\
+        from determined.pytorch import DataLoader, PyTorchTrial
+
+        class Trial(PyTorchTrial):
+            def __init__(self, context):
+                train_size = int(0.8 * len(data))
+                test_size = len(data) - train_size
+                self.dataset_train, self.dataset_val = random_split(data, [train_size, test_size])
+
+            def build_validation_data_loader(self):
+                return DataLoader(self.dataset_val)
+
+            def evaluate_batch(self, batch):
+                return {"validation_loss": loss(batch)}
+        """)
+    assert found == [("validation_loss", None, None)]

@@ -91,13 +91,16 @@ class SplitsMixin:
                     out.append((kind, self.span(current)))
                 continue
             if isinstance(current, cst.Attribute):
-                held = self._held_attribute(current)
-                if held:
-                    out.append(held)  # `self.valid_ds`, assigned a test dataset earlier in the class
-                    continue
                 kind = word_split(current.attr.value)
                 if kind is not None:
                     out.append((kind, self.span(current.attr)))
+                else:
+                    # `self.monitor_ds`, assigned a test dataset earlier in the class; a field named
+                    # after a split keeps its name (`self.train_ds, self.val_ds = random_split(...)`)
+                    held = self._held_attribute(current)
+                    if held:
+                        out.append(held)
+                        continue
                 stack.append(current.value)
                 continue
             if isinstance(current, cst.Call):

@@ -23,6 +23,18 @@ _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[
 class MetricLogsMixin:
     # --- metrics -------------------------------------------------------------------------------
 
+    def trips_here(self) -> int | None:
+        """How often the loops of the current function around this statement run in all, when
+        literals fix every one of them (a metric reported in `for epoch in range(10)`: 10)."""
+        if self.loop_depth == 0:
+            return None
+        total = 1
+        for trips in self.loop_trips[-self.loop_depth:]:
+            if trips is None:
+                return None
+            total *= trips
+        return total
+
     def determined_return(self, node: cst.Return) -> bool:
         """Determined's Trial API: evaluate_batch / evaluate_full_dataset return the validation
         metrics (the searcher's metric among them); build_validation_data_loader says which data
@@ -189,6 +201,21 @@ class MetricLogsMixin:
                 if index < len(values) and values[index] is not None:
                     split, where = self.value_split(values[index])
             self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1), split=split, split_span=where))
+
+
+def fixed_trips(node: cst.For | cst.While) -> int | None:
+    """The trip count of `for ... in range(<literals>)`; None for any other loop."""
+    if not isinstance(node, cst.For) or not isinstance(node.iter, cst.Call) or dotted(node.iter.func) != "range":
+        return None
+    bounds = []
+    for a in node.iter.args:
+        ok, value = try_evaluate(a.value)
+        if a.keyword is not None or a.star or not ok or not isinstance(value, int) or isinstance(value, bool):
+            return None
+        bounds.append(value)
+    if not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    return len(range(*bounds))
 
 
 def _is_next_value(text: str, match: re.Match, slot: int) -> bool:
