@@ -119,3 +119,44 @@ def test_fields_named_after_a_split_keep_their_name():
                 return {"validation_loss": loss(batch)}
         """)
     assert found == [("validation_loss", None, None)]
+
+
+def test_a_model_applied_to_data_is_judged_by_that_data_an_evaluator_by_its_own():
+    found = splits("""\
+        import wandb
+
+        model = build()
+        tuned = fit_on(x_holdout)
+        trainer = Trainer(model, eval_dataset=test_set)
+        wandb.log({"a": tuned.score(x_val, y_val), "b": trainer.evaluate()["loss"]})
+        """)
+    assert found == [("a", None, None), ("b", "test", 5)]
+
+
+def test_a_printed_message_built_beforehand_is_read_where_it_was_built():
+    found = splits("""\
+        import logging
+
+        def train(loader, epoch):
+            for batch_idx, (data, target) in enumerate(loader):
+                loss = step(data, target)
+                msg = "Train Epoch: {} [{}/{}]\\tloss={:.4f}".format(epoch, batch_idx, len(loader), loss.item())
+                logging.info(msg)
+
+        def test(model, test_loader):
+            total = evaluate(model, test_loader)
+            line = f"accuracy={total}"
+            print(line)
+            line = "other"
+            print(line)
+        """)
+    assert found == [("loss", "train", 7)]
+
+
+def test_the_value_printed_says_more_than_the_words_leading_the_line():
+    found = splits("""\
+        def report(model, x_test):
+            test_acc = score(model, x_test)
+            print("Training done: accuracy={:.3f}".format(test_acc))
+        """)
+    assert found == [("accuracy", "test", 2)]

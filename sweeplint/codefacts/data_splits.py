@@ -33,8 +33,8 @@ TRAIN_STEPS = {"training_step", "train_step", "train_one_epoch", "train_epoch", 
 TEST_STEPS = {"test_step", "test_epoch_end", "on_test_epoch_end", "test_one_epoch", "test_epoch", "test_loop"}
 _STEP_VALUES = {"loss", "acc", "accuracy", "error", "err"}
 _SELECTORS = {"get_best_config", "get_best_result", "get_best_trial", "get_best_checkpoint", "get_best_logdir"}
-# Methods that apply a fitted model to data: the receiver is the model, and the data it was fitted
-# or validated on (`valid_sets=`) says nothing about the data the result is computed on.
+# Methods that apply a fitted model to the data they are given: the receiver is the model, and the
+# data it was fitted or validated on says nothing about the data the result is computed on.
 _APPLY_MODEL = {"predict", "predict_proba", "predict_log_proba", "decision_function", "evaluate", "score", "transform"}
 # Keywords that hand a fit the data it monitors (early stopping): the fitted model they return is
 # not data of that split.
@@ -106,8 +106,9 @@ class SplitsMixin:
             if isinstance(current, cst.Call):
                 out.extend(self._call_split(current))
                 func = current.func
-                if isinstance(func, cst.Attribute) and func.attr.value not in _APPLY_MODEL:
-                    stack.append(func.value)  # `test_losses.mean()`; a plain function name says nothing
+                positional = any(a.keyword is None for a in current.args)
+                if isinstance(func, cst.Attribute) and not (func.attr.value in _APPLY_MODEL and positional):
+                    stack.append(func.value)  # `trainer.evaluate()` runs on the data the trainer holds  # `test_losses.mean()`; a plain function name says nothing
                 stack.extend(a.value for a in current.args if a.keyword is None or a.keyword.value not in _FIT_MONITOR)
                 continue
             if isinstance(current, cst.Subscript):

@@ -176,16 +176,30 @@ class MetricLogsMixin:
         return MetricLog(api, kspan or self.span(node), key=key, pattern=pattern, dynamic=dynamic, value=text,
                          split=split, split_span=where)
 
+    def _message_assignments(self) -> dict[str, list[cst.BaseExpression]]:
+        """The values assigned to each name anywhere in the module (found once, on demand)."""
+        found = getattr(self, "_messages", None)
+        if found is None:
+            visitor = _MessageAssignments()
+            self.module.visit(visitor)
+            found = self._messages = visitor.found
+        return found
+
     def stdout_metrics(self, node: cst.Call) -> None:
         """`key=value` lines a StdOut metrics collector parses, each with the data its value was
-        computed on: the formatted value right after `key=`, or the words leading the line
+        computed on: the formatted value right after `key=`, else the words leading the line
         (`"Test set: accuracy={}"`)."""
         pieces = []
         values: list[cst.BaseExpression | None] = []
         for a in node.args:
             if a.keyword is not None:
                 continue
-            text, formatted = _static_text_values(a.value)
+            printed = a.value
+            if isinstance(printed, cst.Name):
+                found = self._message_assignments().get(printed.value, [])
+                if len(found) == 1 and _is_message(found[0]):
+                    printed = found[0]  # `msg = "loss={}".format(...)`; print(msg): the name's only value
+            text, formatted = _static_text_values(printed)
             pieces.append(text)
             values.extend(formatted)
         text = " ".join(pieces)
@@ -194,13 +208,36 @@ class MetricLogsMixin:
         matches = list(_KATIB.finditer(text))
         lead = word_split(text[:matches[0].start()]) if matches else None
         for m in matches:
-            split, where = (lead, self.span(node)) if lead in ("test", "train") else (None, None)
+            split, where = None, None
             slot = text.find("\x00", m.end(1))
-            if lead is None and slot != -1 and _is_next_value(text, m, slot):
+            if slot != -1 and _is_next_value(text, m, slot):
                 index = text.count("\x00", 0, slot)
                 if index < len(values) and values[index] is not None:
                     split, where = self.value_split(values[index])
+            if split == "train" and lead == "val":
+                split, where = None, None  # "Validation: loss=..." of a value we cannot place
+            elif split is None and lead in ("test", "train"):
+                split, where = lead, self.span(node)
             self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1), split=split, split_span=where))
+
+
+class _MessageAssignments(cst.CSTVisitor):
+    """Every value assigned to each plain name of a module."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[cst.BaseExpression]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.found.setdefault(node.targets[0].target.value, []).append(node.value)
+
+
+def _is_message(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.FormattedString):
+        return True
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return isinstance(node.func.value, (cst.SimpleString, cst.ConcatenatedString))
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo) and isinstance(node.left, cst.SimpleString)
 
 
 def fixed_trips(node: cst.For | cst.While) -> int | None:

@@ -49,6 +49,8 @@ class TestSetObjective(Rule):
                 continue
             logged, shown = _logged_key(facts, name)
             found = facts.objective_split(logged)
+            if found is not None and found[0] == "train" and not _only_training(facts, logged):
+                found = None  # also logged from data we cannot place (a validation loop printing `loss=` too)
             if found is not None:
                 split, path, where = found
                 if split in SPLIT_HARM and (split == "test" or not has_token(name, VALIDATION)):
@@ -87,6 +89,11 @@ def _logged_key(facts, name: str) -> tuple[str, str]:
         key = same.pop()
         return key, f"{name!r} (logged as {key!r})"
     return name, repr(name)
+
+
+def _only_training(facts, key: str) -> bool:
+    wanted = normalise_metric(key)
+    return all(m.split == "train" for m in facts.metrics if m.key is not None and normalise_metric(m.key) == wanted)
 
 
 def _overfit_batches(ctx: Context, study, facts) -> Finding | None:
