@@ -108,7 +108,9 @@ class SplitsMixin:
                 func = current.func
                 positional = any(a.keyword is None for a in current.args)
                 if isinstance(func, cst.Attribute) and not (func.attr.value in _APPLY_MODEL and positional):
-                    stack.append(func.value)  # `trainer.evaluate()` runs on the data the trainer holds  # `test_losses.mean()`; a plain function name says nothing
+                    # `test_losses.mean()`, `trainer.evaluate()` (on the data the trainer holds); a
+                    # plain function name says nothing
+                    stack.append(func.value)
                 stack.extend(a.value for a in current.args if a.keyword is None or a.keyword.value not in _FIT_MONITOR)
                 continue
             if isinstance(current, cst.Subscript):
