@@ -78,7 +78,9 @@ class CallsMixin:
         self.metric_call(node, name, leaf)
         if len(self.metrics) > logged:
             where = ".".join(self.qual)
-            self.metrics[logged:] = [replace(m, in_loop=self.loop_depth > 0, loops=self.loop_depth, function=where) for m in self.metrics[logged:]]
+            trips = self.trips_here()
+            self.metrics[logged:] = [replace(m, in_loop=self.loop_depth > 0, loops=self.loop_depth, trips=trips, function=where)
+                                     for m in self.metrics[logged:]]
         if leaf in AUTOLOGGERS and leaf != "Trainer" or (leaf == "Trainer" and any(
             a.keyword is not None and a.keyword.value in ("args",) for a in node.args
         )):

@@ -33,6 +33,14 @@ TRAIN_STEPS = {"training_step", "train_step", "train_one_epoch", "train_epoch", 
 TEST_STEPS = {"test_step", "test_epoch_end", "on_test_epoch_end", "test_one_epoch", "test_epoch", "test_loop"}
 _STEP_VALUES = {"loss", "acc", "accuracy", "error", "err"}
 _SELECTORS = {"get_best_config", "get_best_result", "get_best_trial", "get_best_checkpoint", "get_best_logdir"}
+# Methods that apply a fitted model to the data they are given: the receiver is the model, and the
+# data it was fitted or validated on says nothing about the data the result is computed on.
+_APPLY_MODEL = {"predict", "predict_proba", "predict_log_proba", "decision_function", "evaluate", "score", "transform"}
+# Keywords that hand a fit the data it monitors (early stopping): the fitted model they return is
+# not data of that split.
+_FIT_MONITOR = {"valid_sets", "eval_set", "validation_data", "val_dataloaders", "validation_split"}
+# A file or directory name that says which split it holds: `'data/Test Data'`, `'test.csv'`.
+_PATH_TAIL = re.compile(r"[^/\\]+\Z")
 _INNER = (cst.BaseExpression, cst.BaseElement, cst.BaseDictElement, cst.Arg, cst.CompFor, cst.CompIf,
           cst.FormattedStringExpression, cst.ComparisonTarget, cst.SubscriptElement, cst.Index)
 _MAX_NODES = 400  # a logged value is a small expression; stop early on a huge one
@@ -86,14 +94,24 @@ class SplitsMixin:
                 kind = word_split(current.attr.value)
                 if kind is not None:
                     out.append((kind, self.span(current.attr)))
+                else:
+                    # `self.monitor_ds`, assigned a test dataset earlier in the class; a field named
+                    # after a split keeps its name (`self.train_ds, self.val_ds = random_split(...)`)
+                    held = self._held_attribute(current)
+                    if held:
+                        out.append(held)
+                        continue
                 stack.append(current.value)
                 continue
             if isinstance(current, cst.Call):
                 out.extend(self._call_split(current))
                 func = current.func
-                if isinstance(func, cst.Attribute):
-                    stack.append(func.value)  # `test_losses.mean()`; a plain function name says nothing
-                stack.extend(a.value for a in current.args)
+                positional = any(a.keyword is None for a in current.args)
+                if isinstance(func, cst.Attribute) and not (func.attr.value in _APPLY_MODEL and positional):
+                    # `test_losses.mean()`, `trainer.evaluate()` (on the data the trainer holds); a
+                    # plain function name says nothing
+                    stack.append(func.value)
+                stack.extend(a.value for a in current.args if a.keyword is None or a.keyword.value not in _FIT_MONITOR)
                 continue
             if isinstance(current, cst.Subscript):
                 for element in current.slice:
@@ -109,11 +127,21 @@ class SplitsMixin:
             stack.extend(c for c in current.children if isinstance(c, _INNER))
         return out
 
+    def _held_attribute(self, node: cst.Attribute) -> tuple[str, Span] | tuple[()]:
+        """The split held by `self.<attr>` of the enclosing class, when it was assigned one."""
+        if not (isinstance(node.value, cst.Name) and node.value.value == "self" and self.classes):
+            return ()
+        binding = self.class_attrs.get(self.classes[-1], {}).get(node.attr.value)
+        return binding.split if binding is not None and binding.split else ()
+
     def _call_split(self, node: cst.Call) -> list[tuple[str, Span]]:
         out = []
         leaf = (self.qualify(node.func) or "").rsplit(".", 1)[-1]
         for a in node.args:
             if a.keyword is None:
+                kind = _path_split(a.value)
+                if kind is not None:
+                    out.append((kind, self.span(a.value)))
                 continue
             ok, value = try_evaluate(a.value)
             if not ok:
@@ -157,6 +185,19 @@ class SplitsMixin:
                 found = _named_metric(key.body)
                 if found is not None:
                     self.selections.append(Selection(name, found[0], self.span(found[1])))
+
+
+def _path_split(node: cst.BaseExpression) -> str | None:
+    """"test" or "val" for a literal path whose last part names the split (`'data/Test Data'`,
+    `'test.csv'`); only the last part, so `'/home/test/data/train.csv'` is not test data."""
+    ok, value = try_evaluate(node)
+    if not ok or not isinstance(value, str) or not ("/" in value or "\\" in value or re.search(r"\.\w{2,5}\Z", value)):
+        return None
+    tail = _PATH_TAIL.search(value.rstrip("/\\"))
+    if tail is None:
+        return None
+    kind = word_split(re.sub(r"\.\w{2,5}\Z", "", tail.group(0)))
+    return kind if kind in ("test", "val") else None
 
 
 def _named_metric(body: cst.BaseExpression) -> tuple[str, cst.CSTNode] | None:

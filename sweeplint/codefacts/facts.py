@@ -154,6 +154,7 @@ class MetricLog(_Data):
     path: str = ""
     in_loop: bool = False        # the call sits inside a for/while loop of its own function (or module)
     loops: int = 0               # how many for/while loops of its own function surround it
+    trips: int | None = None     # how often those loops run in all, when literals fix it (`range(10)`)
     function: str = ""           # the qualified name of the function it sits in; "" at module level
     split: str | None = None     # the data the value was computed on, when the code shows it: "test" or "train"
     split_span: Span | None = None   # where the code shows it (a `test_loader` argument, a `split="test"`...)

@@ -8,6 +8,7 @@ import re
 import libcst as cst
 
 from sweeplint.codefacts.cst_helpers import try_evaluate
+from sweeplint.codefacts.data_splits import word_split
 from sweeplint.codefacts.facts import MetricLog
 from sweeplint.pyexpr import dotted
 
@@ -21,6 +22,18 @@ _KATIB = re.compile(r"([\w|-]+)\s*=\s*(?:\x00|\{[^}]*\}|%[-+ #0-9.]*[sdifgeEr]|[
 
 class MetricLogsMixin:
     # --- metrics -------------------------------------------------------------------------------
+
+    def trips_here(self) -> int | None:
+        """How often the loops of the current function around this statement run in all, when
+        literals fix every one of them (a metric reported in `for epoch in range(10)`: 10)."""
+        if self.loop_depth == 0:
+            return None
+        total = 1
+        for trips in self.loop_trips[-self.loop_depth:]:
+            if trips is None:
+                return None
+            total *= trips
+        return total
 
     def determined_return(self, node: cst.Return) -> bool:
         """Determined's Trial API: evaluate_batch / evaluate_full_dataset return the validation
@@ -165,17 +178,112 @@ class MetricLogsMixin:
         return MetricLog(api, kspan or self.span(node), key=key, pattern=pattern, dynamic=dynamic, value=text,
                          split=split, split_span=where)
 
+    def _message_assignments(self) -> dict[str, list[cst.BaseExpression]]:
+        """The values assigned to each name anywhere in the module (found once, on demand)."""
+        found = getattr(self, "_messages", None)
+        if found is None:
+            visitor = _MessageAssignments()
+            self.module.visit(visitor)
+            found = self._messages = visitor.found
+        return found
+
     def stdout_metrics(self, node: cst.Call) -> None:
+        """`key=value` lines a StdOut metrics collector parses, each with the data its value was
+        computed on: the formatted value right after `key=`, else the words leading the line
+        (`"Test set: accuracy={}"`)."""
         pieces = []
+        values: list[cst.BaseExpression | None] = []
         for a in node.args:
             if a.keyword is not None:
                 continue
-            pieces.append(_static_text(a.value))
+            printed = a.value
+            if isinstance(printed, cst.Name):
+                found = self._message_assignments().get(printed.value, [])
+                if len(found) == 1 and _is_message(found[0]):
+                    printed = found[0]  # `msg = "loss={}".format(...)`; print(msg): the name's only value
+            text, formatted = _static_text_values(printed)
+            pieces.append(text)
+            values.extend(formatted)
         text = " ".join(pieces)
         if "=" not in text:
             return
-        for m in _KATIB.finditer(text):
-            self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1)))
+        matches = list(_KATIB.finditer(text))
+        lead = word_split(text[:matches[0].start()]) if matches else None
+        for m in matches:
+            split, where = None, None
+            slot = text.find("\x00", m.end(1))
+            if slot != -1 and _is_next_value(text, m, slot):
+                index = text.count("\x00", 0, slot)
+                if index < len(values) and values[index] is not None:
+                    split, where = self.value_split(values[index])
+            if split == "train" and lead == "val":
+                split, where = None, None  # "Validation: loss=..." of a value we cannot place
+            elif split is None and lead in ("test", "train"):
+                split, where = lead, self.span(node)
+            self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1), split=split, split_span=where))
+
+
+class _MessageAssignments(cst.CSTVisitor):
+    """Every value assigned to each plain name of a module."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[cst.BaseExpression]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.found.setdefault(node.targets[0].target.value, []).append(node.value)
+
+
+def _is_message(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.FormattedString):
+        return True
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        return isinstance(node.func.value, (cst.SimpleString, cst.ConcatenatedString))
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo) and isinstance(node.left, cst.SimpleString)
+
+
+def fixed_trips(node: cst.For | cst.While) -> int | None:
+    """The trip count of `for ... in range(<literals>)`; None for any other loop."""
+    if not isinstance(node, cst.For) or not isinstance(node.iter, cst.Call) or dotted(node.iter.func) != "range":
+        return None
+    bounds = []
+    for a in node.iter.args:
+        ok, value = try_evaluate(a.value)
+        if a.keyword is not None or a.star or not ok or not isinstance(value, int) or isinstance(value, bool):
+            return None
+        bounds.append(value)
+    if not 1 <= len(bounds) <= 3 or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    return len(range(*bounds))
+
+
+def _is_next_value(text: str, match: re.Match, slot: int) -> bool:
+    """The formatted value at `slot` is the one written right after `key=` (only a format spec between)."""
+    return re.fullmatch(r"\s*=\s*", text[match.end(1):slot]) is not None
+
+
+def _static_text_values(node: cst.BaseExpression) -> tuple[str, list[cst.BaseExpression | None]]:
+    """The printed text (as _static_text) and, in order, the expression formatted in at each \\x00
+    (None where it is not known)."""
+    text = _static_text(node)
+    values: list[cst.BaseExpression | None] = []
+    if isinstance(node, cst.FormattedString):
+        values = [p.expression for p in node.parts if isinstance(p, cst.FormattedStringExpression)]
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        ok, template = try_evaluate(node.func.value)
+        fields = re.findall(r"\{([^{}]*)\}", template) if ok and isinstance(template, str) else []
+        if fields and all(not f.split(":")[0].strip() for f in fields):  # only automatic `{}` fields
+            text, values = re.sub(r"\{[^{}]*\}", "\x00", template), positional[:len(fields)]
+    elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        right = node.right
+        ok, template = try_evaluate(node.left)
+        if ok and isinstance(template, str):
+            text = re.sub(r"%[-+ #0-9.]*[sdifgeEr]", "\x00", template)
+            values = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+    if values and len(values) != text.count("\x00"):
+        values = []  # the placeholders and the values do not line up: say nothing
+    return text, values
 
 
 def _static_text(node: cst.BaseExpression) -> str:

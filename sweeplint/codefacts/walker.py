@@ -35,7 +35,7 @@ from sweeplint.codefacts.facts import (
     Selection,
 )
 from sweeplint.codefacts.flow import FlowMixin
-from sweeplint.codefacts.metric_logs import MetricLogsMixin
+from sweeplint.codefacts.metric_logs import MetricLogsMixin, fixed_trips
 from sweeplint.model import Span
 from sweeplint.pyexpr import dotted
 
@@ -58,6 +58,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.args: list[ArgDef] = []
         self.metrics: list[MetricLog] = []
         self.loop_depth = 0                        # for/while loops around the current statement, in its function
+        self.loop_trips: list[int | None] = []     # each enclosing loop's fixed trip count (None: not fixed)
         self.writes: list[ConfigWrite] = []
         self.calls: list[CallFact] = []
         self.escapes: list[Escape] = []
@@ -205,10 +206,12 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
 
     def loop(self, node: cst.For | cst.While) -> None:
         self.loop_depth += 1
+        self.loop_trips.append(fixed_trips(node))
         try:
             self.block(node.body)
         finally:
             self.loop_depth -= 1
+            self.loop_trips.pop()
         if node.orelse:
             self.block(node.orelse.body)
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.queries import has_token, related, short
+from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.model import Space, number
 from sweeplint.rule import Context, Rule
 
 TEST = ("test", "testing", "heldout", "holdout")
@@ -46,14 +47,21 @@ class TestSetObjective(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
-            found = facts.objective_split(name)
+            logged, shown = _logged_key(facts, name)
+            found = facts.objective_split(logged)
+            if found is not None and found[0] == "train" and not _only_training(facts, logged):
+                found = None  # also logged from data we cannot place (a validation loop printing `loss=` too)
             if found is not None:
                 split, path, where = found
                 if split in SPLIT_HARM and (split == "test" or not has_token(name, VALIDATION)):
                     data, harm = SPLIT_HARM[split]
-                    yield Finding(span, f"{name!r} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
+                    yield Finding(span, f"{shown} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
                                   related=(related(path, where, f"{data} here"),))
                     continue
+            overfit = _overfit_batches(ctx, study, facts)
+            if overfit is not None:
+                yield overfit
+                continue
             for chosen in facts.selections():
                 if has_token(chosen.metric, TEST) and not has_token(chosen.metric, VALIDATION):
                     yield Finding(
@@ -64,3 +72,57 @@ class TestSetObjective(Rule):
                         path=chosen.path or None,
                     )
                     break
+
+
+def _logged_key(facts, name: str) -> tuple[str, str]:
+    """The key the program logs the objective under, and how messages name it. NNI's objective is
+    whatever the trial reports; an objective spelled in another case than the only key that
+    matches it (`mae` for a logged `MAE`) stands for that key."""
+    if name == "default" and any(m.api == "nni" for m in facts.metrics):
+        return name, "the value the trial reports (nni.report_final_result)"
+    wanted = normalise_metric(name)
+    keys = {m.key for m in facts.metrics if m.key is not None}
+    if any(normalise_metric(k) == wanted for k in keys):
+        return name, repr(name)
+    same = {k for k in keys if normalise_metric(k).lower() == wanted.lower()}
+    if len(same) == 1:
+        key = same.pop()
+        return key, f"{name!r} (logged as {key!r})"
+    return name, repr(name)
+
+
+def _only_training(facts, key: str) -> bool:
+    wanted = normalise_metric(key)
+    return all(m.split == "train" for m in facts.metrics if m.key is not None and normalise_metric(m.key) == wanted)
+
+
+def _overfit_batches(ctx: Context, study, facts) -> Finding | None:
+    """Lightning's `Trainer(overfit_batches=n)` with n > 0 trains on n fixed training batches and
+    (Lightning 1.x) validates on those same batches: whatever the objective, it measures memorisation.
+    Reported at the sweep's constant when the value comes from it, else at the objective."""
+    name = study.objective.name.value
+    for call in facts.calls:
+        if call.func.rsplit(".", 1)[-1] != "Trainer":
+            continue
+        arg = call.arg("overfit_batches")
+        if arg is None:
+            continue
+        where = f"{short(ctx, call.path)}:{arg.span.line}"
+        tail = (f"every trial trains on a few fixed batches to overfit them (a debugging mode; Lightning 1.x also "
+                f"validates on those training batches), so {name!r} does not measure how well the model generalises - "
+                "set overfit_batches to 0 for the sweep")
+        if arg.kind == "literal":
+            if isinstance(arg.value, (int, float)) and not isinstance(arg.value, bool) and arg.value > 0:
+                return Finding(study.objective.name.span, f"the program passes overfit_batches={arg.text} to Lightning's "
+                               f"Trainer ({where}); {tail}", related=(related(call.path, arg.span, "overfit_batches here"),))
+            continue
+        for _, key in arg.reads:
+            for p in study.parameters:
+                if not key or (p.name != ".".join(key) and p.leaf != key[-1]):
+                    continue
+                numbers = [number(v) for v in p.values]
+                if p.space is Space.CONSTANT and numbers and all(n for n in numbers):
+                    return Finding(p.values[0].span, f"{p.name} = {p.values[0].text} is passed to Lightning's "
+                                   f"Trainer(overfit_batches=...) ({where}); {tail}",
+                                   related=(related(call.path, arg.span, "overfit_batches here"),))
+    return None

@@ -11,6 +11,9 @@ from sweeplint.rule import Context, Rule
 _HISTORY_APIS = ("wandb.log",)
 # Functions a program runs once per run: the module itself, or its conventional entry point.
 _ONCE = ("", "main")
+# Ray Tune's asynchronous successive-halving schedulers, and their defaults.
+_ASHA = ("ASHAScheduler", "AsyncHyperBandScheduler")
+_GRACE_DEFAULT = 1
 
 
 class EarlyStoppingMismatch(Rule):
@@ -22,6 +25,9 @@ class EarlyStoppingMismatch(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             stop = study.early_stopping
+            if stop is not None and stop.kind in _ASHA:
+                yield from self._asha_after_last_report(ctx, study, stop)
+                continue
             if study.format != "wandb" or stop is None or stop.kind != "hyperband":
                 continue
             if study.objective is None or not isinstance(study.objective.name.value, str):
@@ -77,6 +83,41 @@ class EarlyStoppingMismatch(Rule):
                     related=tuple(related(m.path, m.span, f"logs {m.key!r} once per loop pass") for m in logs)[:5],
                 )
                 break
+
+    @staticmethod
+    def _asha_after_last_report(ctx: Context, study, stop) -> Iterator[Finding]:
+        """ASHA may stop a trial only at a rung (grace_period reported results, then multiples); a
+        trainable that reports no more often than grace_period has finished by then. Counted only
+        when one report call in the trainable itself sits in loops of a literal length."""
+        time_attr = stop.get("time_attr")
+        if time_attr is not None and time_attr.value != "training_iteration":
+            return  # rungs counted in another unit (seconds, epochs the trainable reports...)
+        grace_lit = stop.get("grace_period")
+        grace = number(grace_lit) if grace_lit is not None else _GRACE_DEFAULT
+        facts = ctx.code(study)
+        if facts is None or grace is None or not study.name:
+            return
+        if any(m.api == "framework" for m in facts.metrics):
+            return  # a callback reports too, as often as its framework calls it
+        reports = [m for m in facts.metrics if m.api == "tune.report"]
+        trainable = study.name.rsplit(".", 1)[-1]
+        if not reports or len({(m.path, m.span.line) for m in reports}) != 1:
+            return  # several report calls: we cannot count the reports of one trial
+        first = reports[0]
+        if first.function.rsplit(".", 1)[-1] != trainable or first.loops == 0 or first.trips is None:
+            return
+        if first.trips > grace:
+            return
+        where = f"{short(ctx, first.path)}:{first.span.line}"
+        setting = f"grace_period: {_show(grace)}" if grace_lit is not None else f"default grace_period of {_show(grace)}"
+        yield Finding(
+            grace_lit.span if grace_lit is not None else stop.span,
+            f"{stop.kind}'s {setting} lets every trial report {_show(grace)} results before the scheduler may stop it, "
+            f"but {trainable} reports only {first.trips} in all (a loop of {first.trips} at {where}); every trial has "
+            "finished by its first rung, so the scheduler never stops one early - lower grace_period well below the "
+            "number of reports, or report more often",
+            related=(related(first.path, first.span, f"reported {first.trips} times per trial"),),
+        )
 
     @staticmethod
     def _fixed_epochs(ctx: Context, study) -> tuple[str, float] | None:
