@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
+from sweeplint.schedules import Schedules, load_schedules
 from sweeplint.settings import ConfigError
 
 KINDS = (
@@ -149,6 +150,7 @@ class Knowledge:
     interactions: dict[frozenset, Interaction] = field(default_factory=dict)
     optimizers: dict[str, str] = field(default_factory=dict)   # name -> group
     decoupled: set[str] = field(default_factory=set)             # optimizers with decoupled weight decay
+    schedules: Schedules = field(default_factory=Schedules)     # learning-rate schedules and their settings
     _exact: dict[str, str] = field(default_factory=dict)
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
     _prefixes: list[tuple[str, str]] = field(default_factory=list)
@@ -443,6 +445,7 @@ def load_knowledge(settings: Any = None) -> Knowledge:
     _merge(kb, _read(folder / "optimizers.yaml", "optimizers.yaml"), "optimizers.yaml")
     _merge(kb, {"families": _read(folder / "families.yaml", "families.yaml")}, "families.yaml")
     _merge(kb, _read(folder / "interactions.yaml", "interactions.yaml"), "interactions.yaml")
+    kb.schedules = load_schedules(folder / "schedules.yaml")
     extra = getattr(settings, "knowledge", None) or {}
     if extra:
         source = getattr(settings, "source", None)
