@@ -30,8 +30,11 @@ class UnconditionalConditional(Rule):
                     activity = active_values(graph, child.name, pname, values, kb)
                     if activity.values is None or activity.source not in ("knowledge", "code"):
                         continue
-                    used = [v for v in values if norm_value(v) in activity.values]
-                    unused = [v for v in values if norm_value(v) not in activity.values]
+                    active = activity.values
+                    if activity.source == "knowledge":
+                        active = active | self._stand_in(ctx, study, child, values)
+                    used = [v for v in values if norm_value(v) in active]
+                    unused = [v for v in values if norm_value(v) not in active]
                     if not used or not unused:
                         continue
                     if activity.source == "code":
@@ -53,6 +56,18 @@ class UnconditionalConditional(Rule):
                         f"on noise and a model-based search may learn an effect that is not there. {fix}",
                         related=related,
                     )
+
+    @staticmethod
+    def _stand_in(ctx: Context, study: Study, child: Parameter, values) -> frozenset:
+        """The parent values under which the parameter may play another family's part: with no
+        momentum of its own, a sweep's beta1 is often what hand-written SGD-with-momentum and
+        RMSprop take as their momentum (the knowledge base's `doubles_as`)."""
+        kb = ctx.knowledge
+        family = kb.family_of(child.name)
+        other = kb.families.get(family.doubles_as) if family is not None and family.doubles_as else None
+        if other is None or any((f := kb.family_of(q.name)) is not None and f.name == other.name for q in study.parameters):
+            return frozenset()
+        return frozenset(norm_value(v) for v in values if kb.uses(other, v))
 
     def schedule_settings(self, ctx: Context, study: Study, graph) -> Iterator[Finding]:
         """A setting of some learning-rate schedules (a step size) searched while the schedule is fixed
