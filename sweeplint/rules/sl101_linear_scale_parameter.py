@@ -3,11 +3,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-import libcst as cst
-
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Lit, Opaque, Space, number
-from sweeplint.pyexpr import evaluate, is_known, source
 from sweeplint.rule import Context, Rule
 
 MIN_DECADES = 1.5
@@ -109,6 +106,11 @@ def relative_bounds(low: Lit | None, high: Lit | None) -> tuple[str, float] | No
 def _scaled(text: str) -> tuple[str, float] | None:
     """`x / 10` -> ("x", 0.1), `3 * x` -> ("x", 3.0), `x` -> ("x", 1.0): an unknown expression and a
     known positive factor (read, never evaluated beyond numeric literals)."""
+    # Imported here: only a Python search space has opaque bounds, and a warm run stays light.
+    import libcst as cst
+
+    from sweeplint.pyexpr import evaluate, is_known, source
+
     try:
         node = cst.parse_expression(text)
     except Exception:  # noqa: BLE001 - not an expression libcst reads: no factor to find
