@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
+from sweeplint.schedules import Schedules, load_schedules
 from sweeplint.settings import ConfigError
 
 KINDS = (
@@ -21,7 +22,7 @@ KINDS = (
 )
 ROLES = ("scientific", "nuisance", "fixed")
 FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "tokens", "not_with", "kind", "log_scale", "integer", "role",
-               "conditional_on", "label", "plausible")
+               "conditional_on", "label", "plausible", "doubles_as")
 # A plausibility limit: the comparison it states ("values above 0") and what a violation costs.
 LIMIT_OPS = ("above", "at_least", "below", "at_most", "not_within")
 LIMIT_KEYS = LIMIT_OPS + ("severity", "optimizers", "exact", "why")
@@ -85,6 +86,7 @@ class Family:
     not_with: tuple[str, ...] = ()        # words that make such a compound name something else
     integer: bool = False                 # values are counts: a fractional value makes no sense
     plausible: tuple[Limit, ...] = ()
+    doubles_as: str = ""                  # a family whose role it may play when a sweep has none of that family
 
     @property
     def title(self) -> str:
@@ -149,6 +151,7 @@ class Knowledge:
     interactions: dict[frozenset, Interaction] = field(default_factory=dict)
     optimizers: dict[str, str] = field(default_factory=dict)   # name -> group
     decoupled: set[str] = field(default_factory=set)             # optimizers with decoupled weight decay
+    schedules: Schedules = field(default_factory=Schedules)     # learning-rate schedules and their settings
     _exact: dict[str, str] = field(default_factory=dict)
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
     _prefixes: list[tuple[str, str]] = field(default_factory=list)
@@ -311,8 +314,11 @@ def _family(name: Any, spec: Any, origin: str, optimizers: set[str]) -> Family:
     tokens = tuple(t.lower().replace("-", "_").strip("_") for t in strings("tokens"))
     not_with = tuple(w.lower() for w in strings("not_with"))
     plausible = _limits(spec.get("plausible", []), where, optimizers)
+    doubles_as = spec.get("doubles_as", "")
+    if not isinstance(doubles_as, str):
+        raise ConfigError(f"{where}: doubles_as must name a family, not {doubles_as!r}")
     return Family(name, kind, role, log_scale, strings("aliases"), strings("suffixes"), conditional, label,
-                  strings("prefixes"), tokens, not_with, integer, plausible)
+                  strings("prefixes"), tokens, not_with, integer, plausible, doubles_as)
 
 
 def _limits(value: Any, where: str, optimizers: dict[str, str]) -> tuple[Limit, ...]:
@@ -401,6 +407,7 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
                     existing.prefixes + extra.prefixes, existing.tokens + extra.tokens,
                     existing.not_with + extra.not_with, extra.integer if "integer" in spec else existing.integer,
                     extra.plausible if "plausible" in spec else existing.plausible,
+                    extra.doubles_as or existing.doubles_as,
                 ))
             else:
                 kb.add_family(_family(name, spec, origin, kb.optimizers))
@@ -443,6 +450,7 @@ def load_knowledge(settings: Any = None) -> Knowledge:
     _merge(kb, _read(folder / "optimizers.yaml", "optimizers.yaml"), "optimizers.yaml")
     _merge(kb, {"families": _read(folder / "families.yaml", "families.yaml")}, "families.yaml")
     _merge(kb, _read(folder / "interactions.yaml", "interactions.yaml"), "interactions.yaml")
+    kb.schedules = load_schedules(folder / "schedules.yaml")
     extra = getattr(settings, "knowledge", None) or {}
     if extra:
         source = getattr(settings, "source", None)

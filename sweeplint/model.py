@@ -44,6 +44,10 @@ class Opaque:
 
     text: str
     kind: str = "expression"
+    # When the expression is an unknown value times a known positive factor (`base_lr / 10`): the
+    # unknown part's source and the factor (0.1), so a range written around one value has a known ratio.
+    base: str | None = None
+    factor: float | None = None
 
     def __str__(self) -> str:
         return self.text

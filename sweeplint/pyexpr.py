@@ -273,7 +273,31 @@ def _opaque(node: cst.CSTNode) -> Opaque:
         kind = "lambda"
     else:
         kind = "expression"
-    return Opaque(source(node), kind)
+    scaled = _scaled(node) if isinstance(node, cst.BinaryOperation) else None
+    return Opaque(source(node), kind, *(scaled or (None, None)))
+
+
+def _scaled(node: cst.BinaryOperation) -> tuple[str, float] | None:
+    """`x / 10` -> ("x", 0.1), `3 * x` -> ("x", 3.0): an unknown expression times a known positive
+    factor (numeric literals only are computed)."""
+    factor = 1.0
+    while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Multiply, cst.Divide)):
+        left, right = evaluate(node.left), evaluate(node.right)
+        if _positive(right):
+            factor = factor * right if isinstance(node.operator, cst.Multiply) else factor / right
+            node = node.left
+        elif _positive(left) and isinstance(node.operator, cst.Multiply):
+            factor *= left
+            node = node.right
+        else:
+            break
+    if factor == 1.0 or is_known(evaluate(node)):
+        return None
+    return source(node).strip(), factor
+
+
+def _positive(value: Any) -> bool:
+    return _is_number(value) and math.isfinite(value) and value > 0
 
 
 def is_known(value: Any) -> bool:

@@ -267,13 +267,16 @@ def test_a_weight_decay_scaled_with_the_swept_width_is_not_fixed(write):
     assert codes(found) == [("SL302", 13, 3)]
 
 
-def test_a_range_up_to_a_hard_limit_is_implausible(write):
+def test_a_range_up_to_an_excluded_limit_is_implausible(write):
     sweep = ("method: random\nrun_cap: 20\nmetric: {name: val_loss}\nparameters:\n  dropout:\n    min: 0.0\n    max: 1.0\n"
-             "  momentum:\n    min: 0.0\n    max: 1.0\n")
+             "  momentum:\n    min: 0.0\n    max: 1.0\n  label_smoothing:\n    min: 0.0\n    max: 1.0\n")
     code, found = lint_json("sweep.yaml", "--select", "SL110", cwd=write({"sweep.yaml": sweep}))
-    # Dropout near 1 trains nothing; momentum up to 1 is a usual range whose top is fine at 0.99.
-    assert [(d["code"], d["line"], d["column"], d["severity"]) for d in found] == [("SL110", 7, 10, "warning")]
+    # Dropout near 1 trains nothing and a momentum of 1 never forgets a gradient (both limits exclude
+    # 1); label smoothing is plausible up to 1 included, so a range up to it is left alone.
+    assert [(d["code"], d["line"], d["column"], d["severity"]) for d in found] == [
+        ("SL110", 7, 10, "warning"), ("SL110", 10, 10, "warning")]
     assert found[0]["message"].startswith("dropout is searched up to 1.0, the edge of the plausible range")
+    assert found[1]["message"].startswith("momentum is searched up to 1.0, the edge of the plausible range of a momentum (below 1)")
 
 
 def test_an_evolution_tuner_whose_first_population_is_the_whole_budget(write):

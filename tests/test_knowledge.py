@@ -258,3 +258,15 @@ def test_a_broken_pyproject_extension_is_a_one_line_error(write):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "pyproject.toml: [tool.sweeplint.knowledge]: family 'temperature': kind must be one of" in proc.stderr
+
+
+def test_schedule_settings_name_the_schedules_they_exist_under():
+    from sweeplint.schedules import parse_schedules
+
+    kb = load_knowledge()
+    assert kb.schedules.schedule_of("torch.optim.lr_scheduler.CosineAnnealingLR") == "cosine"
+    assert kb.schedules.schedule_of("asha") is None
+    assert kb.schedules.setting("scheduler.step_size").under == ("step",)
+    with pytest.raises(ConfigError, match="setting 'step_size': under must list schedules named under `schedules`"):
+        parse_schedules({"schedules": {"step": {"names": ["step"]}}, "settings": {"step_size": {"under": ["cosine"]}}},
+                        "schedules.yaml")

@@ -117,6 +117,12 @@ class Dialect:
     builds_space_in_trials: bool = False
     # A search algorithm that hands the space to Optuna (Ray's OptunaSearch): with it, both hold.
     optuna_search_algorithm: str | None = None
+    # Random trials a model-based method runs before its model, when the config does not say:
+    # (method name as the config spells it, the setting that would say, the default count).
+    default_startup_trials: tuple[tuple[str, str, int], ...] = ()
+
+    def startup_default(self, method_name: str) -> tuple[str, int] | None:
+        return next(((key, count) for name, key, count in self.default_startup_trials if name == method_name), None)
 
     def stores_choices_in_optuna(self, study: Any) -> bool:
         return self.optuna_backed or self._searches_with_optuna(study)

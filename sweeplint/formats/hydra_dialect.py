@@ -38,6 +38,7 @@ SWEEPERS = {
         int_range_spelling="range({low}, {high}) or int(interval({low}, {high}))",
         constant_spelling="{name}: {value}",
         optuna_backed=True,
+        default_startup_trials=(("tpe", "n_startup_trials", 10),),  # the sweeper's default sampler is TPE
     ),
     "hydra-ax": replace(
         DIALECT, format="hydra-ax",

@@ -4,8 +4,8 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
-from sweeplint.model import Space, number
 from sweeplint.formats.dialect import dialect_of
+from sweeplint.model import Lit, Opaque, Space, number
 from sweeplint.rule import Context, Rule
 
 MIN_DECADES = 1.5
@@ -24,7 +24,12 @@ class LinearScaleParameter(Rule):
                 if p.log or p.space not in (Space.UNIFORM, Space.QUANTIZED) or p.low is None or p.high is None:
                     continue
                 low, high = number(p.low), number(p.high)
-                if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)) or not 0 <= low < high:
+                if low is None or high is None:
+                    relative = relative_bounds(p.low, p.high)
+                    if relative is not None:
+                        yield from self._relative(ctx, study, p, *relative)
+                    continue
+                if not (math.isfinite(low) and math.isfinite(high)) or not 0 <= low < high:
                     continue
                 family = ctx.knowledge.family_of(p.name)
                 known = family is not None and family.log_scale
@@ -50,6 +55,42 @@ class LinearScaleParameter(Rule):
                     f"({'' if known else 'the range spans '}{decades:.1f} decades): {top:.0%} of trials land in the top decade and the small values are "
                     f"barely tried; search it on a log scale ({spelling})",
                 )
+
+
+    def _relative(self, ctx: Context, study, p, base: str, ratio: float) -> Iterator[Finding]:
+        """Bounds written around one value the code computes (`base / 10` .. `base * 10`): the value is
+        unknown, but the ratio of the bounds, and so the number of decades searched, is not."""
+        family = ctx.knowledge.family_of(p.name)
+        if family is None or not family.log_scale:
+            return  # only a known scale family: the base could be negative or the name a linear one
+        decades = math.log10(ratio)
+        if decades < MIN_DECADES:
+            return
+        top = 0.9 / (1 - 1 / ratio)
+        yield Finding(
+            p.low.span.cover(p.high.span),
+            f"{p.name} ({family.title}) is searched on a linear scale from {p.low.text or p.low.value} to "
+            f"{p.high.text or p.high.value}, a ratio of {ratio:g} ({decades:.1f} decades) whatever {base} is: "
+            f"{top:.0%} of trials land in the top decade and the small values are barely tried; search it on a "
+            f"log scale ({dialect_of(study).log_scale_spelling})",
+        )
+
+
+def relative_bounds(low: Lit | None, high: Lit | None) -> tuple[str, float] | None:
+    """(base, high / low) when both bounds are one unknown value times a known factor (the reader
+    keeps it: `base_lr / 10` and `base_lr * 10` give ("base_lr", 100.0)), else None."""
+    if low is None or high is None or not isinstance(low.value, Opaque) or not isinstance(high.value, Opaque):
+        return None
+    a, b = _scaled(low.value), _scaled(high.value)
+    if a is None or b is None or a[0] != b[0] or b[1] <= a[1]:
+        return None
+    return a[0], b[1] / a[1]
+
+
+def _scaled(value: Opaque) -> tuple[str, float] | None:
+    if value.factor is not None and value.base is not None:
+        return value.base, value.factor
+    return value.text.strip(), 1.0  # the unknown value itself, as a bound
 
 
 def _from_zero(what: str, high: float, spelling: str) -> str:

@@ -61,11 +61,11 @@ def optimizer_values(kb: Knowledge, study: Study, p: Parameter) -> tuple[Any, ..
 def _beyond(limit: Limit, point: Point) -> bool:
     if limit.allows(point.value):
         return False
-    # A continuous range that runs up to a hard upper limit (dropout up to 1.0, where nothing
-    # trains) spends its last trials next to values nothing trains with; a soft limit's edge
-    # (momentum up to 1.0, usually fine at 0.99) is left alone, and a range that starts at a lower
-    # limit (a rate from 0) is SL101's finding.
-    return point.closed or point.value != limit.limit or (limit.op == "below" and limit.severity == "error")
+    # A continuous range that runs up to an excluded upper limit (dropout up to 1.0, where nothing
+    # trains; momentum up to 1.0, which never forgets a gradient) spends its last trials next to a
+    # value nothing trains with; an included one (`at_most`) is plausible at its edge, and a range
+    # that starts at a lower limit (a rate from 0) is SL101's finding.
+    return point.closed or point.value != limit.limit or limit.op == "below"
 
 
 def _at_edge(limit: Limit, point: Point) -> bool:

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value
-from sweeplint.model import Span
+from sweeplint.model import Parameter, Space, Span, Study
 from sweeplint.roles import and_list
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
@@ -20,6 +20,7 @@ class UnconditionalConditional(Rule):
         kb = ctx.knowledge
         for study in ctx.studies:
             graph = ctx.graph(study)
+            yield from self.schedule_settings(ctx, study, graph)
             for parent in choice_parents(graph):
                 values = distinct_values(parent)
                 pname = parent["name"]
@@ -29,8 +30,11 @@ class UnconditionalConditional(Rule):
                     activity = active_values(graph, child.name, pname, values, kb)
                     if activity.values is None or activity.source not in ("knowledge", "code"):
                         continue
-                    used = [v for v in values if norm_value(v) in activity.values]
-                    unused = [v for v in values if norm_value(v) not in activity.values]
+                    active = activity.values
+                    if activity.source == "knowledge":
+                        active = active | self._stand_in(ctx, study, child, values)
+                    used = [v for v in values if norm_value(v) in active]
+                    unused = [v for v in values if norm_value(v) not in active]
                     if not used or not unused:
                         continue
                     if activity.source == "code":
@@ -53,3 +57,83 @@ class UnconditionalConditional(Rule):
                         f"on noise and a model-based search may learn an effect that is not there. {fix}",
                         related=related,
                     )
+
+    @staticmethod
+    def _stand_in(ctx: Context, study: Study, child: Parameter, values) -> frozenset:
+        """The parent values under which the parameter may play another family's part: with no
+        momentum of its own, a sweep's beta1 is often what hand-written SGD-with-momentum and
+        RMSprop take as their momentum (the knowledge base's `doubles_as`)."""
+        kb = ctx.knowledge
+        family = kb.family_of(child.name)
+        other = kb.families.get(family.doubles_as) if family is not None and family.doubles_as else None
+        if other is None or any((f := kb.family_of(q.name)) is not None and f.name == other.name for q in study.parameters):
+            return frozenset()
+        return frozenset(norm_value(v) for v in values if kb.uses(other, v))
+
+    def schedule_settings(self, ctx: Context, study: Study, graph) -> Iterator[Finding]:
+        """A setting of some learning-rate schedules (a step size) searched while the schedule is fixed
+        to one without it, or chosen among schedules of which only some have it."""
+        schedules = ctx.knowledge.schedules
+        choosers = [p for p in study.parameters if schedules.chooses(p.name)]
+        if len({p.name for p in choosers}) != 1:
+            return  # none, or two (a warm-up and a decay schedule?): which one a setting belongs to is unclear
+        for chooser in choosers[:1]:
+            if chooser.space not in (Space.CONSTANT, Space.CATEGORICAL):
+                continue
+            if not chooser.values or not all(isinstance(v.value, str) for v in chooser.values):
+                continue
+            values = list(dict.fromkeys(v.value for v in chooser.values))
+            named = {v: schedules.schedule_of(v) for v in values}
+            if None in named.values():
+                continue  # a schedule the knowledge base does not know: it may have any setting
+            for child in study.varied:
+                setting = schedules.setting(child.name)
+                if child is chooser or child.condition is not None or setting is None:
+                    continue
+                used = [v for v in values if named[v] in setting.under]
+                if chooser.varies:
+                    # The program's own tests on the choice (a read under `if policy == "step"`) win.
+                    activity = active_values(graph, child.name, chooser.name, values, ctx.knowledge)
+                    if activity.source in ("config", "code") and activity.values is not None:
+                        used = [v for v in values if norm_value(v) in activity.values]
+                unused = [v for v in values if v not in used]
+                if not unused:
+                    continue
+                finding = self._schedule_finding(study, child, chooser, setting, used, unused, schedules)
+                if finding is not None:
+                    yield finding
+
+    @staticmethod
+    def _schedule_finding(study: Study, child: Parameter, chooser: Parameter, setting, used, unused,
+                          schedules) -> Finding | None:
+        pname = chooser.name
+        labels = [schedules.label(s) for s in setting.under]
+        owners = and_list([f"{'an' if l[:1] in 'aeiou' else 'a'} {l}" for l in labels])
+        has = "has" if len(labels) == 1 else "have"
+        if not chooser.varies:
+            return Finding(
+                child.key_span,
+                f"{child.name} is searched, but {pname} is fixed to {unused[0]} and only {owners} {has} a "
+                f"{setting.label}: {child.name} has no effect in any trial, so the sweep spends a dimension on noise "
+                f"and a model-based search may learn an effect that is not there. Remove {child.name} from the search, "
+                f"or set {pname} to a schedule that uses it.",
+            )
+        if not used:
+            return Finding(
+                child.key_span,
+                f"{child.name} is searched, but none of the schedules {pname} chooses ({', '.join(map(str, unused))}) "
+                f"has a {setting.label} (only {owners} {has} one): it has no effect in any trial. Remove it from the search.",
+            )
+        dialect = dialect_of(study)
+        if not dialect.has_conditional_parameters:
+            fix = (f"{dialect.search_spaces} have no conditional parameters: run a separate sweep for "
+                   f"{' and '.join(map(str, unused))} without {child.name}.")
+        else:
+            fix = f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."
+        return Finding(
+            child.key_span,
+            f"{child.name} is searched for every {pname}, but only {and_list([f'{pname}={v}' for v in used])} "
+            f"{'has' if len(used) == 1 else 'have'} a {setting.label}: in trials with "
+            f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension on noise "
+            f"and a model-based search may learn an effect that is not there. {fix}",
+        )

@@ -5,11 +5,23 @@ from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import derived_from, describe_space, node
-from sweeplint.model import MethodKind
+from sweeplint.model import MethodKind, Space
 from sweeplint.rule import Context, Rule
 
 # An objective that measures cost, not quality: varying a resource setting is then the point.
 _COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|per_second|samples_s|tokens_s")
+
+
+# How the tools spell "choose one of these values": a parameter drawn by such a call is searched even
+# when its list is computed at run time (`tune.choice([2**i for i in range(5, 9)])`, a list read from
+# another file), so the reader knows the call but not the values.
+CHOICE_CALLS = frozenset({"choice", "suggest_categorical", "grid_search", "categorical"})
+
+
+def _searched(study) -> list:
+    """The parameters the study varies, plus those drawn by a choice among values not known here."""
+    return [p for p in study.parameters
+            if p.varies or (p.space is Space.UNKNOWN and (p.distribution or "").rsplit(".", 1)[-1] in CHOICE_CALLS)]
 
 
 def _benchmark(study) -> bool:
@@ -35,7 +47,7 @@ class TunedBatchSize(Rule):
                 continue  # only speed and memory settings vary: the sweep measures the hardware
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
             searched_rate = any(p.varies for p in rates)
-            for p in study.varied:
+            for p in _searched(study):
                 data = node(graph, p.name) or {}
                 if data.get("family_kind") == "resource":
                     finding = self._resource(ctx, study, p, data, roles)
@@ -49,7 +61,8 @@ class TunedBatchSize(Rule):
                 fixed_rate = [r for r in rates if not r.varies]
                 if studied and searched_rate:
                     continue  # a declared batch-size study that re-tunes the learning rate
-                base = (f"{p.name} is searched over {describe_space(p)} as if it were a quality knob; the batch size sets "
+                over = f" over {describe_space(p)}" if p.varies else ""
+                base = (f"{p.name} is searched{over} as if it were a quality knob; the batch size sets "
                         f"training speed and memory use, and changing it changes the best learning rate and regularisation, "
                         f"so the winner shows which batch size the other settings happen to suit. Fix it at the largest "
                         f"size your hardware trains efficiently, then tune the rest.")
@@ -85,7 +98,7 @@ class TunedBatchSize(Rule):
         title = family.title if family is not None else p.name
         return Finding(
             p.key_span,
-            f"{p.name} ({title}) is searched over {describe_space(p)} as if it were a quality knob; "
+            f"{p.name} ({title}) is searched{f' over {describe_space(p)}' if p.varies else ''} as if it were a quality knob; "
             f"{title} is a resource setting: it changes training speed and memory use, not what the model learns, "
             f"so trials spent on it tell nothing about the other settings. Fix it at what the hardware runs best, then tune the rest.",
         )

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.model import MethodKind, Space, Study, number
 from sweeplint.roles import distinct_values
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
 PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
 # Settings that make the first trials random before the search adapts (an evolution tuner's
 # first population is random too).
 STARTUP_KEYS = ("n_startup_trials", "n_initial_points", "n_initial_trials", "population_size")
+# Samplers that start with random trials unless told otherwise, and how many (Optuna's TPESampler and
+# GPSampler default to n_startup_trials=10; a tool's own defaults, e.g. Hydra's Optuna sweeper, are its
+# dialect's default_startup_trials): a budget no larger never reaches the model.
+DEFAULT_STARTUP = {"TPESampler": ("n_startup_trials", 10), "GPSampler": ("n_startup_trials", 10)}
+# A study named as a quick check of the pipeline (`quick_hpo_test`, `smoke`) is not meant to search.
+SMOKE_TEST = re.compile(r"(?:^|[^a-z])(?:quick|smoke|debug|dry_?run|sanity)", re.IGNORECASE)
 
 
 def repeated_grid_points(study: Study) -> int | None:
@@ -54,6 +62,18 @@ class InsufficientBudget(Rule):
                 if lit is not None and number(lit) is not None:
                     startup = (key, lit)
                     break
+            default = DEFAULT_STARTUP.get(study.method.name.rsplit(".", 1)[-1]) or \
+                dialect_of(study).startup_default(study.method.name)
+            smoke = bool(study.name and SMOKE_TEST.search(study.name))
+            if startup is None and default is not None and kind is MethodKind.MODEL_BASED and default[1] >= trials and not smoke:
+                key, count = default
+                yield Finding(
+                    study.budget.span,
+                    f"{trials} trial{'s' if trials != 1 else ''} under {study.method.name}, which starts with {count} random "
+                    f"trials by default ({key}={count}): every trial is one of them, so the model never chooses a "
+                    f"configuration; raise the budget well above {count}, lower {key}, or say random search, which is what runs.",
+                )
+                continue
             if kind in (MethodKind.MODEL_BASED, MethodKind.OTHER) and startup is not None and number(startup[1]) >= trials:
                 key, lit = startup
                 yield Finding(
