@@ -82,16 +82,15 @@ def make_round(results: ResultSet, limits: Thresholds, space_file=None, study=No
 
 
 def late_noise(trial: Trial, steps: int) -> float | None:
-    """The spread of a curve's last `steps` values around their trend: how much one reading wobbles."""
+    """How much one reading of a curve wobbles, from its last `steps` values: the median size of
+    their second differences, scaled to a standard deviation (for independent noise of spread s a
+    second difference has spread s*sqrt(6); 1.4826 turns a median into a spread). The median lets a
+    curve bend once, as when it levels off, without that bend counting as noise."""
     tail = [v for _, v in trial.history[-steps:] if math.isfinite(v)]
     if len(tail) < max(3, steps):
         return None
-    n = len(tail)
-    xs = range(n)
-    mean_x, mean_y = (n - 1) / 2, statistics.fmean(tail)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, tail)) / sum((x - mean_x) ** 2 for x in xs)
-    residuals = [y - (mean_y + slope * (x - mean_x)) for x, y in zip(xs, tail)]
-    return statistics.pstdev(residuals) * math.sqrt(n / (n - 2))
+    second = [abs(tail[i - 1] - 2 * tail[i] + tail[i + 1]) for i in range(1, len(tail) - 1)]
+    return statistics.median(second) * 1.4826 / math.sqrt(6)
 
 
 def names(trials: list[Trial], limit: int = 5) -> str:
