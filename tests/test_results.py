@@ -326,3 +326,32 @@ def test_check_does_not_import_the_results_package(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
     assert "SL5" not in proc.stdout
+
+
+def test_hostile_journal_lines_are_skipped_with_their_line(make, tmp_path):
+    path, study = make(tmp_path, "journal", _edge, n_trials=12)
+    hostile = ['[1, 2]', '{"op_code": 0}', '{"op_code": 4, "study_id": [1]}', '{"op_code": 6, "trial_id": 0, "state": [1]}',
+               '{"op_code": 5, "trial_id": 0, "param_name": "lr", "param_value_internal": "x", "distribution": "{"}',
+               '[' * 100_000 + ']' * 100_000, '\x00\xff garbage']
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(hostile) + "\n")
+    first = len(path.read_text(encoding="utf-8").splitlines()) - len(hostile) + 1
+    code, found = _results(path.name, "--select", "SL500", cwd=tmp_path)
+    assert code == 1
+    assert sorted(d["line"] for d in found) == [first, first + 1, first + 2, first + 3, first + 5, first + 6]
+    assert all(d["path"] == path.name and "skipped" in d["message"] for d in found)
+
+
+def test_lead_smaller_than_the_wobble_of_late_steps(make, tmp_path):
+    def wobbly(trial):
+        lr = trial.suggest_categorical("lr", [0.001, 0.002, 0.004])
+        final = {0.001: 0.300, 0.002: 0.301, 0.004: 0.5}[lr]
+        for step in range(10):   # readings alternate ±0.05 around the final value
+            trial.report(final + (0.05 if step % 2 else -0.05) * (step < 9), step)
+        return final
+
+    path, study = make(tmp_path, "sqlite", wobbly, n_trials=6, sampler=optuna.samplers.BruteForceSampler(seed=0))
+    code, found = _results(path.name, "--select", "SL504", cwd=tmp_path)
+    assert [d["code"] for d in found] == ["SL504"]
+    assert "leads" in found[0]["message"] and "by 0.001" in found[0]["message"]
+    assert "the wobble of the last 5 steps of their curves" in found[0]["message"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sweeplint.model import NOWHERE, Parameter, Space, Span, number
 from sweeplint.results.model import ResultSet, Trial
@@ -52,9 +52,20 @@ class Round:
     path: str                  # where study-wide findings point
     span: Span
     limits: Thresholds
+    _ranked: list | None = None
+    _positions: dict = field(default_factory=dict)
 
     def ranked(self) -> list[Trial]:
-        return self.results.ranked()
+        if self._ranked is None:   # every rule asks; sorting 10,000 trials once is enough
+            self._ranked = self.results.ranked()
+        return self._ranked
+
+    def position(self, searched: Searched, trial: Trial) -> float | None:
+        """`searched.position` of the trial's value, computed once per trial and parameter."""
+        cache = self._positions.setdefault(searched.key, {})
+        if id(trial) not in cache:
+            cache[id(trial)] = searched.position(trial.params.get(searched.key))
+        return cache[id(trial)]
 
     def top(self) -> list[Trial]:
         return self.ranked()[: max(1, self.limits.top_trials)]

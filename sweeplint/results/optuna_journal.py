@@ -52,7 +52,7 @@ def read(path: Path) -> list[ResultSet]:
             try:
                 log = json.loads(raw)
                 _apply(log, studies, trials, created)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
                 if len(problems) < MAX_PROBLEMS:
                     what = "not valid JSON" if isinstance(exc, ValueError) else f"not a journal operation ({type(exc).__name__}: {exc})"
                     problems.append(ReadProblem(str(path), Span.point(number, 1), f"line {number} is {what}; skipped"))

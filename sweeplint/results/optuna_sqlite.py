@@ -41,8 +41,9 @@ def read(path: Path) -> list[ResultSet]:
         if not needed <= tables:
             missing = ", ".join(sorted(needed - tables))
             return [_broken(path, f"not an Optuna storage: the SQLite file lacks the table(s) {missing}")]
-        return [_study(connection, path, study_id, name, "trial_intermediate_values" in tables)
-                for study_id, name in connection.execute("SELECT study_id, study_name FROM studies ORDER BY study_id")]
+        studies = connection.execute("SELECT study_id, study_name FROM studies ORDER BY study_id").fetchall()
+        return [_study(connection, path, study_id, name, "trial_intermediate_values" in tables, alone=len(studies) == 1)
+                for study_id, name in studies]
     except sqlite3.Error as exc:
         return [_broken(path, f"cannot read the Optuna storage: {exc}")]
     finally:
@@ -53,7 +54,7 @@ def _broken(path: Path, message: str) -> ResultSet:
     return ResultSet(str(path), "optuna-sqlite", problems=[ReadProblem(str(path), NOWHERE, message)])
 
 
-def _study(db: sqlite3.Connection, path: Path, study_id: int, name: str, has_steps: bool) -> ResultSet:
+def _study(db: sqlite3.Connection, path: Path, study_id: int, name: str, has_steps: bool, alone: bool) -> ResultSet:
     result = ResultSet(str(path), "optuna-sqlite", name=str(name))
     directions = db.execute("SELECT direction FROM study_directions WHERE study_id=? ORDER BY objective", (study_id,)).fetchall()
     if directions:
@@ -71,9 +72,12 @@ def _study(db: sqlite3.Connection, path: Path, study_id: int, name: str, has_ste
     params: dict[int, dict] = {i: {} for i in ids}
     searched = {}
     parsed = {}  # distribution_json text -> Parameter, since every trial repeats it
-    query = ("SELECT p.trial_id, p.param_name, p.param_value, p.distribution_json FROM trial_params p "
-             "JOIN trials t ON t.trial_id = p.trial_id WHERE t.study_id=?")
-    for trial_id, pname, internal, dist in db.execute(query, (study_id,)):
+    # rows of other studies are dropped by trial id below; with one study, no join is needed
+    # (a join makes reading a 10,000-trial study several times slower)
+    mine = "" if alone else " WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id=?)"
+    arguments = () if alone else (study_id,)
+    query = "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params" + mine
+    for trial_id, pname, internal, dist in db.execute(query, arguments):
         if trial_id not in params:
             continue
         key = (pname, dist)
@@ -87,18 +91,25 @@ def _study(db: sqlite3.Connection, path: Path, study_id: int, name: str, has_ste
             searched.setdefault(pname, found)
         params[trial_id][pname] = external(found, internal)
     values: dict[int, float | None] = {}
-    query = ("SELECT v.trial_id, v.value, v.value_type FROM trial_values v JOIN trials t ON t.trial_id = v.trial_id "
-             "WHERE t.study_id=? AND v.objective=0")
-    for trial_id, value, kind in db.execute(query, (study_id,)):
+    query = "SELECT trial_id, value, value_type, objective FROM trial_values" + mine
+    for trial_id, value, kind, objective in db.execute(query, arguments):
+        if objective != 0:
+            continue
         values[trial_id] = _INFINITE.get(str(kind), value if isinstance(value, (int, float)) else math.nan)
     steps: dict[int, list] = {}
     if has_steps:
-        query = ("SELECT i.trial_id, i.step, i.intermediate_value, i.intermediate_value_type FROM trial_intermediate_values i "
-                 "JOIN trials t ON t.trial_id = i.trial_id WHERE t.study_id=?")
-        for trial_id, step, value, kind in db.execute(query, (study_id,)):
-            if isinstance(step, int):
-                number = _INFINITE.get(str(kind), value if isinstance(value, (int, float)) else math.nan)
-                steps.setdefault(trial_id, []).append((step, float(number)))
+        query = "SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values" + mine
+        for trial_id, step, value, kind in db.execute(query, arguments):
+            if not isinstance(step, int):
+                continue
+            if kind != "FINITE" or not isinstance(value, float):   # the common case stays cheap
+                value = _INFINITE.get(str(kind), float(value) if isinstance(value, (int, float)) else math.nan)
+            found = steps.get(trial_id)
+            if found is None:
+                if trial_id not in ids:
+                    continue
+                found = steps[trial_id] = []
+            found.append((step, value))
     for trial_id, (number, state) in ids.items():
         result.trials.append(Trial(f"#{number}", params[trial_id], values.get(trial_id), STATES.get(state, "running"),
                                    thin(steps.get(trial_id, [])), str(path)))

@@ -64,7 +64,7 @@ def _trial(folder: Path, metric: str, problems: list[ReadProblem]) -> Trial | No
         params = json.loads(params_path.read_text(encoding="utf-8"))
         if not isinstance(params, dict):
             raise ValueError("not a JSON object")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
         problems.append(ReadProblem(str(params_path), NOWHERE, f"cannot read the trial's parameters: {exc}"))
         return None
     ids: list[str] = []
@@ -86,7 +86,7 @@ def _results(folder: Path, metric: str, problems: list[ReadProblem], ids: list[s
                     continue
                 try:
                     row = json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):
                     problems.append(ReadProblem(str(path), Span.point(number, 1), f"line {number} is not valid JSON; skipped"))
                     continue
                 _take(row, metric, history)

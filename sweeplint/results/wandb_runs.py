@@ -47,7 +47,7 @@ def read_folders(folder: Path, metric: str | None, goal: str | None) -> list[Res
             config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
             if not isinstance(config, dict):
                 raise ValueError("not a mapping")
-        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
             result.problems.append(ReadProblem(str(config_path), NOWHERE, f"cannot read the run's config: {exc}"))
             continue
         params = {str(k): (v.get("value") if isinstance(v, dict) and "value" in v else v)
@@ -56,7 +56,7 @@ def read_folders(folder: Path, metric: str | None, goal: str | None) -> list[Res
         if summary_path.is_file():
             try:
                 summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.stat().st_size <= MAX_FILE_BYTES else {}
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
                 result.problems.append(ReadProblem(str(summary_path), NOWHERE, f"cannot read the run's summary: {exc}"))
         value = finite(summary.get(metric)) if isinstance(summary, dict) else None
         if value is None and isinstance(summary, dict) and summary.get(metric) in ("NaN", "nan", "Infinity", "-Infinity"):

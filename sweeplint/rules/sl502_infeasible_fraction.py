@@ -43,7 +43,7 @@ def _cluster(round_, finished, bad):
 
     best = None
     for searched in round_.searched:
-        placed = [(searched.position(t.params.get(searched.key)), t) for t in finished]
+        placed = [(round_.position(searched, t), t) for t in finished]
         placed = sorted(((x, t) for x, t in placed if x is not None), key=lambda pair: pair[0])
         if len(placed) < round_.limits.min_trials:
             continue

@@ -19,7 +19,7 @@ class TooFewTrialsNearBest(Rule):
             return
         ranked = round_.ranked()
         best = ranked[0]
-        axes = [(s, s.position(best.params.get(s.key))) for s in round_.searched]
+        axes = [(s, round_.position(s, best)) for s in round_.searched]
         axes = [(s, x) for s, x in axes if x is not None]
         if not axes:
             return
@@ -28,7 +28,7 @@ class TooFewTrialsNearBest(Rule):
         half = round_.limits.near_radius ** (1 / len(axes)) / 2
         near = []
         for trial in ranked[1:]:
-            positions = [s.position(trial.params.get(s.key)) for s, _ in axes]
+            positions = [round_.position(s, trial) for s, _ in axes]
             if all(p is not None and abs(p - x) <= half for p, (_, x) in zip(positions, axes)):
                 near.append(trial)
         if len(near) < round_.limits.min_near:

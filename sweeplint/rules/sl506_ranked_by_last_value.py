@@ -26,6 +26,8 @@ class RankedByLastValue(Rule):
         pick = max if maximize else min
         curves = []
         for trial in round_.ranked():
+            if len(trial.history) < round_.limits.min_steps:
+                continue
             finite = [(s, v) for s, v in trial.history if math.isfinite(v)]
             if len(finite) >= round_.limits.min_steps:
                 curves.append((trial, finite))
