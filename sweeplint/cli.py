@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sweeplint import __version__
 
-COMMANDS = ("check", "rule", "graph", "server")
+COMMANDS = ("check", "rule", "graph", "server", "results")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -90,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
     graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
 
+    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, Ray Tune, W&B) against its search space")
+    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, Ray Tune experiment folders, "
+                         "W&B run folders or runs tables (CSV)")
+    results.add_argument("--space", help="the sweep config that defined the search space (bounds, scales, metric)")
+    for option in ("--select", "--extend-select", "--ignore"):
+        results.add_argument(option, help=f"as for check ({option})")
+    results.add_argument("--output-format", help="as for check")
+    results.add_argument("--fail-on", choices=("error", "warning", "info"), help="as for check")
+    results.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    results.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
+    results.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    results.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    results.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
     server = sub.add_parser("server", help="language server over stdio (needs: pip install 'sweeplint[lsp]')")
     server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
     return parser
@@ -106,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rule(args)
         if args.command == "graph":
             return _graph(args)
+        if args.command == "results":
+            return _results(args)
         if args.command == "server":
             from sweeplint.server import main as serve
 
@@ -285,6 +301,44 @@ def _show_files(paths: list[str], settings, stdin_name: str | None) -> str:
         except Exception:  # noqa: BLE001 - a reader failure is reported (SL999) when checking
             shown.append(target.path)
     return "".join(p + "\n" for p in shown)
+
+
+def _results(args: argparse.Namespace) -> int:
+    """`sweeplint results PATH... [--space CONFIG]`: the SL5xx rules on a finished sweep's results."""
+    from sweeplint.diagnostics import Severity
+    from sweeplint.report import FORMATS, ReportContext, render
+    from sweeplint.results.judge import judge
+    from sweeplint.settings import ConfigError, load_settings
+
+    try:
+        start = Path(args.space or args.paths[0])
+        settings = load_settings(Path(args.config) if args.config else None, start.parent if start.is_file() else start if start.exists() else Path.cwd())
+        _validate_cli_selectors(args)
+        settings.select = _split(args.select) or settings.select
+        settings.extend_select += _split(args.extend_select)
+        settings.ignore += _split(args.ignore)
+        if args.fail_on:
+            settings.fail_on = Severity.parse(args.fail_on)
+        fmt = args.output_format or settings.output_format or "concise"
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        result = judge(args.paths, settings, args.space)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    color = use_color(args.color, sys.stdout.isatty())
+    texts = _texts({d.path for d in result.diagnostics}, None) if fmt in ("full", "sarif", "gitlab") else None
+    sys.stdout.write(render(fmt, result.diagnostics, ReportContext(color=color, files_checked=result.files_checked,
+                                                                   texts=texts, files=tuple(result.files))))
+    if args.statistics:
+        (sys.stdout if fmt in ("concise", "full") else sys.stderr).write(_statistics(result.diagnostics))
+    if fmt in ("concise", "full") and not args.quiet:
+        n = len(result.diagnostics)
+        studies = f"{result.files_checked} stud{'ies' if result.files_checked != 1 else 'y'}"
+        sys.stdout.write(f"Found {n} problem{'s' if n != 1 else ''} in {studies}.\n" if n else f"All checks passed ({studies} judged).\n")
+    sys.stdout.flush()
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
 
 
 def _jobs(args: argparse.Namespace, settings) -> int:

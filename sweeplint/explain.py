@@ -22,7 +22,7 @@ def explain(rule, fmt: str = "text") -> str:
         for kind, title in (("bad", "Bad"), ("good", "Good")):
             for example in _examples(doc, kind):
                 for name, content in (example.get("files") or {}).items():
-                    lang = "python" if name.endswith(".py") else "json" if name.endswith(".json") else "yaml"
+                    lang = "python" if name.endswith(".py") else "json" if name.endswith(".json") else "text" if name.endswith(".csv") else "yaml"
                     out += [f"{title} (`{name}`):", "", f"```{lang}", str(content).rstrip("\n"), "```", ""]
         return "\n".join(out) + "\n"
     out = [f"{rule.code} {rule.name} [{rule.severity}]", "", summary, ""]

@@ -17,7 +17,7 @@ except ImportError:  # Python 3.10
 
 OPTIONS = (
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "exclude",
-    "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir", "confidence",
+    "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir", "confidence", "results",
 )
 STUDY_KEYS = ("config", "scientific", "nuisance", "fixed", "goal", "phase", "program")
 DEFAULT_EXCLUDE = (
@@ -63,6 +63,7 @@ class Settings:
     output_format: str | None = None
     jobs: int | None = None
     cache_dir: str | None = None
+    results: dict[str, Any] = field(default_factory=dict)   # thresholds of the SL5xx rules (sweeplint.results.thresholds)
     root: Path = field(default_factory=Path.cwd)   # where the config file was found
     source: Path | None = None                     # the config file, if any
 
@@ -180,6 +181,10 @@ def from_table(table: dict, origin: str) -> Settings:
             s.jobs = value
         elif key == "cache-dir":
             s.cache_dir = str(value)
+        elif key == "results":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must be a table of thresholds (e.g. infeasible-fraction = 0.3)")
+            s.results = value
     return s
 
 

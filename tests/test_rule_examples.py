@@ -30,6 +30,12 @@ def _run(example: dict, tmp_path: Path):
     # An example's `settings` is a [tool.sweeplint] table, read as sweeplint reads one.
     settings = from_table(example.get("settings") or {}, "example")
     settings.root = tmp_path
+    if "results" in example:  # a results rule (SL5xx): `sweeplint results RESULTS... --space SPACE`
+        from sweeplint.results.judge import judge
+
+        space = example.get("space")
+        results = [str(tmp_path / r) for r in example["results"]]
+        return judge(results, settings, str(tmp_path / space) if space else None).diagnostics
     return lint_paths([str(tmp_path / target)], settings).diagnostics
 
 
