@@ -21,11 +21,12 @@ import re
 # `train.py:12`, `'the program':12:4` and `line 7` / `lines 3` in messages
 _LINE_REFERENCE = re.compile(r"(?<=[\w'\")\]]):\d+(?::\d+)?|\blines? \d+")
 _SPACES = re.compile(r"\s+")
+_COMMENT = re.compile(r"\s+#.*$")   # a trailing comment: editing it (or adding a suppression) keeps the fingerprint
 MAX_ENCLOSING = 20   # enclosing lines looked at (deeply nested data gains nothing from more)
 
 
 def _normalised(line: str) -> str:
-    return _SPACES.sub(" ", line.strip())
+    return _SPACES.sub(" ", _COMMENT.sub("", line).strip())
 
 
 def anchor_text(lines: list[str], line: int) -> str:
@@ -44,7 +45,7 @@ def anchor_text(lines: list[str], line: int) -> str:
             continue
         own = len(text) - len(text.lstrip())
         if indent is None or own < indent:
-            parts.append(stripped if indent is not None else _normalised(text))
+            parts.append(_normalised(text))
             indent = own
     return "\n".join(parts)
 
