@@ -203,3 +203,23 @@ def test_adoption_options_refuse_standard_input_and_each_other(write):
     assert proc.returncode == 2 and "not on standard input" in proc.stderr
     proc = run_cli("check", "--add-noqa", "--write-baseline", "b.json", cwd=root)
     assert proc.returncode == 2 and "use one of them" in proc.stderr
+
+
+# --- the GitHub Action and the pre-commit hook accept a baseline ---------------------------------------
+
+
+def test_the_action_reports_only_findings_not_in_the_baseline(write, tmp_path):
+    from test_ci_reports import run_action
+
+    root = project(write)
+    run_cli("check", "--no-cache", "--write-baseline", "sweeplint-baseline.json", cwd=root)
+    code, log, outputs, summary = run_action(tmp_path, root, {"baseline": "sweeplint-baseline.json"})
+    assert code == 0 and outputs["exit-code"] == "0", log
+    assert "::warning" not in log
+    assert "Only findings that are not in the baseline sweeplint-baseline.json are reported." in log
+    assert "sweeplint-baseline.json" in summary
+    (root / "sweeps" / "sweep.yaml").write_text(SWEEP + NEW_PARAMETER, encoding="utf-8")
+    code, log, outputs, summary = run_action(tmp_path, root, {"baseline": "sweeplint-baseline.json", "output-format": "sarif"})
+    assert code == 1 and outputs["exit-code"] == "1"
+    results = json.loads((root / "sweeplint.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [("SL101", 16)]
