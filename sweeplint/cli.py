@@ -74,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-settings", action="store_true",
                        help="print the settings sweeplint resolved (configuration file and command line) and exit")
     check.add_argument("--show-files", action="store_true", help="print the sweep files that would be checked and exit")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings that are not in this baseline file")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record every current finding in this baseline file (then check with --baseline FILE) and exit")
+    check.add_argument("--add-noqa", action="store_true",
+                       help="write a `# sweeplint: disable=...` comment for every current finding, and exit")
+    check.add_argument("--force-exclude", action="store_true", default=None,
+                       help="apply exclude also to files named on the command line (as pre-commit and editors name them)")
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
+                       help="also check files that .gitignore files ignore")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -232,6 +241,11 @@ def _check(args: argparse.Namespace) -> int:
             settings.fail_on = Severity.parse(args.fail_on)
         if args.confidence:
             settings.confidence = Confidence.parse(args.confidence)
+        if args.force_exclude is not None:
+            settings.force_exclude = args.force_exclude
+        if args.respect_gitignore is not None:
+            settings.respect_gitignore = args.respect_gitignore
+        baseline = _adoption_options(args, reads_stdin)
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt not in available():
@@ -259,9 +273,19 @@ def _check(args: argparse.Namespace) -> int:
 
     color = use_color(args.color, sys.stdout.isatty() and not args.output_file)
     texts = None
-    if fmt in ("full", "sarif", "gitlab"):  # source lines; fingerprints that survive moved lines
-        texts = _texts({d.path for d in result.diagnostics}, stdin)
     root = repository_root(start, settings)
+    if fmt in ("full", "sarif", "gitlab") or baseline or args.write_baseline:  # source lines; fingerprints that survive moved lines
+        texts = _texts({d.path for d in result.diagnostics}, stdin)
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, result, texts, root)
+    if baseline is not None:
+        from sweeplint.baseline import new_findings
+
+        kept = new_findings(result.diagnostics, baseline, texts, root)
+        result.baselined = len(result.diagnostics) - len(kept)
+        result.diagnostics = kept
+    if args.add_noqa:
+        return _add_noqa(result)
     ctx = ReportContext(color=color, files_checked=result.files_checked, texts=texts, files=tuple(result.files), root=root)
     out = render(fmt, result.diagnostics, ctx)
     if fmt in ("concise", "full"):
@@ -285,6 +309,41 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
 
 
+def _adoption_options(args: argparse.Namespace, reads_stdin: bool):
+    """Checks --baseline, --write-baseline and --add-noqa before any file is read; the baseline."""
+    if args.write_baseline and args.add_noqa:
+        raise UsageError("--write-baseline and --add-noqa are two ways to adopt sweeplint; use one of them")
+    if reads_stdin and (args.write_baseline or args.add_noqa):
+        raise UsageError("--write-baseline and --add-noqa work on files, not on standard input")
+    if not args.baseline or args.write_baseline:
+        return None
+    from sweeplint.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(args.baseline)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _write_baseline(file: str, result, texts, root: str) -> int:
+    from sweeplint.baseline import baseline_text
+
+    try:
+        _write_output(baseline_text(result.diagnostics, texts, root), file)
+    except OSError as exc:
+        raise UsageError(f"cannot write {file}: {exc.strerror or exc}") from None
+    n = len(result.diagnostics)
+    print(f"Recorded {n} finding{'s' if n != 1 else ''} in {file}; `sweeplint check --baseline {file}` reports only new ones.")
+    return EXIT_OK
+
+
+def _add_noqa(result) -> int:
+    from sweeplint.noqa import add_noqa
+
+    sys.stdout.write(add_noqa(result.diagnostics, result.files).summary())
+    return EXIT_OK
+
+
 def _show_files(paths: list[str], settings, stdin_name: str | None) -> str:
     """The sweep files a check would read, one per line: discovery, then each file's content says
     whether it is a sweep (no rule runs)."""
@@ -294,7 +353,8 @@ def _show_files(paths: list[str], settings, stdin_name: str | None) -> str:
     if stdin_name is not None:
         return stdin_name + "\n"
     shown = []
-    for target in discover(paths, settings.exclude, settings.root):
+    for target in discover(paths, settings.exclude, settings.root, force_exclude=settings.force_exclude,
+                           respect_gitignore=settings.respect_gitignore):
         try:
             if read_path(target.path, target.explicit).is_sweep:
                 shown.append(target.path)
@@ -412,6 +472,9 @@ def _summary(result) -> str:
     hidden = getattr(result, "hidden", 0)
     more = (f" {hidden} opinion{'s' if hidden != 1 else ''} resting on weakly inferred roles "
             f"{'were' if hidden != 1 else 'was'} hidden (--confidence weak shows them).") if hidden else ""
+    known = getattr(result, "baselined", 0)
+    if known:
+        more += f" {known} finding{'s' if known != 1 else ''} in the baseline {'were' if known != 1 else 'was'} not shown."
     if not result.diagnostics:
         return f"All checks passed ({result.files_checked} sweep file{'s' if result.files_checked != 1 else ''} checked).{more}\n"
     counts = {s: sum(1 for d in result.diagnostics if d.severity == s) for s in Severity}

@@ -35,18 +35,41 @@ def _excluded(path: str, name: str, patterns: tuple[str, ...], root: Path) -> bo
     return False
 
 
-def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python: bool = True) -> Iterator[Target]:
-    """Files to check, in a stable order. Directories are walked without following symlinks."""
+def force_excluded(path: str, exclude: tuple[str, ...], root: Path) -> bool:
+    """Whether a path named explicitly is excluded anyway (--force-exclude): by the `exclude`
+    patterns, matched against the path and each folder it is in, or by the default exclusions."""
+    rel = relative_to_root(path, root)
+    parts = rel.split("/")
+    if any(part in DEFAULT_EXCLUDE or part.endswith(".egg-info") for part in parts[:-1]):
+        return True
+    for index in range(len(parts), 0, -1):
+        prefix = "/".join(parts[:index])
+        if _excluded(prefix, parts[index - 1], exclude, root):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python: bool = True,
+             force_exclude: bool = False, respect_gitignore: bool = True) -> Iterator[Target]:
+    """Files to check, in a stable order. Directories are walked without following symlinks,
+    leaving out what .gitignore files ignore (unless respect_gitignore is off). A file named
+    explicitly is checked even when excluded, unless force_exclude is on (as pre-commit and editors
+    name files one by one)."""
     suffixes = CONFIG_SUFFIXES + (PYTHON_SUFFIXES if python else ())
     seen: set[str] = set()
+    ignored = GitIgnored() if respect_gitignore else None
     for given in paths:
         if not os.path.lexists(given):
             raise MissingPath(given)
         if not os.path.isdir(given):
+            if force_exclude and force_excluded(given, exclude, root):
+                continue
             key = os.path.realpath(given)
             if key not in seen:
                 seen.add(key)
                 yield Target(given, explicit=True)
+            continue
+        if force_exclude and os.path.abspath(given) != os.path.abspath(root) and force_excluded(given, exclude, root):
             continue
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=lambda _e: None):
             dirnames[:] = sorted(
@@ -54,6 +77,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                 if d not in DEFAULT_EXCLUDE
                 and not d.endswith(".egg-info")
                 and not _excluded(os.path.join(dirpath, d), d, exclude, root)
+                and not (ignored is not None and ignored(os.path.join(dirpath, d), directory=True))
             )
             for name in sorted(filenames):
                 if not name.lower().endswith(suffixes):
@@ -63,8 +87,78 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                     path = path[2:]
                 if _excluded(path, name, exclude, root) or os.path.islink(path) and not os.path.exists(path):
                     continue
+                if ignored is not None and ignored(path):
+                    continue
                 key = os.path.realpath(path)
                 if key in seen:
                     continue
                 seen.add(key)
                 yield Target(path, explicit=False)
+
+
+class GitIgnored:
+    """Whether .gitignore files ignore a path, as git decides: every .gitignore from the repository
+    root down to the path's folder, plus .git/info/exclude; a deeper file overrides a shallower one,
+    and a later pattern an earlier one (`!` re-includes). Outside a git repository nothing is
+    ignored, as git ignores nothing there. Patterns are matched by pathspec."""
+
+    def __init__(self):
+        self._specs: dict[str, object] = {}   # folder -> its compiled patterns (None: no file)
+        self._repos: dict[str, str | None] = {}
+
+    def __call__(self, path: str, directory: bool = False) -> bool:
+        absolute = os.path.abspath(path)
+        folder = os.path.dirname(absolute)
+        repo = self._repository(folder)
+        if repo is None:
+            return False
+        chain = []
+        current = folder
+        while True:
+            chain.append(current)
+            if current == repo:
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        for base in chain:  # the deepest .gitignore with an opinion decides
+            for spec in self._spec_list(base, repo):
+                rel = os.path.relpath(absolute, base).replace(os.sep, "/") + ("/" if directory else "")
+                include = spec.check_file(rel).include
+                if include is not None:
+                    return include
+        return False
+
+    def _spec_list(self, base: str, repo: str | None) -> list:
+        specs = []
+        own = self._load(os.path.join(base, ".gitignore"))
+        if own is not None:
+            specs.append(own)
+        if base == repo:
+            exclude = self._load(os.path.join(base, ".git", "info", "exclude"))
+            if exclude is not None:
+                specs.append(exclude)  # consulted after the root .gitignore: its patterns rank lower
+        return specs
+
+    def _load(self, file: str):
+        if file not in self._specs:
+            import pathspec
+
+            try:
+                with open(file, encoding="utf-8", errors="replace") as handle:
+                    self._specs[file] = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+            except OSError:
+                self._specs[file] = None
+        return self._specs[file]
+
+    def _repository(self, folder: str) -> str | None:
+        if folder not in self._repos:
+            parent = os.path.dirname(folder)
+            if os.path.exists(os.path.join(folder, ".git")):
+                self._repos[folder] = folder
+            elif parent == folder:
+                self._repos[folder] = None
+            else:
+                self._repos[folder] = self._repository(parent)
+        return self._repos[folder]

@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit-code", type=int, required=True, help="the exit code of the check")
     parser.add_argument("--output-format", default="github", help="the format the check reported in")
     parser.add_argument("--sarif-file", help="make sure this is a valid SARIF log")
+    parser.add_argument("--baseline", help="the baseline file the check compared with (said in the summary)")
     args = parser.parse_args(argv)
 
     findings = load_report(args.report)
@@ -138,11 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     annotations = args.output_format == "github"
     if args.sarif_file and ensure_sarif(args.sarif_file, args.exit_code, errors):
         errors += f"\n(wrote a SARIF log holding the error to {args.sarif_file}, so that its upload still works)"
-    sys.stdout.write(log_text(findings, args.exit_code, errors, annotations))
+    baseline = (f"Only findings that are not in the baseline {args.baseline} are reported.\n"
+                if args.baseline and args.exit_code != 2 else "")
+    sys.stdout.write(log_text(findings, args.exit_code, errors, annotations) + baseline)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(markdown(findings, args.exit_code, errors, annotations))
+            handle.write(markdown(findings, args.exit_code, errors, annotations) + (f"{baseline}\n" if baseline else ""))
     return 0
 
 

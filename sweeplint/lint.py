@@ -26,6 +26,8 @@ class LintResult:
     files_seen: int = 0          # files looked at
     files: list[str] = field(default_factory=list)   # the sweep files read, in order
     hidden: int = 0              # findings below the confidence asked for (settings.confidence)
+    baselined: int = 0           # findings left out because the baseline holds them
+    run_by: dict[str, list[str]] = field(default_factory=dict)   # a program named explicitly -> the configs that run it
 
 
 # --- rule selection --------------------------------------------------------------------------
@@ -285,8 +287,11 @@ def lint_paths(
     else:
         from sweeplint.parallel import run
 
-        targets = list(discover(paths, settings.exclude, settings.root))
+        targets = list(discover(paths, settings.exclude, settings.root, force_exclude=settings.force_exclude,
+                                respect_gitignore=settings.respect_gitignore))
         outcomes = [(o.path, o.sweep, o.diagnostics) for o in run(targets, rules, settings, jobs, cache_dir)]
+        extra = _configs_running_programs(targets, outcomes, settings, result)
+        outcomes += [(o.path, o.sweep, o.diagnostics) for o in run(extra, rules, settings, jobs, cache_dir)]
     for path, sweep, diagnostics in outcomes:
         result.files_seen += 1
         if not sweep:
@@ -299,6 +304,29 @@ def lint_paths(
     # a linked search space's findings may come from its own file and from the config that reads it
     result.diagnostics = sorted(dict.fromkeys(result.diagnostics), key=lambda d: d.sort_key)
     return result
+
+
+def _configs_running_programs(targets: list[Target], outcomes: list, settings: Settings, result: LintResult) -> list[Target]:
+    """A Python file named explicitly that is not itself a sweep stands for the sweeps that run
+    it: `sweeplint check train.py` (as the pre-commit hook runs when only train.py changed) checks
+    every config of the project whose program it is."""
+    import os
+
+    named = {t.path for t in targets if t.explicit and t.path.lower().endswith(".py")}
+    programs = [path for path, sweep, _ in outcomes if path in named and not sweep]
+    if not programs:
+        return []
+    from sweeplint.program_index import configs_running
+
+    checked = {os.path.realpath(t.path) for t in targets}
+    extra: list[Target] = []
+    for program, configs in configs_running(programs, settings).items():
+        result.run_by[program] = configs
+        for config in configs:
+            if os.path.realpath(config) not in checked:
+                checked.add(os.path.realpath(config))
+                extra.append(Target(config, explicit=False))
+    return extra
 
 
 def confident(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -20,7 +20,6 @@ from pathlib import Path
 from sweeplint import __version__
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
-MAX_WORKSPACE_CONFIGS = 2000    # configs read to learn which programs they run
 
 
 def utf16_column(line_text: str | None, column: int) -> int:
@@ -33,10 +32,13 @@ def utf16_column(line_text: str | None, column: int) -> int:
 
 
 class _Linter:
-    """The editor-independent part: lint a buffer, remember which configs run which programs."""
+    """The editor-independent part: lint a buffer, remember which configs run which programs
+    (sweeplint.program_index, the index `sweeplint check train.py` uses too)."""
 
     def __init__(self):
-        self.programs: dict[str, set[str]] = {}    # program path -> config paths that run it
+        from sweeplint.program_index import ProgramIndex
+
+        self.index = ProgramIndex()
         self.scanned = False
 
     def lint(self, path: str, text: str):
@@ -47,53 +49,23 @@ class _Linter:
         settings = load_settings(None, Path(path).parent)
         result = lint_paths([path], settings, stdin=(path, text))
         if path.lower().endswith(CONFIG_SUFFIXES):
-            self.remember(path, text, settings)
+            self.index.remember(path, text, settings)
         return result.diagnostics
-
-    def remember(self, path: str, text: str | None, settings=None) -> None:
-        for program in self._programs_of(path, text, settings):
-            self.programs.setdefault(program, set()).add(path)
-
-    def _programs_of(self, path: str, text: str | None, settings) -> list[str]:
-        from sweeplint.read import read_path
-
-        try:
-            file = read_path(path, False, text)
-        except Exception:  # noqa: BLE001 - the index is a convenience; never break linting for it
-            return []
-        found = []
-        for study in file.studies:
-            resolved = None
-            try:
-                from sweeplint.codefacts.program import resolve_program
-
-                resolution = resolve_program(study, path, settings)
-                resolved = resolution.path if resolution.status == "python" else None
-            except Exception:  # noqa: BLE001 - fall back to the program key next to the config
-                program = getattr(study.program, "value", None)
-                if isinstance(program, str) and program.strip().endswith(".py"):
-                    candidate = Path(path).parent / program.strip()
-                    resolved = str(candidate) if candidate.is_file() else None
-            if resolved:
-                found.append(os.path.abspath(resolved))
-        return found
 
     def configs_running(self, program: str, root: str | None) -> set[str]:
         if not self.scanned and root:
             self.scanned = True
             self._scan(root)
-        return set(self.programs.get(os.path.abspath(program), ()))
+        return self.index.running(program)
 
     def _scan(self, root: str) -> None:
-        from sweeplint.discover import discover
         from sweeplint.settings import ConfigError, load_settings
 
         try:
             settings = load_settings(None, Path(root))
-            for count, target in enumerate(discover([root], settings.exclude, settings.root, python=False)):
-                if count >= MAX_WORKSPACE_CONFIGS:
-                    break
-                self.remember(os.path.abspath(target.path), None, settings)
+            self.index.scan(root, settings)
+            # the workspace's configs are known by absolute path, as the editor names open ones
+            self.index.configs = {p: {os.path.abspath(c) for c in cs} for p, cs in self.index.configs.items()}
         except (ConfigError, OSError):
             pass
 

@@ -18,6 +18,7 @@ except ImportError:  # Python 3.10
 OPTIONS = (
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "exclude",
     "extend-exclude", "study", "knowledge", "output-format", "jobs", "cache-dir", "confidence", "results",
+    "force-exclude", "respect-gitignore",
 )
 STUDY_KEYS = ("config", "scientific", "nuisance", "fixed", "goal", "phase", "program")
 DEFAULT_EXCLUDE = (
@@ -58,6 +59,10 @@ class Settings:
     # by default (`--confidence weak` shows them).
     confidence: Confidence = Confidence.STRONG
     exclude: tuple[str, ...] = ()
+    # exclude also the files named on the command line (as pre-commit and editors name them)
+    force_exclude: bool = False
+    # leave out what .gitignore files ignore when walking directories
+    respect_gitignore: bool = True
     studies: tuple[StudySettings, ...] = ()
     knowledge: dict[str, Any] = field(default_factory=dict)
     output_format: str | None = None
@@ -185,6 +190,10 @@ def from_table(table: dict, origin: str) -> Settings:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where} must be a table of thresholds (e.g. infeasible-fraction = 0.3)")
             s.results = value
+        elif key in ("force-exclude", "respect-gitignore"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} must be true or false")
+            setattr(s, key.replace("-", "_"), value)
     return s
 
 
@@ -258,6 +267,8 @@ def show_settings(settings: Settings, jobs: int, cache_dir: str | None, rule_cod
         "fail-on": str(settings.fail_on),
         "confidence": str(settings.confidence),
         "exclude": list(settings.exclude),
+        "force-exclude": settings.force_exclude,
+        "respect-gitignore": settings.respect_gitignore,
         "output-format": settings.output_format or "concise",
         "jobs": jobs,
     }

@@ -135,7 +135,8 @@ def run_action(tmp_path: Path, workspace: Path, inputs: dict[str, str]) -> tuple
     if shutil.which("bash") is None or shutil.which("sweeplint", path=os.path.dirname(sys.executable)) is None:
         pytest.skip("bash, or sweeplint installed beside this Python, is not available")
     step = action_step()
-    defaults = {"paths": ".", "output-format": "github", "sarif-file": "sweeplint.sarif", "args": "", "working-directory": "."}
+    defaults = {"paths": ".", "output-format": "github", "sarif-file": "sweeplint.sarif", "args": "", "working-directory": ".",
+                "baseline": ""}
     values = defaults | inputs
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     for name, template in step["env"].items():

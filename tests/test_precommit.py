@@ -90,11 +90,17 @@ def project(tmp_path):
     return tmp_path
 
 
-def try_repo(hook_repo, home, project, hook: str, *files: str) -> subprocess.CompletedProcess:
+def try_repo(hook_repo, home, project, hook: str, *files: str, staged: bool = False) -> subprocess.CompletedProcess:
+    """`pre-commit try-repo` on the given files, on the staged files (as a commit runs it), or on all."""
+    args = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--color", "never", "--verbose"]
+    if not staged:
+        args += ["--files", *files] if files else ["--all-files"]
+    return run_pre_commit(args, home, project)
+
+
+def run_pre_commit(args: list[str], home, project) -> subprocess.CompletedProcess:
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", NO_COLOR="1")
     env.pop("VIRTUAL_ENV", None)
-    args = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--color", "never", "--verbose"]
-    args += ["--files", *files] if files else ["--all-files"]
     proc = subprocess.run(args, cwd=project, capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT)
     output = proc.stdout + proc.stderr
     if proc.returncode not in (0, 1):
@@ -135,3 +141,40 @@ def test_repository_hook_rechecks_configs_when_only_a_program_changed(hook_repo,
     assert proc.returncode == 1, proc.stdout
     assert "bad/sweep.yaml:4:16: SL204" in proc.stdout
     assert "good/sweep.yaml" not in proc.stdout
+
+
+def test_a_commit_that_only_renames_the_logged_metric_fails_the_hook(hook_repo, pre_commit_home, project):
+    train = project / "good" / "train.py"
+    train.write_text(LOGS_VAL_LOSS.replace("'val_loss'", "'validation_loss'"), encoding="utf-8")
+    git("add", "good/train.py", cwd=project)
+    proc = try_repo(hook_repo, pre_commit_home, project, "sweeplint", staged=True)   # the staged files, as `git commit` runs it
+    assert proc.returncode == 1, proc.stdout
+    assert "Failed" in proc.stdout
+    assert "good/sweep.yaml:4:16: SL204" in proc.stdout and "validation_loss" in proc.stdout
+    assert "bad/sweep.yaml" not in proc.stdout     # only the sweeps that run the changed program
+
+
+def test_the_hook_leaves_out_excluded_files_pre_commit_passes(hook_repo, pre_commit_home, project):
+    (project / "pyproject.toml").write_text('[tool.sweeplint]\nexclude = ["bad"]\n', encoding="utf-8")
+    proc = try_repo(hook_repo, pre_commit_home, project, "sweeplint", "bad/sweep.yaml", "good/sweep.yaml")
+    assert proc.returncode == 0, proc.stdout
+    assert "Passed" in proc.stdout
+
+
+def test_the_hook_takes_a_baseline_from_the_users_configuration(hook_repo, pre_commit_home, project):
+    proc = subprocess.run([sys.executable, "-m", "sweeplint", "check", "--no-cache", "--write-baseline", ".sweeplint-baseline.json"],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    rev = git("rev-parse", "HEAD", cwd=hook_repo).strip()
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: sweeplint\n"
+        "        args: [--baseline, .sweeplint-baseline.json]\n", encoding="utf-8")
+    git("add", "-A", cwd=project)
+    run = [sys.executable, "-m", "pre_commit", "run", "--color", "never", "--verbose", "--files", "bad/sweep.yaml", "bad/train.py"]
+    proc = run_pre_commit(run, pre_commit_home, project)
+    assert proc.returncode == 0, proc.stdout      # the known SL204 is in the baseline
+    assert "Passed" in proc.stdout
+    (project / "bad" / "sweep.yaml").write_text(SWEEP.replace("max: 0.1", "max: 0.1\n  dropout:\n    values: [0.1, 0.5]"), encoding="utf-8")
+    proc = run_pre_commit(run, pre_commit_home, project)
+    assert proc.returncode == 1, proc.stdout
+    assert "SL201" in proc.stdout and "SL204" not in proc.stdout   # only the new finding: dropout is never read
