@@ -434,6 +434,26 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
             kb.interactions[frozenset(pair)] = Interaction(pair[0], pair[1], why.strip())
 
 
+def _read_user(path: Path, shown: str) -> Any:
+    """A knowledge file named in the user's settings: a pull request may bring it, so it is read the
+    way sweep configs are (a regular file, a size cap, a node budget for aliases) and an error quotes
+    a position, never the expanded value."""
+    from sweeplint.source import UnreadableFile, read_text
+    from sweeplint.yamldoc import YAMLReadError, compose, to_python
+
+    try:
+        text = read_text(str(path))
+    except UnreadableFile as exc:
+        raise ConfigError(f"{shown}: {exc.message}") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read the knowledge file: {exc.strerror or exc}") from None
+    try:
+        document = compose(text)
+    except YAMLReadError as exc:
+        raise ConfigError(f"{shown}:{exc.span.line}:{exc.span.column}: not valid YAML: {exc.message[:300]}") from None
+    return to_python(document.roots[0]) if document.roots else None
+
+
 def _read(path: Path, shown: str) -> Any:
     try:
         return load_yaml(path)
@@ -465,7 +485,7 @@ def load_knowledge(settings: Any = None) -> Knowledge:
             raise ConfigError(f"{origin}: files must be a list of paths to YAML files")
         root = Path(getattr(settings, "root", None) or Path.cwd())
         for file in files:
-            data = _read(root / file, f"{origin}: files: {file}")
+            data = _read_user(root / file, f"{origin}: files: {file}")
             _merge(kb, data if data is not None else {}, str(file))
         _merge(kb, {k: v for k, v in extra.items() if k != "files"}, origin)
     return kb

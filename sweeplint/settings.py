@@ -84,17 +84,29 @@ def find_config_file(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
+                text = _settings_text(candidate)
                 data = tomllib.loads(text)
-            except (OSError, UnicodeDecodeError):
+            except (OSError, UnicodeDecodeError, ConfigError):
                 continue
             except ValueError:  # invalid TOML: ours to report only if it configures sweeplint
                 if "tool.sweeplint" in text:
                     return candidate
                 continue
-            if "sweeplint" in data.get("tool", {}):
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "sweeplint" in tool:
                 return candidate
     return None
+
+
+def _settings_text(path: Path) -> str:
+    """A settings file's text: a regular file, read without blocking and up to a size no settings
+    file reaches (a FIFO, /dev/zero or a huge file is a one-line error, not a hang)."""
+    from sweeplint.source import UnreadableFile, read_text
+
+    try:
+        return read_text(str(path))
+    except UnreadableFile as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
 
 
 def load_settings(config_file: Path | None, start: Path | None = None) -> Settings:
@@ -105,17 +117,22 @@ def load_settings(config_file: Path | None, start: Path | None = None) -> Settin
         # No configuration: the project is where sweeplint runs (its cache goes there, as ruff does).
         return Settings(root=Path.cwd())
     try:
-        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        data = tomllib.loads(_settings_text(config_file))
     except FileNotFoundError:
         raise ConfigError(f"config file {config_file} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {config_file}: {exc}") from None
     except ValueError as exc:
         raise ConfigError(f"{config_file}: invalid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{config_file}: `tool` must be a table ([tool.sweeplint]), not {type(tool).__name__}")
     if config_file.name == "pyproject.toml":
-        table = data.get("tool", {}).get("sweeplint", {})
+        table = tool.get("sweeplint", {})
     else:
-        table = data.get("tool", {}).get("sweeplint", data)
+        table = tool.get("sweeplint", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_file}: `tool.sweeplint` must be a table of settings, not {type(table).__name__}")
     settings = from_table(table, str(config_file))
     settings.root = config_file.resolve().parent
     settings.source = config_file
