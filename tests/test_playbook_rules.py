@@ -1,0 +1,72 @@
+"""Playbook rules on configs: what a user sees (code, line, column, message) on fixtures of several tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lintkit import codes, lint_tree
+
+HEAD = "method: random\nrun_cap: 40\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
+LR = "  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.01\n"
+
+
+# --- SL315 training-length-searched ---------------------------------------------------------------
+
+def test_sl315_epochs_searched_with_the_learning_rate(tmp_path: Path) -> None:
+    found = lint_tree(tmp_path, {"sweep.yaml": HEAD + "  trainer.max_epochs:\n    values: [3, 6, 12]\n" + LR})
+    assert codes(found, "SL315") == [(
+        "sweep.yaml", 5, 3,
+        "trainer.max_epochs is a training length searched over {3, 6, 12} alongside other hyperparameters, so trials "
+        "that trained for different lengths are ranked against each other as if the length were a quality knob.",
+    )]
+
+
+def test_sl315_optuna_suggested_steps(tmp_path: Path) -> None:
+    program = (
+        "import optuna\n\n\n"
+        "def objective(trial):\n"
+        "    lr = trial.suggest_float('lr', 1e-4, 1e-1, log=True)\n"
+        "    steps = trial.suggest_int('max_steps', 1000, 8000)\n"
+        "    return fit(lr, steps)\n\n\n"
+        "study = optuna.create_study(direction='minimize')\n"
+        "study.optimize(objective, n_trials=50)\n"
+    )
+    found = codes(lint_tree(tmp_path, {"tune.py": program}), "SL315")
+    assert [(f, line, col) for f, line, col, _ in found] == [("tune.py", 6, 31)]
+    assert "max_steps is a training length searched over int 1000 .. 8000" in found[0][3]
+
+
+def test_sl315_silent_on_a_fixed_length_a_declared_study_and_a_length_only_sweep(tmp_path: Path) -> None:
+    files = {
+        "fixed.yaml": HEAD + "  epochs:\n    value: 20\n" + LR,
+        "declared.yaml": "# sweeplint: scientific=epochs\n" + HEAD + "  epochs:\n    values: [10, 20]\n" + LR,
+        "alone.yaml": HEAD + "  epochs:\n    values: [10, 20, 40]\n  seed:\n    values: [1, 2]\n",
+    }
+    assert codes(lint_tree(tmp_path, files), "SL315") == []
+
+
+def test_sl315_silent_when_a_bandit_search_spends_the_length(tmp_path: Path) -> None:
+    katib = """\
+        apiVersion: kubeflow.org/v1beta1
+        kind: Experiment
+        metadata:
+          name: hb
+        spec:
+          objective:
+            type: maximize
+            objectiveMetricName: accuracy
+          algorithm:
+            algorithmName: hyperband
+            algorithmSettings:
+              - name: resource_name
+                value: epochs
+          maxTrialCount: 30
+          parameters:
+            - name: lr
+              parameterType: double
+              feasibleSpace: {min: "0.001", max: "0.1"}
+            - name: epochs
+              parameterType: int
+              feasibleSpace: {min: "1", max: "27"}
+        """
+    assert codes(lint_tree(tmp_path, {"experiment.yaml": katib}), "SL315") == []
