@@ -70,3 +70,33 @@ def test_sl315_silent_when_a_bandit_search_spends_the_length(tmp_path: Path) -> 
               feasibleSpace: {min: "1", max: "27"}
         """
     assert codes(lint_tree(tmp_path, {"experiment.yaml": katib}), "SL315") == []
+
+
+# --- SL319 warmup-share ---------------------------------------------------------------------------
+
+def test_sl319_a_warmup_share_above_a_tenth(tmp_path: Path) -> None:
+    sweep = HEAD + "  warmup_proportion:\n    min: 0.0\n    max: 0.25\n" + LR
+    assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL319") == [(
+        "sweep.yaml", 7, 10,
+        "warmup_proportion reaches 0.25: the warm-up takes 25% of training, more than the tenth of it that the "
+        "playbook finds useful.",
+    )]
+
+
+def test_sl319_warmup_epochs_against_fixed_epochs(tmp_path: Path) -> None:
+    sweep = HEAD + "  num_epochs:\n    value: 30\n  warmup_epochs:\n    values: [1, 5]\n" + LR
+    assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL319") == [(
+        "sweep.yaml", 8, 17,
+        "warmup_epochs reaches 5 epochs of the 30 set by num_epochs: the warm-up takes 17% of training, more than "
+        "the tenth of it that the playbook finds useful.",
+    )]
+
+
+def test_sl319_silent_within_a_tenth_across_units_and_with_a_searched_length(tmp_path: Path) -> None:
+    files = {
+        "tenth.yaml": HEAD + "  warmup_ratio:\n    values: [0.0, 0.05, 0.1]\n" + LR,
+        "units.yaml": HEAD + "  epochs:\n    value: 3\n  warmup_steps:\n    value: 1000\n" + LR,
+        "searched.yaml": HEAD + "  max_steps:\n    values: [1000, 5000]\n  warmup_steps:\n    value: 400\n" + LR,
+        "steps.yaml": HEAD + "  max_steps:\n    value: 5000\n  warmup_steps:\n    values: [50, 500]\n" + LR,
+    }
+    assert codes(lint_tree(tmp_path, files), "SL319") == []
