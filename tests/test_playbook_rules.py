@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lintkit import codes, lint_tree
+from sweeplint.diagnostics import Confidence
+from sweeplint.lint import lint_paths
+from sweeplint.settings import Settings
 
 HEAD = "method: random\nrun_cap: 40\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
 LR = "  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.01\n"
@@ -100,3 +103,37 @@ def test_sl319_silent_within_a_tenth_across_units_and_with_a_searched_length(tmp
         "steps.yaml": HEAD + "  max_steps:\n    value: 5000\n  warmup_steps:\n    values: [50, 500]\n" + LR,
     }
     assert codes(lint_tree(tmp_path, files), "SL319") == []
+
+
+# --- SL324 nonuniform-scientific-sampling ---------------------------------------------------------
+
+def test_sl324_an_inferred_scientific_choice_drawn_unevenly_is_a_weak_opinion(tmp_path: Path) -> None:
+    sweep = HEAD + "  activation:\n    values: [relu, gelu]\n    probabilities: [0.8, 0.2]\n" + LR
+    assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL324") == []   # hidden by default
+    settings = Settings(root=tmp_path, studies=(), confidence=Confidence.WEAK)
+    found = [d for d in lint_paths([str(tmp_path / "sweep.yaml")], settings).diagnostics if d.code == "SL324"]
+    assert [(d.span.line, d.span.column, d.confidence) for d in found] == [(7, 21, Confidence.WEAK)]
+    assert found[0].message.startswith(
+        "activation (scientific, inferred) is drawn with unequal probabilities [0.8, 0.2], so its values are "
+        "compared over unequal numbers of trials")
+    assert "`# sweeplint: scientific=activation` declares it" in found[0].message
+
+
+def test_sl324_a_declared_scientific_depth(tmp_path: Path) -> None:
+    sweep = ("# sweeplint: scientific=model.depth\n" + HEAD
+             + "  model.depth:\n    values: [2, 4]\n    probabilities: [0.25, 0.75]\n" + LR)
+    assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL324") == [(
+        "sweep.yaml", 8, 21,
+        "model.depth (scientific) is drawn with unequal probabilities [0.25, 0.75], so its values are compared over "
+        "unequal numbers of trials, each tuned by a different share of the budget.",
+    )]
+
+
+def test_sl324_silent_on_near_equal_probabilities_and_on_a_declared_nuisance(tmp_path: Path) -> None:
+    files = {
+        "thirds.yaml": "# sweeplint: scientific=depth\n" + HEAD
+        + "  depth:\n    values: [2, 4, 8]\n    probabilities: [0.333, 0.333, 0.334]\n" + LR,
+        "nuisance.yaml": "# sweeplint: nuisance=activation\n" + HEAD
+        + "  activation:\n    values: [relu, gelu]\n    probabilities: [0.8, 0.2]\n" + LR,
+    }
+    assert codes(lint_tree(tmp_path, files), "SL324") == []
