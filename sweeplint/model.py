@@ -320,6 +320,7 @@ class Study:
     budget: Lit | None = None
     early_stopping: EarlyStopping | None = None
     program: Lit | None = None
+    parallel: Lit | None = None      # how many trials the tool runs at once, when the config says
     command: tuple[Lit, ...] = ()
     command_span: Span | None = None
     declarations: Declarations = field(default_factory=Declarations)

@@ -137,3 +137,53 @@ def test_sl324_silent_on_near_equal_probabilities_and_on_a_declared_nuisance(tmp
         + "  activation:\n    values: [relu, gelu]\n    probabilities: [0.8, 0.2]\n" + LR,
     }
     assert codes(lint_tree(tmp_path, files), "SL324") == []
+
+
+# --- SL323 parallel-model-based -------------------------------------------------------------------
+
+NNI = """\
+searchSpace:
+  lr: {{_type: loguniform, _value: [0.0001, 0.1]}}
+  dropout: {{_type: uniform, _value: [0.0, 0.5]}}
+trialCommand: python3 train.py
+trialConcurrency: {parallel}
+maxTrialNumber: 20
+tuner:
+  name: TPE
+  classArgs: {{optimize_mode: maximize}}
+trainingService:
+  platform: local
+"""
+
+RAY = """\
+from ray import tune
+from ray.tune.search.hyperopt import HyperOptSearch
+
+tuner = tune.Tuner(
+    train_fn,
+    param_space={{"lr": tune.loguniform(1e-4, 1e-1)}},
+    tune_config=tune.TuneConfig(metric="val_loss", mode="min", search_alg=HyperOptSearch(),
+                                num_samples=16, max_concurrent_trials={parallel}),
+)
+tuner.fit()
+"""
+
+
+def test_sl323_nni_tpe_with_every_trial_at_once(tmp_path: Path) -> None:
+    found = codes(lint_tree(tmp_path, {"config.yml": NNI.format(parallel=20)}), "SL323")
+    assert found == [(
+        "config.yml", 5, 19,
+        "20 of the 20 trials run at once under TPE search, so at least half the budget is proposed before any result "
+        "comes back and the model has next to nothing to learn from.",
+    )]
+
+
+def test_sl323_ray_search_algorithm_with_half_the_samples_at_once(tmp_path: Path) -> None:
+    found = codes(lint_tree(tmp_path, {"tune.py": RAY.format(parallel=8)}), "SL323")
+    assert [(f, line, col) for f, line, col, _ in found] == [("tune.py", 8, 71)]
+    assert found[0][3].startswith("8 of the 16 trials run at once under")
+
+
+def test_sl323_silent_with_few_trials_at_once(tmp_path: Path) -> None:
+    files = {"nni/config.yml": NNI.format(parallel=4), "ray/tune.py": RAY.format(parallel=2)}
+    assert codes(lint_tree(tmp_path, files), "SL323") == []

@@ -218,6 +218,7 @@ class _Builder(Collector):
             objective=self.with_collector(self.objective(spec.get("objective"), spec.key_node("objective")),
                                           spec.get("metricsCollectorSpec")),
             budget=lit(budget) if budget is not None else None,
+            parallel=_count(spec.get("parallelTrialCount")),
             early_stopping=self.early_stopping(spec.get("earlyStopping")),
             command=command,
             command_span=command_span,
@@ -557,4 +558,11 @@ def _find_text(node: Any, needle: str, depth: int = 0) -> YScalar | None:
         found = _find_text(child, needle, depth + 1)
         if found is not None:
             return found
+    return None
+
+
+def _count(node: Any) -> Lit | None:
+    """A positive integer setting (parallelTrialCount), or None when absent or malformed."""
+    if isinstance(node, YScalar) and isinstance(node.value, int) and not isinstance(node.value, bool) and node.value > 0:
+        return lit(node)
     return None
