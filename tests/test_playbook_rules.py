@@ -187,3 +187,44 @@ def test_sl323_ray_search_algorithm_with_half_the_samples_at_once(tmp_path: Path
 def test_sl323_silent_with_few_trials_at_once(tmp_path: Path) -> None:
     files = {"nni/config.yml": NNI.format(parallel=4), "ray/tune.py": RAY.format(parallel=2)}
     assert codes(lint_tree(tmp_path, files), "SL323") == []
+
+
+# --- SL318 adam-budget-ladder ---------------------------------------------------------------------
+
+def test_sl318_optuna_study_too_small_for_beta1_and_epsilon(tmp_path: Path) -> None:
+    program = (
+        "import optuna\n\n\n"
+        "def objective(trial):\n"
+        "    lr = trial.suggest_float('lr', 1e-5, 1e-2, log=True)\n"
+        "    beta1 = trial.suggest_float('beta1', 0.8, 0.95)\n"
+        "    eps = trial.suggest_float('eps', 1e-9, 1e-6, log=True)\n"
+        "    return fit(lr, beta1, eps)\n\n\n"
+        "study = optuna.create_study(direction='minimize')\n"
+        "study.optimize(objective, n_trials=8)\n"
+    )
+    found = codes(lint_tree(tmp_path, {"tune.py": program}), "SL318")
+    assert found == [
+        ("tune.py", 6, 33, "beta1 (Adam beta1) is searched in a study of 8 trials, but the playbook tunes it only "
+                           "from 10 trials on (below that, only the learning rate)."),
+        ("tune.py", 7, 31, "eps (Adam epsilon) is searched in a study of 8 trials, but the playbook tunes it only "
+                           "from 25 trials on."),
+    ]
+
+
+def test_sl318_counts_every_repetition_of_a_ray_grid(tmp_path: Path) -> None:
+    program = (
+        "from ray import tune\n\n"
+        "tuner = tune.Tuner(\n"
+        "    train_fn,\n"
+        "    param_space={'lr': tune.grid_search([1e-4, 1e-3, 1e-2]), 'eps': tune.loguniform(1e-9, 1e-6)},\n"
+        "    tune_config=tune.TuneConfig(metric='val_loss', mode='min', num_samples=10),\n"
+        ")\ntuner.fit()\n"
+    )
+    assert codes(lint_tree(tmp_path, {"tune.py": program}), "SL318") == []   # 10 samples x 3 = 30 trials
+
+
+def test_sl318_every_family_of_the_budget_table_exists() -> None:
+    from sweeplint.knowledge import load_knowledge
+    from sweeplint.trial_budgets import load_trial_budgets
+
+    assert set(load_trial_budgets()) <= set(load_knowledge().families)
