@@ -232,6 +232,9 @@ class Objective:
     goal_span: Span | None       # None when the goal is the tool's default
     span: Span
     source: Lit | None = None    # where the tool reads the metric from (a Katib collector's file path)
+    # How the tool reduces the metric's reported values to the one it ranks by, when the config says
+    # (the tool's own spelling: Katib's `latest`, `min`, `max`).
+    reduction: Lit | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,3 +228,45 @@ def test_sl318_every_family_of_the_budget_table_exists() -> None:
     from sweeplint.trial_budgets import load_trial_budgets
 
     assert set(load_trial_budgets()) <= set(load_knowledge().families)
+
+
+# --- SL211 objective-last-value -------------------------------------------------------------------
+
+KATIB_OBJECTIVE = """\
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata:
+  name: strategies
+spec:
+  objective:
+    type: minimize
+    objectiveMetricName: val_loss
+    additionalMetricNames: [train_loss]
+    metricStrategies:
+      - {{name: train_loss, value: {train}}}
+      - {{name: val_loss, value: {val}}}
+  algorithm:
+    algorithmName: tpe
+  maxTrialCount: 40
+  parameters:
+    - name: lr
+      parameterType: double
+      feasibleSpace: {{min: "0.0001", max: "0.1", distribution: logUniform}}
+"""
+
+
+def test_sl211_the_objective_metric_ranked_by_its_latest_value(tmp_path: Path) -> None:
+    found = codes(lint_tree(tmp_path, {"experiment.yaml": KATIB_OBJECTIVE.format(train="min", val="latest")}), "SL211")
+    assert found == [(
+        "experiment.yaml", 12, 33,
+        "Katib ranks each trial by the last reported value of val_loss (latest), not its best, so a trial counts by "
+        "wherever its fluctuating curve happened to end.",
+    )]
+
+
+def test_sl211_silent_when_only_another_metric_is_latest_or_the_objective_is_its_best(tmp_path: Path) -> None:
+    files = {
+        "other/experiment.yaml": KATIB_OBJECTIVE.format(train="latest", val="min"),
+        "best/experiment.yaml": KATIB_OBJECTIVE.format(train="latest", val="max"),
+    }
+    assert codes(lint_tree(tmp_path, files), "SL211") == []
