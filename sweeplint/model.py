@@ -324,6 +324,9 @@ class Study:
     early_stopping: EarlyStopping | None = None
     program: Lit | None = None
     parallel: Lit | None = None      # how many trials the tool runs at once, when the config says
+    # Whether the study's trials outlive the process that runs it: True (a storage is named), False
+    # (kept only in its memory), None (not known).
+    keeps_trials: bool | None = None
     command: tuple[Lit, ...] = ()
     command_span: Span | None = None
     declarations: Declarations = field(default_factory=Declarations)

@@ -270,3 +270,37 @@ def test_sl211_silent_when_only_another_metric_is_latest_or_the_objective_is_its
         "best/experiment.yaml": KATIB_OBJECTIVE.format(train="latest", val="max"),
     }
     assert codes(lint_tree(tmp_path, files), "SL211") == []
+
+
+# --- SL326 unpersisted-study ----------------------------------------------------------------------
+
+def optuna_script(create: str, optimize: str) -> str:
+    return ("import optuna\n\n\n"
+            "def objective(trial):\n"
+            "    lr = trial.suggest_float('lr', 1e-5, 1e-1, log=True)\n"
+            "    return train(lr)\n\n\n"
+            f"study = {create}\n"
+            f"study.optimize(objective, {optimize})\n")
+
+
+def test_sl326_storage_none_and_an_open_ended_budget(tmp_path: Path) -> None:
+    files = {
+        "none.py": optuna_script("optuna.create_study(direction='maximize', storage=None)", "n_trials=40"),
+        "timeout.py": optuna_script("optuna.create_study()", "timeout=3600"),
+    }
+    assert codes(lint_tree(tmp_path, files), "SL326") == [
+        ("none.py", 9, 9, "the study keeps 40 trials only in the memory of this process until it ends, so a crash "
+                          "or a stopped job loses every finished trial."),
+        ("timeout.py", 9, 9, "the study keeps its trials only in the memory of this process until it ends, so a crash "
+                             "or a stopped job loses every finished trial."),
+    ]
+
+
+def test_sl326_silent_with_a_storage_in_any_spelling_or_arguments_it_cannot_see(tmp_path: Path) -> None:
+    files = {
+        "positional.py": optuna_script("optuna.create_study('sqlite:///a.db')", "n_trials=100"),
+        "variable.py": optuna_script("optuna.create_study(storage=STORAGE)", "n_trials=100"),
+        "spread.py": optuna_script("optuna.create_study(**settings)", "n_trials=100"),
+        "short.py": optuna_script("optuna.create_study()", "n_trials=10"),
+    }
+    assert codes(lint_tree(tmp_path, files), "SL326") == []
