@@ -266,6 +266,9 @@ class Objective:
     goal_span: Span | None       # None when the goal is the tool's default
     span: Span
     source: Lit | None = None    # where the tool reads the metric from (a Katib collector's file path)
+    # How the tool reduces the metric's reported values to the one it ranks by, when the config says
+    # (the tool's own spelling: Katib's `latest`, `min`, `max`).
+    reduction: Lit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +357,10 @@ class Study:
     budget: Lit | None = None
     early_stopping: EarlyStopping | None = None
     program: Lit | None = None
+    parallel: Lit | None = None      # how many trials the tool runs at once, when the config says
+    # Whether the study's trials outlive the process that runs it: True (a storage is named), False
+    # (kept only in its memory), None (not known).
+    keeps_trials: bool | None = None
     command: tuple[Lit, ...] = ()
     command_span: Span | None = None
     declarations: Declarations = field(default_factory=Declarations)

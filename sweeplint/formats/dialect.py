@@ -91,6 +91,9 @@ class Dialect:
     objective_needs_a_run: bool = False
     # The goal the tool assumes when the config gives none, in a message.
     default_goal: str = "the default goal"
+    # How the tool spells ranking a trial by the last value its metric reported (a reduction of the
+    # objective, Objective.reduction), as opposed to its best.
+    last_value_reductions: tuple[str, ...] = ()
     # The config key that caps the number of trials of an open-ended search; None: the tool needs none.
     budget_key: str | None = None
     # Where users usually cap the trials instead of the config (e.g. an agent's --count).

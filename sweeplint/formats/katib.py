@@ -218,6 +218,7 @@ class _Builder(Collector):
             objective=self.with_collector(self.objective(spec.get("objective"), spec.key_node("objective")),
                                           spec.get("metricsCollectorSpec")),
             budget=lit(budget) if budget is not None else None,
+            parallel=_count(spec.get("parallelTrialCount")),
             early_stopping=self.early_stopping(spec.get("earlyStopping")),
             command=command,
             command_span=command_span,
@@ -256,7 +257,7 @@ class _Builder(Collector):
             for item in extra.items:
                 if isinstance(item, YScalar) and item.value == metric.value:
                     self.problem(item, "additionalMetricNames must not repeat the objectiveMetricName; Katib rejects the Experiment")
-        return Objective(lit(metric), goal, goal_span, node.span)
+        return Objective(lit(metric), goal, goal_span, node.span, reduction=_strategy(node.get("metricStrategies"), metric.value))
 
     @staticmethod
     def with_collector(objective: Objective | None, spec: Any) -> Objective | None:
@@ -557,4 +558,22 @@ def _find_text(node: Any, needle: str, depth: int = 0) -> YScalar | None:
         found = _find_text(child, needle, depth + 1)
         if found is not None:
             return found
+    return None
+
+
+def _count(node: Any) -> Lit | None:
+    """A positive integer setting (parallelTrialCount), or None when absent or malformed."""
+    if isinstance(node, YScalar) and isinstance(node.value, int) and not isinstance(node.value, bool) and node.value > 0:
+        return lit(node)
+    return None
+
+
+def _strategy(node: Any, metric: Any) -> Lit | None:
+    """The value of the metricStrategies entry naming the objective metric (Katib fills in min or max
+    by the objective's type when there is none)."""
+    if not isinstance(node, YSeq):
+        return None
+    for item in node.items:
+        if isinstance(item, YMap) and text_of(item.get("name")) == metric and isinstance(item.get("value"), YScalar):
+            return lit(item.get("value"))
     return None

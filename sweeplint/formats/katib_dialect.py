@@ -13,4 +13,5 @@ DIALECT = Dialect(
     log_scale_spelling="feasibleSpace.distribution: logUniform",
     int_range_spelling="parameterType: int",
     objective_apis=("stdout",),         # the default metrics collector parses the trial's stdout
+    last_value_reductions=("latest",),  # metricStrategies value; without one Katib takes min or max by type
 )

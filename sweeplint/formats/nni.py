@@ -336,6 +336,7 @@ class _Config(Collector):
             method=method,
             objective=objective,
             budget=lit(budget) if budget is not None else None,
+            parallel=lit(root.get("trialConcurrency")) if isinstance(root.get("trialConcurrency"), YScalar) else None,
             early_stopping=self.assessor(root.get("assessor")),
             command=command,
             command_span=command_node.span if command else None,

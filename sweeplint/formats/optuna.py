@@ -176,6 +176,7 @@ class ModuleReader:
             objective=objective,
             budget=budget,
             early_stopping=early,
+            keeps_trials=_keeps_trials(create),
             problems=tuple(self.problems),
             name=main_fn.name.value if main_fn is not None else None,
             random_draws=tuple(self.draws),
@@ -381,3 +382,13 @@ def _range_text(p: Parameter) -> str:
 
 
 __all__ = ["READER", "Opaque"]
+
+
+def _keeps_trials(create: cst.Call | None) -> bool | None:
+    """Whether create_study names a storage (its first parameter): without one the trials live in memory."""
+    if create is None or any(arg.star for arg in create.args):
+        return None  # no call read, or arguments spread from a mapping we do not follow
+    storage = pyexpr.argument(create, 0, "storage")
+    if storage is None or (isinstance(storage, cst.Name) and storage.value == "None"):
+        return False
+    return True

@@ -270,6 +270,7 @@ class _Reader:
             method=method,
             objective=objective,
             budget=self.lit(num_samples) if num_samples is not None else None,
+            parallel=self.lit(settings["max_concurrent_trials"]) if settings.get("max_concurrent_trials") is not None else None,
             early_stopping=early,
             problems=tuple(problems),
             name=name,

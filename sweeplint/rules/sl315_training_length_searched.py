@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Severity
+from sweeplint.graph import describe_space
+from sweeplint.model import MethodKind
+from sweeplint.rule import Context, Rule
+
+
+class TrainingLengthSearched(Rule):
+    code = "SL315"
+    name = "training-length-searched"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for study in ctx.studies:
+            if study.method is not None and study.method.kind is MethodKind.BANDIT:
+                continue  # a bandit search spends training length as its resource: varying it is the method
+            roles = ctx.roles(study)
+            kinds = {p.name: _kind(ctx, p.name) for p in study.varied}
+            questions = [name for name, kind in kinds.items() if kind != "seed"]
+            for p in study.varied:
+                if kinds[p.name] != "training-length":
+                    continue
+                if questions == [p.name]:
+                    continue  # the length is all the study varies: how long to train is its question
+                a = roles.of(p.name)
+                if a is not None and a.declared and a.role == "scientific":
+                    continue  # a declared study of the training length
+                yield Finding(
+                    p.key_span,
+                    f"{p.name} is a training length searched over {describe_space(p)} alongside other "
+                    f"hyperparameters, so trials that trained for different lengths are ranked against each other "
+                    f"as if the length were a quality knob.",
+                )
+
+
+def _kind(ctx: Context, name: str) -> str | None:
+    family = ctx.knowledge.family_of(name)
+    return family.kind if family is not None else None

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.lengths import load_lengths
+from sweeplint.model import Lit, Parameter, Space, number
+from sweeplint.rule import Context, Rule
+
+
+def largest(p: Parameter) -> tuple[float, Lit] | None:
+    """The largest value a parameter takes and the literal that says it, when the space is bounded."""
+    if p.space in (Space.CONSTANT, Space.CATEGORICAL):
+        found = [(number(v), v) for v in p.values]
+        found = [(x, v) for x, v in found if x is not None]
+        return max(found, key=lambda pair: pair[0]) if found else None
+    if p.space in (Space.UNIFORM, Space.INT, Space.QUANTIZED):
+        high = number(p.high)
+        return (high, p.high) if high is not None and p.high is not None else None
+    return None
+
+
+class WarmupShare(Rule):
+    code = "SL319"
+    name = "warmup-share"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        lengths = load_lengths()
+        limit = lengths.max_share
+        for study in ctx.studies:
+            # The fixed training length of each unit, when the sweep sets one.
+            trainings: dict[str, tuple[Parameter, float]] = {}
+            for p in study.parameters:
+                unit = lengths.training_unit(p.name)
+                value = number(p.values[0]) if p.space is Space.CONSTANT and p.values else None
+                if unit is not None and unit not in trainings and value is not None and value > 0:
+                    trainings[unit] = (p, value)
+            for p in study.parameters:
+                top = largest(p)
+                if top is None:
+                    continue
+                value, lit = top
+                reach = "reaches" if p.varies else "is"
+                if lengths.fraction(p.name):
+                    if limit < value <= 1:
+                        yield Finding(lit.span, f"{p.name} {reach} {value:g}: the warm-up takes {value:.0%} of training, "
+                                                f"more than the tenth of it that the playbook finds useful.")
+                    continue
+                unit = lengths.warmup_unit(p.name)
+                if unit is None or unit not in trainings:
+                    continue
+                length, total = trainings[unit]
+                if value > limit * total:
+                    yield Finding(
+                        lit.span,
+                        f"{p.name} {reach} {value:g} {unit} of the {total:g} set by {length.name}: the warm-up takes "
+                        f"{value / total:.0%} of training, more than the tenth of it that the playbook finds useful.",
+                        related=(Related(ctx.file.path, length.key_span, f"{length.name} sets the training length here"),),
+                    )
