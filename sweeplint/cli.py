@@ -264,7 +264,7 @@ def _check(args: argparse.Namespace) -> int:
             return EXIT_OK
         stdin = None
         if reads_stdin:
-            stdin = (stdin_name, sys.stdin.read())
+            stdin = (stdin_name, _read_stdin())
         result = lint_paths(paths, settings, stdin=stdin, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings))
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {exc}") from None
@@ -447,13 +447,32 @@ def _validate_cli_selectors(args: argparse.Namespace) -> None:
         validate_selectors(_split(value), all_rules(), option)
 
 
+def _read_stdin() -> str | bytes:
+    """Standard input as text, or as bytes when they are not text (the reader reports why, at a
+    position). Read in binary, at most the size sweeplint reads of any file: /dev/zero ends too."""
+    from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, text_of
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise UsageError("standard input is closed; there is nothing to read")
+    try:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read standard input: {exc}") from None
+    try:
+        return text_of(data)
+    except UnreadableFile:
+        return data
+
+
 def _texts(paths: set[str], stdin) -> dict[str, str]:
     from sweeplint.source import UnreadableFile, read_text
 
     texts = {}
     for path in paths:
         if stdin is not None and path == stdin[0]:
-            texts[path] = stdin[1]
+            if isinstance(stdin[1], str):
+                texts[path] = stdin[1]
             continue
         try:
             texts[path] = read_text(path)

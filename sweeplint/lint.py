@@ -256,7 +256,7 @@ def _covers(selector: str, code: str, name: str) -> bool:
 
 
 def lint_paths(
-    paths: list[str], settings: Settings, stdin: tuple[str, str] | None = None,
+    paths: list[str], settings: Settings, stdin: tuple[str, str | bytes] | None = None,
     jobs: int = 1, cache_dir: str | None = None,
 ) -> LintResult:
     """Lint files and directories, or one buffer given as (name, text). Raises ConfigError.
@@ -281,8 +281,12 @@ def lint_paths(
             from sweeplint.cache import Cache
 
             cache = Cache(cache_dir)
-        code_facts = CodeFactsStore(settings, cache=cache, texts=dict([stdin]))
-        file, diagnostics = lint_file(Target(stdin[0], explicit=True), rules, settings, _knowledge_loader(settings), code_facts, text=stdin[1])
+        # Text, or the raw bytes when they cannot be decoded: the reader then reports why, at a position.
+        name, content = stdin
+        raw = isinstance(content, bytes)
+        code_facts = CodeFactsStore(settings, cache=cache, texts={} if raw else {name: content})
+        file, diagnostics = lint_file(Target(name, explicit=True), rules, settings, _knowledge_loader(settings), code_facts,
+                                      text=None if raw else content, data=content if raw else None)
         outcomes = [(stdin[0], file is not None, diagnostics)]
     else:
         from sweeplint.parallel import run

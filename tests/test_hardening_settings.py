@@ -77,3 +77,40 @@ def test_a_config_option_naming_dev_zero_is_refused(tmp_path):
     proc = run(tmp_path, "--config", "/dev/zero")
     assert proc.returncode == 2
     assert proc.stderr.strip() == "sweeplint: error: /dev/zero: not a regular file (a FIFO, device or socket); not read"
+
+
+# --- standard input -------------------------------------------------------------------------------
+
+def _stdin(cwd: Path, data: bytes | None, source=None) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "sweeplint", "check", "--stdin-filename", "s.yaml", "--no-cache"],
+                          cwd=cwd, input=data, stdin=source, capture_output=True, timeout=TIME_LIMIT, preexec_fn=_limit)
+    assert b"Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"\x00\x01binary", "s.yaml:1:1: SL001 [error] binary file (contains NUL bytes)"),
+    (b"method: random\nmetric: {name: l\xe9, goal: minimize}\n", "s.yaml:2:17: SL001 [error] invalid UTF-8 byte 0xe9"),
+])
+def test_stdin_that_is_not_utf8_text_is_a_finding_at_its_position(tmp_path, data, expected):
+    proc = _stdin(tmp_path, data)
+    assert proc.returncode == 1 and proc.stdout.decode().startswith(expected)
+
+
+def test_utf16_stdin_with_a_bom_is_read(tmp_path):
+    proc = _stdin(tmp_path, SWEEP.encode("utf-16"))
+    assert proc.returncode == 1 and "s.yaml:10:10: SL101" in proc.stdout.decode()
+
+
+def test_endless_stdin_is_read_only_up_to_the_size_cap(tmp_path):
+    with open("/dev/zero", "rb") as zero:
+        proc = _stdin(tmp_path, None, zero)
+    assert proc.returncode == 1 and "SL001 [error] file is larger than 8 MiB; not read" in proc.stdout.decode()
+
+
+def test_closed_stdin_is_a_usage_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.stdin.close(); sys.stdin = None; "
+                           "from sweeplint.cli import main; sys.exit(main(['check', '--stdin-filename', 's.yaml']))"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=TIME_LIMIT)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "sweeplint: error: standard input is closed; there is nothing to read"
