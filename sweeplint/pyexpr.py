@@ -74,6 +74,7 @@ def parse(text: str) -> cst.Module:
     gives precise syntax errors, and it refuses nesting so deep that libcst's native parser would
     overflow its stack and take the process down instead of raising.
     """
+    check_size(text)
     _guard(text)
     try:
         return cst.parse_module(text)
@@ -89,6 +90,26 @@ def parse(text: str) -> cst.Module:
         raise PySyntaxError("the Python code is nested too deeply to read", Span.point(1, 1)) from None
     except Exception as exc:  # noqa: BLE001 - the parser's own failures are the file's problem
         raise PySyntaxError(f"cannot parse the Python code: {exc}", Span.point(1, 1)) from None
+
+
+# libcst keeps about 3 KB per token of source (a 100,000-token list costs ~290 MB): past this many
+# tokens a file is refused before libcst sees it, so memory stays bounded whatever the input. A
+# 3,000-line training script has about 30,000.
+MAX_TOKENS = 250_000
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def check_size(text: str) -> None:
+    """Raise PySyntaxError when the text has more tokens than sweeplint parses (see MAX_TOKENS)."""
+    if len(text) < MAX_TOKENS:
+        return  # fewer characters than the budget: fewer tokens too
+    count = 0
+    for count, _match in enumerate(_TOKEN.finditer(text), start=1):
+        if count > MAX_TOKENS:
+            raise PySyntaxError(
+                f"the Python file has more than {MAX_TOKENS} tokens, more than sweeplint reads; not read",
+                Span.point(1, 1),
+            )
 
 
 MAX_BOOL_TERMS = 5_000      # libcst nests `a and b and ...` one level per term

@@ -240,3 +240,14 @@ def test_a_name_that_is_not_utf8_and_a_lone_surrogate_in_a_message_are_written(t
         uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
                 for result in document["runs"][0]["results"] for loc in result["locations"]}
         assert "d/sw%FFeep.yaml" in uris  # the bytes on disk, percent-encoded
+
+
+def test_a_python_file_past_the_token_budget_is_refused_before_it_is_parsed(tmp_path):
+    choices = ",".join(str(i) for i in range(130_000))  # 260,000 tokens: more than sweeplint parses
+    (tmp_path / "objective.py").write_text(
+        "import optuna\n\ndef objective(trial):\n    x = trial.suggest_categorical('x', [" + choices + "])\n    return x\n"
+    )
+    code, diagnostics, _ = lint(tmp_path, "objective.py", "--no-cache")
+    (diagnostic,) = diagnostics
+    assert code == 1 and (diagnostic["code"], diagnostic["line"], diagnostic["column"]) == ("SL001", 1, 1)
+    assert "more than 250000 tokens" in diagnostic["message"]

@@ -33,9 +33,13 @@ def _deeply_nested(text: str, limit: int = 100) -> bool:
 
 def extract(text: str) -> FileFacts:
     """The facts of one file; a syntax error gives FileFacts with `error` set."""
-    if _deeply_nested(text):  # libcst's native parser would overflow its stack and kill the process
-        from sweeplint import pyexpr
+    from sweeplint import pyexpr
 
+    try:
+        pyexpr.check_size(text)  # before libcst, whose memory grows with the tokens
+    except pyexpr.PySyntaxError as exc:
+        return FileFacts(error=exc.message, error_span=exc.span)
+    if _deeply_nested(text):  # libcst's native parser would overflow its stack and kill the process
         try:
             pyexpr._guard(text)
         except pyexpr.PySyntaxError as exc:
