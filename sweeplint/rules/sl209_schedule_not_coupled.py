@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.codefacts.facts import key_matches
-from sweeplint.codefacts.queries import related, short
+from sweeplint.codefacts.queries import never_reads, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
@@ -39,6 +39,10 @@ class ScheduleNotCoupled(Rule):
                 continue
             facts = ctx.code(study)
             if facts is None:
+                continue
+            # A length the program never reads has no effect at all: SL201 says so, and the schedule is moot.
+            lengths = [p for p in lengths if not never_reads(facts, p.name)]
+            if not lengths:
                 continue
             for call in facts.calls:
                 spec = LENGTH_ARGUMENT.get(call.func.rsplit(".", 1)[-1])
