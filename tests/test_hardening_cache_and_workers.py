@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -17,27 +16,10 @@ from pathlib import Path
 
 import pytest
 
-MEMORY_LIMIT = 1536 * 1024 * 1024
+from tests.test_adversarial import TRAIN, _limit
+from tests.test_adversarial import WANDB as SWEEP
+
 TIME_LIMIT = 20
-
-SWEEP = """\
-program: train.py
-method: random
-run_cap: 10
-metric:
-  name: val_loss
-  goal: minimize
-parameters:
-  learning_rate:
-    distribution: uniform
-    min: 0.0001
-    max: 0.1
-"""
-TRAIN = 'import wandb\nrun = wandb.init()\nlr = wandb.config.learning_rate\nwandb.log({"val_loss": lr})\n'
-
-
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def lint(cwd: Path, *args: str) -> tuple[int, list, str]:

@@ -44,12 +44,7 @@ class UnconditionalConditional(Rule):
                     else:
                         evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
                         related = ()
-                    dialect = dialect_of(study)
-                    if not dialect.has_conditional_parameters:
-                        fix = (f"{dialect.search_spaces} have no conditional parameters: run a separate sweep for {' and '.join(map(str, unused))} "
-                               f"without {child.name}.")
-                    else:
-                        fix = f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."
+                    fix = _fix(study, child, pname, used, unused)
                     yield Finding(
                         child.key_span,
                         f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
@@ -124,12 +119,7 @@ class UnconditionalConditional(Rule):
                 f"{child.name} is searched, but none of the schedules {pname} chooses ({', '.join(map(str, unused))}) "
                 f"has a {setting.label} (only {owners} {has} one): it has no effect in any trial. Remove it from the search.",
             )
-        dialect = dialect_of(study)
-        if not dialect.has_conditional_parameters:
-            fix = (f"{dialect.search_spaces} have no conditional parameters: run a separate sweep for "
-                   f"{' and '.join(map(str, unused))} without {child.name}.")
-        else:
-            fix = f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."
+        fix = _fix(study, child, pname, used, unused)
         return Finding(
             child.key_span,
             f"{child.name} is searched for every {pname}, but only {and_list([f'{pname}={v}' for v in used])} "
@@ -137,3 +127,13 @@ class UnconditionalConditional(Rule):
             f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension on noise "
             f"and a model-based search may learn an effect that is not there. {fix}",
         )
+
+
+def _fix(study: Study, child: Parameter, pname: str, used, unused) -> str:
+    """The advice for a parameter that matters only under some values of another: make it
+    conditional where the tool can, else one sweep per group of values."""
+    dialect = dialect_of(study)
+    if not dialect.has_conditional_parameters:
+        return (f"{dialect.search_spaces} have no conditional parameters: run a separate sweep for "
+                f"{' and '.join(map(str, unused))} without {child.name}.")
+    return f"Sample {child.name} only when {pname} is {' or '.join(map(str, used))} (a conditional parameter)."
