@@ -355,3 +355,28 @@ def test_lead_smaller_than_the_wobble_of_late_steps(make, tmp_path):
     assert [d["code"] for d in found] == ["SL504"]
     assert "leads" in found[0]["message"] and "by 0.001" in found[0]["message"]
     assert "the wobble of the last 5 steps of their curves" in found[0]["message"]
+
+
+def test_hostile_wandb_run_files_are_refused_at_a_position_without_blocking(tmp_path):
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        bomb.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    first = tmp_path / "wandb" / "run-20260101_000000-abc" / "files"
+    second = tmp_path / "wandb" / "run-20260101_000001-def" / "files"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    (first / "config.yaml").write_text("\n".join(bomb) + "\n")
+    (first / "wandb-summary.json").write_text('{"loss": 1}')
+    os.mkfifo(second / "config.yaml")
+    (tmp_path / "sweep.yaml").write_text("method: random\nmetric: {name: loss, goal: minimize}\n"
+                                         "parameters:\n  lr: {min: 0.001, max: 0.1}\n")
+    code, found = _results("wandb", "--space", "sweep.yaml", cwd=tmp_path)
+    assert code == 1
+    problems = sorted((d["path"], d["line"], d["column"], d["code"]) for d in found)
+    assert problems == [
+        ("wandb/run-20260101_000000-abc/files/config.yaml", 6, 11, "SL500"),
+        ("wandb/run-20260101_000001-def/files/config.yaml", 1, 1, "SL500"),
+    ]
+    assert "more than 200000 nodes" in found[0]["message"] + found[1]["message"]
+    assert "not a regular file" in found[0]["message"] + found[1]["message"]

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 from sweeplint.model import NOWHERE, Span
+from sweeplint.source import UnreadableFile, read_text
 from sweeplint.results.model import MAX_FILE_BYTES, MAX_TRIALS, ReadProblem, ResultSet, State, Trial, finite, thin
 
 MAX_LINES = 100_000
@@ -61,11 +62,14 @@ def read(folder: Path, metric: str | None, goal: str | None) -> list[ResultSet]:
 def _trial(folder: Path, metric: str, problems: list[ReadProblem]) -> Trial | None:
     params_path = folder / "params.json"
     try:
-        params = json.loads(params_path.read_text(encoding="utf-8"))
+        params = json.loads(read_text(str(params_path)))  # a regular file, within the size cap
         if not isinstance(params, dict):
             raise ValueError("not a JSON object")
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         problems.append(ReadProblem(str(params_path), NOWHERE, f"cannot read the trial's parameters: {exc}"))
+        return None
+    except UnreadableFile as exc:
+        problems.append(ReadProblem(str(params_path), exc.span, f"cannot read the trial's parameters: {exc.message}"))
         return None
     ids: list[str] = []
     history, value = _results(folder, metric, problems, ids)

@@ -16,6 +16,8 @@ import math
 from pathlib import Path
 
 from sweeplint.model import NOWHERE, Span
+from sweeplint.source import UnreadableFile, read_text
+from sweeplint.yamldoc import YAMLReadError, compose, to_python
 from sweeplint.results.model import MAX_FILE_BYTES, MAX_TRIALS, ReadProblem, ResultSet, State, Trial, finite
 from sweeplint.results.ray_tune import flatten
 
@@ -29,8 +31,6 @@ def run_folders(folder: Path) -> list[Path]:
 
 
 def read_folders(folder: Path, metric: str | None, goal: str | None) -> list[ResultSet]:
-    import yaml
-
     result = ResultSet(str(folder), "wandb-runs", name=folder.name, goal=goal, metric=metric)
     if metric is None:
         result.problems.append(ReadProblem(str(folder), NOWHERE, "W&B run folders do not say which metric the sweep "
@@ -42,22 +42,27 @@ def read_folders(folder: Path, metric: str | None, goal: str | None) -> list[Res
             break
         config_path, summary_path = run / "files" / "config.yaml", run / "files" / "wandb-summary.json"
         try:
-            if config_path.stat().st_size > MAX_FILE_BYTES:
-                raise ValueError("file too large")
-            config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+            # Read as sweep configs are: a regular file, a size cap, a node budget for aliases.
+            document = compose(read_text(str(config_path)))
+            config = (to_python(document.roots[0]) if document.roots else None) or {}
             if not isinstance(config, dict):
                 raise ValueError("not a mapping")
-        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        except (OSError, ValueError) as exc:
             result.problems.append(ReadProblem(str(config_path), NOWHERE, f"cannot read the run's config: {exc}"))
+            continue
+        except (UnreadableFile, YAMLReadError) as exc:
+            result.problems.append(ReadProblem(str(config_path), exc.span, f"cannot read the run's config: {exc.message}"))
             continue
         params = {str(k): (v.get("value") if isinstance(v, dict) and "value" in v else v)
                   for k, v in config.items() if not str(k).startswith("_")}
         summary = {}
         if summary_path.is_file():
             try:
-                summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.stat().st_size <= MAX_FILE_BYTES else {}
-            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+                summary = json.loads(read_text(str(summary_path)))
+            except (OSError, ValueError, RecursionError) as exc:
                 result.problems.append(ReadProblem(str(summary_path), NOWHERE, f"cannot read the run's summary: {exc}"))
+            except UnreadableFile as exc:
+                result.problems.append(ReadProblem(str(summary_path), exc.span, f"cannot read the run's summary: {exc.message}"))
         value = finite(summary.get(metric)) if isinstance(summary, dict) else None
         if value is None and isinstance(summary, dict) and summary.get(metric) in ("NaN", "nan", "Infinity", "-Infinity"):
             value = math.nan
