@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 FORMAT_KEY = "sweeplint-baseline"
 FORMAT_VERSION = 1
@@ -40,8 +39,12 @@ class Baseline:
 
 
 def load_baseline(path: str) -> Baseline:
+    from sweeplint.source import UnreadableFile, read_text
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))  # a regular file, without blocking, within the size cap
+    except UnreadableFile as exc:
+        raise BaselineError(f"cannot read the baseline file {path}: {exc.message}") from None
     except FileNotFoundError:
         raise BaselineError(f"baseline file {path} does not exist (write one with --write-baseline {path})") from None
     except (OSError, UnicodeDecodeError) as exc:

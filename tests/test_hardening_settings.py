@@ -114,3 +114,11 @@ def test_closed_stdin_is_a_usage_error(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=TIME_LIMIT)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "sweeplint: error: standard input is closed; there is nothing to read"
+
+
+def test_a_baseline_naming_dev_zero_is_refused(tmp_path):
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    proc = run(tmp_path, "--baseline", "/dev/zero")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("sweeplint: error: cannot read the baseline file /dev/zero: "
+                                   "not a regular file (a FIFO, device or socket); not read")
