@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, read_bytes
+from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, open_regular, read_bytes
 
 FORMAT = 1
 DEFAULT_DIR = ".sweeplint_cache"
@@ -40,21 +40,17 @@ def file_hash(data: bytes) -> str:
 def hash_path(path: str) -> str | None:
     """Hash of a file's bytes, or None when it does not exist, cannot be read or is not a regular file.
 
-    Bounded whatever the path names: a FIFO, device or socket is refused without blocking, and only
-    the first MAX_FILE_BYTES + 1 bytes are hashed, in chunks, together with the size; sweeplint reads
-    no more of a file than that, so no result can depend on the rest.
+    Bounded whatever the path names: a FIFO, device or socket is refused without blocking
+    (source.open_regular), and only the first MAX_FILE_BYTES + 1 bytes are hashed, in chunks,
+    together with the size; sweeplint reads no more of a file than that, so no result can depend on
+    the rest.
     """
-    import stat
-
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except (OSError, ValueError):
+        fd = open_regular(path)
+    except (OSError, ValueError, UnreadableFile):
         return None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        digest = hashlib.sha256(str(info.st_size).encode())
+        digest = hashlib.sha256(str(os.fstat(fd).st_size).encode())
         left = MAX_FILE_BYTES + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))

@@ -55,9 +55,9 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_bytes(path: str) -> bytes:
-    """The first MAX_FILE_BYTES + 1 bytes of a regular file. A FIFO, device or socket is refused
-    without blocking (opened non-blocking, then checked)."""
+def open_regular(path: str) -> int:
+    """A file descriptor of a regular file, for reading. A FIFO, device or socket is refused without
+    blocking (opened non-blocking, then checked): UnreadableFile. The caller closes it."""
     import os
     import stat
 
@@ -65,6 +65,18 @@ def read_bytes(path: str) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_bytes(path: str) -> bytes:
+    """The first MAX_FILE_BYTES + 1 bytes of a regular file (see open_regular)."""
+    import os
+
+    fd = open_regular(path)
+    try:
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     finally:
