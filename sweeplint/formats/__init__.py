@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sweeplint.model import Directive, Problem, Span
+from sweeplint.model import Directive, Problem
 
 
 @dataclass(slots=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
-from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import number
 from sweeplint.rule import Context, Rule
 

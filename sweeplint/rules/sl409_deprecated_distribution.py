@@ -31,7 +31,7 @@ class DeprecatedDistribution(Rule):
         for p, finding in self._uses(ctx):
             uses.setdefault(_spelling(p), []).append((p, finding))
         for group in uses.values():
-            (first, finding), rest = group[0], group[1:]
+            (_, finding), rest = group[0], group[1:]
             if not rest:
                 yield finding
                 continue
