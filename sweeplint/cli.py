@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply exclude also to files named on the command line (as pre-commit and editors name them)")
     check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
                        help="also check files that .gitignore files ignore")
+    check.add_argument("--since", metavar="REF", help="compare each config with its version at this git revision "
+                       "(branch, tag or commit) and run the round-to-round rules (SL6xx)")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -246,6 +248,10 @@ def _check(args: argparse.Namespace) -> int:
         if args.respect_gitignore is not None:
             settings.respect_gitignore = args.respect_gitignore
         baseline = _adoption_options(args, reads_stdin)
+        if args.since:  # round-to-round rules; their results depend on the history, so none are cached
+            from sweeplint.history import compare_with
+
+            args.no_cache = compare_with(settings, args.since, stdin_name if reads_stdin else paths[0])
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt not in available():

@@ -38,6 +38,7 @@ class Context:
     graphs: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
     code_facts: Any = None            # sweeplint.codefacts.CodeFactsStore for this run, or None
+    history: Any = None               # sweeplint.history.History this run compares with; from settings.since when None
 
     def code(self, study: Study):
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
@@ -54,6 +55,28 @@ class Context:
 
             self.code_facts = CodeFactsStore(self.settings)
         return self.code_facts
+
+    def previous_study(self, study: Study) -> Study | None:
+        """This study as the revision compared with holds it (`check --since REF`; HEAD in the
+        editor), or None: no revision asked for, the file is new or not in a repository."""
+        history = self._history()
+        return history and _same_study(study, self.file, history.previous(self.file.path))
+
+    def earlier_studies(self, study: Study) -> tuple[Study, ...]:
+        """This study in every commit that changed the file, the compared revision and before it,
+        newest first (bounded); () without a revision to compare with."""
+        history = self._history()
+        if history is None or history.previous(self.file.path) is None:
+            return ()
+        found = (_same_study(study, self.file, v) for v in history.earlier(self.file.path))
+        return tuple(s for s in found if s is not None)
+
+    def _history(self):
+        if self.history is None and getattr(self.settings, "since", None):
+            from sweeplint.history import history_for
+
+            self.history = history_for(self.settings)
+        return self.history
 
     @property
     def studies(self) -> tuple[Study, ...]:
@@ -91,6 +114,15 @@ class Context:
             found = build_graph(study, self.knowledge, self.roles(study), facts)
             self.graphs[id(study)] = found
         return found
+
+
+def _same_study(study: Study, file: ConfigFile, version) -> Study | None:
+    if version is None:
+        return None
+    from sweeplint.history import same_study
+
+    index = [s for s in file.studies if s.format == study.format].index(study)
+    return same_study(study, index, version.file)
 
 
 class Rule:

@@ -69,6 +69,7 @@ class Settings:
     jobs: int | None = None
     cache_dir: str | None = None
     results: dict[str, Any] = field(default_factory=dict)   # thresholds of the SL5xx rules (sweeplint.results.thresholds)
+    since: str | None = None       # the git revision the round-to-round rules (SL6xx) compare with (sweeplint.history)
     root: Path = field(default_factory=Path.cwd)   # where the config file was found
     source: Path | None = None                     # the config file, if any
 
