@@ -21,9 +21,12 @@ def explain(rule, fmt: str = "text") -> str:
         out += ["### How to fix", "", how or fix, ""]
         for kind, title in (("bad", "Bad"), ("good", "Good")):
             for example in _examples(doc, kind):
-                for name, content in (example.get("files") or {}).items():
-                    lang = "python" if name.endswith(".py") else "json" if name.endswith(".json") else "text" if name.endswith(".csv") else "yaml"
-                    out += [f"{title} (`{name}`):", "", f"```{lang}", str(content).rstrip("\n"), "```", ""]
+                # a round-to-round example's earlier versions (committed, oldest first), then the new one
+                versions = [(f"{title}, earlier version {i + 1}", ", committed", v) for i, v in enumerate(example.get("previous") or [])]
+                for label, note, files in versions + [(title, "", example.get("files") or {})]:
+                    for name, content in files.items():
+                        lang = "python" if name.endswith(".py") else "json" if name.endswith(".json") else "text" if name.endswith(".csv") else "yaml"
+                        out += [f"{label} (`{name}`{note}):", "", f"```{lang}", str(content).rstrip("\n"), "```", ""]
         return "\n".join(out) + "\n"
     out = [f"{rule.code} {rule.name} [{rule.severity}]", "", summary, ""]
     if why:

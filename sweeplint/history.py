@@ -57,7 +57,7 @@ def _git(args: list[str], cwd: str, limit: int = _SMALL_OUTPUT) -> bytes:
 
     Repository configuration cannot make these read-only commands run programs: no pager, no
     external diff or text conversion, no file-system monitor, no prompt for credentials."""
-    command = ["git", "--no-pager", "-c", "core.fsmonitor=false", "-c", "diff.external=", *args]
+    command = ["git", "--no-pager", "-c", "core.fsmonitor=false", "-c", "core.quotePath=false", *args]
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the file's own repository, not the caller's
         env.pop(name, None)
@@ -146,18 +146,19 @@ def compare_with(settings: Any, ref: str, start: str) -> bool:
 
 
 class History:
-    """The versions of files at one revision (and before it), found lazily and kept for the run.
+    """The versions of files at one revision (and before it), found lazily.
 
     Every failure for one file is "no earlier version": the CLI checked the revision once before
-    the run (check_since); the editor just shows no round-to-round findings outside a repository."""
+    the run (check_since); the editor just shows no round-to-round findings outside a repository.
+    The revision is resolved for each file (a long-running editor session sees new commits);
+    versions are kept by commit, which never changes."""
 
     def __init__(self, ref: str, limit: int = MAX_REVISIONS):
         self.ref = ref
         self.limit = limit
         self._tops: dict[str, str | None] = {}
-        self._commits: dict[str, str | None] = {}
-        self._previous: dict[str, Version | None] = {}
-        self._earlier: dict[str, tuple[Version, ...]] = {}
+        self._previous: dict[tuple[str, str], Version | None] = {}
+        self._earlier: dict[tuple[str, str], tuple[Version, ...]] = {}
 
     def _where(self, path: str) -> tuple[str, str, str] | None:
         """(repository top level, the path inside it, REF's commit there), or None."""
@@ -170,36 +171,37 @@ class History:
         top = self._tops[folder]
         if top is None:
             return None
-        if top not in self._commits:
-            try:
-                self._commits[top] = _commit_of(self.ref, top)
-            except _GitFailed:
-                self._commits[top] = None
-        commit = self._commits[top]
         inside = os.path.relpath(os.path.realpath(path), top)
-        if commit is None or inside.startswith(".."):
+        if inside.startswith(".."):
+            return None
+        try:
+            commit = _commit_of(self.ref, top)
+        except _GitFailed:
             return None
         return top, inside.replace(os.sep, "/"), commit
 
     def previous(self, path: str) -> Version | None:
         """The file as REF holds it (None when REF lacks it or it is not in a repository)."""
-        if path not in self._previous:
-            where = self._where(path)
-            self._previous[path] = self._read(where[0], where[2], where[1]) if where else None
-        return self._previous[path]
+        where = self._where(path)
+        if where is None:
+            return None
+        top, inside, commit = where
+        if (commit, inside) not in self._previous:
+            self._previous[(commit, inside)] = self._read(top, commit, inside)
+        return self._previous[(commit, inside)]
 
     def earlier(self, path: str) -> tuple[Version, ...]:
         """The versions of the file in the commits that changed it, REF and before, newest first
         (renames followed), at most `limit` of them."""
-        if path not in self._earlier:
-            self._earlier[path] = self._walk(path)
-        return self._earlier[path]
-
-    def _walk(self, path: str) -> tuple[Version, ...]:
         where = self._where(path)
         if where is None:
             return ()
         top, inside, commit = where
+        if (commit, inside) not in self._earlier:
+            self._earlier[(commit, inside)] = self._walk(top, inside, commit)
+        return self._earlier[(commit, inside)]
+
+    def _walk(self, top: str, inside: str, commit: str) -> tuple[Version, ...]:
         try:
             out = _git(["log", "--follow", "--format=%x00%H", "--name-only", f"-n{self.limit}", commit, "--", inside], top)
         except _GitFailed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,30 @@ def _examples():
                 yield pytest.param(rule, kind, example, id=f"{rule.code}-{kind}-{index}")
 
 
+def _commit_versions(versions: list, tmp_path: Path) -> None:
+    """A round-to-round example's `previous`: earlier versions (oldest first), each a mapping of
+    file names to texts, committed in turn to a git repository in tmp_path."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(tmp_path), "PATH": os.environ["PATH"]})
+
+    git("init", "-q")
+    for index, version in enumerate(versions):
+        for name, text in version.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        git("add", "-A")
+        git("commit", "-q", "-m", f"version {index + 1}")
+
+
 def _run(example: dict, tmp_path: Path):
     files = example["files"]
+    if "previous" in example:  # a round-to-round rule (SL6xx): `check --since HEAD` over these commits
+        _commit_versions(example["previous"], tmp_path)
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,6 +53,8 @@ def _run(example: dict, tmp_path: Path):
     # An example's `settings` is a [tool.sweeplint] table, read as sweeplint reads one.
     settings = from_table(example.get("settings") or {}, "example")
     settings.root = tmp_path
+    if "previous" in example:
+        settings.since = example.get("since", "HEAD")
     if "results" in example:  # a results rule (SL5xx): `sweeplint results RESULTS... --space SPACE`
         from sweeplint.results.judge import judge
 
