@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-format", default="github", help="the format the check reported in")
     parser.add_argument("--sarif-file", help="make sure this is a valid SARIF log")
     parser.add_argument("--baseline", help="the baseline file the check compared with (said in the summary)")
+    parser.add_argument("--since", help="the git revision the round-to-round rules compared with (said in the summary)")
     args = parser.parse_args(argv)
 
     findings = load_report(args.report)
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         errors += f"\n(wrote a SARIF log holding the error to {args.sarif_file}, so that its upload still works)"
     baseline = (f"Only findings that are not in the baseline {args.baseline} are reported.\n"
                 if args.baseline and args.exit_code != 2 else "")
+    if args.since and args.exit_code != 2:
+        baseline += f"Round-to-round rules (SL6xx) compared each sweep config with its version at {args.since}.\n"
     sys.stdout.write(log_text(findings, args.exit_code, errors, annotations) + baseline)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

@@ -47,6 +47,7 @@ class _Linter:
         from sweeplint.settings import load_settings
 
         settings = load_settings(None, Path(path).parent)
+        settings.since = "HEAD"  # round-to-round rules: the buffer against its last committed version
         result = lint_paths([path], settings, stdin=(path, text))
         if path.lower().endswith(CONFIG_SUFFIXES):
             self.index.remember(path, text, settings)

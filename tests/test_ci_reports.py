@@ -136,7 +136,7 @@ def run_action(tmp_path: Path, workspace: Path, inputs: dict[str, str]) -> tuple
         pytest.skip("bash, or sweeplint installed beside this Python, is not available")
     step = action_step()
     defaults = {"paths": ".", "output-format": "github", "sarif-file": "sweeplint.sarif", "args": "", "working-directory": ".",
-                "baseline": ""}
+                "baseline": "", "since": ""}
     values = defaults | inputs
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     for name, template in step["env"].items():

@@ -266,3 +266,16 @@ def test_since_on_the_command_line_reports_and_is_not_cached(repo: Repo, capsys,
     assert not (repo.root / ".sweeplint_cache").exists()
     # without --since the same check has nothing to compare with
     assert main(["check", "sweep.yaml", "--select", "SL604", "-q", "--no-cache"]) == 0
+
+
+def test_the_editor_compares_a_buffer_with_its_last_commit(repo: Repo):
+    """The language server lints unsaved text against the file's version at HEAD."""
+    from sweeplint.server import _Linter
+
+    repo.commit({"sweep.yaml": sweep("batch_size: {value: 64}\nlearning_rate: {value: 0.001}\n")})
+    path = str(repo.root / "sweep.yaml")
+    buffer = sweep("batch_size: {value: 128}\nlearning_rate: {value: 0.001}\n")
+    found = [(d.code, d.span.line, d.span.column) for d in _Linter().lint(path, buffer) if d.code.startswith("SL6")]
+    assert found == [("SL604", 5, 15)]
+    repo.commit({"sweep.yaml": buffer})  # committed: nothing left to compare
+    assert [d for d in _Linter().lint(path, buffer) if d.code.startswith("SL6")] == []
