@@ -50,6 +50,8 @@ def confidence(ctx: Context, study: Study, partners: list[Parameter], family: st
         return Confidence.DECLARED if roles.phase == "exploration" else Confidence.WEAK
     graph = ctx.graph(study)
     kinds = {(node(graph, p.name) or {}).get("family_kind") for p in partners}
+    if family == "learning_rate" and "regularizer-toggle" in kinds:
+        return Confidence.STRONG  # the playbook's own case: the arm without the regulariser needs its own tuned rate
     if not kinds & TRIGGER_KINDS:
         return Confidence.WEAK  # only a batch size or an inferred activation/toggle varies: SL305's or a guess
     if family == "learning_rate" or (study.method is not None and study.method.kind is MethodKind.GRID):
