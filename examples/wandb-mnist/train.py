@@ -28,6 +28,8 @@ def evaluate(model, loader):
 def main():
     run = wandb.init(project="mnist-sweep")
     config = run.config
+    # the sweep ranks runs by their summary: keep each run's best validation accuracy there, not its last
+    wandb.define_metric("val_accuracy", summary="max")
     data = datasets.MNIST("data", train=True, download=True, transform=transforms.ToTensor())
     train_set, val_set = torch.utils.data.random_split(data, [55_000, 5_000])
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=config.batch_size, shuffle=True)

@@ -86,6 +86,8 @@ class CallsMixin:
         )):
             self.metrics.append(MetricLog("framework", self.span(node), dynamic=True))
 
+        # W&B's define_metric(key, summary=...) says which value of a metric the run's summary keeps
+        recorded = leaf in CONSTRUCTORS or leaf == "define_metric"
         call_args: list[CallArg] = []
         position = 0
         for arg in node.args:
@@ -109,14 +111,14 @@ class CallsMixin:
                     self.reads[index]["bool_cast"] = True
             if value is not None and value.ref is not None and name not in ("wandb.init", "print") and leaf not in HARMLESS_CONSUMERS:
                 self.passes.append(Pass(value.ref.root, value.ref.key, callee, self.span(arg), pos, keyword, arg.star))
-            if leaf in CONSTRUCTORS:
+            if recorded:
                 reads = tuple(dict.fromkeys(
                     (self.reads[i]["root"], self.reads[i]["key"]) for i in collector.direct + [i for i, _ in collector.via]
                 ))
                 ok, literal = try_evaluate(arg.value)
                 kind = "literal" if ok else "read" if reads else "expr"
                 call_args.append(CallArg(keyword, pos, kind, self.code(arg.value, 80), self.span(arg.value), plain(literal) if ok else None, reads))
-        if leaf in CONSTRUCTORS:
+        if recorded:
             self.calls.append(CallFact(func_text, self.span(node), tuple(call_args), tuple(self.conds)))
         return result
 

@@ -94,6 +94,9 @@ class Dialect:
     # How the tool spells ranking a trial by the last value its metric reported (a reduction of the
     # objective, Objective.reduction), as opposed to its best.
     last_value_reductions: tuple[str, ...] = ()
+    # The tool ranks a run by the run's summary value of the metric, which is the last logged value
+    # unless the program sets it (W&B: `define_metric(name, summary="min")` or writing the summary).
+    ranks_by_run_summary: bool = False
     # The config key that caps the number of trials of an open-ended search; None: the tool needs none.
     budget_key: str | None = None
     # Where users usually cap the trials instead of the config (e.g. an agent's --count).

@@ -21,6 +21,7 @@ DIALECT = Dialect(
     float_distributions="a float distribution such as uniform / q_uniform",
     objective_apis=("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     objective_needs_a_run=True,        # nothing is logged before wandb.init
+    ranks_by_run_summary=True,         # the summary keeps the last logged value unless the code says otherwise
     default_goal="W&B's default when metric.goal is missing",
     budget_key="run_cap",
     # Users commonly give the budget to the agent instead, so a missing run_cap is only an opinion.
