@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -61,27 +62,29 @@ def _git(args: list[str], cwd: str, limit: int = _SMALL_OUTPUT) -> bytes:
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # the file's own repository, not the caller's
         env.pop(name, None)
-    try:
-        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, env=env)
-    except FileNotFoundError:
-        raise _GitFailed("git is not installed (or not on PATH)", missing=True) from None
-    except OSError as exc:
-        raise _GitFailed(f"cannot run git: {exc.strerror or exc}", missing=True) from None
-    timer = threading.Timer(GIT_TIMEOUT_SECONDS, process.kill)
-    timer.start()
-    try:
-        out = process.stdout.read(limit + 1) if process.stdout else b""
-        too_long = len(out) > limit
-        if too_long:
-            process.kill()
-        err = process.stderr.read(_SMALL_OUTPUT) if process.stderr else b""
-        code = process.wait()
-    finally:
-        timer.cancel()
-        for stream in (process.stdout, process.stderr):
-            if stream:
-                stream.close()
+    # stderr goes to a file: a pipe nobody reads while stdout is read could fill and stall git
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=errors, env=env)
+        except FileNotFoundError:
+            raise _GitFailed("git is not installed (or not on PATH)", missing=True) from None
+        except OSError as exc:
+            raise _GitFailed(f"cannot run git: {exc.strerror or exc}", missing=True) from None
+        timer = threading.Timer(GIT_TIMEOUT_SECONDS, process.kill)
+        timer.start()
+        try:
+            out = process.stdout.read(limit + 1) if process.stdout else b""
+            too_long = len(out) > limit
+            if too_long:
+                process.kill()
+            code = process.wait()
+        finally:
+            timer.cancel()
+            if process.stdout:
+                process.stdout.close()
+        errors.seek(0)
+        err = errors.read(_SMALL_OUTPUT)
     if too_long:
         raise _GitFailed(f"git {args[0]} printed more than {limit} bytes")
     if code != 0:

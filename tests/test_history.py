@@ -279,3 +279,40 @@ def test_the_editor_compares_a_buffer_with_its_last_commit(repo: Repo):
     assert found == [("SL604", 5, 15)]
     repo.commit({"sweep.yaml": buffer})  # committed: nothing left to compare
     assert [d for d in _Linter().lint(path, buffer) if d.code.startswith("SL6")] == []
+
+
+# --- reading git safely ------------------------------------------------------------------------------------
+
+
+def test_repository_settings_never_run_programs(repo: Repo, tmp_path: Path):
+    """A repository's own configuration (file-system monitor, text conversion, pager) cannot make
+    sweeplint run a program while it reads the history."""
+    marker = tmp_path / "ran"
+    hook = f"touch {marker}"
+    git(repo.root, "config", "core.fsmonitor", hook)
+    git(repo.root, "config", "core.pager", hook)
+    git(repo.root, "config", "diff.yaml.textconv", hook)
+    repo.write(".gitattributes", "*.yaml diff=yaml\n")
+    repo.commit({"sweep.yaml": sweep("batch_size: {value: 64}\nlearning_rate: {value: 0.001}\n")})
+    marker.unlink(missing_ok=True)  # committing may have run the monitor; reading must not
+    repo.write("sweep.yaml", sweep("batch_size: {value: 256}\nlearning_rate: {value: 0.001}\n"))
+    assert [c for c, *_ in repo.check(select="SL60")] == ["SL604"]
+    assert not marker.exists()
+
+
+def test_an_earlier_version_too_large_to_read_is_no_version(repo: Repo, monkeypatch):
+    import sweeplint.history as history
+
+    repo.commit({"sweep.yaml": sweep("batch_size: {value: 64}\nlearning_rate: {value: 0.001}\n")})
+    repo.write("sweep.yaml", sweep("batch_size: {value: 256}\nlearning_rate: {value: 0.001}\n"))
+    monkeypatch.setattr(history, "MAX_FILE_BYTES", 50)
+    history._HISTORIES.clear()
+    assert repo.check() == []
+    history._HISTORIES.clear()
+
+
+def test_a_revision_that_looks_like_an_option_is_refused(repo: Repo, capsys, monkeypatch):
+    repo.commit({"sweep.yaml": sweep("optimizer: {value: adam}\n")})
+    monkeypatch.chdir(repo.root)
+    code, err = _cli(capsys, "check", "sweep.yaml", "--since=--output=/tmp/x")
+    assert code == 2 and err.startswith("sweeplint: error: --since --output=/tmp/x: no such revision")
