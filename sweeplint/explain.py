@@ -32,17 +32,15 @@ def explain(rule, fmt: str = "text") -> str:
     if why:
         out += ["Why:", _indent(why), ""]
     out += ["How to fix:", _indent(how or fix), ""]
-    bad = _examples(doc, "bad")
-    if bad:
-        out += ["Example (bad):"]
-        for name, content in (bad[0].get("files") or {}).items():
-            out += [f"  # {name}", _indent(str(content).rstrip("\n"), 4)]
-        out.append("")
-    good = _examples(doc, "good")
-    if good:
-        out += ["Example (good):"]
-        for name, content in (good[0].get("files") or {}).items():
-            out += [f"  # {name}", _indent(str(content).rstrip("\n"), 4)]
+    for kind in ("bad", "good"):
+        examples = _examples(doc, kind)
+        if not examples:
+            continue
+        out += [f"Example ({kind}):"]
+        earlier = [(f" (earlier version {i + 1}, committed)", v) for i, v in enumerate(examples[0].get("previous") or [])]
+        for note, files in earlier + [(" (now)" if earlier else "", examples[0].get("files") or {})]:
+            for name, content in files.items():
+                out += [f"  # {name}{note}", _indent(str(content).rstrip("\n"), 4)]
         out.append("")
     return "\n".join(out) + "\n"
 
