@@ -316,3 +316,16 @@ def test_a_revision_that_looks_like_an_option_is_refused(repo: Repo, capsys, mon
     monkeypatch.chdir(repo.root)
     code, err = _cli(capsys, "check", "sweep.yaml", "--since=--output=/tmp/x")
     assert code == 2 and err.startswith("sweeplint: error: --since --output=/tmp/x: no such revision")
+
+
+def test_worker_processes_give_the_same_findings(repo: Repo):
+    before = sweep("batch_size: {value: 64}\nlearning_rate: {value: 0.001}\n")
+    after = sweep("batch_size: {value: 256}\nlearning_rate: {value: 0.001}\n")
+    repo.commit({f"sweeps/s{n:02d}.yaml": before for n in range(30)})
+    for n in range(30):
+        repo.write(f"sweeps/s{n:02d}.yaml", after)
+    settings = Settings(root=repo.root, studies=(), select=("SL6",), since="HEAD")
+    one = lint_paths([str(repo.root / "sweeps")], settings, jobs=1).diagnostics
+    two = lint_paths([str(repo.root / "sweeps")], settings, jobs=2).diagnostics
+    assert len(one) == 30 and {d.code for d in one} == {"SL604"}
+    assert two == one
