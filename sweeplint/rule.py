@@ -59,24 +59,29 @@ class Context:
     def previous_study(self, study: Study) -> Study | None:
         """This study as the revision compared with holds it (`check --since REF`; HEAD in the
         editor), or None: no revision asked for, the file is new or not in a repository."""
-        history = self._history()
-        return history and _same_study(study, self.file, history.previous(self.file.path))
+        return _same_study(study, self.file, self._versions("previous"))
 
     def earlier_studies(self, study: Study) -> tuple[Study, ...]:
         """This study in every commit that changed the file, the compared revision and before it,
         newest first (bounded); () without a revision to compare with."""
-        history = self._history()
-        if history is None or history.previous(self.file.path) is None:
+        if self._versions("previous") is None:
             return ()
-        found = (_same_study(study, self.file, v) for v in history.earlier(self.file.path))
+        found = (_same_study(study, self.file, v) for v in self._versions("earlier"))
         return tuple(s for s in found if s is not None)
 
-    def _history(self):
-        if self.history is None and getattr(self.settings, "since", None):
-            from sweeplint.history import history_for
+    def _versions(self, which: str):
+        """history.previous or history.earlier for this file, asked once per file."""
+        key = "history." + which
+        if key not in self.extras:
+            if self.history is None and getattr(self.settings, "since", None):
+                from sweeplint.history import history_for
 
-            self.history = history_for(self.settings)
-        return self.history
+                self.history = history_for(self.settings)
+            if self.history is not None:
+                self.extras[key] = getattr(self.history, which)(self.file.path)
+            else:  # no revision to compare with
+                self.extras[key] = None if which == "previous" else ()
+        return self.extras[key]
 
     @property
     def studies(self) -> tuple[Study, ...]:
