@@ -11,6 +11,7 @@ DIALECT = Dialect(
     has_conditional_parameters=False,
     search_spaces="Katib experiments",
     log_scale_spelling="feasibleSpace.distribution: logUniform",
+    log_scale_names=(("uniform", "logUniform"),),
     int_range_spelling="parameterType: int",
     objective_apis=("stdout",),         # the default metrics collector parses the trial's stdout
     last_value_reductions=("latest",),  # metricStrategies value; without one Katib takes min or max by type
