@@ -54,7 +54,8 @@ def apply_fixes(text: str, fixes: list[Fix], path: str) -> tuple[str, int]:
         ranges.extend((a, b) for a, b, _ in edits)
         chosen.extend(edits)
         applied += 1
-    for start, end, new in sorted(chosen, key=lambda e: (e[0], e[1]), reverse=True):
+    # From the end backwards; of two insertions at one point the one listed first ends up first.
+    for _, _, start, end, new in sorted(((e[0], i, *e) for i, e in enumerate(chosen)), reverse=True):
         text = text[:start] + new + text[end:]
     return text, applied
 

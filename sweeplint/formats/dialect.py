@@ -99,6 +99,9 @@ class Dialect:
     objective_needs_a_run: bool = False
     # The goal the tool assumes when the config gives none, in a message.
     default_goal: str = "the default goal"
+    # The key that sets the goal beside the metric's name, and its values that maximize and minimize
+    # (for a fix adding a missing goal); None: the goal is not set that way.
+    goal_setting: tuple[str, str, str] | None = None
     # How the tool spells ranking a trial by the last value its metric reported (a reduction of the
     # objective, Objective.reduction), as opposed to its best.
     last_value_reductions: tuple[str, ...] = ()

@@ -24,6 +24,7 @@ DIALECT = Dialect(
     objective_apis=("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     objective_needs_a_run=True,        # nothing is logged before wandb.init
     default_goal="W&B's default when metric.goal is missing",
+    goal_setting=("goal", "maximize", "minimize"),
     budget_key="run_cap",
     # Users commonly give the budget to the agent instead, so a missing run_cap is only an opinion.
     budget_set_outside="wandb agent --count",
