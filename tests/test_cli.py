@@ -53,7 +53,8 @@ parameters:
     max: 0.5
 """
 
-JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help", "confidence"}
+JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help", "confidence",
+             "fix"}
 
 
 def found(items) -> list[tuple]:
