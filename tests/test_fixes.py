@@ -388,6 +388,40 @@ parameters:
     min: 0.0001
     max: 0.1
 """, "SL000"),
+    "sl106-exclusive": ("config.yaml", """\
+hydra:
+  mode: MULTIRUN
+  sweeper:
+    params:
+      model.num_layers: range(1, 5)  # layers
+      model.dropout: 0.0,0.1
+""", True, """\
+hydra:
+  mode: MULTIRUN
+  sweeper:
+    params:
+      model.num_layers: range(1, 6)  # layers
+      model.dropout: 0.0,0.1
+""", "SL106"),
+    "sl403-repeated-grid": ("tune_grid.py", """\
+from ray import tune
+
+tuner = tune.Tuner(
+    train_fn,
+    param_space={"lr": tune.grid_search([0.001, 0.01, 0.1]), "epochs": 10},
+    tune_config=tune.TuneConfig(metric="val_loss", mode="min", num_samples=10),
+)
+tuner.fit()
+""", True, """\
+from ray import tune
+
+tuner = tune.Tuner(
+    train_fn,
+    param_space={"lr": tune.grid_search([0.001, 0.01, 0.1]), "epochs": 10},
+    tune_config=tune.TuneConfig(metric="val_loss", mode="min", num_samples=1),
+)
+tuner.fit()
+""", "SL403"),
     "sl002-typo": ("sweep.yaml", """\
 method: random
 run_cap: 20
