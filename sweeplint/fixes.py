@@ -186,7 +186,8 @@ def log_scale_fix(text: str, path: str, dialect, p) -> Fix | None:
         return _keyword_fix(text, path, p.value_span, dialect.log_scale_keyword[1], title)
     if dialect.log_scale_wrapper is not None and p.distribution_span is not None and p.high is not None:
         return _wrap_fix(text, path, p, dialect.log_scale_wrapper, title)
-    if dialect.log_scale_key is not None and p.distribution_span is None and p.low is not None:
+    written = p.distribution_span is not None and p.distribution in dict(dialect.log_scale_names)
+    if dialect.log_scale_key is not None and not written and p.space.value == "uniform" and p.low is not None:
         return _key_fix(text, path, p.low.span, dialect.log_scale_key, title)
     return None
 

@@ -274,6 +274,10 @@ tuner = tune.Tuner(
 }
 """, "SL101"),
     "sl101-katib": ("experiment.yaml", KATIB, True, KATIB.replace("distribution: uniform", "distribution: logUniform"), "SL101"),
+    "sl101-katib-no-distribution": ("experiment.yaml", KATIB.replace("        distribution: uniform\n", ""), True,
+                                    KATIB.replace("        distribution: uniform\n", "").replace(
+                                        '        min: "0.00001"', '        distribution: logUniform\n        min: "0.00001"'),
+                                    "SL101"),
     "sl205-missing-goal": ("sweep.yaml", """\
 method: bayes
 metric:
