@@ -43,10 +43,11 @@ def _fix(span: Span, text: str) -> Fix:
 
 def disable_line_edit(text: str, path: str, line: int, code: str) -> Edit | None:
     """The edit that suppresses `code` on `line` (merged into a directive already there), or None
-    where no comment can go (JSON, a line inside a multi-line string)."""
-    from sweeplint.noqa import _python_blocked, _yaml_blocked, with_directive
+    where no comment can go (JSON, a line inside a multi-line string) or should not (findings about
+    reading the file or about suppressions themselves, which `--add-noqa` leaves alone too)."""
+    from sweeplint.noqa import NOT_SUPPRESSED, _python_blocked, _yaml_blocked, with_directive
 
-    if not path.lower().endswith((".yaml", ".yml", ".py")):
+    if code in NOT_SUPPRESSED or not path.lower().endswith((".yaml", ".yml", ".py")):
         return None
     lines = lines_of(text, path)
     if not 0 < line <= len(lines):
