@@ -4,7 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
-from sweeplint.fixes import log_scale_fix
+from sweeplint.fix_builders import log_scale_fix
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Opaque, Space, number
 from sweeplint.rule import Context, Rule

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import has_token, tokens
 from sweeplint.diagnostics import Finding, Severity
-from sweeplint.fixes import reverse_goal_fix, sibling_key_fix
+from sweeplint.fix_builders import reverse_goal_fix, sibling_key_fix
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 

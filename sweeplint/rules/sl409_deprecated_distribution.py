@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.fixes import merge_fixes, modern_spelling_fix
+from sweeplint.fix_builders import merge_fixes, modern_spelling_fix
 from sweeplint.model import Parameter, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl102_exponent_bounds_as_values import ExponentBoundsAsValues, effective
