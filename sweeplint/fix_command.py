@@ -69,7 +69,11 @@ def _overlap(a: int, b: int, c: int, d: int) -> bool:
 class FixRun:
     texts: dict[str, str] = field(default_factory=dict)      # path -> fixed text (changed files only)
     originals: dict[str, str] = field(default_factory=dict)  # path -> text before
-    fixed: int = 0                                           # fixes applied
+    counts: dict[str, int] = field(default_factory=dict)     # path -> fixes applied
+
+    @property
+    def fixed(self) -> int:
+        return sum(self.counts.values())
 
 
 def fix_in_memory(diagnostics, unsafe: bool, read, relint) -> FixRun:
@@ -89,7 +93,7 @@ def fix_in_memory(diagnostics, unsafe: bool, read, relint) -> FixRun:
             new, count = apply_fixes(text, fixes, path)
             if count == 0 or new == text:
                 break
-            run.fixed += count
+            run.counts[path] = run.counts.get(path, 0) + count
             text = new
             fixes = [d.fix for d in relint(path, text) if d.path == path and applicable(d.fix, unsafe)]
             if not fixes:
@@ -97,6 +101,8 @@ def fix_in_memory(diagnostics, unsafe: bool, read, relint) -> FixRun:
         if text != original:
             run.texts[path] = text
             run.originals[path] = original
+        else:
+            run.counts.pop(path, None)
     return run
 
 
@@ -197,8 +203,13 @@ def after_lint(args, result, settings, stdin, lint):
         return EXIT_FINDINGS if run.texts else EXIT_OK
     if stdin is not None:
         return _fix_stdin(args, settings, stdin, run, lint)
-    for path, text in run.texts.items():
-        write_text(path, text)
+    for path, text in list(run.texts.items()):
+        try:
+            write_text(path, text)
+        except OSError as exc:   # a read-only file: said once, the others are still fixed
+            sys.stderr.write(f"sweeplint: error: cannot write the fixes to {path}: {exc.strerror or exc}\n")
+            del run.texts[path]
+            run.counts.pop(path, None)
     if run.texts:
         result = lint(args.paths or ["."], None)
     result.fixed = run.fixed
@@ -209,6 +220,7 @@ def after_lint(args, result, settings, stdin, lint):
 def _fix_stdin(args, settings, stdin, run: FixRun, lint) -> int:
     """The fixed text to standard output (the input unchanged when nothing was fixed), and what
     remains to standard error, as concise lines."""
+    from sweeplint.report import ReportContext
     from sweeplint.report.concise import render
 
     name, content = stdin
@@ -218,11 +230,11 @@ def _fix_stdin(args, settings, stdin, run: FixRun, lint) -> int:
     result = lint([name], (name, text))
     result.fixed = run.fixed
     result.unsafe_fixes = bool(getattr(args, "unsafe_fixes", False))
-    if result.diagnostics:
-        sys.stderr.write(render(result.diagnostics, type("Context", (), {"color": False})()))
+    sys.stderr.write(render(result.diagnostics, ReportContext()))
     n = len(result.diagnostics)
     if not getattr(args, "quiet", False):
-        sys.stderr.write(f"Found {n} problem{'s' if n != 1 else ''} after fixing.{summary_note(result)}\n")
+        found = f"Found {n} problem{'s' if n != 1 else ''}." if n else "All checks passed."
+        sys.stderr.write(f"{found}{summary_note(result)}\n")
     if getattr(args, "exit_zero", False):
         return EXIT_OK
     return EXIT_FINDINGS if any(d.severity >= settings.fail_on for d in result.diagnostics) else EXIT_OK
