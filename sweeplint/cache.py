@@ -242,12 +242,15 @@ class Cache:
 
 
 def encode_diagnostics(diagnostics: list) -> list:
+    from sweeplint.fixes import encode_fix
+
     out = []
     for d in diagnostics:
         out.append([
             d.code, d.name, int(d.severity), d.message, d.path, _span(d.span),
             [[r.path, _span(r.span), r.message] for r in d.related],
             int(d.confidence) if d.confidence is not None else None,
+            encode_fix(d.fix),
         ])
     return out
 
@@ -258,15 +261,17 @@ def _span(span) -> list[int]:
 
 def decode_diagnostics(data: list) -> list:
     from sweeplint.diagnostics import Confidence, Diagnostic, Related, Severity
+    from sweeplint.fixes import decode_fix
     from sweeplint.model import Span
 
     out = []
-    for code, name, severity, message, path, span, related, confidence in data:
+    for code, name, severity, message, path, span, related, confidence, fix in data:
         if not all(isinstance(v, str) for v in (code, name, message, path)):
             raise ValueError("malformed diagnostic")
         out.append(Diagnostic(
             code, name, Severity(int(severity)), message, path, Span(*(int(v) for v in span)),
             tuple(Related(str(p), Span(*(int(v) for v in s)), str(m)) for p, s, m in related),
             Confidence(int(confidence)) if confidence is not None else None,
+            decode_fix(fix),
         ))
     return out

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also check files that .gitignore files ignore")
     check.add_argument("--since", metavar="REF", help="compare each config with its version at this git revision "
                        "(branch, tag or commit) and run the round-to-round rules (SL6xx)")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes findings offer, then report what remains")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply fixes that change what is searched (review them)")
+    check.add_argument("--diff", action="store_true", help="print what --fix would change as a unified diff, write nothing "
+                       "(exit 1 when there is a change)")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -272,6 +277,11 @@ def _check(args: argparse.Namespace) -> int:
         if reads_stdin:
             stdin = (stdin_name, _read_stdin())
         result = lint_paths(paths, settings, stdin=stdin, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings))
+        from sweeplint.fix_command import after_lint  # --fix, --diff: a fixed result, or the run's exit code
+
+        result = after_lint(args, result, settings, stdin, lambda p, s: lint_paths(p, settings, stdin=s, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings)))
+        if isinstance(result, int):
+            return result
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {exc}") from None
     except ConfigError as exc:
@@ -497,6 +507,9 @@ def _summary(result) -> str:
     hidden = getattr(result, "hidden", 0)
     more = (f" {hidden} opinion{'s' if hidden != 1 else ''} resting on weakly inferred roles "
             f"{'were' if hidden != 1 else 'was'} hidden (--confidence weak shows them).") if hidden else ""
+    from sweeplint.fix_command import summary_note
+
+    more += summary_note(result)
     known = getattr(result, "baselined", 0)
     if known:
         more += f" {known} finding{'s' if known != 1 else ''} in the baseline {'were' if known != 1 else 'was'} not shown."

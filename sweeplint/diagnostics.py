@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from sweeplint.fixes import Fix
 from sweeplint.model import Span
 
 
@@ -61,6 +62,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     severity: Severity | None = None  # this finding's level when it differs from the rule's default
     confidence: Confidence | None = None  # set by findings that rest on inferred roles or phase
+    fix: Fix | None = None            # the edits that would fix it (sweeplint.fixes), when mechanical
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class Diagnostic:
     span: Span
     related: tuple[Related, ...] = ()
     confidence: Confidence | None = None
+    fix: Fix | None = None
 
     @property
     def sort_key(self) -> tuple:

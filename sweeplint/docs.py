@@ -48,8 +48,11 @@ def render_rules_page() -> str:
 
     rules = all_rules()
     out = [HEADER]
-    out.append("| code | name | default severity |\n|---|---|---|\n")
-    out.extend(f"| [{r.code}](#{anchor(r.code, r.name)}) | {r.name} | {r.severity} |\n" for r in rules)
+    from sweeplint.catalogue import rule_doc
+
+    out.append("| code | name | default severity | automatic fix |\n|---|---|---|---|\n")
+    out.extend(f"| [{r.code}](#{anchor(r.code, r.name)}) | {r.name} | {r.severity} | "
+               f"{rule_doc(r.code).get('fix_applicability') or ''} |\n" for r in rules)
     out.append("\n")
     out.append("\n".join(explain(r, "markdown") for r in rules))
     return "".join(out).rstrip("\n") + "\n"

@@ -19,6 +19,7 @@ def explain(rule, fmt: str = "text") -> str:
         out = [f"## {rule.code} {rule.name}", "", f"Default severity: **{rule.severity}**", "", summary, ""]
         out += ["### Why", "", why, ""] if why else []
         out += ["### How to fix", "", how or fix, ""]
+        out += [f"**Automatic fix:** {_automatic_fix(doc)}", ""] if doc.get("fix_applicability") else []
         for kind, title in (("bad", "Bad"), ("good", "Good")):
             for example in _examples(doc, kind):
                 # a round-to-round example's earlier versions (committed, oldest first), then the new one
@@ -32,6 +33,7 @@ def explain(rule, fmt: str = "text") -> str:
     if why:
         out += ["Why:", _indent(why), ""]
     out += ["How to fix:", _indent(how or fix), ""]
+    out += ["Automatic fix:", _indent(_wrap(_automatic_fix(doc))), ""] if doc.get("fix_applicability") else []
     for kind in ("bad", "good"):
         examples = _examples(doc, kind)
         if not examples:
@@ -43,6 +45,22 @@ def explain(rule, fmt: str = "text") -> str:
                 out += [f"  # {name}{note}", _indent(str(content).rstrip("\n"), 4)]
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _automatic_fix(doc: dict) -> str:
+    """Which fix the rule offers: safe ones `--fix` applies, unsafe ones need `--unsafe-fixes`."""
+    kind = str(doc.get("fix_applicability")).strip()
+    how = {"safe": "safe (`sweeplint check --fix` applies it)",
+           "unsafe": "unsafe (`sweeplint check --fix --unsafe-fixes` applies it)"}.get(
+        kind, f"{kind} (`--fix` applies the safe ones, `--fix --unsafe-fixes` all)")
+    note = str(doc.get("fix_note", "")).strip()
+    return f"{how}. {note}" if note else how + "."
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, 98))
 
 
 def _indent(text: str, n: int = 2) -> str:

@@ -112,7 +112,7 @@ def _first_span():
 
 def _diagnostic(rule: type[Rule], severity: Severity, finding: Finding, path: str) -> Diagnostic:
     return Diagnostic(rule.code, rule.name, severity, finding.message, finding.path or path, finding.span, finding.related,
-                      finding.confidence)
+                      finding.confidence, finding.fix)
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,7 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
                 kept.append(Diagnostic("SL002", "unknown-key", _rule_severity("SL002", settings),
                                        f"malformed suppression: {d.malformed}", file.path, d.span))
     if reported("SL000", "unused-suppression"):
+        from sweeplint.fix_suppressions import unused_suppression_fix
         from sweeplint.rules import by_code
 
         names = {r.code: r.name for r in by_code().values()}
@@ -239,11 +240,14 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
                 why = f"no such finding {scope.where}"
             what = "every rule" if code == "ALL" and not scope.directive.codes else code
             kept.append(Diagnostic("SL000", "unused-suppression", severity,
-                                   f"suppression of {what} is unused ({why}); remove it", file.path, scope.span))
+                                   f"suppression of {what} is unused ({why}); remove it", file.path, scope.span,
+                                   fix=unused_suppression_fix(file.text, file.path, scope.directive,
+                                                              scope.span if scope.directive.codes else None)))
         for index, d in enumerate(directives):
             if d.kind == "enable" and d.malformed is None and index not in closed:
                 kept.append(Diagnostic("SL000", "unused-suppression", severity,
-                                       "this `enable` closes no `disable` above it; remove it", file.path, d.span))
+                                       "this `enable` closes no `disable` above it; remove it", file.path, d.span,
+                                       fix=unused_suppression_fix(file.text, file.path, d, None)))
     return kept
 
 

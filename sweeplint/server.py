@@ -7,7 +7,9 @@ configs of the workspace found when the first Python file is opened) are linted 
 findings about the program show up in the config as soon as the program is saved.
 
 Each diagnostic carries the rule code, a link to the rule's documentation, and related
-information pointing into the other file (the training-code line a config key relates to).
+information pointing into the other file (the training-code line a config key relates to). Code
+actions offer each finding's fix and a suppression comment; hover shows the rule's documentation
+(sweeplint.server_actions).
 """
 
 from __future__ import annotations
@@ -163,8 +165,11 @@ def build_server():
 
     from sweeplint.source import MAX_FILE_BYTES
 
+    from sweeplint.server_actions import Findings, register
+
     server = LanguageServer("sweeplint", __version__)
     linter = _Linter()
+    findings = Findings()   # each document's last findings, for code actions and hover
     # source document -> {target uri -> diagnostics}; a target shows the union over its sources.
     # Only the worker thread touches it.
     published: dict[str, dict[str, list]] = {}
@@ -241,6 +246,7 @@ def build_server():
                     lsp.MessageType.Error)
             return set()
         last_error.clear()
+        findings.remember(uri, path, text, diagnostics)
         cache: dict = {}
         by_target: dict[str, list] = {uri: []}
         for d in diagnostics:
@@ -251,6 +257,7 @@ def build_server():
 
     def work(uri: str, text: str | None, closed: bool) -> None:
         if closed:
+            findings.forget(uri)
             publish(set(published.pop(uri, {})) | {uri})
             return
         changed = lint_uri(uri, text)
@@ -267,6 +274,8 @@ def build_server():
     def text_of(uri: str) -> str | None:
         document = server.workspace.text_documents.get(uri)
         return document.source if document is not None else None
+
+    register(server, findings, text_of)
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls, params):

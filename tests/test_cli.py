@@ -53,7 +53,8 @@ parameters:
     max: 0.5
 """
 
-JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help", "confidence"}
+JSON_KEYS = {"code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "help", "confidence",
+             "fix"}
 
 
 def found(items) -> list[tuple]:
@@ -165,7 +166,7 @@ def test_concise_format(write):
     parsed = [pattern.match(line) for line in lines[:-1]]
     assert all(parsed), lines
     assert [(int(m[1]), int(m[2]), m[3], m[4]) for m in parsed] == BAD_FINDINGS
-    assert lines[-1] == "Found 3 problems (1 error, 2 warnings) in 1 sweep file."
+    assert lines[-1] == "Found 3 problems (1 error, 2 warnings) in 1 sweep file. 1 fixable with --fix; 2 more with --unsafe-fixes."
 
 
 def test_full_format_shows_the_source_line_a_caret_and_the_fix(write):

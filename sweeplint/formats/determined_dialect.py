@@ -19,6 +19,7 @@ DIALECT = Dialect(
     # them with core_context.train.report_validation_metrics.
     objective_apis=("determined",),
     default_goal="Determined's default, smaller_is_better: true",
+    goal_setting=("smaller_is_better", "false", "true"),
     parameter_reads="determined",       # only through the trial context's get_hparam
     parameters_read_by_tool=("global_batch_size",),
 )

@@ -77,6 +77,14 @@ class Dialect:
     float_range_spelling: str = "write the bounds as floats ({low}.0, {high}.0)"
     # The float distributions to use instead of an integer one.
     float_distributions: str = "a float distribution"
+    # How a fix (sweeplint.fixes.log_scale_fix) puts a linear range on a log scale, in the file's
+    # own text; all empty: no mechanical fix. Linear distribution names and their log twins; the
+    # key and value to add to a range that names no distribution; the function wrapped around a
+    # range (prefix, suffix); a keyword argument added to the call that suggests it (call, keyword).
+    log_scale_names: tuple[tuple[str, str], ...] = ()
+    log_scale_key: tuple[str, str] | None = None
+    log_scale_wrapper: tuple[str, str] | None = None
+    log_scale_keyword: tuple[str, str] | None = None
 
     # --- objective and budget -------------------------------------------------------------------
     # Which logging calls (codefacts Metric.api values) feed the tool's objective; None: not checked.
@@ -91,6 +99,9 @@ class Dialect:
     objective_needs_a_run: bool = False
     # The goal the tool assumes when the config gives none, in a message.
     default_goal: str = "the default goal"
+    # The key that sets the goal beside the metric's name, and its values that maximize and minimize
+    # (for a fix adding a missing goal); None: the goal is not set that way.
+    goal_setting: tuple[str, str, str] | None = None
     # How the tool spells ranking a trial by the last value its metric reported (a reduction of the
     # objective, Objective.reduction), as opposed to its best.
     last_value_reductions: tuple[str, ...] = ()

@@ -35,6 +35,7 @@ SWEEPERS = {
         DIALECT, format="hydra-optuna",
         step_semantics="offset",                           # Optuna steps from low
         log_scale_spelling="tag(log, interval(low, high))",
+        log_scale_wrapper=("tag(log, ", ")"),
         int_range_spelling="range({low}, {high}) or int(interval({low}, {high}))",
         constant_spelling="{name}: {value}",
         optuna_backed=True,
@@ -49,6 +50,7 @@ SWEEPERS = {
     "hydra-nevergrad": replace(
         DIALECT, format="hydra-nevergrad",
         log_scale_spelling="tag(log, interval(low, high))",
+        log_scale_wrapper=("tag(log, ", ")"),
         constant_spelling="{name}: {value}",
         exclusive_range_spelling="range({low}, {high})",
     ),

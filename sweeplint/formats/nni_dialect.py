@@ -11,6 +11,7 @@ DIALECT = Dialect(
     rejects_equal_bounds=True,          # search-space validation: "must have high > low"
     grid_enumerates_ranges=True,        # the grid tuner samples numeric ranges at ever finer intervals
     log_scale_spelling="_type: loguniform",
+    log_scale_names=(("uniform", "loguniform"), ("quniform", "qloguniform")),
     int_range_spelling="\"_type\": \"randint\", \"_value\": [{low}, {above}]",
     exclusive_range_spelling="\"_value\": [{low}, {high}]",
     objective_apis=("nni",),

@@ -13,6 +13,7 @@ DIALECT = Dialect(
     format="ray",
     tool="Ray Tune",
     log_scale_spelling="tune.loguniform(low, high)",
+    log_scale_names=(("uniform", "loguniform"), ("quniform", "qloguniform")),
     int_range_spelling="tune.randint({low}, {above})",
     exclusive_range_spelling="tune.{distribution}({low}, {high})",   # randint or lograndint: the fix keeps the log scale
     objective_apis=("tune.report", "framework"),

@@ -19,10 +19,13 @@ DIALECT = Dialect(
     int_range_spelling="distribution: int_uniform",
     float_range_spelling="write the bounds as floats (`min: {low}.0`, `max: {high}.0`) or add `distribution: uniform`",
     float_distributions="a float distribution such as uniform / q_uniform",
+    log_scale_names=(("uniform", "log_uniform_values"), ("q_uniform", "q_log_uniform_values")),
+    log_scale_key=("distribution", "log_uniform_values"),
     objective_apis=("wandb.log", "self.log", "self.log_dict", "summary", "framework"),
     objective_needs_a_run=True,        # nothing is logged before wandb.init
     ranks_by_run_summary=True,         # the summary keeps the last logged value unless the code says otherwise
     default_goal="W&B's default when metric.goal is missing",
+    goal_setting=("goal", "maximize", "minimize"),
     budget_key="run_cap",
     # Users commonly give the budget to the agent instead, so a missing run_cap is only an opinion.
     budget_set_outside="wandb agent --count",

@@ -9,9 +9,10 @@ BOLD, RESET = "\033[1m", "\033[0m"
 
 
 def line(d, color: bool) -> str:
+    fixable = "[*] " if d.fix is not None and d.fix.safe else ""   # --fix fixes it
     if color:
-        return f"{BOLD}{d.path}:{d.span.line}:{d.span.column}:{RESET} {_COLORS[d.severity]}{d.code}{RESET} [{d.severity}] {d.message}"
-    return f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity}] {d.message}"
+        return f"{BOLD}{d.path}:{d.span.line}:{d.span.column}:{RESET} {_COLORS[d.severity]}{d.code}{RESET} [{d.severity}] {fixable}{d.message}"
+    return f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity}] {fixable}{d.message}"
 
 
 def render(diagnostics, ctx) -> str:

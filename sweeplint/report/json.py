@@ -21,6 +21,21 @@ def as_dict(d) -> dict:
         "help": fix_hint(d.code),
         # declared | strong | weak for findings resting on roles or phase; null otherwise
         "confidence": str(d.confidence) if d.confidence is not None else None,
+        # the edits `--fix` (safe) or `--fix --unsafe-fixes` (unsafe) would make; null when none
+        "fix": fix_as_dict(d.fix, d.path),
+    }
+
+
+def fix_as_dict(fix, path: str) -> dict | None:
+    """A fix: its title, applicability and edits (1-based lines and columns, end exclusive; an empty
+    range inserts `content`)."""
+    if fix is None:
+        return None
+    return {
+        "title": fix.title,
+        "applicability": str(fix.applicability),
+        "edits": [{"path": e.path or path, "line": e.span.line, "column": e.span.column,
+                   "end_line": e.span.end_line, "end_column": e.span.end_column, "content": e.text} for e in fix.edits],
     }
 
 

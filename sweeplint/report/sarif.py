@@ -148,6 +148,8 @@ def render(diagnostics, ctx) -> str:
         }
         if d.confidence is not None:
             result["properties"] = {"confidence": str(d.confidence)}
+        if d.fix is not None:
+            result["fixes"] = [_fix(d.fix, d.path, root)]
         if d.related:
             result["relatedLocations"] = [
                 dict(_location(r.path, r.span, root), id=i, message={"text": escape_message(r.message)})
@@ -160,6 +162,21 @@ def render(diagnostics, ctx) -> str:
         # where %SRCROOT% is, for viewers that open the files (code scanning uses the checkout)
         run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": Path(root).resolve().as_uri() + "/"}}
     return _log(run)
+
+
+def _fix(fix, path: str, root: str | None) -> dict:
+    """A SARIF fix: the replacements per file (an empty deleted region inserts), and whether
+    `--fix` applies it (safe) or only `--fix --unsafe-fixes` (unsafe)."""
+    by_path: dict[str, list] = {}
+    for edit in fix.edits:
+        region = {"startLine": edit.span.line, "startColumn": edit.span.column,
+                  "endLine": edit.span.end_line, "endColumn": edit.span.end_column}
+        by_path.setdefault(edit.path or path, []).append({"deletedRegion": region, "insertedContent": {"text": edit.text}})
+    return {
+        "description": {"text": f"{fix.title} ({fix.applicability} fix)"},
+        "artifactChanges": [{"artifactLocation": _artifact(p, root), "replacements": r} for p, r in by_path.items()],
+        "properties": {"applicability": str(fix.applicability)},
+    }
 
 
 def _run(descriptors: list, invocations: list, results: list) -> dict:

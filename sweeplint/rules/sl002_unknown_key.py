@@ -4,6 +4,7 @@ import difflib
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, Fix, respell_word
 from sweeplint.rule import Context, Rule
 
 
@@ -21,7 +22,10 @@ class UnknownKey(Rule):
                 close = difflib.get_close_matches(ref.key, ref.expected, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(ref.expected)}"
                 what = "value" if ref.where.endswith("distribution") else "key"
-                yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{hint}")
+                # the closest valid spelling: unsafe, as the key then takes effect (or another was meant)
+                edit = respell_word(ctx.file.text, ref.span, ref.key, close[0], ctx.file.path) if close else None
+                fix = Fix(f"Write {close[0]!r}", (edit,), Applicability.UNSAFE) if edit else None
+                yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{hint}", fix=fix)
         # Declared roles naming no parameter (`# sweeplint: scientific=...`): a directive speaks for
         # every study of its file, so a name is unknown only when no study has it.
         per_study = [{u.span: u for u in ctx.roles(study).unmatched} for study in ctx.studies]

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import passes_args
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, Edit, Fix
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Space, Study
 from sweeplint.rule import Context, Rule
@@ -113,6 +114,7 @@ class StringScientificNotation(Rule):
             # One finding per parameter's list of values (the first string, naming the others):
             # the problem is how the list is written, not each number in it.
             reported: set[str] = set()
+            linked = any(p.linked_from for p in study.parameters)   # spans of another file: no edits
             found = [(where, lit, kind) for where, lit, kind in literals(study)
                      if isinstance(lit, Lit) and scientific_text(lit)]
             for where, lit, kind in found:
@@ -125,6 +127,7 @@ class StringScientificNotation(Rule):
                     fixed = yaml11_float(lit.text)
                 level = None
                 more = ""
+                fix = _number_fix(lit, fixed, (), kind)
                 if kind == "value":
                     name = owner[id(lit)]
                     reported.add(name)
@@ -134,6 +137,7 @@ class StringScientificNotation(Rule):
                     if others:
                         more = f" (so are {', '.join(f'`{o.text}`' for o in others[:4])}{', ...' if len(others) > 4 else ''})"
                         fixed += "` and `".join([""] + [yaml11_float(o.text) for o in others[:4]])
+                    fix = _number_fix(lit, yaml11_float(lit.text), others, kind)
                 elif dialect.validates_schema:
                     effect = f"{dialect.tool} needs a number here: it reports a schema violation and cannot sample the parameter"
                 else:
@@ -144,4 +148,15 @@ class StringScientificNotation(Rule):
                     f"(YAML 1.1 reads scientific notation as a number only with a dot and a signed exponent); "
                     f"{effect}; write `{fixed}`",
                     severity=level,
+                    fix=None if linked else fix,
                 )
+
+
+def _number_fix(lit: Lit, fixed: str, others, kind: str) -> Fix:
+    """The literals spelled so that YAML 1.1 reads numbers. Safe where the tool needs a number (a bound,
+    a setting: the text could only ever mean that number); unsafe for values handed to the program,
+    which then gets a float where it got text."""
+    edits = (Edit(lit.span, fixed),) + tuple(Edit(o.span, yaml11_float(o.text)) for o in others)
+    safe = kind != "value"
+    return Fix(f"Write {lit.text} as {fixed}" if len(edits) == 1 else "Write the values so YAML 1.1 reads numbers",
+               edits, Applicability.SAFE if safe else Applicability.UNSAFE)

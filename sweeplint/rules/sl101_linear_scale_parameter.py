@@ -4,6 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fix_builders import log_scale_fix
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Opaque, Space, number
 from sweeplint.rule import Context, Rule
@@ -54,6 +55,7 @@ class LinearScaleParameter(Rule):
                     f"{what} is searched on a linear scale over {_fmt(low)} .. {_fmt(high)} "
                     f"({'' if known else 'the range spans '}{decades:.1f} decades): {top:.0%} of trials land in the top decade and the small values are "
                     f"barely tried; search it on a log scale ({spelling})",
+                    fix=log_scale_fix(ctx.file.text, ctx.file.path, dialect_of(study), p),
                 )
 
 
@@ -73,6 +75,7 @@ class LinearScaleParameter(Rule):
             f"{p.high.text or p.high.value}, a ratio of {ratio:g} ({decades:.1f} decades) whatever {base} is: "
             f"{top:.0%} of trials land in the top decade and the small values are barely tried; search it on a "
             f"log scale ({dialect_of(study).log_scale_spelling})",
+            fix=log_scale_fix(ctx.file.text, ctx.file.path, dialect_of(study), p),
         )
 
 

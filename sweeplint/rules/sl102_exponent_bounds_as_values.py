@@ -4,6 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, respell
 from sweeplint.model import number
 from sweeplint.rule import Context, Rule
 
@@ -53,11 +54,21 @@ class ExponentBoundsAsValues(Rule):
                 else:
                     what = f"{p.name} uses {kind}, whose bounds are exponents: it samples {rng}"
                 fix = _fix(p, low, high)
-                yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}")
+                yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}",
+                              fix=_values_fix(ctx, p) if looks_like_values else None)
 
 
 def _inverse(p) -> bool:
     return (p.distribution or "").startswith("inv_")
+
+
+def _values_fix(ctx: Context, p):
+    """`log_uniform` -> `log_uniform_values`, so the bounds are read as the values they look like.
+    Unsafe: the sampled range changes (to the one the author meant)."""
+    if not (p.distribution and p.distribution.endswith("log_uniform") and p.distribution_span) or p.linked_from:
+        return None
+    new = f"{p.distribution}_values"
+    return respell(ctx.file.text, p.distribution_span, new, f"Use {new}", Applicability.UNSAFE, ctx.file.path)
 
 
 def _fix(p, low: float, high: float) -> str:

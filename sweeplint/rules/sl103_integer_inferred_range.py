@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, Edit, Fix, replace
 from sweeplint.formats.dialect import Dialect, dialect_of
 from sweeplint.knowledge import normalise
 from sweeplint.model import Parameter, Space, number
@@ -52,7 +54,7 @@ class IntegerInferredRange(Rule):
                 if p.inferred:
                     message = self._inferred(ctx, dialect, p, low, high)
                     if message:
-                        yield Finding(p.low.span.cover(p.high.span), message)
+                        yield Finding(p.low.span.cover(p.high.span), message, fix=_float_bounds_fix(p))
                 else:
                     yield from self._float_bounds(dialect, p, low, high)
 
@@ -113,7 +115,22 @@ class IntegerInferredRange(Rule):
                 if dialect.validates_schema else "integer distributions need integer bounds"
             fix = f"write {_fmt(value)}" if value.is_integer() else f"use integer bounds, or {dialect.float_distributions}"
             yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}",
-                          severity=Severity.ERROR if dialect.validates_schema else None)
+                          severity=Severity.ERROR if dialect.validates_schema else None,
+                          # 2.0 -> 2 means the same bound; a fractional one needs a decision
+                          fix=replace(lit.span, _fmt(value), f"Write {_fmt(value)}") if value.is_integer() and not p.linked_from else None)
+
+
+def _float_bounds_fix(p: Parameter) -> Fix | None:
+    """Both integer bounds written as floats (`min: 0` -> `min: 0.0`), so the tool samples a float
+    range. Unsafe: it changes what is searched, on a guess from the parameter's name."""
+    if p.linked_from:
+        return None
+    edits = []
+    for lit in (p.low, p.high):
+        if lit.text is None or not re.fullmatch(r"[-+]?\d+", lit.text.strip()):
+            return None
+        edits.append(Edit(lit.span, lit.text.strip() + ".0"))
+    return Fix("Write the bounds as floats", tuple(edits), Applicability.UNSAFE)
 
 
 def _switch(name: str) -> bool:

@@ -4,6 +4,7 @@ import math
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, replace
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
@@ -83,4 +84,8 @@ class ExclusiveUpperBound(Rule):
             p.high.span,
             f"{p.name}: the upper bound {hi} is excluded, so the search tries {_tried(low, high, step)} and never "
             f"{hi}; if {hi} was meant to be tried, {fix}",
+            # the bound raised by one step: unsafe, as it adds a value to the search
+            fix=replace(p.high.span, raised, f"Raise the upper bound to {raised}", Applicability.UNSAFE)
+            if p.high.text is not None and p.high.text.strip().lstrip("-").replace(".", "", 1).isdigit()
+            and not p.linked_from else None,
         )

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import HYPHENATED_MACROS, command_items, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, Fix, respell_word
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
@@ -34,4 +35,12 @@ class HydraNeedsArgsNoHyphens(Rule):
                 span,
                 f"{short(ctx, facts.program)} is a Hydra app, but {how}, which hands it --{example}=...; Hydra expects "
                 f"overrides like {example}=... and stops with an override parse error - use ${{args_no_hyphens}}",
+                fix=_no_hyphens_fix(ctx, bad[1]) if bad else None,
             )
+
+
+def _no_hyphens_fix(ctx: Context, item) -> Fix | None:
+    """`${args}` in the command item written `${args_no_hyphens}`. Unsafe: it changes the command line
+    every run gets, on the reading of the program as a Hydra app."""
+    edit = respell_word(ctx.file.text, item.span, "${args}", "${args_no_hyphens}", ctx.file.path)
+    return Fix("Pass ${args_no_hyphens}", (edit,), Applicability.UNSAFE) if edit else None

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from sweeplint.codefacts.queries import has_token, tokens
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fix_builders import reverse_goal_fix, sibling_key_fix
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
@@ -35,12 +36,29 @@ class GoalContradictsMetric(Rule):
             span = objective.goal_span or objective.name.span
             if loss and objective.goal == "maximize":
                 yield Finding(span, f"{name!r} looks like a loss ({loss!r}), but the sweep maximizes it: the search "
-                                    "will favour the worst configurations and report the worst trial as best - minimize it")
+                                    "will favour the worst configurations and report the worst trial as best - minimize it",
+                              fix=_goal_fix(ctx, study, "minimize"))
             elif gain and objective.goal == "minimize":
                 why = "minimizes it" if objective.goal_span is not None else (
                     f"minimizes it ({dialect_of(study).default_goal})")
                 yield Finding(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
-                                    "will favour the worst configurations - set the goal to maximize")
+                                    "will favour the worst configurations - set the goal to maximize",
+                              fix=_goal_fix(ctx, study, "maximize"))
+
+
+def _goal_fix(ctx: Context, study, goal: str):
+    """The goal turned around where it is written, or added beside the metric's name where the tool's
+    default applied. Unsafe: the search then optimizes the other way, on a guess from the name."""
+    objective = study.objective
+    title = f"Set the goal to {goal}"
+    if objective.goal_span is not None:
+        return reverse_goal_fix(ctx.file.text, ctx.file.path, objective.goal_span, title)
+    setting = dialect_of(study).goal_setting
+    if setting is None:
+        return None
+    key, maximize, minimize = setting
+    return sibling_key_fix(ctx.file.text, ctx.file.path, objective.name.span, key,
+                           maximize if goal == "maximize" else minimize, title)
 
 
 def metric_tokens(name: str) -> list[str]:

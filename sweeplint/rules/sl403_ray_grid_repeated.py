@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.fixes import Applicability, replace
 from sweeplint.model import number
 from sweeplint.rule import Context, Rule
 
@@ -33,4 +34,7 @@ class RayGridRepeated(Rule):
                 f"{'s' if points != 1 else ''} over {', '.join(p.name for p in grids)}) {int(samples)} times: "
                 f"{total} trials where every configuration runs {int(samples)} times; if the repeats are meant "
                 f"as seeds, sweep a seed explicitly, otherwise set num_samples=1",
+                # unsafe: the repeats may have been meant as replicates
+                fix=replace(study.budget.span, "1", "Set num_samples=1", Applicability.UNSAFE)
+                if (study.budget.text or "").strip().isdigit() else None,
             )

@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.fix_builders import merge_fixes, modern_spelling_fix
 from sweeplint.model import Parameter, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl102_exponent_bounds_as_values import ExponentBoundsAsValues, effective
@@ -32,8 +33,9 @@ class DeprecatedDistribution(Rule):
             uses.setdefault(_spelling(p), []).append((p, finding))
         for group in uses.values():
             (_, finding), rest = group[0], group[1:]
+            fix = merge_fixes([modern_spelling_fix(ctx.file.text, ctx.file.path, p) for p, _ in group])
             if not rest:
-                yield finding
+                yield Finding(finding.span, finding.message, related=finding.related, fix=fix)
                 continue
             names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
             more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
@@ -41,6 +43,7 @@ class DeprecatedDistribution(Rule):
                 finding.span, f"{finding.message}; {more}",
                 related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
                               for p, f in rest),
+                fix=fix,
             )
 
     def _uses(self, ctx: Context) -> Iterator[tuple[Parameter, Finding]]:

@@ -1,0 +1,142 @@
+"""Fixes: what a finding offers to change in the text, as edits on the exact spans readers keep.
+
+A `Fix` is a short title, one or more `Edit`s (a span replaced by new text; an empty span inserts),
+and an applicability: SAFE fixes keep what the sweep means and are applied by `--fix`; UNSAFE ones
+change what is searched (a distribution, a goal, a bound's type) and need `--unsafe-fixes`.
+Edits touch only their span, so comments, quoting and layout around them survive.
+
+This module holds the model and the small helpers that build edits from the source text; the fixes
+several rules share (a log scale, a goal, a current spelling) are built in sweeplint.fix_builders,
+and applying fixes to files is sweeplint.fix_command.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from sweeplint.model import Span
+
+# Line breaks as each reader counts lines: PyYAML also breaks at NEL and the Unicode separators.
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_PYTHON_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
+class Applicability(str, enum.Enum):
+    SAFE = "safe"        # the sweep means the same after the fix
+    UNSAFE = "unsafe"    # the fix changes what is searched or how; review it
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace `span` (1-based, end exclusive) with `text`; an empty span inserts at its start."""
+
+    span: Span
+    text: str
+    path: str | None = None     # the file the finding is in when None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+
+def replace(span: Span, text: str, title: str, applicability: Applicability = Applicability.SAFE) -> Fix:
+    """The usual fix: one span replaced."""
+    return Fix(title, (Edit(span, text),), applicability)
+
+
+# --- reading the source around a span ------------------------------------------------------------
+
+
+def line_breaks(path: str):
+    return _PYTHON_BREAK if path.lower().endswith(".py") else _YAML_BREAK
+
+
+def lines_of(text: str, path: str = "") -> list[str]:
+    """The file's lines without their breaks, split as its reader counts them."""
+    return line_breaks(path).split(text)
+
+
+def span_text(text: str, span: Span, path: str = "") -> str:
+    """The source text a span covers (as far as it is in the text)."""
+    starts = line_starts(text, path)
+    start, end = offset(starts, text, span.line, span.column), offset(starts, text, span.end_line, span.end_column)
+    return text[start:end] if start is not None and end is not None else ""
+
+
+def line_starts(text: str, path: str = "") -> list[int]:
+    return [0] + [m.end() for m in line_breaks(path).finditer(text)]
+
+
+def offset(starts: list[int], text: str, line: int, column: int) -> int | None:
+    """The character offset of a 1-based line and column, None when it is not in the text."""
+    if not 0 < line <= len(starts):
+        return None
+    start = starts[line - 1]
+    end = starts[line] if line < len(starts) else len(text)
+    at = start + column - 1
+    return at if start <= at <= end else None
+
+
+def quoted_replacement(text: str, span: Span, new: str, path: str = "") -> str:
+    """`new` in the quotes the span's text is written in (a YAML or Python string), if any."""
+    old = span_text(text, span, path)
+    match = re.match(r"""^([rRuU]?)(['"])""", old)
+    if match and old.endswith(match.group(2)) and len(old) >= 2 + len(match.group(1)):
+        return f"{match.group(1)}{match.group(2)}{new}{match.group(2)}"
+    return new
+
+
+def newline_of(text: str) -> str:
+    """The line break the file uses (its first one), for inserted lines."""
+    match = _YAML_BREAK.search(text)
+    return match.group(0) if match else "\n"
+
+
+def respell(text: str, span: Span, new: str, title: str, applicability: Applicability = Applicability.SAFE,
+            path: str = "") -> Fix:
+    """A word (a distribution's name, a goal) written anew, in the quotes it had."""
+    return replace(span, quoted_replacement(text, span, new, path), title, applicability)
+
+
+def respell_word(text: str, span: Span, old: str, new: str, path: str = "") -> Edit | None:
+    """An edit replacing the last whole word `old` inside a one-line span (`tune.uniform` -> the
+    `uniform` of it) with `new`."""
+    if span.end_line != span.line:
+        return None
+    found = [m for m in re.finditer(rf"(?<![\w]){re.escape(old)}(?![\w])", span_text(text, span, path))]
+    if not found:
+        return None
+    start = span.column + found[-1].start()
+    return Edit(Span(span.line, start, span.line, start + len(old)), new)
+
+
+# --- as JSON (the cache) ---------------------------------------------------------------------------
+
+
+def encode_fix(fix: Fix | None) -> list | None:
+    if fix is None:
+        return None
+    return [fix.title, str(fix.applicability),
+            [[[e.span.line, e.span.column, e.span.end_line, e.span.end_column], e.text, e.path] for e in fix.edits]]
+
+
+def decode_fix(data) -> Fix | None:
+    if data is None:
+        return None
+    title, applicability, edits = data
+    return Fix(str(title),
+               tuple(Edit(Span(*(int(v) for v in span)), str(text), None if path is None else str(path))
+                     for span, text, path in edits),
+               Applicability(applicability))
