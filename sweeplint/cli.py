@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, Ray Tune experiment folders, "
                          "W&B run folders or runs tables (CSV)")
     results.add_argument("--space", help="the sweep config that defined the search space (bounds, scales, metric)")
+    results.add_argument("--report", metavar="DIR", help="also write plots (PNG, SVG) and an HTML report into DIR "
+                         "(needs: pip install 'sweeplint[report]')")
     for option in ("--select", "--extend-select", "--ignore"):
         results.add_argument(option, help=f"as for check ({option})")
     results.add_argument("--output-format", help="as for check")
@@ -382,7 +384,7 @@ def _results(args: argparse.Namespace) -> int:
         fmt = args.output_format or settings.output_format or "concise"
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        result = judge(args.paths, settings, args.space)
+        result = judge(args.paths, settings, args.space, args.report)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     color = use_color(args.color, sys.stdout.isatty())
