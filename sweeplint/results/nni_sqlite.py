@@ -4,9 +4,10 @@ Tables, as NNI's manager creates them:
 - ExperimentProfile(params, id, execDuration, startTime, endTime, logDir, nextSequenceId, revision):
   one row per saved revision; `params` is the experiment config as JSON, with `searchSpace` (an
   object, or JSON text in old versions) and the tuner's `classArgs.optimize_mode`;
-- TrialJobEvent(timestamp, trialJobId, event, data, logPath, sequenceId, message): one row per status
-  change; the submitting row's `data` holds the trial's parameters as JSON text
-  (`{"parameter_id": .., "parameters": {...}}`), the last row is the trial's state;
+- TrialJobEvent(timestamp, trialJobId, event, data, logPath, sequenceId, message[, environmentId]):
+  one row per status change; the submitting row's `data` (WAITING or, in NNI 3, RUNNING) holds the
+  trial's parameters as JSON text (`{"parameter_id": .., "parameters": {...}}`), the last row is
+  the trial's state (SUCCEEDED, FAILED, USER_CANCELED, SYS_CANCELED, EARLY_STOPPED);
 - MetricData(timestamp, trialJobId, parameterId, type, sequence, data): `type` is FINAL or
   PERIODICAL (intermediate results, in `sequence` order), `data` is JSON text holding the JSON text
   the trial reported: a number, or an object whose `default` key is the objective.
@@ -63,7 +64,7 @@ def _read(path: Path, connection: sqlite3.Connection) -> list[ResultSet]:
     profile = connection.execute("SELECT params, id FROM ExperimentProfile ORDER BY revision DESC LIMIT 1").fetchone()
     config = _json(profile[0]) if profile else None
     if isinstance(config, dict):
-        result.name = str(profile[1] or config.get("experimentName") or path.parent.parent.name)
+        result.name = str(config.get("experimentName") or profile[1] or path.parent.parent.name)
         result.goal = _goal(config)
         result.parameters = _space(path, config.get("searchSpace"), result.problems)
     else:

@@ -64,6 +64,8 @@ def _run(run: Path, metric: str, problems: list[ReadProblem]) -> Trial | None:
         if log is not None and not log.complete:
             problems.append(ReadProblem(str(logs[-1]), NOWHERE, "the run's log is cut short or damaged; "
                                         "what came before the damage is judged"))
+    if log is None and logs and not config_path.is_file():
+        return None   # its one source of config and values is unreadable (reported above)
     if config_path.is_file() or log is None:
         config = _config(config_path, problems)
         if config is None:
