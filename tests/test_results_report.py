@@ -168,3 +168,19 @@ def test_report_into_a_file_is_a_usage_error(study, tmp_path):
     proc = run_cli("results", "study.db", "--report", "taken", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("sweeplint: error: --report: cannot create taken")
+
+
+def test_the_readmes_example_round_says_what_the_readme_shows(tmp_path):
+    """The README's first command judges examples/optuna-round; its section shows the output."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = "sweeplint results examples/optuna-round/round1.log --space examples/optuna-round/sweep.yaml --report report"
+    assert command in readme.split("```sh", 1)[1].split("```", 1)[0]     # the first command runs it
+    shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0].splitlines()
+    proc = run_cli(*command.split()[1:-1], str(tmp_path / "report"), cwd=root)
+    assert proc.returncode == 1 and proc.stdout.splitlines() == shown[:-1]
+    assert shown[-1] == "sweeplint: report written to report/index.html"
+    assert (tmp_path / "report" / "round1-lr.png").is_file() and (root / "docs" / "results-round1-lr.png").is_file()
+    assert "](docs/results-round1-lr.png)" in readme

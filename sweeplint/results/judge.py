@@ -59,6 +59,8 @@ def judge(paths: list[str], settings, space: str | None = None, report: str | No
         for results in load(path, metric, goal, names):
             if study is not None and results.goal is None:
                 results.goal = goal
+            if study is not None and results.metric is None:
+                results.metric = metric   # Optuna and NNI keep values, not the metric's name
             out.files_checked += 1
             out.files.append(results.path)
             file = space_file or ConfigFile(path=results.path, text="")
