@@ -174,3 +174,15 @@ def test_the_database_is_opened_read_only(tmp_path):
 
 
 
+
+
+def test_hostile_cells_are_bounded(tmp_path):
+    write_experiment(tmp_path / "nni.sqlite", _trials())
+    db = sqlite3.connect(tmp_path / "nni.sqlite")
+    deep = '{"parameters": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}"
+    db.execute("update TrialJobEvent set data = ? where trialJobId = 'T0002' and data is not null", (deep,))
+    db.execute("update MetricData set data = ? where trialJobId = 'T0003'", ("x" * (2 * 1024 * 1024),))
+    db.commit()
+    db.close()
+    proc = run_cli("results", "nni.sqlite", "--output-format", "json", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr

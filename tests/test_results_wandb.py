@@ -136,3 +136,29 @@ def test_a_damaged_log_is_read_up_to_the_damage(runs, tmp_path):
     assert any("cut short or damaged" in m for m in messages), messages
     assert any("not a W&B run log" in m for m in messages), messages
     assert all(d["path"].endswith(".wandb") for d in problems), [d["path"] for d in problems]
+
+
+def test_damaged_logs_never_crash_the_reader(runs, tmp_path):
+    """Seeded damage anywhere in a real log: the reader returns what it could read, or refuses the
+    file with a message; it never raises anything else."""
+    import random
+
+    from sweeplint.results.wandb_binary import Broken, read_run_log
+
+    source = sorted((runs("edge") / "wandb").glob("offline-run-*/run-*.wandb"))[0].read_bytes()
+    rng = random.Random(11)
+    target = tmp_path / "run-x.wandb"
+    for _ in range(300):
+        data = bytearray(source)
+        for _ in range(rng.randint(1, 8)):
+            where = rng.randrange(len(data))
+            if rng.random() < 0.2:
+                del data[where:where + rng.randint(1, 64)]
+            else:
+                data[where] = rng.randrange(256)
+        target.write_bytes(bytes(data))
+        try:
+            log = read_run_log(target, {"val_loss"})
+        except Broken:
+            continue
+        assert all(isinstance(v, float) for _, v in log.history.get("val_loss", []))

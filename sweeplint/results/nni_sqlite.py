@@ -85,7 +85,11 @@ def _read(path: Path, connection: sqlite3.Connection) -> list[ResultSet]:
         states[trial_id] = _STATES.get(str(event), State.RUNNING)
         form = _json(data) if data else None
         if isinstance(form, dict) and isinstance(form.get("parameters"), dict):
-            params[trial_id] = flatten(_named(form["parameters"]))
+            try:
+                params[trial_id] = flatten(_named(form["parameters"]))
+            except RecursionError:   # nested deeper than any search space: not parameters
+                result.problems.append(ReadProblem(str(path), NOWHERE, f"trial {trial_id}: parameters nested too "
+                                                   "deeply to read; skipped"))
     if len(order) >= MAX_TRIALS:
         result.problems.append(ReadProblem(str(path), NOWHERE, f"more than {MAX_TRIALS} trials; only the first are judged"))
     finals: dict[str, float] = {}
