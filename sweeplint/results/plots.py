@@ -71,12 +71,15 @@ def axis_plot(round_: Round, searched: Searched) -> Figure:
         ax.set_xscale("log" if log else "linear")
         if low is not None and high is not None and high > low:
             # the range as searched, with a little room either side on its scale
+            # (widened to any trial outside it, as when the space config is narrower than the study)
+            seen = [x_of(t) for t in usable + failed]
+            left, right = min([low] + seen), max([high] + seen)
             if log:
-                pad = (math.log10(high) - math.log10(low)) * 0.05
-                ax.set_xlim(10 ** (math.log10(low) - pad), 10 ** (math.log10(high) + pad))
+                pad = (math.log10(right) - math.log10(left)) * 0.05
+                ax.set_xlim(10 ** (math.log10(left) - pad), 10 ** (math.log10(right) + pad))
             else:
-                pad = (high - low) * 0.05
-                ax.set_xlim(low - pad, high + pad)
+                pad = (right - left) * 0.05
+                ax.set_xlim(left - pad, right + pad)
             for bound in (low, high):
                 ax.axvline(bound, color=BOUND, linestyle="--", linewidth=1)
             ax.plot([], [], color=BOUND, linestyle="--", linewidth=1, label=f"search bounds {low:g} .. {high:g}")
