@@ -99,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
     graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
 
-    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, Ray Tune, W&B) against its search space")
-    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, Ray Tune experiment folders, "
-                         "W&B run folders or runs tables (CSV)")
+    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, NNI, Ray Tune, W&B) against its search space")
+    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, NNI databases (nni.sqlite), "
+                         "Ray Tune experiment folders, W&B run folders or runs tables (CSV)")
     results.add_argument("--space", help="the sweep config that defined the search space (bounds, scales, metric)")
     results.add_argument("--report", metavar="DIR", help="also write plots (PNG, SVG) and an HTML report into DIR "
                          "(needs: pip install 'sweeplint[report]')")
