@@ -106,10 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
     graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
 
-    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, Ray Tune, W&B) against its search space")
-    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, Ray Tune experiment folders, "
-                         "W&B run folders or runs tables (CSV)")
+    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, NNI, Ray Tune, W&B) against its search space")
+    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, NNI databases (nni.sqlite), "
+                         "Ray Tune experiment folders, W&B run folders or runs tables (CSV)")
     results.add_argument("--space", help="the sweep config that defined the search space (bounds, scales, metric)")
+    results.add_argument("--report", metavar="DIR", help="also write plots (PNG, SVG) and an HTML report into DIR "
+                         "(needs: pip install 'sweeplint[report]')")
     for option in ("--select", "--extend-select", "--ignore"):
         results.add_argument(option, help=f"as for check ({option})")
     results.add_argument("--output-format", help="as for check")
@@ -398,7 +400,7 @@ def _results(args: argparse.Namespace) -> int:
         fmt = args.output_format or settings.output_format or "concise"
         if fmt not in FORMATS:
             raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        result = judge(args.paths, settings, args.space)
+        result = judge(args.paths, settings, args.space, args.report)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     color = use_color(args.color, sys.stdout.isatty())

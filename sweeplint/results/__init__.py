@@ -28,9 +28,11 @@ def load(path: str, metric: str | None = None, goal: str | None = None, names: t
                                    "(experiment_state-*.json, trial folders with params.json)")]
         if not where.is_file():
             return [_unknown(path, "no such file or folder")]
-        from sweeplint.results import optuna_journal, optuna_sqlite
+        from sweeplint.results import nni_sqlite, optuna_journal, optuna_sqlite
 
         if optuna_sqlite.is_optuna_sqlite(where):
+            if nni_sqlite.is_nni_sqlite(where):
+                return nni_sqlite.read(where)
             return optuna_sqlite.read(where)
         if optuna_journal.looks_like_journal(where):
             return optuna_journal.read(where)
@@ -38,7 +40,7 @@ def load(path: str, metric: str | None = None, goal: str | None = None, names: t
             from sweeplint.results import wandb_runs
 
             return wandb_runs.read_csv(where, metric, goal, names)
-        return [_unknown(path, "not a results file sweeplint reads (an Optuna SQLite or journal storage, "
+        return [_unknown(path, "not a results file sweeplint reads (an Optuna SQLite or journal storage, an NNI database, "
                                "a W&B runs table as CSV, a Ray Tune or W&B run folder)")]
     except OSError as exc:
         return [_unknown(path, f"cannot read: {exc.strerror or exc}")]

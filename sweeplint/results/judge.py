@@ -34,11 +34,16 @@ def read_space(space: str | None):
     return file, file.studies[0]
 
 
-def judge(paths: list[str], settings, space: str | None = None) -> LintResult:
+def judge(paths: list[str], settings, space: str | None = None, report: str | None = None) -> LintResult:
+    """Findings on every study at `paths`; with `report`, also the pictures and HTML page there."""
     from sweeplint.results import load
     from sweeplint.results.analysis import make_round
     from sweeplint.results.thresholds import thresholds
 
+    if report is not None:
+        from sweeplint.results.report import require_matplotlib
+
+        require_matplotlib()
     rules = results_rules(settings)
     limits = thresholds(settings)
     space_file, study = read_space(space)
@@ -49,15 +54,21 @@ def judge(paths: list[str], settings, space: str | None = None) -> LintResult:
             metric, goal = study.objective.name.value, study.objective.goal
         names = tuple(p.name for p in study.varied)
     out = LintResult()
+    judged = []   # (round, its findings) for the report
     for path in paths:
         for results in load(path, metric, goal, names):
             if study is not None and results.goal is None:
                 results.goal = goal
+            if study is not None and results.metric is None:
+                results.metric = metric   # Optuna and NNI keep values, not the metric's name
             out.files_checked += 1
             out.files.append(results.path)
             file = space_file or ConfigFile(path=results.path, text="")
-            ctx = Context(file=file, settings=settings, extras={"results": make_round(results, limits, space, study)})
-            out.diagnostics.extend(_run(ctx, rules, settings, results.path))
+            round_ = make_round(results, limits, space, study)
+            ctx = Context(file=file, settings=settings, extras={"results": round_})
+            found = _run(ctx, rules, settings, results.path)
+            judged.append((round_, found))
+            out.diagnostics.extend(found)
     out.files_seen = len(paths)
     if space_file is not None:
         out.diagnostics = apply_suppressions(space_file, out.diagnostics, settings, {r.code for r in rules})
@@ -65,7 +76,22 @@ def judge(paths: list[str], settings, space: str | None = None) -> LintResult:
     shown = confident(out.diagnostics, settings)
     out.hidden = len(out.diagnostics) - len(shown)
     out.diagnostics = sorted(shown, key=lambda d: d.sort_key)
+    if report is not None:
+        _report(report, judged, out.diagnostics)
     return out
+
+
+def _report(directory: str, judged, shown) -> None:
+    """Each study's pictures beside the findings that survived selection and suppression."""
+    import sys
+
+    from sweeplint.results.report import StudyReport, write
+
+    kept = set(shown)
+    studies = [StudyReport(round_, [d for d in sorted(dict.fromkeys(found), key=lambda d: d.sort_key) if d in kept])
+               for round_, found in judged if round_.results.trials]
+    page = write(directory, studies)
+    print(f"sweeplint: report written to {page}", file=sys.stderr)
 
 
 def _run(ctx: Context, rules, settings, where: str) -> list[Diagnostic]:

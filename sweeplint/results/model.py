@@ -62,7 +62,7 @@ class ResultSet:
     """One study's results as read from `path` by the reader for `source`."""
 
     path: str
-    source: str                                  # "optuna-sqlite", "optuna-journal", "ray", "wandb-runs", "wandb-csv"
+    source: str                                  # "optuna-sqlite", "optuna-journal", "ray", "wandb-runs", "wandb-csv", "nni-sqlite"
     name: str = ""
     goal: str | None = None                      # "minimize" or "maximize"; None when unknown
     metric: str | None = None
