@@ -28,7 +28,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 200
-MAX_NODES = 200_000  # nodes after alias expansion; a billion-laughs document stops here
+MAX_NODES = 100_000  # nodes after alias expansion; a billion-laughs document stops here (a large sweep has a few thousand)
+# Entries of one mapping, items of one list: no sweep has ten thousand parameters or values, and
+# what readers and rules do per entry stays bounded (issue 15: 200,000 parameters took minutes).
+MAX_ENTRIES = 10_000
 
 
 class YAMLReadError(Exception):
@@ -265,9 +268,11 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     roots: list = []
     starts: list[Span] = []
     anchors: dict[str, Node] = {}
-    stack: list[tuple[Node, list]] = []   # open collections and their children so far (keys and values alternate)
+    stack: list[tuple[Node, list, int]] = []  # open collections, their children so far (keys and values
+    #                                          alternate) and how many children they may have
     open_ids: set[int] = set()
     siblings = roots                      # where the next node goes: the children of the innermost open collection
+    room = _NO_LIMIT
     total = 0                             # nodes read so far, each use of an alias counted in full
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     starts_collection = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
@@ -287,20 +292,24 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                 tag = event.tag
                 if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
                     unsafe.append(UnsafeTag(_short_tag(tag), span))
-                node = YMap([], span) if kind is yaml.MappingStartEvent else YSeq([], span)
+                mapping = kind is yaml.MappingStartEvent
+                node = YMap([], span) if mapping else YSeq([], span)
                 total += 1
                 if total > MAX_NODES:
                     raise _over_budget(span)
+                if len(siblings) >= room:
+                    raise _too_many_entries(span, room)
                 if event.anchor:
                     anchors[event.anchor] = node
                 siblings = []
-                stack.append((node, siblings))
+                room = 2 * MAX_ENTRIES if mapping else MAX_ENTRIES  # a mapping's children: key, value, key...
+                stack.append((node, siblings, room))
                 open_ids.add(id(node))
                 continue
             elif kind in ends_collection:
-                node, children = stack.pop()
+                node, children, _ = stack.pop()
                 open_ids.discard(id(node))
-                siblings = stack[-1][1] if stack else roots
+                siblings, room = (stack[-1][1], stack[-1][2]) if stack else (roots, _NO_LIMIT)
                 end = event.end_mark
                 node.span = Span(node.span.line, node.span.column, end.line + 1, end.column + 1)
                 if type(node) is YMap:
@@ -323,10 +332,20 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
                 continue
             if total > MAX_NODES:
                 raise _over_budget(_span(event.start_mark, event.end_mark))
+            if len(siblings) >= room:  # (a collection was checked where it started)
+                raise _too_many_entries(_span(event.start_mark, event.end_mark), room)
             siblings.append(node)
     except yaml.YAMLError as exc:
         raise _read_error(exc) from None
     return Document(roots, duplicates, unsafe, starts)
+
+
+_NO_LIMIT = 1 << 62
+
+
+def _too_many_entries(span: Span, room: int) -> YAMLReadError:
+    what = f"a mapping with more than {MAX_ENTRIES} entries" if room > MAX_ENTRIES else f"a list with more than {MAX_ENTRIES} items"
+    return YAMLReadError(f"{what}; no sweep config needs that many, and sweeplint bounds its work per file: refusing to read it", span)
 
 
 def _over_budget(span: Span) -> YAMLReadError:

@@ -378,5 +378,5 @@ def test_hostile_wandb_run_files_are_refused_at_a_position_without_blocking(tmp_
         ("wandb/run-20260101_000000-abc/files/config.yaml", 6, 11, "SL500"),
         ("wandb/run-20260101_000001-def/files/config.yaml", 1, 1, "SL500"),
     ]
-    assert "more than 200000 nodes" in found[0]["message"] + found[1]["message"]
+    assert "more than 100000 nodes" in found[0]["message"] + found[1]["message"]
     assert "not a regular file" in found[0]["message"] + found[1]["message"]
