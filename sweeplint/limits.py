@@ -12,7 +12,7 @@ from sweeplint.model import Problem, Study
 
 # No sweep is tuned over thousands of hyperparameters; past this many, what the rules do per
 # parameter (and per pair a rule looks at) would turn a config into minutes of work.
-MAX_PARAMETERS = 2_000
+MAX_PARAMETERS = 1_000
 
 
 def bounded_study(study: Study, problems: list[Problem]) -> Study:

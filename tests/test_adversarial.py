@@ -149,8 +149,8 @@ def test_more_parameters_than_a_sweep_is_checked_for_stop_at_a_position(tmp_path
     (tmp_path / "many.yaml").write_text("program: train.py\nmethod: random\nparameters:\n" + many)
     code, diags, _ = lint(tmp_path, "many.yaml")
     d = one(diags, "SL001")
-    assert code == 1 and (d["line"], d["column"]) == (4 + 3 * 2000, 3) and "more than 2000 parameters" in d["message"]
-    assert len([d for d in diags if d["code"] == "SL101"]) == 2000
+    assert code == 1 and (d["line"], d["column"]) == (4 + 3 * 1000, 3) and "more than 1000 parameters" in d["message"]
+    assert len([d for d in diags if d["code"] == "SL101"]) == 1000
 
 
 @pytest.mark.parametrize("kind", ["parameters", "values", "nested-groups"])
