@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sweeplint.knowledge import load_knowledge
@@ -55,6 +55,7 @@ knowledge_doc = st.one_of(
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=knowledge_doc, cut=st.integers(0, 400), junk=st.text(alphabet=" \t\n:-[]{}&*!|>'\"#,?", max_size=6))
+@example(doc={"optimizers": [[]]}, cut=0, junk="")  # found by this test: a list in a list of optimizer names crashed
 def test_any_knowledge_file_loads_or_gives_a_config_error(doc, cut, junk):
     text = yaml.safe_dump(doc, allow_unicode=True)
     text = text[:cut] + junk + text[cut:]
