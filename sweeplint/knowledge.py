@@ -378,6 +378,8 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
     optimizers = data.get("optimizers")
     if optimizers is not None:
         if isinstance(optimizers, list):
+            if not all(isinstance(o, str) for o in optimizers):
+                raise ConfigError(f"{origin}: optimizers must map optimizer names to their group (or list names)")
             optimizers = {o: o for o in optimizers}
         if not isinstance(optimizers, dict) or not all(
             isinstance(o, str) and o.strip() and isinstance(g, str) and g.strip() for o, g in optimizers.items()

@@ -9,6 +9,7 @@ from sweeplint.formats import PyReadContext, ReadContext, config_readers, python
 from sweeplint.formats.dialect import dialect_for
 from sweeplint.model import ConfigFile, Declarations, Directive, Problem, Span, Study
 from sweeplint.source import DIRECTIVE_NAMES, ROLE_DIRECTIVES, UnreadableFile, parse_directives, read_text, text_of
+from sweeplint.limits import bounded_study
 from sweeplint.yamldoc import YAMLReadError, compose
 
 # Words that make an unparsable file worth reporting even when it was only found by a directory walk.
@@ -121,7 +122,7 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
 def _finish(path: str, text: str, fmt: str | None, studies: list[Study], problems: list[Problem],
             directives: tuple[Directive, ...], ignored: list | tuple = ()) -> ConfigFile:
     """What every source (YAML, JSON, Python) gets once its readers are done."""
-    studies = [_with_declarations(s, directives, problems) for s in studies]
+    studies = [_with_declarations(bounded_study(s, problems), directives, problems) for s in studies]
     return ConfigFile(path, text, format=fmt, studies=tuple(studies), problems=tuple(problems), directives=directives,
                       ignored_settings=tuple(ignored))
 

@@ -1,10 +1,13 @@
 """YAML and JSON documents with a position on every node.
 
-PyYAML's composer is recursive (the C one overflows the C stack on deep nesting) and shares aliased
-nodes, so expanding a document naively can explode. We build our own nodes from libyaml's event
-stream instead: iterative, with a depth bound, alias expansion counted against a budget, duplicate
-keys recorded, and scalars typed exactly the way the target tool's loader types them.
-Nothing here ever constructs a Python object from a tag.
+PyYAML's C composer recurses in C once per level (libyaml 0.2.6 stops at 1,000 levels, which still
+needs more stack than a small thread has), builds its whole tree before anything can be counted,
+and shares aliased nodes, so expanding a document naively can explode. We build our own nodes from
+libyaml's event stream instead: iteratively, with a depth bound, alias expansion counted against a
+budget as events arrive, duplicate keys recorded, and scalars typed exactly the way the target
+tool's loader types them. Measured against composing in C and converting the tree, this is as fast
+or faster (bench/bench_input_classes.py --composers). Nothing here ever constructs a Python object
+from a tag.
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 200
-MAX_NODES = 200_000  # nodes after alias expansion; a billion-laughs document stops here
+MAX_NODES = 100_000  # nodes after alias expansion; a billion-laughs document stops here (a large sweep has a few thousand)
+# Entries of one mapping, items of one list: no sweep has ten thousand parameters or values, and
+# what readers and rules do per entry stays bounded (issue 15: 200,000 parameters took minutes).
+MAX_ENTRIES = 10_000
 
 
 class YAMLReadError(Exception):
@@ -185,6 +191,23 @@ def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tupl
     `semantics` is "yaml1.1" (PyYAML safe_load), "json", or "omegaconf" (YAML 1.1 plus OmegaConf's
     float resolver, which also accepts `1e-5`).
     """
+    if len(text) <= 64:
+        # Configs repeat their keys and values; a typed scalar is immutable, so the typing of a
+        # short one is kept (the cache is emptied when full, which bounds it).
+        key = (text, tag, plain, semantics)
+        found = _typed.get(key)
+        if found is None:
+            if len(_typed) >= 4096:
+                _typed.clear()
+            found = _typed[key] = _type_scalar(text, tag, plain, semantics)
+        return found
+    return _type_scalar(text, tag, plain, semantics)
+
+
+_typed: dict[tuple, tuple[str, Any]] = {}
+
+
+def _type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tuple[str, Any]:
     if semantics == "json" and tag is None:
         return _json_value(text, plain)
     if tag is None or tag == "!":
@@ -216,104 +239,120 @@ def _read_error(exc: yaml.YAMLError) -> YAMLReadError:
     return YAMLReadError(f"invalid YAML: {message}", span)
 
 
+def _scalar(item, semantics: str, unsafe: list[UnsafeTag]) -> YScalar:
+    """Our scalar for a scalar event or node (both carry tag, value, style and marks)."""
+    tag = item.tag
+    if tag is not None and tag != "!" and tag not in _SAFE_SCALAR_TAGS:
+        if tag.startswith("tag:yaml.org,2002:python/"):
+            unsafe.append(UnsafeTag(_short_tag(tag), _span(item.start_mark, item.end_mark)))
+        tag = "tag:yaml.org,2002:str"  # custom tags: keep the text, construct nothing
+    plain = not item.style
+    text = item.value
+    resolved, value = type_scalar(text, tag, plain, semantics)
+    start, end = item.start_mark, item.end_mark
+    return YScalar(value, text, resolved, not plain, Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+
+
 def compose(text: str, semantics: str = "yaml1.1") -> Document:
     """Compose every document in `text`. Raises YAMLReadError on syntax errors and bounds."""
     if semantics == "json":
         # JSON allows tabs as whitespace where YAML does not; outside strings they are only
         # whitespace, and one character for one keeps every position.
         text = text.replace("\t", " ")
+    # Every bound is checked as events arrive: a huge flow mapping stops at the node budget, not
+    # when it closes after everything has been built. (Composing in C first and converting the tree
+    # was measured as no faster, and it builds the whole tree before anything can be counted:
+    # bench/bench_input_classes.py --composers.)
     duplicates: list[DuplicateKey] = []
     unsafe: list[UnsafeTag] = []
     roots: list = []
     starts: list[Span] = []
     anchors: dict[str, Node] = {}
-    # Each stack entry: [node, pending_key_or_None, seen_keys] for mappings, [node] for sequences.
-    stack: list[list] = []
-
-    # Nodes read so far, aliases counted in full, checked as they arrive: a huge flow mapping must
-    # stop at the budget, not when it closes after everything has been built.
-    total = [0]
-
-    def count(weight: int, span: Span) -> None:
-        total[0] += weight
-        if total[0] > MAX_NODES:
-            raise YAMLReadError(
-                f"document expands to more than {MAX_NODES} nodes (each use of an alias counts in full); refusing to read it",
-                span,
-            )
-
-    def attach(node: Node) -> None:
-        if not stack:
-            roots.append(node)
-            return
-        top = stack[-1]
-        parent = top[0]
-        if isinstance(parent, YSeq):
-            parent.items.append(node)
-            return
-        if top[1] is None:
-            top[1] = (node,)
-            return
-        key = top[1][0]
-        top[1] = None
-        parent.pairs.append((key, node))
-
+    stack: list[tuple[Node, list, int]] = []  # open collections, their children so far (keys and values
+    #                                          alternate) and how many children they may have
+    open_ids: set[int] = set()
+    siblings = roots                      # where the next node goes: the children of the innermost open collection
+    room = _NO_LIMIT
+    total = 0                             # nodes read so far, each use of an alias counted in full
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    starts_collection = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends_collection = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
-        events = yaml.parse(text, Loader=_Loader)
-        for event in events:
+        for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
-            if kind is yaml.ScalarEvent:
-                tag = event.tag
-                if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
-                    unsafe.append(UnsafeTag(_short_tag(tag), _span(event.start_mark, event.end_mark)))
-                    tag = "tag:yaml.org,2002:str"
-                elif tag is not None and tag not in _SAFE_SCALAR_TAGS and tag != "!":
-                    tag = "tag:yaml.org,2002:str"  # custom tags: keep the text, construct nothing
-                plain = not event.style
-                resolved, value = type_scalar(event.value, tag, plain, semantics)
-                node = YScalar(value, event.value, resolved, not plain, _span(event.start_mark, event.end_mark))
-                count(1, node.span)
+            if kind is scalar_event:
+                node = _scalar(event, semantics, unsafe)
+                total += 1
                 if event.anchor:
                     anchors[event.anchor] = node
-                attach(node)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(stack) >= MAX_DEPTH:
-                    raise YAMLReadError(
-                        f"nesting deeper than {MAX_DEPTH} levels; refusing to read it",
-                        _span(event.start_mark, event.end_mark),
-                    )
-                tag = event.tag
-                if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
-                    unsafe.append(UnsafeTag(_short_tag(tag), _span(event.start_mark, event.end_mark)))
+            elif kind in starts_collection:
                 span = _span(event.start_mark, event.end_mark)
-                node = YMap([], span) if kind is yaml.MappingStartEvent else YSeq([], span)
-                count(1, span)
+                if len(stack) >= MAX_DEPTH:
+                    raise YAMLReadError(f"nesting deeper than {MAX_DEPTH} levels; refusing to read it", span)
+                tag = event.tag
+                if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+                    unsafe.append(UnsafeTag(_short_tag(tag), span))
+                mapping = kind is yaml.MappingStartEvent
+                node = YMap([], span) if mapping else YSeq([], span)
+                total += 1
+                if total > MAX_NODES:
+                    raise _over_budget(span)
+                if len(siblings) >= room:
+                    raise _too_many_entries(span, room)
                 if event.anchor:
                     anchors[event.anchor] = node
-                stack.append([node, None, {}] if kind is yaml.MappingStartEvent else [node])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                entry = stack.pop()
-                node = entry[0]
-                node.span = Span(node.span.line, node.span.column, event.end_mark.line + 1, event.end_mark.column + 1)
-                if isinstance(node, YMap):
+                siblings = []
+                room = 2 * MAX_ENTRIES if mapping else MAX_ENTRIES  # a mapping's children: key, value, key...
+                stack.append((node, siblings, room))
+                open_ids.add(id(node))
+                continue
+            elif kind in ends_collection:
+                node, children, _ = stack.pop()
+                open_ids.discard(id(node))
+                siblings, room = (stack[-1][1], stack[-1][2]) if stack else (roots, _NO_LIMIT)
+                end = event.end_mark
+                node.span = Span(node.span.line, node.span.column, end.line + 1, end.column + 1)
+                if type(node) is YMap:
+                    node.pairs = list(zip(children[::2], children[1::2]))
                     _finish_map(node, duplicates)
                     node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
                 else:
-                    node.weight = 1 + sum(n.weight for n in node.items)
-                attach(node)
-            elif kind is yaml.DocumentStartEvent:
-                starts.append(_span(event.start_mark, event.end_mark))
-            elif kind is yaml.AliasEvent:
-                target = anchors.get(event.anchor)
-                if target is None:
+                    node.items = children
+                    node.weight = 1 + sum(n.weight for n in children)
+            elif kind is alias_event:
+                node = anchors.get(event.anchor)
+                if node is None:
                     raise YAMLReadError(f"found undefined alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
-                if any(entry[0] is target for entry in stack):
+                if id(node) in open_ids:
                     raise YAMLReadError(f"recursive alias '{event.anchor}'", _span(event.start_mark, event.end_mark))
-                count(target.weight, _span(event.start_mark, event.end_mark))
-                attach(target)
+                total += node.weight
+            else:
+                if kind is yaml.DocumentStartEvent:
+                    starts.append(_span(event.start_mark, event.end_mark))
+                continue
+            if total > MAX_NODES:
+                raise _over_budget(_span(event.start_mark, event.end_mark))
+            if len(siblings) >= room:  # (a collection was checked where it started)
+                raise _too_many_entries(_span(event.start_mark, event.end_mark), room)
+            siblings.append(node)
     except yaml.YAMLError as exc:
         raise _read_error(exc) from None
     return Document(roots, duplicates, unsafe, starts)
+
+
+_NO_LIMIT = 1 << 62
+
+
+def _too_many_entries(span: Span, room: int) -> YAMLReadError:
+    what = f"a mapping with more than {MAX_ENTRIES} entries" if room > MAX_ENTRIES else f"a list with more than {MAX_ENTRIES} items"
+    return YAMLReadError(f"{what}; no sweep config needs that many, and sweeplint bounds its work per file: refusing to read it", span)
+
+
+def _over_budget(span: Span) -> YAMLReadError:
+    return YAMLReadError(
+        f"document expands to more than {MAX_NODES} nodes (each use of an alias counts in full); refusing to read it",
+        span,
+    )
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space, bytes: a run that needs more dies and the test fails
-TIME_LIMIT = 120                    # seconds: a guard against hangs, not a speed test
+TIME_LIMIT = 20                     # seconds per run (issue 14): every case ends well within it
 
 WANDB = """\
 program: train.py
@@ -40,10 +40,10 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def lint(cwd: Path, *paths: str, fmt: str = "json") -> tuple[int, list | str, str]:
+def lint(cwd: Path, *paths: str, fmt: str = "json", time_limit: float = TIME_LIMIT) -> tuple[int, list | str, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "sweeplint", "check", *paths, "--no-cache", "--output-format", fmt],
-        cwd=cwd, capture_output=True, timeout=TIME_LIMIT, preexec_fn=_limit,
+        cwd=cwd, capture_output=True, timeout=time_limit, preexec_fn=_limit,
     )
     out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in out + err, err
@@ -126,6 +126,52 @@ def test_a_50_mb_config(tmp_path):
     code, diags, _ = lint(tmp_path, "huge.yaml")
     d = one(diags, "SL001")
     assert code == 1 and (d["line"], d["column"]) == (1, 1) and "larger than" in d["message"]
+
+
+def test_nested_wandb_groups_cost_linear_time_and_give_one_finding_per_group(tmp_path):
+    # Issue 14: 250 groups took 48 s and printed 62,500 findings pairing unrelated groups.
+    groups = "".join(
+        f"  g{i}:\n    parameters:\n      optimizer:\n        values: [sgd, adam]\n"
+        f"      learning_rate:\n        distribution: log_uniform_values\n        min: 0.0001\n        max: 0.1\n"
+        for i in range(250))
+    (tmp_path / "train.py").write_text('import wandb\nrun = wandb.init()\nwandb.log({"val_loss": 1})\n')
+    (tmp_path / "groups.yaml").write_text("program: train.py\nmethod: random\nrun_cap: 500\nmetric: {name: val_loss, goal: minimize}\nparameters:\n" + groups)
+    code, diags, _ = lint(tmp_path, "groups.yaml")
+    merged = [d for d in diags if d["code"] == "SL303"]
+    assert code == 1 and len(merged) == 250
+    assert all(d["message"].startswith(f"g{(d['line'] - 10) // 8}.learning_rate is one search range shared by g{(d['line'] - 10) // 8}.optimizer=sgd")
+               for d in merged)
+
+
+def test_more_parameters_than_a_sweep_is_checked_for_stop_at_a_position(tmp_path):
+    (tmp_path / "train.py").write_text(TRAIN)
+    many = "".join(f"  lr{i}:\n    min: 0.0001\n    max: 0.1\n" for i in range(3000))
+    (tmp_path / "many.yaml").write_text("program: train.py\nmethod: random\nparameters:\n" + many)
+    code, diags, _ = lint(tmp_path, "many.yaml")
+    d = one(diags, "SL001")
+    assert code == 1 and (d["line"], d["column"]) == (4 + 3 * 1000, 3) and "more than 1000 parameters" in d["message"]
+    assert len([d for d in diags if d["code"] == "SL101"]) == 1000
+
+
+@pytest.mark.parametrize("kind", ["parameters", "values", "nested-groups"])
+def test_200000_parameters_or_values_stop_at_the_entry_where_a_bound_is_reached(tmp_path, kind):
+    # Issue 15: 200,000 parameters in one sweep took 12 s; the bounds make it a finding at a position.
+    if kind == "parameters":
+        text = "method: random\nparameters:\n" + "".join(f"  p{i}: {{value: 1}}\n" for i in range(200_000))
+        where, what = (10_003, 3), "a mapping with more than 10000 entries"
+    elif kind == "values":
+        text = "method: random\nparameters:\n  p:\n    values: [" + ", ".join("1" for _ in range(200_000)) + "]\n"
+        where, what = (4, 14 + 3 * 10_000), "a list with more than 10000 items"
+    else:
+        text = "method: random\nparameters:\n" + "".join(
+            f"  g{g}:\n    parameters:\n" + "".join(f"      p{i}: {{value: 1}}\n" for i in range(5_000)) for g in range(40))
+        where, what = None, "more than 100000 nodes"
+    (tmp_path / "many.yaml").write_text(text)
+    code, diags, _ = lint(tmp_path, "many.yaml")
+    (d,) = diags
+    assert code == 1 and d["code"] == "SL001" and what in d["message"]
+    if where is not None:
+        assert (d["line"], d["column"]) == where
 
 
 def test_a_1_mb_single_line(tmp_path):
@@ -301,12 +347,13 @@ def test_unreadable_file(tmp_path):
 # --- training scripts -----------------------------------------------------------------------------
 
 
-def _with_program(tmp_path: Path, program: str, extra: dict[str, str] | None = None) -> tuple[int, list]:
+def _with_program(tmp_path: Path, program: str, extra: dict[str, str] | None = None,
+                  time_limit: float = TIME_LIMIT) -> tuple[int, list]:
     (tmp_path / "train.py").write_text(program)
     for name, text in (extra or {}).items():
         (tmp_path / name).write_text(text)
     (tmp_path / "sweep.yaml").write_text(WANDB)
-    code, diags, _ = lint(tmp_path, "sweep.yaml")
+    code, diags, _ = lint(tmp_path, "sweep.yaml", time_limit=time_limit)
     assert all(d["code"] != "SL999" for d in diags), diags
     return code, diags
 
@@ -333,5 +380,8 @@ def test_star_imports_and_import_cycles(tmp_path):
 def test_a_20000_line_function(tmp_path):
     body = "".join(f"    v{i} = cfg.learning_rate * {i}\n" for i in range(20_000))
     program = "import wandb\n\ndef main():\n    run = wandb.init()\n    cfg = wandb.config\n" + body + "    wandb.log({'val_loss': v1})\n\nmain()\n"
-    code, diags = _with_program(tmp_path, program)
+    # The one case still past the 20 s limit: linking a program's code is quadratic in a function's
+    # length (issue 15 part 5, the function-length limit of the code-facts work); until that lands
+    # it keeps the old guard against hangs.
+    code, diags = _with_program(tmp_path, program, time_limit=120)
     assert code == 1 and one(diags, "SL101")

@@ -125,7 +125,7 @@ def test_a_configured_cache_dir_outside_the_project_is_refused(tmp_path):
     (project / "sweep.yaml").write_text(SWEEP)
     (project / "pyproject.toml").write_text('[tool.sweeplint]\ncache-dir = "../elsewhere"\n')
     proc = subprocess.run([sys.executable, "-m", "sweeplint", "check", "."], cwd=project, capture_output=True,
-                          text=True, timeout=TIME_LIMIT, stdin=subprocess.DEVNULL)
+                          text=True, timeout=TIME_LIMIT, preexec_fn=_limit, stdin=subprocess.DEVNULL)
     assert proc.returncode == 2
     assert "cache-dir '../elsewhere' is outside the project" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
@@ -185,15 +185,16 @@ def test_workers_die_when_the_parent_is_killed(tmp_path):
 
 
 def test_a_huge_flow_mapping_stops_at_the_node_budget_where_it_runs_out(tmp_path):
-    entries = ",".join(f"k{i}: {i}" for i in range(300_000))
+    # Thirty mappings of 10,000 entries each (the most one mapping may have), all on one line.
+    entries = ",".join(f"g{g}: {{" + ",".join(f"k{i}: {i}" for i in range(10_000)) + "}" for g in range(30))
     (tmp_path / "flow.yaml").write_text("{" + entries + "}\n")
     proc = subprocess.run(
         [sys.executable, "-m", "sweeplint", "check", "flow.yaml", "--no-cache", "--output-format", "json"],
-        cwd=tmp_path, capture_output=True, timeout=120, preexec_fn=_limit, stdin=subprocess.DEVNULL,
+        cwd=tmp_path, capture_output=True, timeout=TIME_LIMIT, preexec_fn=_limit, stdin=subprocess.DEVNULL,
     )
     (diagnostic,) = json.loads(proc.stdout)
     assert proc.returncode == 1 and diagnostic["code"] == "SL001"
-    assert "more than 200000 nodes" in diagnostic["message"]
+    assert "more than 100000 nodes" in diagnostic["message"]
     # It stops inside the mapping, where the budget ran out, not at its end after building it all.
     assert diagnostic["line"] == 1 and 1 < diagnostic["column"] < len(entries) // 2
 
@@ -211,7 +212,7 @@ def test_a_name_that_is_not_utf8_and_a_lone_surrogate_in_a_message_are_written(t
         handle.write(SURROGATE_SWEEP.replace("lo\\udc80ss", "loss"))
     (tmp_path / "escaped.yaml").write_text(SURROGATE_SWEEP)
     proc = subprocess.run([sys.executable, "-m", "sweeplint", "check", ".", "--no-cache", "--output-format", fmt],
-                          cwd=tmp_path, capture_output=True, timeout=TIME_LIMIT, stdin=subprocess.DEVNULL)
+                          cwd=tmp_path, capture_output=True, timeout=TIME_LIMIT, preexec_fn=_limit, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr
     out = proc.stdout.decode("utf-8")  # valid UTF-8 whatever the input held
     assert "sw\\udcffeep.yaml" in out or "sw%FFeep.yaml" in out

@@ -123,10 +123,10 @@ def test_alias_bomb_is_refused_with_a_position_without_expanding_it():
         compose(_billion_laughs())
     assert "expands to more than" in info.value.message and "alias" in info.value.message
     # Levels a..e hold about 74,000 nodes (e alone about 66,000). Line 6 is `f: &f [*e, *e, ...`: the
-    # first *e (column 8) brings the count to about 140,000, the second (column 12) past 200,000,
-    # and the budget stops there, before level f is ever built.
+    # first *e (column 8) brings the count to about 140,000, past the budget of 100,000, and the
+    # budget stops there, before level f is ever built.
     assert info.value.span.line == 6
-    assert info.value.span.column == 12
+    assert info.value.span.column == 8
 
 
 def test_alias_bomb_through_the_cli_is_a_parse_error_not_a_crash(tmp_path):
@@ -316,3 +316,21 @@ def test_scalar_nodes_keep_spelling_and_quoting():
     a, b = doc.get("a"), doc.get("b")
     assert isinstance(a, YScalar) and a.quoted and a.text == "1e-5"
     assert not b.quoted and b.text == "1e-5" and b.value == "1e-5"
+
+
+@pytest.mark.parametrize("text,where,what", [
+    ("p: [" + ", ".join("1" for _ in range(10_001)) + "]\n", (1, 5 + 3 * 10_000), "a list with more than 10000 items"),
+    ("p:\n" + "".join(f"  k{i}: 1\n" for i in range(10_001)), (10_002, 3), "a mapping with more than 10000 entries"),
+    ("p:\n" + "".join(f"  k{i}: [1]\n" for i in range(10_000)) + "  last: 1\n", (10_002, 3), "a mapping with more than 10000 entries"),
+    ("- [" + ", ".join("1" for _ in range(10_000)) + "]\n" + "- x\n" * 10_000, (10_001, 3), "a list with more than 10000 items"),
+])
+def test_one_mapping_or_list_holds_at_most_ten_thousand_entries(text, where, what):
+    with pytest.raises(YAMLReadError) as info:
+        compose(text)
+    assert what in info.value.message
+    assert (info.value.span.line, info.value.span.column) == where
+
+
+def test_ten_thousand_entries_are_read():
+    document = compose("p: [" + ", ".join("1" for _ in range(10_000)) + "]\n")
+    assert len(document.roots[0].get("p").items) == 10_000

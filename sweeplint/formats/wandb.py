@@ -16,6 +16,7 @@ from typing import Any
 from sweeplint.formats import ReadContext
 from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
 from sweeplint.formats.wandb_keys import EARLY_TERMINATE_KEYS, METRIC_KEYS, TopLevelChecks, engine_search_space, is_launch_sweep
+from sweeplint.limits import MAX_PARAMETERS
 from sweeplint.model import (
     Declarations,
     Span,
@@ -114,6 +115,7 @@ class _Builder(Collector):
     def __init__(self, ctx: ReadContext):
         super().__init__()
         self.ctx = ctx
+        self.parameters_read = 0
 
     # --- the sweep ---------------------------------------------------------------------------
 
@@ -239,6 +241,8 @@ class _Builder(Collector):
             self.problem(node, f"`parameters`{' of ' + repr(prefix[:-1]) if prefix else ''} is empty; W&B rejects it")
         out: list[Parameter] = []
         for key, spec in node.items():
+            if self.parameters_read > MAX_PARAMETERS:
+                break  # nested groups can hold more than one mapping's entries; the study is cut there anyway
             name = prefix + key_text(key)
             if not (isinstance(key.value, str) and PARAMETER_NAME.match(key.value)):
                 self.problem(key, f"W&B refuses the parameter name {key_text(key)!r}: a name starts with a letter or _ "
@@ -252,6 +256,7 @@ class _Builder(Collector):
             param = self.parameter(name, key, spec)
             if param is not None:
                 out.append(param)
+                self.parameters_read += 1
         return out
 
     def parameter(self, name: str, key: YScalar, spec: Any) -> Parameter | None:

@@ -46,10 +46,15 @@ def points(p: Parameter) -> list[Point]:
     return out
 
 
-def optimizer_values(kb: Knowledge, study: Study, p: Parameter) -> tuple[Any, ...]:
+def optimizer_choices(kb: Knowledge, study: Study) -> list[Parameter]:
+    return [q for q in study.parameters if (f := kb.family_of(q.name)) is not None and f.kind == "optimizer-choice"]
+
+
+def optimizer_values(kb: Knowledge, study: Study, p: Parameter, choices: list[Parameter] | None = None) -> tuple[Any, ...]:
     """The optimizers a parameter may be used with: its condition's values when it is conditional on
-    the optimizer choice, else every value of the study's optimizer parameter (none when absent)."""
-    choices = [q for q in study.parameters if (f := kb.family_of(q.name)) is not None and f.kind == "optimizer-choice"]
+    the optimizer choice, else every value of the study's optimizer parameter (none when absent).
+    `choices` (optimizer_choices) is found once per study by a caller that asks for many parameters."""
+    choices = optimizer_choices(kb, study) if choices is None else choices
     if p.condition is not None and any(q.name == p.condition.parent for q in choices):
         return p.condition.values
     for q in choices:
@@ -81,6 +86,7 @@ class ImplausibleValue(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge
         for study in ctx.studies:
+            choices = None  # found once per study: linear, not quadratic, in its parameters
             for p in study.parameters:
                 family = kb.family_of(p.name)
                 if family is None or not family.plausible:
@@ -88,7 +94,8 @@ class ImplausibleValue(Rule):
                 found = points(p)
                 if not found:
                     continue
-                optimizers = optimizer_values(kb, study, p)
+                choices = optimizer_choices(kb, study) if choices is None else choices
+                optimizers = optimizer_values(kb, study, p, choices)
                 for limit in family.plausible:
                     if not kb.applies(limit, optimizers) or (limit.exact and not kb.is_alias(p.name, family)):
                         continue

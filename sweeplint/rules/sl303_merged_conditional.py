@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interactions_of, node
@@ -28,36 +29,49 @@ class MergedConditional(Rule):
         for study in ctx.studies:
             graph = ctx.graph(study)
             facts = ctx.code(study)
-            for parent in choice_parents(graph):
-                if never_reads(facts, parent["name"]):
-                    continue  # the program never reads the choice: every trial uses one optimizer (SL201's finding)
-                values = distinct_values(parent)
-                for child in study.varied:
-                    if child.name == parent["name"]:
-                        continue
-                    data = node(graph, child.name) or {}
-                    family = kb.families.get(data.get("family") or "")
-                    if family is None:
-                        continue
-                    why = dict(interactions_of(graph, child.name)).get(parent["name"])
-                    if why is None and not family.conditional_on:
-                        continue  # its meaning does not change with the optimizer
-                    activity = active_values(graph, child.name, parent["name"], values, kb)
-                    if activity.values is None:
-                        continue
-                    for branch in activity.groups():
-                        shared = [v for v in values if norm_value(v) in branch]
-                        if family.name == "weight_decay":
-                            # What changes a weight decay's meaning is whether the optimizer adds it
-                            # to the gradient (SGD, Adam, RMSprop) or shrinks the weights (AdamW).
-                            groups = {kb.decay_style(v) for v in shared}
-                            why = DECAY_STYLES if len(groups - {None}) >= 2 else why
-                        else:
-                            groups = {kb.optimizer_group(v) for v in shared}
-                        groups.discard(None)
-                        if len(groups) >= 2:
-                            yield self.finding(ctx, study, child, parent, shared, family, why, activity)
-                            break
+            parents = [p for p in choice_parents(graph) if not never_reads(facts, p["name"])]
+            # (the program never reads a choice: every trial uses one optimizer, SL201's finding)
+            if not parents:
+                continue
+            index = index_choices(parents)
+            values_of = {id(p): distinct_values(p) for p in parents}
+            for child in study.varied:
+                # Only the choices of the child's own group and the groups around it: linear in the
+                # number of groups, and no pairing of one group's range with another's optimizer.
+                governed_by = [p for p in governing(index, parents, child.name) if p["name"] != child.name]
+                if not governed_by:
+                    continue
+                data = node(graph, child.name) or {}
+                family = kb.families.get(data.get("family") or "")
+                if family is None:
+                    continue
+                reasons = dict(interactions_of(graph, child.name))
+                for parent in governed_by:
+                    finding = self.pair(ctx, study, graph, child, parent, values_of[id(parent)], family, reasons)
+                    if finding is not None:
+                        yield finding
+
+    def pair(self, ctx, study, graph, child, parent, values, family, reasons) -> Finding | None:
+        kb = ctx.knowledge
+        why = reasons.get(parent["name"])
+        if why is None and not family.conditional_on:
+            return None  # its meaning does not change with the optimizer
+        activity = active_values(graph, child.name, parent["name"], values, kb)
+        if activity.values is None:
+            return None
+        for branch in activity.groups():
+            shared = [v for v in values if norm_value(v) in branch]
+            if family.name == "weight_decay":
+                # What changes a weight decay's meaning is whether the optimizer adds it
+                # to the gradient (SGD, Adam, RMSprop) or shrinks the weights (AdamW).
+                groups = {kb.decay_style(v) for v in shared}
+                why = DECAY_STYLES if len(groups - {None}) >= 2 else why
+            else:
+                groups = {kb.optimizer_group(v) for v in shared}
+            groups.discard(None)
+            if len(groups) >= 2:
+                return self.finding(ctx, study, child, parent, shared, family, why, activity)
+        return None
 
     def finding(self, ctx, study, child, parent, shared, family, why, activity) -> Finding:
         pname = parent["name"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value
 from sweeplint.model import Parameter, Space, Span, Study
@@ -21,37 +22,39 @@ class UnconditionalConditional(Rule):
         for study in ctx.studies:
             graph = ctx.graph(study)
             yield from self.schedule_settings(ctx, study, graph)
-            for parent in choice_parents(graph):
+            parents = choice_parents(graph)
+            index = index_choices(parents)
+            # Each parameter against the choices that govern it (its own group's and those around it).
+            for child, parent in ((c, p) for c in study.varied for p in governing(index, parents, c.name)):
                 values = distinct_values(parent)
                 pname = parent["name"]
-                for child in study.varied:
-                    if child.name == pname or child.condition is not None:
-                        continue
-                    activity = active_values(graph, child.name, pname, values, kb)
-                    if activity.values is None or activity.source not in ("knowledge", "code"):
-                        continue
-                    active = activity.values
-                    if activity.source == "knowledge":
-                        active = active | self._stand_in(ctx, study, child, values)
-                    used = [v for v in values if norm_value(v) in active]
-                    unused = [v for v in values if norm_value(v) not in active]
-                    if not used or not unused:
-                        continue
-                    if activity.source == "code":
-                        path, line, _ = activity.sites[0]
-                        evidence = f"the program reads it only when {pname} is {' or '.join(map(str, used))} ({path}:{line})"
-                        related = tuple(Related(p, Span.point(l, c), f"{child.name} is read here") for p, l, c in activity.sites if p)
-                    else:
-                        evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
-                        related = ()
-                    fix = _fix(study, child, pname, used, unused)
-                    yield Finding(
-                        child.key_span,
-                        f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
-                        f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension "
-                        f"on noise and a model-based search may learn an effect that is not there. {fix}",
-                        related=related,
-                    )
+                if child.name == pname or child.condition is not None:
+                    continue
+                activity = active_values(graph, child.name, pname, values, kb)
+                if activity.values is None or activity.source not in ("knowledge", "code"):
+                    continue
+                active = activity.values
+                if activity.source == "knowledge":
+                    active = active | self._stand_in(ctx, study, child, values)
+                used = [v for v in values if norm_value(v) in active]
+                unused = [v for v in values if norm_value(v) not in active]
+                if not used or not unused:
+                    continue
+                if activity.source == "code":
+                    path, line, _ = activity.sites[0]
+                    evidence = f"the program reads it only when {pname} is {' or '.join(map(str, used))} ({path}:{line})"
+                    related = tuple(Related(p, Span.point(l, c), f"{child.name} is read here") for p, l, c in activity.sites if p)
+                else:
+                    evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
+                    related = ()
+                fix = _fix(study, child, pname, used, unused)
+                yield Finding(
+                    child.key_span,
+                    f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
+                    f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension "
+                    f"on noise and a model-based search may learn an effect that is not there. {fix}",
+                    related=related,
+                )
 
     @staticmethod
     def _stand_in(ctx: Context, study: Study, child: Parameter, values) -> frozenset:
