@@ -29,7 +29,7 @@ class FactsCache(Protocol):
 
 
 # Part of every cache key: change it whenever the extracted facts (or their shape) change.
-FACTS_VERSION = "6"
+FACTS_VERSION = "7"
 
 
 def content_key(text: str) -> str:

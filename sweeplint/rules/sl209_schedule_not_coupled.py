@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.facts import key_matches
+from sweeplint.codefacts.facts import Cond, key_matches
 from sweeplint.codefacts.queries import never_reads, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
@@ -48,6 +48,8 @@ class ScheduleNotCoupled(Rule):
                 spec = LENGTH_ARGUMENT.get(call.func.rsplit(".", 1)[-1])
                 if spec is None:
                     continue
+                if not all(_branch_taken(study, facts, cond) for cond in call.conditions):
+                    continue  # a schedule of a branch this sweep may never take (another scheduler type)
                 arg = call.arg(*spec)
                 if arg is None:
                     continue
@@ -72,3 +74,37 @@ class ScheduleNotCoupled(Rule):
             return True
         family = ctx.knowledge.family_of(".".join(key))
         return family is not None and family.kind in ("training-length",)
+
+
+_TESTS = ("==", "!=", "in", "not in", "truthy", "falsy")
+
+
+def _branch_taken(study, facts, cond: Cond) -> bool:
+    """Whether some trial of the sweep takes the branch a schedule sits under. A test of a config value
+    (`scheduler_type == "cosine"`) is decided by the sweep's own values for that key, else by an
+    argparse default; a value the sweep does not choose and the code does not fix (a config file, a
+    Hydra group the sweep does not select) leaves the branch undecided, and it counts as not taken.
+    A test about anything else (a step counter, a local flag) does not hold the schedule back."""
+    if cond.root is None or not cond.key or cond.op not in _TESTS:
+        return True
+    values: list = []
+    for p in study.parameters:
+        if key_matches(cond.root, cond.key, p.name):
+            if p.space.varies and not p.values:
+                return True  # a range: some trial has a value that passes an equality test or not
+            values.extend(v.value for v in p.values)
+    if not values and cond.root == "argparse":
+        arg = facts.arg(".".join(cond.key))
+        if arg is not None:
+            values.append(arg.default if arg.has_default else None)
+    return any(_passes(cond, v) for v in values)
+
+
+def _passes(cond: Cond, value) -> bool:
+    wanted = [str(v).lower() for v in cond.values]
+    seen = str(value).lower()
+    if cond.op in ("==", "in"):
+        return seen in wanted
+    if cond.op in ("!=", "not in"):
+        return seen not in wanted
+    return bool(value) if cond.op == "truthy" else not value

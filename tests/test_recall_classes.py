@@ -1,0 +1,66 @@
+"""Recall classes seen on real repositories, each on a small project written here."""
+
+from __future__ import annotations
+
+import textwrap
+
+from sweeplint.codefacts import file_facts_from_text
+from sweeplint.lint import lint_paths
+from sweeplint.settings import Settings
+
+
+def lint(write, files: dict[str, str], target: str):
+    folder = write({k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()})
+    return lint_paths([str(folder / target)], Settings(root=folder)).diagnostics
+
+
+def found(diagnostics, code: str) -> list:
+    return [d for d in diagnostics if d.code == code]
+
+
+def test_a_string_method_on_a_config_value_is_a_read_and_its_result_a_tested_local():
+    facts = file_facts_from_text(textwrap.dedent("""
+        def build(optimizer, cfg):
+            kind = cfg.scheduler.type.lower()
+            if kind == "cosine":
+                return CosineAnnealingLR(optimizer, T_max=cfg.scheduler.t_max)
+    """))
+    assert ("scheduler", "type") in {r.key for r in facts.reads}
+    (call,) = [c for c in facts.calls if c.func == "CosineAnnealingLR"]
+    (cond,) = call.conditions
+    assert (cond.op, cond.key, cond.values) == ("==", ("scheduler", "type"), ("cosine",))
+
+
+NNI_LAUNCHER = """
+    from nni.experiment import Experiment
+
+    experiment = Experiment("local")
+    experiment.config.trial_command = "python3 trial.py"
+    experiment.config.trial_code_directory = "."
+    experiment.config.search_space = json.load(open("search_space.json"))
+    experiment.config.tuner.name = "TPE"
+    experiment.config.max_trial_number = 40
+    experiment.run(8080)
+"""
+NNI_TRIAL = """
+    import nni
+
+    params = nni.get_next_parameter()
+    model = build(lr=params["lr"])
+    train_loader, val_loader, test_loader = loaders()
+    for epoch in range(10):
+        fit(model, train_loader)
+        score = evaluate(model, {loader})
+        nni.report_intermediate_result(score)
+    nni.report_final_result(score)
+"""
+
+
+def test_a_bare_nni_search_space_whose_trial_reports_a_test_score(write):
+    files = {"search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
+             "hpo.py": NNI_LAUNCHER, "trial.py": NNI_TRIAL.replace("{loader}", "test_loader")}
+    (finding,) = found(lint(write, files, "search_space.json"), "SL311")
+    assert finding.path.endswith("trial.py") and (finding.span.line, finding.span.column) == (8, 29)
+    assert "computed on test data" in finding.message
+    files["trial.py"] = NNI_TRIAL.replace("{loader}", "val_loader")
+    assert not found(lint(write, files, "search_space.json"), "SL311")
