@@ -64,3 +64,48 @@ def test_a_bare_nni_search_space_whose_trial_reports_a_test_score(write):
     assert "computed on test data" in finding.message
     files["trial.py"] = NNI_TRIAL.replace("{loader}", "val_loader")
     assert not found(lint(write, files, "search_space.json"), "SL311")
+
+
+SWEEP_MODULE = """
+    sweep_config = {
+        "method": "random",
+        "metric": {"name": "val_loss", "goal": "minimize"},
+        "parameters": {
+            "learning_rate": {"min": 0.0001, "max": 0.1, "distribution": "log_uniform_values"},
+            "dropout": {"values": [0.1, 0.3]},
+        },
+    }
+"""
+IMPORTING_TRAINER = """
+    import wandb
+    from configs.sweeps import sweep_config
+
+    def train():
+        run = wandb.init()
+        model = build(lr=wandb.config.learning_rate)
+        for epoch in range(10):
+            wandb.log({"val_loss": fit(model)})
+
+    # sweep_id = wandb.sweep(sweep_config)
+    train()
+"""
+
+
+def test_a_sweep_dict_module_without_a_program_is_run_by_the_file_that_imports_it(write):
+    files = {"pyproject.toml": "", "configs/__init__.py": "", "configs/sweeps.py": SWEEP_MODULE, "train.py": IMPORTING_TRAINER}
+    (finding,) = found(lint(write, files, "configs/sweeps.py"), "SL201")
+    assert "dropout is swept, but the program never reads it" in finding.message and finding.span.line == 6
+    # two training scripts import it: which one the sweep runs is not known, and nothing is claimed
+    files["train_other.py"] = IMPORTING_TRAINER
+    assert not found(lint(write, files, "configs/sweeps.py"), "SL201")
+
+
+def test_a_search_space_named_by_an_experiment_config_leaves_the_objective_to_that_config(write):
+    files = {"search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
+             "config.yml": ("experimentName: demo\nsearchSpaceFile: search_space.json\ntrialCommand: python3 trial.py\n"
+                            "trialCodeDirectory: .\ntrialConcurrency: 1\nmaxTrialNumber: 20\n"
+                            "tuner:\n  name: TPE\n  classArgs:\n    optimize_mode: maximize\n"
+                            "trainingService:\n  platform: local\n"),
+             "trial.py": NNI_TRIAL.replace("{loader}", "test_loader")}
+    assert not found(lint(write, files, "search_space.json"), "SL311")
+    assert len(found(lint(write, files, "config.yml"), "SL311")) == 1

@@ -101,11 +101,24 @@ class CodeFactsStore:
         found = self._resolutions.get(key)
         if found is None:
             if study.program is None and not study.command and config_path.endswith(".py") and not study.declarations.program:
-                found = Resolution("python", config_path, config_path, None, "self")
+                found = self._importer(study, config_path) or Resolution("python", config_path, config_path, None, "self")
             else:
                 found = resolve_program(study, config_path, self.settings, self._hydra_entries)
             self._resolutions[key] = found
         return found
+
+    def _importer(self, study: Study, config_path: str) -> Resolution | None:
+        """A W&B sweep dict in a module that reads no run config itself: the project file that imports
+        the module and starts the run is the program (sweep_importers)."""
+        if study.format != "wandb" or any(r.root == "wandb" for r in self.file_facts(config_path).reads):
+            return None
+        from sweeplint.codefacts.program import _display as shown
+        from sweeplint.codefacts.sweep_importers import importing_program
+
+        found = importing_program(config_path, self.root, self.file_facts)
+        if found is None:
+            return None
+        return Resolution("python", shown(found), shown(found), None, "importer")
 
     def for_study(self, study: Study, config_path: str) -> ProgramFacts | None:
         res = self.resolution(study, config_path)

@@ -45,6 +45,28 @@ def launched_program(space_path: str) -> tuple[str, Path] | None:
     return found.pop() if len(found) == 1 else None
 
 
+def named_by_experiment_config(space_path: str) -> bool:
+    """Whether an experiment config (YAML) beside the search space names it: that config is then the
+    study that carries the objective, and findings about the objective belong to it."""
+    space = Path(space_path).resolve()
+    try:
+        entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
+    except OSError:
+        return False
+    for entry in entries:
+        if entry == space or entry.suffix not in (".yml", ".yaml") or not entry.is_file():
+            continue
+        try:
+            if entry.stat().st_size > MAX_BYTES:
+                continue
+            text = entry.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(_same(space.parent / n, space) for n in (m.group(1) for m in _SPACE_KEY.finditer(text))):
+            return True
+    return False
+
+
 def _from_yaml(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
     named = [m.group(1) for m in _SPACE_KEY.finditer(text)]
     if not any(_same(folder / n, space) for n in named):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.codefacts.nni_launch import named_by_experiment_config
 from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
@@ -28,7 +29,10 @@ class TestSetObjective(Rule):
         for study in ctx.studies:
             objective = study.objective
             if objective is None and dialect_of(study).requires_final_result_report:
-                # a bare search space: the objective is whatever the trial reports (NNI)
+                # a bare search space: the objective is whatever the trial reports (NNI); when an
+                # experiment config names the space, that config's study reports it, once
+                if named_by_experiment_config(ctx.file.path):
+                    continue
                 reported = self._reported_split(ctx, study)
                 if reported is not None:
                     yield reported
