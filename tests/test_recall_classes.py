@@ -109,3 +109,65 @@ def test_a_search_space_named_by_an_experiment_config_leaves_the_objective_to_th
              "trial.py": NNI_TRIAL.replace("{loader}", "test_loader")}
     assert not found(lint(write, files, "search_space.json"), "SL311")
     assert len(found(lint(write, files, "config.yml"), "SL311")) == 1
+
+
+DETERMINED_CONFIG = """
+    name: demo
+    entrypoint: python3 train.py
+    searcher:
+      name: random
+      metric: val_loss
+      max_trials: 20
+    hyperparameters:
+      learning_rate:
+        type: log
+        minval: -4
+        maxval: -1
+      batch_size:
+        type: categorical
+        vals: [32, 64]
+"""
+DETERMINED_TRAIN = """
+    import argparse
+    from determined.core import init
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch_size", type=int, default=64)
+    args = parser.parse_args()
+    info = det.get_cluster_info()
+    hparams = info.trial.hparams
+    loader = DataLoader(data, batch_size=args.batch_size)
+    optimizer = SGD(params, lr=hparams.get("learning_rate", 0.01))
+"""
+
+
+def test_a_tool_that_hands_values_only_through_its_api_is_not_read_by_a_same_named_option(write):
+    files = {"config.yaml": DETERMINED_CONFIG, "train.py": DETERMINED_TRAIN}
+    (finding,) = found(lint(write, files, "config.yaml"), "SL201")
+    assert finding.span.line == 12 and "batch_size is swept, but the program never reads it" in finding.message
+    assert "reads 'batch_size' from another source at train.py:9, which Determined does not set" in finding.message
+    files["train.py"] = DETERMINED_TRAIN.replace("batch_size=args.batch_size", 'batch_size=hparams["batch_size"]')
+    assert not found(lint(write, files, "config.yaml"), "SL201")
+    # the trial's values copied into the namespace first: args.batch_size is the swept value
+    files["train.py"] = DETERMINED_TRAIN.replace("loader =", "vars(args).update(hparams)\nloader =")
+    assert not found(lint(write, files, "config.yaml"), "SL201")
+
+
+NNI_MERGED = """
+    import argparse
+    import nni
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lr", type=float, default=0.1)
+    args = parser.parse_args()
+    tuned = nni.get_next_parameter()
+    vars(args).update(tuned)
+    train(lr=args.lr)
+    nni.report_final_result(score())
+"""
+
+
+def test_nni_values_copied_into_the_argparse_namespace_are_read_through_it(write):
+    files = {"search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
+             "hpo.py": NNI_LAUNCHER.replace("trial.py", "main.py"), "main.py": NNI_MERGED}
+    assert not found(lint(write, files, "search_space.json"), "SL201")
