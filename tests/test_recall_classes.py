@@ -171,3 +171,79 @@ def test_nni_values_copied_into_the_argparse_namespace_are_read_through_it(write
     files = {"search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
              "hpo.py": NNI_LAUNCHER.replace("trial.py", "main.py"), "main.py": NNI_MERGED}
     assert not found(lint(write, files, "search_space.json"), "SL201")
+
+
+KATIB_EXPERIMENT = """
+    apiVersion: kubeflow.org/v1beta1
+    kind: Experiment
+    metadata:
+      name: demo
+    spec:
+      objective:
+        type: maximize
+        objectiveMetricName: accuracy
+      algorithm:
+        algorithmName: random
+      maxTrialCount: 12
+      parameters:
+        - name: lr
+          parameterType: double
+          feasibleSpace: {min: "0.0001", max: "0.01", distribution: logUniform}
+      trialTemplate:
+        primaryContainerName: main
+        trialParameters:
+          - name: lr
+            reference: lr
+        trialSpec:
+          apiVersion: batch/v1
+          kind: Job
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: main
+                    image: registry.example/trainer:1
+{command}
+                restartPolicy: Never
+"""
+KERAS_TRAIN = """
+    import argparse
+    import tensorflow as tf
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lr", type=float, default=0.001)
+    args = parser.parse_args()
+    model = tf.keras.Sequential([tf.keras.layers.Dense(10)])
+    model.compile(optimizer=tf.keras.optimizers.Adam(args.lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=5{validation})
+"""
+DOCKERFILE = "FROM python:3.11-slim\nWORKDIR /app\nCOPY src/ ./\nCMD [\"python\", \"train.py\"]\n"
+
+
+def test_a_katib_trial_without_a_command_runs_the_script_of_the_repository_dockerfile(write):
+    files = {"katib/experiment.yaml": KATIB_EXPERIMENT.replace("{command}", ""),
+             "trainer/Dockerfile": DOCKERFILE, "trainer/src/train.py": KERAS_TRAIN.replace("{validation}", ""),
+             "pyproject.toml": ""}
+    diagnostics = lint(write, files, "katib/experiment.yaml")
+    (logged,) = found(diagnostics, "SL204")
+    assert (logged.span.line, logged.span.column) == (8, 26)
+    assert "shows it only in Keras's progress bar (trainer/src/train.py:9), which Katib does not collect" in logged.message
+    (training,) = found(diagnostics, "SL311")
+    assert "'accuracy' is computed on training data" in training.message
+    # two Dockerfiles that run scripts: which image the trial uses is not known
+    files["other/Dockerfile"] = DOCKERFILE
+    files["other/src/train.py"] = KERAS_TRAIN
+    assert not found(lint(write, files, "katib/experiment.yaml"), "SL204")
+
+
+def test_a_path_inside_the_image_maps_onto_the_file_a_dockerfile_copies_there(write):
+    command = '                    command: ["python3", "/opt/app/train.py", "--lr=${trialParameters.lr}"]'
+    files = {"katib/experiment.yaml": KATIB_EXPERIMENT.replace("{command}", command),
+             "trainer/Dockerfile": "FROM python:3.11\nCOPY src /opt/app\n",
+             "trainer/src/train.py": KERAS_TRAIN.replace("{validation}", ", validation_split=0.1"),
+             "pyproject.toml": ""}
+    diagnostics = lint(write, files, "katib/experiment.yaml")
+    assert not found(diagnostics, "SL200")
+    (training,) = found(diagnostics, "SL311")  # accuracy, not val_accuracy: still the training data
+    assert "(trainer/src/train.py:9)" in training.message
+    assert found(diagnostics, "SL204")

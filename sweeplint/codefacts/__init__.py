@@ -29,7 +29,7 @@ class FactsCache(Protocol):
 
 
 # Part of every cache key: change it whenever the extracted facts (or their shape) change.
-FACTS_VERSION = "7"
+FACTS_VERSION = "8"
 
 
 def content_key(text: str) -> str:
@@ -104,6 +104,8 @@ class CodeFactsStore:
                 found = self._importer(study, config_path) or Resolution("python", config_path, config_path, None, "self")
             else:
                 found = resolve_program(study, config_path, self.settings, self._hydra_entries)
+                if found.status in ("none", "missing") and study.format == "katib":
+                    found = self._in_container(study, config_path, found)
             self._resolutions[key] = found
         return found
 
@@ -119,6 +121,19 @@ class CodeFactsStore:
         if found is None:
             return None
         return Resolution("python", shown(found), shown(found), None, "importer")
+
+    def _in_container(self, study: Study, config_path: str, res: Resolution) -> Resolution:
+        """A container trial's program through the repository's Dockerfiles (containers): the file
+        copied to the path the command names, or the script the only Dockerfile runs."""
+        from sweeplint.codefacts.containers import container_program
+        from sweeplint.codefacts.program import _display as shown
+
+        if res.status == "missing" and not (res.name or "").startswith("/"):
+            return res
+        found = container_program(config_path, self.root, res.name if res.status == "missing" else None)
+        if found is None:
+            return res
+        return Resolution("python", res.name or shown(found), shown(found), res.span, "container")
 
     def for_study(self, study: Study, config_path: str) -> ProgramFacts | None:
         res = self.resolution(study, config_path)
