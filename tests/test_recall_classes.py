@@ -247,3 +247,27 @@ def test_a_path_inside_the_image_maps_onto_the_file_a_dockerfile_copies_there(wr
     (training,) = found(diagnostics, "SL311")  # accuracy, not val_accuracy: still the training data
     assert "(trainer/src/train.py:9)" in training.message
     assert found(diagnostics, "SL204")
+
+
+def test_a_step_schedule_whose_period_is_a_constant_of_a_settings_module(write):
+    files = {"search_space.json": '{"epochs": {"_type": "choice", "_value": [10, 20, 30]}, '
+                                  '"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
+             "hpo.py": NNI_LAUNCHER,
+             "settings.py": "epochs = 100\nstep_size = epochs // 4\n",
+             "trial.py": """
+                import nni
+                import torch
+                import settings
+
+                params = nni.get_next_parameter()
+                optimizer = torch.optim.SGD(model.parameters(), lr=params["lr"])
+                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=settings.step_size)
+                for epoch in range(params["epochs"]):
+                    fit(model, optimizer, scheduler)
+                nni.report_final_result(evaluate(model, val_loader))
+             """}
+    (finding,) = found(lint(write, files, "search_space.json"), "SL209")
+    assert finding.span.line == 1 and "(step_size) from settings.step_size, a constant of settings.py" in finding.message
+    # a settings module that reads the command line may derive the period from the swept length
+    files["settings.py"] = "import argparse\np = argparse.ArgumentParser()\np.add_argument('--epochs', type=int)\nstep_size = p.parse_args().epochs // 4\n"
+    assert not found(lint(write, files, "search_space.json"), "SL209")

@@ -14,6 +14,7 @@ LENGTH_ARGUMENT = {
     "PolynomialLR": ("total_iters", 1),
     "LinearLR": ("total_iters", 3),
     "MultiStepLR": ("milestones", 1),
+    "StepLR": ("step_size", 1),           # a decay period: fixed while the length varies, trials decay a different number of times
     "get_cosine_schedule_with_warmup": ("num_training_steps", 2),
     "get_linear_schedule_with_warmup": ("num_training_steps", 2),
     "get_polynomial_decay_schedule_with_warmup": ("num_training_steps", 2),
@@ -57,6 +58,8 @@ class ScheduleNotCoupled(Rule):
                     why = f"the literal {arg.text}"
                 elif arg.kind == "read" and not any(self._is_length(ctx, root, key, lengths) for root, key in arg.reads):
                     why = f"{arg.text}, which does not depend on " + " or ".join(p.name for p in lengths)
+                elif arg.kind == "expr" and (module := _module_constant(arg.text, facts)) is not None:
+                    why = f"{arg.text}, a constant of {short(ctx, module)}"
                 else:
                     continue
                 p = lengths[0]
@@ -108,3 +111,18 @@ def _passes(cond: Cond, value) -> bool:
     if cond.op in ("!=", "not in"):
         return seen not in wanted
     return bool(value) if cond.op == "truthy" else not value
+
+
+def _module_constant(text: str, facts) -> str | None:
+    """The program's own module whose constant an argument is (`config.step_size` with config.py
+    among the program's files): a value fixed in the code, whatever the sweep sets."""
+    import re
+    from pathlib import PurePath
+
+    match = re.fullmatch(r"([A-Za-z_]\w*)\.([A-Za-z_]\w*)", text)
+    if match is None:
+        return None
+    module = next((f for f in facts.files if PurePath(f).stem == match.group(1) and f != facts.program), None)
+    if module is None or any(r.path == module for r in facts.reads) or any(a.path == module for a in facts.args):
+        return None  # a module that reads settings itself may derive the value from the swept one
+    return module
