@@ -271,3 +271,56 @@ def test_a_step_schedule_whose_period_is_a_constant_of_a_settings_module(write):
     # a settings module that reads the command line may derive the period from the swept length
     files["settings.py"] = "import argparse\np = argparse.ArgumentParser()\np.add_argument('--epochs', type=int)\nstep_size = p.parse_args().epochs // 4\n"
     assert not found(lint(write, files, "search_space.json"), "SL209")
+
+
+HYDRA_PROJECT = {
+    "pyproject.toml": "",
+    "train.py": """
+        import hydra
+        from hydra.utils import instantiate
+
+        @hydra.main(version_base=None, config_path="configs", config_name="train")
+        def main(cfg):
+            net = instantiate(cfg.model.net)
+            return fit(net, lr=cfg.model.lr)
+
+        if __name__ == "__main__":
+            main()
+    """,
+    "configs/train.yaml": "defaults:\n  - _self_\n  - model: small\n  - hparams_search: null\n",
+    "configs/model/small.yaml": "lr: 0.01\nnet:\n  _target_: pkg.nets.Small\n  width: 64\n",
+    "configs/model/wide.yaml": "lr: 0.01\nnet:\n  _target_: pkg.nets.Wide\n  width: 64\n",
+    "pkg/__init__.py": "",
+    "pkg/nets.py": """
+        class Small:
+            def __init__(self, width, depth=2):
+                self.width, self.depth = width, depth
+
+        class Wide:
+            def __init__(self, width, heads=4, **extra):
+                self.width = width
+    """,
+    "configs/hparams_search/sweep.yaml": """
+        # @package _global_
+        defaults:
+          - override /hydra/sweeper: optuna
+        hydra:
+          sweeper:
+            direction: minimize
+            n_trials: 30
+            params:
+              model.lr: interval(0.001, 0.1)
+              model.net.depth: choice(2, 4)
+              model.net.heads: choice(4, 8)
+    """,
+}
+
+
+def test_a_hydra_key_the_instantiated_class_does_not_take(write):
+    (finding,) = found(lint(write, dict(HYDRA_PROJECT), "configs/hparams_search/sweep.yaml"), "SL201")
+    assert (finding.span.line, finding.span.column) == (11, 7)
+    assert "model.net.heads is swept, but model=small instantiates pkg.nets.Small there, whose constructor (pkg/nets.py:2) takes no heads" in finding.message
+    # a constructor that takes **kwargs may take any key
+    files = dict(HYDRA_PROJECT)
+    files["configs/train.yaml"] = files["configs/train.yaml"].replace("model: small", "model: wide")
+    assert not found(lint(write, files, "configs/hparams_search/sweep.yaml"), "SL201")

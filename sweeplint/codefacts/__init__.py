@@ -135,6 +135,18 @@ class CodeFactsStore:
             return res
         return Resolution("python", res.name or shown(found), shown(found), res.span, "container")
 
+    def hydra_target_miss(self, study: Study, config_path: str, name: str):
+        """For a Hydra sweep key, the project class instantiated at its node when that class's
+        constructor does not take the key (codefacts.hydra_targets), else None."""
+        from sweeplint.codefacts.hydra_targets import missed_key, primary_config
+        from sweeplint.codefacts.program import project_folder
+
+        res = self.resolution(study, config_path)
+        if res.how != "hydra" or res.path is None or res.config_dir is None:
+            return None
+        project = project_folder(Path(res.path).resolve().parent) or self.root
+        return missed_key(res.config_dir, primary_config(res.path), config_path, name, project, self.file_facts)
+
     def for_study(self, study: Study, config_path: str) -> ProgramFacts | None:
         res = self.resolution(study, config_path)
         if res.status != "python" or res.path is None:

@@ -44,6 +44,15 @@ class UnusedParameter(Rule):
                     continue  # a config group choice: Hydra composes the chosen file, no code reads the name
                 if hydra and _hydra_skipped(p.name, groups):
                     continue  # Hydra's own settings, or a config group choice that may set any key
+                miss = ctx.code_facts.hydra_target_miss(study, ctx.file.path, p.name) if hydra else None
+                if miss is not None:
+                    yield Finding(
+                        p.key_span,
+                        f"{p.name} is swept, but {miss.option} instantiates {miss.target} there, whose constructor "
+                        f"({short(ctx, miss.init_path)}:{miss.init.line}) takes no {p.leaf}",
+                        related=(related(miss.init_path, Span.point(miss.init.line, 1), "the constructor"),),
+                    )
+                    continue
                 if not (never_reads(facts, p.name) if root == "*" else never_reads_through(facts, p.name, root)):
                     continue
                 close = difflib.get_close_matches(p.name, known, n=1, cutoff=0.7)
