@@ -324,3 +324,14 @@ def test_a_hydra_key_the_instantiated_class_does_not_take(write):
     files = dict(HYDRA_PROJECT)
     files["configs/train.yaml"] = files["configs/train.yaml"].replace("model: small", "model: wide")
     assert not found(lint(write, files, "configs/hparams_search/sweep.yaml"), "SL201")
+
+
+def test_a_python_launcher_whose_tuner_starts_with_more_random_trials_than_it_runs(write):
+    launcher = NNI_LAUNCHER.replace('tuner.name = "TPE"', 'tuner.name = "Evolution"\n    experiment.config.tuner.class_args = {"optimize_mode": "maximize", "population_size": 100}')
+    files = {"search_space.json": '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n',
+             "hpo.py": launcher, "trial.py": NNI_TRIAL.replace("{loader}", "val_loader")}
+    (finding,) = found(lint(write, files, "search_space.json"), "SL309")
+    assert finding.path.endswith("hpo.py") and finding.span.line == 8
+    assert "population_size=100 is not below the trial budget (max_trial_number=40, line 9)" in finding.message
+    files["hpo.py"] = launcher.replace("max_trial_number = 40", "max_trial_number = 400")
+    assert not found(lint(write, files, "search_space.json"), "SL309")
