@@ -29,7 +29,7 @@ class FactsCache(Protocol):
 
 
 # Part of every cache key: change it whenever the extracted facts (or their shape) change.
-FACTS_VERSION = "6"
+FACTS_VERSION = "8"
 
 
 def content_key(text: str) -> str:
@@ -101,11 +101,51 @@ class CodeFactsStore:
         found = self._resolutions.get(key)
         if found is None:
             if study.program is None and not study.command and config_path.endswith(".py") and not study.declarations.program:
-                found = Resolution("python", config_path, config_path, None, "self")
+                found = self._importer(study, config_path) or Resolution("python", config_path, config_path, None, "self")
             else:
                 found = resolve_program(study, config_path, self.settings, self._hydra_entries)
+                if found.status in ("none", "missing") and study.format == "katib":
+                    found = self._in_container(study, config_path, found)
             self._resolutions[key] = found
         return found
+
+    def _importer(self, study: Study, config_path: str) -> Resolution | None:
+        """A W&B sweep dict in a module that reads no run config itself: the project file that imports
+        the module and starts the run is the program (sweep_importers)."""
+        if study.format != "wandb" or any(r.root == "wandb" for r in self.file_facts(config_path).reads):
+            return None
+        from sweeplint.codefacts.program import _display as shown
+        from sweeplint.codefacts.sweep_importers import importing_program
+
+        found = importing_program(config_path, self.root, self.file_facts)
+        if found is None:
+            return None
+        return Resolution("python", shown(found), shown(found), None, "importer")
+
+    def _in_container(self, study: Study, config_path: str, res: Resolution) -> Resolution:
+        """A container trial's program through the repository's Dockerfiles (containers): the file
+        copied to the path the command names, or the script the only Dockerfile runs."""
+        from sweeplint.codefacts.containers import container_program
+        from sweeplint.codefacts.program import _display as shown
+
+        if res.status == "missing" and not (res.name or "").startswith("/"):
+            return res
+        found = container_program(config_path, self.root, res.name if res.status == "missing" else None)
+        if found is None:
+            return res
+        return Resolution("python", res.name or shown(found), shown(found), res.span, "container")
+
+    def hydra_target_miss(self, study: Study, config_path: str, name: str):
+        """For a Hydra sweep key, the project class instantiated at its node when that class's
+        constructor does not take the key (codefacts.hydra_targets), else None."""
+        from sweeplint.codefacts.hydra_targets import missed_key, primary_config
+        from sweeplint.codefacts.program import project_folder
+
+        res = self.resolution(study, config_path)
+        if res.how != "hydra" or res.path is None or res.config_dir is None:
+            return None
+        project = project_folder(Path(res.path).resolve().parent) or self.root
+        return missed_key(res.config_dir, primary_config(res.path), config_path, name, project, self.file_facts)
 
     def for_study(self, study: Study, config_path: str) -> ProgramFacts | None:
         res = self.resolution(study, config_path)

@@ -12,6 +12,7 @@ from sweeplint.codefacts.cst_helpers import (
     HARMLESS_CONSUMERS,
     Binding,
     Collector,
+    is_param,
     plain,
     try_evaluate,
 )
@@ -26,6 +27,9 @@ from sweeplint.codefacts.facts import (
 from sweeplint.codefacts.names import AUTOLOGGERS, CONSTRUCTORS
 from sweeplint.pyexpr import dotted
 
+# Methods of a string value: calling one reads the value (and the result is computed from it).
+STRING_METHODS = {"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "capitalize", "split",
+                  "startswith", "endswith", "replace", "format", "isdigit", "isnumeric"}
 # Local names that hold an optimizer: optimizer, optim, opt, g_optimizer, optimizer_g, ...
 OPTIMIZER_NAME = re.compile(r"(?:\w+_)?(?:optimizer|optim|opt)(?:_\w+|\d*)")
 
@@ -53,6 +57,12 @@ class CallsMixin:
                 if attr in ESCAPE_METHODS:
                     self.escape(base, node, f"its .{attr}() are used")
                     return None
+                if attr in STRING_METHODS and (base.key or is_param(base)):
+                    # `cfg.scheduler.type.lower()`: a read of the value, which the result carries on
+                    read = self.expr(node.func.value)
+                    for arg in node.args:
+                        self.expr(arg.value)
+                    return Binding(taint=read.taint) if read is not None else None
             elif node.func.attr.value not in ("log", "log_dict"):
                 if node.func.attr.value == "update" and self._is_metrics(node.func.value) and node.args:
                     self.lookup(node.func.value.value).metric_keys.extend(self.key_infos_of_data(node.args[0].value))

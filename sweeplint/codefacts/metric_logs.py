@@ -74,6 +74,8 @@ class MetricLogsMixin:
 
     def metric_call(self, node: cst.Call, name: str | None, leaf: str | None) -> None:
         func = node.func
+        if leaf in ("compile", "fit") and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            self.keras_progress(node, leaf, func.value.value)
         api = None
         if name in ("wandb.log", "wandb.run.log") or (
             isinstance(func, cst.Attribute) and func.attr.value == "log" and self._is_run(func.value)
@@ -131,6 +133,32 @@ class MetricLogsMixin:
         for key, pattern, dynamic, kspan, text, (split, where) in self.key_infos_of_data(data):
             self.metrics.append(MetricLog(api, kspan or span, key=key, pattern=pattern, dynamic=dynamic, value=text,
                                           split=split, split_span=where))
+
+    def keras_progress(self, node: cst.Call, leaf: str, model: str) -> None:
+        """Keras prints the loss and the compiled metrics of each epoch in its progress bar
+        (`accuracy: 0.91`): `model.compile(metrics=["accuracy"])` then `model.fit(x, y)` shows them,
+        computed on the training data, and `val_`-prefixed ones when the fit has validation data."""
+        compiled = self.keras_metrics
+        if leaf == "compile":
+            names = ["loss"]
+            for a in node.args:
+                if a.keyword is not None and a.keyword.value == "metrics":
+                    ok, value = try_evaluate(a.value)
+                    if not ok or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                        return  # metric objects: their names are not known here
+                    names += list(value)
+            compiled[model] = names
+            return
+        names = compiled.get(model)
+        if names is None:
+            return
+        keywords = {a.keyword.value for a in node.args if a.keyword is not None}
+        validated = bool(keywords & {"validation_data", "validation_split"})
+        span = self.span(node)
+        for key in names:
+            self.metrics.append(MetricLog("keras-progress", span, key=key, split="train", split_span=span))
+            if validated:
+                self.metrics.append(MetricLog("keras-progress", span, key="val_" + key))
 
     def key_infos_of_data(self, data: cst.BaseExpression) -> list:
         if isinstance(data, cst.Dict):

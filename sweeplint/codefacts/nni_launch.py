@@ -9,6 +9,7 @@ text only, never run. The program counts only when every launcher that names the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 MAX_LAUNCHERS = 200          # files looked at in the search space's folder
@@ -45,6 +46,28 @@ def launched_program(space_path: str) -> tuple[str, Path] | None:
     return found.pop() if len(found) == 1 else None
 
 
+def named_by_experiment_config(space_path: str) -> bool:
+    """Whether an experiment config (YAML) beside the search space names it: that config is then the
+    study that carries the objective, and findings about the objective belong to it."""
+    space = Path(space_path).resolve()
+    try:
+        entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
+    except OSError:
+        return False
+    for entry in entries:
+        if entry == space or entry.suffix not in (".yml", ".yaml") or not entry.is_file():
+            continue
+        try:
+            if entry.stat().st_size > MAX_BYTES:
+                continue
+            text = entry.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(_same(space.parent / n, space) for n in (m.group(1) for m in _SPACE_KEY.finditer(text))):
+            return True
+    return False
+
+
 def _from_yaml(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
     named = [m.group(1) for m in _SPACE_KEY.finditer(text)]
     if not any(_same(folder / n, space) for n in named):
@@ -79,3 +102,56 @@ def _same(a: Path, b: Path) -> bool:
         return a.resolve() == b
     except OSError:
         return False
+
+
+# --- the budget a Python launcher gives the experiment ------------------------------------------
+
+_PY_MAX_TRIALS = re.compile(r"""\.max_trial_number\s*=\s*(\d+)""")
+_PY_TUNER = re.compile(r"""\.tuner\.name\s*=\s*[rRuU]?['"](\w+)['"]""")
+_PY_STARTUP = re.compile(r"""['"](population_size|n_startup_jobs|n_initial_points)['"]\s*:\s*(\d+)""")
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchBudget:
+    """What a Python launcher (`nni.experiment.Experiment`) sets: the trial cap, the tuner, and how
+    many random trials the tuner starts with when its class_args say (each with its line)."""
+
+    path: Path
+    max_trials: tuple[int, int]                   # (value, line)
+    tuner: str | None = None
+    startup: tuple[str, int, int] | None = None   # (key, value, line)
+
+
+def launch_budget(space_path: str) -> LaunchBudget | None:
+    """The budget of the one Python launcher beside a search space that uses it, read as text."""
+    space = Path(space_path).resolve()
+    try:
+        entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
+    except OSError:
+        return None
+    found: list[LaunchBudget] = []
+    for entry in entries:
+        if entry.suffix != ".py" or not entry.is_file():
+            continue
+        try:
+            if entry.stat().st_size > MAX_BYTES:
+                continue
+            text = entry.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if space.name not in text or "search_space" not in text:
+            continue
+        caps = list(_PY_MAX_TRIALS.finditer(text))
+        if len(caps) != 1:
+            continue
+        tuner = _PY_TUNER.search(text)
+        startup = list(_PY_STARTUP.finditer(text))
+        found.append(LaunchBudget(
+            entry, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
+            (startup[0].group(1), int(startup[0].group(2)), _line(text, startup[0].start(1))) if len(startup) == 1 else None,
+        ))
+    return found[0] if len(found) == 1 else None
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

@@ -105,7 +105,7 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             # An absolute path of the machine the sweep ran on (/content/<repo>/train.py): its
             # trailing parts, as they would sit inside this project.
             parts = candidates[0].strip("/").split("/")
-            candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
+            candidates += ["/".join(parts[i:]) for i in range(len(parts)) if parts[i:]]  # `/train.py` too
     base = Path(config_path).resolve().parent
     for candidate in candidates:  # the longest match first, next to the config, then under the root
         for folder in _folders(base, root):

@@ -127,3 +127,27 @@ def never_reads(facts, name: str) -> bool:
     abbreviated = {a.dest for a in facts.args if any(f.startswith(flag) for f in a.flags if f.startswith("--"))}
     return len(abbreviated) != 1
 
+
+
+def never_reads_through(facts, name: str, root: str) -> bool:
+    """`never_reads` for a tool whose trials get their values only through its own API (`root`:
+    Determined's trial context, NNI's get_next_parameter): an argparse option or a read of another
+    config of the same name is not the swept value, unless the tool's values were copied into that
+    config (`vars(args).update(nni_params)`: a write whose source is `root`, or whose source we
+    cannot name)."""
+    if not never_reads(facts, name):
+        if facts is None:
+            return False
+        # a config updated from the tool's values, or from values we cannot name, may hold them
+        roots = {root, "*"} | {w.root for w in facts.writes
+                                if w.source == root or (w.kind == "update" and w.source is None and (w.unknown or not w.keys))}
+        if "argparse" not in roots and facts.arg(name) is not None and not any(
+                r.root in roots for r in facts.reads_of(name) + facts.reads_below(name)):
+            return not any(e.root in roots and (not e.key or _covers(e.key, name)) for e in facts.escapes)
+        return False
+    return True
+
+
+def _covers(key: tuple[str, ...], name: str) -> bool:
+    joined = ".".join(key)
+    return name == joined or name.startswith(joined + ".")

@@ -52,6 +52,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.returns: dict[str, str] = {}          # function name -> root its return value is
         self.qual: list[str] = []
         self.validation_data: tuple | None = None   # (split, span) of Determined's validation loader
+        self.keras_metrics: dict[str, list[str]] = {}   # compiled Keras model -> the metrics its fit prints
         self.classes: list[str] = []
         self.class_attrs: dict[str, dict[str, Binding]] = {}
         self.reads: list[dict] = []

@@ -38,7 +38,8 @@ class ExponentBoundsAsValues(Rule):
                 looks_like_values = 0 < low < 1 and low < high <= 3
                 # (the inverse form's extreme is e^-min: huge when min is far below 0)
                 huge = (-low if _inverse(p) else high) * math.log(base) > _HUGE_EXPONENT
-                if not (looks_like_values or huge):
+                decimal = not (looks_like_values or huge) and _decimal_exponents(ctx, p, low, high, base)
+                if not (looks_like_values or huge or decimal):
                     continue
                 base_text = "e" if abs(base - math.e) < 1e-9 else f"{base:g}"
                 spelled = (p.low.text or f"{low:g}", p.high.text or f"{high:g}")
@@ -49,6 +50,13 @@ class ExponentBoundsAsValues(Rule):
                 else:
                     rng = f"{base_text}^{spelled[0]} .. {base_text}^{spelled[1]} = {effective(low, base)} .. {effective(high, base)}"
                 kind = p.distribution or "log"
+                if decimal:
+                    # whole numbers that read as powers of ten: 1e-4 .. 1e-1 was likely meant
+                    yield Finding(p.low.span.cover(p.high.span),
+                                  f"{p.name} uses {kind}, whose bounds are natural-log exponents, so {spelled[0]} .. "
+                                  f"{spelled[1]} samples {rng}, not 1e{spelled[0]} .. 1e{spelled[1]}; {_fix(p, low, high)}",
+                                  severity=Severity.WARNING)
+                    continue
                 if looks_like_values:
                     what = f"{p.name} uses {kind}, whose bounds are exponents, but {spelled[0]} .. {spelled[1]} look like values: it samples {rng}"
                 else:
@@ -56,6 +64,18 @@ class ExponentBoundsAsValues(Rule):
                 fix = _fix(p, low, high)
                 yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}",
                               fix=_values_fix(ctx, p) if looks_like_values else None)
+
+
+def _decimal_exponents(ctx: Context, p, low: float, high: float, base: float) -> bool:
+    """Natural-log bounds written as whole powers of ten (`min: -4, max: -1` for a learning rate):
+    a log-scale family whose bounds are negative integers spanning two or more, where e^x covers
+    barely more than a decade of what 10^x would."""
+    if abs(base - math.e) > 1e-9 or _inverse(p) or low != int(low) or high != int(high):
+        return False
+    if not (-12 <= low and high - low >= 2 and high <= 0):
+        return False
+    family = ctx.knowledge.family_of(p.name)
+    return family is not None and family.log_scale
 
 
 def _inverse(p) -> bool:

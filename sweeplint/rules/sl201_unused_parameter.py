@@ -4,7 +4,7 @@ import difflib
 import re
 from typing import Iterator
 
-from sweeplint.codefacts.queries import never_reads, related, short
+from sweeplint.codefacts.queries import never_reads, never_reads_through, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
 from sweeplint.formats.dialect import dialect_of
@@ -44,12 +44,27 @@ class UnusedParameter(Rule):
                     continue  # a config group choice: Hydra composes the chosen file, no code reads the name
                 if hydra and _hydra_skipped(p.name, groups):
                     continue  # Hydra's own settings, or a config group choice that may set any key
-                if not never_reads(facts, p.name):
+                miss = ctx.code_facts.hydra_target_miss(study, ctx.file.path, p.name) if hydra else None
+                if miss is not None:
+                    yield Finding(
+                        p.key_span,
+                        f"{p.name} is swept, but {miss.option} instantiates {miss.target} there, whose constructor "
+                        f"({short(ctx, miss.init_path)}:{miss.init.line}) takes no {p.leaf}",
+                        related=(related(miss.init_path, Span.point(miss.init.line, 1), "the constructor"),),
+                    )
+                    continue
+                if not (never_reads(facts, p.name) if root == "*" else never_reads_through(facts, p.name, root)):
                     continue
                 close = difflib.get_close_matches(p.name, known, n=1, cutoff=0.7)
                 hint = ""
                 rel: tuple = ()
-                if close:
+                other = None if root == "*" else (facts.reads_of(p.name) or (facts.arg(p.name),))[0]
+                if other is not None:
+                    # the same name read from the command line (or another config) the tool never fills in
+                    hint = (f"; it reads {p.name!r} from another source at {short(ctx, other.path)}:{other.span.line}, "
+                            f"which {dialect.tool} does not set from the hyperparameters")
+                    rel = (related(other.path, other.span, f"reads another {p.name!r}"),)
+                elif close:
                     site = next((r for r in facts.reads if ".".join(r.key) == close[0]), None)
                     if site is not None:
                         hint = f"; it does read {close[0]!r} at {short(ctx, site.path)}:{site.span.line} - a misspelt key?"

@@ -60,6 +60,16 @@ class MetricNotLogged(Rule):
                               related=(related(facts.program, Span.point(1, 1), "the program"),))
                 continue
             logs = [m for m in facts.metrics if m.api in apis]
+            if not logs and "keras-progress" not in apis and study.objective.source is None:
+                shown = next((m for m in facts.metrics if m.api == "keras-progress" and m.key is not None
+                              and normalise_metric(m.key) == normalise_metric(metric)), None)
+                if shown is not None:
+                    # the value exists only in Keras's progress bar, which the tool does not collect
+                    yield Finding(span, f"the sweep optimizes {metric!r}, but the program shows it only in Keras's "
+                                        f"progress bar ({short(ctx, shown.path)}:{shown.span.line}), which "
+                                        f"{dialect.tool} does not collect, and logs it nowhere else",
+                                  related=(related(shown.path, shown.span, "Keras prints it here"),))
+                    continue
             if not logs or any(m.dynamic and m.pattern is None for m in logs):
                 continue  # nothing logged we can see, or a key we cannot know
             wanted = normalise_metric(metric)

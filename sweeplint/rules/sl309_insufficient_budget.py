@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterator
 
@@ -40,6 +41,9 @@ class InsufficientBudget(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
+            if study.budget is None and dialect_of(study).trial_named_by_experiment_config:
+                yield from self.launched(ctx, study)
+                continue
             if study.budget is None or study.method is None:
                 continue
             trials = number(study.budget)
@@ -99,6 +103,30 @@ class InsufficientBudget(Rule):
                     f"ones. Budget several trials per dimension (at least {need} here, and more for a model-based search), or search fewer "
                     f"dimensions (fix the ones that matter least).",
                 )
+
+    @staticmethod
+    def launched(ctx: Context, study) -> Iterator[Finding]:
+        """A bare search space run by a Python launcher (NNI's Experiment API): the launcher's trial cap
+        against the random trials its tuner starts with."""
+        from sweeplint.codefacts.nni_launch import launch_budget
+        from sweeplint.model import Span
+
+        budget = launch_budget(ctx.file.path)
+        if budget is None or budget.startup is None:
+            return
+        trials, cap_line = budget.max_trials
+        key, count, line = budget.startup
+        shown = os.path.relpath(budget.path)
+        shown = str(budget.path) if shown.startswith("..") else shown
+        if count >= trials > 0:
+            tuner = budget.tuner or "the tuner"
+            yield Finding(
+                Span.point(line, 1),
+                f"{key}={count} is not below the trial budget (max_trial_number={trials}, line {cap_line}): every "
+                f"trial is one of {tuner}'s random start-up trials, so the search never adapts.",
+                path=shown,
+                related=(Related(shown, Span.point(cap_line, 1), "the trial budget"),),
+            )
 
     def grid(self, ctx: Context, study, trials: int, dims) -> Iterator[Finding]:
         size = 1

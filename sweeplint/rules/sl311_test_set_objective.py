@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.codefacts.nni_launch import named_by_experiment_config
 from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
+from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Space, number
 from sweeplint.rule import Context, Rule
 
@@ -26,6 +28,15 @@ class TestSetObjective(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             objective = study.objective
+            if objective is None and dialect_of(study).requires_final_result_report:
+                # a bare search space: the objective is whatever the trial reports (NNI); when an
+                # experiment config names the space, that config's study reports it, once
+                if named_by_experiment_config(ctx.file.path):
+                    continue
+                reported = self._reported_split(ctx, study)
+                if reported is not None:
+                    yield reported
+                continue
             if objective is None or not isinstance(objective.name.value, str):
                 continue
             name = objective.name.value
@@ -72,6 +83,24 @@ class TestSetObjective(Rule):
                         path=chosen.path or None,
                     )
                     break
+
+
+    @staticmethod
+    def _reported_split(ctx: Context, study) -> Finding | None:
+        """The final result a trial reports, computed on test or training data, for a study that names
+        no objective of its own; reported where the program shows the data."""
+        facts = ctx.code(study)
+        if facts is None:
+            return None
+        reports = [m for m in facts.metrics if m.api == "nni"]
+        found = [m for m in reports if m.split is not None]
+        if not found or len(found) != len(reports) or len({m.split for m in found}) != 1:
+            return None  # also reported from data we cannot place
+        m = found[0]
+        data, harm = SPLIT_HARM[m.split]
+        where = m.split_span or m.span
+        return Finding(where, f"the result the trial reports to the tuner (nni.report_final_result, line {m.span.line}) "
+                              f"is computed on {data}; {harm}", path=m.path)
 
 
 def _logged_key(facts, name: str) -> tuple[str, str]:

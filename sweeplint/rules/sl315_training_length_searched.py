@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.graph import describe_space
 from sweeplint.model import MethodKind
@@ -12,17 +13,21 @@ class TrainingLengthSearched(Rule):
     code = "SL315"
     name = "training-length-searched"
     severity = Severity.WARNING
+    uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             if study.method is not None and study.method.kind is MethodKind.BANDIT:
                 continue  # a bandit search spends training length as its resource: varying it is the method
             roles = ctx.roles(study)
+            facts = ctx.code(study)
             kinds = {p.name: _kind(ctx, p.name) for p in study.varied}
             questions = [name for name, kind in kinds.items() if kind != "seed"]
             for p in study.varied:
                 if kinds[p.name] != "training-length":
                     continue
+                if never_reads(facts, p.name):
+                    continue  # a length the program never reads changes nothing (SL201's finding)
                 if questions == [p.name]:
                     continue  # the length is all the study varies: how long to train is its question
                 a = roles.of(p.name)
