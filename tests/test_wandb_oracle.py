@@ -20,6 +20,7 @@ import copy
 import json
 import math
 import random
+import time
 import warnings
 
 import pytest
@@ -241,7 +242,7 @@ def disagreement(config: dict, fmt: str = "yaml") -> str | None:
     errors = [d for d in found if d.severity is Severity.ERROR]
     shown = [f"{d.code} {d.message}" for d in found]
     if verdict == REJECTS and not errors:
-        return f"W&B rejects it ({reasons}) but sweeplint reports no error: {shown}"
+        return f"W&B's engine finds it invalid ({reasons}) but sweeplint reports no error: {shown}"
     outside = [r for r in reasons if " draws " in r]
     allowed = set()
     if outside:
@@ -478,6 +479,17 @@ def check_agreement(config: dict) -> None:
 @given(sweep_configs())
 def test_sweeplint_agrees_with_the_engine_on_generated_sweeps(config):
     check_agreement(config)
+
+
+@needs_engine
+def test_the_oracle_judges_a_fine_grid_without_listing_its_product():
+    # 40,000 points per parameter: the engine's own product would be 2.56e18 tuples.
+    config = {"method": "grid", "parameters": {n: {"distribution": "q_uniform", "min": 0, "max": 40, "q": 0.001} for n in "abcd"}}
+    start = time.monotonic()
+    assert engine_verdict(config)[0] == ACCEPTS
+    assert time.monotonic() - start < 60
+    # A grid that cannot be built still fails on its first points: int_uniform with a float bound.
+    assert engine_verdict({"method": "grid", "parameters": {"a": {"distribution": "int_uniform", "min": 0, "max": 4000.5}}})[0] == REJECTS
 
 
 @st.composite
