@@ -131,9 +131,12 @@ def _edit_structure(rng: random.Random, text: str, as_json: bool) -> str:
         parent[rng.choice(_KEYS)] = parent.pop(key)  # a renamed key
     else:
         parent[key] = _random_value(rng)
-    if as_json:
-        return json.dumps(doc, default=str)  # (NaN and Infinity as JSON's readers write them)
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    try:
+        if as_json:
+            return json.dumps(doc, default=str)  # (NaN and Infinity as JSON's readers write them)
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    except (TypeError, ValueError, yaml.YAMLError):  # a key JSON cannot write (`!!binary`), say
+        return text
 
 
 def _random_text(rng: random.Random) -> str:
