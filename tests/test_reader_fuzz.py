@@ -195,3 +195,18 @@ def test_no_reader_turns_any_of_10000_mutated_files_into_sl999(request):
     problems = [p for seed in range(10_000) for p in internal_errors(seed)]
     print(f"\nreaders: {10_000 - len(problems)} of 10000 mutated files read and checked without SL999 or an exception")
     assert problems == [], problems[:3]
+
+
+# Crashes the fuzz found, kept as they were found.
+FOUND = [
+    ("nni_config.yml", "searchSpace:\n  noise: {_type: normal, _value: [!!float '', 1]}\ntrialCommand: python train.py\n"),
+    ("tune_optuna.py", "import optuna\n\n\ndef objective(trial):\n    width = trial.suggest_int('width', 32, 512, step=2 ** -1074)\n"
+                       "    return width\n\n\nstudy = optuna.create_study()\nstudy.optimize(objective, n_trials=5)\n"),
+]
+
+
+@pytest.mark.parametrize("name, text", FOUND)
+def test_what_the_fuzz_found_is_read_and_checked(name, text):
+    file = read_path(name, True, text)
+    found = check_file(file, _RULES, _SETTINGS, knowledge_loader=lambda: _KNOWLEDGE)
+    assert [d.message for d in found if d.code == "SL999"] == []
