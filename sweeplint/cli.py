@@ -101,8 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", help="print the hyperparameter graph of a sweep config")
     graph.add_argument("config", help="a sweep config file")
-    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
-                       help="dot (Graphviz, default), mermaid, or json (networkx node-link data)")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg", "png"), default="dot",
+                       help="dot (Graphviz, default), mermaid, json (networkx node-link data), or svg / png (needs Graphviz's dot)")
     graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
     graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
 
@@ -549,47 +549,13 @@ def _rule(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    """`sweeplint graph CONFIG`: the parameters, their roles and relations, for a person to look at."""
-    import json
+    """`sweeplint graph CONFIG` (sweeplint.graph_command)."""
+    from sweeplint.graph_command import GraphUsageError, run_graph
 
-    from sweeplint.graph import build_graph, to_dot, to_json, to_mermaid
-    from sweeplint.knowledge import load_knowledge
-    from sweeplint.read import read_path
-    from sweeplint.roles import assign_roles
-    from sweeplint.settings import ConfigError, load_settings
-
-    path = Path(args.config)
-    if not path.is_file():
-        raise UsageError(f"path does not exist or is not a file: {args.config}")
     try:
-        settings = load_settings(Path(args.settings_file) if args.settings_file else None, path.parent)
-        knowledge = load_knowledge(settings)
-    except ConfigError as exc:
+        return run_graph(args.config, args.format, args.settings_file, args.no_code)
+    except GraphUsageError as exc:
         raise UsageError(str(exc)) from None
-    file = read_path(str(path), explicit=True)
-    errors = [p for p in file.problems if p.code == "SL001"]
-    if errors or not file.studies:
-        for p in errors:
-            print(f"{file.path}:{p.span.line}:{p.span.column}: SL001 {p.message}", file=sys.stderr)
-        if not errors:
-            print(f"sweeplint: error: {args.config} is not a sweep config sweeplint recognises", file=sys.stderr)
-        return EXIT_ERROR
-    store = None
-    if not args.no_code:
-        from sweeplint.codefacts import CodeFactsStore
-
-        store = CodeFactsStore(settings)
-    graphs = []
-    for study in file.studies:
-        facts = store.for_study(study, file.path) if store is not None else None
-        graphs.append(build_graph(study, knowledge, assign_roles(study, knowledge, settings, file), facts))
-    if args.format == "json":
-        data = [to_json(g) for g in graphs]
-        sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False) + "\n")
-    else:
-        render = to_dot if args.format == "dot" else to_mermaid
-        sys.stdout.write("\n".join(render(g) for g in graphs))
-    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

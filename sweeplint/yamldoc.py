@@ -159,7 +159,7 @@ def _yaml11_value(tag: str, text: str) -> Any:
         return text
     try:
         return getattr(_constructor, method)(yaml.ScalarNode(tag, text))
-    except (ValueError, yaml.YAMLError, OverflowError):
+    except (ValueError, IndexError, yaml.YAMLError, OverflowError):  # (IndexError: `!!float ''`)
         return text
 
 

@@ -9,7 +9,8 @@ import networkx as nx
 import pytest
 
 from conftest import run_cli
-from sweeplint.graph import active_values, build_graph, interactions_of, to_dot
+from sweeplint.graph import active_values, build_graph, interactions_of
+from sweeplint.graph_render import to_dot
 from sweeplint.knowledge import load_knowledge
 from sweeplint.read import read_path
 from sweeplint.roles import assign_roles
@@ -158,6 +159,8 @@ def test_dot_export_reads_back(write):
     proc = run_cli("graph", "sweep.yaml", "--format", "dot", cwd=folder)
     assert proc.returncode == 0, proc.stderr
     nodes, edge_list = parse_dot(proc.stdout)
+    nodes = {k: a for k, a in nodes.items() if a["kind"] != "legend"}
+    edge_list = [e for e in edge_list if e[2]["kind"] != "legend"]
     _, g = graph_of(folder, "sweep.yaml")
     assert set(nodes) == set(g.nodes)
     assert nodes["param:num_layers"]["role"] == "scientific"

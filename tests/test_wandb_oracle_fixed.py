@@ -83,13 +83,19 @@ FIXED = [
      ("SL103", 3, 52, "cannot create a single run")),
     ("parameter-name",
      "method: random\nparameters:\n  1st_layer: {values: [1, 2]}\n",
-     ("SL003", 3, 3, "W&B refuses the parameter name '1st_layer'")),
+     ("SL003", 3, 3, "the parameter name '1st_layer' breaks W&B's schema")),
     ("empty-parameters",
      "method: random\nparameters: {}\n",
      ("SL003", 2, 13, "`parameters` is empty")),
     ("engine-scheduler-without-a-search-space",
      "method: bayes\nscheduler: {engine: wandb, source: s.py, optimizer: build}\n",
      ("SL003", 1, 1, "the sweep has no `parameters` (nor a scheduler.search_space)")),
+    ("method-without-parameters",
+     "method: random\n",
+     ("SL003", 1, 1, "the sweep has no `parameters`")),
+    ("parameters-without-method",
+     "program: train.py\nparameters:\n  a: {values: [1, 2, 3]}\n",
+     ("SL003", 1, 1, "the sweep has no top-level `method`")),
     ("metric-impute",
      "method: bayes\nmetric: {name: loss, impute: zero}\nparameters:\n  x: {min: 0.0, max: 1.0}\n",
      ("SL003", 2, 30, "metric.impute must be one of latest, best, worst, not 'zero'")),
@@ -167,3 +173,20 @@ def test_what_the_engine_accepts_gets_no_error(text):
     config = yaml.safe_load(text)
     assert engine_verdict(config)[0] == ACCEPTS
     assert disagreement(config) is None
+
+
+# What W&B does with an invalid sweep: its CLI prints the server's schema violations as warnings
+# and creates the sweep; the server refuses a sweep it cannot make a first run from.
+@pytest.mark.parametrize("text, fragment", [
+    ("method: random\n", "so W&B refuses to create the sweep"),
+    ("program: train.py\nparameters:\n  a: {values: [1, 2]}\n", "so W&B refuses to create the sweep"),
+    ("method: random\nparameters: {}\n", "so W&B refuses to create the sweep"),
+    ("method: custom\nscheduler: {engine: optuna}\n", "`wandb sweep` only warns that the config is malformed and creates the sweep anyway"),
+    ("method: random\ncontroller: {}\nparameters:\n  x: {values: [1, 2]}\n", "`wandb sweep` only warns"),
+    ("method: random\nmetrics:\n  - {name: a}\n  - {name: b}\nparameters:\n  x: {values: [1, 2]}\n", "`wandb sweep` only warns"),
+    ("method: bayes\nmetrics:\n  - {name: a}\n  - {name: b}\nparameters:\n  x: {values: [1, 2]}\n", "W&B refuses to create the sweep (bayes needs `metric`)"),
+])
+def test_messages_say_what_w_and_b_does(tmp_path, text, fragment):
+    messages = [f[3] for f in _lint(tmp_path, text) if f[0] == "SL003"]
+    assert any(fragment in m for m in messages), messages
+    assert not any("W&B rejects" in m for m in messages)

@@ -30,6 +30,7 @@ and name it for what the tool does (`rejects_equal_bounds`), not for the rule th
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,9 @@ class Dialect:
     # never reaches high when the width is not a whole number of steps), or None (not judged: the tool
     # narrows or clips, or we do not know).
     step_semantics: str | None = None
+    # Distributions whose bounds are exponents sampled negated: base^-max .. base^-min (W&B's
+    # inv_log_uniform); other exponent bounds sample base^min .. base^max.
+    negated_exponent_distributions: tuple[str, ...] = ()
     # The tool's grid search enumerates numeric ranges itself (sampling or counting points).
     grid_enumerates_ranges: bool = False
     # What the tool's grid does with a continuous range, in a message.
@@ -150,6 +154,27 @@ class Dialect:
     def _searches_with_optuna(self, study: Any) -> bool:
         method = study.method
         return self.optuna_search_algorithm is not None and method is not None and method.name == self.optuna_search_algorithm
+
+    # --- what a parameter really samples ---------------------------------------------------------
+
+    def sampled_range(self, p: Any) -> tuple[float, float] | None:
+        """The lowest and highest value a bounded parameter really takes: its bounds, or, when the
+        bounds are exponents of a base (Parameter.exponent_bounds), the powers they stand for.
+        None when a bound is not a number or the power overflows."""
+        from sweeplint.model import number
+
+        low, high = number(p.low) if p.low is not None else None, number(p.high) if p.high is not None else None
+        if low is None or high is None:
+            return None
+        if not p.exponent_bounds:
+            return (low, high)
+        base = p.base or math.e
+        try:
+            if p.distribution in self.negated_exponent_distributions:
+                return (base ** -high, base ** -low)
+            return (base ** low, base ** high)
+        except (OverflowError, ZeroDivisionError):
+            return None
 
     # --- spelling helpers -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.nodes import Collector, key_text, lit, text_of, type_name
+from sweeplint.formats.wandb_dialect import ONLY_WARNS, REFUSES, refuses_or_warns
 from sweeplint.formats.wandb_keys import EARLY_TERMINATE_KEYS, METRIC_KEYS, TopLevelChecks, engine_search_space, is_launch_sweep
 from sweeplint.limits import MAX_PARAMETERS
 from sweeplint.model import (
@@ -81,6 +82,11 @@ class WandbReader:
         if not isinstance(root, YMap):
             return False
         parameters = root.get("parameters")
+        if parameters is None and _only_sweep_keys(root) and text_of(root.get("method")) in METHODS:
+            # Nothing but sweep keys and a W&B method: a sweep that lacks its parameters is reported,
+            # not skipped. (`parameters` alone stays unrecognised: code often loads such a fragment
+            # and adds the method itself.)
+            return True
         if parameters is None:
             # The engine's own scheduler may define the search space in code instead (and without
             # one, the sweep lacks its parameters).
@@ -127,7 +133,7 @@ class _Builder(Collector):
         objective = self.objective(root.get("metric"), root.key_node("metric"), checks)
         if root.get("parameters") is None and not engine_search_space(root):
             self.problem(Span.point(root.span.line, root.span.column),
-                         "the sweep has no `parameters` (nor a scheduler.search_space); W&B rejects it")
+                         f"the sweep has no `parameters` (nor a scheduler.search_space), so {refuses_or_warns(method.name if method else None)}")
         parameters = self.parameters(root.get("parameters"), prefix="")
         if method is not None and method.kind is MethodKind.GRID:
             # A grid enumerates q_uniform as min, min + q, ... (numpy's arange): integers only when
@@ -183,7 +189,7 @@ class _Builder(Collector):
             node = settings_method
         if node is None:
             self.problem(Span.point(root.span.line, root.span.column),
-                         "the sweep has no top-level `method` (grid, random, bayes or custom); W&B rejects it")
+                         f"the sweep has no top-level `method` (grid, random, bayes or custom), so {REFUSES}")
             return None
         name = text_of(node)
         if name not in METHODS:
@@ -238,15 +244,15 @@ class _Builder(Collector):
             self.problem(node, f"parameters must be a mapping of names to specs, not {type_name(node)}")
             return []
         if not node.pairs:
-            self.problem(node, f"`parameters`{' of ' + repr(prefix[:-1]) if prefix else ''} is empty; W&B rejects it")
+            self.problem(node, f"`parameters`{' of ' + repr(prefix[:-1]) if prefix else ''} is empty, so {REFUSES}")
         out: list[Parameter] = []
         for key, spec in node.items():
             if self.parameters_read > MAX_PARAMETERS:
                 break  # nested groups can hold more than one mapping's entries; the study is cut there anyway
             name = prefix + key_text(key)
             if not (isinstance(key.value, str) and PARAMETER_NAME.match(key.value)):
-                self.problem(key, f"W&B refuses the parameter name {key_text(key)!r}: a name starts with a letter or _ "
-                                  "and holds only letters, digits, _, . and -")
+                self.problem(key, f"the parameter name {key_text(key)!r} breaks W&B's schema (a name starts with a letter or _ "
+                                  f"and holds only letters, digits, _, . and -), and {ONLY_WARNS}")
             if isinstance(spec, YMap) and spec.get("parameters") is not None:
                 extra = [key_text(k) for k, _ in spec.items() if key_text(k) != "parameters"]
                 if extra:
@@ -364,7 +370,7 @@ class _Builder(Collector):
         q = fields.get("q")
         if q is not None and space in (Space.NORMAL, Space.BETA) and isinstance(q.value, (int, float)) and q.value <= 0:
             # (a bounded range's q is SL004's to judge)
-            self.problem(spec.get("q"), f"q (the step) of {where} must be positive, not {q.text or q.value}; W&B rejects the spec")
+            self.problem(spec.get("q"), f"q (the step) of {where} must be positive, not {q.text or q.value}, so {REFUSES}")
         values = fields.get("values", ())
         if space is Space.QUANTIZED and "q" not in fields and "q" not in present and dist_node is not None:
             # W&B rounds to q = 1.0 when q is not given (a float: the values stay floats).
@@ -405,6 +411,10 @@ def _misspelt_method(root: YMap) -> bool:
     """A top-level key that is nearly `method` (`metod:`, `methods:`) holding a W&B method name."""
     return any(key_text(k) != "method" and difflib.get_close_matches(key_text(k), ("method",), n=1, cutoff=0.8)
                and text_of(v) in METHODS for k, v in root.items() if isinstance(k, YScalar))
+
+
+def _only_sweep_keys(root: YMap) -> bool:
+    return all(isinstance(k, YScalar) and key_text(k) in TOP_LEVEL_KEYS for k, _ in root.items())
 
 
 def _scheduler_job(root: YMap) -> Any:

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from sweeplint.formats.dialect import Dialect
 
+# What W&B does with an invalid sweep. `wandb sweep` sends the config to the server, which checks
+# it against the schema and answers with warnings: the CLI prints them ("Malformed sweep config
+# detected!") and creates the sweep anyway. The server also makes the first run when the sweep is
+# created (grid, random, bayes), and refuses the sweep when it cannot ("Invalid sweep config: ...",
+# e.g. no method, no parameters, an invalid parameter spec).
+ONLY_WARNS = "`wandb sweep` only warns that the config is malformed and creates the sweep anyway"
+REFUSES = "W&B refuses to create the sweep"
+
+
+def refuses_or_warns(method: str | None) -> str:
+    """What W&B does with a sweep missing what its first run needs: a custom sweep (run by its own
+    scheduler) is created with a warning, any other is refused."""
+    return ONLY_WARNS if method == "custom" else REFUSES
+
 DIALECT = Dialect(
     format="wandb",
     tool="W&B",
@@ -12,6 +26,7 @@ DIALECT = Dialect(
     validates_schema=True,             # the sweep config is checked against a JSON schema first
     rejects_equal_bounds=True,         # "min is not less than max"
     step_semantics="multiple",         # q_uniform / q_log_uniform draw round(x / q) * q
+    negated_exponent_distributions=("inv_log_uniform",),   # e^-x for x in min .. max
     grid_refuses_range="W&B's grid search refuses it (a grid takes only values, constants, int_uniform and q_uniform)",
     has_conditional_parameters=False,
     search_spaces="W&B sweeps",

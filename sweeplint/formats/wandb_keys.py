@@ -17,6 +17,7 @@ import difflib
 from typing import Any
 
 from sweeplint.formats.nodes import Collector, key_text, text_of, type_name
+from sweeplint.formats.wandb_dialect import ONLY_WARNS, REFUSES
 from sweeplint.model import KeyRef, Opaque
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
@@ -73,7 +74,7 @@ class TopLevelChecks:
         for key in STRING_KEYS:
             node = self.root.get(key)
             if node is not None and not _opaque(node) and not (isinstance(node, YScalar) and isinstance(node.value, str)):
-                self.out.problem(node, f"`{key}` must be a string, not {type_name(node)}; W&B rejects the sweep")
+                self.out.problem(node, f"`{key}` must be a string, not {type_name(node)}, and {ONLY_WARNS}")
         kind = self.root.get("kind")
         if kind is not None and text_of(kind) != "sweep":
             self.out.problem(kind, f"`kind` can only be sweep, not {text_of(kind) or type_name(kind)!r}")
@@ -100,9 +101,9 @@ class TopLevelChecks:
             return
         key = self.root.key_node("metrics") or node
         if self.root.get("metric") is not None:
-            self.out.problem(key, "the sweep has both `metric` and `metrics`; W&B rejects it: use `metric` for one objective, or `metrics` for several")
+            self.out.problem(key, f"the sweep has both `metric` and `metrics` (use `metric` for one objective, `metrics` for several), and {ONLY_WARNS}")
         elif method is not None and method != "custom":
-            self.out.problem(key, f"`metrics` (several objectives) needs `method: custom`; W&B rejects it with method {method}")
+            self.out.problem(key, f"`metrics` (several objectives) needs `method: custom`, not {method}, so " + (REFUSES + " (bayes needs `metric`)" if method == "bayes" else ONLY_WARNS))
         if not isinstance(node, YSeq):
             self.out.problem(node, f"`metrics` must be a list of at least two metrics (name, goal), not {type_name(node)}")
             return
@@ -136,7 +137,7 @@ class TopLevelChecks:
         for k in typos:
             self.out.unknown.append(KeyRef(key_text(k), k.span, ("type",), "controller"))
         if kind is None and not typos:
-            self.out.problem(self.root.key_node("controller") or node, "controller has no `type` (local or cloud); W&B rejects it")
+            self.out.problem(self.root.key_node("controller") or node, f"controller has no `type` (local or cloud), and {ONLY_WARNS}")
         elif kind is not None and text_of(kind) not in CONTROLLER_TYPES and not _opaque(kind):
             self.out.problem(kind, f"controller.type must be local or cloud, not {text_of(kind) or type_name(kind)!r}")
 
@@ -155,12 +156,12 @@ class TopLevelChecks:
         key = self.root.key_node("scheduler") or node
         engine = node.get("engine")
         if engine is None:
-            self.out.problem(key, "scheduler has no `engine` (wandb, optuna or ax); W&B rejects it")
+            self.out.problem(key, f"scheduler has no `engine` (wandb, optuna or ax), and {ONLY_WARNS}")
         elif text_of(engine) not in ENGINE_METHODS:
             self.out.problem(engine, f"scheduler.engine must be wandb, optuna or ax, not {text_of(engine) or type_name(engine)!r}")
         elif method is not None and method not in ENGINE_METHODS[text_of(engine)]:
             wanted = " or ".join(ENGINE_METHODS[text_of(engine)])
-            self.out.problem(engine, f"scheduler.engine {text_of(engine)} runs method {wanted}, not {method}; W&B rejects the sweep")
+            self.out.problem(engine, f"scheduler.engine {text_of(engine)} runs method {wanted}, not {method}, and {ONLY_WARNS}")
         for field in ("engine", "source", "optimizer", "search_space"):
             value = node.get(field)
             if value is not None and field != "engine" and not (isinstance(value, YScalar) and isinstance(value.value, str)):
@@ -170,10 +171,10 @@ class TopLevelChecks:
                 self.out.problem(node.key_node(field) or node, f"scheduler.{field} names a function of `source`, but the scheduler has no `source`")
         if self.root.get("early_terminate") is not None:
             self.out.problem(self.root.key_node("early_terminate") or self.root.get("early_terminate"),
-                             "early_terminate cannot be used with a scheduler (the scheduler stops runs itself); W&B rejects the sweep")
+                             f"early_terminate cannot be used with a scheduler (the scheduler stops runs itself), and {ONLY_WARNS}")
         controller = self.root.get("controller")
         if isinstance(controller, YMap) and text_of(controller.get("type")) == "local":
-            self.out.problem(controller.get("type"), "a local controller cannot be used with a scheduler; W&B rejects the sweep")
+            self.out.problem(controller.get("type"), f"a local controller cannot be used with a scheduler, and {ONLY_WARNS}")
 
     def launch_scheduler(self, node: YMap) -> None:
         settings = node.get("settings")
@@ -217,7 +218,7 @@ class TopLevelChecks:
         if strict is not None and not (isinstance(strict, YScalar) and isinstance(strict.value, bool)):
             self.out.problem(strict, f"early_terminate.strict must be true or false, not {type_name(strict)}")
         if node.get("min_iter") is None and (node.get("max_iter") is None or node.get("s") is None):
-            self.out.problem(node, "hyperband needs `min_iter`, or both `max_iter` and `s`; W&B rejects early_terminate without them")
+            self.out.problem(node, f"hyperband needs `min_iter`, or both `max_iter` and `s`, and {ONLY_WARNS}")
 
 
 def _opaque(node: Any) -> bool:

@@ -112,7 +112,7 @@ class InvalidBounds(Rule):
                 )
         elif semantics == "offset":
             steps = (high - low) / q
-            if not _whole(steps):
+            if math.isfinite(steps) and not _whole(steps):  # (a step of 5e-324 makes steps infinite)
                 last = low + math.floor(steps + 1e-9) * q
                 yield Finding(
                     p.q.span,
