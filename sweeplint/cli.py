@@ -252,11 +252,11 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"output format {fmt!r} is not available in this version")
         if args.show_settings:
             from sweeplint.lint import select_rules
-            from sweeplint.rules import all_rules
+            from sweeplint.rules import rule_index
             from sweeplint.settings import show_settings
 
             settings.output_format = fmt
-            codes = [r.code for r in select_rules(settings, all_rules())]
+            codes = [r.code for r in select_rules(settings, rule_index())]
             _write_output(show_settings(settings, _jobs(args, settings), _cache_dir(args, settings), codes), args.output_file)
             return EXIT_OK
         if args.show_files:
@@ -439,12 +439,12 @@ def _cache_dir(args: argparse.Namespace, settings) -> str | None:
 
 def _validate_cli_selectors(args: argparse.Namespace) -> None:
     from sweeplint.lint import validate_selectors
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
     for option, value in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
         if value is not None and not _split(value):
             raise UsageError(f"{option} needs at least one rule code or prefix (e.g. {option} SL1)")
-        validate_selectors(_split(value), all_rules(), option)
+        validate_selectors(_split(value), rule_index(), option)
 
 
 def _read_stdin() -> str | bytes:
@@ -511,9 +511,9 @@ def _statistics(diagnostics) -> str:
 
 def _rule(args: argparse.Namespace) -> int:
     from sweeplint.explain import explain
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
-    rules = all_rules()
+    rules = rule_index()
     if args.all:
         chosen = list(rules)
     elif args.rule:
