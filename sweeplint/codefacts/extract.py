@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from sweeplint.codefacts.facts import FileFacts
+from sweeplint.codefacts.positions import node_positions
 from sweeplint.codefacts.walker import Walker
 from sweeplint.model import Span
 
@@ -54,8 +54,7 @@ def extract(text: str) -> FileFacts:
     except Exception as exc:  # noqa: BLE001 - libcst raises a few other kinds on odd input
         return FileFacts(error=f"invalid Python: {exc}", error_span=Span.point(1, 1))
     try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        walker = Walker(module, positions)
+        walker = Walker(module, node_positions(module))
         walker.run()
         return walker.facts()
     except RecursionError:
