@@ -366,8 +366,10 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         return None
 
     bindings: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = {}
-    extra_reads: list[Read] = []
-    escapes: list[Escape] = []
+    # Insertion-ordered sets (dicts): a membership test per pass must not scan a list, or a long
+    # function passing config values to many calls costs its length squared.
+    extra_reads: dict[Read, None] = {}
+    escapes: dict[Escape, None] = {}
 
     def sources(path: str, root: str, key: tuple[str, ...]) -> set[tuple[str, tuple[str, ...]]]:
         if root.startswith("param:"):
@@ -387,16 +389,14 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     if leaf not in HARMLESS and not p.callee.startswith("wandb."):
                         for r, k in found:
                             e = Escape(r, k, p.span, f"passed to {p.callee}", path)
-                            if e not in escapes:
-                                escapes.append(e)
+                            escapes.setdefault(e)
                     continue
                 file, func, is_class = hit
                 if func.is_class:
                     # a class without a visible __init__ (a dataclass, a pydantic model...): its fields are not followed
                     for r, k in found:
                         e = Escape(r, k, p.span, f"passed to {p.callee}", path)
-                        if e not in escapes:
-                            escapes.append(e)
+                        escapes.setdefault(e)
                     continue
                 params = list(func.params)
                 if func.is_method and params and params[0] in ("self", "cls"):
@@ -405,13 +405,11 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     for name in params:
                         for r, k in found:
                             read = Read(r, k + (name,), p.span, how="kwarg", path=path)
-                            if read not in extra_reads:
-                                extra_reads.append(read)
+                            extra_reads.setdefault(read)
                     if func.has_kwargs:
                         for r, k in found:
                             e = Escape(r, k, p.span, f"unpacked into {p.callee}(**...)", path)
-                            if e not in escapes:
-                                escapes.append(e)
+                            escapes.setdefault(e)
                     continue
                 if p.star:
                     continue
@@ -454,7 +452,7 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     reads.append(replace(r, root=root, key=key, conditions=conds(path, r.conditions), path=path))
         for e in facts.escapes:
             for root, key in ([("*", ())] if e.root == "*" else resolve(path, e.root, e.key)):
-                escapes.append(replace(e, root=root, key=key, path=path))
+                escapes.setdefault(replace(e, root=root, key=key, path=path))
         args.extend(replace(a, path=path) for a in facts.args)
         metrics.extend(replace(m, path=path) for m in facts.metrics)
         for w in facts.writes:
