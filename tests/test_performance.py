@@ -87,3 +87,26 @@ def test_rules_of_formats_absent_from_the_files_are_not_imported(tmp_path):
     assert "sweeplint.rules.sl101_linear_scale_parameter" in loaded
     ray_or_results = {f"sweeplint.rules.{i.module}" for i in rule_index() if i.formats is not None}
     assert ray_or_results and not (loaded & ray_or_results), loaded & ray_or_results
+
+
+def test_a_function_longer_than_the_limit_is_a_finding_not_minutes(tmp_path):
+    from sweeplint.codefacts.extract import MAX_FUNCTION_LINES
+
+    body = "".join(f"    x{i} = config.learning_rate * {i}\n" for i in range(MAX_FUNCTION_LINES + 10))
+    (tmp_path / "train.py").write_text("import wandb\n\n\ndef main():\n    config = wandb.init().config\n" + body + "\nmain()\n")
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    out, loaded = probe("check", "sweep.yaml", "--no-cache", cwd=tmp_path)
+    assert "sweep.yaml:1:10: SL001 [error] the program train.py cannot be read: the function main is longer than " \
+           f"{MAX_FUNCTION_LINES:,} lines" in out
+    assert "(line 4)" in out
+    assert "libcst" not in loaded, "refused before the parse"
+
+
+def test_the_function_length_is_never_overestimated(monkeypatch):
+    from sweeplint.codefacts import extract
+
+    monkeypatch.setattr(extract, "MAX_FUNCTION_LINES", 5)
+    text = "def f():\n    s = '''\nflush left\n'''\n" + "x = 1\n" * 10 + "def g():\n" + "    y = 2\n" * 4 + "\n" * 10
+    assert extract._overlong_function(text) is None
+    text = "class A:\n    def f(self):\n" + "        y = 2\n" * 7
+    assert extract._overlong_function(text) == ("f", 2)
