@@ -110,3 +110,34 @@ def test_the_function_length_is_never_overestimated(monkeypatch):
     assert extract._overlong_function(text) is None
     text = "class A:\n    def f(self):\n" + "        y = 2\n" * 7
     assert extract._overlong_function(text) == ("f", 2)
+
+
+def test_the_pool_is_started_only_when_the_work_pays_for_it():
+    from sweeplint.parallel import MIN_BYTES_PER_JOB, MIN_FILES_PER_JOB, workers_for
+
+    def pending(files: int, size: int) -> list:
+        return [(i, f"f{i}.yaml", True, b"x" * size, None) for i in range(files)]
+
+    assert workers_for(pending(MIN_FILES_PER_JOB + 40, 500), 8) == 1, "a small tree is checked in one process"
+    assert workers_for(pending(5 * MIN_FILES_PER_JOB, 500), 2) == 2
+    assert workers_for(pending(5 * MIN_FILES_PER_JOB, 500), 8) == 5
+    assert workers_for(pending(3, MIN_BYTES_PER_JOB), 8) == 3, "a few big files are worth a worker each"
+    assert workers_for(pending(1, 10 * MIN_BYTES_PER_JOB), 8) == 1
+
+
+def test_workers_given_a_large_tree_report_what_one_process_does(tmp_path):
+    import json
+
+    from sweeplint.parallel import MIN_FILES_PER_JOB
+
+    for i in range(2 * MIN_FILES_PER_JOB + 10):
+        folder = tmp_path / f"d{i % 9}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"sweep_{i}.yaml").write_text(SWEEP.replace("train.py", f"train_{i % 3}.py"))
+        (folder / f"train_{i % 3}.py").write_text(TRAIN)
+    base = [sys.executable, "-m", "sweeplint", "check", ".", "--no-cache", "--output-format", "json"]
+    one = subprocess.run(base + ["--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    two = subprocess.run(base + ["--jobs", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in one.stderr + two.stderr
+    assert one.returncode == two.returncode == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout) and len(json.loads(one.stdout)) > 200
