@@ -6,6 +6,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,12 +119,18 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
 def _folders(base: Path, root: Path) -> list[Path]:
     out = [base]
     try:
-        root = root.resolve()
+        root = _resolved(os.path.abspath(root))  # absolute first: the key must not depend on the cwd
     except OSError:
         return out
     if root != base:
         out.append(root)
     return out
+
+
+@lru_cache(maxsize=64)
+def _resolved(folder: str) -> Path:
+    """The project root, resolved once per run rather than once per config."""
+    return Path(folder).resolve()
 
 
 def _display(path: Path) -> str:

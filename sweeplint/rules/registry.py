@@ -33,13 +33,18 @@ class RuleInfo:
 
     def load(self):
         """The rule class (its module imported on first use)."""
-        return _load(self.module, self.code)
+        found = _LOADED.get(self.code)  # a plain dict: this runs for every rule on every file
+        if found is None:
+            found = _LOADED[self.code] = _load(self.module, self.code)
+        return found
 
     def applies_to(self, formats: frozenset[str]) -> bool:
         return self.formats is None or not formats.isdisjoint(self.formats)
 
 
-@lru_cache(maxsize=None)
+_LOADED: dict[str, type] = {}
+
+
 def _load(module: str, code: str):
     from sweeplint.rule import Rule
 
