@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--cache-dir", help="where to keep the cache (default: .sweeplint_cache)")
-    check.add_argument("--jobs", "-j", type=int, help="files checked in parallel (default: available cores)")
+    check.add_argument("--jobs", "-j", type=int, help="most processes checking files at once (default: the available cores); "
+                       "a tree too small to pay for workers is checked in one")
     check.add_argument("--strict", action="store_true", help="exit 2 when sweeplint itself failed on a file (internal error SL999)")
     check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
     check.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
