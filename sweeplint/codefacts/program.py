@@ -195,14 +195,17 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) 
     matches: list[HydraEntry] = []
     for folder in folders:
         key = str(folder)
-        entries = cache.get(key) if cache is not None else None
-        if entries is None:
-            entries = hydra_entries(folder)
+        by_dir = cache.get(key) if cache is not None else None
+        if by_dir is None:
+            by_dir = {}  # by config directory: each config looks up its folders, not every entry point
+            for entry in hydra_entries(folder):
+                by_dir.setdefault(entry.config_dir, []).append(entry)
             if cache is not None:
-                cache[key] = entries
-        for entry in entries:
-            if config.is_relative_to(entry.config_dir) and entry not in matches:
-                matches.append(entry)
+                cache[key] = by_dir
+        for holder in (config, *config.parents):
+            for entry in by_dir.get(holder, ()):
+                if entry not in matches:
+                    matches.append(entry)
     if not matches:
         return Resolution("none")
     best = min(matches, key=lambda e: (-_mentions_group(e, config), str(e.path)))
