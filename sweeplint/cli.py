@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     check.add_argument("--cache-dir", help="where to keep the cache (default: .sweeplint_cache)")
-    check.add_argument("--jobs", "-j", type=int, help="files checked in parallel (default: available cores)")
+    check.add_argument("--jobs", "-j", type=int, help="most processes checking files at once (default: the available cores); "
+                       "a tree too small to pay for workers is checked in one")
     check.add_argument("--strict", action="store_true", help="exit 2 when sweeplint itself failed on a file (internal error SL999)")
     check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
     check.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
@@ -265,11 +266,11 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"output format {fmt!r} is not available in this version")
         if args.show_settings:
             from sweeplint.lint import select_rules
-            from sweeplint.rules import all_rules
+            from sweeplint.rules import rule_index
             from sweeplint.settings import show_settings
 
             settings.output_format = fmt
-            codes = [r.code for r in select_rules(settings, all_rules())]
+            codes = [r.code for r in select_rules(settings, rule_index())]
             _write_output(show_settings(settings, _jobs(args, settings), _cache_dir(args, settings), codes), args.output_file)
             return EXIT_OK
         if args.show_files:
@@ -457,12 +458,12 @@ def _cache_dir(args: argparse.Namespace, settings) -> str | None:
 
 def _validate_cli_selectors(args: argparse.Namespace) -> None:
     from sweeplint.lint import validate_selectors
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
     for option, value in (("--select", args.select), ("--extend-select", args.extend_select), ("--ignore", args.ignore)):
         if value is not None and not _split(value):
             raise UsageError(f"{option} needs at least one rule code or prefix (e.g. {option} SL1)")
-        validate_selectors(_split(value), all_rules(), option)
+        validate_selectors(_split(value), rule_index(), option)
 
 
 def _read_stdin() -> str | bytes:
@@ -532,9 +533,9 @@ def _statistics(diagnostics) -> str:
 
 def _rule(args: argparse.Namespace) -> int:
     from sweeplint.explain import explain
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
-    rules = all_rules()
+    rules = rule_index()
     if args.all:
         chosen = list(rules)
     elif args.rule:

@@ -44,9 +44,9 @@ def rule_url(code: str, name: str) -> str:
 
 def render_rules_page() -> str:
     from sweeplint.explain import explain
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
-    rules = all_rules()
+    rules = rule_index()
     out = [HEADER]
     from sweeplint.catalogue import rule_doc
 

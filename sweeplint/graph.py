@@ -1,4 +1,7 @@
-"""Step 4 of the pipeline: the hyperparameter graph of a study (networkx, imported lazily).
+"""Step 4 of the pipeline: the hyperparameter graph of a study.
+
+Rules get it as a `sweeplint.study_graph.StudyGraph` (built on first request, no networkx);
+`build_graph` gives the same graph as a networkx MultiDiGraph for the exports.
 
 Nodes (string ids, so every export can show them):
     param:<name>    a parameter: name, family, family_kind, log_scale, conditional_on, role,
@@ -71,9 +74,14 @@ def _short(value: Any) -> str:
 
 def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
     """The networkx MultiDiGraph of a study; with `facts` (codefacts.ProgramFacts), code sites too."""
-    import networkx as nx
+    return build_study_graph(study, knowledge, roles, facts).to_networkx()
 
-    graph = nx.MultiDiGraph(
+
+def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
+    """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too."""
+    from sweeplint.study_graph import StudyGraph
+
+    graph = StudyGraph(
         name=study.name or "",
         format=study.format,
         method=study.method.name if study.method is not None else None,
@@ -181,15 +189,28 @@ def derived_from(graph, name: str) -> list[str]:
     """The names whose values the value of `name` is computed from, followed through chains of
     derivations (`a: ${b}`, `b: ${c}` gives b and c): an interpolation of an interpolation, or a
     code expression over a derived key, still makes a depend on c."""
-    import networkx as nx
-
     key = param_node(name)
     if key not in graph:
         key = f"code-key:{name}"
         if key not in graph:
             return []
-    derivations = nx.subgraph_view(graph, filter_edge=lambda u, v, k: graph.edges[u, v, k].get("kind") == "derived-from")
-    return sorted(graph.nodes[n].get("name", n) for n in nx.descendants(derivations, key))
+    found = _reachable(graph, key, lambda u, v, d: d.get("kind") == "derived-from")
+    return sorted(graph.nodes[n].get("name", n) for n in found - {key})
+
+
+def _reachable(graph, start: str, follow) -> set[str]:
+    """Nodes reachable from `start` along the edges `follow` accepts (a StudyGraph or networkx graph)."""
+    if hasattr(graph, "reachable"):
+        return graph.reachable(start, follow)
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        u = pending.pop()
+        for _, v, d in graph.out_edges(u, data=True):
+            if v not in seen and follow(u, v, d):
+                seen.add(v)
+                pending.append(v)
+    return seen
 
 
 def node(graph, name: str) -> dict | None:
@@ -303,13 +324,16 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
 def _through_chain(graph, ckey: str, pkey: str, everything: frozenset) -> tuple:
     """The parent values under which a parameter nested two or more levels deep exists: `lr` under
     `sgd_config=a`, itself under `optimizer=sgd`, exists only for optimizer=sgd. One set per chain."""
+    def follow(u, v, d) -> bool:
+        return d.get("kind") == "conditional-on" and graph.nodes[u].get("kind") == "parameter"
+
+    if pkey not in _reachable(graph, ckey, follow):
+        return ()
+    # A chain of two or more conditions: rare, and the one place a path algorithm is worth importing.
     import networkx as nx
 
-    conditional = nx.subgraph_view(
-        graph, filter_edge=lambda u, v, k: graph.edges[u, v, k].get("kind") == "conditional-on"
-        and graph.nodes[u].get("kind") == "parameter")
-    if ckey not in conditional or pkey not in conditional or not nx.has_path(conditional, ckey, pkey):
-        return ()
+    conditional = graph.to_networkx(follow) if hasattr(graph, "to_networkx") else nx.subgraph_view(
+        graph, filter_edge=lambda u, v, k: follow(u, v, graph.edges[u, v, k]))
     out = []
     for path in nx.all_simple_paths(conditional, ckey, pkey, cutoff=8):
         last = path[-2]

@@ -14,6 +14,7 @@ from sweeplint.discover import Target, discover
 from sweeplint.model import ConfigFile
 from sweeplint.read import read_path
 from sweeplint.rule import Context, Rule
+from sweeplint.rules.registry import RuleInfo
 from sweeplint.settings import ConfigError, Settings, relative_to_root
 
 INTERNAL_ERROR = ("SL999", "internal-error")
@@ -65,13 +66,21 @@ def select_rules(settings: Settings, rules: tuple[type[Rule], ...]) -> list[type
 # --- running rules on one file ---------------------------------------------------------------
 
 
-def check_file(file: ConfigFile, rules: list[type[Rule]], settings: Settings, knowledge_loader=None, code_facts=None) -> list[Diagnostic]:
-    """Every rule on one file, then suppressions. A failing rule becomes one diagnostic."""
+def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_loader=None, code_facts=None) -> list[Diagnostic]:
+    """Every rule on one file, then suppressions. A failing rule becomes one diagnostic.
+
+    `rules` are rule classes or RuleInfo rows (whose modules are imported here, when needed)."""
     ctx = Context(file=file, settings=settings, knowledge_loader=knowledge_loader, code_facts=code_facts)
     raw: list[Diagnostic] = []
+    formats = frozenset(study.format for study in file.studies)
     for rule_class in rules:
+        wanted = getattr(rule_class, "formats", None)
+        if wanted is not None and formats.isdisjoint(wanted):
+            continue  # no study it could fire on: its module need not even be imported
         severity = settings.severity.get(rule_class.code, rule_class.severity)
         try:
+            if isinstance(rule_class, RuleInfo):
+                rule_class = rule_class.load()
             for finding in rule_class().check(ctx):
                 level = severity if finding.severity is None or rule_class.code in settings.severity else finding.severity
                 raw.append(_diagnostic(rule_class, level, finding, file.path))
@@ -177,9 +186,9 @@ def _scopes(file: ConfigFile, directives) -> tuple[list[_Scope], set[int]]:
 
 
 def _rule_severity(code: str, settings: Settings) -> Severity:
-    from sweeplint.rules import by_code
+    from sweeplint.rules import rule_index
 
-    rule = by_code().get(code)
+    rule = next((r for r in rule_index() if r.code == code), None)
     return settings.severity.get(code, rule.severity if rule else Severity.INFO)
 
 
@@ -224,9 +233,9 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
                                        f"malformed suppression: {d.malformed}", file.path, d.span))
     if reported("SL000", "unused-suppression"):
         from sweeplint.fix_suppressions import unused_suppression_fix
-        from sweeplint.rules import by_code
+        from sweeplint.rules import rule_index
 
-        names = {r.code: r.name for r in by_code().values()}
+        names = {r.code: r.name for r in rule_index()}
         severity = _rule_severity("SL000", settings)
         for index, scope in enumerate(scopes):
             if index in used:
@@ -267,9 +276,9 @@ def lint_paths(
 
     `jobs` > 1 checks files in worker processes (same result); `cache_dir` keeps results between runs
     (see sweeplint.cache)."""
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
-    rules = select_rules(settings, all_rules())
+    rules = select_rules(settings, rule_index())
     if settings.knowledge:  # the user's knowledge extension is checked before any file: a ConfigError, not a crash
         from sweeplint.knowledge import load_knowledge
 

@@ -1,10 +1,13 @@
 """Checking many files: cached results first, then the rest in one process or several.
 
 The main process reads every file's bytes and looks its result up in the cache; only the misses are
-checked, in this process or, when there are enough of them to pay for starting workers, in a pool of
-processes given contiguous chunks (neighbouring configs tend to share a program, whose facts each
-worker then computes once). Each outcome is put back at its file's place, so the result does not
-depend on the number of workers.
+checked, in this process or, when there is enough work to pay for starting workers (`workers_for`:
+files and bytes, whatever --jobs allows), in a pool of processes given contiguous chunks
+(neighbouring configs tend to share a program, whose facts each worker then computes once). Where
+processes fork, the parent loads the knowledge base and imports the rules and the code reader once,
+before the pool starts, and the workers inherit them and the files' bytes instead of receiving
+copies. Each outcome is put back at its file's place, so the result does not depend on the number
+of workers.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-# Fewer files than this per worker and starting processes costs more than it saves.
-MIN_FILES_PER_JOB = 12
+# A worker must get at least this much work to pay for itself: starting one, and sending its
+# results back, costs about what checking ~100 small configs (or parsing ~0.5 MB) does.
+MIN_FILES_PER_JOB = 100
+MIN_BYTES_PER_JOB = 512 * 1024
 CHUNKS_PER_JOB = 4
+
+
+def workers_for(pending: list, jobs: int) -> int:
+    """How many processes the pending files are worth: one for small trees, at most `jobs`."""
+    files = len(pending)
+    size = sum(len(item[3]) for item in pending if item[3] is not None)
+    return max(1, min(jobs, files, max(files // MIN_FILES_PER_JOB, size // MIN_BYTES_PER_JOB)))
 
 
 def available_cores() -> int:
@@ -39,7 +51,7 @@ class Outcome:
 class Worker:
     """One process's tools: the selected rules, the knowledge base, the code facts of this run."""
 
-    def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None):
+    def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None, knowledge_loader=None):
         from sweeplint.codefacts import CodeFactsStore
         from sweeplint.lint import _knowledge_loader
 
@@ -52,7 +64,7 @@ class Worker:
 
             self.cache = Cache(cache_dir)
         self.run_key = run_key
-        self.knowledge_loader = _knowledge_loader(settings)
+        self.knowledge_loader = knowledge_loader or _knowledge_loader(settings)
         self.code_facts = CodeFactsStore(settings, cache=self.cache)
 
     def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:
@@ -99,12 +111,15 @@ class Worker:
 
 
 _WORKER: Worker | None = None
+# Set in the parent just before a forking pool starts, inherited by its workers: the pending files
+# (bytes included) and the knowledge base, so neither is pickled to each worker.
+_INHERITED: dict = {}
 
 
 def _init(rules, settings, cache_dir, run_key) -> None:
     global _WORKER
     _die_with_parent()
-    _WORKER = Worker(rules, settings, cache_dir, run_key)
+    _WORKER = Worker(rules, settings, cache_dir, run_key, _INHERITED.get("knowledge_loader"))
 
 
 def _die_with_parent() -> None:
@@ -138,8 +153,11 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="sweeplint-parent-watch", daemon=True).start()
 
 
-def _check_chunk(chunk: list) -> list:
+def _check_chunk(chunk) -> list:
+    """Check a chunk: its items, or (start, end) into the pending files the worker inherited."""
     assert _WORKER is not None
+    if isinstance(chunk, tuple):
+        chunk = _INHERITED["pending"][chunk[0]:chunk[1]]
     return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
 
 
@@ -179,7 +197,7 @@ def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str
                 continue
         pending.append((index, target.path, target.explicit, data, key))
 
-    jobs = max(1, min(jobs, len(pending) // MIN_FILES_PER_JOB))
+    jobs = workers_for(pending, jobs)
     done = False
     if jobs > 1:
         done = _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs)
@@ -196,10 +214,15 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(1, -(-len(pending) // (jobs * CHUNKS_PER_JOB)))
-    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    bounds = [(i, min(i + size, len(pending))) for i in range(0, len(pending), size)]
     context = None
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")  # workers inherit the imported modules
+    if context is not None:
+        _prepare_inheritance(pending, rules, settings)
+        chunks: list = bounds
+    else:
+        chunks = [pending[start:end] for start, end in bounds]
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
                                  initargs=(rules, settings, cache_dir, run_key)) as pool:
@@ -208,4 +231,24 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
                     outcomes[index] = outcome
     except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
         return False
+    finally:
+        _INHERITED.clear()
     return True
+
+
+def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
+    """What every forked worker would otherwise do for itself, done once: load the knowledge base,
+    import the selected rules and (when a rule reads programs) the code reader."""
+    from sweeplint.lint import _knowledge_loader
+
+    loader = _knowledge_loader(settings)
+    try:
+        loader()
+        for rule in rules:
+            if hasattr(rule, "load"):
+                rule.load()
+        if any(getattr(r, "uses_code", False) for r in rules):
+            import sweeplint.codefacts.extract  # noqa: F401 - imports libcst
+    except Exception:  # noqa: BLE001 - each worker then meets (and reports) the problem itself
+        loader = None
+    _INHERITED.update(pending=pending, knowledge_loader=loader)

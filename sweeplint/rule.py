@@ -108,15 +108,16 @@ class Context:
         return found
 
     def graph(self, study: Study):
-        """The hyperparameter graph of a study (networkx MultiDiGraph, see sweeplint.graph); cached.
+        """The hyperparameter graph of a study (a StudyGraph, see sweeplint.graph), built on the first
+        request (only rules that ask pay for it); cached.
 
         When the engine ran the code-facts step, the program's code sites are in it too."""
         found = self.graphs.get(id(study))
         if found is None:
-            from sweeplint.graph import build_graph
+            from sweeplint.graph import build_study_graph
 
             facts = self.code(study) if self.code_facts is not None else None
-            found = build_graph(study, self.knowledge, self.roles(study), facts)
+            found = build_study_graph(study, self.knowledge, self.roles(study), facts)
             self.graphs[id(study)] = found
         return found
 
@@ -139,6 +140,9 @@ class Rule:
     # run (a program that is Python but cannot be parsed is reported as SL001), and the cache
     # keys the result on the program's files.
     uses_code: ClassVar[bool] = False
+    # The study formats the rule can fire on (None: any). A file with no study of these formats
+    # does not even import the rule's module (see sweeplint.rules.registry).
+    formats: ClassVar[tuple[str, ...] | None] = None
 
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - interface
         raise NotImplementedError

@@ -39,8 +39,9 @@ def repo(tmp_path, monkeypatch):
     (tmp_path / "a.yaml").write_text(CONFIG)
     (tmp_path / "b.yaml").write_text(CONFIG)
     monkeypatch.chdir(tmp_path)
-    original = sweeplint.rules.all_rules()
+    original, index = sweeplint.rules.all_rules(), sweeplint.rules.rule_index()
     monkeypatch.setattr(sweeplint.rules, "all_rules", lambda: tuple(original) + (Exploding,))
+    monkeypatch.setattr(sweeplint.rules, "rule_index", lambda: tuple(index) + (Exploding,))
     return tmp_path
 
 

@@ -54,7 +54,7 @@ class CodeFactsStore:
         self._files: dict[str, FileFacts] = {}
         self._programs: dict[str, ProgramFacts | None] = {}
         self._resolutions: dict[tuple[int, str], Resolution] = {}
-        self._hydra_entries: dict = {}           # folder -> its @hydra.main files, scanned once per run
+        self._hydra_entries: dict = {}           # folder -> its @hydra.main files by config dir, scanned once per run
         self.root = Path(getattr(settings, "root", None) or Path.cwd()).resolve()
 
     # --- per file ----------------------------------------------------------------------------------

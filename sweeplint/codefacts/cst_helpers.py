@@ -7,7 +7,7 @@ from typing import Any
 
 import libcst as cst
 
-from sweeplint.pyexpr import evaluate, is_known
+from sweeplint.pyexpr import dotted, evaluate, is_known
 
 ESCAPE_METHODS = {"items", "keys", "values", "__iter__"}
 HARMLESS_CONSUMERS = {"float", "int", "str", "round", "abs", "len", "print", "bool", "min", "max"}
@@ -37,9 +37,26 @@ class Collector:
         self.via: list[tuple[int, str]] = []
 
 
+# What `evaluate` can compute without names: anything else is unknown at once. Deciding that
+# here skips building its stand-in for the unknown, which spells out the node's source code (for a
+# call with a long argument list, most of the cost of walking it).
+_MAYBE_LITERAL = (
+    cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString, cst.UnaryOperation,
+    cst.BinaryOperation, cst.Tuple, cst.List, cst.Set, cst.Dict, cst.Attribute,
+)
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
 def try_evaluate(node: cst.BaseExpression | None) -> tuple[bool, Any]:
     """(True, value) for a literal expression (see sweeplint.pyexpr), else (False, None)."""
     if node is None:
+        return False, None
+    if isinstance(node, cst.Name):
+        return (True, _CONSTANTS[node.value]) if node.value in _CONSTANTS else (False, None)
+    if isinstance(node, cst.Call):
+        if dotted(node.func) is None or any(a.keyword is not None or a.star for a in node.args):
+            return False, None  # only `float("1e-3")`, `math.log(10)`... are computed
+    elif not isinstance(node, _MAYBE_LITERAL):
         return False, None
     value = evaluate(node)
     if not is_known(value):

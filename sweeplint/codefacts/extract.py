@@ -9,14 +9,38 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from sweeplint.codefacts.facts import FileFacts
-from sweeplint.codefacts.walker import Walker
 from sweeplint.model import Span
 
 _BRACKETS = re.compile(r"[\[\](){}]")
+
+# The walk is linear in a function's length, but a generated function of tens of thousands of lines
+# costs seconds and hundreds of MB to parse and follow: past this many lines it is refused, with a
+# finding that says so, before libcst sees the file.
+MAX_FUNCTION_LINES = 10_000
+_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)")
+
+
+def _overlong_function(text: str) -> tuple[str, int] | None:
+    """(name, line) of a function whose body runs past MAX_FUNCTION_LINES lines, judged by
+    indentation. A continuation or string line indented less than the body ends the function
+    early here, so the length is never overestimated."""
+    if text.count("\n") <= MAX_FUNCTION_LINES:
+        return None
+    open_defs: list[tuple[int, str, int]] = []   # (indent, name, line) of the functions the line is in
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        while open_defs and indent <= open_defs[-1][0]:
+            open_defs.pop()
+        if open_defs and number - open_defs[0][2] > MAX_FUNCTION_LINES:
+            return open_defs[0][1], open_defs[0][2]
+        found = _DEF.match(line)
+        if found:
+            open_defs.append((indent, found.group(1), number))
+    return None
 
 
 def _deeply_nested(text: str, limit: int = 100) -> bool:
@@ -33,6 +57,11 @@ def _deeply_nested(text: str, limit: int = 100) -> bool:
 
 def extract(text: str) -> FileFacts:
     """The facts of one file; a syntax error gives FileFacts with `error` set."""
+    overlong = _overlong_function(text)
+    if overlong is not None:
+        name, line = overlong
+        return FileFacts(error=f"the function {name} is longer than {MAX_FUNCTION_LINES:,} lines, more than sweeplint "
+                               "follows; split it into functions sweeplint can follow", error_span=Span.point(line, 1))
     from sweeplint import pyexpr
 
     try:
@@ -44,6 +73,11 @@ def extract(text: str) -> FileFacts:
             pyexpr._guard(text)
         except pyexpr.PySyntaxError as exc:
             return FileFacts(error=f"invalid Python: {exc.message}", error_span=exc.span)
+    import libcst as cst  # only for a file that passed the checks above
+
+    from sweeplint.codefacts.positions import node_positions
+    from sweeplint.codefacts.walker import Walker
+
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -54,8 +88,7 @@ def extract(text: str) -> FileFacts:
     except Exception as exc:  # noqa: BLE001 - libcst raises a few other kinds on odd input
         return FileFacts(error=f"invalid Python: {exc}", error_span=Span.point(1, 1))
     try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        walker = Walker(module, positions)
+        walker = Walker(module, node_positions(module))
         walker.run()
         return walker.facts()
     except RecursionError:

@@ -34,7 +34,7 @@ def site_node(path: str, line: int, column: int) -> str:
 
 
 def add_code_facts(graph: Any, study: Study, facts: ProgramFacts) -> None:
-    """Add what the program does with the study's parameters to a networkx (Multi)DiGraph."""
+    """Add what the program does with the study's parameters to a StudyGraph or networkx MultiDiGraph."""
     names = [p.name for p in study.parameters]
     for name in names:
         node = param_node(name)

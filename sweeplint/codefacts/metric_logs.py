@@ -210,9 +210,7 @@ class MetricLogsMixin:
         """The values assigned to each name anywhere in the module (found once, on demand)."""
         found = getattr(self, "_messages", None)
         if found is None:
-            visitor = _MessageAssignments()
-            self.module.visit(visitor)
-            found = self._messages = visitor.found
+            found = self._messages = _assignments(self.module)
         return found
 
     def stdout_metrics(self, node: cst.Call) -> None:
@@ -251,15 +249,34 @@ class MetricLogsMixin:
             self.metrics.append(MetricLog("stdout", self.span(node), key=m.group(1), split=split, split_span=where))
 
 
-class _MessageAssignments(cst.CSTVisitor):
-    """Every value assigned to each plain name of a module."""
+_NESTED = ("body", "handlers", "orelse", "finalbody", "cases")  # in source order
 
-    def __init__(self) -> None:
-        self.found: dict[str, list[cst.BaseExpression]] = {}
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.found.setdefault(node.targets[0].target.value, []).append(node.value)
+def _assignments(module: cst.Module) -> dict[str, list[cst.BaseExpression]]:
+    """Every value assigned to each plain name of a module (`name = value` statements).
+
+    An assignment is a statement, so only statements are walked, never into expressions: a visitor
+    over every node of the module cost more than the rest of the walk."""
+    found: dict[str, list[cst.BaseExpression]] = {}
+    pending: list = list(module.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in reversed(node.body):
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    found.setdefault(small.targets[0].target.value, []).append(small.value)
+        elif isinstance(node, cst.BaseSuite):
+            pending.extend(node.body)
+        else:  # a compound statement, or an else/except/finally/case part of one
+            for name in _NESTED:
+                part = getattr(node, name, None)
+                if isinstance(part, (list, tuple)):
+                    pending.extend(part)
+                elif isinstance(part, cst.CSTNode):
+                    pending.append(part)
+    for values in found.values():
+        values.reverse()  # the walk above meets the statements last first: back to source order
+    return found
 
 
 def _is_message(node: cst.BaseExpression) -> bool:

@@ -6,6 +6,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,12 +119,18 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
 def _folders(base: Path, root: Path) -> list[Path]:
     out = [base]
     try:
-        root = root.resolve()
+        root = _resolved(os.path.abspath(root))  # absolute first: the key must not depend on the cwd
     except OSError:
         return out
     if root != base:
         out.append(root)
     return out
+
+
+@lru_cache(maxsize=64)
+def _resolved(folder: str) -> Path:
+    """The project root, resolved once per run rather than once per config."""
+    return Path(folder).resolve()
 
 
 def _display(path: Path) -> str:
@@ -188,14 +195,17 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) 
     matches: list[HydraEntry] = []
     for folder in folders:
         key = str(folder)
-        entries = cache.get(key) if cache is not None else None
-        if entries is None:
-            entries = hydra_entries(folder)
+        by_dir = cache.get(key) if cache is not None else None
+        if by_dir is None:
+            by_dir = {}  # by config directory: each config looks up its folders, not every entry point
+            for entry in hydra_entries(folder):
+                by_dir.setdefault(entry.config_dir, []).append(entry)
             if cache is not None:
-                cache[key] = entries
-        for entry in entries:
-            if config.is_relative_to(entry.config_dir) and entry not in matches:
-                matches.append(entry)
+                cache[key] = by_dir
+        for holder in (config, *config.parents):
+            for entry in by_dir.get(holder, ()):
+                if entry not in matches:
+                    matches.append(entry)
     if not matches:
         return Resolution("none")
     best = min(matches, key=lambda e: (-_mentions_group(e, config), str(e.path)))
@@ -366,8 +376,10 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
         return None
 
     bindings: dict[tuple[str, str], set[tuple[str, tuple[str, ...]]]] = {}
-    extra_reads: list[Read] = []
-    escapes: list[Escape] = []
+    # Insertion-ordered sets (dicts): a membership test per pass must not scan a list, or a long
+    # function passing config values to many calls costs its length squared.
+    extra_reads: dict[Read, None] = {}
+    escapes: dict[Escape, None] = {}
 
     def sources(path: str, root: str, key: tuple[str, ...]) -> set[tuple[str, tuple[str, ...]]]:
         if root.startswith("param:"):
@@ -387,16 +399,14 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     if leaf not in HARMLESS and not p.callee.startswith("wandb."):
                         for r, k in found:
                             e = Escape(r, k, p.span, f"passed to {p.callee}", path)
-                            if e not in escapes:
-                                escapes.append(e)
+                            escapes.setdefault(e)
                     continue
                 file, func, is_class = hit
                 if func.is_class:
                     # a class without a visible __init__ (a dataclass, a pydantic model...): its fields are not followed
                     for r, k in found:
                         e = Escape(r, k, p.span, f"passed to {p.callee}", path)
-                        if e not in escapes:
-                            escapes.append(e)
+                        escapes.setdefault(e)
                     continue
                 params = list(func.params)
                 if func.is_method and params and params[0] in ("self", "cls"):
@@ -405,13 +415,11 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     for name in params:
                         for r, k in found:
                             read = Read(r, k + (name,), p.span, how="kwarg", path=path)
-                            if read not in extra_reads:
-                                extra_reads.append(read)
+                            extra_reads.setdefault(read)
                     if func.has_kwargs:
                         for r, k in found:
                             e = Escape(r, k, p.span, f"unpacked into {p.callee}(**...)", path)
-                            if e not in escapes:
-                                escapes.append(e)
+                            escapes.setdefault(e)
                     continue
                 if p.star:
                     continue
@@ -454,7 +462,7 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
                     reads.append(replace(r, root=root, key=key, conditions=conds(path, r.conditions), path=path))
         for e in facts.escapes:
             for root, key in ([("*", ())] if e.root == "*" else resolve(path, e.root, e.key)):
-                escapes.append(replace(e, root=root, key=key, path=path))
+                escapes.setdefault(replace(e, root=root, key=key, path=path))
         args.extend(replace(a, path=path) for a in facts.args)
         metrics.extend(replace(m, path=path) for m in facts.metrics)
         for w in facts.writes:

@@ -41,7 +41,7 @@ from sweeplint.pyexpr import dotted
 
 
 class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, DerivationsMixin, SplitsMixin):
-    def __init__(self, module: cst.Module, positions) -> None:
+    def __init__(self, module: cst.Module, positions) -> None:  # positions: codefacts.positions.node_positions
         self.module = module
         self.positions = positions
         self.scopes: list[dict[str, Binding]] = [{}]
@@ -79,10 +79,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
     # --- helpers -------------------------------------------------------------------------------
 
     def span(self, node: cst.CSTNode) -> Span:
-        r = self.positions.get(node)
-        if r is None:
-            return Span.point(1, 1)
-        return Span(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+        return self.positions.span(node) or Span.point(1, 1)
 
     def code(self, node: cst.CSTNode, limit: int = 120) -> str:
         text = " ".join(self.module.code_for_node(node).split())

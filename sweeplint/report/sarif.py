@@ -122,9 +122,9 @@ def fingerprint_keys(diagnostics, texts: dict | None, root: str | None = None) -
 
 
 def render(diagnostics, ctx) -> str:
-    from sweeplint.rules import all_rules
+    from sweeplint.rules import rule_index
 
-    rules = list(all_rules())
+    rules = list(rule_index())
     known = {r.code for r in rules}
     descriptors = [_descriptor(r.code, r.name, r.severity) for r in rules]
     extra: dict[str, int] = {}

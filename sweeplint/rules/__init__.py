@@ -1,4 +1,7 @@
-"""The rule catalogue: one module per rule, discovered by name (`sl<code>_<name>.py`)."""
+"""The rule catalogue: one module per rule, discovered by name (`sl<code>_<name>.py`).
+
+`all_rules()` imports every rule module; the engine, selection and documentation read
+`rule_index()` instead (sweeplint.rules.registry), which imports none."""
 
 from __future__ import annotations
 
@@ -21,6 +24,13 @@ def all_rules() -> tuple[type[Rule], ...]:
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__:
                 found.append(value)
     return tuple(sorted(found, key=lambda r: r.code))
+
+
+def rule_index():
+    """Every rule as a RuleInfo (code, name, severity, formats...), without importing rule modules."""
+    from sweeplint.rules.registry import rule_index as index
+
+    return index()
 
 
 def by_code() -> dict[str, type[Rule]]:

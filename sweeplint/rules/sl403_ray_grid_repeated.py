@@ -12,6 +12,7 @@ class RayGridRepeated(Rule):
     code = "SL403"
     name = "ray-grid-repeated"
     severity = Severity.INFO
+    formats = ("ray",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -11,6 +11,7 @@ class RayUnsupportedSampler(Rule):
     code = "SL404"
     name = "ray-unsupported-sampler"
     severity = Severity.ERROR
+    formats = ("ray",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -26,6 +26,7 @@ class KatibReferenceMismatch(Rule):
     code = "SL405"
     name = "katib-reference-mismatch"
     severity = Severity.ERROR
+    formats = ("katib",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -20,6 +20,7 @@ class DeterminedGridWithoutCount(Rule):
     code = "SL406"
     name = "determined-grid-without-count"
     severity = Severity.ERROR
+    formats = ("determined",)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -48,6 +48,7 @@ class QuantizedFloatToInt(Rule):
     code = "SL407"
     name = "quantized-float-to-int"
     severity = Severity.WARNING
+    formats = ("nni",)
     uses_code = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ class ResultsUnreadable(Rule):
     code = "SL500"
     name = "results-unreadable"
     severity = Severity.ERROR
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

@@ -12,6 +12,7 @@ class BestAtBoundary(Rule):
     code = "SL501"
     name = "best-at-boundary"
     severity = Severity.WARNING
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

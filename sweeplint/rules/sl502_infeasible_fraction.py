@@ -14,6 +14,7 @@ class InfeasibleFraction(Rule):
     code = "SL502"
     name = "infeasible-fraction"
     severity = Severity.WARNING
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

@@ -15,6 +15,7 @@ class BestStepPosition(Rule):
     code = "SL503"
     name = "best-step-position"
     severity = Severity.WARNING
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

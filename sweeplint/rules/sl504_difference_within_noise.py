@@ -13,6 +13,7 @@ class DifferenceWithinNoise(Rule):
     code = "SL504"
     name = "difference-within-noise"
     severity = Severity.INFO
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

@@ -12,6 +12,7 @@ class TooFewTrialsNearBest(Rule):
     code = "SL505"
     name = "too-few-trials-near-best"
     severity = Severity.INFO
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")

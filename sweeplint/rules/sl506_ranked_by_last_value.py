@@ -15,6 +15,7 @@ class RankedByLastValue(Rule):
     code = "SL506"
     name = "ranked-by-last-value"
     severity = Severity.WARNING
+    formats = ()  # judges results (`sweeplint results`), never a config
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         round_ = ctx.extras.get("results")
