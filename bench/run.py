@@ -1,4 +1,5 @@
-"""The benchmark: every performance target of sweeplint, side by side with the tools it is held to.
+"""The benchmark: every performance target of sweeplint, side by side with the tools it is held to
+(the bare parse, yamllint and Fixit on the same files, in one run).
 
     pip install -e '.[bench]'
     python bench/run.py [--runs 3] [--seed 0] [--scale 0.5] [--skip-scale] [--sweeplint-path DIR]
@@ -81,18 +82,19 @@ class Bench:
         self.env = env
         self.figures: dict[str, dict] = {}
 
-    def time(self, name: str, cmd, cwd: str, before=None, runs: int | None = None, warm_up: bool = True) -> dict:
+    def time(self, name: str, cmd, cwd: str, before=None, runs: int | None = None, warm_up: bool = True,
+             env: dict | None = None) -> dict:
         """Median wall and CPU time, and peak memory, of `runs` runs (after one untimed run that
         compiles bytecode and fills the page cache, unless warm_up is False)."""
         if warm_up:
             if before is not None:
                 before(-1)
-            measure(cmd() if callable(cmd) else cmd, cwd, self.env)
+            measure(cmd() if callable(cmd) else cmd, cwd, env or self.env)
         walls, cpus, peaks = [], [], []
         for i in range(runs or self.runs):
             if before is not None:
                 before(i)
-            wall, cpu, peak = measure(cmd() if callable(cmd) else cmd, cwd, self.env)
+            wall, cpu, peak = measure(cmd() if callable(cmd) else cmd, cwd, env or self.env)
             walls.append(wall)
             cpus.append(cpu)
             peaks.append(peak)
@@ -143,13 +145,18 @@ def targets(figures: dict, busy: bool) -> list[tuple[str, str, bool, str]]:
            vs("pre-commit sweeplint", "pre-commit yamllint", " (stretch 1.0)"))
     target("configs with code, cold / bare parse", ratio("code cold", "code bare compose + libcst parse"), 2.0,
            vs("code cold", "code bare compose + libcst parse", " (stretch 1.3)"))
+    if "code fixit" in f:
+        # the contract's comparison with Fixit: its own parse and walk of the same scripts, with one
+        # trivial rule, plus yamllint on the same configs; shown as a ratio, no target of its own
+        target("configs with code, cold / (yamllint + Fixit)", f["code cold"][key] / (f["code yamllint"][key] + f["code fixit"][key]),
+               1.0, f"{fmt(f['code cold'])} vs {fmt(f['code yamllint'])} + {fmt(f['code fixit'])}")
     target("configs with code, warm / cold", ratio("code warm", "code cold"), 0.10, vs("code warm", "code cold"))
     target("small tree: --jobs auto / --jobs 1", ratio("small tree --jobs auto", "small tree --jobs 1"), 1.0,
            vs("small tree --jobs auto", "small tree --jobs 1"))
     target(f"large tree: --jobs 1 / --jobs auto (wall{', machine busy' if busy else ''})",
            f["large tree --jobs 1"]["wall"] / f["large tree --jobs auto"]["wall"], 1.8,
            vs("large tree --jobs 1", "large tree --jobs auto"), at_least=True)
-    peak = max(v["peak_mib"] for name, v in f.items() if "yamllint" not in name and "bare" not in name)
+    peak = max(v["peak_mib"] for name, v in f.items() if not any(w in name for w in ("yamllint", "bare", "fixit")))
     target("peak memory of any sweeplint run", peak, 200, "workers included", unit=" MiB")
     if "4x repository --jobs 1" in f:
         target("4x the files: time ratio (--jobs 1, cpu)", f["4x repository --jobs 1"]["cpu"] / f["large tree --jobs 1"]["cpu"],
@@ -228,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     print("configs with code")
     bare = b.time("code bare compose + libcst parse", [sys.executable, "-c", BARE, "."], repo)
     cold = b.time("code cold", sweeplint_cmd + ["--cache-dir", cache, "."], repo, before=clear_cache)
+    fixit_env = dict(env, PYTHONPATH=HERE + os.pathsep + env.get("PYTHONPATH", ""))
+    if shutil.which(tool("fixit")):
+        b.time("code fixit", [tool("fixit"), "--rules", "bench_fixit_rule", "lint", "."], repo, env=fixit_env)
+        b.time("code yamllint", yamllint + ["."], repo)
     warm = b.time("code warm", sweeplint_cmd + ["--cache-dir", cache, "."], repo)
     print("pre-commit: one edited config, its program's facts cached")
     pre = b.time("pre-commit sweeplint", sweeplint_cmd + ["--cache-dir", cache, rel_config], repo, before=edit_config)
