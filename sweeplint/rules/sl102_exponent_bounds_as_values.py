@@ -49,11 +49,13 @@ class ExponentBoundsAsValues(Rule):
                     rng = f"{base_text}^{spelled[0]} .. {base_text}^{spelled[1]} = {effective(low, base)} .. {effective(high, base)}"
                 kind = p.distribution or "log"
                 if looks_like_values:
-                    what = f"{p.name} uses {kind}, whose bounds are exponents, but {spelled[0]} .. {spelled[1]} look like values: it samples {rng}"
+                    what = f"{p.name} uses {kind} with exponent bounds {spelled[0]} .. {spelled[1]}, so it samples {rng}"
+                    why = f"The bounds of {kind} are exponents, but these look like values"
                 else:
-                    what = f"{p.name} uses {kind}, whose bounds are exponents: it samples {rng}"
+                    what = f"{p.name} uses {kind} with exponent bounds, so it samples {rng}"
+                    why = f"The bounds of {kind} are exponents"
                 fix = _fix(p, low, high)
-                yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}")
+                yield Finding(p.low.span.cover(p.high.span), what, help=f"{why}; {fix}.")
 
 
 def _inverse(p) -> bool:

@@ -37,7 +37,7 @@ class DeprecatedDistribution(Rule):
                 continue
             names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
             more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
-            yield Finding(
+            yield Finding.split(
                 finding.span, f"{finding.message}; {more}",
                 related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
                               for p, f in rest),
@@ -54,14 +54,14 @@ class DeprecatedDistribution(Rule):
                 if p.exponent_bounds:
                     if p.low is not None and p.high is not None and p.low.span.cover(p.high.span) in misused:
                         continue
-                    yield p, Finding(
+                    yield p, Finding.split(
                         span,
                         f"{p.name} uses {p.distribution}, a legacy distribution whose min/max are exponents; "
                         f"these bounds are plausible exponents, but {p.distribution}_values takes the values "
                         f"themselves and says what is sampled{_values_form(p)}",
                     )
                     continue
-                yield p, Finding(span, f"{p.name}: {p.deprecated}")
+                yield p, Finding.split(span, f"{p.name}: {p.deprecated}")
 
 
 def _spelling(p: Parameter) -> str:
