@@ -100,6 +100,8 @@ def split_help(text: str, limit: int = 100, colon: bool = True) -> tuple[str, st
     split (the readers' problems use it for what belongs to the sentence: `needs type: range, ...`)."""
     cut = _separator(text, (";", ":", " - ") if colon else (";", " - "))
     message, rest = (text, "") if cut is None else (text[:cut[0]], text[cut[1]:].strip())
+    if len(rest.split()) <= 2:  # `; skipped`, `; not read`: a word or two belongs to the sentence
+        message, rest = text, ""
     suggestion = ""
     if rest.startswith("did you mean ") and len(rest) < 60:  # a suggestion is short, and what one acts on
         suggestion, rest = f" ({rest})", ""

@@ -37,8 +37,8 @@ class DeprecatedDistribution(Rule):
                 continue
             names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
             more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
-            yield Finding.split(
-                finding.span, f"{finding.message}; {more}",
+            yield Finding(
+                finding.span, f"{finding.message}; {more}", help=finding.help,
                 related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
                               for p, f in rest),
             )
