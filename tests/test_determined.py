@@ -172,7 +172,7 @@ def test_reversed_bounds_end_of_life_searchers_and_bad_types():
     eol = CONFIG.replace("name: adaptive_asha", "name: adaptive_simple")
     assert findings(eol, "SL003") == [
         "33:9 the 'adaptive_simple' searcher is end-of-life in Determined (not to be used in new experiments)\n= help: "
-        "Current releases will not run it. Use adaptive_asha."
+        "Current releases will not run it; use adaptive_asha."
     ]
     typo = CONFIG.replace("    type: categorical\n", "    type: categorial\n")
     assert findings(typo, "SL003") == [

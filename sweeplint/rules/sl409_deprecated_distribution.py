@@ -36,9 +36,9 @@ class DeprecatedDistribution(Rule):
                 yield finding
                 continue
             names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
-            more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
+            more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file"
             yield Finding(
-                finding.span, f"{finding.message}; {more}", help=finding.help,
+                finding.span, f"{finding.message}; {more}", help=f"{finding.help or ''} The same holds for {names}.".strip(),
                 related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
                               for p, f in rest),
             )
