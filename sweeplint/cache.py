@@ -251,6 +251,7 @@ def encode_diagnostics(diagnostics: list) -> list:
             [[r.path, _span(r.span), r.message] for r in d.related],
             int(d.confidence) if d.confidence is not None else None,
             encode_fix(d.fix),
+            d.help,
         ])
     return out
 
@@ -265,13 +266,14 @@ def decode_diagnostics(data: list) -> list:
     from sweeplint.model import Span
 
     out = []
-    for code, name, severity, message, path, span, related, confidence, fix in data:
-        if not all(isinstance(v, str) for v in (code, name, message, path)):
+    for code, name, severity, message, path, span, related, confidence, fix, help_text in data:
+        if not all(isinstance(v, str) for v in (code, name, message, path)) or not isinstance(help_text, (str, type(None))):
             raise ValueError("malformed diagnostic")
         out.append(Diagnostic(
             code, name, Severity(int(severity)), message, path, Span(*(int(v) for v in span)),
             tuple(Related(str(p), Span(*(int(v) for v in s)), str(m)) for p, s, m in related),
             Confidence(int(confidence)) if confidence is not None else None,
             decode_fix(fix),
+            help_text,
         ))
     return out

@@ -545,7 +545,7 @@ def _rule(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown rule {wanted!r}; `sweeplint rule --all` lists them")
     else:
         raise UsageError("name a rule (e.g. `sweeplint rule SL101`) or pass --all")
-    sys.stdout.write("\n".join(explain(r, args.format) for r in chosen))
+    sys.stdout.write("\n".join(explain(r, args.format, reports=not args.all) for r in chosen))
     return EXIT_OK
 
 

@@ -54,7 +54,11 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """What a rule yields: where and what. The engine adds code, name, severity and path."""
+    """What a rule yields: where and what. The engine adds code, name, severity and path.
+
+    `message` says what is wrong in one sentence (the concise line); `help` says how to fix this
+    finding, with its numbers, and why it matters (shown by `full`, JSON, SARIF and annotations).
+    """
 
     span: Span
     message: str
@@ -63,6 +67,13 @@ class Finding:
     severity: Severity | None = None  # this finding's level when it differs from the rule's default
     confidence: Confidence | None = None  # set by findings that rest on inferred roles or phase
     fix: Fix | None = None            # the edits that would fix it (sweeplint.fixes), when mechanical
+    help: str | None = None          # the fix for this finding and the reasoning behind it
+
+    @classmethod
+    def split(cls, span: Span, text: str, **fields) -> "Finding":
+        """A finding from one text `what is wrong: why; what to do` (see split_help)."""
+        message, help_text = split_help(text)
+        return cls(span, message, help=help_text, **fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +87,65 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     confidence: Confidence | None = None
     fix: Fix | None = None
+    help: str | None = None
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+def split_help(text: str, limit: int = 100, colon: bool = True) -> tuple[str, str | None]:
+    """(message, help) from a text written as `what is wrong: why; what to do`: the first clause is
+    the message, the rest, made a sentence, the help. The split is at the first `; `, `: ` or ` - `
+    outside brackets, quotes and backticks, after at least four words (so `lr: the bound ...` keeps
+    its name); a first clause still longer than `limit` also leaves its consequence (`, so ...`)
+    to the help. A text without such a place is all message. With `colon` False a `: ` does not
+    split (the readers' problems use it for what belongs to the sentence: `needs type: range, ...`)."""
+    cut = _separator(text, (";", ":", " - ") if colon else (";", " - "))
+    message, rest = (text, "") if cut is None else (text[:cut[0]], text[cut[1]:].strip())
+    if len(rest.split()) <= 2:  # `; skipped`, `; not read`: a word or two belongs to the sentence
+        message, rest = text, ""
+    suggestion = ""
+    if rest.startswith("did you mean ") and len(rest) < 60:  # a suggestion is short, and what one acts on
+        suggestion, rest = f" ({rest})", ""
+    if len(message) > limit:
+        so = _separator(message, (", so ",))
+        if so is not None:
+            rest = f"{_sentence(message[so[1]:])} {_sentence(rest) if rest else ''}".strip()
+            message = message[:so[0]]
+    message += suggestion
+    if not rest:
+        return message.rstrip("."), None
+    return message, _sentence(rest)
+
+
+def _separator(text: str, marks: tuple[str, ...]) -> tuple[int, int] | None:
+    """(start, end) of the first of `marks` outside brackets, quotes and backticks, followed by a
+    space (`: `, `; `), after the first four words."""
+    depth, quote = 0, None
+    for i, ch in enumerate(text):
+        if quote:
+            quote = None if ch == quote else quote
+            continue
+        if ch in "`\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        if depth or text[:i].count(" ") < 3:
+            continue
+        for mark in marks:
+            if text.startswith(mark, i) and (mark[-1] == " " or text[i + len(mark):i + len(mark) + 1] == " "):
+                return i, i + len(mark) + (0 if mark[-1] == " " else 1)
+    return None
+
+
+def _sentence(text: str) -> str:
+    """`rest of a clause` as a sentence: a lower-case first word capitalised (not a name such as
+    `step_size` or `bool('x')`), a full stop at the end."""
+    text = text.strip()
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."

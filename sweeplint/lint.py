@@ -121,7 +121,7 @@ def _first_span():
 
 def _diagnostic(rule: type[Rule], severity: Severity, finding: Finding, path: str) -> Diagnostic:
     return Diagnostic(rule.code, rule.name, severity, finding.message, finding.path or path, finding.span, finding.related,
-                      finding.confidence, finding.fix)
+                      finding.confidence, finding.fix, finding.help)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_yaml_1_1_messages_are_unchanged(tmp_path):
         """}), "SL006")
     assert [msg.split(", ", 1)[1][:70] for *_, msg in found] == [
         'which YAML 1.1 reads as the text "08", not a number (a leading 0 marks',
-        "which YAML 1.1 reads as the octal number 15, not 17; write `17`, or qu",
+        "which YAML 1.1 reads as the octal number 15, not 17\n= help: Write `17`, or quote it (\"017\") if the"[:70],
     ]
 
 

@@ -82,7 +82,7 @@ def test_exit_1_on_findings_at_or_above_the_fail_level(write):
 def test_fail_on_info_counts_info_findings(write):
     folder = write({"sweep.yaml": CLEAN.replace("run_cap: 10", "run_cap: 10  # sweeplint: disable=SL101")})
     proc = run_cli("check", "sweep.yaml", "--select", RULES, cwd=folder)
-    assert proc.returncode == 0 and "SL000 [info]" in proc.stdout
+    assert proc.returncode == 0 and "info: SL000" in proc.stdout
     assert run_cli("check", "sweep.yaml", "--select", RULES, "--fail-on", "info", cwd=folder).returncode == 1
 
 
@@ -162,10 +162,10 @@ def test_concise_format(write):
     folder = write({"bad.yaml": BAD})
     proc = run_cli("check", "bad.yaml", "--select", RULES, "--output-format", "concise", "--color", "never", cwd=folder)
     lines = proc.stdout.splitlines()
-    pattern = re.compile(r"^bad\.yaml:(\d+):(\d+): (SL\d{3}) \[(error|warning|info)\] \S.*$")
+    pattern = re.compile(r"^bad\.yaml:(\d+):(\d+): (error|warning|info): (SL\d{3}) \S.*$")
     parsed = [pattern.match(line) for line in lines[:-1]]
     assert all(parsed), lines
-    assert [(int(m[1]), int(m[2]), m[3], m[4]) for m in parsed] == BAD_FINDINGS
+    assert [(int(m[1]), int(m[2]), m[4], m[3]) for m in parsed] == BAD_FINDINGS
     assert lines[-1] == "Found 3 problems (1 error, 2 warnings) in 1 sweep file. 1 fixable with --fix; 2 more with --unsafe-fixes."
 
 
@@ -173,10 +173,10 @@ def test_full_format_shows_the_source_line_a_caret_and_the_fix(write):
     folder = write({"bad.yaml": BAD})
     proc = run_cli("check", "bad.yaml", "--select", "SL005", "--output-format", "full", "--color", "never", cwd=folder)
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("bad.yaml:12:10: SL005 [error] ")
+    assert lines[0].startswith("bad.yaml:12:10: error: SL005 ")
     assert lines[1] == "   12 |     min: 1e-6"
     assert lines[2] == " " * (len("   12 | ") + 9) + "^^^^"
-    assert lines[3].startswith("      = help: ") and "1.0e-5" in lines[3]
+    assert lines[3].startswith("      = help: Write `1.0e-6`")
 
 
 def test_json_format(write, tmp_path):
@@ -196,7 +196,7 @@ def test_json_format(write, tmp_path):
     sl005 = items[-1]
     assert (sl005["end_line"], sl005["end_column"]) == (12, 14)
     assert sl005["name"] == "string-scientific-notation"
-    assert "1.0e-6" in sl005["message"]
+    assert "`1e-6`" in sl005["message"] and "Write `1.0e-6`" in sl005["help"]
     # Absolute input, absolute paths.
     _, items = lint_json("check", str(folder / "b.yaml"), "--select", RULES, cwd=tmp_path.parent)
     assert {d["path"] for d in items} == {str(folder / "b.yaml")}

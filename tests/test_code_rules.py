@@ -109,7 +109,8 @@ def test_hydra_app_needs_args_no_hyphens(write, command, expected):
     found = [d for d in diagnostics if d.code == "SL203"]
     assert [(d.span.line, d.span.column) for d in found] == expected
     if found:
-        assert "Hydra expects overrides like lr=..." in found[0].message
+        assert found[0].message.endswith("passes ${args}, which hands it --lr=...")
+        assert "Hydra expects overrides like lr=..." in found[0].help
 
 
 def test_argparse_program_with_default_command_is_not_a_hydra_problem(write):
@@ -273,7 +274,8 @@ def test_overwriting_a_parsed_argument(write):
     diagnostics = lint(write, {"sweep.yaml": sweep(), "train.py": train})
     (finding,) = [d for d in diagnostics if d.code == "SL206"]
     assert (finding.span.line, finding.span.column) == (9, 3)
-    assert "overwrites it in the parsed arguments at train.py:14 (by assignment)" in finding.message
+    assert "overwrites it in the parsed arguments at train.py:14" in finding.message
+    assert finding.help.startswith("It writes it by assignment")
 
 
 def test_fixed_flag_before_args_is_a_milder_conflict(write):
@@ -281,7 +283,8 @@ def test_fixed_flag_before_args_is_a_milder_conflict(write):
     diagnostics = lint(write, {"sweep.yaml": text, "train.py": ARGPARSE_TRAIN})
     (finding,) = [d for d in diagnostics if d.code == "SL207"]
     assert (finding.span.line, finding.span.column) == (9, 5)
-    assert "fixes it with --lr 0.1, it comes before ${args}, so the swept value wins today" in finding.message
+    assert finding.message.endswith("fixes it with --lr 0.1")
+    assert "it comes before ${args}, so the swept value wins today" in finding.help
 
 
 def test_hidden_defaults_are_not_reported_when_the_arguments_are_recorded(write):
@@ -362,7 +365,7 @@ def test_momentum_read_only_for_sgd_is_reported_from_the_code(write):
     assert [(r.span.line, r.span.column) for r in unconditional.related] == [(6, 58)]
     (merged,) = [d for d in diagnostics if d.code == "SL303"]
     assert merged.span.line == 8
-    assert "The program uses the same lr for all of them (e.g." in merged.message
+    assert "The program uses the same lr for all of them (e.g." in merged.help
 
 
 def test_momentum_used_by_every_optimizer_in_the_code_is_not_unconditional(write):

@@ -12,6 +12,7 @@ from sweeplint.model import MethodKind, Space, Span
 from sweeplint.read import read_config
 from sweeplint.rules import by_code
 from sweeplint.settings import Settings
+from lintkit import shown
 
 CONFIG = """\
 name: mnist-asha
@@ -64,7 +65,7 @@ def findings(text: str, code: str) -> list[str]:
     settings = Settings()
     diagnostics = check_file(read(text), [by_code()[code]], settings, lambda: load_knowledge(settings))
     assert not any(d.code == "SL999" for d in diagnostics), diagnostics
-    return [f"{d.span.line}:{d.span.column} {d.message}" for d in diagnostics if d.code == code]
+    return [f"{d.span.line}:{d.span.column} {shown(d)}" for d in diagnostics if d.code == code]
 
 
 def test_every_hyperparameter_kind():
@@ -125,8 +126,9 @@ def test_entrypoint_commands_and_launchers():
 def test_log_with_value_bounds_is_sl102_with_the_base_in_the_message():
     bad = CONFIG.replace("    minval: -5\n    maxval: -1\n", "    minval: 0.0001\n    maxval: 0.1\n")
     [message] = findings(bad, "SL102")
-    assert message.startswith("9:13 learning_rate uses log, whose bounds are exponents, but 0.0001 .. 0.1 look like values: "
-                              "it samples 10^0.0001 .. 10^0.1 = 1.00023 .. 1.259")
+    assert message.startswith("9:13 learning_rate uses log with exponent bounds 0.0001 .. 0.1, so it samples "
+                              "10^0.0001 .. 10^0.1 = 1.00023 .. 1.259\n= help: The bounds of log are exponents, but these "
+                              "look like values")
     assert findings(CONFIG, "SL102") == []
     # 10^0.0001 really is 1.00023 and 10^0.1 is 1.259
     assert math.isclose(10 ** 0.0001, 1.00023, rel_tol=1e-5) and math.isclose(10 ** 0.1, 1.259, rel_tol=1e-3)
@@ -148,9 +150,9 @@ def test_grid_without_count_is_sl406():
     got = findings(grid, "SL406")
     # learning_rate, weight_decay, n_filters and beta1 are ranges without count; categorical/const need none
     assert [m.split(" ", 1)[0] for m in got] == ["6:3", "11:3", "15:3", "28:7"]
-    assert got[0].endswith("hyperparameter 'learning_rate' is a log range but the searcher is grid and it has no `count`, so "
-                           "Determined rejects the experiment (a grid needs to know how many points to take from the range); "
-                           "add e.g. `count: 5`")
+    assert got[0].endswith("hyperparameter 'learning_rate' is a log range but the searcher is grid and it has no `count`"
+                           "\n= help: Determined rejects the experiment (a grid needs to know how many points to take from "
+                           "the range). Add e.g. `count: 5`.")
     counted = grid.replace("    maxval: -1\n", "    maxval: -1\n    count: 4\n")
     assert [m.split(" ", 1)[0] for m in findings(counted, "SL406")] == ["12:3", "16:3", "29:7"]
     assert findings(grid, "SL104") == []        # a Determined grid takes `count` points of a range
@@ -158,7 +160,8 @@ def test_grid_without_count_is_sl406():
     # each searcher takes only its own keys: a grid's size comes from the counts, not max_trials
     with_budget = CONFIG.replace("  name: adaptive_asha\n", "  name: grid\n")
     assert [m for m in findings(with_budget, "SL002") if "max_trials" in m] == [
-        "35:3 unknown key 'max_trials' in the grid searcher; did you mean 'max_concurrent_trials'?"
+        "35:3 unknown key 'max_trials' in the grid searcher (did you mean 'max_concurrent_trials'?)\n= help: Expected one "
+        "of: name, metric, smaller_is_better, max_length, source_trial_id, source_checkpoint_uuid, max_concurrent_trials."
     ]
 
 
@@ -168,17 +171,17 @@ def test_reversed_bounds_end_of_life_searchers_and_bad_types():
     assert message.startswith("17:13 n_filters: the lower bound 64 is greater than the upper bound 8")
     eol = CONFIG.replace("name: adaptive_asha", "name: adaptive_simple")
     assert findings(eol, "SL003") == [
-        "33:9 the 'adaptive_simple' searcher is end-of-life in Determined (not to be used in new experiments), so current "
-        "releases will not run it; use adaptive_asha"
+        "33:9 the 'adaptive_simple' searcher is end-of-life in Determined (not to be used in new experiments)\n= help: "
+        "Current releases will not run it; use adaptive_asha."
     ]
     typo = CONFIG.replace("    type: categorical\n", "    type: categorial\n")
     assert findings(typo, "SL003") == [
-        "20:11 hyperparameter 'activation': type must be one of const, int, double, log, categorical, not 'categorial'; "
-        "did you mean 'categorical'? (a group of hyperparameters has no `type` key)"
+        "20:11 hyperparameter 'activation': type must be one of const, int, double, log, categorical, not 'categorial'"
+        "\n= help: Did you mean 'categorical'? (a group of hyperparameters has no `type` key)."
     ]
     extra_key = CONFIG.replace("    vals: [relu, gelu]\n", "    vals: [relu, gelu]\n    values: [a]\n")
     assert findings(extra_key, "SL002") == [
-        "22:5 unknown key 'values' in hyperparameter 'activation'; did you mean 'vals'?"
+        "22:5 unknown key 'values' in hyperparameter 'activation' (did you mean 'vals'?)\n= help: Expected one of: type, vals."
     ]
 
 

@@ -166,7 +166,7 @@ def test_equal_bounds_are_an_error_where_the_tool_rejects_them(tmp_path):
     })
     sl004 = {f: msg for f, _line, _col, msg in codes(found, "SL004")}
     assert "(W&B reports it as a schema violation)" in sl004["sweep.yaml"]
-    assert "nothing to sample; widen the range" in sl004["search_space.json"]
+    assert "nothing to sample\n= help: Widen the range" in sl004["search_space.json"]
     assert "W&B" not in sl004["search_space.json"]
 
 

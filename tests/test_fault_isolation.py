@@ -54,7 +54,7 @@ def test_a_crashing_rule_is_one_diagnostic_and_the_rest_still_report(repo, capsy
     lines = _lines(capsys)
     crash = [line for line in lines if "SL999" in line]
     assert len(crash) == 1
-    assert crash[0].startswith("a.yaml:1:1: SL999 [error]")
+    assert crash[0].startswith("a.yaml:1:1: error: SL999 ")
     assert "SL998 (exploding-rule)" in crash[0] and "ZeroDivisionError: boom" in crash[0]
     assert any(line.startswith("a.yaml:") and "SL101" in line for line in lines), "other rules still ran on the file"
     assert any(line.startswith("b.yaml:") and "SL101" in line for line in lines), "other files still ran"
@@ -84,6 +84,6 @@ def test_a_crashing_reader_is_one_diagnostic_and_other_files_go_on(repo, capsys,
     monkeypatch.setattr(lint, "read_path", flaky)
     code = cli.main(["check", ".", "--no-cache", "--jobs", "1"])
     lines = _lines(capsys)
-    assert [line for line in lines if "SL999" in line][0].startswith("a.yaml:1:1: SL999 [error] sweeplint failed while reading this file (RuntimeError: reader bug)")
+    assert [line for line in lines if "SL999" in line][0].startswith("a.yaml:1:1: error: SL999 sweeplint failed while reading this file (RuntimeError: reader bug)")
     assert any(line.startswith("b.yaml:") and "SL101" in line for line in lines)
     assert code == 1

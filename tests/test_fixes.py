@@ -556,8 +556,8 @@ def test_summary_counts_fixable_and_concise_marks_them(write):
     folder = write({"a.yaml": WANDB_SCIENTIFIC, "b.yaml": CASES["sl102-log-uniform"][1]})
     proc = run_cli("check", ".", "--no-cache", "--color", "never", cwd=folder)
     lines = proc.stdout.splitlines()
-    assert any(line.startswith("a.yaml:7:10: SL005 [error] [*] ") for line in lines), lines
-    assert any(line.startswith("b.yaml:7:10: SL102 [error] lr uses") for line in lines), lines
+    assert any(line.startswith("a.yaml:7:10: error: SL005 [*] ") for line in lines), lines
+    assert any(line.startswith("b.yaml:7:10: error: SL102 lr uses") for line in lines), lines
     assert lines[-1].endswith(" 1 fixable with --fix; 1 more with --unsafe-fixes.")
 
 

@@ -89,8 +89,8 @@ def _stdin(cwd: Path, data: bytes | None, source=None) -> subprocess.CompletedPr
 
 
 @pytest.mark.parametrize("data, expected", [
-    (b"\x00\x01binary", "s.yaml:1:1: SL001 [error] binary file (contains NUL bytes)"),
-    (b"method: random\nmetric: {name: l\xe9, goal: minimize}\n", "s.yaml:2:17: SL001 [error] invalid UTF-8 byte 0xe9"),
+    (b"\x00\x01binary", "s.yaml:1:1: error: SL001 binary file (contains NUL bytes)"),
+    (b"method: random\nmetric: {name: l\xe9, goal: minimize}\n", "s.yaml:2:17: error: SL001 invalid UTF-8 byte 0xe9"),
 ])
 def test_stdin_that_is_not_utf8_text_is_a_finding_at_its_position(tmp_path, data, expected):
     proc = _stdin(tmp_path, data)
@@ -99,13 +99,13 @@ def test_stdin_that_is_not_utf8_text_is_a_finding_at_its_position(tmp_path, data
 
 def test_utf16_stdin_with_a_bom_is_read(tmp_path):
     proc = _stdin(tmp_path, SWEEP.encode("utf-16"))
-    assert proc.returncode == 1 and "s.yaml:10:10: SL101" in proc.stdout.decode()
+    assert proc.returncode == 1 and "s.yaml:10:10: warning: SL101" in proc.stdout.decode()
 
 
 def test_endless_stdin_is_read_only_up_to_the_size_cap(tmp_path):
     with open("/dev/zero", "rb") as zero:
         proc = _stdin(tmp_path, None, zero)
-    assert proc.returncode == 1 and "SL001 [error] file is larger than 8 MiB; not read" in proc.stdout.decode()
+    assert proc.returncode == 1 and "error: SL001 file is larger than 8 MiB; not read" in proc.stdout.decode()
 
 
 def test_closed_stdin_is_a_usage_error(tmp_path):

@@ -15,6 +15,7 @@ from sweeplint.model import MethodKind, Space, Span
 from sweeplint.read import read_config
 from sweeplint.rules import all_rules, by_code
 from sweeplint.settings import Settings
+from lintkit import shown
 
 
 def read(text: str, path: str = "conf/config.yaml"):
@@ -26,7 +27,7 @@ def findings(text: str, *codes: str, path: str = "conf/config.yaml") -> list[str
     rules = [by_code()[c] for c in codes] if codes else list(all_rules())
     diagnostics = check_file(read(text, path), rules, settings, lambda: load_knowledge(settings))
     assert not any(d.code == "SL999" for d in diagnostics), diagnostics
-    return [f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in diagnostics]
+    return [f"{d.code} {d.span.line}:{d.span.column} {shown(d)}" for d in diagnostics]
 
 
 def at(text: str, line: int, needle: str) -> int:
@@ -284,7 +285,7 @@ def test_ax_sweeper():
     assert (study.objective.name.value, study.objective.goal, study.objective.goal_span.line) == ("accuracy", "maximize", 8)
     assert study.budget.value == 25
     bad = findings(text.replace("max_trials: 25", "max_trial: 25").replace("type: fixed", "type: fixd"), "SL002", "SL003")
-    assert any(f.startswith("SL002 6:7 unknown key 'max_trial' in ax_config; did you mean 'max_trials'?") for f in bad), bad
+    assert any(f.startswith("SL002 6:7 unknown key 'max_trial' in ax_config (did you mean 'max_trials'?)") for f in bad), bad
     assert any(f.startswith("SL003 23:17 Ax parameter 'seed' needs `type`") for f in bad), bad
 
 
@@ -364,7 +365,7 @@ def test_basic_sweeper_comma_lists_range_and_glob():
     assert p["db"].space is Space.CATEGORICAL and p["db"].distribution == "glob"
     out = findings(BASIC, "SL106", "SL003", "SL002")
     assert out == [f"SL106 8:{at(BASIC, 8, '5)')} model.layers: the upper bound 5 is excluded, so the search tries "
-                   f"1, 2, 3, 4 and never 5; if 5 was meant to be tried, write range(1, 6)"]
+                   f"1, 2, 3, 4 and never 5\n= help: If 5 was meant to be tried, write range(1, 6)."]
 
 
 def test_basic_sweeper_rejects_an_interval():
@@ -390,7 +391,8 @@ def test_unknown_sweeper_keys_only_where_the_sweeper_is_known():
             params:
               x: choice(1, 2)
     """
-    assert findings(typo, "SL002") == ["SL002 5:5 unknown key 'n_trails' in the Optuna sweeper (hydra.sweeper); did you mean 'n_trials'?"]
+    assert [f.split("\n")[0] for f in findings(typo, "SL002")] == [
+        "SL002 5:5 unknown key 'n_trails' in the Optuna sweeper (hydra.sweeper) (did you mean 'n_trials'?)"]
     # the sweeper is chosen in another file: nothing to compare the keys against
     assert findings(typo.replace("override hydra/sweeper: optuna", "override hydra/sweeper: my_sweeper"), "SL002") == []
 
@@ -410,7 +412,8 @@ def test_malformed_override_strings_are_reported_at_their_position():
     """
     out = findings(text, "SL003")
     assert out[0] == "SL003 6:19 a: cannot read the override 'choice(1,,2)': an argument is missing before this comma"
-    assert out[1] == "SL003 7:10 b: uniform() is not a function of Hydra's override grammar, so Hydra rejects the sweep; write interval(low, high)"
+    assert out[1] == ("SL003 7:10 b: uniform() is not a function of Hydra's override grammar, so Hydra rejects the sweep"
+                      "\n= help: Write interval(low, high).")
     assert out[2] == "SL003 8:19 c: the start of interval() must be a number"
     # inside a double-quoted scalar without escapes: exact; with escapes: the whole scalar
     assert out[3].startswith(f"SL003 9:{at(text, 9, 'choice')} d: cannot read the override")

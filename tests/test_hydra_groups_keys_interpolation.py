@@ -69,16 +69,16 @@ def test_sl201_still_fires_on_a_plain_key_the_code_never_reads(tmp_path):
 @pytest.mark.parametrize("block, line, column, fragment", [
     # the sweeper is known: its own schema
     ("defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    n_trial: 20\n    params:\n      lr: interval(0.001, 0.1)\n",
-     5, 5, "unknown key 'n_trial' in the Optuna sweeper (hydra.sweeper); did you mean 'n_trials'?"),
+     5, 5, "unknown key 'n_trial' in the Optuna sweeper (hydra.sweeper) (did you mean 'n_trials'?)"),
     ("defaults:\n  - override hydra/sweeper: ax\nhydra:\n  sweeper:\n    ax_config:\n      max_trial: 10\n      params:\n        lr: {type: range, bounds: [0.001, 0.1]}\n",
-     6, 7, "unknown key 'max_trial' in ax_config; did you mean 'max_trials'?"),
+     6, 7, "unknown key 'max_trial' in ax_config (did you mean 'max_trials'?)"),
     ("defaults:\n  - override hydra/sweeper: nevergrad\nhydra:\n  sweeper:\n    optim:\n      budgt: 10\n    parametrization:\n      lr: {lower: 0.001, upper: 0.1}\n",
-     6, 7, "unknown key 'budgt' in optim; did you mean 'budget'?"),
+     6, 7, "unknown key 'budgt' in optim (did you mean 'budget'?)"),
     ("hydra:\n  sweeper:\n    _target_: hydra._internal.core_plugins.basic_sweeper.BasicSweeper\n    max_batch: 4\n    params:\n      lr: 0.1,0.01\n",
-     4, 5, "unknown key 'max_batch' in the basic sweeper (hydra.sweeper); did you mean 'max_batch_size'?"),
+     4, 5, "unknown key 'max_batch' in the basic sweeper (hydra.sweeper) (did you mean 'max_batch_size'?)"),
     # the sweeper is only guessed: a key no Hydra sweeper takes is still unknown
     ("hydra:\n  sweeper:\n    n_trials: 20\n    diretion: maximize\n    params:\n      lr: tag(log, interval(1e-4, 1e-1))\n",
-     4, 5, "unknown key 'diretion' in hydra.sweeper (no Hydra sweeper takes it); did you mean 'direction'?"),
+     4, 5, "unknown key 'diretion' in hydra.sweeper (no Hydra sweeper takes it) (did you mean 'direction'?)"),
     ("hydra:\n  sweeper:\n    max_batch_sze: 4\n    params:\n      lr: 0.1,0.01\n",
      3, 5, "did you mean 'max_batch_size'?"),
 ])

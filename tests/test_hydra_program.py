@@ -142,7 +142,7 @@ def test_sl201_fires_on_a_swept_key_the_code_never_reads(tmp_path):
     line = text.splitlines().index("      model.hidden: choice(64, 128, 256)") + 1
     assert (found[0].span.line, found[0].span.column) == (line, 7)
     assert "model.hidden is swept, but the program never reads it" in found[0].message
-    assert "src/train.py" in found[0].message
+    assert "src/train.py" in found[0].help
 
 
 def test_sl201_quiet_when_every_swept_key_is_read(tmp_path):

@@ -6,6 +6,7 @@ Each test states what a user sees by default, and what `--confidence weak` adds.
 from __future__ import annotations
 
 from conftest import lint_json
+from lintkit import shown
 
 TUNE_EVERYTHING = """\
 method: bayes
@@ -41,7 +42,7 @@ def test_a_tune_everything_sweep_is_not_told_it_asks_several_questions(write):
     by_code = {d["code"]: d for d in found}
     assert set(by_code) >= {"SL301", "SL302"}
     assert all(d["confidence"] == "weak" for d in found if d["code"] in ("SL301", "SL302"))
-    assert "`# sweeplint: scientific=" in by_code["SL301"]["message"]
+    assert "`# sweeplint: scientific=" in shown(by_code["SL301"])
 
 
 def test_the_summary_says_how_many_opinions_were_hidden(write):
@@ -86,7 +87,7 @@ def test_grids_over_one_or_two_dimensions_are_fine(write):
     three = two + "  dropout:\n    values: [0.0, 0.1]\n"
     code, found = lint_json("sweep.yaml", "--select", "SL312", cwd=write({"sweep.yaml": three}))
     assert codes(found) == [("SL312", 1, 9)]
-    assert found[0]["message"].startswith("a grid over 3 dimensions tries only the few values listed")
+    assert shown(found[0]).startswith("a grid over 3 dimensions tries only the listed values")
     # Seeds are replicates, not dimensions.
     seeds = two + "  seed:\n    values: [0, 1, 2]\n"
     assert lint_json("sweep.yaml", "--select", "SL312", cwd=write({"sweep.yaml": seeds})) == (0, [])
@@ -108,7 +109,7 @@ def test_a_string_value_that_argparse_converts_is_only_info(write):
              "args = p.parse_args()\nwandb.init(config=args)\nwandb.log({'val_loss': args.lr})\n")
     code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": SCIENTIFIC_STRING, "train.py": train}))
     assert [(d["line"], d["column"], d["severity"]) for d in found] == [(7, 14, "info")]
-    assert "argparse, whose type=float converts it (train.py:4)" in found[0]["message"]
+    assert "argparse, whose type=float converts it (train.py:4)" in shown(found[0])
     assert code == 0  # info does not fail the default gate
 
 
@@ -116,7 +117,7 @@ def test_a_string_value_read_from_the_run_config_is_an_error(write):
     train = "import wandb\nrun = wandb.init()\nlr = run.config.lr * 2\nwandb.log({'val_loss': lr})\n"
     code, found = lint_json("sweep.yaml", "--select", "SL005", cwd=write({"sweep.yaml": SCIENTIFIC_STRING, "train.py": train}))
     assert [(d["line"], d["column"], d["severity"]) for d in found] == [(7, 14, "error")]
-    assert "the program reads it from the run's config (train.py:3)" in found[0]["message"]
+    assert "the program reads it from the run's config (train.py:3)" in shown(found[0])
 
 
 def test_a_string_bound_is_an_error_whatever_the_program(write):
@@ -177,8 +178,8 @@ def test_fix_advice_is_one_the_tool_can_follow(write):
     # Katib has no conditional parameters: the advice must not be to make one.
     code, found = lint_json("exp.yaml", "--select", "SL303", cwd=write({"exp.yaml": KATIB_SHARED_LR}))
     assert codes(found) == [("SL303", 17, 13)]
-    assert "Katib experiments have no conditional parameters: run one sweep per optimizer" in found[0]["message"]
-    assert "Make it conditional" not in found[0]["message"]
+    assert "Katib experiments have no conditional parameters: run one sweep per optimizer" in shown(found[0])
+    assert "Make it conditional" not in shown(found[0])
 
 
 def test_a_one_element_choice_fixes_a_parameter_in_every_tool(write):
@@ -221,14 +222,15 @@ def test_the_learning_rate_is_fixed_only_for_programs_that_have_one(write):
              "opt = torch.optim.SGD(net.parameters(), lr=0.1)\nwandb.log({'val_acc': 0.5})\n")
     code, found = lint_json("sweep.yaml", "--select", "SL302", cwd=write({"sweep.yaml": sweep, "train.py": torch}))
     assert codes(found) == [("SL302", 6, 3)] and found[0]["confidence"] == "strong"
-    assert found[0]["message"].startswith("the sweep does not search the learning rate while num_layers (scientific, inferred) varies")
+    assert shown(found[0]).startswith("the sweep does not search the learning rate while num_layers varies")
+    assert "num_layers is taken as scientific" in found[0]["help"]
 
 
 def test_a_warm_up_learning_rate_is_not_the_learning_rate(write):
     sweep = ("method: grid\nmetric: {name: val_loss}\nparameters:\n  num_layers:\n    values: [2, 4]\n"
              "  lr:\n    values: [0.001, 0.01]\n  warmup_lr:\n    value: 0.00001\n")
     code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=write({"sweep.yaml": sweep}))
-    assert [d for d in found if "warmup_lr is fixed" in d["message"]] == []
+    assert [d for d in found if "warmup_lr is fixed" in shown(d)] == []
 
 
 def test_an_old_determined_searcher_keeps_its_own_keys(write):
@@ -275,8 +277,8 @@ def test_a_range_up_to_an_excluded_limit_is_implausible(write):
     # 1); label smoothing is plausible up to 1 included, so a range up to it is left alone.
     assert [(d["code"], d["line"], d["column"], d["severity"]) for d in found] == [
         ("SL110", 7, 10, "warning"), ("SL110", 10, 10, "warning")]
-    assert found[0]["message"].startswith("dropout is searched up to 1.0, the edge of the plausible range")
-    assert found[1]["message"].startswith("momentum is searched up to 1.0, the edge of the plausible range of a momentum (below 1)")
+    assert shown(found[0]).startswith("dropout is searched up to 1.0, the edge of the plausible range")
+    assert shown(found[1]).startswith("momentum is searched up to 1.0, the edge of the plausible range of a momentum (below 1)")
 
 
 def test_an_evolution_tuner_whose_first_population_is_the_whole_budget(write):
@@ -286,7 +288,7 @@ def test_an_evolution_tuner_whose_first_population_is_the_whole_budget(write):
     space = '{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}\n'
     code, found = lint_json("config.yml", "--select", "SL309", cwd=write({"config.yml": config, "space.json": space}))
     assert codes(found) == [("SL309", 9, 22)]
-    assert found[0]["message"].startswith("population_size=100 is not below the trial budget (25)")
+    assert shown(found[0]).startswith("population_size=100 is not below the trial budget (25)")
 
 
 def test_a_katib_experiment_in_a_version_katib_does_not_serve(write):
@@ -295,7 +297,7 @@ def test_a_katib_experiment_in_a_version_katib_does_not_serve(write):
     assert codes(found) == [("SL003", 1, 13)]
     bare = KATIB_SHARED_LR.replace("      apiVersion: batch/v1\n      kind: Job\n", "")
     code, found = lint_json("exp.yaml", "--select", "SL003", cwd=write({"exp.yaml": bare}))
-    assert codes(found) == [("SL003", 30, 7)] and "the trialSpec has no apiVersion or kind" in found[0]["message"]
+    assert codes(found) == [("SL003", 30, 7)] and "the trialSpec has no apiVersion or kind" in shown(found[0])
 
 
 def test_the_best_configuration_chosen_by_a_test_metric(write):
@@ -305,4 +307,4 @@ def test_the_best_configuration_chosen_by_a_test_metric(write):
              'results = tuner.fit()\nbest = results.get_best_result(metric="test_acc", mode="max")\n')
     code, found = lint_json("tune_lr.py", "--select", "SL311", cwd=write({"tune_lr.py": space}))
     assert codes(found) == [("SL311", 11, 39)]
-    assert "the best configuration is chosen by 'test_acc', a test-set metric" in found[0]["message"]
+    assert "the best configuration is chosen by 'test_acc', a test-set metric" in shown(found[0])

@@ -13,6 +13,7 @@ from sweeplint.model import MethodKind, Space, Span
 from sweeplint.read import read_config
 from sweeplint.rules import by_code
 from sweeplint.settings import Settings
+from lintkit import shown
 
 EXPERIMENT = """\
 apiVersion: v1
@@ -126,7 +127,7 @@ def findings(text: str, code: str) -> list[str]:
     settings = Settings()
     diagnostics = check_file(file, [by_code()[code]], settings, lambda: load_knowledge(settings))
     assert not any(d.code == "SL999" for d in diagnostics), diagnostics
-    return [f"{d.span.line}:{d.span.column} {d.message}" for d in diagnostics if d.code == code]
+    return [f"{d.span.line}:{d.span.column} {shown(d)}" for d in diagnostics if d.code == code]
 
 
 def experiment(parameters: str, algorithm: str = "random", template: str = "") -> str:
@@ -244,12 +245,13 @@ def test_reference_mismatches():
     text = experiment("- name: lr\n  parameterType: double\n  feasibleSpace: {min: \"0.001\", max: \"0.1\"}\n", template=TEMPLATE)
     got = findings(text, "SL405")
     assert got == [
-        "20:20 trial parameter 'learningRate' references 'learning_rate', which is not a parameter in spec.parameters, "
-        "so Katib rejects the Experiment; spec.parameters has lr",
-        "21:15 trial parameter 'unused' is never used as ${trialParameters.unused} in the trial spec, so its value never "
-        "reaches the trial (Katib rejects such an Experiment); pass it in the container's command or args",
-        "32:86 ${trialParameters.wd} is used in the trial spec but no trialParameters entry is named 'wd', so Katib "
-        "rejects the Experiment; declare it with a reference to a parameter",
+        "20:20 trial parameter 'learningRate' references 'learning_rate', which is not a parameter in spec.parameters"
+        "\n= help: Katib rejects the Experiment. spec.parameters has lr.",
+        "21:15 trial parameter 'unused' is never used as ${trialParameters.unused} in the trial spec"
+        "\n= help: Its value never reaches the trial (Katib rejects such an Experiment). Pass it in the container's "
+        "command or args.",
+        "32:86 ${trialParameters.wd} is used in the trial spec but no trialParameters entry is named 'wd'"
+        "\n= help: Katib rejects the Experiment. Declare it with a reference to a parameter.",
     ]
 
 
@@ -263,20 +265,22 @@ def test_parameter_type_and_feasible_space_mismatches():
     assert "categorical, which takes only feasibleSpace.list, not min" in got[0]
     typo = experiment("- name: act\n  parameterType: categorcal\n  feasibleSpace:\n    list: [a, b]\n")
     assert findings(typo, "SL003") == [
-        "14:22 parameter 'act': parameterType must be double, int, discrete or categorical, not 'categorcal'; did you mean 'categorical'?"
+        "14:22 parameter 'act': parameterType must be double, int, discrete or categorical, not 'categorcal' (did you mean 'categorical'?)"
     ]
 
 
 def test_unknown_keys_with_the_closest_valid_key():
     text = experiment("- name: lr\n  parameterType: double\n  feasibleSpace: {min: \"0.001\", max: \"0.1\", distributon: logUniform}\n")
     [message] = findings(text, "SL002")
-    assert message == "15:49 unknown key 'distributon' in feasibleSpace of parameter 'lr'; did you mean 'distribution'?"
+    assert message.startswith("15:49 unknown key 'distributon' in feasibleSpace of parameter 'lr' (did you mean 'distribution'?)"
+                              "\n= help: Expected one of: ")
 
 
 def test_trial_counts_must_fit_the_budget():
     text = experiment("- name: lr\n  parameterType: double\n  feasibleSpace: {min: \"0.001\", max: \"0.1\"}\n")
     text = text.replace("  maxTrialCount: 12\n", "  maxTrialCount: 12\n  parallelTrialCount: 20\n")
-    assert findings(text, "SL003") == ["12:23 parallelTrialCount (20) is larger than maxTrialCount (12); Katib rejects the Experiment"]
+    assert findings(text, "SL003") == ["12:23 parallelTrialCount (20) is larger than maxTrialCount (12)"
+                                       "\n= help: Katib rejects the Experiment."]
 
 
 HYPERBAND = """\
@@ -299,12 +303,12 @@ def test_hyperband_resource_parameter_is_not_searched():
     assert findings(text, "SL105") == []
     wrong = text.replace("value: num-epochs", "value: num_epochs")
     assert findings(wrong, "SL405") == [
-        "13:16 hyperband's resource_name 'num_epochs' is not a parameter in spec.parameters, so Katib rejects the "
-        "Experiment; did you mean 'num-epochs'?"
+        "13:16 hyperband's resource_name 'num_epochs' is not a parameter in spec.parameters (did you mean 'num-epochs'?)"
+        "\n= help: Katib rejects the Experiment."
     ]
     bare = experiment(params, algorithm="hyperband")
     assert findings(bare, "SL003") == [
-        "10:20 the hyperband algorithm needs the algorithmSettings r_l and resource_name; Katib rejects the Experiment"
+        "10:20 the hyperband algorithm needs the algorithmSettings r_l and resource_name\n= help: Katib rejects the Experiment."
     ]
 
 

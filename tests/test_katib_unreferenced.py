@@ -19,7 +19,7 @@ def test_a_parameter_no_trial_parameter_references_is_an_error(tmp_path):
     [(_, line, col, msg)] = codes(lint_tree(tmp_path, {"experiment.yaml": UNREFERENCED}), "SL405")
     assert (line, col) == (line_of(UNREFERENCED, "    - name: noise"), 13)
     assert msg.startswith("parameter 'noise' is in spec.parameters, but no trialTemplate.trialParameters entry "
-                          "references it, so the values Katib suggests never reach the trial")
+                          "references it\n= help: The values Katib suggests never reach the trial")
 
 
 def test_a_misspelt_reference_is_reported_alone(tmp_path):

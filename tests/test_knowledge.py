@@ -235,8 +235,10 @@ def test_pyproject_extends_a_family_and_adds_one_with_an_interaction(write):
     assert code == 1
     messages = sorted(d["message"] for d in found)
     assert len(found) == 2, messages
-    assert any(m.startswith("temperature is fixed at 0.07 while n_stages (scientific, inferred) varies; the best temperature depends on the model depth") for m in messages), messages
-    assert any(m.startswith("weight_decay is fixed at 0.05 while n_stages (scientific, inferred) varies; the best weight decay depends on model size") for m in messages), messages
+    assert "temperature is fixed at 0.07 while n_stages, which interacts with it, varies" in messages
+    assert "weight_decay is fixed at 0.05 while n_stages, which interacts with it, varies" in messages
+    helps = " ".join(d["help"] for d in found)
+    assert "the best temperature depends on the model depth" in helps and "the best weight decay depends on model size" in helps
 
 
 def test_pyproject_knowledge_files(write):
@@ -246,7 +248,7 @@ def test_pyproject_knowledge_files(write):
         "pyproject.toml": "[tool.sweeplint.knowledge]\nfiles = [\"kb/extra.yaml\"]\n",
     })
     code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=folder)
-    assert [d["message"].split(";")[0] for d in found] == ["weight_decay is fixed at 0.05 while n_stages (scientific, inferred) varies"]
+    assert [d["message"] for d in found] == ["weight_decay is fixed at 0.05 while n_stages, which interacts with it, varies"]
 
 
 def test_a_broken_pyproject_extension_is_a_one_line_error(write):

@@ -14,6 +14,7 @@ from sweeplint.model import Condition, MethodKind, Space, Span
 from sweeplint.read import read_config, read_path
 from sweeplint.rules import by_code
 from sweeplint.settings import Settings
+from lintkit import shown
 
 SPACE = """\
 {
@@ -80,7 +81,7 @@ def findings(file, code: str) -> list[str]:
     settings = Settings()
     diagnostics = check_file(file, [by_code()[code]], settings, lambda: load_knowledge(settings))
     assert not any(d.code == "SL999" for d in diagnostics), diagnostics
-    return [f"{d.span.line}:{d.span.column} {d.message}" for d in diagnostics if d.code == code]
+    return [f"{d.span.line}:{d.span.column} {shown(d)}" for d in diagnostics if d.code == code]
 
 
 def test_every_type_of_a_search_space():
@@ -134,7 +135,7 @@ def test_yaml_search_space_and_scientific_notation_string():
     assert study.loader == "yaml1.1" and study.parameter("lr").low.value == "1e-5"
     [message] = findings(file, "SL005")
     assert message.startswith('3:12 the lower bound of lr is written `1e-5`, which NNI reads as the string "1e-5"')
-    assert message.endswith("write `1.0e-5`")
+    assert "\n= help: Write `1.0e-5`: the tool gets text where it needs a number." in message
     assert findings(read(text.replace("1e-5", "1.0e-5"), "search_space.yaml"), "SL005") == []
     # the same number in a JSON file is a float
     assert findings(read('{"lr": {"_type": "loguniform", "_value": [1e-5, 0.1]}}', "s.json"), "SL005") == []
@@ -152,10 +153,10 @@ def test_invalid_ranges_arities_and_types():
     }, indent=1), "space.json")
     assert [m.split(" ", 2)[1] for m in findings(bad, "SL004")] == ["a:", "b:", "d:", "f"]
     [arity] = findings(bad, "SL003")
-    assert arity.endswith("quniform takes 3 values [low, high, q], but parameter 'c' has 2; NNI rejects the search space")
-    assert [m.split(" ", 1)[1] for m in findings(bad, "SL002")] == [
-        "unknown value 'unifrom' in parameter 'e' distribution; did you mean 'uniform'?",
-        "unknown key '_vaule' in parameter 'g'; did you mean '_value'?",
+    assert arity.endswith("quniform takes 3 values [low, high, q], but parameter 'c' has 2\n= help: NNI rejects the search space.")
+    assert [m.split(" ", 1)[1].split("\n")[0] for m in findings(bad, "SL002")] == [
+        "unknown value 'unifrom' in parameter 'e' distribution (did you mean 'uniform'?)",
+        "unknown key '_vaule' in parameter 'g' (did you mean '_value'?)",
     ]
 
 
@@ -192,7 +193,8 @@ def test_v2_inline_search_space_has_exact_spans_and_schema_keys():
     lr = study.parameter("lr")
     assert lr.key_span == Span(3, 3, 3, 5) and lr.low.span == Span(5, 14, 5, 20)
     assert study.budget is None
-    assert findings(file, "SL002") == ["9:1 unknown key 'maxTrialNumbr' in the experiment config; did you mean 'maxTrialNumber'?"]
+    assert [m.split("\n")[0] for m in findings(file, "SL002")] == [
+        "9:1 unknown key 'maxTrialNumbr' in the experiment config (did you mean 'maxTrialNumber'?)"]
 
 
 def test_v1_config(write):
@@ -206,8 +208,8 @@ def test_v1_config(write):
     # NNI's grid tuner handles ranges itself: no SL104
     assert findings(file, "SL104") == []
     wrong = read(CONFIG_V1.replace("builtinTunerName: GridSearch", "builtinTunerNam: GridSearch"), "config.yml")
-    assert findings(wrong, "SL002") == [
-        "10:3 unknown key 'builtinTunerNam' in tuner; did you mean 'builtinTunerName'?"
+    assert [m.split("\n")[0] for m in findings(wrong, "SL002")] == [
+        "10:3 unknown key 'builtinTunerNam' in tuner (did you mean 'builtinTunerName'?)"
     ]
 
 
@@ -289,7 +291,8 @@ def test_trial_code_directory_links_the_program_and_quantized_floats_are_caught(
     # `hidden` goes to nn.Linear as a float; `depth` is cast with int() first. The search space finds
     # its program through the config that names it, so the finding sits at the distribution itself.
     assert [(d.path.rsplit("/", 1)[-1], d.span.line, d.span.column) for d in diagnostics] == [("search_space.json", 1, 22)]
-    assert diagnostics[0].message.startswith(
-        "hidden is quniform, so NNI gives it as a float (e.g. 32.0, not 32), and code/train.py:5 passes it uncast to "
-        "torch.nn.Linear(...) (argument 2), which needs an integer")
+    assert diagnostics[0].message == (
+        "hidden is a float (quniform) but code/train.py:5 passes it uncast to torch.nn.Linear(...) (argument 2), "
+        "which needs an integer")
+    assert diagnostics[0].help.startswith("NNI gives a quniform value as a float (e.g. 32.0, not 32)")
     assert diagnostics[0].related[0].span.line == 5

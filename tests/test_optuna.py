@@ -146,7 +146,7 @@ def test_linear_learning_rate_and_deprecated_spellings(write):
         ("SL409", 8, _col(text, 8, "suggest_discrete_uniform")),
         ("SL409", 9, _col(text, 9, "suggest_int")),
     ]
-    messages = {d["line"]: d["message"] for d in found}
+    messages = {d["line"]: f'{d["message"]} {d["help"]}' for d in found}
     assert 'suggest_float("weight_decay", 1e-6, 1e-2, log=True)' in messages[6]
     assert 'suggest_float("subsample", 0.1, 1.0, step=0.1)' in messages[8]
     assert "by position" in messages[9]
@@ -185,7 +185,8 @@ def test_constant_name_in_a_loop_and_a_name_with_two_distributions(write):
         (10, _col(text, 10, '"depth"')),
     ]
     by_line = {d["line"]: d["message"] for d in found}
-    assert "loop" in by_line[4] and 'f"n_units_{i}"' in by_line[4]
+    help_by_line = {d["line"]: d["help"] for d in found}
+    assert "loop" in by_line[4] and 'f"n_units_{i}"' in help_by_line[4]
     assert "suggest_int(1, 3) here but as suggest_int(2, 16) at line 8" in by_line[10]
 
     f = _read(text)

@@ -26,6 +26,7 @@ from sweeplint.lint import lint_paths
 from sweeplint.model import Parameter, Space, number
 from sweeplint.read import read_path
 from sweeplint.settings import Settings
+from lintkit import shown
 
 optuna = pytest.importorskip("optuna")
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -83,10 +84,10 @@ def run_optuna(call: Call) -> tuple[bool, list[Any]]:
 
 
 def run_sweeplint(call: Call, root) -> tuple[list[str], Parameter | None]:
-    """(error findings as "CODE message", the parameter in sweeplint's model)."""
+    """(error findings as "CODE message" with their help, the parameter in sweeplint's model)."""
     text = call.source()
     result = lint_paths([], Settings(root=root, studies=()), stdin=("objective.py", text))
-    errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.severity is Severity.ERROR]
+    errors = [f"{d.code} {shown(d)}" for d in result.diagnostics if d.severity is Severity.ERROR]
     studies = read_path("objective.py", explicit=True, text=text).studies
     params = [p for s in studies for p in s.parameters if p.name == "x"]
     return errors, params[0] if params else None
@@ -193,7 +194,7 @@ def test_sweeplint_agrees_with_optuna_long(call, tmp_path_factory, request):
 
 REGRESSIONS = [
     # (call, code, fragment of the message)
-    (Call("suggest_float", (1e-4, 1.0), (("step", 0.1), ("log", True))), "SL003", "drop step to search on a log scale"),
+    (Call("suggest_float", (1e-4, 1.0), (("step", 0.1), ("log", True))), "SL003", "Drop step to search on a log scale"),
     (Call("suggest_int", (1, 64), (("step", 2), ("log", True))), "SL003", "a log scale takes only step=1"),
     (Call("suggest_categorical", ([],)), "SL003", "The `choices` must contain one or more elements"),
     (Call("suggest_int", (0.5, 64), (("log", True),)), "SL003", "`low >= 1` must hold for `log=True`"),
@@ -219,12 +220,12 @@ def test_fixes_that_messages_propose_are_accepted_by_optuna(tmp_path):
     wide = Call("suggest_float", (0.001, 10.0), (("step", 0.001),))
     text = wide.source().replace('"x"', '"weight_decay"')
     result = lint_paths([], Settings(root=tmp_path, studies=()), stdin=("objective.py", text))
-    (advice,) = [d.message for d in result.diagnostics if d.code == "SL101"]
+    (advice,) = [d.help for d in result.diagnostics if d.code == "SL101"]
     assert "log=True) with no step" in advice
     assert not run_optuna(Call("suggest_float", (0.001, 10.0), (("log", True),)))[0]
     # An integer log range from 0: the proposed lower bound is one Optuna takes.
     (bound,) = [e for e in run_sweeplint(Call("suggest_int", (0, 64), (("log", True),)), tmp_path)[0] if e.startswith("SL004")]
-    proposed = int(bound.rsplit("e.g. ", 1)[1])
+    proposed = int(bound.rsplit("e.g. ", 1)[1].rstrip("."))
     assert not run_optuna(Call("suggest_int", (proposed, 64), (("log", True),)))[0]
 
 

@@ -119,7 +119,8 @@ def test_sarif_from_the_command_line_is_valid_and_complete(project):
     region = by_rule["SL102"]["locations"][0]["physicalLocation"]["region"]
     # `min: 0.00001` is line 7; the value starts in column 10 and the span ends after `0.1` on line 8
     assert region == {"startLine": 7, "startColumn": 10, "endLine": 8, "endColumn": 13}
-    assert "log_uniform_values" in by_rule["SL102"]["message"]["text"]
+    assert by_rule["SL102"]["message"]["text"].startswith("learning_rate uses log_uniform with exponent bounds")
+    assert "log_uniform_values" in by_rule["SL102"]["properties"]["help"]
 
 
 def test_sarif_related_locations_and_escaping_are_valid():

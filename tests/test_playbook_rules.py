@@ -19,8 +19,8 @@ def test_sl315_epochs_searched_with_the_learning_rate(tmp_path: Path) -> None:
     found = lint_tree(tmp_path, {"sweep.yaml": HEAD + "  trainer.max_epochs:\n    values: [3, 6, 12]\n" + LR})
     assert codes(found, "SL315") == [(
         "sweep.yaml", 5, 3,
-        "trainer.max_epochs is a training length searched over {3, 6, 12} alongside other hyperparameters, so trials "
-        "that trained for different lengths are ranked against each other as if the length were a quality knob.",
+        "trainer.max_epochs is a training length searched over {3, 6, 12} alongside other hyperparameters\n= help: "
+        "Trials that trained for different lengths are ranked against each other as if the length were a quality knob.",
     )]
 
 
@@ -81,8 +81,8 @@ def test_sl319_a_warmup_share_above_a_tenth(tmp_path: Path) -> None:
     sweep = HEAD + "  warmup_proportion:\n    min: 0.0\n    max: 0.25\n" + LR
     assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL319") == [(
         "sweep.yaml", 7, 10,
-        "warmup_proportion reaches 0.25: the warm-up takes 25% of training, more than the tenth of it that the "
-        "playbook finds useful.",
+        "warmup_proportion reaches 0.25, a warm-up of 25% of training\n= help: The playbook finds a warm-up of at most "
+        "a tenth of training useful.",
     )]
 
 
@@ -90,8 +90,8 @@ def test_sl319_warmup_epochs_against_fixed_epochs(tmp_path: Path) -> None:
     sweep = HEAD + "  num_epochs:\n    value: 30\n  warmup_epochs:\n    values: [1, 5]\n" + LR
     assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL319") == [(
         "sweep.yaml", 8, 17,
-        "warmup_epochs reaches 5 epochs of the 30 set by num_epochs: the warm-up takes 17% of training, more than "
-        "the tenth of it that the playbook finds useful.",
+        "warmup_epochs reaches 5 epochs of the 30 set by num_epochs\n= help: The warm-up takes 17% of training, more "
+        "than the tenth of it that the playbook finds useful.",
     )]
 
 
@@ -113,10 +113,9 @@ def test_sl324_an_inferred_scientific_choice_drawn_unevenly_is_a_weak_opinion(tm
     settings = Settings(root=tmp_path, studies=(), confidence=Confidence.WEAK)
     found = [d for d in lint_paths([str(tmp_path / "sweep.yaml")], settings).diagnostics if d.code == "SL324"]
     assert [(d.span.line, d.span.column, d.confidence) for d in found] == [(7, 21, Confidence.WEAK)]
-    assert found[0].message.startswith(
-        "activation (scientific, inferred) is drawn with unequal probabilities [0.8, 0.2], so its values are "
-        "compared over unequal numbers of trials")
-    assert "`# sweeplint: scientific=activation` declares it" in found[0].message
+    assert found[0].message == "activation (scientific, inferred) is drawn with unequal probabilities [0.8, 0.2]"
+    assert found[0].help.startswith("Its values are compared over unequal numbers of trials")
+    assert "`# sweeplint: scientific=activation` declares it" in found[0].help
 
 
 def test_sl324_a_declared_scientific_depth(tmp_path: Path) -> None:
@@ -124,8 +123,8 @@ def test_sl324_a_declared_scientific_depth(tmp_path: Path) -> None:
              + "  model.depth:\n    values: [2, 4]\n    probabilities: [0.25, 0.75]\n" + LR)
     assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL324") == [(
         "sweep.yaml", 8, 21,
-        "model.depth (scientific) is drawn with unequal probabilities [0.25, 0.75], so its values are compared over "
-        "unequal numbers of trials, each tuned by a different share of the budget.",
+        "model.depth (scientific) is drawn with unequal probabilities [0.25, 0.75]\n= help: Its values are compared "
+        "over unequal numbers of trials, each tuned by a different share of the budget.",
     )]
 
 
@@ -173,8 +172,8 @@ def test_sl323_nni_tpe_with_every_trial_at_once(tmp_path: Path) -> None:
     found = codes(lint_tree(tmp_path, {"config.yml": NNI.format(parallel=20)}), "SL323")
     assert found == [(
         "config.yml", 5, 19,
-        "20 of the 20 trials run at once under TPE search, so at least half the budget is proposed before any result "
-        "comes back and the model has next to nothing to learn from.",
+        "20 of the 20 trials run at once under TPE search\n= help: At least half the budget is proposed before any "
+        "result comes back and the model has next to nothing to learn from.",
     )]
 
 
@@ -204,10 +203,10 @@ def test_sl318_optuna_study_too_small_for_beta1_and_epsilon(tmp_path: Path) -> N
     )
     found = codes(lint_tree(tmp_path, {"tune.py": program}), "SL318")
     assert found == [
-        ("tune.py", 6, 33, "beta1 (Adam beta1) is searched in a study of 8 trials, but the playbook tunes it only "
-                           "from 10 trials on (below that, only the learning rate)."),
-        ("tune.py", 7, 31, "eps (Adam epsilon) is searched in a study of 8 trials, but the playbook tunes it only "
-                           "from 25 trials on."),
+        ("tune.py", 6, 33, "beta1 (Adam beta1) is searched in a study of only 8 trials\n= help: The playbook tunes "
+                           "it only from 10 trials on (below that, only the learning rate)."),
+        ("tune.py", 7, 31, "eps (Adam epsilon) is searched in a study of only 8 trials\n= help: The playbook tunes it "
+                           "only from 25 trials on."),
     ]
 
 
@@ -259,8 +258,8 @@ def test_sl211_the_objective_metric_ranked_by_its_latest_value(tmp_path: Path) -
     found = codes(lint_tree(tmp_path, {"experiment.yaml": KATIB_OBJECTIVE.format(train="min", val="latest")}), "SL211")
     assert found == [(
         "experiment.yaml", 12, 33,
-        "Katib ranks each trial by the last reported value of val_loss (latest), not its best, so a trial counts by "
-        "wherever its fluctuating curve happened to end.",
+        "Katib ranks each trial by the last reported value of val_loss (latest), not its best\n= help: A trial counts "
+        "by wherever its fluctuating curve happened to end.",
     )]
 
 
@@ -289,10 +288,10 @@ def test_sl326_storage_none_and_an_open_ended_budget(tmp_path: Path) -> None:
         "timeout.py": optuna_script("optuna.create_study()", "timeout=3600"),
     }
     assert codes(lint_tree(tmp_path, files), "SL326") == [
-        ("none.py", 9, 9, "the study keeps 40 trials only in the memory of this process until it ends, so a crash "
-                          "or a stopped job loses every finished trial."),
-        ("timeout.py", 9, 9, "the study keeps its trials only in the memory of this process until it ends, so a crash "
-                             "or a stopped job loses every finished trial."),
+        ("none.py", 9, 9, "the study keeps 40 trials only in the memory of this process until it ends\n= help: A "
+                          "crash or a stopped job loses every finished trial."),
+        ("timeout.py", 9, 9, "the study keeps its trials only in the memory of this process until it ends\n= help: "
+                             "A crash or a stopped job loses every finished trial."),
     ]
 
 

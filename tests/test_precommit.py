@@ -118,7 +118,7 @@ def test_hook_fails_on_a_bad_sweep_finding_its_program_from_the_config(hook_repo
     out = proc.stdout
     assert proc.returncode == 1, out
     assert "sweeplint" in out and "Failed" in out
-    assert "bad/sweep.yaml:4:16: SL204" in out
+    assert "bad/sweep.yaml:4:16: error: SL204" in out
     assert "train.py:4" in out
 
 
@@ -139,7 +139,7 @@ def test_hook_skips_commits_without_yaml_json_or_python(hook_repo, pre_commit_ho
 def test_repository_hook_rechecks_configs_when_only_a_program_changed(hook_repo, pre_commit_home, project):
     proc = try_repo(hook_repo, pre_commit_home, project, "sweeplint-repo", "bad/train.py")
     assert proc.returncode == 1, proc.stdout
-    assert "bad/sweep.yaml:4:16: SL204" in proc.stdout
+    assert "bad/sweep.yaml:4:16: error: SL204" in proc.stdout
     assert "good/sweep.yaml" not in proc.stdout
 
 
@@ -150,7 +150,7 @@ def test_a_commit_that_only_renames_the_logged_metric_fails_the_hook(hook_repo, 
     proc = try_repo(hook_repo, pre_commit_home, project, "sweeplint", staged=True)   # the staged files, as `git commit` runs it
     assert proc.returncode == 1, proc.stdout
     assert "Failed" in proc.stdout
-    assert "good/sweep.yaml:4:16: SL204" in proc.stdout and "validation_loss" in proc.stdout
+    assert "good/sweep.yaml:4:16: error: SL204" in proc.stdout and "validation_loss" in proc.stdout
     assert "bad/sweep.yaml" not in proc.stdout     # only the sweeps that run the changed program
 
 

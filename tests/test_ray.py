@@ -150,7 +150,7 @@ def test_legacy_tune_run(write):
     assert ("SL109", 14, _col(LEGACY, 14, "np.random")) in got
     assert not [g for g in got if g[0] in ("SL403", "SL404")]  # random dimensions too: no grid repeat
     messages = {(d["code"], d["line"]): d["message"] for d in found}
-    assert "tune.loguniform(low, high)" in messages[("SL101", 12)]
+    assert "tune.loguniform(low, high)" in [d["help"] for d in found if (d["code"], d["line"]) == ("SL101", 12)][0]
     assert "for 'bs' is evaluated once" in messages[("SL109", 14)]
     assert ("SL004", 13, _col(LEGACY, 13, "1e-2")) in got  # tune.loguniform(1e-2, 1e-6): reversed
 
@@ -179,8 +179,8 @@ def test_grid_only_space_repeated_by_num_samples(write):
         ("SL404", 6, _col(text, 6, "tune.sample_from")),
         ("SL404", 6, _col(text, 6, "tune.grid_search")),
     ]
-    messages = {(d["code"], d["column"]): d["message"] for d in found}
-    assert "repeats the whole grid (4 points over lr, wd) 3 times: 12 trials" in messages[("SL403", _col(text, 5, "3)"))]
+    messages = {(d["code"], d["column"]): d["message"] + "\n" + (d["help"] or "") for d in found}
+    assert "repeats the whole grid (4 points over lr, wd) 3 times\n12 trials" in messages[("SL403", _col(text, 5, "3)"))]
 
 
 def test_randint_upper_bound_and_a_space_without_tuner():

@@ -17,6 +17,7 @@ import sqlite3
 import pytest
 
 from conftest import run_cli
+from lintkit import shown
 
 optuna = pytest.importorskip("optuna")
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -102,8 +103,8 @@ def test_best_at_boundary_points_at_the_parameter_line_and_names_trials(make, tm
     best = f"#{study.best_trial.number}"
     assert code == 1
     assert [(d["code"], d["path"], d["line"], d["column"]) for d in found] == [("SL501", "sweep.yaml", *LR_LINE)]
-    assert "upper edge of lr's range" in found[0]["message"] and "log scale" in found[0]["message"]
-    assert best in found[0]["message"]
+    assert "upper edge of lr's range" in shown(found[0]) and "log scale" in shown(found[0])
+    assert best in shown(found[0])
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "journal"])
@@ -111,7 +112,7 @@ def test_without_a_space_the_storage_distributions_are_used(make, tmp_path, kind
     path, _ = make(tmp_path, kind, _edge)
     code, found = _results(path.name, "--select", "SL501", cwd=tmp_path)
     assert [(d["code"], d["path"], d["line"]) for d in found] == [("SL501", path.name, 1)]
-    assert "range 1e-05 to 0.1" in found[0]["message"]
+    assert "range 1e-05 to 0.1" in shown(found[0])
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "journal"])
@@ -141,10 +142,10 @@ def test_failures_above_a_learning_rate_are_a_cluster(make, tmp_path, kind):
     (tmp_path / "sweep.yaml").write_text(SPACE)
     code, found = _results(path.name, "--space", "sweep.yaml", "--select", "SL502", cwd=tmp_path)
     assert [(d["code"], d["line"], d["column"]) for d in found] == [("SL502", *LR_LINE)]
-    message = found[0]["message"]
-    assert f"{len(failed)} of {len(study.trials)} trials" in message and "they cluster where lr ≥ 0.01" in message
-    shown = message.split("there: ")[1].split(")")[0].replace(" and", ",").split(", ")
-    assert {name for name in shown if name.startswith("#")} <= {f"#{t.number}" for t in failed}
+    message = shown(found[0])
+    assert f"{len(failed)} of {len(study.trials)} trials" in message and "clustered where lr ≥ 0.01" in message
+    named = message.split(" failed (")[1].split(")")[0].replace(" and", ",").split(", ")
+    assert {name for name in named if name.startswith("#")} <= {f"#{t.number}" for t in failed}
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "journal"])
@@ -178,8 +179,9 @@ def test_ranking_by_last_value_where_a_trial_peaked_higher(make, tmp_path):
     path, study = make(tmp_path, "sqlite", last_epoch, n_trials=20, direction="maximize")
     code, found = _results(path.name, "--select", "SL506", cwd=tmp_path)
     assert [d["code"] for d in found] == ["SL506"]
-    assert f"trials are ranked by their last logged value: #{study.best_trial.number} ranks first" in found[0]["message"]
-    assert "reached 0.9 at step 4" in found[0]["message"]
+    assert f"#{study.best_trial.number} ranks first by its last value" in shown(found[0])
+    assert "Trials are ranked by their last logged value" in shown(found[0])
+    assert "reached 0.9 at step 4" in shown(found[0])
 
 
 def test_seed_spread_larger_than_the_lead(make, tmp_path):
@@ -191,7 +193,7 @@ def test_seed_spread_larger_than_the_lead(make, tmp_path):
     path, _ = make(tmp_path, "sqlite", seeded, n_trials=12, sampler=optuna.samplers.BruteForceSampler(seed=0))
     code, found = _results(path.name, "--select", "SL504", cwd=tmp_path)
     assert [d["code"] for d in found] == ["SL504"]
-    assert "less than the noise of one reading" in found[0]["message"] and "spread between seeds" in found[0]["message"]
+    assert "less than the noise of one reading" in shown(found[0]) and "spread between seeds" in shown(found[0])
 
 
 def test_corrupt_and_foreign_files_are_diagnosed(make, tmp_path):
@@ -244,8 +246,8 @@ def test_wandb_run_folders_with_crashed_runs(tmp_path):
     (tmp_path / "sweep.yaml").write_text(SPACE)
     code, found = _results(tmp_path, "--space", "sweep.yaml", "--select", "SL502", cwd=tmp_path)
     assert [(d["code"], d["line"], d["column"]) for d in found] == [("SL502", *LR_LINE)]
-    assert "6 of 16 trials" in found[0]["message"] and "where lr ≥ 0.00464" in found[0]["message"]
-    assert "r15" in found[0]["message"]
+    assert "6 of 16 trials" in shown(found[0]) and "where lr ≥ 0.00464" in shown(found[0])
+    assert "r15" in shown(found[0])
 
 
 def test_wandb_runs_table_csv(tmp_path):
@@ -255,7 +257,7 @@ def test_wandb_runs_table_csv(tmp_path):
     (tmp_path / "sweep.yaml").write_text(SPACE)
     code, found = _results("runs.csv", "--space", "sweep.yaml", "--select", "SL501", cwd=tmp_path)
     assert [(d["code"], d["line"]) for d in found] == [("SL501", LR_LINE[0])]
-    assert "run-11, run-14, run-13, run-12" in found[0]["message"]
+    assert "run-11, run-14, run-13, run-12" in shown(found[0])
 
 
 def _ray_trial(root, name, lr, curve, failed=False):
@@ -283,8 +285,8 @@ def test_ray_experiment_folder(tmp_path):
     (tmp_path / "sweep.yaml").write_text(SPACE)
     code, found = _results("exp", "--space", "sweep.yaml", "--select", "SL502,SL506", cwd=tmp_path)
     assert [d["code"] for d in found] == ["SL506", "SL502"]
-    assert "they cluster where lr ≥" in found[1]["message"]
-    assert "trials are ranked by their last logged value" in found[0]["message"]
+    assert "clustered where lr ≥" in shown(found[1])
+    assert "Trials are ranked by their last logged value" in shown(found[0])
     code, found = _results("exp", "--select", "SL500", cwd=tmp_path)
     assert "give --space CONFIG" in found[0]["message"]
 
@@ -312,7 +314,7 @@ def test_results_command_usage_errors(make, tmp_path):
         proc = run_cli("results", *args, cwd=tmp_path)
         assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
     proc = run_cli("results", str(path), "--exit-zero", "--output-format", "concise", cwd=tmp_path)
-    assert proc.returncode == 0 and re.search(rf"{path.name}:1:1: SL50\d \[", proc.stdout), proc.stdout
+    assert proc.returncode == 0 and re.search(rf"{path.name}:1:1: (error|warning|info): SL50\d ", proc.stdout), proc.stdout
 
 
 def test_check_does_not_import_the_results_package(tmp_path):
@@ -353,8 +355,8 @@ def test_lead_smaller_than_the_wobble_of_late_steps(make, tmp_path):
     path, study = make(tmp_path, "sqlite", wobbly, n_trials=6, sampler=optuna.samplers.BruteForceSampler(seed=0))
     code, found = _results(path.name, "--select", "SL504", cwd=tmp_path)
     assert [d["code"] for d in found] == ["SL504"]
-    assert "leads" in found[0]["message"] and "by 0.001" in found[0]["message"]
-    assert "the wobble of the last 5 steps of their curves" in found[0]["message"]
+    assert "leads" in shown(found[0]) and "by 0.001" in shown(found[0])
+    assert "the wobble of the last 5 steps of their curves" in shown(found[0])
 
 
 def test_hostile_wandb_run_files_are_refused_at_a_position_without_blocking(tmp_path):

@@ -101,8 +101,8 @@ def test_best_trials_at_the_upper_edge_of_the_stored_search_space(tmp_path):
     assert code == 1
     edge = [d for d in found if d["code"] == "SL501"]
     assert len(edge) == 1 and edge[0]["path"] == "db/nni.sqlite"
-    assert "upper edge of lr's range" in edge[0]["message"] and "log scale" in edge[0]["message"]
-    assert "T00" in edge[0]["message"]    # the trials that show it, by NNI's trial job id
+    assert "upper edge of lr's range" in edge[0]["message"] and "log scale" in edge[0]["help"]
+    assert "T00" in edge[0]["help"]    # the trials that show it, by NNI's trial job id
 
 
 def test_a_healthy_experiment_is_silent(tmp_path):
@@ -115,7 +115,7 @@ def test_failed_trials_cluster_above_a_learning_rate(tmp_path):
     code, found = _results("nni.sqlite", cwd=tmp_path)
     cluster = [d for d in found if d["code"] == "SL502"]
     assert code == 1 and len(cluster) == 1
-    assert re.search(r"they cluster where lr ≥ 0\.00[0-9]+", cluster[0]["message"]), cluster[0]["message"]
+    assert re.search(r"clustered where lr ≥ 0\.00[0-9]+", cluster[0]["message"]), cluster[0]["message"]
 
 
 def test_the_tuners_optimize_mode_sets_the_goal(tmp_path):

@@ -61,7 +61,7 @@ def test_divergence_above_a_learning_rate_points_at_the_tune_space(tmp_path):
     cluster = [d for d in found if d["code"] == "SL502"]
     assert code == 1 and len(cluster) == 1
     assert (cluster[0]["path"], cluster[0]["line"], cluster[0]["column"]) == ("tune_space.py", *LR)
-    assert "they cluster where lr ≥ 0.00" in cluster[0]["message"]
+    assert "clustered where lr ≥ 0.00" in cluster[0]["message"]
     late = [d for d in found if d["code"] == "SL503"]   # loss falls as 1/iteration to the last report
     assert len(late) == 1 and "still improving when training stops" in late[0]["message"]
 

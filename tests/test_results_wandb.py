@@ -117,7 +117,7 @@ def test_crashed_runs_with_nan_cluster_above_a_learning_rate(runs):
     cluster = [d for d in found if d["code"] == "SL502"]
     assert code == 1 and len(cluster) == 1
     assert (cluster[0]["line"], cluster[0]["column"]) == LR_LINE
-    assert "they cluster where lr ≥ 0.00" in cluster[0]["message"]
+    assert "clustered where lr ≥ 0.00" in cluster[0]["message"]
 
 
 def test_a_damaged_log_is_read_up_to_the_damage(runs, tmp_path):

@@ -10,6 +10,7 @@ from sweeplint.knowledge import load_knowledge
 from sweeplint.read import read_path
 from sweeplint.roles import assign_roles
 from sweeplint.settings import Settings, load_settings
+from lintkit import shown
 
 KB = load_knowledge()
 
@@ -124,7 +125,7 @@ def test_unknown_names_in_directives_are_unknown_keys_at_the_name(write):
     assert code == 1
     got = [(d["line"], d["column"], d["message"]) for d in found]
     assert got == [
-        (1, 25, "a `# sweeplint:` directive declares scientific 'num_layer', but the sweep has no such parameter; did you mean 'num_layers'?"),
+        (1, 25, "a `# sweeplint:` directive declares scientific 'num_layer', but the sweep has no such parameter (did you mean 'num_layers'?)"),
         (2, 20, "unknown phase 'explore'; did you mean 'exploration'?"),
     ]
 
@@ -138,7 +139,8 @@ def test_fixed_may_name_a_family_the_sweep_leaves_to_the_program(write):
     undeclared = write({"sweep.yaml": sweep.split("\n", 1)[1]})
     assert lint_json("sweep.yaml", "--select", "SL302", cwd=undeclared) == (0, [])
     code, found = lint_json("sweep.yaml", "--select", "SL302", "--confidence", "weak", cwd=undeclared)
-    assert [d["message"].split(",")[0] for d in found] == ["the sweep does not search the learning rate while num_layers (scientific"]
+    assert [d["message"] for d in found] == ["the sweep does not search the learning rate while num_layers varies"]
+    assert "num_layers is taken as scientific" in found[0]["help"]
     assert [d["confidence"] for d in found] == ["weak"]
 
 
@@ -158,8 +160,8 @@ def test_a_declared_role_changes_what_the_rules_say(write):
     # A tune-everything bayes round is not told it asks several questions by default.
     assert lint_json("sweep.yaml", "--select", "SL301", cwd=write({"sweep.yaml": sweep})) == (0, [])
     code, found = lint_json("sweep.yaml", "--select", "SL301", "--confidence", "weak", cwd=write({"sweep.yaml": sweep}))
-    assert len(found) == 1 and "(scientific, inferred)" in found[0]["message"]
-    assert "`# sweeplint: scientific=num_layers,optimizer,use_bias` declares them" in found[0]["message"]
+    assert len(found) == 1 and "(scientific, inferred)" in found[0]["help"]
+    assert "`# sweeplint: scientific=num_layers,optimizer,use_bias` declares them" in found[0]["help"]
     # Declared: one question; nothing to report.
     code, found = lint_json("sweep.yaml", "--select", "SL301", cwd=write({"sweep.yaml": "# sweeplint: scientific=num_layers\n" + sweep}))
     assert (code, found) == (0, [])
@@ -181,7 +183,7 @@ def test_batch_size_severity_depends_on_the_learning_rate(write):
     searched = base + "  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.01\n"
     _, found = lint_json("sweep.yaml", "--select", "SL305", cwd=write({"sweep.yaml": fixed}))
     assert [(d["line"], d["column"], d["severity"]) for d in found] == [(5, 3, "error")]
-    assert "Here the learning rate is fixed (lr=0.001)" in found[0]["message"]
+    assert found[0]["message"].endswith("as if it were a quality knob, with lr fixed at 0.001")
     _, found = lint_json("sweep.yaml", "--select", "SL305", cwd=write({"sweep.yaml": searched}))
     assert [(d["line"], d["column"], d["severity"]) for d in found] == [(5, 3, "warning")]
     # A severity override in pyproject.toml wins over the finding's own level.
@@ -207,7 +209,7 @@ parameters:
     max: 0.99
 """
     _, found = lint_json("sweep.yaml", "--select", "SL303,SL304", cwd=write({"sweep.yaml": sweep}))
-    got = {(d["code"], d["line"], d["column"]): d["message"] for d in found}
+    got = {(d["code"], d["line"], d["column"]): shown(d) for d in found}
     assert set(got) == {("SL303", 7, 3), ("SL304", 11, 3)}
     merged = got[("SL303", 7, 3)]
     assert "optimizer=adam and optimizer=sgd" in merged
@@ -243,9 +245,9 @@ def test_the_playbook_cases_in_real_wandb_sweeps():
         "Madjakul__MiNER__sweep.yml": [("SL303", 17, "lr is one search range shared by optimizer=SGD and optimizer=Adam"),
                                        ("SL304", 19, "only optimizer=SGD has a momentum")],
         # model sizes compared at one learning rate
-        "HUBioDataLab__DEEPScreen2__config__sweep_vit.yaml": [("SL302", 30, "learning_rate is fixed at 1e-5 while hidden_size (scientific, inferred)")],
-        "WenkelF__copt__sweeps__sweep_bayes.yaml": [("SL302", 34, "optim.base_lr is fixed at 0.003 while gnn.layers_pre_mp (scientific, inferred)")],
-        "matteoprata__DRONET-for-Patrolling__thrash__wandb_sweep_bayesian.yaml": [("SL302", 17, "learning_rate is fixed at 0.001 while n_hidden_neurons_lv1 (scientific, inferred) varies")],
+        "HUBioDataLab__DEEPScreen2__config__sweep_vit.yaml": [("SL302", 30, "learning_rate is fixed at 1e-5 while hidden_size and depths")],
+        "WenkelF__copt__sweeps__sweep_bayes.yaml": [("SL302", 34, "optim.base_lr is fixed at 0.003 while gnn.layers_pre_mp")],
+        "matteoprata__DRONET-for-Patrolling__thrash__wandb_sweep_bayesian.yaml": [("SL302", 17, "learning_rate is fixed at 0.001 while n_hidden_neurons_lv1, which interacts with it, varies")],
     }
     for name, expected in cases.items():
         _, found = lint_json(str(wandb / name), "--select", "SL302,SL303,SL304", "--no-cache")

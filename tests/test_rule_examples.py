@@ -80,6 +80,9 @@ def test_example(rule, kind, example, tmp_path):
             if "message" in e:
                 messages = [d.message for d in found if (d.span.line, d.span.column) == (e["line"], e["column"])]
                 assert any(e["message"] in m for m in messages), messages
+            if "help" in e:  # the finding's own help: how to fix it, shown by `full`, JSON and SARIF
+                helps = [d.help or "" for d in found if (d.span.line, d.span.column) == (e["line"], e["column"])]
+                assert any(e["help"] in h for h in helps), helps
 
 
 def test_every_rule_is_documented_with_examples():

@@ -144,7 +144,7 @@ def test_diagnostics_on_open_change_and_save_then_clean_shutdown(client, tmp_pat
     assert diagnostic["severity"] == 1
     assert diagnostic["source"] == "sweeplint"
     assert diagnostic["codeDescription"]["href"].endswith("docs/rules.md#sl102-exponent-bounds-as-values")
-    assert "log_uniform_values" in diagnostic["message"]
+    assert diagnostic["message"].startswith("learning_rate uses log_uniform with exponent bounds")
 
     client.notify("textDocument/didChange", {
         "textDocument": {"uri": uri, "version": 2},

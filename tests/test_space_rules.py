@@ -9,6 +9,7 @@ import pytest
 from conftest import lint_json
 from sweeplint.lint import lint_paths
 from sweeplint.settings import Settings
+from lintkit import shown
 
 WANDB_HEAD = "method: random\nrun_cap: 40\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
 HYDRA_HEAD = ("defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    n_trials: 30\n"
@@ -16,12 +17,12 @@ HYDRA_HEAD = ("defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:
 
 
 def found(tmp_path: Path, files: dict[str, str], code: str) -> list[tuple[int, int, str, str]]:
-    """(line, column, severity, message) of every `code` finding in the first file."""
+    """(line, column, severity, message and help as `shown`) of every `code` finding in the first file."""
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     target = tmp_path / next(iter(files))
     diags = lint_paths([str(target)], Settings(root=tmp_path, studies=())).diagnostics
-    return sorted((d.span.line, d.span.column, str(d.severity), d.message) for d in diags if d.code == code)
+    return sorted((d.span.line, d.span.column, str(d.severity), shown(d)) for d in diags if d.code == code)
 
 
 def optuna_file(body: str) -> str:
@@ -44,7 +45,7 @@ def test_sl101_learning_rate_searched_linearly_from_zero(tmp_path):
     message = got[0][3]
     assert "lr (learning rate) is searched on a linear scale from 0 to 0.1" in message
     assert "spends 90% of trials in the top decade (0.01 .. 0.1)" in message
-    assert "log scale (distribution: log_uniform_values), which needs a positive lower bound" in message
+    assert "log scale (distribution: log_uniform_values) with a positive lower bound such as 1e-05" in message
 
 
 @pytest.mark.parametrize("name", ["lr_dml", "head_lr", "lr_backbone", "encoder_learning_rate", "wd_head"])
@@ -96,7 +97,7 @@ def test_sl103_quiet_for_integer_spaces_and_float_families(tmp_path):
     assert found(tmp_path, files, "SL103") == []
     wandb = WANDB_HEAD + "  num_layers:\n    values: [2, 4]\n  dropout:\n    min: 0\n    max: 1\n"
     got = found(tmp_path, {"sweep.yaml": wandb}, "SL103")  # W&B's integer inference is unchanged
-    assert len(got) == 1 and "samples integers: only 0 or 1" in got[0][3]
+    assert len(got) == 1 and "so W&B samples only 0 or 1" in got[0][3]
 
 
 # --- SL107 categorical-scale-parameter: numbers written as text --------------------------------
@@ -146,7 +147,7 @@ def test_sl305_resource_settings_varied_as_quality_knobs(tmp_path, key, values, 
     got = found(tmp_path, {"sweep.yaml": text}, "SL305")
     assert len(got) == 1 and got[0][:3] == (5, 3, "warning")
     assert f"{key} ({title}) is searched over" in got[0][3]
-    assert "is a resource setting: it changes training speed and memory use, not what the model learns" in got[0][3]
+    assert "is a resource setting that changes training speed and memory use, not what the model learns" in got[0][3]
 
 
 def test_sl305_quiet_for_declared_or_cost_studies_and_constants(tmp_path):
@@ -184,7 +185,7 @@ def test_sl106_lograndint_fix_keeps_the_log_scale(tmp_path):
     got = found(tmp_path, {"tune.py": ray_file('"hidden": tune.lograndint(16, 512), "layers": tune.randint(1, 8)', 20)},
                 "SL106")
     messages = [m for _, _, _, m in got]
-    assert any("never 512; if 512 was meant to be tried, write tune.lograndint(16, 513)" in m for m in messages)
+    assert any("never 512\n= help: If 512 was meant to be tried, write tune.lograndint(16, 513)" in m for m in messages)
     assert any("write tune.randint(1, 9)" in m for m in messages)
 
 

@@ -1,9 +1,10 @@
-"""The concise line, then the source line with a caret under the finding and the rule's fix hint."""
+"""The concise line, then the source line with a caret under the finding, its related places and
+its help: how to fix this finding (or, for findings without their own, the rule's fix hint)."""
 
 from __future__ import annotations
 
-from sweeplint.catalogue import fix_hint
 from sweeplint.report.concise import line
+from sweeplint.report.json import help_text
 from sweeplint.source import split_lines
 
 
@@ -23,8 +24,8 @@ def render(diagnostics, ctx) -> str:
                 out.append(" " * (len(gutter) + d.span.column - 1) + "^" * max(1, width))
         for related in d.related:
             out.append(f"      = note: {related.path}:{related.span.line}:{related.span.column}: {related.message}")
-        hint = fix_hint(d.code)
+        hint = help_text(d)
         if hint:
-            out.append(f"      = help: {hint}")
+            out.append("      = help: " + "\n              ".join(hint.splitlines()))
         out.append("")
     return "\n".join(out) + ("\n" if out else "")

@@ -1,6 +1,7 @@
 """GitHub Actions workflow commands: one annotation per finding on the pull request's diff.
 
-`::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message`; warnings and
+`::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=CODE name::message` (then the related
+places and the finding's help on the following lines of the annotation); warnings and
 infos use `::warning` and `::notice`. As the Actions runner requires, `%`, CR and LF are escaped
 in the message, and additionally `:` and `,` in property values.
 """
@@ -26,6 +27,8 @@ def annotation(d, root: str | None = None) -> str:
     message = d.message
     for r in d.related:
         message += f"\n{relative_path(r.path, root)}:{r.span.line}:{r.span.column}: {r.message}"
+    if d.help:  # the annotation's body has room for the fix, below the one-line message
+        message += f"\n\n{d.help}"
     props = {
         "file": relative_path(d.path, root),
         "line": d.span.line,

@@ -49,5 +49,7 @@ def render(diagnostics, ctx) -> str:
                 "lines": {"begin": max(1, d.span.line), "end": max(1, d.span.line, d.span.end_line)},
             },
         }
+        if d.help:  # Code Quality's optional `content.body`: shown when the issue is opened
+            issue["content"] = {"body": d.help}
         issues.append(issue)
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

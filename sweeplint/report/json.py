@@ -7,6 +7,11 @@ import json
 from sweeplint.catalogue import fix_hint
 
 
+def help_text(d) -> str:
+    """How to fix this finding: its own help, else the rule's fix hint from the catalogue."""
+    return d.help or fix_hint(d.code)
+
+
 def as_dict(d) -> dict:
     return {
         "code": d.code,
@@ -18,7 +23,7 @@ def as_dict(d) -> dict:
         "column": d.span.column,
         "end_line": d.span.end_line,
         "end_column": d.span.end_column,
-        "help": fix_hint(d.code),
+        "help": help_text(d),  # the concrete fix for this finding (the rule's fix hint when it has none)
         # declared | strong | weak for findings resting on roles or phase; null otherwise
         "confidence": str(d.confidence) if d.confidence is not None else None,
         # the edits `--fix` (safe) or `--fix --unsafe-fixes` (unsafe) would make; null when none

@@ -44,9 +44,11 @@ def render(diagnostics, ctx) -> str:
             continue
         out.append(head + ">")
         for d in found:
-            body = f"{path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity}] {d.message}"
+            body = f"{path}:{d.span.line}:{d.span.column}: {d.severity}: {d.code} {d.message}"
             for r in d.related:
                 body += f"\n  {relative_path(r.path)}:{r.span.line}:{r.span.column}: {r.message}"
+            if d.help:
+                body += f"\n  help: {d.help}"
             out.append(
                 f"      <failure type={_attr(d.code + ' ' + d.name)} message={_attr(d.message)}>"
                 f"{escape(_clean(body))}</failure>"

@@ -81,6 +81,15 @@ def _message(d, root: str | None) -> str:
     return text
 
 
+def _message_object(d, root: str | None) -> dict:
+    """The one-sentence message as text; with the finding's help as a second paragraph of the
+    markdown form, for viewers that show it (the rule's general help is in its descriptor)."""
+    message = {"text": _message(d, root)}
+    if d.help:
+        message["markdown"] = f"{message['text']}\n\n{escape_message(d.help)}"
+    return message
+
+
 def _descriptor(code: str, name: str, severity: Severity, documented: bool = True) -> dict:
     from sweeplint.catalogue import rule_doc
     from sweeplint.docs import rule_url
@@ -142,12 +151,17 @@ def render(diagnostics, ctx) -> str:
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": LEVELS[d.severity],
-            "message": {"text": _message(d, root)},
+            "message": _message_object(d, root),
             "locations": [_location(d.path, d.span, root)],
             "partialFingerprints": {"sweeplint/v1": key},
         }
+        properties = {}
         if d.confidence is not None:
-            result["properties"] = {"confidence": str(d.confidence)}
+            properties["confidence"] = str(d.confidence)
+        if d.help:
+            properties["help"] = d.help  # plain text, for scripts reading the log
+        if properties:
+            result["properties"] = properties
         if d.fix is not None:
             result["fixes"] = [_fix(d.fix, d.path, root)]
         if d.related:

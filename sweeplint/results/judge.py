@@ -102,7 +102,7 @@ def _run(ctx: Context, rules, settings, where: str) -> list[Diagnostic]:
             for f in rule().check(ctx):
                 level = severity if f.severity is None or rule.code in settings.severity else f.severity
                 found.append(Diagnostic(rule.code, rule.name, level, f.message, f.path or ctx.file.path, f.span,
-                                        f.related, f.confidence))
+                                        f.related, f.confidence, fix=f.fix, help=f.help))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
             found.append(Diagnostic(INTERNAL_ERROR[0], INTERNAL_ERROR[1], Severity.ERROR,
                                     f"rule {rule.code} ({rule.name}) crashed on these results: {type(exc).__name__}: {exc}; "

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.rule import Context, Rule
 
 
@@ -14,4 +14,5 @@ class ParseError(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for problem in ctx.file.problems:
             if problem.code == self.code:
-                yield Finding(problem.span, problem.message)
+                message, fix = split_help(problem.message, colon=False)
+                yield Finding(problem.span, message, help=fix)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.fixes import Applicability, Fix, respell_word
 from sweeplint.rule import Context, Rule
 
@@ -16,20 +16,23 @@ class UnknownKey(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for problem in ctx.file.problems:
             if problem.code == self.code:
-                yield Finding(problem.span, problem.message)
+                message, fix = split_help(problem.message, colon=False)
+                yield Finding(problem.span, message, help=fix)
         for study in ctx.studies:
             for ref in study.unknown_keys:
                 close = difflib.get_close_matches(ref.key, ref.expected, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(ref.expected)}"
                 what = "value" if ref.where.endswith("distribution") else "key"
+                suggestion = f" (did you mean {close[0]!r}?)" if close else ""
                 # the closest valid spelling: unsafe, as the key then takes effect (or another was meant)
                 edit = respell_word(ctx.file.text, ref.span, ref.key, close[0], ctx.file.path) if close else None
                 fix = Fix(f"Write {close[0]!r}", (edit,), Applicability.UNSAFE) if edit else None
-                yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{hint}", fix=fix)
+                yield Finding(ref.span, f"unknown {what} {ref.key!r} in {ref.where}{suggestion}",
+                              help=f"Expected one of: {', '.join(ref.expected)}.", fix=fix)
         # Declared roles naming no parameter (`# sweeplint: scientific=...`): a directive speaks for
         # every study of its file, so a name is unknown only when no study has it.
         per_study = [{u.span: u for u in ctx.roles(study).unmatched} for study in ctx.studies]
         if per_study:
             for span, problem in per_study[0].items():
                 if all(span in other for other in per_study[1:]):
-                    yield Finding(span, problem.message)
+                    message, fix = split_help(problem.message, colon=False)
+                    yield Finding(span, message, help=fix)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.rule import Context, Rule
 
 
@@ -15,4 +15,5 @@ class InvalidParameterSpec(Rule):
         for study in ctx.studies:
             for problem in study.problems:
                 if problem.code == self.code:
-                    yield Finding(problem.span, problem.message)
+                    message, fix = split_help(problem.message, colon=False)
+                    yield Finding(problem.span, message, help=fix)

@@ -59,7 +59,7 @@ class InvalidBounds(Rule):
         dialect = dialect_of(study)
         if low > high or (low == high and dialect.rejects_equal_bounds):
             what = "greater than" if low > high else "equal to"
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"{p.name}: the lower bound {lo} is {what} the upper bound {hi}, so there is nothing to "
                 f"sample{f' ({dialect.tool} reports it as a schema violation)' if dialect.validates_schema else ''}; "
@@ -67,14 +67,14 @@ class InvalidBounds(Rule):
             )
             return
         if p.space is Space.INT and not p.high_inclusive and high <= low:
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"{p.name}: the upper bound {hi} is excluded, so the range {lo} .. {hi} holds no integer; "
                 f"raise the upper bound to at least {_fmt(low + 1)}",
             )
             return
         if p.log and not p.exponent_bounds and low <= 0:
-            yield Finding(
+            yield Finding.split(
                 p.low.span,
                 f"{p.name} is searched on a log scale, which needs a positive lower bound, but it is {lo}"
                 f"{f' ({dialect.tool} requires min > 0)' if dialect.validates_schema else ''}; start the range at the smallest "
@@ -89,7 +89,7 @@ class InvalidBounds(Rule):
             return
         step = _text(p.q, q)
         if q <= 0:
-            yield Finding(p.q.span, f"{p.name}: q (the step) must be positive, not {step}")
+            yield Finding.split(p.q.span, f"{p.name}: q (the step) must be positive, not {step}")
             return
         semantics = dialect_of(study).step_semantics
         if semantics == "multiple" and study.method is not None and study.method.kind is MethodKind.GRID:
@@ -104,7 +104,7 @@ class InvalidBounds(Rule):
             if last > high + 1e-12 * max(1.0, abs(high)):
                 outside.append(f"{_fmt(last)} (above {_text(p.high, high)})")
             if outside:
-                yield Finding(
+                yield Finding.split(
                     p.q.span,
                     f"{p.name}: values are rounded to multiples of q={step}, and the bounds are not "
                     f"multiples of it, so the search can return {' and '.join(outside)}; use bounds that "
@@ -114,7 +114,7 @@ class InvalidBounds(Rule):
             steps = (high - low) / q
             if math.isfinite(steps) and not _whole(steps):  # (a step of 5e-324 makes steps infinite)
                 last = low + math.floor(steps + 1e-9) * q
-                yield Finding(
+                yield Finding.split(
                     p.q.span,
                     f"{p.name}: the range {_text(p.low, low)} .. {_text(p.high, high)} is not a whole number of "
                     f"steps of {step}, so the upper bound is never tried (the last value is {_fmt(last)}); "
@@ -128,13 +128,13 @@ class InvalidBounds(Rule):
         if p.space is Space.NORMAL and p.sigma is not None:
             sigma = number(p.sigma)
             if sigma is not None and sigma < 0:
-                yield Finding(p.sigma.span, f"{p.name}: sigma (a standard deviation) cannot be negative, "
+                yield Finding.split(p.sigma.span, f"{p.name}: sigma (a standard deviation) cannot be negative, "
                                             f"but it is {_text(p.sigma, sigma)}; write {_fmt(-sigma)}")
         if p.space is Space.BETA:
             for label, lit in (("a", p.alpha), ("b", p.beta)):
                 value = number(lit)
                 if lit is not None and value is not None and value <= 0:
-                    yield Finding(lit.span, f"{p.name}: the beta distribution's {label} must be positive, "
+                    yield Finding.split(lit.span, f"{p.name}: the beta distribution's {label} must be positive, "
                                             f"but it is {_text(lit, value)}")
 
     # --- categorical probabilities ---------------------------------------------------------------
@@ -144,7 +144,7 @@ class InvalidBounds(Rule):
             return
         span = p.probabilities[0].span.cover(p.probabilities[-1].span)
         if len(p.probabilities) != len(p.values):
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"{p.name} has {len(p.values)} value{'s' if len(p.values) != 1 else ''} but "
                 f"{len(p.probabilities)} probabilit{'ies' if len(p.probabilities) != 1 else 'y'}; "
@@ -155,15 +155,15 @@ class InvalidBounds(Rule):
         for lit in p.probabilities:
             value = number(lit)
             if value is None or not math.isfinite(value):
-                yield Finding(lit.span, f"{p.name}: the probability {lit.text or lit.value!r} is not a number")
+                yield Finding.split(lit.span, f"{p.name}: the probability {lit.text or lit.value!r} is not a number")
                 return
             if value < 0:
-                yield Finding(lit.span, f"{p.name}: the probability {_text(lit, value)} is negative")
+                yield Finding.split(lit.span, f"{p.name}: the probability {_text(lit, value)} is negative")
                 return
             numbers.append(value)
         total = math.fsum(numbers)
         if abs(total - 1.0) > _ATOL + _RTOL:
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"{p.name}: the probabilities sum to {total:.6g}, not 1; scale them so that they add up to 1",
             )

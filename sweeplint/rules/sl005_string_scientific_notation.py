@@ -144,11 +144,11 @@ class StringScientificNotation(Rule):
                     effect = "the tool gets text where it needs a number"
                 yield Finding(
                     lit.span,
-                    f"{where} is written `{lit.text}`{more}, which {tool} reads as the string \"{lit.text}\" "
-                    f"(YAML 1.1 reads scientific notation as a number only with a dot and a signed exponent); "
-                    f"{effect}; write `{fixed}`",
+                    f"{where} is written `{lit.text}`{more}, which {tool} reads as the string \"{lit.text}\"",
                     severity=level,
                     fix=None if linked else fix,
+                    help=f"Write `{fixed}`: {effect}. YAML 1.1 reads scientific notation as a number only with a dot "
+                         f"and a signed exponent.",
                 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sweeplint.diagnostics import Finding, Severity
+from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.model import Lit
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import literals
@@ -72,7 +72,8 @@ class AmbiguousYamlScalar(Rule):
                     continue
                 what = surprise(lit, study.loader)
                 if what is not None:
-                    yield Finding(lit.span, f"{where} is written `{lit.text}`, {what}")
+                    message, fix = split_help(f"{where} is written `{lit.text}`, {what}")
+                    yield Finding(lit.span, message, help=fix)
 
 
 def _worded_none(study) -> set[int]:

@@ -38,7 +38,8 @@ class LinearScaleParameter(Rule):
                 spelling = dialect_of(study).log_scale_spelling   # "the same range, on a log scale" in its words
                 if low == 0:
                     if known:
-                        yield Finding(p.low.span.cover(p.high.span), _from_zero(what, high, spelling))
+                        message, fix = _from_zero(what, high, spelling)
+                        yield Finding(p.low.span.cover(p.high.span), message, help=fix)
                     continue
                 decades = math.log10(high / low)
                 if decades < MIN_DECADES:
@@ -53,8 +54,9 @@ class LinearScaleParameter(Rule):
                 yield Finding(
                     p.low.span.cover(p.high.span),
                     f"{what} is searched on a linear scale over {_fmt(low)} .. {_fmt(high)} "
-                    f"({'' if known else 'the range spans '}{decades:.1f} decades): {top:.0%} of trials land in the top decade and the small values are "
-                    f"barely tried; search it on a log scale ({spelling})",
+                    f"({'' if known else 'the range spans '}{decades:.1f} decades)",
+                    help=f"Search it on a log scale ({spelling}): on a linear scale {top:.0%} of trials land in the top "
+                         f"decade and the small values are barely tried.",
                     fix=log_scale_fix(ctx.file.text, ctx.file.path, dialect_of(study), p),
                 )
 
@@ -72,9 +74,9 @@ class LinearScaleParameter(Rule):
         yield Finding(
             p.low.span.cover(p.high.span),
             f"{p.name} ({family.title}) is searched on a linear scale from {p.low.text or p.low.value} to "
-            f"{p.high.text or p.high.value}, a ratio of {ratio:g} ({decades:.1f} decades) whatever {base} is: "
-            f"{top:.0%} of trials land in the top decade and the small values are barely tried; search it on a "
-            f"log scale ({dialect_of(study).log_scale_spelling})",
+            f"{p.high.text or p.high.value}, a ratio of {ratio:g} ({decades:.1f} decades) whatever {base} is",
+            help=f"Search it on a log scale ({dialect_of(study).log_scale_spelling}): on a linear scale {top:.0%} of "
+                 f"trials land in the top decade and the small values are barely tried.",
             fix=log_scale_fix(ctx.file.text, ctx.file.path, dialect_of(study), p),
         )
 
@@ -96,10 +98,12 @@ def _scaled(value: Opaque) -> tuple[str, float] | None:
     return value.text.strip(), 1.0  # the unknown value itself, as a bound
 
 
-def _from_zero(what: str, high: float, spelling: str) -> str:
-    return (f"{what} is searched on a linear scale from 0 to {_fmt(high)}: a linear range from 0 spends 90% of trials "
-            f"in the top decade ({_fmt(high / 10)} .. {_fmt(high)}) and never tries the small values; search it on a "
-            f"log scale ({spelling}), which needs a positive lower bound such as {_fmt(high / 1e4)}")
+def _from_zero(what: str, high: float, spelling: str) -> tuple[str, str]:
+    """(message, help) for a linear range that starts at 0."""
+    return (f"{what} is searched on a linear scale from 0 to {_fmt(high)}",
+            f"Search it on a log scale ({spelling}) with a positive lower bound such as {_fmt(high / 1e4)}: a linear "
+            f"range from 0 spends 90% of trials in the top decade ({_fmt(high / 10)} .. {_fmt(high)}) and never tries "
+            f"the small values.")
 
 
 def _fmt(value: float) -> str:

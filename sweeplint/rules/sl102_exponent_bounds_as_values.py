@@ -53,16 +53,19 @@ class ExponentBoundsAsValues(Rule):
                 if decimal:
                     # whole numbers that read as powers of ten: 1e-4 .. 1e-1 was likely meant
                     yield Finding(p.low.span.cover(p.high.span),
-                                  f"{p.name} uses {kind}, whose bounds are natural-log exponents, so {spelled[0]} .. "
-                                  f"{spelled[1]} samples {rng}, not 1e{spelled[0]} .. 1e{spelled[1]}; {_fix(p, low, high)}",
+                                  f"{p.name} uses {kind} with natural-log exponent bounds {spelled[0]} .. {spelled[1]}, "
+                                  f"so it samples {rng}, not 1e{spelled[0]} .. 1e{spelled[1]}",
+                                  help=f"The bounds of {kind} are natural-log exponents; {_fix(p, low, high)}.",
                                   severity=Severity.WARNING)
                     continue
                 if looks_like_values:
-                    what = f"{p.name} uses {kind}, whose bounds are exponents, but {spelled[0]} .. {spelled[1]} look like values: it samples {rng}"
+                    what = f"{p.name} uses {kind} with exponent bounds {spelled[0]} .. {spelled[1]}, so it samples {rng}"
+                    why = f"The bounds of {kind} are exponents, but these look like values"
                 else:
-                    what = f"{p.name} uses {kind}, whose bounds are exponents: it samples {rng}"
+                    what = f"{p.name} uses {kind} with exponent bounds, so it samples {rng}"
+                    why = f"The bounds of {kind} are exponents"
                 fix = _fix(p, low, high)
-                yield Finding(p.low.span.cover(p.high.span), f"{what}; {fix}",
+                yield Finding(p.low.span.cover(p.high.span), what, help=f"{why}; {fix}.",
                               fix=_values_fix(ctx, p) if looks_like_values else None)
 
 

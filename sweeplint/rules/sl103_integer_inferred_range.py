@@ -49,12 +49,12 @@ class IntegerInferredRange(Rule):
                 if p.space is Space.UNIFORM:
                     message = self._float_count(ctx, dialect, p, low, high)
                     if message:
-                        yield Finding(p.low.span.cover(p.high.span), message)
+                        yield Finding.split(p.low.span.cover(p.high.span), message)
                     continue
                 if p.inferred:
                     message = self._inferred(ctx, dialect, p, low, high)
                     if message:
-                        yield Finding(p.low.span.cover(p.high.span), message, fix=_float_bounds_fix(p))
+                        yield Finding.split(p.low.span.cover(p.high.span), message, fix=_float_bounds_fix(p))
                 else:
                     yield from self._float_bounds(dialect, p, low, high)
 
@@ -88,8 +88,8 @@ class IntegerInferredRange(Rule):
         tool = dialect.tool
         fix = dialect.spell_float_range(_fmt(low), _fmt(high))
         switch = "; if a 0/1 switch is meant, list it as values: [0, 1]" if (low, high) == (0, 1) else ""
-        return (f"both bounds of {p.name} are integers and no distribution is given, so {tool} samples "
-                f"integers: {values}; {why}; {fix}{switch}")
+        return (f"{p.name} has integer bounds and no distribution, so {tool} samples {values}: "
+                f"{why}; {fix}{switch}")
 
     def _float_count(self, ctx: Context, dialect: Dialect, p: Parameter, low: float, high: float) -> str | None:
         """A continuous range over a count (layers, units, epochs): the program gets 3.7 layers."""
@@ -114,10 +114,10 @@ class IntegerInferredRange(Rule):
             consequence = f"{dialect.tool} requires integers there, rejects the spec and cannot create a single run" \
                 if dialect.validates_schema else "integer distributions need integer bounds"
             fix = f"write {_fmt(value)}" if value.is_integer() else f"use integer bounds, or {dialect.float_distributions}"
-            yield Finding(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}",
-                          severity=Severity.ERROR if dialect.validates_schema else None,
-                          # 2.0 -> 2 means the same bound; a fractional one needs a decision
-                          fix=replace(lit.span, _fmt(value), f"Write {_fmt(value)}") if value.is_integer() and not p.linked_from else None)
+            yield Finding.split(lit.span, f"{p.name} uses {kind} but its {label} bound {spelled} is a float; {consequence}; {fix}",
+                                severity=Severity.ERROR if dialect.validates_schema else None,
+                                # 2.0 -> 2 means the same bound; a fractional one needs a decision
+                                fix=replace(lit.span, _fmt(value), f"Write {_fmt(value)}") if value.is_integer() and not p.linked_from else None)
 
 
 def _float_bounds_fix(p: Parameter) -> Fix | None:

@@ -64,7 +64,7 @@ class GridWithContinuous(Rule):
                 span = p.distribution_span or (p.low.span.cover(p.high.span) if p.low and p.high else p.key_span)
                 yield Finding(
                     span,
-                    f"{p.name} is searched over {what} ({kind}) but the method is {method.name}, and {effect}; "
-                    f"{fix}, or switch to random or Bayesian search",
+                    f"{p.name} is searched over {what} ({kind}) but the method is {method.name}",
+                    help=f"{fix[0].upper()}{fix[1:]}, or switch to random or Bayesian search: {effect}.",
                     related=(Related(ctx.file.path, method.span, f"the method is {method.name} here"),),
                 )

@@ -69,7 +69,7 @@ class DegenerateSearchSpace(Rule):
                 and not any(p.varies and not _pinned(p) for p in study.parameters)
             ):
                 what = "a model-based search" if method.kind is MethodKind.MODEL_BASED else "an early-stopping search"
-                yield Finding(
+                yield Finding.split(
                     method.span,
                     f"the method is {method.name}, {what}, but no parameter varies: every trial "
                     f"runs the same configuration and the search has nothing to learn; give the parameters you "
@@ -85,7 +85,7 @@ class DegenerateSearchSpace(Rule):
         spelling = dialect_of(study).spell_constant(p.name, value)
         constant = f"make it a constant (`{spelling}`)" if spelling else "make it a constant"
         span = p.values[0].span.cover(p.values[-1].span)
-        return Finding(span, f"{what}; {constant}, or list the values you meant to compare")
+        return Finding.split(span, f"{what}; {constant}, or list the values you meant to compare")
 
     def _single_integer(self, study: Study, p: Parameter) -> Finding | None:
         low, high = number(p.low), number(p.high)
@@ -95,7 +95,7 @@ class DegenerateSearchSpace(Rule):
         if p.high_inclusive and low == high:
             return None  # `suggest_int("depth", 1, 1)` pins the value, as a one-element list does
         if not p.high_inclusive and high == low + 1:
-            return Finding(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
+            return Finding.split(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
                                  f"it is always {_fmt(low)}; raise the upper bound to {_fmt(high + 1)} to include "
                                  f"{_fmt(high)}, or make it a constant")
         return None

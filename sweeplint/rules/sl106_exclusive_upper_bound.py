@@ -80,7 +80,7 @@ class ExclusiveUpperBound(Rule):
         # the tool's own spelling of the excluded-upper-bound range, to show the fix in its words
         spelling = dialect_of(study).spell_exclusive_range(p.low.text or _fmt(low), raised, p.distribution)
         fix = f"write {spelling}" if spelling else f"raise the upper bound to {raised}"
-        return Finding(
+        return Finding.split(
             p.high.span,
             f"{p.name}: the upper bound {hi} is excluded, so the search tries {_tried(low, high, step)} and never "
             f"{hi}; if {hi} was meant to be tried, {fix}",

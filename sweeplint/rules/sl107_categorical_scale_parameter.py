@@ -40,7 +40,7 @@ class CategoricalScaleParameter(Rule):
                     continue
                 low, high = distinct[0], distinct[-1]
                 spelling = dialect_of(study).log_scale_spelling
-                yield Finding(
+                yield Finding.split(
                     p.values[0].span.cover(p.values[-1].span),
                     f"{p.name} ({family.name.replace('_', ' ')}) is a categorical choice of {len(distinct)} values "
                     f"({', '.join(_fmt(v) for v in distinct)}) under {method.name}, a model-based search: the sampler "

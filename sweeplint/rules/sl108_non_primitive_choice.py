@@ -57,7 +57,7 @@ class NonPrimitiveChoice(Rule):
                 else:
                     harm = ("it warns, and persistent storage keeps only its repr, which changes between runs, "
                             "so resumed studies cannot match it")
-                yield Finding(
+                yield Finding.split(
                     first.span.cover(bad[-1][0].span),
                     f"{p.name} chooses among non-primitive values ({spelled} is {what}): Optuna expects None, bool, "
                     f"int, float or str choices - {harm}; choose among string keys and look the value up in a "

@@ -17,7 +17,7 @@ class ConfigTimeRandomness(Rule):
         for study in ctx.studies:
             for draw in study.random_draws:
                 of = f" for {draw.parameter!r}" if draw.parameter is not None else ""
-                yield Finding(
+                yield Finding.split(
                     draw.span,
                     f"{draw.call}(...){of} is evaluated once, when {draw.built} is built, so every trial gets the "
                     f"same draw and {draw.sampler} never varies it; {draw.remedy}",

@@ -122,7 +122,7 @@ class ImplausibleValue(Rule):
                 return None
             span = found[0].lit.span.cover(found[-1].lit.span)
             values = _fmt(low) if low == high else f"{_fmt(low)} .. {_fmt(high)}"
-            return Finding(span, f"{_named(p, family)} is {values}, which is implausible for {_a(family.title)}{under}: "
+            return Finding.split(span, f"{_named(p, family)} is {values}, which is implausible for {_a(family.title)}{under}: "
                                  f"{limit.why}", related=related, severity=severity)
         if limit.lower and limit.limit == 0 and p.space is Space.CATEGORICAL and _both_signs(found):
             return None  # a list of -x and +y uses the sign as a code the program reads, not as a value
@@ -132,12 +132,12 @@ class ImplausibleValue(Rule):
             return None
         spelled = point.lit.text or _fmt(point.value)
         if _at_edge(limit, point):
-            return Finding(point.lit.span, f"{p.name} is searched up to {spelled}, the edge of the plausible range of "
+            return Finding.split(point.lit.span, f"{p.name} is searched up to {spelled}, the edge of the plausible range of "
                                            f"{_a(family.title)}{under} ({limit.describe()}): trials near it are wasted; "
                                            f"{limit.why}", related=related)
         where = f"{p.name} = {spelled}" if p.space is Space.CONSTANT else (
             f"{p.name} takes {spelled}" if point.role == "value" else f"the {point.role} of {p.name} is {spelled}")
-        return Finding(point.lit.span, f"{where}, outside the plausible range of {_a(family.title)}{under} "
+        return Finding.split(point.lit.span, f"{where}, outside the plausible range of {_a(family.title)}{under} "
                                        f"({limit.describe()}): {limit.why}", related=related, severity=severity)
 
 

@@ -31,7 +31,7 @@ class ProgramNotFound(Rule):
             if not _has_python_near(ctx.file.path):
                 continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
-            yield Finding(
+            yield Finding.split(
                 found.span or study.span,
                 f"the program {found.name!r} named {where} does not exist next to the config or in any folder above it, "
                 f"so every run fails to start, and the rules that read the training code cannot check it",

@@ -81,11 +81,12 @@ class UnusedParameter(Rule):
                         shown = ".".join(nested.key)
                         hint = f"; it reads {shown!r} at {short(ctx, nested.path)}:{nested.span.line}, a key inside a section, not the swept top-level {p.name!r}"
                         rel = (related(nested.path, nested.span, f"reads {shown!r}"),)
+                looked = f"Sweeplint looked in {files}{hint}"
                 yield Finding(
                     p.key_span,
-                    f"{p.name} is swept, but the program never reads it (looked in {files}{hint}), so every "
-                    "trial trains with the same value and the differences between runs are noise - use it in the "
-                    "code or remove it from the sweep",
+                    f"{p.name} is swept, but the program never reads it",
+                    help=f"{looked}{'' if looked.endswith('?') else '.'} Every trial trains with the same value and the "
+                         "differences between runs are noise: use it in the code or remove it from the sweep.",
                     related=rel or (related(facts.program, Span.point(1, 1), "the program"),),
                 )
 
@@ -105,7 +106,7 @@ class UnusedParameter(Rule):
             for flag, name, word in carriers:
                 if not never_reads(facts, flag) or facts.reads_of(flag):
                     continue
-                yield Finding(
+                yield Finding.split(
                     word.span,
                     f"the trial command passes the trial parameter {name} as --{flag}, but the program's argument parser "
                     f"defines no --{flag} (it defines {defined}); argparse stops every trial with \"unrecognized "

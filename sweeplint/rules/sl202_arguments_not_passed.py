@@ -39,7 +39,7 @@ class ArgumentsNotPassed(Rule):
             names = ", ".join(p.name for p, _ in cli_only[:5]) + (" ..." if len(cli_only) > 5 else "")
             first = cli_only[0][1]
             source = "Hydra overrides" if facts.hydra_main and not facts.uses_argparse else "command-line arguments"
-            yield Finding(
+            yield Finding.split(
                 study.command_span or study.span,
                 f"the command passes no ${{args}}, but the program reads {names} only from its {source} "
                 f"({short(ctx, first.path)}:{first.span.line}); every trial runs with the defaults while W&B records the swept "

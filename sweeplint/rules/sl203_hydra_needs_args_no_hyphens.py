@@ -31,7 +31,7 @@ class HydraNeedsArgsNoHyphens(Rule):
             span = bad[1].span if bad else (study.program.span if study.program is not None else study.span)
             how = f"the command passes {bad[0]}" if bad else "the default command passes ${args}"
             example = study.varied[0].name
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"{short(ctx, facts.program)} is a Hydra app, but {how}, which hands it --{example}=...; Hydra expects "
                 f"overrides like {example}=... and stops with an override parse error - use ${{args_no_hyphens}}",

@@ -30,7 +30,7 @@ class MetricNotLogged(Rule):
             if hydra and not self._hydra_convention(ctx, study):
                 continue
             if metric != metric.strip():
-                yield Finding(span, f"the metric name {metric!r} starts or ends with whitespace, so it matches no logged "
+                yield Finding.split(span, f"the metric name {metric!r} starts or ends with whitespace, so it matches no logged "
                                     "key and the sweep waits for a metric that never arrives - remove the whitespace")
                 continue
             facts = ctx.code(study)
@@ -39,7 +39,7 @@ class MetricNotLogged(Rule):
             off = _run_behind_unset_flag(study, facts) if dialect.objective_needs_a_run else None
             if off is not None:
                 init, arg = off
-                yield Finding(
+                yield Finding.split(
                     span,
                     f"the sweep optimizes {metric!r}, but the program starts its W&B run only when --{arg.dest} is set "
                     f"({short(ctx, init.path)}:{init.span.line}), which defaults to off and which the sweep never sets; "
@@ -52,11 +52,12 @@ class MetricNotLogged(Rule):
             if dialect.requires_final_result_report and _takes_nni_parameters(facts) and not any(m.api == "nni" for m in facts.metrics):
                 # NNI's objective is whatever the trial hands to nni.report_final_result.
                 partial = next((m for m in facts.metrics if m.api == "nni.intermediate"), None)
-                also = (f" (it reports only intermediate results, e.g. {short(ctx, partial.path)}:{partial.span.line}, "
-                        "which the tuner does not use)") if partial is not None else ""
+                also = (f" It reports only intermediate results (e.g. {short(ctx, partial.path)}:{partial.span.line}), "
+                        "which the tuner does not use.") if partial is not None else ""
                 yield Finding(span, f"the program ({short(ctx, facts.program)}) takes its parameters from NNI but never "
-                                    f"calls nni.report_final_result{also}, so the tuner gets no result for any trial - report "
-                                    "the final metric once at the end of training",
+                                    f"calls nni.report_final_result",
+                              help=f"Report the final metric once at the end of training: without it the tuner gets no "
+                                   f"result for any trial.{also}",
                               related=(related(facts.program, Span.point(1, 1), "the program"),))
                 continue
             logs = [m for m in facts.metrics if m.api in apis]
@@ -93,7 +94,7 @@ class MetricNotLogged(Rule):
             if found:
                 continue
             if spaced is not None:
-                yield Finding(
+                yield Finding.split(
                     span,
                     f"the program logs {spaced.key!r} ({short(ctx, spaced.path)}:{spaced.span.line}), with whitespace, not {metric!r}; "
                     f"the sweep never sees its metric - remove the whitespace from the logged key",
@@ -103,7 +104,7 @@ class MetricNotLogged(Rule):
             keys = sorted({m.key for m in logs if m.key is not None})
             shown = ", ".join(repr(k) for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
             first = logs[0]
-            yield Finding(
+            yield Finding.split(
                 span,
                 f"the sweep optimizes {metric!r}, but the program never logs it (it logs {shown or 'other keys'}, "
                 f"e.g. {short(ctx, first.path)}:{first.span.line}); the search gets no objective values, so it cannot compare "

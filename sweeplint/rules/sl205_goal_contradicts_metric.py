@@ -35,13 +35,13 @@ class GoalContradictsMetric(Rule):
                 continue  # neither, or both ("loss_score"): the name does not say
             span = objective.goal_span or objective.name.span
             if loss and objective.goal == "maximize":
-                yield Finding(span, f"{name!r} looks like a loss ({loss!r}), but the sweep maximizes it: the search "
-                                    "will favour the worst configurations and report the worst trial as best - minimize it",
+                yield Finding.split(span, f"{name!r} looks like a loss ({loss!r}), but the sweep maximizes it: the search "
+                                          "will favour the worst configurations and report the worst trial as best - minimize it",
                               fix=_goal_fix(ctx, study, "minimize"))
             elif gain and objective.goal == "minimize":
                 why = "minimizes it" if objective.goal_span is not None else (
                     f"minimizes it ({dialect_of(study).default_goal})")
-                yield Finding(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
+                yield Finding.split(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
                                     "will favour the worst configurations - set the goal to maximize",
                               fix=_goal_fix(ctx, study, "maximize"))
 

@@ -46,10 +46,10 @@ class OverwrittenParameter(Rule):
                         "init": "with wandb.init(..., allow_val_change=True)",
                     }[write.kind]
                     source = {"argparse": "the parsed arguments", "hydra": "the Hydra config"}.get(write.root, "the run config")
-                    yield Finding(
+                    yield Finding.split(
                         p.key_span,
-                        f"{p.name} is swept, but the program overwrites it in {source} at {short(ctx, write.path)}:{write.span.line} "
-                        f"({how}); the trial then trains with (or records) a value the sweep did not choose - "
+                        f"{p.name} is swept, but the program overwrites it in {source} at {short(ctx, write.path)}:{write.span.line}; "
+                        f"it writes it {how}, so the trial then trains with (or records) a value the sweep did not choose - "
                         "drop the write, or only fill in keys the sweep does not set",
                         related=(related(write.path, write.span, f"overwrites {p.name}"),),
                     )
@@ -57,7 +57,7 @@ class OverwrittenParameter(Rule):
                 literal = self._literal_in_optimizer(ctx, facts, p)
                 if literal is not None:
                     call, arg = literal
-                    yield Finding(
+                    yield Finding.split(
                         p.key_span,
                         f"{p.name} is swept, but the optimizer at {short(ctx, call.path)}:{call.span.line} is built with "
                         f"{arg.keyword}={arg.text}, a literal; every trial trains with that value - pass the swept "
@@ -103,11 +103,11 @@ class OverwrittenParameter(Rule):
                 keywords = OPTIMIZER_KEYWORDS.get(family.name) if family is not None else None
                 if not keywords or never_reads(facts, p.name):
                     continue
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
-                    f"{p.name} is swept, but after building the optimizer the program always loads its state from a "
-                    f"checkpoint ({load.func}(...) at {short(ctx, load.path)}:{load.span.line}), which puts back the saved "
-                    f"{keywords[0]}; every trial trains with the checkpoint's value - load only the model's weights, "
+                    f"{p.name} is swept, but {load.func}(...) at {short(ctx, load.path)}:{load.span.line} puts back "
+                    f"the saved {keywords[0]}; after building the optimizer the program always loads its state from a "
+                    f"checkpoint, so every trial trains with the checkpoint's value - load only the model's weights, "
                     f"or set the swept {p.name} in the optimizer's param_groups after loading",
                     related=(related(load.path, load.span, f"restores the saved {keywords[0]}"),),
                 )
@@ -127,7 +127,7 @@ class OverwrittenParameter(Rule):
                 if any(e.key and _is_prefix_of(e.key, p.name) for e in facts.escapes):
                     continue  # the value itself is handed somewhere we cannot follow
                 first = reads[0]
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
                     f"{p.name} is swept, but the program only stores it in the local {first.dead_local!r} "
                     f"({short(ctx, first.path)}:{first.span.line}) and never uses {first.dead_local!r} afterwards; the "

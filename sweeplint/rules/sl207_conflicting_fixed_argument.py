@@ -34,7 +34,7 @@ class ConflictingFixedArgument(Rule):
                 shown = f"{lit.value}" if value is None or "=" in str(lit.value) else f"{lit.value} {value}"
                 yield Finding(
                     lit.span,
-                    f"{p.name} is swept (line {p.key_span.line}) but the command also fixes it with {shown}, {effect} - "
-                    "remove the fixed argument",
+                    f"{p.name} is swept (line {p.key_span.line}) but the command also fixes it with {shown}",
+                    help=f"Remove the fixed argument: {effect.removeprefix('and ')}.",
                     related=(related(ctx.file.path, p.key_span, f"{p.name} is swept here"),),
                 )

@@ -44,7 +44,7 @@ class HiddenFixedParameter(Rule):
                 if family is None or family.kind not in KINDS:
                     continue
                 seen.add(key)
-                yield Finding(
+                yield Finding.split(
                     anchor,
                     f"the program uses {name}={default!r} ({how} at {short(ctx, path)}:{span.line}), a {family.name.replace('_', ' ')} "
                     "the sweep neither sets nor records; every conclusion depends on it, yet the runs do not show it - "

@@ -63,7 +63,7 @@ class ScheduleNotCoupled(Rule):
                 else:
                     continue
                 p = lengths[0]
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
                     f"{p.name} is swept, but the learning-rate schedule at {short(ctx, call.path)}:{call.span.line} takes its length "
                     f"({arg.keyword or spec[0]}) from {why}; trials then differ in schedule shape (never decayed, or "

@@ -27,7 +27,7 @@ class StringBoolean(Rule):
                 cast = next((r for r in facts.reads_of(p.name) if r.bool_cast), None)
                 if strings and cast is not None:
                     v = strings[0]
-                    yield Finding(
+                    yield Finding.split(
                         v.span,
                         f"{p.name} takes the string {v.value!r}, and the program applies bool() to it at "
                         f"{short(ctx, cast.path)}:{cast.span.line}; bool({v.value!r}) is True, so the 'off' setting never happens - "
@@ -41,8 +41,9 @@ class StringBoolean(Rule):
                     v = next(v for v in p.values if v.value in (False, "false", "False"))
                     yield Finding(
                         v.span,
-                        f"{p.name} reaches the program as --{arg.dest}=False, and argparse's type=bool "
-                        f"({short(ctx, arg.path)}:{arg.span.line}) turns every non-empty string, 'False' included, into True - "
-                        "parse it with a str-to-bool function or action='store_true'",
+                        f"{p.name} reaches the program as --{arg.dest}=False, which type=bool "
+                        f"({short(ctx, arg.path)}:{arg.span.line}) turns into True",
+                        help="Parse it with a str-to-bool function or action='store_true': argparse's type=bool turns "
+                             "every non-empty string, 'False' included, into True.",
                         related=(related(arg.path, arg.span, "type=bool"),),
                     )

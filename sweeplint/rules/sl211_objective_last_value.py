@@ -40,7 +40,7 @@ class ObjectiveLastValue(Rule):
             name = str(objective.name.value)
             if _BEST_SO_FAR.search(name.lower()):
                 continue  # the program reports its best so far: the last report is the best
-            yield Finding(
+            yield Finding.split(
                 objective.reduction.span,
                 f"{dialect.tool} ranks each trial by the last reported value of {name} ({spelled}), not its best, so "
                 f"a trial counts by wherever its fluctuating curve happened to end.",

@@ -59,7 +59,7 @@ class ArgumentTypeMismatch(Rule):
                 if arg is None or arg.type not in ("int", "float"):
                     continue
                 if p.space is Space.UNIFORM and not p.integer and arg.type == "int":
-                    yield Finding(
+                    yield Finding.split(
                         p.value_span,
                         f"{p.name} is sampled from a continuous range, but the program parses --{arg.dest} with "
                         f"type=int ({short(ctx, arg.path)}:{arg.span.line}): a sampled value such as 2.5 makes "
@@ -71,7 +71,7 @@ class ArgumentTypeMismatch(Rule):
                 if not bad:
                     continue
                 shown = ", ".join(lit.text or str(lit.value) for lit in bad[:4]) + (", ..." if len(bad) > 4 else "")
-                yield Finding(
+                yield Finding.split(
                     bad[0].span,
                     f"{p.name} takes {shown}, which the program's --{arg.dest} (type={arg.type}, "
                     f"{short(ctx, arg.path)}:{arg.span.line}) cannot parse: argparse exits and those trials crash "

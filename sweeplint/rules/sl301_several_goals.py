@@ -58,7 +58,7 @@ class SeveralGoals(Rule):
                           f"e.g. {directive('scientific', chosen)} with {directive('nuisance', *others)}.")
             p0, _ = first[0]
             related = tuple(Related(ctx.file.path, p.key_span, f"{p.name} is also scientific") for p, _ in everyone[1:])
-            yield Finding(
+            yield Finding.split(
                 p0.key_span,
                 f"this sweep asks {len(questions)} questions at once ({_topics(ctx, questions)}): it varies {named}; their effects cannot be told "
                 f"apart, and each question's nuisance parameters get fewer trials per setting. {advice}"

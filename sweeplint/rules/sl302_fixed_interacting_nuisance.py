@@ -96,14 +96,14 @@ class FixedInteractingNuisance(Rule):
                 if partners[p.name] not in reasons:
                     reasons.append(partners[p.name])
             why = "; ".join(reasons)
-            names = and_list([described(ctx, study, p) for p in hits])
             each = and_list([p.name for p in hits])
             verb = "varies" if len(hits) == 1 else "vary"
             yield Finding(
                 fixed.key_span,
-                f"{fixed.name} is fixed at {value} while {names} {verb}; {why}, so this comparison is only valid at "
-                f"{fixed.name}={value}. Make {fixed.name} a nuisance parameter (search it for each {each}) or declare it "
-                f"fixed on purpose with {directive('fixed', fixed.name)}."
+                f"{fixed.name} is fixed at {value} while {each}, which interact{'s' if len(hits) == 1 else ''} with it, {verb}",
+                help=f"Make {fixed.name} a nuisance parameter (search it for each {each}) or declare it fixed on "
+                     f"purpose with {directive('fixed', fixed.name)}: {why}, so this comparison is only valid at "
+                     f"{fixed.name}={value}."
                 + inferred_note([roles.of(p.name) for p in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
                 related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p in hits),
                 confidence=confidence(ctx, study, hits, data.get("family")),
@@ -137,15 +137,14 @@ class FixedInteractingNuisance(Rule):
             if evidence is None:
                 level = min(level, Confidence.WEAK)
             p0, why = hits[0]
-            names = and_list([described(ctx, study, p) for p, _ in hits])
             each = and_list([p.name for p, _ in hits])
             verb = "varies" if len(hits) == 1 else "vary"
             yield Finding(
                 p0.key_span,
-                f"the sweep does not search the {family.title} while {names} {verb}, so every trial trains with the "
-                f"program's one {family.title}; {why}, so this comparison is only valid at that value. Search the "
-                f"{family.title} for each {each} (on a log scale), or declare it fixed on purpose with "
-                f"{directive('fixed', family_name)}."
+                f"the sweep does not search the {family.title} while {each} {verb}",
+                help=f"Search the {family.title} for each {each} (on a log scale), or declare it fixed on purpose with "
+                     f"{directive('fixed', family_name)}: every trial trains with the program's one {family.title}; "
+                     f"{why}, so this comparison is only valid at that value."
                 + inferred_note([roles.of(p.name) for p, _ in hits if (roles.of(p.name) and roles.of(p.name).role == "scientific")]),
                 related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} varies here") for p, _ in hits[1:]),
                 confidence=level,

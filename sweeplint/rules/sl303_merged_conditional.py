@@ -75,7 +75,8 @@ class MergedConditional(Rule):
 
     def finding(self, ctx, study, child, parent, shared, family, why, activity) -> Finding:
         pname = parent["name"]
-        which = and_list([f"{pname}={v}" for v in shared])
+        which = and_list([f"{pname}={v}" for v in shared]) if len(shared) <= 3 else \
+            f"{len(shared)} values of {pname}"
         reason = why or f"{family.title} means something different for each"
         dialect = dialect_of(study)
         if not dialect.has_conditional_parameters:
@@ -91,7 +92,7 @@ class MergedConditional(Rule):
         if activity.source == "code" and activity.sites:
             path, line, column = activity.sites[0]
             evidence = f" The program uses the same {child.name} for all of them (e.g. {path}:{line})."
-        return Finding(
+        return Finding.split(
             child.key_span,
             f"{child.name} is one search range shared by {which}: each trial samples it the same way whatever the "
             f"{pname}, although {reason}; the {pname} comparison then depends on how well one range happens to suit "

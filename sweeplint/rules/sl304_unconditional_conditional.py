@@ -48,7 +48,7 @@ class UnconditionalConditional(Rule):
                     evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
                     related = ()
                 fix = _fix(study, child, pname, used, unused)
-                yield Finding(
+                yield Finding.split(
                     child.key_span,
                     f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
                     f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension "
@@ -109,7 +109,7 @@ class UnconditionalConditional(Rule):
         owners = and_list([f"{'an' if l[:1] in 'aeiou' else 'a'} {l}" for l in labels])
         has = "has" if len(labels) == 1 else "have"
         if not chooser.varies:
-            return Finding(
+            return Finding.split(
                 child.key_span,
                 f"{child.name} is searched, but {pname} is fixed to {unused[0]} and only {owners} {has} a "
                 f"{setting.label}: {child.name} has no effect in any trial, so the sweep spends a dimension on noise "
@@ -117,13 +117,13 @@ class UnconditionalConditional(Rule):
                 f"or set {pname} to a schedule that uses it.",
             )
         if not used:
-            return Finding(
+            return Finding.split(
                 child.key_span,
                 f"{child.name} is searched, but none of the schedules {pname} chooses ({', '.join(map(str, unused))}) "
                 f"has a {setting.label} (only {owners} {has} one): it has no effect in any trial. Remove it from the search.",
             )
         fix = _fix(study, child, pname, used, unused)
-        return Finding(
+        return Finding.split(
             child.key_span,
             f"{child.name} is searched for every {pname}, but only {and_list([f'{pname}={v}' for v in used])} "
             f"{'has' if len(used) == 1 else 'have'} a {setting.label}: in trials with "

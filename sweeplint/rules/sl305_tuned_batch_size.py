@@ -62,29 +62,30 @@ class TunedBatchSize(Rule):
                 if studied and searched_rate:
                     continue  # a declared batch-size study that re-tunes the learning rate
                 over = f" over {describe_space(p)}" if p.varies else ""
-                base = (f"{p.name} is searched{over} as if it were a quality knob; the batch size sets "
-                        f"training speed and memory use, and changing it changes the best learning rate and regularisation, "
-                        f"so the winner shows which batch size the other settings happen to suit. Fix it at the largest "
-                        f"size your hardware trains efficiently, then tune the rest.")
+                base = f"{p.name} is searched{over} as if it were a quality knob"
+                why = (f"Fix {p.name} at the largest size your hardware trains efficiently, then tune the rest: the batch "
+                       f"size sets training speed and memory use, and changing it changes the best learning rate and "
+                       f"regularisation, so the winner shows which batch size the other settings happen to suit.")
                 scaled = [r for r in rates if p.name in derived_from(graph, r.name)]
                 if searched_rate or scaled:
                     # A rate the program scales with the batch size (`lr * batch_size / 256`) follows it.
-                    yield Finding(p.key_span, base)
+                    yield Finding(p.key_span, base, help=why)
                     continue
                 if fixed_rate:
                     r = fixed_rate[0]
                     value = r.values[0].text if r.values and r.values[0].text else (r.values[0].value if r.values else "?")
-                    detail = f"Here the learning rate is fixed ({r.name}={value}), so every batch size is trained with the same rate."
+                    detail = f"with {r.name} fixed at {value}"
                     related = (Related(ctx.file.path, r.key_span, f"{r.name} is fixed here"),)
                 elif "learning_rate" in roles.fixed_families:
-                    detail = "Here the learning rate is declared fixed, so every batch size is trained with the same rate."
+                    detail = "with the learning rate declared fixed"
                     related = ()
                 else:
                     # An absent rate may be the program's fixed one, or the model may have none: a warning.
-                    yield Finding(p.key_span, f"{base} The sweep does not search a learning rate either; if the program "
-                                  f"uses one, every batch size is trained with the same rate.")
+                    yield Finding(p.key_span, base, help=f"{why} The sweep does not search a learning rate either; if the "
+                                  f"program uses one, every batch size is trained with the same rate.")
                     continue
-                yield Finding(p.key_span, f"{base} {detail}", related=related, severity=Severity.ERROR)
+                yield Finding(p.key_span, f"{base}, {detail}", related=related, severity=Severity.ERROR,
+                              help=f"Every batch size is trained with the same learning rate. {why}")
 
     @staticmethod
     def _resource(ctx: Context, study, p, data: dict, roles) -> Finding | None:
@@ -98,7 +99,8 @@ class TunedBatchSize(Rule):
         title = family.title if family is not None else p.name
         return Finding(
             p.key_span,
-            f"{p.name} ({title}) is searched{f' over {describe_space(p)}' if p.varies else ''} as if it were a quality knob; "
-            f"{title} is a resource setting: it changes training speed and memory use, not what the model learns, "
-            f"so trials spent on it tell nothing about the other settings. Fix it at what the hardware runs best, then tune the rest.",
+            f"{p.name} ({title}) is searched{f' over {describe_space(p)}' if p.varies else ''} as if it were a quality knob",
+            help=f"Fix {p.name} at what the hardware runs best, then tune the rest: {title} is a resource setting that "
+                 f"changes training speed and memory use, not what the model learns, so trials spent on it tell nothing "
+                 f"about the other settings.",
         )

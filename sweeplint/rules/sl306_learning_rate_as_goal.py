@@ -27,7 +27,7 @@ class LearningRateAsGoal(Rule):
                 family = ctx.knowledge.families.get(data.get("family"))
                 title = family.title if family else a.name
                 p = study.parameter(a.name)
-                yield Finding(
+                yield Finding.split(
                     a.span or p.key_span,
                     f"{a.name} is declared scientific, but the {title} is an optimizer hyperparameter: its best value "
                     f"changes with almost every other change to the pipeline, so \"which {title} is best\" does not stay "

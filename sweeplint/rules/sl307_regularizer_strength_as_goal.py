@@ -25,7 +25,7 @@ class RegularizerStrengthAsGoal(Rule):
                 family = ctx.knowledge.families.get(data.get("family"))
                 title = family.title if family else a.name
                 p = study.parameter(a.name)
-                yield Finding(
+                yield Finding.split(
                     a.span or p.key_span,
                     f"{a.name} is declared scientific, but a regularizer's strength is a nuisance parameter: its best "
                     f"value moves with the model, the data and the training length. Ask whether to use {title} at all: "

@@ -31,7 +31,7 @@ class ModelBasedExploration(Rule):
                 first = [roles.of(n) for n in roles.scientific][:1]
                 declare = inferred_note(first) + (f" If this is the final tuning round, declare it with {directive('phase', 'exploitation')}"
                            f" (or {directive('phase', 'exploration')} to confirm).")
-            yield Finding(
+            yield Finding.split(
                 study.method.span,
                 f"{study.method.name} search, but {why}: a model-based search piles trials where it expects the best "
                 f"objective, so the values being compared are sampled unevenly and the results cannot be re-analysed "

@@ -74,17 +74,18 @@ class InsufficientBudget(Rule):
                 yield Finding(
                     study.budget.span,
                     f"{trials} trial{'s' if trials != 1 else ''} under {study.method.name}, which starts with {count} random "
-                    f"trials by default ({key}={count}): every trial is one of them, so the model never chooses a "
-                    f"configuration; raise the budget well above {count}, lower {key}, or say random search, which is what runs.",
+                    f"trials by default ({key}={count})",
+                    help=f"Raise the budget well above {count}, lower {key}, or say random search, which is what runs: "
+                         f"every trial is one of the random start-up trials, so the model never chooses a configuration.",
                 )
                 continue
             if kind in (MethodKind.MODEL_BASED, MethodKind.OTHER) and startup is not None and number(startup[1]) >= trials:
                 key, lit = startup
                 yield Finding(
                     lit.span,
-                    f"{key}={number(lit):g} is not below the trial budget ({trials}): every trial is one of the random "
-                    f"start-up trials, so the {study.method.name} model never chooses a configuration; lower {key} or "
-                    f"raise the budget (or say random search, which is what runs).",
+                    f"{key}={number(lit):g} is not below the trial budget ({trials})",
+                    help=f"Lower {key} or raise the budget (or say random search, which is what runs): every trial is one "
+                         f"of the random start-up trials, so the {study.method.name} model never chooses a configuration.",
                     related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
                 )
                 continue
@@ -98,10 +99,10 @@ class InsufficientBudget(Rule):
                     count += f" ({samples} sample{'s' if samples != 1 else ''} of a {points}-point grid)"
                 yield Finding(
                     study.budget.span,
-                    f"{count} for {len(dims)} searched dimensions ({per:.1f} per "
-                    f"dimension): too few to sample the space densely enough to tell good configurations from lucky "
-                    f"ones. Budget several trials per dimension (at least {need} here, and more for a model-based search), or search fewer "
-                    f"dimensions (fix the ones that matter least).",
+                    f"{count} for {len(dims)} searched dimensions ({per:.1f} per dimension) are too few",
+                    help=f"Budget several trials per dimension (at least {need} here, and more for a model-based search), "
+                         f"or search fewer dimensions (fix the ones that matter least): {per:.1f} trials per dimension "
+                         f"cannot sample the space densely enough to tell good configurations from lucky ones.",
                 )
 
     @staticmethod
@@ -138,7 +139,8 @@ class InsufficientBudget(Rule):
         if trials < size:
             yield Finding(
                 study.budget.span,
-                f"the trial cap ({trials}) is smaller than the grid ({size} combinations of "
-                f"{', '.join(p.name for p in dims)}): the sweep stops after {trials} of them, in grid order, so whole "
-                f"values are never tried. Raise the cap to {size}, shrink the grid, or use random search.",
+                f"the trial cap ({trials}) is smaller than the grid ({size} combinations)",
+                help=f"Raise the cap to {size}, shrink the grid of {', '.join(p.name for p in dims)}, or use random "
+                     f"search: the sweep stops after {trials} of the {size} combinations, in grid order, so whole values "
+                     f"are never tried.",
             )

@@ -21,7 +21,7 @@ class SeedSearched(Rule):
             for p in study.varied:
                 if (node(graph, p.name) or {}).get("family_kind") != "seed":
                     continue
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
                     f"{p.name} is a seed, searched by {study.method.name}: the model fits the luck of individual seeds "
                     f"as if it were an effect and steers trials toward 'good' seeds, so the best configuration is partly "

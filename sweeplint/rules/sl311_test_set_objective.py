@@ -42,16 +42,16 @@ class TestSetObjective(Rule):
             name = objective.name.value
             span = objective.name.span
             if has_token(name, TEST):
-                yield Finding(span, f"the sweep selects hyperparameters on {name!r}, a test-set metric; the test set then "
+                yield Finding.split(span, f"the sweep selects hyperparameters on {name!r}, a test-set metric; the test set then "
                                     "no longer gives an unbiased estimate of the chosen model - optimize a validation metric")
                 continue
             if has_token(name, TRAIN) and not has_token(name, VALIDATION):
-                yield Finding(span, f"the sweep optimizes {name!r}, a training metric; it rewards overfitting, not "
+                yield Finding.split(span, f"the sweep optimizes {name!r}, a training metric; it rewards overfitting, not "
                                     "generalisation - optimize a validation metric")
                 continue
             source = objective.source
             if source is not None and has_token(str(source.value), TEST) and not has_token(str(source.value), VALIDATION):
-                yield Finding(source.span, f"the objective {name!r} is collected from {source.value!r}, a test-data "
+                yield Finding.split(source.span, f"the objective {name!r} is collected from {source.value!r}, a test-data "
                                            "location; selecting hyperparameters on it leaks the test set - collect a "
                                            "validation metric")
                 continue
@@ -66,7 +66,7 @@ class TestSetObjective(Rule):
                 split, path, where = found
                 if split in SPLIT_HARM and (split == "test" or not has_token(name, VALIDATION)):
                     data, harm = SPLIT_HARM[split]
-                    yield Finding(span, f"{shown} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
+                    yield Finding.split(span, f"{shown} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
                                   related=(related(path, where, f"{data} here"),))
                     continue
             overfit = _overfit_batches(ctx, study, facts)
@@ -75,7 +75,7 @@ class TestSetObjective(Rule):
                 continue
             for chosen in facts.selections():
                 if has_token(chosen.metric, TEST) and not has_token(chosen.metric, VALIDATION):
-                    yield Finding(
+                    yield Finding.split(
                         chosen.span,
                         f"the best configuration is chosen by {chosen.metric!r}, a test-set metric ({chosen.func}); the "
                         "test set then no longer gives an unbiased estimate of the chosen model - select on a "
@@ -142,7 +142,7 @@ def _overfit_batches(ctx: Context, study, facts) -> Finding | None:
                 "set overfit_batches to 0 for the sweep")
         if arg.kind == "literal":
             if isinstance(arg.value, (int, float)) and not isinstance(arg.value, bool) and arg.value > 0:
-                return Finding(study.objective.name.span, f"the program passes overfit_batches={arg.text} to Lightning's "
+                return Finding.split(study.objective.name.span, f"the program passes overfit_batches={arg.text} to Lightning's "
                                f"Trainer ({where}); {tail}", related=(related(call.path, arg.span, "overfit_batches here"),))
             continue
         for _, key in arg.reads:
@@ -151,7 +151,7 @@ def _overfit_batches(ctx: Context, study, facts) -> Finding | None:
                     continue
                 numbers = [number(v) for v in p.values]
                 if p.space is Space.CONSTANT and numbers and all(n for n in numbers):
-                    return Finding(p.values[0].span, f"{p.name} = {p.values[0].text} is passed to Lightning's "
+                    return Finding.split(p.values[0].span, f"{p.name} = {p.values[0].text} is passed to Lightning's "
                                    f"Trainer(overfit_batches=...) ({where}); {tail}",
                                    related=(related(call.path, arg.span, "overfit_batches here"),))
     return None

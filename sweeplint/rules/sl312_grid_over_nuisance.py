@@ -48,15 +48,17 @@ class GridOverNuisance(Rule):
                 why = f"a grid beside the question ({and_list([a.name for a in question])})"
             else:
                 continue  # one or two dimensions: the playbook's accepted use of a grid
-            names = and_list([f"{p.name} ({a.label})" for p, a, _ in nuisance])
+            names = and_list([p.name for p, _, _ in nuisance]) if len(nuisance) <= 3 else \
+                f"{', '.join(p.name for p, _, _ in nuisance[:2])} and {len(nuisance) - 2} more"
             many = len(nuisance) > 1
             level = Confidence.DECLARED if all(a.declared for _, a, _ in nuisance) else Confidence.STRONG
             yield Finding(
                 study.method.span,
-                f"{why} tries only the few values listed for the nuisance parameter{'s' if many else ''} {names}, the "
-                f"same ones for every setting; (quasi-)random search over ranges covers each nuisance dimension with as "
-                f"many distinct values as there are trials."
-                + inferred_note([a for _, a, _ in nuisance]),
+                f"{why} tries only the listed values of the nuisance parameter{'s' if many else ''} {names}",
+                help=f"The grid tries only the listed values of {and_list([p.name for p, _, _ in nuisance])}. "
+                     f"Use (quasi-)random search over ranges: it covers each nuisance dimension with as many distinct "
+                     f"values as there are trials, while the grid tries the same few values for every setting."
+                     + inferred_note([a for _, a, _ in nuisance]),
                 related=tuple(Related(ctx.file.path, p.key_span, f"{p.name} is gridded here") for p, _, _ in nuisance),
                 confidence=level,
             )

@@ -29,7 +29,7 @@ class UnboundedBudget(Rule):
             if not any(p.varies for p in study.parameters):
                 continue
             outside = dialect.budget_set_outside
-            yield Finding(
+            yield Finding.split(
                 study.method.span,
                 f"{study.method.name} search with no `{key}`: the sweep keeps launching runs until someone stops it"
                 + (f" (unless every agent is started with `{outside}`)" if outside else "")

@@ -23,7 +23,7 @@ class UnvariedScientific(Rule):
                     continue
                 value = p.values[0].text if p.values and p.values[0].text else (p.values[0].value if p.values else "?")
                 related = (Related(ctx.file.path, a.span, f"{a.name} is declared scientific here"),) if a.span else ()
-                yield Finding(
+                yield Finding.split(
                     p.value_span,
                     f"{a.name} is declared scientific but takes the single value {value}: the study compares nothing "
                     f"about it. List the values to compare (e.g. `values: [...]`), or declare it fixed.",

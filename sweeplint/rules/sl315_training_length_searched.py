@@ -33,11 +33,11 @@ class TrainingLengthSearched(Rule):
                 a = roles.of(p.name)
                 if a is not None and a.declared and a.role == "scientific":
                     continue  # a declared study of the training length
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
-                    f"{p.name} is a training length searched over {describe_space(p)} alongside other "
-                    f"hyperparameters, so trials that trained for different lengths are ranked against each other "
-                    f"as if the length were a quality knob.",
+                    f"{p.name} is a training length searched over {describe_space(p)} alongside other hyperparameters: "
+                    f"trials that trained for different lengths are ranked against each other as if the length "
+                    f"were a quality knob.",
                 )
 
 

@@ -30,9 +30,9 @@ class AdamBudgetLadder(Rule):
                 budget = budgets.get(family.name) if family is not None else None
                 if budget is None or not budget.too_small(trials):
                     continue
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
-                    f"{p.name} ({family.title}) is searched in a study of {trials:g} trials, but the playbook tunes "
+                    f"{p.name} ({family.title}) is searched in a study of only {trials:g} trials: the playbook tunes "
                     f"it only {budget.when}.",
                     related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
                 )

@@ -44,15 +44,15 @@ class WarmupShare(Rule):
                 reach = "reaches" if p.varies else "is"
                 if lengths.fraction(p.name):
                     if limit < value <= 1:
-                        yield Finding(lit.span, f"{p.name} {reach} {value:g}: the warm-up takes {value:.0%} of training, "
-                                                f"more than the tenth of it that the playbook finds useful.")
+                        yield Finding(lit.span, f"{p.name} {reach} {value:g}, a warm-up of {value:.0%} of training",
+                                      help="The playbook finds a warm-up of at most a tenth of training useful.")
                     continue
                 unit = lengths.warmup_unit(p.name)
                 if unit is None or unit not in trainings:
                     continue
                 length, total = trainings[unit]
                 if value > limit * total:
-                    yield Finding(
+                    yield Finding.split(
                         lit.span,
                         f"{p.name} {reach} {value:g} {unit} of the {total:g} set by {length.name}: the warm-up takes "
                         f"{value / total:.0%} of training, more than the tenth of it that the playbook finds useful.",

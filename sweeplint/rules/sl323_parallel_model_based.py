@@ -27,9 +27,9 @@ class ParallelModelBased(Rule):
             if at_once < BLIND_SHARE * budget:
                 continue
             shown = min(at_once, budget)
-            yield Finding(
+            yield Finding.split(
                 study.parallel.span,
-                f"{shown:g} of the {budget:g} trials run at once under {method.name} search, so at least half the "
+                f"{shown:g} of the {budget:g} trials run at once under {method.name} search: at least half the "
                 f"budget is proposed before any result comes back and the model has next to nothing to learn from.",
                 related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
             )

@@ -33,7 +33,7 @@ class NonuniformScientificSampling(Rule):
                     continue  # a nuisance drawn unevenly is a prior on the search, not a biased comparison
                 span = p.probabilities[0].span.cover(p.probabilities[-1].span)
                 shown = ", ".join(lit.text or f"{number(lit):g}" for lit in p.probabilities)
-                yield Finding(
+                yield Finding.split(
                     span,
                     f"{mention(a)} is drawn with unequal probabilities [{shown}], so its values are compared over "
                     f"unequal numbers of trials, each tuned by a different share of the budget."

@@ -23,7 +23,7 @@ class UnpersistedStudy(Rule):
             if trials is not None and trials < MANY_TRIALS:
                 continue
             count = f"{trials:g} trials" if trials is not None else "its trials"
-            yield Finding(
+            yield Finding.split(
                 study.span,
                 f"the study keeps {count} only in the memory of this process until it ends, so a crash or a stopped "
                 f"job loses every finished trial.",

@@ -50,7 +50,7 @@ class OptunaNameReuse(Rule):
                 first = first_seen.setdefault(p.name, p)
                 if first is p or _signature(first) == _signature(p):
                     continue
-                yield Finding(
+                yield Finding.split(
                     p.key_span,
                     f"{p.name!r} is suggested as {_describe(p)} here but as {_describe(first)} at line "
                     f"{first.key_span.line}: Optuna keys parameters by name, so the study records one name with "
@@ -61,7 +61,7 @@ class OptunaNameReuse(Rule):
                 )
 
     def _loop(self, p: Parameter, site: CallSite) -> Finding:
-        return Finding(
+        return Finding.split(
             site.span,
             f"trial.{site.method}({p.name!r}, ...) runs in a loop with a constant name: a name "
             f"is one parameter per trial, so Optuna returns the first value for every later call and all "
@@ -78,7 +78,7 @@ class OptunaNameReuse(Rule):
                 first = next((f for f in first_of.values()
                               if f.scope == site.scope and not _exclusive(f.condition, site.condition)), None)
                 if first is not None and site.target not in first_of:
-                    yield Finding(
+                    yield Finding.split(
                         site.span,
                         f"{site.target} = trial.{site.method}({p.name!r}, ...) asks for the same name and "
                         f"distribution as {first.target} at line {first.span.line}: Optuna returns the value "

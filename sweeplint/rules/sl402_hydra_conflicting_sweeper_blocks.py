@@ -16,7 +16,7 @@ class HydraConflictingSweeperBlocks(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for setting in ctx.file.ignored_settings:
-            yield Finding(setting.span, _message(setting))
+            yield Finding.split(setting.span, _message(setting))
 
 
 def _message(setting: IgnoredSetting) -> str:

@@ -29,7 +29,7 @@ class RayGridRepeated(Rule):
             for p in grids:
                 points *= max(1, len(p.values))
             total = points * int(samples)
-            yield Finding(
+            yield Finding.split(
                 study.budget.span,
                 f"num_samples={study.budget.text or int(samples)} repeats the whole grid ({points} point"
                 f"{'s' if points != 1 else ''} over {', '.join(p.name for p in grids)}) {int(samples)} times: "

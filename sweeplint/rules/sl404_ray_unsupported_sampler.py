@@ -29,4 +29,4 @@ class RayUnsupportedSampler(Rule):
                     why = (f"{method.name} cannot model a tune.sample_from function (Ray rejects or ignores "
                            f"parameters of type Function with model-based searchers)")
                     fix = "use a Tune distribution (tune.choice, tune.uniform...), or a define-by-run space for OptunaSearch"
-                yield Finding(p.value_span, f"{p.name}: {why}; {fix}")
+                yield Finding.split(p.value_span, f"{p.name}: {why}; {fix}")

@@ -46,12 +46,12 @@ class KatibReferenceMismatch(Rule):
         if kind in LIST_TYPES:
             wrong = [(key, span) for key, span in shape.keys if key in RANGE_KEYS]
             for key, span in wrong:
-                yield Finding(span, f"{where} is {kind}, which takes only feasibleSpace.list, not {key}; "
+                yield Finding.split(span, f"{where} is {kind}, which takes only feasibleSpace.list, not {key}; "
                                     "Katib rejects the Experiment - list the values, or make it a double/int range")
             if not wrong and shape.key("list") is None:
-                yield Finding(shape.span, f"{where} is {kind} but its feasibleSpace has no list of values")
+                yield Finding.split(shape.span, f"{where} is {kind} but its feasibleSpace has no list of values")
         elif kind in RANGE_TYPES and shape.key("list") is not None:
-            yield Finding(shape.key("list"), f"{where} is {kind}, which takes feasibleSpace min/max (and step), not a list; "
+            yield Finding.split(shape.key("list"), f"{where} is {kind}, which takes feasibleSpace min/max (and step), not a list; "
                                              "Katib rejects the Experiment - use parameterType discrete or categorical for a list")
 
     @staticmethod
@@ -66,7 +66,7 @@ class KatibReferenceMismatch(Rule):
             return
         close = difflib.get_close_matches(str(resource.value), names, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(names) or 'none'}"
-        yield Finding(resource.span, f"hyperband's resource_name {resource.value!r} is not a parameter in spec.parameters, "
+        yield Finding.split(resource.span, f"hyperband's resource_name {resource.value!r} is not a parameter in spec.parameters, "
                                      f"so Katib rejects the Experiment; {hint}")
 
     @staticmethod
@@ -80,7 +80,7 @@ class KatibReferenceMismatch(Rule):
         unresolved = False
         for binding in template.bindings:
             if binding.name is None or binding.reference is None:
-                yield Finding(binding.span, "each trialParameters entry needs both name and reference; Katib rejects the Experiment")
+                yield Finding.split(binding.span, "each trialParameters entry needs both name and reference; Katib rejects the Experiment")
                 continue
             name, ref = binding.name.value, binding.reference.value
             declared.add(name)
@@ -89,21 +89,21 @@ class KatibReferenceMismatch(Rule):
                 close = difflib.get_close_matches(ref, sorted(names), n=1, cutoff=0.6)
                 unresolved = True  # the misspelt reference is the finding, not the parameter it meant
                 hint = f"did you mean {close[0]!r}?" if close else f"spec.parameters has {', '.join(sorted(names))}"
-                yield Finding(binding.reference.span, f"trial parameter {name!r} references {ref!r}, which is not a parameter in "
+                yield Finding.split(binding.reference.span, f"trial parameter {name!r} references {ref!r}, which is not a parameter in "
                                                       f"spec.parameters, so Katib rejects the Experiment; {hint}")
             if binding.used is False:
-                yield Finding(binding.name.span, f"trial parameter {name!r} is never used as ${{trialParameters.{name}}} in the trial "
+                yield Finding.split(binding.name.span, f"trial parameter {name!r} is never used as ${{trialParameters.{name}}} in the trial "
                                                  "spec, so its value never reaches the trial (Katib rejects such an Experiment); "
                                                  "pass it in the container's command or args")
         for p in study.parameters if not unresolved else ():
             # Katib hands a trial its parameters only through trialParameters references.
             if p.name not in referenced:
-                yield Finding(p.key_span, f"parameter {p.name!r} is in spec.parameters, but no trialTemplate.trialParameters "
+                yield Finding.split(p.key_span, f"parameter {p.name!r} is in spec.parameters, but no trialTemplate.trialParameters "
                                           f"entry references it, so the values Katib suggests never reach the trial and "
                                           f"every trial runs the same way; add an entry with `reference: {p.name}` and use "
                                           f"it in the trial spec")
         for used in template.placeholders:
             if used.value not in declared:
-                yield Finding(used.span, f"${{trialParameters.{used.value}}} is used in the trial spec but no trialParameters entry "
+                yield Finding.split(used.span, f"${{trialParameters.{used.value}}} is used in the trial spec but no trialParameters entry "
                                          f"is named {used.value!r}, so Katib rejects the Experiment; declare it with a reference "
                                          "to a parameter")

@@ -28,6 +28,6 @@ class DeterminedGridWithoutCount(Rule):
                 continue
             for p in study.parameters:
                 if p.distribution in RANGE_TYPES and p.grid_points is None:
-                    yield Finding(p.key_span, f"hyperparameter {p.name!r} is a {p.distribution} range but the searcher is grid "
+                    yield Finding.split(p.key_span, f"hyperparameter {p.name!r} is a {p.distribution} range but the searcher is grid "
                                               "and it has no `count`, so Determined rejects the experiment (a grid needs to "
                                               "know how many points to take from the range); add e.g. `count: 5`")

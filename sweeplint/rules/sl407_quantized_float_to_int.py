@@ -70,11 +70,12 @@ class QuantizedFloatToInt(Rule):
                     if use is None:
                         continue
                     example = _example(p)
-                    yield Finding(
+                    yield Finding.split(
                         p.distribution_span or p.key_span,
-                        f"{p.name} is {p.distribution}, so NNI gives it as a float ({example}), and "
-                        f"{short(ctx, read.path)}:{read.span.line} passes it uncast to {use}, which needs an integer: "
-                        f"the trials fail with a TypeError; wrap the value in int(...) where the program reads it",
+                        f"{p.name} is a float ({p.distribution}) but {short(ctx, read.path)}:{read.span.line} passes it "
+                        f"uncast to {use}, which needs an integer; NNI gives a {p.distribution} value as a float "
+                        f"({example}), so the trials fail with a TypeError: wrap the value in int(...) where the "
+                        f"program reads it",
                         related=(related(read.path, read.span, f"{p.name} read here and passed on as a float"),),
                     )
                     break

@@ -54,10 +54,10 @@ class EarlyStoppingMismatch(Rule):
             # (a) logged once per run, while the brackets need several values.
             needs_several = (min_iter is not None and min_iter > 1) or max_iter is not None
             if needs_several and all(m.api in _HISTORY_APIS and not m.in_loop and m.function in _ONCE for m in logs):
-                yield Finding(
+                yield Finding.split(
                     lit.span,
-                    f"Hyperband's {setting}: {_show(value)} counts logged values of {metric!r}, but the program logs it "
-                    f"once per run ({where}, outside any loop); no run ever reaches a bracket, so nothing is stopped early - "
+                    f"Hyperband's {setting}: {_show(value)} counts logged values, but {metric!r} is logged "
+                    f"once per run ({where}); the program logs it outside any loop: no run ever reaches a bracket, so nothing is stopped early - "
                     "log the metric inside the training loop (e.g. every epoch) or remove early_terminate",
                     related=tuple(related(m.path, m.span, f"logs {m.key!r} once") for m in logs)[:5],
                 )
@@ -72,10 +72,11 @@ class EarlyStoppingMismatch(Rule):
             for name, lit_, val in (("max_iter", max_lit, max_iter), ("min_iter", min_lit, min_iter)):
                 if lit_ is None or val is None or val <= epochs:
                     continue
-                yield Finding(
+                yield Finding.split(
                     lit_.span,
-                    f"Hyperband's {name}: {_show(val)} counts logged values of {metric!r}, but the sweep fixes "
-                    f"{param} to {_show(epochs)} and the program logs the metric once per epoch ({where}); "
+                    f"Hyperband's {name}: {_show(val)} counts logged values, but a run logs {metric!r} only "
+                    f"{_show(epochs)} times; the sweep fixes {param} to {_show(epochs)} and the program logs the metric "
+                    f"once per epoch ({where}): "
                     + ("runs end before the first bracket, so nothing is ever stopped" if name == "min_iter" else
                        "the brackets are spaced for runs that log far more values than any run does, so they stop "
                        "runs at the wrong points or not at all")
@@ -112,10 +113,11 @@ class EarlyStoppingMismatch(Rule):
         setting = f"grace_period: {_show(grace)}" if grace_lit is not None else f"default grace_period of {_show(grace)}"
         yield Finding(
             grace_lit.span if grace_lit is not None else stop.span,
-            f"{stop.kind}'s {setting} lets every trial report {_show(grace)} results before the scheduler may stop it, "
-            f"but {trainable} reports only {first.trips} in all (a loop of {first.trips} at {where}); every trial has "
-            "finished by its first rung, so the scheduler never stops one early - lower grace_period well below the "
-            "number of reports, or report more often",
+            f"{stop.kind}'s {setting} lets a trial report {_show(grace)} results before it may be stopped, but "
+            f"{trainable} reports only {first.trips}",
+            help=f"Lower grace_period well below the number of reports, or report more often: {trainable} reports in "
+                 f"a loop of {first.trips} at {where}, so every trial has finished by its first rung and the scheduler "
+                 f"never stops one early.",
             related=(related(first.path, first.span, f"reported {first.trips} times per trial"),),
         )
 

@@ -35,12 +35,12 @@ class DeprecatedDistribution(Rule):
             (_, finding), rest = group[0], group[1:]
             fix = merge_fixes([modern_spelling_fix(ctx.file.text, ctx.file.path, p) for p, _ in group])
             if not rest:
-                yield Finding(finding.span, finding.message, related=finding.related, fix=fix)
+                yield Finding(finding.span, finding.message, related=finding.related, help=finding.help, fix=fix)
                 continue
             names = ", ".join(p.name for p, _ in rest[:4]) + (", ..." if len(rest) > 4 else "")
-            more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file ({names})"
+            more = f"{len(rest)} more {'use' if len(rest) == 1 else 'uses'} in this file"
             yield Finding(
-                finding.span, f"{finding.message}; {more}",
+                finding.span, f"{finding.message}; {more}", help=f"{finding.help or ''} The same holds for {names}.".strip(),
                 related=tuple(Related(ctx.file.path, f.span, f"also {p.distribution or 'deprecated'} ({p.name})")
                               for p, f in rest),
                 fix=fix,
@@ -57,14 +57,14 @@ class DeprecatedDistribution(Rule):
                 if p.exponent_bounds:
                     if p.low is not None and p.high is not None and p.low.span.cover(p.high.span) in misused:
                         continue
-                    yield p, Finding(
+                    yield p, Finding.split(
                         span,
                         f"{p.name} uses {p.distribution}, a legacy distribution whose min/max are exponents; "
                         f"these bounds are plausible exponents, but {p.distribution}_values takes the values "
                         f"themselves and says what is sampled{_values_form(p)}",
                     )
                     continue
-                yield p, Finding(span, f"{p.name}: {p.deprecated}")
+                yield p, Finding.split(span, f"{p.name}: {p.deprecated}")
 
 
 def _spelling(p: Parameter) -> str:

@@ -19,4 +19,4 @@ class ResultsUnreadable(Rule):
         if round_ is None:  # `sweeplint check`: no results to judge
             return
         for problem in round_.results.problems:
-            yield Finding(problem.span, problem.message, path=problem.path)
+            yield Finding(problem.span, problem.message, path=problem.path)  # a reader's short note

@@ -37,7 +37,7 @@ class BestAtBoundary(Rule):
                 if inside(placed[0][1]) and len(edge) >= limits.boundary_share * len(placed):
                     bound = p.high if side == "upper" else p.low
                     scale = "log" if p.log else "linear"
-                    yield Finding(searched.span, (
+                    yield Finding.split(searched.span, (
                         f"the best trials sit at the {side} edge of {p.name}'s range: {len(edge)} of the {len(placed)} best "
                         f"lie in its {side} {limits.boundary_fraction:.0%} on its {scale} scale "
                         f"(range {fmt(number(p.low))} to {fmt(number(p.high))}; {names(edge)}); the optimum may lie beyond "

@@ -30,12 +30,13 @@ class InfeasibleFraction(Rule):
         head = f"{len(bad)} of {len(finished)} trials ({len(bad) / len(finished):.0%}) failed or gave a non-finite value"
         cluster = _cluster(round_, finished, bad)
         if cluster is None:
-            yield Finding(round_.span, f"{head}, with no single parameter range to blame ({names(bad)})", path=round_.path)
+            yield Finding.split(round_.span, f"{head}, with no single parameter range to blame ({names(bad)})", path=round_.path)
             return
         searched, text, members = cluster
         failing = [t for t in members if t.infeasible]
-        yield Finding(searched.span, (f"{head}; they cluster where {text} ({len(failing)} of the {len(members)} trials "
-                                      f"there: {names(failing)}), a stability limit"), path=searched.path)
+        yield Finding(searched.span, f"{head}, clustered where {text}", path=searched.path,
+                      help=f"{len(failing)} of the {len(members)} trials where {text} failed ({names(failing)}): a "
+                           f"stability limit; narrow the range to leave that region out.")
 
 
 def _cluster(round_, finished, bad):

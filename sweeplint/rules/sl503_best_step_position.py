@@ -46,11 +46,11 @@ class BestStepPosition(Rule):
             return
         if len(early) > judged / 2:
             steps = ", ".join(f"{t.label} at step {s} of {last}" for t, s, last in early[:3])
-            yield Finding(round_.span, (f"{len(early)} of the {judged} best trials peak before "
+            yield Finding.split(round_.span, (f"{len(early)} of the {judged} best trials peak before "
                                         f"{limits.early_peak:.0%} of training ({steps}); training runs longer than "
                                         f"it helps, or overfits"), path=round_.path)
         elif len(late) > judged / 2:
-            yield Finding(round_.span, (f"{len(late)} of the {judged} best trials are still improving when training "
+            yield Finding.split(round_.span, (f"{len(late)} of the {judged} best trials are still improving when training "
                                         f"stops (their best value is in the last {1 - limits.late_improvement:.0%} of "
                                         f"steps: {names([t for t, _, _ in late])}); training may be too short"),
                           path=round_.path)

@@ -41,9 +41,9 @@ class DifferenceWithinNoise(Rule):
         noise, source = max(estimates, key=lambda e: e[0])
         gap = abs(best.value - runner.value)
         if gap < noise:
-            yield Finding(round_.span, (f"the best trial {best.label} ({fmt(best.value)}) leads {runner.label} "
+            yield Finding.split(round_.span, (f"the best trial {best.label} ({fmt(best.value)}) leads {runner.label} "
                                         f"({fmt(runner.value)}) by {fmt(gap)}, less than the noise of one reading "
-                                        f"({fmt(noise)}, {source}); the ranking of the leaders is not settled"),
+                                        f"({fmt(noise)}); the noise is {source}, so the ranking of the leaders is not settled"),
                           path=round_.path)
 
 

@@ -34,6 +34,6 @@ class TooFewTrialsNearBest(Rule):
                 near.append(trial)
         if len(near) < round_.limits.min_near:
             listed = ", ".join(t.label for t in near) or "none"
-            yield Finding(round_.span, (f"only {len(near)} of {len(ranked) - 1} other trials lie near the best trial "
+            yield Finding.split(round_.span, (f"only {len(near)} of {len(ranked) - 1} other trials lie near the best trial "
                                         f"{best.label} (within {half:.0%} of every searched range, on its scale: {listed}); "
                                         f"its value rests on too few draws to trust"), path=round_.path)

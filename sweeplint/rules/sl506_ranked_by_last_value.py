@@ -43,6 +43,6 @@ class RankedByLastValue(Rule):
         if by_peak is first or peak_of[by_peak.label][1] == peak_of[first.label][1]:
             return
         step, value = peak_of[by_peak.label]
-        yield Finding(round_.span, (f"trials are ranked by their last logged value: {first.label} ranks first "
-                                    f"({fmt(first.value)} at its last step), but {by_peak.label} reached {fmt(value)} "
-                                    f"at step {step} and ended at {fmt(by_peak.value)}"), path=round_.path)
+        yield Finding.split(round_.span, (f"{first.label} ranks first by its last value ({fmt(first.value)}), but "
+                                    f"{by_peak.label} reached {fmt(value)} at step {step}: trials are ranked by their "
+                                    f"last logged value, and {by_peak.label} ended at {fmt(by_peak.value)}"), path=round_.path)
