@@ -84,7 +84,7 @@ def test_several_changes_since_the_base_of_a_branch(repo: Repo):
     assert repo.check(since="HEAD~1", select="SL601") == []
     assert repo.check(since=base, select="SL601") == [
         ("SL601", 5, 14, "this revision changes 2 things at once since the compared version (optimizer adam -> sgd, "
-                         "num_layers 4 -> 6); their effects on the objective cannot be told apart."),
+                         "num_layers 4 -> 6)"),
     ]
 
 
@@ -105,7 +105,7 @@ def test_adopted_without_study_walks_the_history(repo: Repo):
     repo.write("sweep.yaml", sweep("activation: {value: swish}\n" + LR_SEARCH))
     assert repo.check(select="SL602") == [
         ("SL602", 5, 15, "activation changes from relu to swish, outside what the earlier versions searched "
-                         "({relu, gelu, tanh}): the new value is adopted without a study behind it."),
+                         "({relu, gelu, tanh})"),
     ]
 
 
@@ -123,9 +123,7 @@ def test_narrowed_toward_a_kept_bound(repo: Repo):
     repo.commit({"sweep.yaml": sweep("weight_decay:\n  distribution: log_uniform_values\n  min: 0.000001\n  max: 0.01\n")})
     repo.write("sweep.yaml", sweep("weight_decay:\n  distribution: log_uniform_values\n  min: 0.000001\n  max: 0.00001\n"))
     assert repo.check(select="SL603") == [
-        ("SL603", 6, 5, "weight_decay narrows from 0.000001..0.01 to 0.000001..0.00001, keeping the lower bound 0.000001: "
-                        "if the best trials sat near 0.000001, the optimum may lie beyond it, and the config shows no "
-                        "study that says otherwise."),
+        ("SL603", 6, 5, "weight_decay narrows from 0.000001..0.01 to 0.000001..0.00001, keeping the lower bound 0.000001"),
     ]
     # a little narrower (less than half the width in decades) is re-tuning, not a move to the edge
     repo.write("sweep.yaml", sweep("weight_decay:\n  distribution: log_uniform_values\n  min: 0.000001\n  max: 0.001\n"))
@@ -149,9 +147,7 @@ def test_batch_size_changed_in_a_python_search_space(repo: Repo):
     repo.commit({"tune.py": text.replace("{batch}", "64")})
     repo.write("tune.py", text.replace("{batch}", "256"))
     assert repo.check("tune.py", select="SL604") == [
-        ("SL604", 4, 18, "batch_size changes from 64 to 256 but the learning rate stays learning_rate=0.001: the best "
-                         "learning rate and regularisation depend on the batch size, so the new size runs with settings "
-                         "tuned for the old one."),
+        ("SL604", 4, 18, "batch_size changes from 64 to 256 but the learning rate stays learning_rate=0.001"),
     ]
 
 
@@ -161,8 +157,7 @@ def test_longer_run_and_warmup(repo: Repo):
     assert [(c, line, col) for c, line, col, _ in repo.check(select="SL605")] == [("SL605", 5, 14)]
     repo.write("sweep.yaml", sweep("max_steps: {value: 10000}\nt_max: {value: 10000}\nwarmup_ratio: {values: [0.0, 0.05]}\n" + LR_SEARCH))
     assert repo.check(select="SL606") == [
-        ("SL606", 7, 17, "a warm-up is added (warmup_ratio: {0.0, 0.05}) while max_steps stays 10000: the warm-up takes "
-                         "its steps out of the run, so the rest of training is shorter than before."),
+        ("SL606", 7, 17, "a warm-up is added (warmup_ratio: {0.0, 0.05}) while max_steps stays 10000"),
     ]
 
 
@@ -188,8 +183,7 @@ def test_model_based_switch_in_a_katib_experiment(repo: Repo):
     repo.write("experiment.yaml", experiment.format(algorithm="bayesianoptimization", low="0.00001"))
     assert repo.check("experiment.yaml", select="SL607") == [
         ("SL607", 10, 20, "this revision switches from random to bayesianoptimization (model-based) and enlarges the "
-                          "search space at once (lr widens from 0.001..0.1 to 1e-05..0.1): the model is fitted to a "
-                          "space no earlier study explored."),
+                          "search space at once (lr widens from 0.001..0.1 to 1e-05..0.1)"),
     ]
 
 

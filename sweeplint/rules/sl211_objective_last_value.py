@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from sweeplint.codefacts.queries import normalise_metric, related, short
-from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.diagnostics import Confidence, Finding, Related, Severity
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
@@ -81,10 +81,16 @@ class ObjectiveLastValue(Rule):
                     part.strip() in _LAST_SUMMARIES for part in str(summary.value).split(","))):
                 return  # the program keeps its min, max or best in the summary
         site = repeated[0]
+        # Whether the best value was meant is the user's intent, not something the code shows (a
+        # program that deploys its last checkpoint is right to rank by the last value): an opinion,
+        # shown with --confidence weak.
         yield Finding(
             objective.name.span,
             f"W&B ranks each run by the summary value of {name}, which is the last value the program logged "
-            f"({short(ctx, site.path)}:{site.span.line} logs it at every step or epoch), not its best, so a run "
-            f"counts by wherever its fluctuating curve happened to end.",
+            f"({short(ctx, site.path)}:{site.span.line} logs it at every step or epoch)",
+            help=f"A run then counts by wherever its fluctuating curve happened to end, not by its best; call "
+                 f"wandb.define_metric({name!r}, summary=\"{'min' if objective.goal == 'minimize' else 'max'}\") "
+                 f"after wandb.init, or keep the best value in the run's summary yourself.",
             related=(related(site.path, site.span, f"{name} is logged here, at every step or epoch"),),
+            confidence=Confidence.WEAK,
         )

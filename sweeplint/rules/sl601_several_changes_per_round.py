@@ -27,7 +27,7 @@ class SeveralChangesPerRound(Rule):
                 continue
             ordered = sorted(by_family.values(), key=lambda c: (c[0].line, c[0].column))
             listed = ", ".join(text for _, text in ordered)
-            yield Finding(
+            yield Finding.split(
                 ordered[0][0],
                 f"this revision changes {len(ordered)} things at once since the compared version ({listed}); "
                 f"their effects on the objective cannot be told apart.",

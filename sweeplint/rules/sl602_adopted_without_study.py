@@ -52,4 +52,4 @@ class AdoptedWithoutStudy(Rule):
                 else:
                     what = (f"{p.name} changes from {shown(va)} to {shown(vb)}, but no earlier version of this config "
                             f"({len(earlier)} read) searched it")
-                yield Finding(p.value_span, f"{what}: the new value is adopted without a study behind it.")
+                yield Finding.split(p.value_span, f"{what}: the new value is adopted without a study behind it.")

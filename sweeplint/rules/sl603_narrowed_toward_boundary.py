@@ -39,7 +39,7 @@ class NarrowedTowardBoundary(Rule):
                 if not inside or wide is None or narrow is None or wide <= 0 or narrow > ratio * wide:
                     continue
                 side, bound = ("upper", describe(p).split("..")[-1]) if keeps_high else ("lower", describe(p).split("..")[0])
-                yield Finding(
+                yield Finding.split(
                     p.value_span,
                     f"{p.name} narrows from {describe(a)} to {describe(p)}, keeping the {side} bound {bound}: if the "
                     f"best trials sat near {bound}, the optimum may lie beyond it, and the config shows no study that "

@@ -31,7 +31,7 @@ class BatchSizeChangedNoRetune(Rule):
                 _, regularisers = self._kept(before, study, ctx, None)
                 kept = f"the learning rate stays {rates}" if rates else "the learning rate is not set in either version"
                 also = f" (and {', '.join(regularisers)} unchanged)" if regularisers else ""
-                yield Finding(
+                yield Finding.split(
                     p.value_span,
                     f"{p.name} changes from {shown(va)} to {shown(vb)} but {kept}{also}: the best learning rate and "
                     f"regularisation depend on the batch size, so the new size runs with settings tuned for the old one.",

@@ -36,7 +36,7 @@ class LongerRunSameSchedule(Rule):
                 if old is None or new is None or old <= 0 or new < rounds.longer_training * old:
                     continue
                 kept = ", ".join(f"{q.name} stays {shown(v)}" for q, v in schedules)
-                yield Finding(
+                yield Finding.split(
                     p.value_span,
                     f"{p.name} grows from {shown(va)} to {shown(vb)} but {kept}: the learning-rate schedule keeps the "
                     f"length it had for the shorter run, so the extra training does not follow it.",

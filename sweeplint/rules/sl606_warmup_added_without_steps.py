@@ -53,7 +53,7 @@ class WarmupAddedWithoutSteps(Rule):
                 if any(_warms_up(q) for q in before.parameters if _family_name(kb, q.name) == "warmup"):
                     continue  # it warmed up before too
                 kept = ", ".join(f"{q.name} stays {shown(v)}" for q, v in lengths)
-                yield Finding(
+                yield Finding.split(
                     p.value_span,
                     f"a warm-up is added ({p.name}: {describe(p)}) while {kept}: the warm-up takes its steps out of the "
                     f"run, so the rest of training is shorter than before.",

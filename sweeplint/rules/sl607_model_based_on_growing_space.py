@@ -35,7 +35,7 @@ class ModelBasedOnGrowingSpace(Rule):
                         growth.append(f"{p.name} widens from {describe(a)} to {describe(p)}")
             if not growth:
                 continue
-            yield Finding(
+            yield Finding.split(
                 study.method.span,
                 f"this revision switches from {before.method.name} to {study.method.name} (model-based) and enlarges "
                 f"the search space at once ({'; '.join(growth)}): the model is fitted to a space no earlier study explored.",
