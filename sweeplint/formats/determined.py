@@ -16,7 +16,8 @@ import re
 from typing import Any
 
 from sweeplint.formats import ReadContext
-from sweeplint.formats.katib import command_tokens, guarded
+from sweeplint.formats.katib import guarded
+from sweeplint.formats.katib_template import command_tokens
 from sweeplint.formats.nodes import Collector, key_text, text_of, type_name
 from sweeplint.model import (
     EarlyStopping,
