@@ -45,14 +45,14 @@ def read_python(path: str, text: str, explicit: bool) -> ConfigFile:
     if not readers:
         return ConfigFile(path, text)
 
-    from sweeplint import pyexpr
+    from sweeplint import pyeval, pyexpr
 
     directives = parse_directives(text)
     try:
         module = pyexpr.parse(text)
     except pyexpr.PySyntaxError as exc:
         return ConfigFile(path, text, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
-    ctx = PyReadContext(path, text, pyexpr.Positions(module, text), pyexpr.constants(module), directives)
+    ctx = PyReadContext(path, text, pyexpr.Positions(module, text), pyeval.constants(module), directives)
     studies: list[Study] = []
     fmt = None
     for reader in readers:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 from sweeplint.model import Opaque, Span
 
 
@@ -15,7 +15,7 @@ def _value_of(source: str, names_source: str = ""):
     text = names_source + f"x = {source}\n"
     module = pyexpr.parse(text)
     node = module.body[-1].body[0].value
-    return pyexpr.evaluate(node, pyexpr.constants(module))
+    return pyeval.evaluate(node, pyeval.constants(module))
 
 
 @pytest.mark.parametrize(
@@ -81,8 +81,8 @@ def test_unknown_expressions_are_opaque(source, kind):
 def test_opaque_values_differ_by_source_and_keep_collections():
     value = _value_of("[nn.ReLU, nn.GELU, 3]")
     assert value[0] != value[1] and value[2] == 3
-    assert not pyexpr.is_known(value)
-    assert pyexpr.is_known(_value_of("[1, (2, 'a')]"))
+    assert not pyeval.is_known(value)
+    assert pyeval.is_known(_value_of("[1, (2, 'a')]"))
 
 
 def test_names_resolve_through_module_constants():
@@ -119,8 +119,8 @@ def test_to_lit_keeps_spelling_and_quotes():
     module = pyexpr.parse(text)
     positions = pyexpr.Positions(module, text)
     call = module.body[0].body[0].value
-    number = pyexpr.to_lit(call.args[0].value, positions)
-    string = pyexpr.to_lit(call.args[1].value, positions)
+    number = pyeval.to_lit(call.args[0].value, positions)
+    string = pyeval.to_lit(call.args[1].value, positions)
     assert (number.value, number.text, number.quoted) == (1e-5, "1E-5", False)
     assert (string.value, string.text, string.quoted) == ("adam", "'adam'", True)
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import libcst as cst
 
-from sweeplint.pyexpr import dotted, evaluate, is_known
+from sweeplint.pyexpr import dotted
+from sweeplint.pyeval import evaluate, is_known
 
 ESCAPE_METHODS = {"items", "keys", "values", "__iter__"}
 HARMLESS_CONSUMERS = {"float", "int", "str", "round", "abs", "len", "print", "bool", "min", "max"}

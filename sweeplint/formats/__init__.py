@@ -50,7 +50,7 @@ class PyReadContext:
     """What a Python reader gets besides the parsed module.
 
     `positions.span(node)` gives a node's Span (see sweeplint.pyexpr); `constants` maps
-    module-level names to their expressions (for `pyexpr.evaluate(node, ctx.constants)`).
+    module-level names to their expressions (for `pyeval.evaluate(node, ctx.constants)`).
     """
 
     path: str

@@ -23,7 +23,7 @@ from typing import Any
 
 import libcst as cst
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 from sweeplint.formats import PyReadContext
 from sweeplint.formats.optuna_calls import (
     Collector,
@@ -102,7 +102,7 @@ class ModuleReader:
         return f"{fn.name.value}:{self.span(fn.name).line}"
 
     def lit(self, node: cst.BaseExpression) -> Lit:
-        return pyexpr.to_lit(node, self.pos, self.names)
+        return pyeval.to_lit(node, self.pos, self.names)
 
     def resolve(self, node: cst.BaseExpression | None, collector: Collector) -> cst.BaseExpression | None:
         """A name stands for what was last assigned to it in the module (one level)."""
@@ -277,7 +277,7 @@ class ModuleReader:
         entries: dict[str, tuple[cst.BaseExpression, cst.BaseExpression]] = {}
         for element in grid.elements:
             if isinstance(element, cst.DictElement):
-                key = pyexpr.evaluate(element.key, self.names)
+                key = pyeval.evaluate(element.key, self.names)
                 if isinstance(key, str):
                     entries[key] = (element.key, element.value)
         out: list[Parameter] = []
@@ -323,7 +323,7 @@ class ModuleReader:
         if direction is None and isinstance(directions, (cst.List, cst.Tuple)) and directions.elements:
             direction = directions.elements[0].value
         if direction is not None:
-            value = pyexpr.evaluate(direction, self.names)
+            value = pyeval.evaluate(direction, self.names)
             text = value if isinstance(value, str) else (last_name(pyexpr.dotted(direction)) or "")
             text = text.lower()
             if text in ("minimize", "maximize"):

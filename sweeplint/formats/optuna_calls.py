@@ -6,7 +6,7 @@ from typing import Any
 
 import libcst as cst
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 
 
 def attr_call(node: cst.CSTNode, attr: str | tuple[str, ...]) -> bool:
@@ -28,7 +28,7 @@ def is_trial_annotation(param: cst.Param) -> bool:
         return False
     ann = param.annotation.annotation
     if isinstance(ann, (cst.SimpleString, cst.ConcatenatedString)):
-        text = str(pyexpr.evaluate(ann))
+        text = str(pyeval.evaluate(ann))
     else:
         text = pyexpr.dotted(ann) or ""
     return text.rsplit(".", 1)[-1] in ("Trial", "BaseTrial", "FrozenTrial")
@@ -103,7 +103,7 @@ def metric_name(node: cst.BaseExpression, names: dict) -> str:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        key = pyexpr.evaluate(node.slice[0].slice.value, names)
+        key = pyeval.evaluate(node.slice[0].slice.value, names)
         if isinstance(key, str):
             return key
     if isinstance(node, cst.UnaryOperation):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 from sweeplint.model import Condition, Lit, Parameter, Problem, Space, Span
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Suggest:
         name_node = self.arg(0, "name")
         if name_node is None:
             return None, False
-        value = pyexpr.evaluate(name_node, r.names)
+        value = pyeval.evaluate(name_node, r.names)
         constant = isinstance(value, str)
         if constant:
             name = value
@@ -80,7 +80,7 @@ class Suggest:
         if method == "suggest_int":
             step_node, log_node = self.arg(3, "step"), self.arg(4, "log")
             positional = [a for a in self.call.args if a.keyword is None]
-            log = pyexpr.evaluate(log_node, r.names) is True if log_node is not None else False
+            log = pyeval.evaluate(log_node, r.names) is True if log_node is not None else False
             step = r.lit(step_node) if step_node is not None else None
             deprecated = None
             if len(positional) > 3:
@@ -92,7 +92,7 @@ class Suggest:
             return self.checked(Parameter(space=Space.INT, integer=True, log=log, q=q, deprecated=deprecated, **fields)), constant
         if method == "suggest_float":
             step_node, log_node = self.arg(None, "step"), self.arg(None, "log")
-            log = pyexpr.evaluate(log_node, r.names) is True if log_node is not None else False
+            log = pyeval.evaluate(log_node, r.names) is True if log_node is not None else False
             if step_node is not None and not (isinstance(step_node, cst.Name) and step_node.value == "None"):
                 if log:
                     self.refuse(step_node, f"trial.suggest_float({name!r}, ...) has both step={pyexpr.source(step_node)} and "

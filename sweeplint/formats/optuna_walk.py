@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 from sweeplint.formats.optuna_suggest import SUGGEST, Suggest
 from sweeplint.model import CallSite, Condition
 
@@ -75,14 +75,14 @@ class FunctionWalker:
             value = node.value
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
             if value is not None and self.is_suggest(value):
-                name = pyexpr.evaluate(pyexpr.argument(value, 0, "name"), self.reader.names) if pyexpr.argument(value, 0, "name") is not None else None
+                name = pyeval.evaluate(pyexpr.argument(value, 0, "name"), self.reader.names) if pyexpr.argument(value, 0, "name") is not None else None
                 for target in targets:
                     if isinstance(target, cst.Name) and isinstance(name, str):
                         self.variables[target.value] = name
                         choices = pyexpr.argument(value, 1, "choices")
                         if value.func.attr.value == "suggest_categorical" and choices is not None:
-                            evaluated = pyexpr.evaluate(choices, self.reader.names)
-                            if isinstance(evaluated, (list, tuple)) and pyexpr.is_known(evaluated):
+                            evaluated = pyeval.evaluate(choices, self.reader.names)
+                            if isinstance(evaluated, (list, tuple)) and pyeval.is_known(evaluated):
                                 self.choices[name] = tuple(evaluated)
 
     def if_chain(self, node: cst.If, outer: Condition | None, loop: bool, tested: tuple[Any, ...]) -> None:
@@ -149,12 +149,12 @@ class FunctionWalker:
             if isinstance(target.operator, cst.Equal):
                 for var, other in ((left, right), (right, left)):
                     if isinstance(var, cst.Name) and var.value in self.variables:
-                        value = pyexpr.evaluate(other, self.reader.names)
-                        if pyexpr.is_known(value) and not isinstance(value, (list, dict, set, frozenset)):
+                        value = pyeval.evaluate(other, self.reader.names)
+                        if pyeval.is_known(value) and not isinstance(value, (list, dict, set, frozenset)):
                             return self.variables[var.value], (value,)
             if isinstance(target.operator, cst.In) and isinstance(left, cst.Name) and left.value in self.variables:
-                value = pyexpr.evaluate(right, self.reader.names)
-                if isinstance(value, (list, tuple, set, frozenset)) and pyexpr.is_known(value):
+                value = pyeval.evaluate(right, self.reader.names)
+                if isinstance(value, (list, tuple, set, frozenset)) and pyeval.is_known(value):
                     return self.variables[left.value], tuple(value)
         return None
 
@@ -191,10 +191,10 @@ class FunctionWalker:
 
 def _match_values(pattern: cst.MatchPattern, names: dict) -> tuple[Any, ...] | None:
     if isinstance(pattern, cst.MatchValue):
-        value = pyexpr.evaluate(pattern.value, names)
-        return (value,) if pyexpr.is_known(value) else None
+        value = pyeval.evaluate(pattern.value, names)
+        return (value,) if pyeval.is_known(value) else None
     if isinstance(pattern, cst.MatchSingleton):
-        value = pyexpr.evaluate(pattern.value, names)
+        value = pyeval.evaluate(pattern.value, names)
         return (value,)
     if isinstance(pattern, cst.MatchOr):
         out: tuple[Any, ...] = ()

@@ -21,7 +21,7 @@ from typing import Any
 
 import libcst as cst
 
-from sweeplint import pyexpr
+from sweeplint import pyeval, pyexpr
 from sweeplint.formats import PyReadContext
 from sweeplint.model import (
     EarlyStopping,
@@ -196,7 +196,7 @@ class _Reader:
         return self.pos.span(node)
 
     def lit(self, node: cst.BaseExpression) -> Lit:
-        return pyexpr.to_lit(node, self.pos, self.names)
+        return pyeval.to_lit(node, self.pos, self.names)
 
     def studies(self) -> list[Study]:
         walk = _Walk()
@@ -315,7 +315,7 @@ class _Reader:
             if isinstance(key_node, cst.Name):
                 key = key_node.value
             else:
-                key = pyexpr.evaluate(key_node, self.names)
+                key = pyeval.evaluate(key_node, self.names)
                 if not isinstance(key, str):
                     continue
             name = prefix + key
@@ -417,7 +417,7 @@ class _Reader:
             return None  # Ray Tune has no default mode: a metric needs one
         # `metric_name = "val/acc"` earlier in the same code: the literal it names
         metric, mode = self.resolve(metric, self.assigned), self.resolve(mode, self.assigned)
-        mode_value = pyexpr.evaluate(mode, self.names)
+        mode_value = pyeval.evaluate(mode, self.names)
         goal = {"min": "minimize", "max": "maximize"}.get(mode_value if isinstance(mode_value, str) else "")
         if goal is None:
             return None
@@ -441,6 +441,6 @@ def _grid_dict(node: cst.Dict) -> cst.BaseExpression | None:
     if len(node.elements) != 1 or not isinstance(node.elements[0], cst.DictElement):
         return None
     element = node.elements[0]
-    if pyexpr.evaluate(element.key) == "grid_search":
+    if pyeval.evaluate(element.key) == "grid_search":
         return element.value
     return None

@@ -339,7 +339,7 @@ class _Builder:
     def node(self, expr: Any, depth: int, seen: tuple[str, ...] = ()) -> Any:
         import libcst as cst
 
-        from sweeplint import pyexpr
+        from sweeplint import pyeval
 
         if depth > MAX_DEPTH:
             return None
@@ -358,11 +358,11 @@ class _Builder:
                     return None
                 item = self.node(element.value, depth + 1, seen)
                 if item is None:
-                    item = self.scalar(element.value, pyexpr.evaluate(element.value, self.ctx.constants))
+                    item = self.scalar(element.value, pyeval.evaluate(element.value, self.ctx.constants))
                 items.append(item)
             return YSeq(items, self.span(expr))
-        value = pyexpr.evaluate(expr, self.ctx.constants)
-        if isinstance(value, Opaque) or not pyexpr.is_known(value):
+        value = pyeval.evaluate(expr, self.ctx.constants)
+        if isinstance(value, Opaque) or not pyeval.is_known(value):
             return None
         if isinstance(value, (dict, list, tuple, frozenset)):
             return None
@@ -379,7 +379,7 @@ class _Builder:
     def mapping(self, base: Any, updates: list, depth: int, seen: tuple[str, ...], where: Any, key_spans: dict | None = None) -> YMap:
         import libcst as cst
 
-        from sweeplint import pyexpr
+        from sweeplint import pyeval, pyexpr
 
         pairs: list = []
         index: dict[Any, int] = {}
@@ -396,7 +396,7 @@ class _Builder:
                             pairs.append((k, v))
         elements.extend(updates)
         for key_expr, value_expr in elements:
-            key_value = pyexpr.evaluate(key_expr, self.ctx.constants)
+            key_value = pyeval.evaluate(key_expr, self.ctx.constants)
             if not isinstance(key_value, (str, int, float, bool)):
                 continue
             key_node = (key_spans or {}).get(id(key_expr))
