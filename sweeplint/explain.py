@@ -87,6 +87,7 @@ def _reported(rule, example: dict) -> list[str]:
                 path.write_text(str(content), encoding="utf-8")
             settings = from_table(example.get("settings") or {}, "example")
             settings.root = root
+            settings.select, settings.extend_select = (rule.code,), ()   # only this rule is imported and run
             if "results" in example:
                 from sweeplint.results.judge import judge
 

@@ -62,8 +62,15 @@ def test_version_imports_no_rule_and_neither_libcst_nor_networkx(tmp_path):
     assert "sweeplint " in out and loaded == set()
 
 
-def test_rule_documentation_imports_no_rule_module(tmp_path):
+def test_rule_documentation_imports_only_its_own_rule_module(tmp_path):
+    # `sweeplint rule SL101` checks its bad example to show what is reported, with SL101 alone
     out, loaded = probe("rule", "SL101", cwd=tmp_path)
+    assert "SL101 linear-scale-parameter [warning]" in out and "What sweeplint reports on it" in out
+    assert loaded == {"sweeplint.rules.sl101_linear_scale_parameter"}
+
+
+def test_the_whole_rule_reference_imports_no_rule_module(tmp_path):
+    out, loaded = probe("rule", "--all", cwd=tmp_path)
     assert "SL101 linear-scale-parameter [warning]" in out and loaded == set()
 
 
@@ -96,9 +103,8 @@ def test_a_function_longer_than_the_limit_is_a_finding_not_minutes(tmp_path):
     (tmp_path / "train.py").write_text("import wandb\n\n\ndef main():\n    config = wandb.init().config\n" + body + "\nmain()\n")
     (tmp_path / "sweep.yaml").write_text(SWEEP)
     out, loaded = probe("check", "sweep.yaml", "--no-cache", cwd=tmp_path)
-    assert "sweep.yaml:1:10: SL001 [error] the program train.py cannot be read: the function main is longer than " \
-           f"{MAX_FUNCTION_LINES:,} lines" in out
-    assert "(line 4)" in out
+    assert "sweep.yaml:1:10: error: SL001 the program train.py cannot be read: the function main at line 4 is longer " \
+           f"than {MAX_FUNCTION_LINES:,} lines" in out
     assert "libcst" not in loaded, "refused before the parse"
 
 

@@ -60,7 +60,7 @@ def extract(text: str) -> FileFacts:
     overlong = _overlong_function(text)
     if overlong is not None:
         name, line = overlong
-        return FileFacts(error=f"the function {name} is longer than {MAX_FUNCTION_LINES:,} lines, more than sweeplint "
+        return FileFacts(error=f"the function {name} at line {line} is longer than {MAX_FUNCTION_LINES:,} lines, more than sweeplint "
                                "follows; split it into functions sweeplint can follow", error_span=Span.point(line, 1))
     from sweeplint import pyexpr
 
