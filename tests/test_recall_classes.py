@@ -145,7 +145,7 @@ def test_a_tool_that_hands_values_only_through_its_api_is_not_read_by_a_same_nam
     files = {"config.yaml": DETERMINED_CONFIG, "train.py": DETERMINED_TRAIN}
     (finding,) = found(lint(write, files, "config.yaml"), "SL201")
     assert finding.span.line == 12 and "batch_size is swept, but the program never reads it" in finding.message
-    assert "reads 'batch_size' from another source at train.py:9, which Determined does not set" in finding.message
+    assert "reads 'batch_size' from another source at train.py:9, which Determined does not set" in f"{finding.message} {finding.help}"
     files["train.py"] = DETERMINED_TRAIN.replace("batch_size=args.batch_size", 'batch_size=hparams["batch_size"]')
     assert not found(lint(write, files, "config.yaml"), "SL201")
     # the trial's values copied into the namespace first: args.batch_size is the swept value

@@ -178,9 +178,9 @@ def test_what_the_engine_accepts_gets_no_error(text):
 # What W&B does with an invalid sweep: its CLI prints the server's schema violations as warnings
 # and creates the sweep; the server refuses a sweep it cannot make a first run from.
 @pytest.mark.parametrize("text, fragment", [
-    ("method: random\n", "so W&B refuses to create the sweep"),
-    ("program: train.py\nparameters:\n  a: {values: [1, 2]}\n", "so W&B refuses to create the sweep"),
-    ("method: random\nparameters: {}\n", "so W&B refuses to create the sweep"),
+    ("method: random\n", "W&B refuses to create the sweep"),
+    ("program: train.py\nparameters:\n  a: {values: [1, 2]}\n", "W&B refuses to create the sweep"),
+    ("method: random\nparameters: {}\n", "W&B refuses to create the sweep"),
     ("method: custom\nscheduler: {engine: optuna}\n", "`wandb sweep` only warns that the config is malformed and creates the sweep anyway"),
     ("method: random\ncontroller: {}\nparameters:\n  x: {values: [1, 2]}\n", "`wandb sweep` only warns"),
     ("method: random\nmetrics:\n  - {name: a}\n  - {name: b}\nparameters:\n  x: {values: [1, 2]}\n", "`wandb sweep` only warns"),
