@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -69,8 +70,12 @@ def _checksum(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _source_fingerprint() -> list:
-    """Size and modification time of sweeplint's own modules: an edited rule invalidates results."""
+    """Size and modification time of sweeplint's own modules: an edited rule invalidates results.
+
+    Taken once per process (a run asks for it once per group of targets): the code running is the
+    code that was imported, whatever happens to the files later."""
     package = Path(__file__).resolve().parent
     out = []
     for folder, _dirs, names in os.walk(package):
