@@ -73,6 +73,8 @@ class Limit:
 
 @dataclass(frozen=True, slots=True)
 class Family:
+    """A hyperparameter family: the names that mean it and what is known about it."""
+
     name: str
     kind: str
     role: str
@@ -96,6 +98,8 @@ class Family:
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
+    """Two families whose best values depend on each other, and why."""
+
     a: str
     b: str
     why: str = ""
@@ -147,6 +151,8 @@ def optimizer_key(value: Any) -> str | None:
 
 @dataclass
 class Knowledge:
+    """The knowledge base: families, interactions, optimizers and schedules."""
+
     families: dict[str, Family] = field(default_factory=dict)
     interactions: dict[frozenset, Interaction] = field(default_factory=dict)
     optimizers: dict[str, str] = field(default_factory=dict)   # name -> group

@@ -22,6 +22,8 @@ INTERNAL_ERROR = ("SL999", "internal-error")
 
 @dataclass
 class LintResult:
+    """What a run found, and how many files it looked at and read."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0       # sweep files read
     files_seen: int = 0          # files looked at

@@ -43,6 +43,8 @@ def available_cores() -> int:
 
 @dataclass(frozen=True)
 class Outcome:
+    """The result of checking one file: whether it is a sweep file, and its findings."""
+
     path: str
     sweep: bool
     diagnostics: list

@@ -44,6 +44,8 @@ class ConfigError(Exception):
 
 @dataclass
 class StudySettings:
+    """Roles and goal declared for the studies of one config in the settings file."""
+
     config: str
     scientific: tuple[str, ...] = ()
     nuisance: tuple[str, ...] = ()
@@ -55,6 +57,8 @@ class StudySettings:
 
 @dataclass
 class Settings:
+    """The resolved configuration of a run: settings file, then the command line."""
+
     select: tuple[str, ...] = ("SL",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

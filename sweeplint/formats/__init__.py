@@ -22,6 +22,8 @@ from sweeplint.model import Directive, Problem
 
 @dataclass(slots=True)
 class ReadContext:
+    """What a YAML/JSON reader gets besides the document, and where it puts problems."""
+
     path: str
     text: str
     semantics: str
