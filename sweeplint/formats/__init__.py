@@ -68,6 +68,8 @@ class _ReaderOnDemand:
         return self._load().read(root, ctx)
 
     def __getattr__(self, name: str) -> Any:  # name, semantics...
+        if name.startswith("_"):  # our own slots, unset (a copy made without __init__): never recurse
+            raise AttributeError(name)
         return getattr(self._load(), name)
 
 
