@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -65,8 +66,16 @@ def hash_path(path: str) -> str | None:
         os.close(fd)
 
 
+def _checksum(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
 def _source_fingerprint() -> list:
-    """Size and modification time of sweeplint's own modules: an edited rule invalidates results."""
+    """Size and modification time of sweeplint's own modules: an edited rule invalidates results.
+
+    Taken once per process (a run asks for it once per group of targets): the code running is the
+    code that was imported, whatever happens to the files later."""
     package = Path(__file__).resolve().parent
     out = []
     for folder, _dirs, names in os.walk(package):
@@ -205,6 +214,41 @@ class Cache:
 
     def put(self, key: str, value: dict) -> None:
         self.store("facts", key, value)
+
+    # --- the parsed shipped knowledge base (sweeplint.knowledge) -----------------------------------
+
+    def knowledge_key(self, folder: Path, names: Iterable[str]) -> str | None:
+        """A key naming the knowledge files by content; None when one cannot be read."""
+        hashes = []
+        for name in names:
+            path = folder / name
+            digest = hash_path(str(path))
+            if digest is None and path.exists():
+                return None
+            hashes.append([name, digest])
+        return hashlib.sha256(json.dumps([FORMAT, hashes]).encode()).hexdigest()
+
+    def get_knowledge(self, key: str, count: int) -> list | None:
+        """The stored documents, or None unless they are whole: mappings (or empty files) whose
+        checksum matches, so a damaged entry is parsed again rather than half-believed."""
+        entry = self.load("knowledge", key)
+        if not isinstance(entry, dict):
+            return None
+        documents = entry.get("documents")
+        if not isinstance(documents, list) or len(documents) != count or not all(d is None or isinstance(d, dict) for d in documents):
+            return None
+        if entry.get("sha256") != _checksum(documents):
+            return None
+        return documents
+
+    def put_knowledge(self, key: str, documents: list) -> None:
+        # Only documents JSON keeps exactly (no non-string keys, no dates...) are stored.
+        try:
+            if json.loads(json.dumps(documents)) != documents:
+                return
+        except (TypeError, ValueError, RecursionError):
+            return
+        self.store("knowledge", key, {"documents": documents, "sha256": _checksum(documents)})
 
     # --- results of one file ---------------------------------------------------------------------
 

@@ -78,6 +78,8 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding as a user sees it: rule, severity, message, place and optional fix."""
+
     code: str
     name: str
     severity: Severity

@@ -16,6 +16,8 @@ PYTHON_SUFFIXES = (".py",)
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A file to check, and whether the user named it."""
+
     path: str          # as the user will see it: relative when the input was relative
     explicit: bool     # named on the command line (report even unrecognised parse failures)
 

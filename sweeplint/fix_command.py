@@ -67,6 +67,8 @@ def _overlap(a: int, b: int, c: int, d: int) -> bool:
 
 @dataclass
 class FixRun:
+    """The texts --fix produced, the originals, and the fixes applied per file."""
+
     texts: dict[str, str] = field(default_factory=dict)      # path -> fixed text (changed files only)
     originals: dict[str, str] = field(default_factory=dict)  # path -> text before
     counts: dict[str, int] = field(default_factory=dict)     # path -> fixes applied

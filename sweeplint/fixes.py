@@ -42,6 +42,8 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """An edit a finding offers: a title, the text edits, and how safe it is to apply."""
+
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE

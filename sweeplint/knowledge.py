@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
-from sweeplint.schedules import Schedules, load_schedules
+from sweeplint.schedules import Schedules, parse_schedules
 from sweeplint.settings import ConfigError
 
 KINDS = (
@@ -73,6 +73,8 @@ class Limit:
 
 @dataclass(frozen=True, slots=True)
 class Family:
+    """A hyperparameter family: the names that mean it and what is known about it."""
+
     name: str
     kind: str
     role: str
@@ -96,6 +98,8 @@ class Family:
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
+    """Two families whose best values depend on each other, and why."""
+
     a: str
     b: str
     why: str = ""
@@ -147,6 +151,8 @@ def optimizer_key(value: Any) -> str | None:
 
 @dataclass
 class Knowledge:
+    """The knowledge base: families, interactions, optimizers and schedules."""
+
     families: dict[str, Family] = field(default_factory=dict)
     interactions: dict[frozenset, Interaction] = field(default_factory=dict)
     optimizers: dict[str, str] = field(default_factory=dict)   # name -> group
@@ -465,14 +471,47 @@ def _read(path: Path, shown: str) -> Any:
         raise ConfigError(f"{shown}: not valid YAML: {exc}") from None
 
 
-def load_knowledge(settings: Any = None) -> Knowledge:
-    """The shipped knowledge base plus the user's extensions."""
+SHIPPED = ("optimizers.yaml", "families.yaml", "interactions.yaml", "schedules.yaml")
+
+
+def _shipped_documents(folder: Path, cache: Any = None) -> list:
+    """The parsed shipped knowledge files, in SHIPPED order (None for a missing schedules file).
+
+    Parsing them is a visible share of a one-file run, so with a cache the parsed documents are kept
+    there, keyed by the files' contents; they are validated by _merge exactly as freshly parsed ones."""
+    key = cache.knowledge_key(folder, SHIPPED) if cache is not None else None
+    if key is not None:
+        documents = cache.get_knowledge(key, len(SHIPPED))
+        if documents is not None:
+            return documents
+    documents = [_read(folder / name, name) for name in SHIPPED[:3]]
+    schedules = folder / SHIPPED[3]
+    documents.append(load_yaml(schedules) if schedules.is_file() else None)
+    if key is not None:
+        cache.put_knowledge(key, documents)
+    return documents
+
+
+def _merge_shipped(kb: Knowledge, documents: list) -> None:
+    optimizers, families, interactions, schedules = documents
+    _merge(kb, optimizers, "optimizers.yaml")
+    _merge(kb, {"families": families}, "families.yaml")
+    _merge(kb, interactions, "interactions.yaml")
+    kb.schedules = Schedules() if schedules is None else parse_schedules(schedules, SHIPPED[3])
+
+
+def load_knowledge(settings: Any = None, cache: Any = None) -> Knowledge:
+    """The shipped knowledge base plus the user's extensions. `cache`: a sweeplint.cache.Cache that
+    keeps the parsed shipped files between runs."""
     kb = Knowledge()
     folder = data_dir() / "knowledge"
-    _merge(kb, _read(folder / "optimizers.yaml", "optimizers.yaml"), "optimizers.yaml")
-    _merge(kb, {"families": _read(folder / "families.yaml", "families.yaml")}, "families.yaml")
-    _merge(kb, _read(folder / "interactions.yaml", "interactions.yaml"), "interactions.yaml")
-    kb.schedules = load_schedules(folder / "schedules.yaml")
+    try:
+        _merge_shipped(kb, _shipped_documents(folder, cache))
+    except ConfigError:
+        if cache is None:
+            raise
+        kb = Knowledge()  # a cached entry that does not validate: the files themselves decide
+        _merge_shipped(kb, _shipped_documents(folder))
     extra = getattr(settings, "knowledge", None) or {}
     if extra:
         source = getattr(settings, "source", None)

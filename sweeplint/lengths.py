@@ -14,6 +14,8 @@ _SHOWN = "rules/knowledge/lengths.yaml"
 
 @dataclass(frozen=True)
 class Lengths:
+    """What the knowledge base says about training lengths and warm-ups."""
+
     max_share: float
     fractions: frozenset[str]
     warmups: dict[str, str]      # warm-up name -> unit

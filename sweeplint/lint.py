@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from sweeplint.diagnostics import Diagnostic, Finding, Severity
 from sweeplint.discover import Target, discover
@@ -22,6 +22,8 @@ INTERNAL_ERROR = ("SL999", "internal-error")
 
 @dataclass
 class LintResult:
+    """What a run found, and how many files it looked at and read."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0       # sweep files read
     files_seen: int = 0          # files looked at
@@ -298,7 +300,7 @@ def lint_paths(
         name, content = stdin
         raw = isinstance(content, bytes)
         code_facts = CodeFactsStore(settings, cache=cache, texts={} if raw else {name: content})
-        file, diagnostics = lint_file(Target(name, explicit=True), rules, settings, _knowledge_loader(settings), code_facts,
+        file, diagnostics = lint_file(Target(name, explicit=True), rules, settings, _knowledge_loader(settings, cache), code_facts,
                                       text=None if raw else content, data=content if raw else None)
         outcomes = [(stdin[0], file is not None, diagnostics)]
     else:
@@ -374,14 +376,16 @@ def lint_file(target: Target, rules: list[type[Rule]], settings: Settings, knowl
         ]
 
 
-def _knowledge_loader(settings: Settings):
+def _knowledge_loader(settings: Settings, cache_dir_cache: Any = None):
+    """Loads the knowledge base once, on first use; `cache_dir_cache` (a sweeplint.cache.Cache) keeps
+    the parsed shipped files between runs."""
     cache: list = []
 
     def load():
         if not cache:
             from sweeplint.knowledge import load_knowledge
 
-            cache.append(load_knowledge(settings))
+            cache.append(load_knowledge(settings, cache_dir_cache))
         return cache[0]
 
     return load

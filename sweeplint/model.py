@@ -183,6 +183,8 @@ class RandomDraw:
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """One searched hyperparameter: its dotted name, its space, and where its key and value are written."""
+
     name: str                                # dotted path, e.g. "optimizer.lr"
     space: Space
     key_span: Span
@@ -247,6 +249,8 @@ class MethodKind(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Method:
+    """A study's search method, in the tool's spelling and as a kind, with its settings."""
+
     name: str                    # the tool's own spelling, e.g. "bayes"
     kind: MethodKind
     span: Span
@@ -261,6 +265,8 @@ class Method:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
+    """The metric a study optimises and its direction."""
+
     name: Lit
     goal: str                    # "minimize" or "maximize"
     goal_span: Span | None       # None when the goal is the tool's default
@@ -273,6 +279,8 @@ class Objective:
 
 @dataclass(frozen=True, slots=True)
 class EarlyStopping:
+    """A study's early-stopping (pruning) scheme and its settings."""
+
     kind: str
     settings: tuple[tuple[str, Lit], ...]
     span: Span

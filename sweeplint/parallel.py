@@ -43,6 +43,8 @@ def available_cores() -> int:
 
 @dataclass(frozen=True)
 class Outcome:
+    """The result of checking one file: whether it is a sweep file, and its findings."""
+
     path: str
     sweep: bool
     diagnostics: list
@@ -64,7 +66,7 @@ class Worker:
 
             self.cache = Cache(cache_dir)
         self.run_key = run_key
-        self.knowledge_loader = knowledge_loader or _knowledge_loader(settings)
+        self.knowledge_loader = knowledge_loader or _knowledge_loader(settings, self.cache)
         self.code_facts = CodeFactsStore(settings, cache=self.cache)
 
     def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:

@@ -80,6 +80,8 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class Roles:
+    """Every parameter's role, the goal and the phase of one study."""
+
     assignments: dict[str, RoleAssignment] = field(default_factory=dict)
     goal: str | None = None
     phase: str | None = None           # exploration | exploitation | None (nothing varies)
@@ -160,6 +162,8 @@ def inferred_note(assignments: list[RoleAssignment]) -> str:
 
 @dataclass
 class _Declared:
+    """A role a user declared for a parameter, and where."""
+
     role: str
     name: str
     source: str                 # "pyproject" | "directive"

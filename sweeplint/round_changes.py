@@ -22,6 +22,8 @@ _SHOWN = "rules/knowledge/rounds.yaml"
 
 @dataclass(frozen=True)
 class RoundsKnowledge:
+    """What the round-to-round rules know about changes between sweep rounds."""
+
     schedule_lengths: frozenset[str]
     bookkeeping: frozenset[str]
     pipeline_kinds: frozenset[str]

@@ -23,6 +23,8 @@ def _key(value: Any) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Setting:
+    """A schedule setting and the schedules under which it has an effect."""
+
     name: str
     under: tuple[str, ...]    # the schedules it has an effect under
     label: str
@@ -30,6 +32,8 @@ class Setting:
 
 @dataclass
 class Schedules:
+    """The learning-rate schedules the knowledge base knows, and their settings."""
+
     choosers: frozenset[str] = frozenset()
     labels: dict[str, str] = field(default_factory=dict)       # schedule -> how messages name it
     names: dict[str, str] = field(default_factory=dict)        # spelled value -> schedule

@@ -10,10 +10,16 @@ from typing import Any
 
 from sweeplint.diagnostics import Confidence, Severity
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+
+
+def _parse_toml(text: str) -> dict:
+    # Imported on use: most runs find no settings file, and the parser is a visible share of a one-file run.
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(text)
+
 
 OPTIONS = (
     "select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "exclude",
@@ -38,6 +44,8 @@ class ConfigError(Exception):
 
 @dataclass
 class StudySettings:
+    """Roles and goal declared for the studies of one config in the settings file."""
+
     config: str
     scientific: tuple[str, ...] = ()
     nuisance: tuple[str, ...] = ()
@@ -49,6 +57,8 @@ class StudySettings:
 
 @dataclass
 class Settings:
+    """The resolved configuration of a run: settings file, then the command line."""
+
     select: tuple[str, ...] = ("SL",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -86,7 +96,7 @@ def find_config_file(start: Path) -> Path | None:
         if candidate.is_file():
             try:
                 text = _settings_text(candidate)
-                data = tomllib.loads(text)
+                data = _parse_toml(text)
             except (OSError, UnicodeDecodeError, ConfigError):
                 continue
             except ValueError:  # invalid TOML: ours to report only if it configures sweeplint
@@ -118,7 +128,7 @@ def load_settings(config_file: Path | None, start: Path | None = None) -> Settin
         # No configuration: the project is where sweeplint runs (its cache goes there, as ruff does).
         return Settings(root=Path.cwd())
     try:
-        data = tomllib.loads(_settings_text(config_file))
+        data = _parse_toml(_settings_text(config_file))
     except FileNotFoundError:
         raise ConfigError(f"config file {config_file} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -13,6 +13,8 @@ _SHOWN = "rules/knowledge/trial_budgets.yaml"
 
 @dataclass(frozen=True)
 class TrialBudget:
+    """The fewest trials in which tuning a family pays."""
+
     family: str
     fewest: int          # the fewest trials in which the family is tuned
     when: str            # "from 10 trials on", for messages

@@ -48,6 +48,8 @@ class YAMLReadError(Exception):
 
 @dataclass(slots=True, eq=False)
 class YScalar:
+    """A scalar node: its loaded value, its source text, tag, quoting and position."""
+
     value: Any
     text: str
     tag: str
@@ -58,6 +60,8 @@ class YScalar:
 
 @dataclass(slots=True, eq=False)
 class YSeq:
+    """A sequence node and its position."""
+
     items: list
     span: Span
     weight: int = 1
@@ -65,6 +69,8 @@ class YSeq:
 
 @dataclass(slots=True, eq=False)
 class YMap:
+    """A mapping node: its key/value pairs in order, and its position."""
+
     pairs: list  # list[tuple[node, node]]
     span: Span
     weight: int = 1
@@ -120,6 +126,8 @@ def to_python(node: Node | None) -> Any:
 
 @dataclass(slots=True, frozen=True)
 class DuplicateKey:
+    """A key written twice in one mapping, with where it first appeared."""
+
     key: str
     span: Span
     first: Span
@@ -127,12 +135,16 @@ class DuplicateKey:
 
 @dataclass(slots=True, frozen=True)
 class UnsafeTag:
+    """A tag asking a loader to build a Python object, and where it is."""
+
     tag: str
     span: Span
 
 
 @dataclass(slots=True)
 class Document:
+    """A composed YAML stream: its documents' roots and what composing noticed."""
+
     roots: list
     duplicates: list[DuplicateKey]
     unsafe_tags: list[UnsafeTag]

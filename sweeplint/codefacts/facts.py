@@ -177,6 +177,8 @@ class ConfigWrite(_Data):
 
 @dataclass(frozen=True, slots=True)
 class CallArg(_Data):
+    """One argument of a recorded call: keyword or position, kind, text and place."""
+
     keyword: str | None
     position: int | None
     kind: str                    # literal, read, expr
@@ -253,6 +255,8 @@ class Pass(_Data):
 
 @dataclass(frozen=True, slots=True)
 class FunctionDef(_Data):
+    """A function (or method) defined in a program, with its parameters."""
+
     qualname: str                # "train", "Model.__init__"
     params: tuple[str, ...]
     line: int

@@ -22,6 +22,8 @@ from sweeplint.model import Directive, Problem
 
 @dataclass(slots=True)
 class ReadContext:
+    """What a YAML/JSON reader gets besides the document, and where it puts problems."""
+
     path: str
     text: str
     semantics: str
@@ -38,11 +40,45 @@ class Reader(Protocol):
     def read(self, root: Any, ctx: ReadContext) -> list: ...
 
 
+# Readers for YAML/JSON documents, most specific first. Each module is imported when its reader is
+# first asked about a document: a W&B file never pays for the Hydra override grammar.
+CONFIG_READERS = ("wandb", "katib", "determined", "nni", "hydra")
+
+
+class _ReaderOnDemand:
+    """Stands for a format module's READER, importing the module on first use."""
+
+    __slots__ = ("_module", "_reader")
+
+    def __init__(self, module: str):
+        self._module = module
+        self._reader: Any = None
+
+    def _load(self) -> Any:
+        if self._reader is None:
+            import importlib
+
+            self._reader = importlib.import_module(f"sweeplint.formats.{self._module}").READER
+        return self._reader
+
+    def recognise(self, root: Any) -> bool:
+        return self._load().recognise(root)
+
+    def read(self, root: Any, ctx: ReadContext) -> list:
+        return self._load().read(root, ctx)
+
+    def __getattr__(self, name: str) -> Any:  # name, semantics...
+        if name.startswith("_"):  # our own slots, unset (a copy made without __init__): never recurse
+            raise AttributeError(name)
+        return getattr(self._load(), name)
+
+
+_CONFIG_READERS = [_ReaderOnDemand(module) for module in CONFIG_READERS]
+
+
 def config_readers() -> list[Reader]:
     """Readers for YAML/JSON documents, most specific first."""
-    from sweeplint.formats import determined, hydra, katib, nni, wandb
-
-    return [wandb.READER, katib.READER, determined.READER, nni.READER, hydra.READER]
+    return list(_CONFIG_READERS)
 
 
 @dataclass(slots=True)

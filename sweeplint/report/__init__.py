@@ -13,6 +13,8 @@ FORMATS = ("concise", "full", "json", "json-lines", "sarif", "github", "gitlab",
 
 @dataclass
 class ReportContext:
+    """What a report format needs besides the findings."""
+
     color: bool = False
     files_checked: int = 0
     texts: dict | None = None       # path -> text, for formats that quote the source
