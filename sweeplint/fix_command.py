@@ -11,7 +11,6 @@ standard error.
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 
@@ -122,9 +121,7 @@ def unified_diff(run: FixRun) -> str:
 
 def write_text(path: str, text: str) -> None:
     """Atomically, in the file's own encoding (and byte-order mark), keeping its permissions."""
-    import tempfile
-
-    from sweeplint.source import _BOMS, read_bytes
+    from sweeplint.source import _BOMS, read_bytes, replace_file
 
     data = read_bytes(path)
     encoded = None
@@ -134,18 +131,7 @@ def write_text(path: str, text: str) -> None:
             break
     if encoded is None:
         encoded = text.encode("utf-8")
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(encoded)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    replace_file(path, encoded)
 
 
 def fixable_counts(diagnostics) -> tuple[int, int]:

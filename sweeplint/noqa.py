@@ -14,7 +14,6 @@ line continued with a backslash, and findings about sweeplint's own comments or 
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -61,7 +60,7 @@ def add_noqa(diagnostics, checked_files: list[str]) -> NoqaResult:
 
 
 def _add_to_file(path: str, by_line: dict[int, list[str]]) -> tuple[int, int]:
-    from sweeplint.source import UnreadableFile, read_bytes
+    from sweeplint.source import UnreadableFile, read_bytes, replace_file
 
     try:
         data = read_bytes(path)
@@ -86,7 +85,7 @@ def _add_to_file(path: str, by_line: dict[int, list[str]]) -> tuple[int, int]:
     if not added:
         return 0, skipped
     pieces[0::2] = lines
-    _write(path, bom + "".join(pieces).encode("utf-8"))
+    replace_file(path, bom + "".join(pieces).encode("utf-8"))
     return added, skipped
 
 
@@ -152,21 +151,3 @@ def _python_blocked(text: str) -> set[int]:
         if line.rstrip().endswith("\\") and "#" not in line:
             blocked.add(number)
     return blocked
-
-
-def _write(path: str, data: bytes) -> None:
-    """Atomically, keeping the file's permissions."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

@@ -83,6 +83,26 @@ def read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
+def replace_file(path: str, data: bytes) -> None:
+    """Write `data` over an existing file atomically (a temporary file beside it, then a rename),
+    keeping the file's permissions: what `--fix` and `--add-noqa` write."""
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode & 0o7777
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
 def text_of(data: bytes) -> str:
     """Decoded text of bytes read by read_bytes, refusing ones too large to be hand-written configs."""
     if len(data) > MAX_FILE_BYTES:

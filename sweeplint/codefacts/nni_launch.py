@@ -25,22 +25,9 @@ _PY_CODE_DIR = re.compile(r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['
 def launched_program(space_path: str) -> tuple[str, Path] | None:
     """(the script as the launcher names it, its path) for a search space file, or None."""
     space = Path(space_path).resolve()
-    folder = space.parent
     found: set[tuple[str, Path]] = set()
-    try:
-        entries = sorted(folder.iterdir())[:MAX_LAUNCHERS]
-    except OSError:
-        return None
-    for entry in entries:
-        if entry == space or entry.suffix not in (".yml", ".yaml", ".py") or not entry.is_file():
-            continue
-        try:
-            if entry.stat().st_size > MAX_BYTES:
-                continue
-            text = entry.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        hit = _from_python(text, space, folder) if entry.suffix == ".py" else _from_yaml(text, space, folder)
+    for entry, text in _siblings(space, (".yml", ".yaml", ".py")):
+        hit = _from_python(text, space, space.parent) if entry.suffix == ".py" else _from_yaml(text, space, space.parent)
         if hit is not None:
             found.add(hit)
     return found.pop() if len(found) == 1 else None
@@ -50,10 +37,28 @@ def named_by_experiment_config(space_path: str) -> bool:
     """Whether an experiment config (YAML) beside the search space names it: that config is then the
     study that carries the objective, and findings about the objective belong to it."""
     space = Path(space_path).resolve()
+    return any(_same(space.parent / n, space)
+               for _, text in _siblings(space, (".yml", ".yaml"))
+               for n in (m.group(1) for m in _SPACE_KEY.finditer(text)))
+
+
+def _siblings(space: Path, suffixes: tuple[str, ...]):
+    """(path, text) of the files beside a search space that may launch it: a bounded number, each
+    of bounded size, unreadable ones skipped."""
     try:
         entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
     except OSError:
-        return False
+        return
+    for entry in entries:
+        if entry == space or entry.suffix not in suffixes or not entry.is_file():
+            continue
+        try:
+            if entry.stat().st_size > MAX_BYTES:
+                continue
+            text = entry.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        yield entry, text
     for entry in entries:
         if entry == space or entry.suffix not in (".yml", ".yaml") or not entry.is_file():
             continue
