@@ -358,6 +358,16 @@ def _with_program(tmp_path: Path, program: str, extra: dict[str, str] | None = N
     return code, diags
 
 
+def test_a_function_just_under_the_length_limit_is_followed_within_the_limits(tmp_path):
+    from sweeplint.codefacts.extract import MAX_FUNCTION_LINES
+
+    body = "".join(f"    v{i} = cfg.learning_rate * {i}\n" for i in range(MAX_FUNCTION_LINES - 100))
+    program = "import wandb\n\ndef main():\n    run = wandb.init()\n    cfg = wandb.config\n" + body + "    wandb.log({'val_loss': v1})\n\nmain()\n"
+    code, diags = _with_program(tmp_path, program)
+    assert code == 1 and one(diags, "SL101")
+    assert not any(d["code"] == "SL001" for d in diags), diags   # read and linked, not refused
+
+
 def test_a_program_with_a_syntax_error(tmp_path):
     code, diags = _with_program(tmp_path, "import wandb\ndef broken(:\n    pass\n")
     assert code == 1
@@ -380,8 +390,8 @@ def test_star_imports_and_import_cycles(tmp_path):
 def test_a_20000_line_function(tmp_path):
     body = "".join(f"    v{i} = cfg.learning_rate * {i}\n" for i in range(20_000))
     program = "import wandb\n\ndef main():\n    run = wandb.init()\n    cfg = wandb.config\n" + body + "    wandb.log({'val_loss': v1})\n\nmain()\n"
-    # The one case still past the 20 s limit: linking a program's code is quadratic in a function's
-    # length (issue 15 part 5, the function-length limit of the code-facts work); until that lands
-    # it keeps the old guard against hangs.
-    code, diags = _with_program(tmp_path, program, time_limit=120)
+    # Past the function-length limit the program is refused before libcst parses it (a finding at
+    # the config's program), and the config's own rules still run.
+    code, diags = _with_program(tmp_path, program)
     assert code == 1 and one(diags, "SL101")
+    assert any(d["code"] == "SL001" and "the function main at line 3 is longer than" in d["message"] for d in diags), diags
