@@ -136,6 +136,13 @@ def _yaml(doc) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+@pytest.mark.parametrize("low, high", [("0", ".nan"), (".nan", "-1"), ("-.inf", "-2"), ("-4", ".inf")])
+def test_non_finite_natural_log_bounds_crash_no_rule(low, high):
+    # found by the generator below: SL102's whole-number test (and SL409, which asks it) took int(nan)
+    text = f"method: random\nparameters:\n  learning_rate:\n    distribution: log_uniform\n    min: {low}\n    max: {high}\n"
+    check_properties("sweep.yaml", text, TRAIN)
+
+
 @given(doc=wandb_doc, data=st.data())
 def test_wandb_configs(doc, data):
     text = _yaml(doc)

@@ -73,6 +73,8 @@ def _decimal_exponents(ctx: Context, p, low: float, high: float, base: float) ->
     """Natural-log bounds written as whole powers of ten (`min: -4, max: -1` for a learning rate):
     a log-scale family whose bounds are negative integers spanning two or more, where e^x covers
     barely more than a decade of what 10^x would."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
     if abs(base - math.e) > 1e-9 or _inverse(p) or low != int(low) or high != int(high):
         return False
     if not (-12 <= low and high - low >= 2 and high <= 0):
