@@ -59,18 +59,6 @@ def _siblings(space: Path, suffixes: tuple[str, ...]):
         except OSError:
             continue
         yield entry, text
-    for entry in entries:
-        if entry == space or entry.suffix not in (".yml", ".yaml") or not entry.is_file():
-            continue
-        try:
-            if entry.stat().st_size > MAX_BYTES:
-                continue
-            text = entry.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if any(_same(space.parent / n, space) for n in (m.group(1) for m in _SPACE_KEY.finditer(text))):
-            return True
-    return False
 
 
 def _from_yaml(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
