@@ -61,6 +61,14 @@ class Context:
         editor), or None: no revision asked for, the file is new or not in a repository."""
         return _same_study(study, self.file, self._versions("previous"))
 
+    def compared_studies(self) -> Iterator[tuple[Study, Study]]:
+        """(study, its previous version) for each study of this file that the compared revision also
+        holds: what every round-to-round rule walks."""
+        for study in self.studies:
+            before = self.previous_study(study)
+            if before is not None:
+                yield study, before
+
     def earlier_studies(self, study: Study) -> tuple[Study, ...]:
         """This study in every commit that changed the file, the compared revision and before it,
         newest first (bounded); () without a revision to compare with."""

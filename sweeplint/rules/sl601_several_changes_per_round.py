@@ -14,10 +14,7 @@ class SeveralChangesPerRound(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             changes = self._changes(before, study, ctx)
             # changes of one family (encoder and decoder depth) are one change to the model
             by_family: dict[str, tuple[Span, str]] = {}

@@ -15,10 +15,7 @@ class AdoptedWithoutStudy(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             earlier = None
             for p in study.parameters:
                 a = before.parameter(p.name)

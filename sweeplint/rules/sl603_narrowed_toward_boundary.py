@@ -19,10 +19,7 @@ class NarrowedTowardBoundary(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         ratio = load_rounds().narrowing_ratio
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             for p in study.varied:
                 a = before.parameter(p.name)
                 new, old = value_range(p), value_range(a) if a is not None and a.varies else None

@@ -14,10 +14,7 @@ class BatchSizeChangedNoRetune(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             for p in study.parameters:
                 family = kb.family_of(p.name)
                 if family is None or family.kind != "batch":

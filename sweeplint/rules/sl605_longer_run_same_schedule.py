@@ -15,10 +15,7 @@ class LongerRunSameSchedule(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         rounds = load_rounds()
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             schedules = []
             for q in study.parameters:
                 old = one_value(before.parameter(q.name))

@@ -31,10 +31,7 @@ class WarmupAddedWithoutSteps(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None:
-                continue
+        for study, before in ctx.compared_studies():
             lengths = []
             for q in study.parameters:
                 family = kb.family_of(q.name)

@@ -14,9 +14,8 @@ class ModelBasedOnGrowingSpace(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for study in ctx.studies:
-            before = ctx.previous_study(study)
-            if before is None or study.method is None or before.method is None:
+        for study, before in ctx.compared_studies():
+            if study.method is None or before.method is None:
                 continue
             if study.method.kind is not MethodKind.MODEL_BASED or before.method.kind not in (MethodKind.RANDOM, MethodKind.GRID):
                 continue
