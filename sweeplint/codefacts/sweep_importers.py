@@ -9,12 +9,12 @@ importer counts: with two, the sweep's program is ambiguous.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable
 
 from sweeplint.codefacts.facts import FileFacts
-from sweeplint.codefacts.program import SKIP_DIRS, local_module, project_folder
+from sweeplint.codefacts.program import local_module, project_folder
+from sweeplint.codefacts.project_files import ScanLimit, python_files_mentioning
 
 MAX_SCANNED = 500            # Python files looked at in the project
 MAX_BYTES = 1_000_000
@@ -29,30 +29,17 @@ def importing_program(sweep_path: str, root: Path, facts_of: Callable[[str], Fil
     folder = project_folder(target.parent) or root
     stem = (target.parent.name if target.name == "__init__.py" else target.stem).encode("utf-8")
     found: list[Path] = []
-    scanned = 0
-    for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(names):
-            if not name.endswith(".py"):
-                continue
-            scanned += 1
-            if scanned > MAX_SCANNED:
-                return None
-            path = Path(current) / name
-            if path == target:
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_BYTES)
-            except OSError:
-                continue
-            if stem not in data or b"wandb" not in data:
+    try:
+        for path, data in python_files_mentioning(folder, stem, target, MAX_SCANNED, MAX_BYTES):
+            if b"wandb" not in data:
                 continue
             facts = facts_of(str(path))
             if facts.error is None and _imports(path, facts, target, folder) and any(r.root == "wandb" for r in facts.reads):
                 found.append(path)
                 if len(found) > 1:
                     return None
+    except ScanLimit:
+        return None
     return found[0] if found else None
 
 

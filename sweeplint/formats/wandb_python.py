@@ -199,37 +199,23 @@ def _importers(target: Path):
 
     Bounded: the project folder (the nearest one with .git, pyproject.toml or setup.py, else the
     folder holding the file's package), at most MAX_IMPORTERS_SCANNED files, each read only up to MAX_SOURCE_BYTES."""
-    import os
-
     from sweeplint import pyexpr
-    from sweeplint.codefacts.program import SKIP_DIRS, project_folder
+    from sweeplint.codefacts.program import project_folder
+    from sweeplint.codefacts.project_files import ScanLimit, python_files_mentioning
 
     folder = project_folder(target.parent) or _package_root(target.parent)
     stem = target.parent.name if target.name == "__init__.py" else target.stem
-    needle = stem.encode("utf-8")
-    scanned = 0
-    for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(names):
-            if not name.endswith(".py"):
-                continue
-            scanned += 1
-            if scanned > MAX_IMPORTERS_SCANNED:
-                return
-            path = Path(current) / name
-            if path == target:
+    try:
+        for path, data in python_files_mentioning(folder, stem.encode("utf-8"), target, MAX_IMPORTERS_SCANNED, MAX_SOURCE_BYTES):
+            text = data.decode("utf-8", errors="replace")
+            if not _SWEEP_CALL.search(text):
                 continue
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_SOURCE_BYTES)
-            except OSError:
-                continue
-            if needle not in data or not _SWEEP_CALL.search(data.decode("utf-8", errors="replace")):
-                continue
-            try:
-                yield path, pyexpr.parse(data.decode("utf-8", errors="replace"))
+                yield path, pyexpr.parse(text)
             except pyexpr.PySyntaxError:
                 continue
+    except ScanLimit:
+        return
 
 
 def _package_root(folder: Path) -> Path:
