@@ -368,6 +368,18 @@ def test_a_function_just_under_the_length_limit_is_followed_within_the_limits(tm
     assert not any(d["code"] == "SL001" for d in diags), diags   # read and linked, not refused
 
 
+def test_a_fifo_named_like_a_module_beside_a_sweep_dict_is_skipped(tmp_path):
+    # the lookup of the program that imports a sweep-dict module reads the project's Python files
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "sweep_config.py").write_text(
+        'sweep_config = {"method": "random", "metric": {"name": "loss", "goal": "minimize"}, '
+        '"parameters": {"lr": {"min": 0.00001, "max": 0.1}}}\n')
+    os.mkfifo(tmp_path / "evil.py")
+    code, diags, _ = lint(tmp_path, "configs/sweep_config.py")
+    assert code == 1 and one(diags, "SL101")
+
+
 def test_a_program_with_a_syntax_error(tmp_path):
     code, diags = _with_program(tmp_path, "import wandb\ndef broken(:\n    pass\n")
     assert code == 1

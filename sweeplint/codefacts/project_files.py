@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sweeplint.codefacts.program import SKIP_DIRS
+from sweeplint.source import UnreadableFile, open_regular
 
 
 class ScanLimit(Exception):
@@ -31,10 +32,10 @@ def python_files_mentioning(folder: Path, needle: bytes, skip: Path, max_files: 
             path = Path(current) / name
             if path == skip:
                 continue
-            try:
-                with open(path, "rb") as handle:
+            try:  # a FIFO or device named *.py is skipped, not waited on
+                with os.fdopen(open_regular(str(path)), "rb") as handle:
                     data = handle.read(max_bytes)
-            except OSError:
+            except (OSError, UnreadableFile):
                 continue
             if needle in data:
                 yield path, data
