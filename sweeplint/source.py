@@ -71,6 +71,15 @@ def open_regular(path: str) -> int:
     return fd
 
 
+def read_head(path, limit: int) -> bytes:
+    """The first `limit` bytes of a regular file; a FIFO or device is UnreadableFile, not waited on
+    (what the project walks use to peek into files they may not need)."""
+    import os
+
+    with os.fdopen(open_regular(str(path)), "rb") as handle:
+        return handle.read(limit)
+
+
 def read_bytes(path: str) -> bytes:
     """The first MAX_FILE_BYTES + 1 bytes of a regular file (see open_regular)."""
     import os

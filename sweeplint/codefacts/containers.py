@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.codefacts.program import SKIP_DIRS
+from sweeplint.source import UnreadableFile, read_head
 
 MAX_VISITED = 5000           # directory entries looked at
 MAX_DOCKERFILES = 50
@@ -52,9 +53,8 @@ def dockerfiles(folder: Path) -> list[Dockerfile]:
 
 def _parse(path: Path) -> Dockerfile | None:
     try:
-        with open(path, "rb") as handle:
-            text = handle.read(MAX_BYTES).decode("utf-8", errors="replace")
-    except OSError:
+        text = read_head(path, MAX_BYTES).decode("utf-8", errors="replace")
+    except (OSError, UnreadableFile):
         return None
     text = re.sub(r"\\\r?\n", " ", text)  # continuation lines
     copies: list[tuple[tuple[str, ...], str, str]] = []

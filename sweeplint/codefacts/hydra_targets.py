@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from sweeplint.codefacts.facts import FileFacts, FunctionDef
+from sweeplint.source import UnreadableFile, read_head
 
 MAX_BYTES = 200_000
 
@@ -101,8 +102,8 @@ def primary_config(entry: str) -> str | None:
     from sweeplint.codefacts.program import _HYDRA_MAIN, _KEYWORD, _literal
 
     try:
-        text = Path(entry).read_text(encoding="utf-8", errors="replace")[:1_000_000]
-    except OSError:
+        text = read_head(entry, 1_000_000).decode("utf-8", errors="replace")
+    except (OSError, UnreadableFile):
         return None
     for match in _HYDRA_MAIN.finditer(text):
         named = _KEYWORD["config_name"].search(match.group(1))

@@ -20,6 +20,7 @@ from sweeplint.codefacts.facts import (
 )
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
+from sweeplint.source import UnreadableFile, read_head
 
 MAX_FILES = 200
 CONFIG_LIKE = {
@@ -260,10 +261,9 @@ def hydra_entries(folder: Path) -> list[HydraEntry]:
             if scanned > MAX_SCANNED:
                 return out
             path = Path(current) / name
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_SOURCE_BYTES)
-            except OSError:
+            try:  # a FIFO or device named *.py is skipped, not waited on
+                data = read_head(path, MAX_SOURCE_BYTES)
+            except (OSError, UnreadableFile):
                 continue
             if b"hydra" not in data or b"main" not in data:
                 continue

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sweeplint.codefacts.program import SKIP_DIRS
-from sweeplint.source import UnreadableFile, open_regular
+from sweeplint.source import UnreadableFile, read_head
 
 
 class ScanLimit(Exception):
@@ -33,8 +33,7 @@ def python_files_mentioning(folder: Path, needle: bytes, skip: Path, max_files: 
             if path == skip:
                 continue
             try:  # a FIFO or device named *.py is skipped, not waited on
-                with os.fdopen(open_regular(str(path)), "rb") as handle:
-                    data = handle.read(max_bytes)
+                data = read_head(path, max_bytes)
             except (OSError, UnreadableFile):
                 continue
             if needle in data:
