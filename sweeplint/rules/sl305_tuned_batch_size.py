@@ -12,6 +12,11 @@ from sweeplint.rule import Context, Rule
 _COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|per_second|samples_s|tokens_s")
 
 
+# Families that set the batch a step sees: the batch size itself, and gradient accumulation, which
+# multiplies it (the effective batch is batch size x accumulation steps).
+BATCH_FAMILIES = frozenset({"batch_size", "gradient_accumulation"})
+
+
 # How the tools spell "choose one of these values": a parameter drawn by such a call is searched even
 # when its list is computed at run time (`tune.choice([2**i for i in range(5, 9)])`, a list read from
 # another file), so the reader knows the call but not the values.
@@ -24,7 +29,7 @@ def _searched(study) -> list:
             if p.varies or (p.space is Space.UNKNOWN and (p.distribution or "").rsplit(".", 1)[-1] in CHOICE_CALLS)]
 
 
-def _benchmark(study) -> bool:
+def benchmark_sweep(study) -> bool:
     """A sweep with no objective to optimize, or one named a benchmark: it measures speed or memory."""
     if study.objective is None and study.method is not None and study.method.kind in (MethodKind.GRID, MethodKind.RANDOM):
         return True
@@ -39,7 +44,7 @@ class TunedBatchSize(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if _benchmark(study):
+            if benchmark_sweep(study):
                 continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
             kinds = {(node(graph, p.name) or {}).get("family_kind") for p in study.varied} - {"seed"}
@@ -54,7 +59,7 @@ class TunedBatchSize(Rule):
                     if finding is not None:
                         yield finding
                     continue
-                if data.get("family") != "batch_size":
+                if data.get("family") not in BATCH_FAMILIES:
                     continue
                 a = roles.of(p.name)
                 studied = a is not None and a.declared and a.role == "scientific"
@@ -62,10 +67,19 @@ class TunedBatchSize(Rule):
                 if studied and searched_rate:
                     continue  # a declared batch-size study that re-tunes the learning rate
                 over = f" over {describe_space(p)}" if p.varies else ""
-                base = f"{p.name} is searched{over} as if it were a quality knob"
-                why = (f"Fix {p.name} at the largest size your hardware trains efficiently, then tune the rest: the batch "
-                       f"size sets training speed and memory use, and changing it changes the best learning rate and "
-                       f"regularisation, so the winner shows which batch size the other settings happen to suit.")
+                accumulation = data.get("family") == "gradient_accumulation"
+                if accumulation:
+                    base = f"{p.name} multiplies the batch size and is searched{over} as if it were a quality knob"
+                    why = (f"Gradient accumulation sums the gradients of several batches before each step, so it "
+                           f"multiplies the effective batch size without adding throughput. Fix {p.name} (at 1 when "
+                           f"the batch fits in memory), then tune the rest: changing the effective batch size changes "
+                           f"the best learning rate and regularisation, so the winner shows which batch size the other "
+                           f"settings happen to suit.")
+                else:
+                    base = f"{p.name} is searched{over} as if it were a quality knob"
+                    why = (f"Fix {p.name} at the largest size your hardware trains efficiently, then tune the rest: the batch "
+                           f"size sets training speed and memory use, and changing it changes the best learning rate and "
+                           f"regularisation, so the winner shows which batch size the other settings happen to suit.")
                 scaled = [r for r in rates if p.name in derived_from(graph, r.name)]
                 if searched_rate or scaled:
                     # A rate the program scales with the batch size (`lr * batch_size / 256`) follows it.
@@ -85,7 +99,8 @@ class TunedBatchSize(Rule):
                                   f"program uses one, every batch size is trained with the same rate.")
                     continue
                 yield Finding(p.key_span, f"{base}, {detail}", related=related, severity=Severity.ERROR,
-                              help=f"Every batch size is trained with the same learning rate. {why}")
+                              help=f"Every {'effective ' if accumulation else ''}batch size is trained with the same learning "
+                                   f"rate. {why}")
 
     @staticmethod
     def _resource(ctx: Context, study, p, data: dict, roles) -> Finding | None:
