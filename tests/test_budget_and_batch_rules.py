@@ -40,7 +40,7 @@ def test_sl316_declared_depth_with_three_trials_per_value(tmp_path: Path) -> Non
 
 
 def test_sl316_an_inferred_question_is_a_weak_opinion_and_combinations_multiply(tmp_path: Path) -> None:
-    sweep = (head("bayes", "run_cap: 20\n") + "  activation:\n    values: [relu, gelu, tanh]\n"
+    sweep = (head("random", "run_cap: 20\n") + "  activation:\n    values: [relu, gelu, tanh]\n"
              + "  optimizer:\n    values: [adam, sgd]\n" + LR)
     assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL316") == []   # hidden by default
     found = weak(tmp_path, "sweep.yaml", "SL316")
@@ -92,6 +92,9 @@ def test_sl316_silent_without_a_budget_a_countable_question_or_a_nuisance(tmp_pa
         # Nothing is tuned per value: each value gets its trials as repeats.
         "no_nuisance.yaml": declared + head() + layers + "  seed:\n    values: [1, 2, 3]\n",
         "grid.yaml": declared + head("grid", "") + layers + "  lr:\n    values: [0.001, 0.01]\n",
+        # A model-based search with no declared question tunes everything: it compares no values.
+        "tune_everything.yaml": head("bayes") + layers + LR,
+        "declared_exploitation.yaml": "# sweeplint: phase=exploitation\n" + head() + layers + LR,
     }
     assert codes(lint_tree(tmp_path, files), "SL316") == []
 

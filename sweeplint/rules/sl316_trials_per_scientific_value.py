@@ -32,6 +32,8 @@ class TrialsPerScientificValue(Rule):
             if points is not None:
                 trials *= points  # every sample runs the whole grid
             roles, graph = ctx.roles(study), ctx.graph(study)
+            if roles.phase == "exploitation":
+                continue  # a round that maximises the objective compares no scientific values
             scientific, nuisance = [], []
             for p in study.varied:
                 if (node(graph, p.name) or {}).get("family_kind") == "seed":
