@@ -64,3 +64,22 @@ def test_a_well_formed_collector_is_quiet(tmp_path):
                  "      fileSystemPath: {path: /m.log, kind: File, format: TEXT}\n"
                  "    collector: {kind: File}\n")
     assert codes(lint_tree(tmp_path, {"experiment.yaml": text}), "SL002") == []
+
+
+def test_a_log_range_mostly_below_any_useful_weight_decay_is_reported(tmp_path):
+    sweep = ("method: random\nrun_cap: 40\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
+             "  weight_decay: {distribution: log_uniform_values, min: 1e-12, max: 1e-1}\n"
+             "  lr: {distribution: log_uniform_values, min: 1e-10, max: 1e-3}\n")
+    found = codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL110")
+    assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in found] == [
+        (5, 57, "55% of weight_decay's log range (1e-12 .. 1e-1) lies below 1e-6, where a weight decay has no effect"),
+        (6, 47, "57% of lr's log range (1e-10 .. 1e-3) lies below 1e-6, where a learning rate has no effect"),
+    ]
+
+
+def test_a_log_range_with_half_or_less_below_the_useful_floor_is_quiet(tmp_path):
+    sweep = ("method: random\nrun_cap: 40\nmetric: {name: val_loss, goal: minimize}\nparameters:\n"
+             "  weight_decay: {distribution: log_uniform_values, min: 1e-10, max: 1e-2}\n"
+             "  dropout: {distribution: log_uniform_values, min: 1e-12, max: 1e-1}\n"
+             "  lr: {min: 1e-12, max: 1e-1}\n")
+    assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL110") == []
