@@ -83,3 +83,51 @@ def test_a_log_range_with_half_or_less_below_the_useful_floor_is_quiet(tmp_path)
              "  dropout: {distribution: log_uniform_values, min: 1e-12, max: 1e-1}\n"
              "  lr: {min: 1e-12, max: 1e-1}\n")
     assert codes(lint_tree(tmp_path, {"sweep.yaml": sweep}), "SL110") == []
+
+
+RAY_TUNER = '''\
+from ray import tune
+from trainer import train_func
+
+
+def main():
+    config = {
+        "lr": tune.loguniform(1e-5, 1e-2),
+        "optimizer": tune.choice(["adam", "sgd"]),
+        "dropout": tune.choice([0.1, 0.3]),
+        "width": tune.choice([64, 128]),
+        "depth": tune.choice([2, 4]),
+        "n_samples": 6,
+    }
+    tuner = tune.Tuner(
+        train_func,
+        tune_config=tune.TuneConfig(metric="val_loss", mode="min", num_samples=config["n_samples"]),
+        param_space=config,
+    )
+    tuner.fit()
+'''
+
+RAY_TRAINER = '''\
+from ray import train
+from models.net import Model
+
+
+def train_func(config):
+    model = Model(config)
+    train.report({"val_loss": model.fit()})
+'''
+
+
+def test_a_ray_budget_read_from_the_param_space_is_the_budget(tmp_path):
+    found = codes(lint_tree(tmp_path, {"tune_main.py": RAY_TUNER, "trainer.py": RAY_TRAINER}, "tune_main.py"), "SL309")
+    [(_, line, col, msg)] = found
+    assert (line, col) == (12, 22)
+    assert msg.startswith("6 trials for 5 searched dimensions (1.2 per dimension) are too few")
+
+
+def test_a_config_handed_whole_to_code_we_cannot_follow_may_read_the_optimizer(tmp_path):
+    # the trainable hands its config to a model module that is not in the project: the optimizer
+    # may well be read there, so one learning rate shared by adam and sgd is still reported
+    found = codes(lint_tree(tmp_path, {"tune_main.py": RAY_TUNER, "trainer.py": RAY_TRAINER}, "tune_main.py"), "SL303")
+    assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in found] == [
+        (7, 9, "lr is one search range shared by optimizer=adam and optimizer=sgd")]

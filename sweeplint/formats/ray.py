@@ -226,6 +226,21 @@ class _Reader:
             seen += 1
         return node
 
+    def entry_of(self, node: cst.BaseExpression | None, assigned: dict[str, cst.BaseExpression]) -> cst.BaseExpression | None:
+        """`config["n_samples"]` where `config` is a dict literal (often the param_space itself): the
+        value written there, so a budget kept in the space is still the budget."""
+        node = self.resolve(node, assigned)
+        if not (isinstance(node, cst.Subscript) and len(node.slice) == 1
+                and isinstance(node.slice[0].slice, cst.Index)):
+            return node
+        table = self.resolve(node.value, assigned)
+        key = pyeval.evaluate(node.slice[0].slice.value, self.names)
+        if isinstance(table, cst.Dict) and isinstance(key, str):
+            for element in table.elements:
+                if isinstance(element, cst.DictElement) and pyeval.evaluate(element.key, self.names) == key:
+                    return self.resolve(element.value, assigned)
+        return node
+
     def entry(self, call: cst.Call, kind: str, assigned: dict, extra: dict, used: set[int]) -> Study | None:
         if kind == "tuner":
             space_ref = pyexpr.argument(call, None, "param_space")
@@ -255,7 +270,7 @@ class _Reader:
         parameters += self.define_by_run(search_alg, assigned, problems)
         method = self.method(search_alg, call, parameters)
         objective = self.objective(settings, search_alg, scheduler)
-        num_samples = settings.get("num_samples")
+        num_samples = self.entry_of(settings.get("num_samples"), assigned)
         early = self.scheduler(scheduler)
         if not parameters and method is None and objective is None:
             return None
