@@ -131,3 +131,100 @@ def test_a_config_handed_whole_to_code_we_cannot_follow_may_read_the_optimizer(t
     found = codes(lint_tree(tmp_path, {"tune_main.py": RAY_TUNER, "trainer.py": RAY_TRAINER}, "tune_main.py"), "SL303")
     assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in found] == [
         (7, 9, "lr is one search range shared by optimizer=adam and optimizer=sgd")]
+
+
+RAY_READS = '''\
+from ray import tune
+
+
+def train_func(config):
+    config["extra"] = 1
+    print(config["extra"], config.get("opt", "adam"))
+    if "seed" in config:
+        print(config["seed"])
+    print(config["lr"], config["task"])
+    if config["width"] > 64:
+        print(config["depth"])
+
+
+space = {"lr": tune.loguniform(1e-4, 1e-2), "width": tune.choice([64, 128])}
+tuner = tune.Tuner(train_func, param_space=space,
+                   tune_config=tune.TuneConfig(metric="loss", mode="min", num_samples=20))
+tuner.fit()
+'''
+
+
+def test_a_ray_config_key_no_space_entry_defines_is_reported_where_it_is_read(tmp_path):
+    found = [(f, code, line, col, msg) for f, code, line, col, msg in
+             lint_tree(tmp_path, {"tune_main.py": RAY_READS}) if code == "SL218"]
+    assert [(f, line, col, msg.split("\n")[0]) for f, _, line, col, msg in found] == [
+        ("tune_main.py", 9, 25, "the trial's config is read with key 'task', which the search space does not define"),
+        ("tune_main.py", 11, 15, "the trial's config is read with key 'depth', which the search space does not define"),
+    ]
+    assert "raises KeyError in every trial:" in found[0][4]
+    assert "raises KeyError in every trial that takes this branch" in found[1][4]
+
+
+def test_the_severity_follows_whether_every_trial_reaches_the_read(tmp_path):
+    from sweeplint.lint import lint_paths
+    from sweeplint.settings import Settings
+
+    (tmp_path / "tune_main.py").write_text(RAY_READS, encoding="utf-8")
+    result = lint_paths([str(tmp_path / "tune_main.py")], Settings(root=tmp_path, studies=()))
+    assert [(d.span.line, str(d.severity)) for d in result.diagnostics if d.code == "SL218"] == [
+        (9, "error"), (11, "warning")]
+
+
+def test_a_searcher_with_its_own_space_is_not_judged(tmp_path):
+    text = RAY_READS.replace("tune_config=tune.TuneConfig(", "tune_config=tune.TuneConfig(search_alg=HyperOptSearch(hp_space), ")
+    assert codes(lint_tree(tmp_path, {"tune_main.py": text}), "SL218") == []
+
+
+WANDB_SWEEP = """\
+program: train.py
+method: random
+run_cap: 20
+metric: {name: val_loss, goal: minimize}
+parameters:
+  lr: {distribution: log_uniform_values, min: 1e-4, max: 1e-2}
+"""
+
+
+def test_a_wandb_config_subscript_is_judged_only_when_init_adds_no_defaults(tmp_path):
+    train = "import wandb\n\nwandb.init({init})\nwandb.log({{'val_loss': wandb.config['lr'] * wandb.config['depth']}})\n"
+    found = codes(lint_tree(tmp_path / "a", {"sweep.yaml": WANDB_SWEEP, "train.py": train.format(init="")}, "sweep.yaml"), "SL218")
+    assert [(f, line, col) for f, line, col, _ in found] == [("train.py", 4, 45)]
+    for init in ("config={'depth': 3}", "config=defaults"):
+        files = {"sweep.yaml": WANDB_SWEEP, "train.py": train.format(init=init)}
+        assert codes(lint_tree(tmp_path / init[7:11], files, "sweep.yaml"), "SL218") == []
+
+
+def test_entries_a_ray_space_gains_through_update_are_part_of_it(tmp_path):
+    text = '''\
+from ray import tune
+
+
+def train_func(config):
+    tune.report({"loss": config["lr"] * config["d_ff"] * config["heads"]})
+
+
+def get_config(model):
+    config = {"lr": tune.loguniform(1e-4, 1e-2)}
+    if model == "attn":
+        config.update({"d_ff": tune.choice([64, 128])})
+        config.update(heads=tune.choice([4, 8]))
+    return config
+
+
+def main(config):
+    tune.run(train_func, config=config, metric="loss", mode="min", num_samples=20)
+
+
+main(get_config("attn"))
+'''
+    from sweeplint.read import read_path
+
+    (tmp_path / "tune_main.py").write_text(text, encoding="utf-8")
+    [study] = read_path(str(tmp_path / "tune_main.py"), True).studies
+    assert [p.name for p in study.parameters] == ["lr", "d_ff", "heads"]
+    assert codes(lint_tree(tmp_path, {"tune_main.py": text}), "SL218") == []

@@ -129,10 +129,25 @@ class _Walk:
                 self.assign(node)
                 continue
             if isinstance(node, cst.Call):
+                self.update(node)
                 kind = self.entry_kind(node)
                 if kind is not None:
                     self.entries.append((node, kind, dict(self.assigned), {k: list(v) for k, v in self.extra.items()}))
             stack.extend(reversed(pyexpr.children(node)))
+
+    def update(self, call: cst.Call) -> None:
+        """`space.update({"d_ff": tune.choice(...)})` (or `update(d_ff=...)`): more entries of the
+        space, as `space[key] = value` adds them (often under an `if`: they are in the trials that ran it)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name)
+                and func.value.value in self.extra):
+            return
+        added = self.extra[func.value.value]
+        for arg in call.args:
+            if arg.keyword is not None:
+                added.append((cst.SimpleString(repr(arg.keyword.value)), arg.value))
+            elif isinstance(arg.value, cst.Dict) and not arg.star:
+                added.extend((e.key, e.value) for e in arg.value.elements if isinstance(e, cst.DictElement))
 
     def visit_children(self, node: cst.CSTNode) -> None:
         inner = _Walk()
