@@ -228,3 +228,60 @@ main(get_config("attn"))
     [study] = read_path(str(tmp_path / "tune_main.py"), True).studies
     assert [p.name for p in study.parameters] == ["lr", "d_ff", "heads"]
     assert codes(lint_tree(tmp_path, {"tune_main.py": text}), "SL218") == []
+
+
+OPTUNA_WITH_YAML = '''\
+import optuna
+import yaml
+
+
+def load_config():
+    with open("settings.yml", "r") as f:
+        return yaml.safe_load(f)
+
+
+def objective(trial):
+    config = load_config()
+    lr = trial.suggest_float("lr", float(config["space"]["lr"]["min"]), float(config["space"]["lr"]["max"]), log=True)
+    name = trial.suggest_categorical("optimizer", config["space"]["optimizer"]["values"])
+    width = trial.suggest_int("width", 32, 256, log=True)
+    return train(name, lr, width)
+
+
+if __name__ == "__main__":
+    config = load_config()
+    study = optuna.create_study(direction="minimize")
+    study.optimize(objective, n_trials=config["default"]["num_trials"])
+'''
+
+SETTINGS = """\
+default:
+  num_trials: 10
+space:
+  lr: {min: 1e-5, max: 1e-3}
+  optimizer:
+    values: [Adam, SGD]
+"""
+
+
+def test_values_an_optuna_script_reads_from_its_yaml_config_are_known(tmp_path):
+    found = lint_tree(tmp_path, {"search.py": OPTUNA_WITH_YAML, "settings.yml": SETTINGS}, "search.py")
+    assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in codes(found, "SL303")] == [
+        (12, 30, "lr is one search range shared by optimizer=Adam and optimizer=SGD")]
+    assert [(line, col, msg.split("\n")[0]) for _, line, col, msg in codes(found, "SL309")] == [
+        (21, 40, "10 trials under TPESampler, which starts with 10 random trials by default (n_startup_trials=10)")]
+
+
+def test_a_yaml_config_that_is_missing_leaves_the_values_unknown(tmp_path):
+    found = lint_tree(tmp_path, {"search.py": OPTUNA_WITH_YAML}, "search.py")
+    assert codes(found, "SL303") == [] and codes(found, "SL309") == []
+
+
+def test_subscripts_of_known_containers_evaluate():
+    from sweeplint import pyeval
+    import libcst as cst
+
+    names = {"cfg": cst.parse_expression("{'a': {'b': [1, 2.5]}}")}
+    assert pyeval.evaluate(cst.parse_expression("cfg['a']['b'][1]"), names) == 2.5
+    assert not pyeval.is_known(pyeval.evaluate(cst.parse_expression("cfg['x']"), names))
+    assert not pyeval.is_known(pyeval.evaluate(cst.parse_expression("cfg['a']['b'][5]"), names))
