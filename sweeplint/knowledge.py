@@ -7,6 +7,7 @@ Every validation error is a ConfigError naming the file and the key at fault.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ ROLES = ("scientific", "nuisance", "fixed")
 FAMILY_KEYS = ("aliases", "suffixes", "prefixes", "tokens", "not_with", "kind", "log_scale", "integer", "role",
                "conditional_on", "label", "plausible", "doubles_as")
 # A plausibility limit: the comparison it states ("values above 0") and what a violation costs.
-LIMIT_OPS = ("above", "at_least", "below", "at_most", "not_within")
+# `useful_from` is about a log-scale range: most of its decades lie below the smallest value that has
+# an effect (a weight decay of 1e-12 is no weight decay), so most trials test "nothing".
+LIMIT_OPS = ("above", "at_least", "below", "at_most", "not_within", "useful_from")
 LIMIT_KEYS = LIMIT_OPS + ("severity", "optimizers", "exact", "why")
 LOWER_OPS = frozenset({"above", "at_least"})
 EXTENSION_KEYS = ("families", "interactions", "optimizers", "decoupled_weight_decay", "files")
@@ -37,6 +40,7 @@ class Limit:
     """One plausibility limit of a family, e.g. "a learning rate is above 0".
 
     `not_within` (with `upper`) is about a whole parameter: its values all lie in [limit, upper].
+    `useful_from` is about a log-scale range: more than half of its decades below the limit.
     `optimizers` (names or groups) restricts the limit to studies whose optimizer is one of them.
     """
 
@@ -62,12 +66,22 @@ class Limit:
             return value < self.limit
         if self.op == "at_most":
             return value <= self.limit
+        if self.op == "useful_from":
+            return True  # a single value is not judged; a log range is (useful_share)
         return not (self.limit <= value <= (self.upper if self.upper is not None else self.limit))
+
+    def useless_share(self, low: float, high: float) -> float:
+        """For `useful_from`: the share of a log range [low, high] that lies below the limit."""
+        if not 0 < low < high:
+            return 0.0
+        return max(0.0, min(1.0, math.log(self.limit / low) / math.log(high / low)))
 
     def describe(self) -> str:
         """The plausible values in words: "above 0", "at most 1"."""
         if self.op == "not_within":
             return f"not confined to {self.limit:g} .. {self.upper:g}"
+        if self.op == "useful_from":
+            return f"with an effect from about {self.limit:g}"
         return f"{self.op.replace('_', ' ')} {self.limit:g}"
 
 
@@ -350,6 +364,8 @@ def _limits(value: Any, where: str, optimizers: dict[str, str]) -> tuple[Limit, 
             bound, upper = bound
         elif not _real(bound):
             raise ConfigError(f"{at}: {op} must be a number, not {bound!r}")
+        elif op == "useful_from" and not bound > 0:
+            raise ConfigError(f"{at}: useful_from must be a positive number (a log scale has no 0), not {bound!r}")
         severity = entry.get("severity", "warning")
         if severity not in ("warning", "error"):
             raise ConfigError(f"{at}: severity must be warning or error, not {severity!r}")

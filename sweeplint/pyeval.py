@@ -173,6 +173,24 @@ def _evaluate(node: cst.BaseExpression, names: Mapping[str, cst.BaseExpression],
         return out
     if isinstance(node, cst.Call):
         return _call(node, names, depth)
+    if isinstance(node, cst.Subscript):
+        return _subscript(node, names, depth)
+    return _opaque(node)
+
+
+def _subscript(node: cst.Subscript, names: Mapping[str, cst.BaseExpression], depth: int) -> Any:
+    """`table["key"]`, `items[0]` of a known dict, list or tuple (a config loaded from a file)."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return _opaque(node)
+    base = _evaluate(node.value, names, depth)
+    key = _evaluate(node.slice[0].slice.value, names, depth)
+    if isinstance(base, dict) and is_known(key):
+        try:
+            return base[key] if key in base else _opaque(node)
+        except TypeError:
+            return _opaque(node)
+    if isinstance(base, (list, tuple)) and isinstance(key, int) and not isinstance(key, bool) and -len(base) <= key < len(base):
+        return base[key]
     return _opaque(node)
 
 

@@ -383,7 +383,12 @@ def link(program: str, files: dict[str, FileFacts], modules: dict[str, dict[str,
 
     def sources(path: str, root: str, key: tuple[str, ...]) -> set[tuple[str, tuple[str, ...]]]:
         if root.startswith("param:"):
-            return {(r, k + key) for r, k in bindings.get((path, root), set())}
+            bound = bindings.get((path, root), set())
+            # a config-like parameter no call binds (a trainable the tool calls) holds the swept
+            # values, as its reads do (resolve): handed to code we cannot follow, it escapes
+            if not bound and root.rsplit(":", 1)[-1].lower() in CONFIG_LIKE:
+                return {("unknown", key)}
+            return {(r, k + key) for r, k in bound}
         return {(_concrete(root), key)}
 
     for _ in range(8):

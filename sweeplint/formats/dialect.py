@@ -130,6 +130,12 @@ class Dialect:
     run_config_root: str | None = None
     # Swept names may select config groups that the tool composes (Hydra), not keys the code reads.
     composes_config_groups: bool = False
+    # The code-facts root of the config each trial receives when that config holds exactly the
+    # search space (its constants included), so a literal key read from it that no space entry
+    # defines raises KeyError in every trial that reaches the read (SL218); None: not judged.
+    trial_config_root: str | None = None
+    # The methods under which it holds (empty: any); a searcher given a space of its own is not read.
+    trial_config_methods: tuple[str, ...] = ()
 
     # --- Optuna underneath ------------------------------------------------------------------------
     # Categorical choices end up in Optuna's storage (Optuna itself, its Hydra sweeper).

@@ -56,6 +56,14 @@ PARAMETER_KEYS = ("name", "parameterType", "feasibleSpace")
 FEASIBLE_SPACE_KEYS = ("min", "max", "step", "list", "distribution")
 OBJECTIVE_KEYS = ("type", "goal", "objectiveMetricName", "additionalMetricNames", "metricStrategies")
 ALGORITHM_KEYS = ("algorithmName", "algorithmSettings")
+# metricsCollectorSpec (the same shape in v1alpha3 and v1beta1): where the metrics come from, and
+# which collector reads them.
+COLLECTOR_SPEC_KEYS = ("source", "collector")
+COLLECTOR_KEYS = ("kind", "customCollector")
+COLLECTOR_KINDS = ("StdOut", "File", "TensorFlowEvent", "PrometheusMetric", "Custom", "None")
+SOURCE_KEYS = ("fileSystemPath", "filter", "httpGet")
+FILE_SYSTEM_PATH_KEYS = ("path", "kind", "format")
+FILTER_KEYS = ("metricsFormat",)
 
 _API_GROUP = "kubeflow.org/"
 
@@ -135,7 +143,9 @@ class _Builder(TrialTemplateReading, Collector):
         api = text_of(root.get("apiVersion")) or ""
         if api == _API_GROUP + "v1beta1":
             self.check_keys(spec, SPEC_KEYS, "the Experiment spec")
-        elif api not in KNOWN_APIS:
+        if api in KNOWN_APIS:
+            self.metrics_collector(spec.get("metricsCollectorSpec"))
+        else:
             # kubeflow.org/v1 holds training jobs (TFJob, PyTorchJob), not Experiments.
             self.problem(root.get("apiVersion"), f"Katib has no Experiment in {api!r}; Experiments are "
                                                  f"{_API_GROUP}v1beta1, so the cluster rejects this one")
@@ -214,6 +224,33 @@ class _Builder(TrialTemplateReading, Collector):
                 if isinstance(item, YScalar) and item.value == metric.value:
                     self.problem(item, "additionalMetricNames must not repeat the objectiveMetricName; Katib rejects the Experiment")
         return Objective(lit(metric), goal, goal_span, node.span, reduction=_strategy(node.get("metricStrategies"), metric.value))
+
+    def metrics_collector(self, node: Any) -> None:
+        """Check the keys of spec.metricsCollectorSpec: Katib drops a key it does not know, so a
+        collector kind written one level too high leaves the default collector in place."""
+        if not isinstance(node, YMap):
+            return
+        where = "spec.metricsCollectorSpec"
+        for key, _ in node.items():
+            if key_text(key) == "kind":
+                value = text_of(node.get("kind")) or "StdOut"
+                self.problem(key, f"the collector kind belongs under {where}.collector, not directly in {where}; "
+                                  "the API server drops or rejects a key its schema does not have, so the default "
+                                  f"collector is used: write `collector: {{kind: {value}}}`", code="SL002")
+            elif key_text(key) not in COLLECTOR_SPEC_KEYS:
+                self.unknown.append(KeyRef(key_text(key), key.span, COLLECTOR_SPEC_KEYS, where))
+        collector, source = node.get("collector"), node.get("source")
+        if isinstance(collector, YMap):
+            self.check_keys(collector, COLLECTOR_KEYS, f"{where}.collector")
+            kind = collector.get("kind")
+            if isinstance(kind, YScalar) and text_of(kind) not in COLLECTOR_KINDS:
+                self.unknown.append(KeyRef(text_of(kind) or kind.text, kind.span, COLLECTOR_KINDS,
+                                           f"{where}.collector.kind"))
+        if isinstance(source, YMap):
+            self.check_keys(source, SOURCE_KEYS, f"{where}.source")
+            for key, allowed in (("fileSystemPath", FILE_SYSTEM_PATH_KEYS), ("filter", FILTER_KEYS)):
+                if isinstance(source.get(key), YMap):
+                    self.check_keys(source.get(key), allowed, f"{where}.source.{key}")
 
     @staticmethod
     def with_collector(objective: Objective | None, spec: Any) -> Objective | None:

@@ -34,6 +34,7 @@ from sweeplint.formats.optuna_calls import (
     returns_of,
 )
 from sweeplint.formats.optuna_suggest import merge_conditions, signature
+from sweeplint.formats.loaded_configs import loaded_names
 from sweeplint.formats.optuna_walk import FunctionWalker
 from sweeplint.model import (
     EarlyStopping,
@@ -117,6 +118,8 @@ class ModuleReader:
     def study(self) -> list[Study]:
         collector = Collector().run(self.module)
         self.names.update({k: v for k, v in collector.assigned.items() if k not in self.names})
+        # `config = load_config()` of a YAML file beside the script: its values, for ranges and budgets
+        self.names.update(loaded_names(self.module, self.ctx.path))
 
         seen: set[int] = set()
         if _TUNER.search(self.ctx.text):

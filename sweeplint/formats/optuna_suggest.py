@@ -64,6 +64,13 @@ class Suggest:
             resolved = choices
             while isinstance(resolved, cst.Name) and resolved.value in r.names:
                 resolved = r.names[resolved.value]
+            if isinstance(resolved, cst.Subscript):
+                # `config["optimizer"]["values"]` of a config file the script loads: the listed values
+                known = pyeval.evaluate(resolved, r.names)
+                if isinstance(known, (list, tuple)) and known and pyeval.is_known(known):
+                    where = r.span(choices)
+                    values = tuple(Lit(v, where) for v in known)
+                    return Parameter(space=Space.CATEGORICAL, values=values, **fields), constant
             if isinstance(resolved, (cst.List, cst.Tuple)):
                 values = tuple(r.lit(e.value) for e in resolved.elements if not isinstance(e, cst.StarredElement))
                 if not resolved.elements:

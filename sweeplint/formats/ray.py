@@ -129,10 +129,25 @@ class _Walk:
                 self.assign(node)
                 continue
             if isinstance(node, cst.Call):
+                self.update(node)
                 kind = self.entry_kind(node)
                 if kind is not None:
                     self.entries.append((node, kind, dict(self.assigned), {k: list(v) for k, v in self.extra.items()}))
             stack.extend(reversed(pyexpr.children(node)))
+
+    def update(self, call: cst.Call) -> None:
+        """`space.update({"d_ff": tune.choice(...)})` (or `update(d_ff=...)`): more entries of the
+        space, as `space[key] = value` adds them (often under an `if`: they are in the trials that ran it)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name)
+                and func.value.value in self.extra):
+            return
+        added = self.extra[func.value.value]
+        for arg in call.args:
+            if arg.keyword is not None:
+                added.append((cst.SimpleString(repr(arg.keyword.value)), arg.value))
+            elif isinstance(arg.value, cst.Dict) and not arg.star:
+                added.extend((e.key, e.value) for e in arg.value.elements if isinstance(e, cst.DictElement))
 
     def visit_children(self, node: cst.CSTNode) -> None:
         inner = _Walk()
@@ -226,6 +241,21 @@ class _Reader:
             seen += 1
         return node
 
+    def entry_of(self, node: cst.BaseExpression | None, assigned: dict[str, cst.BaseExpression]) -> cst.BaseExpression | None:
+        """`config["n_samples"]` where `config` is a dict literal (often the param_space itself): the
+        value written there, so a budget kept in the space is still the budget."""
+        node = self.resolve(node, assigned)
+        if not (isinstance(node, cst.Subscript) and len(node.slice) == 1
+                and isinstance(node.slice[0].slice, cst.Index)):
+            return node
+        table = self.resolve(node.value, assigned)
+        key = pyeval.evaluate(node.slice[0].slice.value, self.names)
+        if isinstance(table, cst.Dict) and isinstance(key, str):
+            for element in table.elements:
+                if isinstance(element, cst.DictElement) and pyeval.evaluate(element.key, self.names) == key:
+                    return self.resolve(element.value, assigned)
+        return node
+
     def entry(self, call: cst.Call, kind: str, assigned: dict, extra: dict, used: set[int]) -> Study | None:
         if kind == "tuner":
             space_ref = pyexpr.argument(call, None, "param_space")
@@ -255,7 +285,7 @@ class _Reader:
         parameters += self.define_by_run(search_alg, assigned, problems)
         method = self.method(search_alg, call, parameters)
         objective = self.objective(settings, search_alg, scheduler)
-        num_samples = settings.get("num_samples")
+        num_samples = self.entry_of(settings.get("num_samples"), assigned)
         early = self.scheduler(scheduler)
         if not parameters and method is None and objective is None:
             return None

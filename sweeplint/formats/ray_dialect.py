@@ -18,4 +18,8 @@ DIALECT = Dialect(
     exclusive_range_spelling="tune.{distribution}({low}, {high})",   # randint or lograndint: the fix keeps the log scale
     objective_apis=("tune.report", "framework"),
     optuna_search_algorithm="OptunaSearch",
+    # The trainable's config (a config parameter no call in the program binds, which the code facts
+    # name "unknown") is the param_space itself; with a searcher of its own the space may come from it.
+    trial_config_root="unknown",
+    trial_config_methods=("BasicVariantGenerator",),
 )

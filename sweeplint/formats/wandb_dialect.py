@@ -47,4 +47,5 @@ DIALECT = Dialect(
     parameter_reads="*",
     passes_arguments_by_command=True,  # `command` with ${args} / ${args_no_hyphens}
     run_config_root="wandb",           # wandb.config, which the program may overwrite
+    trial_config_root="wandb",         # the sweep's parameters, plus what wandb.init(config=...) adds
 )

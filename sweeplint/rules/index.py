@@ -34,6 +34,7 @@ RULES = (
     ('SL210', 'string-boolean', 'WARNING', 'sl210_string_boolean', None, True),
     ('SL211', 'objective-last-value', 'INFO', 'sl211_objective_last_value', None, True),
     ('SL217', 'argument-type-mismatch', 'ERROR', 'sl217_argument_type_mismatch', None, True),
+    ('SL218', 'undefined-config-key', 'ERROR', 'sl218_undefined_config_key', None, True),
     ('SL301', 'several-goals', 'WARNING', 'sl301_several_goals', None, False),
     ('SL302', 'fixed-interacting-nuisance', 'WARNING', 'sl302_fixed_interacting_nuisance', None, True),
     ('SL303', 'merged-conditional', 'ERROR', 'sl303_merged_conditional', None, True),

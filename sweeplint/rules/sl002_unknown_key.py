@@ -14,14 +14,16 @@ class UnknownKey(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for problem in ctx.file.problems:
+        # Misplaced keys a reader explains itself (a file-level problem, or one inside a study).
+        for problem in [*ctx.file.problems, *(p for study in ctx.studies for p in study.problems)]:
             if problem.code == self.code:
                 message, fix = split_help(problem.message, colon=False)
                 yield Finding(problem.span, message, help=fix)
         for study in ctx.studies:
             for ref in study.unknown_keys:
                 close = difflib.get_close_matches(ref.key, ref.expected, n=1, cutoff=0.6)
-                what = "value" if ref.where.endswith("distribution") else "key"
+                # a KeyRef for a value says where that value sits (`... distribution`, `... .kind`)
+                what = "value" if ref.where.endswith(("distribution", ".kind")) else "key"
                 suggestion = f" (did you mean {close[0]!r}?)" if close else ""
                 # the closest valid spelling: unsafe, as the key then takes effect (or another was meant)
                 edit = respell_word(ctx.file.text, ref.span, ref.key, close[0], ctx.file.path) if close else None

@@ -116,6 +116,8 @@ class ImplausibleValue(Rule):
                            any(str(v.value) in names for v in q.values)), None)
             if choice is not None:
                 related = (Related(ctx.file.path, choice.key_span, f"the optimizer is {', '.join(names)} here"),)
+        if limit.op == "useful_from":
+            return self._mostly_useless(p, family, limit, found)
         if limit.op == "not_within":
             low, high = min(pt.value for pt in found), max(pt.value for pt in found)
             if not (limit.limit <= low and high <= (limit.upper or limit.limit)):
@@ -139,6 +141,23 @@ class ImplausibleValue(Rule):
             f"{p.name} takes {spelled}" if point.role == "value" else f"the {point.role} of {p.name} is {spelled}")
         return Finding.split(point.lit.span, f"{where}, outside the plausible range of {_a(family.title)}{under} "
                                        f"({limit.describe()}): {limit.why}", related=related, severity=severity)
+
+
+    @staticmethod
+    def _mostly_useless(p: Parameter, family: Family, limit: Limit, found: list[Point]) -> Finding | None:
+        """A log-scale range most of whose decades lie below the smallest value with an effect: a
+        log-uniform draw spends that share of the trials on "none of it" (1e-12 .. 0.1 for a weight
+        decay puts 6 of 11 decades below 1e-6)."""
+        if not p.log or p.space is not Space.UNIFORM or len(found) != 2:
+            return None
+        low, high = found[0], found[1]
+        share = limit.useless_share(low.value, high.value)
+        if share <= 0.5:
+            return None
+        bounds = f"{low.lit.text or _fmt(low.value)} .. {high.lit.text or _fmt(high.value)}"
+        floor = _fmt(limit.limit).replace("e-0", "e-")
+        return Finding.split(low.lit.span, f"{share:.0%} of {p.name}'s log range ({bounds}) lies below {floor}, where "
+                                           f"{_a(family.title)} has no effect: {limit.why}")
 
 
 def _both_signs(found: list[Point]) -> bool:
