@@ -381,6 +381,26 @@ def test_basic_sweeper_rejects_an_interval():
     assert len(out) == 1 and out[0].startswith("SL003 6:11 lr: the basic sweeper only enumerates values")
 
 
+def test_a_params_key_hydra_cannot_override_is_an_error():
+    text = """\
+        defaults:
+          - override hydra/sweeper: basic
+        hydra:
+          sweeper:
+            params:
+              $data/root: a,b
+              db/engine@db: mysql,sqlite
+              model.layers.0.width: 64,128
+              +extra.flag: true,false
+    """
+    out = findings(text, "SL003")
+    assert out == [f"SL003 6:{at(text, 6, '$data')} '$data/root' is not a key Hydra can override\n= help: Hydra rejects "
+                   f"`$data/root=...` when the sweep starts. Write a dotted path such as db.lr or a config group "
+                   f"such as db/engine, optionally followed by @package."]
+    # the value is still read
+    assert [p.name for p in read(text).studies[0].parameters][0] == "$data/root"
+
+
 def test_unknown_sweeper_keys_only_where_the_sweeper_is_known():
     typo = """\
         defaults:

@@ -25,6 +25,11 @@ class OverrideParameters:
         out = []
         for key, value in node.items():
             name = key_text(key)
+            if not ov.is_override_key(name):
+                # the sweeper hands Hydra `name=value` for every job, and Hydra refuses the key
+                self.problem(key.span, f"{name!r} is not a key Hydra can override, so Hydra rejects `{name}=...` when "
+                                       f"the sweep starts; write a dotted path such as db.lr or a config group such "
+                                       f"as db/engine, optionally followed by @package")
             if not isinstance(value, YScalar):
                 self.problem(value.span, f"the value of {name!r} in params must be an override string such as "
                                          f"`choice(a, b)` or `a,b`, not {type_name(value)}")
