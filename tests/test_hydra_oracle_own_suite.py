@@ -115,7 +115,9 @@ def _bindings(function: ast.FunctionDef, constants: dict):
     tables = []
     for decorator in function.decorator_list:
         if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "parametrize":
-            tables.append(_rows(decorator, constants))
+            argnames, rows = _rows(decorator, constants)
+            # rows read from elsewhere (an imported list) bind nothing: the case needs none of them
+            tables.append((argnames, rows) if rows else ([], [[]]))
     loops = [(n.target.id, n.iter) for n in ast.walk(function)
              if isinstance(n, ast.For) and isinstance(n.target, ast.Name) and isinstance(n.iter, (ast.Tuple, ast.List))]
     for combination in itertools.product(*[rows for _, rows in tables]):

@@ -59,6 +59,10 @@ def _literal(value: Any) -> str:
         return '-float("inf")' if value < 0 else 'float("inf")'
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + "".join(_literal(v) + ", " for v in value).rstrip(" ") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 
@@ -123,13 +127,20 @@ def _same_choice(a: Any, b: Any) -> bool:
 
 
 def disagreement(call: Call, root) -> str | None:
-    rejected, values = run_optuna(call)
+    return disagreement_with(call, root)
+
+
+def disagreement_with(call: Call, root, rejected: bool | None = None) -> str | None:
+    """How sweeplint and Optuna disagree on the call (None when they agree). `rejected`, when given,
+    is Optuna's verdict found another way (constructing the distribution the call builds)."""
+    refused, values = run_optuna(call)
+    rejected = refused if rejected is None else rejected
     errors, param = run_sweeplint(call, root)
     if rejected and not errors:
         return "Optuna raises but sweeplint reports no error"
     if not rejected and errors:
         return f"Optuna accepts but sweeplint reports {errors}"
-    for value in values:
+    for value in values if not rejected else ():
         why = outside_model(param, value)
         if why is not None:
             return f"Optuna sampled {value!r}: {why}"
