@@ -90,7 +90,7 @@ def _module_constants(tree: ast.Module) -> dict:
     return out
 
 
-def _rows(decorator: ast.Call, constants: dict) -> tuple[list[str], list[list]]:
+def _rows(decorator: ast.Call) -> tuple[list[str], list[list]]:
     """(argument names, rows of AST nodes) of one `parametrize` decorator."""
     spec = ast.literal_eval(decorator.args[0])
     names = [n.strip() for n in spec.split(",")] if isinstance(spec, str) else list(spec)
@@ -115,7 +115,7 @@ def _bindings(function: ast.FunctionDef, constants: dict):
     tables = []
     for decorator in function.decorator_list:
         if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "parametrize":
-            argnames, rows = _rows(decorator, constants)
+            argnames, rows = _rows(decorator)
             # rows read from elsewhere (an imported list) bind nothing: the case needs none of them
             tables.append((argnames, rows) if rows else ([], [[]]))
     loops = [(n.target.id, n.iter) for n in ast.walk(function)
@@ -159,12 +159,37 @@ def _each_override(node: ast.AST):
         yield "override", element, None
 
 
-def _references(node: ast.AST, names: set[str], definitions: dict) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and (sub.id in names or (sub.id in definitions and definitions[sub.id] is not node
-                                                              and _references(definitions[sub.id], names, {}))):
-            return True
-    return False
+def _references(node: ast.AST, names: set[str], definitions: dict[str, ast.AST]) -> bool:
+    """Whether the expression uses one of `names`, directly or through a local variable."""
+    used = {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name)}
+    return bool(used & names) or any(
+        {sub.id for sub in ast.walk(definitions[u]) if isinstance(sub, ast.Name)} & names
+        for u in used if u in definitions)
+
+
+def _texts(function: ast.FunctionDef, constants: dict):
+    """(rule, text) for every text the test hands the parser, rebuilt from each parametrize row."""
+    argnames = {a.arg for a in function.args.args}
+    definitions = _local_definitions(function)
+    for _mode, expr, rule_expr in _uses(function):
+        if not _references(expr, argnames, definitions):
+            continue  # a fixed text, not one from the parametrize rows
+        for names, _ in _bindings(function, constants):
+            scope = dict(names)
+            for local, value_node in definitions.items():
+                if local not in argnames:
+                    try:
+                        scope[local] = _evaluate(value_node, scope)
+                    except _Unknown:
+                        pass
+            try:
+                texts = _evaluate(expr, scope)
+                rule = _evaluate(rule_expr, scope) if rule_expr is not None else "override"
+            except _Unknown:
+                continue  # built from what only the running test knows
+            for text in texts if isinstance(texts, list) else [texts]:
+                if isinstance(text, str):
+                    yield rule, text
 
 
 def suite_overrides(root: pathlib.Path) -> tuple[list[tuple[str, str, str]], Counter]:
@@ -178,44 +203,23 @@ def suite_overrides(root: pathlib.Path) -> tuple[list[tuple[str, str, str]], Cou
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _module_constants(tree)
         for function in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
-            argnames = {a.arg for a in function.args.args}
             if not any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "parametrize" for d in function.decorator_list):
                 continue
             if any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Functions" for n in ast.walk(function)):
-                skipped["a registry of the test's own functions"] += 1
+                skipped["tests with a registry of their own functions"] += 1
                 continue
-            definitions = _local_definitions(function)
-            for mode, expr, rule_expr in _uses(function):
-                if not _references(expr, argnames, definitions):
-                    continue  # a fixed text, not one from the parametrize rows
-                for names, _ in _bindings(function, constants):
-                    scope = {**names}
-                    try:
-                        for local, value_node in definitions.items():
-                            if local not in argnames:
-                                try:
-                                    scope[local] = _evaluate(value_node, scope)
-                                except _Unknown:
-                                    pass
-                        texts = _evaluate(expr, scope)
-                        rule = _evaluate(rule_expr, scope) if rule_expr is not None else "override"
-                    except _Unknown:
-                        continue
-                    for text in texts if isinstance(texts, list) else [texts]:
-                        if not isinstance(text, str):
-                            continue
-                        where = f"{relative}:{function.name}"
-                        if rule in VALUE_RULES:
-                            key, value = "x", text
-                        elif rule == "override" and "=" in text:
-                            key, value = text.split("=", 1)
-                        else:
-                            skipped["a deletion with no value" if rule == "override" else f"rule {rule}"] += 1
-                            continue
-                        if any(f in value for f in UNKNOWN_TO_HYDRA_1_3):
-                            skipped["json_str/extend_list (not in Hydra 1.3)"] += 1
-                            continue
-                        seen.setdefault((key, value), where)
+            for rule, text in _texts(function, constants):
+                if rule in VALUE_RULES:
+                    key, value = "x", text
+                elif rule == "override" and "=" in text:
+                    key, value = text.split("=", 1)
+                else:
+                    skipped["deletions with no value" if rule == "override" else f"texts of rule {rule}"] += 1
+                    continue
+                if any(f in value for f in UNKNOWN_TO_HYDRA_1_3):
+                    skipped["json_str/extend_list texts (not in Hydra 1.3)"] += 1
+                    continue
+                seen.setdefault((key, value), f"{relative}:{function.name}")
     return [(where, key, value) for (key, value), where in seen.items()], skipped
 
 
