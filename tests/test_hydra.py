@@ -381,6 +381,50 @@ def test_basic_sweeper_rejects_an_interval():
     assert len(out) == 1 and out[0].startswith("SL003 6:11 lr: the basic sweeper only enumerates values")
 
 
+def test_a_params_key_hydra_cannot_override_is_an_error():
+    text = """\
+        defaults:
+          - override hydra/sweeper: basic
+        hydra:
+          sweeper:
+            params:
+              $data/root: a,b
+              db/engine@db: mysql,sqlite
+              model.layers.0.width: 64,128
+              +extra.flag: true,false
+    """
+    out = findings(text, "SL003")
+    assert out == [f"SL003 6:{at(text, 6, '$data')} '$data/root' is not a key Hydra can override\n= help: Hydra rejects "
+                   f"`$data/root=...` when the sweep starts. Write a dotted path such as db.lr or a config group "
+                   f"such as db/engine, optionally followed by @package."]
+    # the value is still read
+    assert [p.name for p in read(text).studies[0].parameters][0] == "$data/root"
+
+
+def test_a_descending_range_counts_down_in_an_enumerating_sweeper_and_fails_in_the_optuna_sweeper():
+    text = """\
+        defaults:
+          - override hydra/sweeper: SWEEPER
+        hydra:
+          sweeper:
+            params:
+              layers: range(5, 0, -1)
+              width: sort(range(1, 4), reverse=true)
+              rate: range(1.0, 0.0, -0.25)
+    """
+    basic = text.replace("SWEEPER", "basic")
+    assert findings(basic, "SL003", "SL004", "SL005", "SL102") == []
+    model = {p.name: (p.low.value, p.high.value, p.q.value if p.q else 1, p.high_inclusive)
+             for p in read(basic).studies[0].parameters}
+    assert model == {"layers": (1, 5, 1, True), "width": (1, 3, 1, True), "rate": (0.25, 1.0, 0.25, True)}
+    # the Optuna sweeper hands Optuna (start, stop, step) as they are, and Optuna refuses low > high
+    out = findings(text.replace("SWEEPER", "optuna"), "SL004")
+    expected = [f"SL004 6:{at(text, 6, '5')} layers: the lower bound 5 is greater than the upper bound 0",
+                f"SL004 7:{at(text, 7, '4')} width: the lower bound 3 is greater than the upper bound 0",
+                f"SL004 8:{at(text, 8, '1.0')} rate: the lower bound 1.0 is greater than the upper bound 0.0"]
+    assert len(out) == 3 and all(f.startswith(e) for f, e in zip(out, expected)), out
+
+
 def test_unknown_sweeper_keys_only_where_the_sweeper_is_known():
     typo = """\
         defaults:

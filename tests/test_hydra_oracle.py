@@ -167,9 +167,10 @@ def _range_values(start, stop, step) -> tuple:
     return tuple(sorted(values))
 
 
-def hydra_outcome(value: str):
+def hydra_outcome(value: str, key: str = "x"):
+    """Hydra's verdict on the override `key=value` and, when it accepts, what the value holds."""
     try:
-        override = PARSER.parse_overrides([f"x={value}"])[0]
+        override = PARSER.parse_overrides([f"{key}={value}"])[0]
     except Exception as exc:  # noqa: BLE001 - any refusal is the verdict
         return "reject", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     v = override.value()
@@ -195,9 +196,10 @@ def _yaml_single_quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def sweeplint_outcome(value: str):
+def sweeplint_outcome(value: str, key: str = "x"):
+    """sweeplint's verdict on `key: value` in an Optuna sweeper's params, and what its model holds."""
     text = ("hydra:\n  sweeper:\n    _target_: hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper\n"
-            f"    params:\n      x: {_yaml_single_quoted(value)}\n")
+            f"    params:\n      {_yaml_single_quoted(key)}: {_yaml_single_quoted(value)}\n")
     file = read_config("conf/config.yaml", text, True)
     problems = list(file.problems) + [p for s in file.studies for p in s.problems]
     errors = [p for p in problems if p.code in ERROR_CODES]
@@ -231,9 +233,9 @@ def _model_norm(value):
     return _norm(value)
 
 
-def compare(value: str) -> tuple[bool, tuple, tuple]:
-    ours = sweeplint_outcome(value)
-    theirs = hydra_outcome(value)
+def compare(value: str, key: str = "x") -> tuple[bool, tuple, tuple]:
+    ours = sweeplint_outcome(value, key)
+    theirs = hydra_outcome(value, key)
     if ours[0] == "reject" or theirs[0] == "reject":
         return ours[0] == theirs[0], ours, theirs
     if "shuffle(" in value:   # Hydra shuffles a list at random: compare its elements, not their order
@@ -292,6 +294,13 @@ REGRESSIONS = [
 @pytest.mark.parametrize("value", REGRESSIONS)
 def test_known_cases_agree_with_hydra(value):
     agree, ours, theirs = compare(value)
+    assert agree, (ours, theirs)
+
+
+@pytest.mark.parametrize("key", ["$a/b", "a/b.c", "a/1", "1", "a b", "a..b", ".a", "a:b", "${x}", "a?",
+                                 "a", "a.b", "a/b/c@d.e", "$a", "a.0.b", "+a", "++a@p", "~a", "a-b.c$d", "a@"])
+def test_keys_agree_with_hydra(key):
+    agree, ours, theirs = compare("1", key)
     assert agree, (ours, theirs)
 
 

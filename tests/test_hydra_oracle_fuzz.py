@@ -19,4 +19,6 @@ def test_agreement_on_10000_generated_overrides(request):
     total = tally["agree"] + tally["disagree"]
     print(f"\nHydra oracle: {tally['agree']}/{total} agree "
           f"(Hydra accepted {tally['accept']}, rejected {tally['reject']})")
+    for value, ours, theirs in disagreements:
+        print("---", repr(value), "sweeplint:", ours, "Hydra:", theirs)
     assert tally["agree"] >= 0.99 * total, disagreements[:10]

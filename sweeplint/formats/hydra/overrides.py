@@ -395,6 +395,21 @@ def parse(text: str) -> Any:
     return _Parser(text).value()
 
 
+# --- the key before `=` ------------------------------------------------------------------------
+# Hydra's key mode: a dotted package path (segments may hold `$`, or be unsigned integers) or a config
+# group `a/b`, optionally `@package`, after an optional `~`, `+` or `++`; no blanks.
+_KEY_WORD = r"[A-Za-z_$][A-Za-z0-9_$\-]*"
+_KEY_ID = r"[A-Za-z_][A-Za-z0-9_\-]*"
+_KEY_SEGMENT = r"(?:" + _KEY_WORD + "|" + _UINT + ")"
+_PACKAGE = r"(?:" + _KEY_SEGMENT + r"(?:\." + _KEY_SEGMENT + ")+|" + _KEY_WORD + ")?"
+_OVERRIDE_KEY = re.compile(r"(?:~|\+\+?)?(?:" + _KEY_ID + r"(?:/" + _KEY_ID + ")+|" + _PACKAGE + ")(?:@" + _PACKAGE + ")?")
+
+
+def is_override_key(text: str) -> bool:
+    """Whether Hydra's grammar reads `text` as the key of an override `text=value`."""
+    return _OVERRIDE_KEY.fullmatch(text) is not None
+
+
 def functions_in(node: Any):
     """Every call in a parsed value, outermost first."""
     if isinstance(node, Call):

@@ -25,6 +25,11 @@ class OverrideParameters:
         out = []
         for key, value in node.items():
             name = key_text(key)
+            if not ov.is_override_key(name):
+                # the sweeper hands Hydra `name=value` for every job, and Hydra refuses the key
+                self.problem(key.span, f"{name!r} is not a key Hydra can override, so Hydra rejects `{name}=...` when "
+                                       f"the sweep starts; write a dotted path such as db.lr or a config group such "
+                                       f"as db/engine, optionally followed by @package")
             if not isinstance(value, YScalar):
                 self.problem(value.span, f"the value of {name!r} in params must be an override string such as "
                                          f"`choice(a, b)` or `a,b`, not {type_name(value)}")
@@ -92,6 +97,14 @@ class OverrideParameters:
             values = tuple(Lit(v, where, None) for v in _enumerate(start.value, stop.value, step.value))
             return Parameter(name, Space.CATEGORICAL, distribution="shuffle(range)", distribution_span=where, values=values,
                              **base)
+        if not inclusive and step.value < 0:
+            # The enumerating sweepers (basic, Ax, Nevergrad) list a descending range as it counts down:
+            # range(5, 0, -1) is 5..1, the same values as an ascending range from its last value to its start.
+            values = _enumerate(start.value, stop.value, step.value)
+            if values:
+                start, stop = Lit(values[-1], where, None), start
+                step = Lit(-step.value, step.span, None)
+                inclusive = True
         q = step if (is_float or step.value != 1) else None
         return Parameter(name, Space.QUANTIZED if is_float else Space.INT, distribution="range", distribution_span=where,
                          low=start, high=stop, q=q, integer=not is_float, high_inclusive=inclusive, **base)
