@@ -28,7 +28,7 @@ class RuleInfo:
     name: str
     severity: Severity
     module: str                            # the module under sweeplint.rules
-    formats: tuple[str, ...] | None        # the study formats it can fire on; None: any
+    formats: tuple[str, ...] | None        # the config formats it can fire on; None: any
     uses_code: bool
 
     def load(self):
