@@ -308,3 +308,62 @@ def _is_module_file(path: str, module: str) -> bool:
 
 def _callee_label(func: ast.expr) -> str:
     return ast.unparse(func)
+
+
+# --- a configuration copied into a dict nobody reads ------------------------------------------------
+
+_LOGGERS = {"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "pprint"}
+
+
+def _is_logging_argument(mod: _Module, node: ast.AST) -> bool:
+    """`print(x)`, `LOG.debug(x)`, `logger.info("%s", x)`: the value is only shown."""
+    parent = mod.parent(node)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        func = parent.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        return name in _LOGGERS
+    return False
+
+
+def copied_into_unused(trace: Interproc, path: str, span: Span) -> tuple[str, int] | None:
+    """For a configuration object at `span` handed to `other.update(<it>)`: (other, line) when `other`
+    is a local that nothing uses except further updates and logging, and the object itself is used
+    only there and in logging; else None."""
+    mod = trace.module(path)
+    if mod is None:
+        return None
+    node = next(iter(mod.nodes_at(span)), None)
+    if node is None:
+        return None
+    call = mod.parent(node)
+    if not (isinstance(call, ast.Call) and node in call.args and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "update" and isinstance(call.func.value, ast.Name)
+            and isinstance(mod.parent(call), ast.Expr)):
+        return None
+    target = call.func.value.id
+    scope = _enclosing_scope(mod, call)
+    given = node.id if isinstance(node, ast.Name) else None
+    if scope is None or _uses_dynamic(scope) or _declares_nonlocal(scope, target) or (given and _declares_nonlocal(scope, given)):
+        return None
+    for name, allowed in ((target, "update"), (given, None)):
+        for load in (n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+            if load is node or _is_logging_argument(mod, load):
+                continue
+            parent = mod.parent(load)
+            if allowed and isinstance(parent, ast.Attribute) and parent.attr == allowed and isinstance(mod.parent(parent), ast.Call) \
+                    and isinstance(mod.parent(mod.parent(parent)), ast.Expr):
+                continue
+            return None
+    if isinstance(scope, ast.Module) and any(_imports_name(other, path, target) for other in trace.files if other != path):
+        return None
+    return target, call.lineno
+
+
+def _imports_name(trace_path: str, path: str, name: str) -> bool:
+    """Whether another file of the program may import `name` from this module (a text search)."""
+    try:
+        from sweeplint.source import read_text
+
+        return name in read_text(trace_path)
+    except Exception:  # noqa: BLE001 - unreadable: assume it may
+        return True
