@@ -115,3 +115,46 @@ def test_silent_when_the_inner_function_uses_the_value(write):
     outside = W_TRAIN.replace("from helpers.build import make_trainer", "from trainers import make_trainer")
     files = {"sweep.yaml": W_SWEEP, "train.py": outside, "helpers/__init__.py": "", "helpers/build.py": helpers}
     assert lint(write, files, "sweep.yaml") == []
+
+
+COPY_SWEEP = """
+    program: train.py
+    method: random
+    metric: {name: val_acc, goal: maximize}
+    parameters:
+      rate:
+        values: [8000, 16000]
+      lr:
+        values: [0.01, 0.001]
+"""
+COPY_TRAIN = """
+    import wandb
+
+
+    def main(cfg):
+        wandb.init(config={"rate": cfg.data.rate, "lr": cfg.optim.lr})
+        cfg.data.rate = wandb.config.rate
+        cfg.optim.lr = wandb.config.lr
+        print(cfg)
+        data = load(cfg.data.path, folds=cfg.data.folds)
+        model = build(cfg.optim)
+        wandb.log({"val_acc": fit(model, data)})
+
+
+    main(load_config())
+"""
+
+
+def test_a_swept_value_copied_into_a_config_key_nothing_reads_afterwards(write):
+    found = lint(write, {"sweep.yaml": COPY_SWEEP, "train.py": COPY_TRAIN}, "sweep.yaml")
+    assert [(d.span.line, d.span.column) for d in found] == [(5, 3)]
+    assert found[0].message == ("rate is swept, but the program only copies it into cfg.data.rate (train.py:6) "
+                                "and never reads cfg.data.rate afterwards")
+
+
+def test_silent_when_the_key_or_its_section_is_read_after_the_copy(write):
+    for use in ("data = load(cfg.data)", "data = load(cfg.data.rate)", "data = load(cfg)"):
+        source = COPY_TRAIN.replace("data = load(cfg.data.path, folds=cfg.data.folds)", use)
+        assert lint(write, {"sweep.yaml": COPY_SWEEP, "train.py": source}, "sweep.yaml") == [], use
+    looped = COPY_TRAIN.replace("    cfg.data.rate = wandb.config.rate\n", "    for _ in range(2):\n        cfg.data.rate = wandb.config.rate\n")
+    assert lint(write, {"sweep.yaml": COPY_SWEEP, "train.py": looped}, "sweep.yaml") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.interproc import Interproc
+from sweeplint.codefacts.interproc import Interproc, copied_to_unread_key
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
 from sweeplint.formats.dialect import dialect_of
@@ -31,6 +31,17 @@ def unused_in_callee(ctx: Context) -> Iterator[Finding]:
             else:
                 ends = _dead_ends_of_reads(trace, facts, p.name)
             if not ends:
+                copy = None if suggests else _copied_to_unread_key(trace, facts, p.name)
+                if copy is not None:
+                    target, read = copy
+                    yield Finding(
+                        p.key_span,
+                        f"{p.name} is swept, but the program only copies it into {target} "
+                        f"({short(ctx, read.path)}:{read.span.line}) and never reads {target} afterwards",
+                        help="Every trial trains with the same behaviour and the differences between runs are noise: read "
+                             f"{target} where the model or data is built after the copy, or pass the swept value there.",
+                        related=(related(read.path, read.span, f"copied into {target}, never read after"),),
+                    )
                 continue
             first = ends[0]
             also = sorted({f"{e.function}({e.parameter}=...)" for e in ends[1:]} - {f"{first.function}({first.parameter}=...)"})
@@ -59,3 +70,15 @@ def _dead_ends_of_reads(trace: Interproc, facts, name: str):
             return None
         out.extend(ends)
     return out
+
+
+def _copied_to_unread_key(trace: Interproc, facts, name: str):
+    """(the key, the read) when the only read of `name` is copied into a config key that the function
+    never reads afterwards."""
+    reads = facts.reads_of(name)
+    if len(reads) != 1 or facts.reads_below(name) or facts.escaped(name) is not None:
+        return None
+    if facts.arg(name) is not None and reads[0].root != "argparse":
+        return None
+    found = copied_to_unread_key(trace, reads[0].path, reads[0].span)
+    return None if found is None else (found[0], reads[0])
