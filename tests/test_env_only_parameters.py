@@ -72,3 +72,9 @@ def test_silent_when_the_program_reads_it_or_gets_it_otherwise(write):
     assert lint(write, extra=', "--lr=${trialParameters.learningRate}"') == []
     # the whole environment handed on: any variable may be read
     assert lint(write, read=", env=dict(os.environ)") == []
+
+
+def test_silent_when_the_command_or_a_launch_script_expands_the_variable(write):
+    assert lint(write, extra=', "--lr=$(LEARNING_RATE)"') == []
+    write({"run.sh": "python /app/train.py --lr \"$LEARNING_RATE\"\n"})
+    assert lint(write) == []  # the same experiment, with the script beside it

@@ -41,6 +41,8 @@ def env_only_parameters(ctx: Context) -> Iterator[Finding]:
                 variable, _, span = carried[name][0]
                 if variable in read or variable.startswith(_FRAMEWORK_PREFIXES):
                     continue
+                if len(re.findall(rf"\b{re.escape(variable)}\b", ctx.file.text)) > 1 or _in_launch_files(ctx, facts.program, variable):
+                    continue  # expanded in the command (`$(LR)`), or by a script or Dockerfile that starts the program
                 yield Finding(
                     span,
                     f"the trial template hands {p.name} to the trial only as the environment variable {variable}, "
@@ -99,3 +101,31 @@ def _env_carriers(text: str) -> dict[str, tuple[tuple[str, object, Span], bool]]
             if isinstance(template, YMap):
                 walk(template.get("trialSpec"), 0, False)
     return {name: (entry, name in other) for name, entry in env.items()}
+
+
+def _in_launch_files(ctx: Context, program: str, variable: str) -> bool:
+    """Whether a shell script or Dockerfile beside the program (or at the project root) names the variable."""
+    from pathlib import Path
+
+    from sweeplint.source import UnreadableFile, read_head
+
+    folders = {Path(program).resolve().parent}
+    root = getattr(getattr(ctx, "settings", None), "root", None)
+    if root is not None:
+        folders.add(Path(root).resolve())
+    folders |= {f.parent for f in list(folders)}
+    pattern = re.compile(rf"\b{re.escape(variable)}\b")
+    for folder in folders:
+        try:
+            candidates = [f for f in folder.iterdir() if f.is_file() and (f.suffix in (".sh", ".bash") or f.name.startswith("Dockerfile")
+                                                                          or f.name in ("entrypoint", "Makefile"))]
+        except OSError:
+            continue
+        for f in candidates[:50]:
+            try:
+                text = read_head(str(f), 200_000).decode("utf-8", "replace")
+            except (OSError, UnreadableFile):
+                return True  # cannot tell: it may
+            if pattern.search(text):
+                return True
+    return False

@@ -180,9 +180,11 @@ def _only_in_dead_code(ctx: Context, facts, logs, metric: str):
     from sweeplint.codefacts.interproc import Interproc
     from sweeplint.codefacts.reach import Reach
 
+    from sweeplint.codefacts.program import MAX_FILES
+
     carrying = [m for m in logs if _matches(m, metric) or m.dynamic]
-    if not carrying or facts.hydra_main:
-        return None
+    if not carrying or facts.hydra_main or len(facts.files) >= MAX_FILES:
+        return None  # a Hydra config may name any function; a program cut short may call it from a file not read
     reach = Reach(Interproc(facts.files))
     places = [(m, reach.dead_function(m.path, m.span.line)) for m in carrying]
     if any(function is None for _, function in places):
