@@ -192,7 +192,8 @@ class Interproc:
         if isinstance(func, ast.Name):
             local = mod.functions.get(func.id)
             if local is not None:
-                return _definition(mod, local)
+                rebound = any(isinstance(n, ast.Name) and n.id == func.id and isinstance(n.ctx, ast.Store) for n in ast.walk(mod.tree))
+                return None if rebound else _definition(mod, local)  # `fit = wrap(fit)`: another callable
             source = _import_source(mod, func.id)
             if source is None or source[1] is None:
                 return None
