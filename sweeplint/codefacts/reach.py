@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 
-from sweeplint.codefacts.interproc import FunctionNode, Interproc, _Module
+from sweeplint.codefacts.interproc import FunctionNode, Interproc, ParsedModule
 
 _DYNAMIC = {"globals", "eval", "exec", "importlib", "__import__", "import_module", "instantiate", "locate", "get_class", "get_method"}
 _UNSET = object()
@@ -26,7 +26,7 @@ class Reach:
         self.trace = trace
         self.modules = [m for m in (trace.module(p) for p in trace.files) if m is not None]
         self.everything = any(_dynamic(m) for m in self.modules)
-        self.defs: dict[str, list[tuple[_Module, ast.AST]]] = {}
+        self.defs: dict[str, list[tuple[ParsedModule, ast.AST]]] = {}
         self.methods: dict[int, list[ast.AST]] = {}
         for mod in self.modules:
             for node in ast.walk(mod.tree):
@@ -34,7 +34,7 @@ class Reach:
                     self.defs.setdefault(node.name, []).append((mod, node))
         self.live: set[int] = set()
         self._constants: dict[tuple[int, str], object] = {}
-        self._queue: list[tuple[_Module, list[ast.stmt], ast.AST | None]] = []
+        self._queue: list[tuple[ParsedModule, list[ast.stmt], ast.AST | None]] = []
         if not self.everything:
             for mod in self.modules:
                 self._queue.append((mod, mod.tree.body, None))
@@ -68,7 +68,7 @@ class Reach:
         for mod, node in self.defs.get(name, ()):
             self._make_live(mod, node)
 
-    def _make_live(self, mod: _Module, node: ast.AST) -> None:
+    def _make_live(self, mod: ParsedModule, node: ast.AST) -> None:
         if id(node) in self.live:
             return
         self.live.add(id(node))
@@ -79,7 +79,7 @@ class Reach:
         else:
             self._queue.append((mod, node.body, node))  # type: ignore[attr-defined]
 
-    def _visit(self, mod: _Module, node: ast.AST, fn: ast.AST | None) -> None:
+    def _visit(self, mod: ParsedModule, node: ast.AST, fn: ast.AST | None) -> None:
         if isinstance(node, FunctionNode):
             for d in node.decorator_list:
                 self._visit(mod, d, fn)
@@ -121,11 +121,11 @@ class Reach:
 
     # --- constant tests ------------------------------------------------------------------------
 
-    def _truth(self, mod: _Module, test: ast.expr, fn: ast.AST | None) -> bool | None:
+    def _truth(self, mod: ParsedModule, test: ast.expr, fn: ast.AST | None) -> bool | None:
         value = self._constant(mod, test, fn, 0)
         return None if value is _UNSET else bool(value)
 
-    def _constant(self, mod: _Module, node: ast.expr, fn: ast.AST | None, depth: int):
+    def _constant(self, mod: ParsedModule, node: ast.expr, fn: ast.AST | None, depth: int):
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
@@ -143,7 +143,7 @@ class Reach:
             return _UNSET
         return _module_constant(mod, node.id)
 
-    def _parameter_constant(self, mod: _Module, fn: ast.AST, name: str, depth: int):
+    def _parameter_constant(self, mod: ParsedModule, fn: ast.AST, name: str, depth: int):
         """The literal every call of a module-level function passes for one of its parameters."""
         if _assigned_in(fn, name) or fn.decorator_list or mod.functions.get(fn.name) != [fn]:  # type: ignore[attr-defined]
             return _UNSET
@@ -204,7 +204,7 @@ def _assigned_in(fn: ast.AST, name: str) -> bool:
     return False
 
 
-def _module_constant(mod: _Module, name: str):
+def _module_constant(mod: ParsedModule, name: str):
     """The literal a module-level name is bound to, when it is bound exactly once, at module level,
     and no function rebinds it."""
     stores = [n for n in ast.walk(mod.tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
@@ -220,14 +220,14 @@ def _module_constant(mod: _Module, name: str):
     return assign.value.value
 
 
-def _enclosing_function(mod: _Module, node: ast.AST) -> ast.AST | None:
+def _enclosing_function(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
     current = mod.parent(node)
     while current is not None and not isinstance(current, (*FunctionNode, ast.ClassDef, ast.Lambda)):
         current = mod.parent(current)
     return current if isinstance(current, FunctionNode) else None
 
 
-def _dynamic(mod: _Module) -> bool:
+def _dynamic(mod: ParsedModule) -> bool:
     for node in ast.walk(mod.tree):
         if isinstance(node, ast.Name) and node.id in _DYNAMIC:
             return True

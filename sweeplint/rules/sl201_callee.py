@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.interproc import Interproc, copied_to_unread_key
+from sweeplint.codefacts.config_copies import copied_to_unread_key
+from sweeplint.codefacts.interproc import Interproc
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
 from sweeplint.formats.dialect import dialect_of
