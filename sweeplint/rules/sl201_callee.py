@@ -17,7 +17,7 @@ from sweeplint.rule import Context
 def unused_in_callee(ctx: Context) -> Iterator[Finding]:
     for study in ctx.studies:
         dialect = dialect_of(study)
-        suggests = study.format == "optuna" and ctx.file.path.endswith(".py")
+        suggests = dialect.builds_space_in_trials and ctx.file.path.endswith(".py")
         if dialect.parameter_reads is None and not suggests:
             continue
         facts = ctx.code(study)

@@ -21,7 +21,7 @@ _FRAMEWORK_PREFIXES = ("TF_", "CUDA_", "NCCL_", "OMP_", "MASTER_", "WORLD_", "RA
 
 def env_only_parameters(ctx: Context) -> Iterator[Finding]:
     for study in ctx.studies:
-        if study.format != "katib" or study.trial_template is None or not study.varied:
+        if study.trial_template is None or not study.varied:
             continue
         carried = _env_carriers(ctx.file.text)
         if not carried:
