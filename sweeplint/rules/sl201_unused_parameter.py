@@ -9,6 +9,9 @@ from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
+from sweeplint.rules.sl201_callee import unused_in_callee
+from sweeplint.rules.sl201_dead_copy import parameters_never_passed_on
+from sweeplint.rules.sl201_env import env_only_parameters
 
 
 # How each tool's trials read their hyperparameters (any way we follow, or only through the tool's
@@ -23,6 +26,9 @@ class UnusedParameter(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         yield from self._undefined_flags(ctx)
+        yield from unused_in_callee(ctx)
+        yield from parameters_never_passed_on(ctx)
+        yield from env_only_parameters(ctx)
         for study in ctx.studies:
             dialect = dialect_of(study)
             hydra = dialect.composes_config_groups

@@ -92,6 +92,18 @@ class MetricNotLogged(Rule):
                         found = True
                         break
             if found:
+                # a sweep built in Python code runs from wherever that code is called: no entry to start from
+                dead = None if ctx.file.path.endswith(".py") else _only_in_dead_code(ctx, facts, logs, metric)
+                if dead is not None:
+                    log, function = dead
+                    yield Finding.split(
+                        span,
+                        f"the sweep optimizes {metric!r}, but the program logs it only in {function}() "
+                        f"({short(ctx, log.path)}:{log.span.line}), which never runs: nothing the program runs calls "
+                        f"{function}() (or its call sits behind a test that is always false); the search gets no objective "
+                        "values - log the metric where the program trains, or call the function that logs it",
+                        related=(related(log.path, log.span, f"logs {metric!r}, in {function}(), which never runs"),),
+                    )
                 continue
             if spaced is not None:
                 yield Finding.split(
@@ -154,6 +166,31 @@ def _run_behind_unset_flag(study, facts):
             return None
         found = found or (init, guard)
     return found
+
+
+def _matches(m, metric: str) -> bool:
+    wanted = normalise_metric(metric)
+    if m.key is not None:
+        return m.key in (metric, metric.split(".", 1)[0]) or normalise_metric(m.key) == wanted
+    return m.pattern is not None and bool(re.fullmatch(m.pattern, metric) or re.fullmatch(m.pattern, wanted))
+
+
+def _only_in_dead_code(ctx: Context, facts, logs, metric: str):
+    """(a log of the metric, the function it sits in) when every log that may carry the metric sits in
+    a function the program never runs (codefacts.reach), else None."""
+    from sweeplint.codefacts.interproc import Interproc
+    from sweeplint.codefacts.reach import Reach
+
+    from sweeplint.codefacts.program import MAX_FILES
+
+    carrying = [m for m in logs if _matches(m, metric) or m.dynamic]
+    if not carrying or facts.hydra_main or len(facts.files) >= MAX_FILES:
+        return None  # a Hydra config may name any function; a program cut short may call it from a file not read
+    reach = Reach(Interproc(facts.files))
+    places = [(m, reach.dead_function(m.path, m.span.line)) for m in carrying]
+    if any(function is None for _, function in places):
+        return None
+    return places[0]
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -9,6 +9,7 @@ from sweeplint.model import Parameter, Space, Span, Study
 from sweeplint.roles import and_list
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
+from sweeplint.rules.sl304_switches import switch_settings
 
 
 class UnconditionalConditional(Rule):
@@ -18,43 +19,51 @@ class UnconditionalConditional(Rule):
     uses_code = True  # code evidence in the graph (reads under ifs, derivations)
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        kb = ctx.knowledge
         for study in ctx.studies:
-            graph = ctx.graph(study)
-            yield from self.schedule_settings(ctx, study, graph)
-            parents = choice_parents(graph)
-            index = index_choices(parents)
-            # Each parameter against the choices that govern it (its own group's and those around it).
-            for child, parent in ((c, p) for c in study.varied for p in governing(index, parents, c.name)):
-                values = distinct_values(parent)
-                pname = parent["name"]
-                if child.name == pname or child.condition is not None:
-                    continue
-                activity = active_values(graph, child.name, pname, values, kb)
-                if activity.values is None or activity.source not in ("knowledge", "code"):
-                    continue
-                active = activity.values
-                if activity.source == "knowledge":
-                    active = active | self._stand_in(ctx, study, child, values)
-                used = [v for v in values if norm_value(v) in active]
-                unused = [v for v in values if norm_value(v) not in active]
-                if not used or not unused:
-                    continue
-                if activity.source == "code":
-                    path, line, _ = activity.sites[0]
-                    evidence = f"the program reads it only when {pname} is {' or '.join(map(str, used))} ({path}:{line})"
-                    related = tuple(Related(p, Span.point(l, c), f"{child.name} is read here") for p, l, c in activity.sites if p)
-                else:
-                    evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
-                    related = ()
-                fix = _fix(study, child, pname, used, unused)
-                yield Finding.split(
-                    child.key_span,
-                    f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
-                    f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension "
-                    f"on noise and a model-based search may learn an effect that is not there. {fix}",
-                    related=related,
-                )
+            reported = set()
+            for finding in self._choice_settings(ctx, study):
+                reported.add(finding.span)
+                yield finding
+            # a setting of a searched on/off switch, unless already reported against another parent
+            yield from (f for f in switch_settings(ctx, study) if f.span not in reported)
+
+    def _choice_settings(self, ctx: Context, study: Study) -> Iterator[Finding]:
+        kb = ctx.knowledge
+        graph = ctx.graph(study)
+        yield from self.schedule_settings(ctx, study, graph)
+        parents = choice_parents(graph)
+        index = index_choices(parents)
+        # Each parameter against the choices that govern it (its own group's and those around it).
+        for child, parent in ((c, p) for c in study.varied for p in governing(index, parents, c.name)):
+            values = distinct_values(parent)
+            pname = parent["name"]
+            if child.name == pname or child.condition is not None:
+                continue
+            activity = active_values(graph, child.name, pname, values, kb)
+            if activity.values is None or activity.source not in ("knowledge", "code"):
+                continue
+            active = activity.values
+            if activity.source == "knowledge":
+                active = active | self._stand_in(ctx, study, child, values)
+            used = [v for v in values if norm_value(v) in active]
+            unused = [v for v in values if norm_value(v) not in active]
+            if not used or not unused:
+                continue
+            if activity.source == "code":
+                path, line, _ = activity.sites[0]
+                evidence = f"the program reads it only when {pname} is {' or '.join(map(str, used))} ({path}:{line})"
+                related = tuple(Related(p, Span.point(l, c), f"{child.name} is read here") for p, l, c in activity.sites if p)
+            else:
+                evidence = f"only {and_list([f'{pname}={v}' for v in used])} {'has' if len(used) == 1 else 'have'} a {child.name}"
+                related = ()
+            fix = _fix(study, child, pname, used, unused)
+            yield Finding.split(
+                child.key_span,
+                f"{child.name} is searched for every {pname}, but {evidence}: in trials with "
+                f"{and_list([f'{pname}={v}' for v in unused])} it has no effect, so they spend a search dimension "
+                f"on noise and a model-based search may learn an effect that is not there. {fix}",
+                related=related,
+            )
 
     @staticmethod
     def _stand_in(ctx: Context, study: Study, child: Parameter, values) -> frozenset:

@@ -1,0 +1,311 @@
+"""Where a swept value goes when it is handed to a function of the project: whether the parameter
+that receives it is ever used.
+
+A swept value read into a local and passed on as `train(patience=patience)` still has no effect
+when `train` never uses its `patience` parameter. The per-file facts do not keep function bodies,
+so this module reads the few files concerned with the standard library's `ast` (parsing only,
+nothing is imported or run) and answers one question: does every use of the value at a place end
+in a parameter that its function never uses? It is conservative: any use it does not recognise as
+a plain call argument, a callee it cannot name uniquely among the program's files, a callee with
+`*args`/`**kwargs` taking the value, or a body that may reach its locals by name (`locals()`,
+`vars()`, `eval`, `exec`) counts as a use.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from sweeplint.model import Span
+
+MAX_DEPTH = 2                      # a parameter passed on unchanged is followed this many calls deep
+_DYNAMIC = {"locals", "vars", "eval", "exec", "globals", "inspect"}
+FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass(frozen=True)
+class DeadEnd:
+    """The parameter that receives a swept value and is never used."""
+
+    function: str                  # as the call names it
+    parameter: str
+    path: str
+    line: int                      # the def line
+
+
+class ParsedModule:
+    def __init__(self, path: str, text: str, tree: ast.Module) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.tree = tree
+        self.parents: dict[int, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+        self.functions: dict[str, list[ast.AST]] = {}
+        for node in tree.body:
+            if isinstance(node, (*FunctionNode, ast.ClassDef)):
+                self.functions.setdefault(node.name, []).append(node)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def byte_column(self, line: int, column: int) -> int | None:
+        """A 1-based character column as ast's 0-based UTF-8 byte offset."""
+        if not 1 <= line <= len(self.lines):
+            return None
+        return len(self.lines[line - 1][: column - 1].encode("utf-8"))
+
+    def nodes_at(self, span: Span) -> list[ast.AST]:
+        """The expressions that start where `span` starts, outermost first."""
+        start = self.byte_column(span.line, span.column)
+        if start is None:
+            return []
+        found = [n for n in ast.walk(self.tree) if isinstance(n, ast.expr)
+                 and getattr(n, "lineno", None) == span.line and n.col_offset == start]
+        return sorted(found, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0), reverse=True)
+
+
+class Interproc:
+    """Parsed files of one program, each read at most once."""
+
+    def __init__(self, files: tuple[str, ...] | list[str]) -> None:
+        self.files = list(files)
+        self._modules: dict[str, ParsedModule | None] = {}
+
+    def module(self, path: str) -> ParsedModule | None:
+        if path in self._modules:
+            return self._modules[path]
+        found = None
+        try:
+            from sweeplint.source import read_text
+
+            text = read_text(path)
+            found = ParsedModule(path, text, ast.parse(text))
+        except (OSError, SyntaxError, ValueError, RecursionError, Exception):  # noqa: BLE001 - no answer, not a crash
+            found = None
+        self._modules[path] = found
+        return found
+
+    # --- the question ------------------------------------------------------------------------------
+
+    def dead_ends_of_read(self, path: str, span: Span) -> list[DeadEnd] | None:
+        """For the read of a value at `span` (its whole expression), the unused parameters every one of
+        its uses ends in, or None when some use may take effect (or we cannot tell)."""
+        mod = self.module(path)
+        if mod is None:
+            return None
+        start_byte = mod.byte_column(span.line, span.column)
+        end_byte = mod.byte_column(span.end_line, span.end_column)
+        for node in mod.nodes_at(span):
+            if node.end_lineno == span.end_line and node.end_col_offset == end_byte and start_byte is not None:
+                return self._value_dead_ends(mod, node, 0)
+        return None
+
+    def dead_ends_of_suggestion(self, path: str, name_span: Span) -> list[DeadEnd] | None:
+        """The same for the value of a `trial.suggest_*("name", ...)` call whose name is at `name_span`."""
+        mod = self.module(path)
+        if mod is None:
+            return None
+        for node in mod.nodes_at(name_span):
+            call = mod.parent(node)
+            if isinstance(call, ast.Call) and call.args and call.args[0] is node and isinstance(call.func, ast.Attribute) \
+                    and call.func.attr.startswith("suggest_"):
+                return self._value_dead_ends(mod, call, 0)
+        return None
+
+    def _value_dead_ends(self, mod: ParsedModule, node: ast.AST, depth: int) -> list[DeadEnd] | None:
+        parent = mod.parent(node)
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0], ast.Name):
+            return self._local_dead_ends(mod, parent, parent.targets[0].id, depth)
+        if isinstance(parent, ast.AnnAssign) and parent.value is node and isinstance(parent.target, ast.Name):
+            return self._local_dead_ends(mod, parent, parent.target.id, depth)
+        sink = self._sink(mod, node, depth)
+        return None if sink is None else sink
+
+    def _local_dead_ends(self, mod: ParsedModule, statement: ast.AST, name: str, depth: int) -> list[DeadEnd] | None:
+        scope = enclosing_scope(mod, statement)
+        if scope is None or declares_nonlocal(scope, name):
+            return None
+        if uses_dynamic(scope):
+            return None
+        loads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        if not loads:
+            return None  # stored and never used: another rule's question (a dead local)
+        out: list[DeadEnd] = []
+        for load in loads:
+            sink = self._sink(mod, load, depth)
+            if sink is None:
+                return None
+            out.extend(sink)
+        return out
+
+    def _sink(self, mod: ParsedModule, node: ast.AST, depth: int) -> list[DeadEnd] | None:
+        """A value that is a plain argument of a call to a project function whose receiving parameter
+        is never used (followed when the parameter is only passed on)."""
+        parent = mod.parent(node)
+        keyword = None
+        position = None
+        if isinstance(parent, ast.keyword):
+            if parent.arg is None:
+                return None  # **value
+            keyword = parent.arg
+            call = mod.parent(parent)
+        elif isinstance(parent, ast.Call) and node in parent.args:
+            position = parent.args.index(node)
+            if any(isinstance(a, ast.Starred) for a in parent.args[: position + 1]):
+                return None
+            call = parent
+        else:
+            return None
+        if not isinstance(call, ast.Call) or node is call.func:
+            return None
+        callee = self._callee(mod, call.func)
+        if callee is None:
+            return None
+        where, fn, bound = callee
+        param = _receiving(fn, keyword, position, bound)
+        if param is None:
+            return None
+        if not _body_uses(fn, param):
+            label = _callee_label(call.func)
+            return [DeadEnd(label, param, where.path, fn.lineno)]
+        if depth + 1 >= MAX_DEPTH or uses_dynamic(fn):
+            return None
+        # the parameter is used: it still has no effect if every use hands it on to an unused parameter
+        out: list[DeadEnd] = []
+        loads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
+        if any(isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load) for n in ast.walk(fn)):
+            return None  # reassigned inside: the loads may see another value
+        for load in loads:
+            sink = self._sink(where, load, depth + 1)
+            if sink is None:
+                return None
+            out.extend(sink)
+        return out or None
+
+    def _callee(self, mod: ParsedModule, func: ast.expr) -> tuple[ParsedModule, ast.AST, bool] | None:
+        """(module, def, whether the first parameter is bound) of the one project function or class a
+        call names, or None."""
+        if isinstance(func, ast.Name):
+            local = mod.functions.get(func.id)
+            if local is not None:
+                rebound = any(isinstance(n, ast.Name) and n.id == func.id and isinstance(n.ctx, ast.Store) for n in ast.walk(mod.tree))
+                return None if rebound else _definition(mod, local)  # `fit = wrap(fit)`: another callable
+            source = _import_source(mod, func.id)
+            if source is None or source[1] is None:
+                return None
+            module, name = source
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            source = _import_source(mod, func.value.id)
+            if source is None:
+                return None
+            module = source[0] if source[1] is None else f"{source[0]}.{source[1]}"   # `from pkg import mod`
+            name = func.attr
+        else:
+            return None
+        hits: list[tuple[ParsedModule, list[ast.AST]]] = []
+        for path in self.files:
+            if not _is_module_file(path, module):
+                continue
+            other = self.module(path)
+            defs = other.functions.get(name) if other is not None and other is not mod else None
+            if defs:
+                hits.append((other, defs))
+        if len(hits) != 1:
+            return None
+        return _definition(*hits[0])
+
+
+def _definition(mod: ParsedModule, defs: list[ast.AST]) -> tuple[ParsedModule, ast.AST, bool] | None:
+    if len(defs) != 1:
+        return None  # defined twice (a conditional definition, a redefinition): either may run
+    node = defs[0]
+    if isinstance(node, FunctionNode):
+        return mod, node, False
+    if isinstance(node, ast.ClassDef):
+        if node.decorator_list or node.keywords:
+            return None  # a dataclass or a metaclass may build the constructor
+        inits = [n for n in node.body if isinstance(n, FunctionNode) and n.name == "__init__"]
+        if len(inits) != 1 or any(isinstance(n, FunctionNode) and n.name == "__new__" for n in node.body):
+            return None
+        return mod, inits[0], True
+    return None
+
+
+def _receiving(fn: ast.AST, keyword: str | None, position: int | None, bound: bool) -> str | None:
+    args = fn.args  # type: ignore[attr-defined]
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    if bound:
+        positional = positional[1:]   # self
+    if keyword is not None:
+        names = [a.arg for a in args.args + args.kwonlyargs]
+        if bound and args.args and not args.posonlyargs:
+            names = names[1:]
+        return keyword if keyword in names else None
+    if position is not None and position < len(positional):
+        return positional[position]
+    return None  # taken by *args, or a call we do not understand
+
+
+def _body_uses(fn: ast.AST, name: str) -> bool:
+    body = fn.body  # type: ignore[attr-defined]
+    if _is_stub(body) or fn.decorator_list and not all(_plain_decorator(d) for d in fn.decorator_list):  # type: ignore[attr-defined]
+        return True  # an interface to override, or a decorator that may use the arguments
+    if uses_dynamic(fn):
+        return True
+    return any(isinstance(n, ast.Name) and n.id == name for stmt in body for n in ast.walk(stmt))
+
+
+def _plain_decorator(node: ast.expr) -> bool:
+    text = ast.unparse(node)
+    return text in ("staticmethod", "classmethod") or text.startswith(("torch.no_grad", "torch.inference_mode"))
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    rest = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+    if not rest:
+        return True
+    return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+               or isinstance(s, ast.Raise) for s in rest)
+
+
+def uses_dynamic(scope: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in _DYNAMIC for n in ast.walk(scope))
+
+
+def declares_nonlocal(scope: ast.AST, name: str) -> bool:
+    return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(scope))
+
+
+def enclosing_scope(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
+    current = mod.parent(node)
+    while current is not None and not isinstance(current, (*FunctionNode, ast.Module, ast.ClassDef, ast.Lambda)):
+        current = mod.parent(current)
+    return None if isinstance(current, (ast.ClassDef, ast.Lambda)) else current
+
+
+def _import_source(mod: ParsedModule, local: str) -> tuple[str, str | None] | None:
+    """(dotted module, imported name or None for a module) that a local name was imported as, when
+    exactly one import binds it."""
+    found = []
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.Import):
+            found += [(a.name, None) for a in node.names if (a.asname or a.name.split(".")[0]) == local and (a.asname or "." not in a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found += [(node.module, a.name) for a in node.names if (a.asname or a.name) == local]
+    return found[0] if len(found) == 1 else None
+
+
+def _is_module_file(path: str, module: str) -> bool:
+    parts = Path(path).with_suffix("").parts
+    wanted = tuple(module.split("."))
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return len(parts) >= len(wanted) and parts[-len(wanted):] == wanted
+
+
+def _callee_label(func: ast.expr) -> str:
+    return ast.unparse(func)
