@@ -13,6 +13,7 @@ of workers.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -215,8 +216,7 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, -(-len(pending) // (jobs * CHUNKS_PER_JOB)))
-    bounds = [(i, min(i + size, len(pending))) for i in range(0, len(pending), size)]
+    pending, bounds = affinity_chunks(pending, jobs * CHUNKS_PER_JOB)
     context = None
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")  # workers inherit the imported modules
@@ -238,9 +238,97 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     return True
 
 
+def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, int]]]:
+    """The pending files reordered, and (start, end) bounds of about `count` chunks of similar work.
+
+    A worker extracts the facts of a program once, for all the configs it checks that name it: a
+    program whose configs land in two workers is parsed and walked twice, which cost more than the
+    second core gained. So each config goes with the Python files it names (`train.py`,
+    `-m pkg.train`, `model_def:Trial`: the file of that name in its folder or the closest folder
+    above, or the only one in the run), the groups
+    joined by a shared file stay whole, and the groups are dealt into chunks heaviest first (the
+    pool hands chunks to whichever worker is free, in order). Only the order of the work changes:
+    each outcome still goes back to its file's place."""
+    if len(pending) <= 1 or count <= 1:
+        return pending, [(0, len(pending))] if pending else []
+    by_stem: dict[bytes, list[int]] = {}
+    by_place: dict[tuple[str, bytes], int] = {}   # (folder, stem) -> the Python file there
+    for position, item in enumerate(pending):
+        folder, name = os.path.split(os.path.abspath(item[1]))
+        if name.endswith(".py"):
+            stem = name[:-3].encode("utf-8", "surrogateescape")
+            by_stem.setdefault(stem, []).append(position)
+            by_place.setdefault((folder, stem), position)
+    parent = list(range(len(pending)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    linked = [False] * len(pending)
+    if by_stem:
+        for position, item in enumerate(pending):
+            data = item[3]
+            if data is None or item[1].endswith(".py"):
+                continue
+            folder = os.path.dirname(os.path.abspath(item[1]))
+            for stem in set(_WORDS.findall(data)) & by_stem.keys():
+                named = _nearest(by_place, folder, stem)
+                if named is None and len(by_stem[stem]) == 1:
+                    named = by_stem[stem][0]
+                if named is not None:
+                    parent[root(position)] = root(named)
+                    linked[position] = linked[named] = True
+    groups: dict[int, list[int]] = {}
+    for position in range(len(pending)):
+        groups.setdefault(root(position), []).append(position)
+
+    def weight(position: int) -> float:
+        item = pending[position]
+        size = len(item[3]) if item[3] is not None else 1
+        if item[1].endswith(".py"):  # a program is parsed and walked; a Python file alone only looked at
+            return size * (_PROGRAM_WEIGHT if linked[position] else _LOOSE_PYTHON_WEIGHT)
+        return size
+
+    # the heaviest group first, each into the lightest chunk so far
+    chunks: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(min(count, len(groups)))]
+    for group_weight, members in sorted(((sum(weight(p) for p in m), m) for m in groups.values()), key=lambda g: -g[0]):
+        lightest = min(range(len(chunks)), key=lambda i: chunks[i][0])
+        chunks[lightest] = (chunks[lightest][0] + group_weight, chunks[lightest][1] + members)
+    chunks.sort(key=lambda c: -c[0])
+    ordered: list = []
+    bounds: list[tuple[int, int]] = []
+    for _, members in chunks:
+        start = len(ordered)
+        ordered.extend(pending[p] for p in sorted(members))
+        bounds.append((start, len(ordered)))
+    return ordered, bounds
+
+
+def _nearest(by_place: dict, folder: str, stem: bytes) -> int | None:
+    """The Python file of that name in the folder or the closest folder above it."""
+    while True:
+        found = by_place.get((folder, stem))
+        if found is not None:
+            return found
+        up = os.path.dirname(folder)
+        if up == folder:
+            return None
+        folder = up
+
+
+_WORDS = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Work per byte, relative to a config's: a program's facts (parse and walk) cost several times a
+# config's reading and rules; a Python file no config names is only looked at for a sweep in it.
+_PROGRAM_WEIGHT = 3.0
+_LOOSE_PYTHON_WEIGHT = 0.3
+
+
 def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
     """What every forked worker would otherwise do for itself, done once: load the knowledge base,
-    import the selected rules and (when a rule reads programs) the code reader."""
+    import the selected rules, the config readers and (when a rule reads programs) the code reader."""
     from sweeplint.lint import _knowledge_loader
 
     loader = _knowledge_loader(settings)
@@ -250,7 +338,16 @@ def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
             if hasattr(rule, "load"):
                 rule.load()
         if any(getattr(r, "uses_code", False) for r in rules):
-            import sweeplint.codefacts.extract  # noqa: F401 - imports libcst
+            from sweeplint.codefacts.extract import load_parser
+
+            load_parser()
+        if any(item[1].endswith((".yaml", ".yml", ".json")) for item in pending):
+            import importlib
+
+            from sweeplint.formats import CONFIG_READERS
+
+            for module in CONFIG_READERS:  # a config is offered to every reader in turn
+                importlib.import_module(f"sweeplint.formats.{module}")
     except Exception:  # noqa: BLE001 - each worker then meets (and reports) the problem itself
         loader = None
     _INHERITED.update(pending=pending, knowledge_loader=loader)

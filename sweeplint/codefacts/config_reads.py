@@ -11,6 +11,7 @@ from sweeplint.codefacts.cst_helpers import (
     ESCAPE_METHODS,
     Binding,
     Ref,
+    child_nodes,
     plain,
     try_evaluate,
 )
@@ -219,7 +220,7 @@ def _statements(body: cst.BaseSuite):
         elif isinstance(node, cst.SimpleStatementSuite):
             yield from node.body
         else:
-            stack.extend(reversed([c for c in node.children if isinstance(c, (cst.BaseStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase))]))
+            stack.extend(reversed([c for c in child_nodes(node) if isinstance(c, (cst.BaseStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase))]))
 
 
 def returned_root(func: cst.FunctionDef) -> str | None:

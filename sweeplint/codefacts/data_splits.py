@@ -17,7 +17,7 @@ import re
 
 import libcst as cst
 
-from sweeplint.codefacts.cst_helpers import try_evaluate
+from sweeplint.codefacts.cst_helpers import child_nodes, try_evaluate
 from sweeplint.codefacts.facts import Selection
 from sweeplint.codefacts.queries import tokens
 from sweeplint.model import Span
@@ -124,7 +124,7 @@ class SplitsMixin:
                 continue
             if isinstance(current, (cst.Lambda, cst.FunctionDef)):
                 continue
-            stack.extend(c for c in current.children if isinstance(c, _INNER))
+            stack.extend(c for c in child_nodes(current) if isinstance(c, _INNER))
         return out
 
     def _held_attribute(self, node: cst.Attribute) -> tuple[str, Span] | tuple[()]:

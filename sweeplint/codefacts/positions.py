@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from contextlib import contextmanager
+from itertools import accumulate
 
 import libcst as cst
 
@@ -28,54 +28,59 @@ def node_positions(module: cst.Module):
     except Exception:  # noqa: BLE001 - libcst internals changed: the documented, slower way
         from libcst.metadata import MetadataWrapper, PositionProvider
 
-        return _ProviderPositions(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+        return _ProviderPositions(module, MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
 
 
 def _offset_state_class():
     from libcst._nodes.internal import CodegenState
 
     class OffsetCodegenState(CodegenState):
-        """Code generation that counts characters and records each node's offsets."""
+        """Code generation that records each node's extent as token indexes (turned into character
+        offsets once, at the end), keyed by the node's id: a node's own `__hash__` is a Python call,
+        and libcst's generator-based context manager for syntactic positions costs more than the
+        rest of the recording. `full` is the whole code a node generates, `syntactic` the extent
+        libcst's `record_syntactic_position` gives the nodes that have one."""
 
         def __init__(self, indent: str, newline: str):
             super().__init__(default_indent=indent, default_newline=newline)
-            self.offset = 0
-            self.ranges: dict = {}
+            self.full: dict[int, tuple[int, int]] = {}
+            self.syntactic: dict[int, tuple[int, int]] = {}
+            self.popped: list[str] = []
             self._starts: list[int] = []
-
-        def add_indent_tokens(self) -> None:
-            self.tokens.extend(self.indent_tokens)
-            for token in self.indent_tokens:
-                self.offset += len(token)
-
-        def add_token(self, value: str) -> None:
-            self.tokens.append(value)
-            self.offset += len(value)
+            self._open: list[tuple] = []
 
         def pop_trailing_newline(self) -> None:
             if self.tokens:
-                self.offset -= len(self.tokens.pop())
+                self.popped.append(self.tokens.pop())  # extents recorded before still count it
 
         def before_codegen(self, node) -> None:
-            self._starts.append(self.offset)
+            self._starts.append(len(self.tokens))
 
         def after_codegen(self, node) -> None:
-            start = self._starts.pop()
-            if node not in self.ranges:  # a syntactic extent recorded inside wins
-                self.ranges[node] = (start, self.offset)
+            self.full[id(node)] = (self._starts.pop(), len(self.tokens))
 
-        @contextmanager
         def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-            start = self.offset
-            try:
-                yield
-            finally:
-                end = self.offset
-                if start_node is not None:
-                    start = self.ranges[start_node][0]
-                if end_node is not None:
-                    end = self.ranges[end_node][1]
-                self.ranges[node] = (start, end)
+            self._open.append((node, start_node, end_node, len(self.tokens)))
+            return self
+
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, *exc) -> bool:
+            node, start_node, end_node, start = self._open.pop()
+            end = len(self.tokens)
+            if start_node is not None:
+                start = self.extent(start_node)[0]
+            if end_node is not None:
+                end = self.extent(end_node)[1]
+            self.syntactic[id(node)] = (start, end)
+            return False
+
+        def extent(self, node) -> tuple[int, int]:
+            """The syntactic extent when the node has one, else its whole code."""
+            key = id(node)
+            found = self.syntactic.get(key)
+            return found if found is not None else self.full[key]
 
     return OffsetCodegenState
 
@@ -90,24 +95,43 @@ class _OffsetPositions:
             _STATE_CLASS = _offset_state_class()
         state = _STATE_CLASS(module.default_indent, module.default_newline)
         module._codegen(state)
-        self._ranges = state.ranges
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer("".join(state.tokens))]
+        self._module = module  # the ids below are the ids of its nodes: keep them alive
+        self._full = state.full
+        self._syntactic = state.syntactic
+        self._text = "".join(state.tokens)
+        # character offset at each token index (the trailing newline a module without one popped
+        # still counts, as it did when the extents were recorded)
+        self._offsets = [0, *accumulate(map(len, state.tokens + state.popped))]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
 
     def _point(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
     def span(self, node) -> Span | None:
-        found = self._ranges.get(node)
+        key = id(node)
+        found = self._syntactic.get(key) or self._full.get(key)
         if found is None:
             return None
-        (line, column), (end_line, end_column) = self._point(found[0]), self._point(found[1])
+        (line, column), (end_line, end_column) = self._point(self._offsets[found[0]]), self._point(self._offsets[found[1]])
         return Span(line, column, end_line, end_column)
+
+    def code(self, node) -> str:
+        """The code the node generates, as `Module.code_for_node` gives it up to indentation
+        (whitespace differs only where `code_for_node` starts from an empty indentation)."""
+        found = self._full.get(id(node))
+        if found is None:
+            return self._module.code_for_node(node)
+        return self._text[self._offsets[found[0]]:self._offsets[found[1]]]
 
 
 class _ProviderPositions:
-    def __init__(self, ranges):
+    def __init__(self, module: cst.Module, ranges):
+        self._module = module
         self._ranges = ranges
+
+    def code(self, node) -> str:
+        return self._module.code_for_node(node)
 
     def span(self, node) -> Span | None:
         r = self._ranges.get(node)

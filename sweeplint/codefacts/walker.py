@@ -16,7 +16,7 @@ import libcst as cst
 
 from sweeplint.codefacts.calls import CallsMixin
 from sweeplint.codefacts.config_reads import ConfigReadsMixin, returned_root
-from sweeplint.codefacts.cst_helpers import Binding, Collector, Ref, is_param, plain
+from sweeplint.codefacts.cst_helpers import Binding, Collector, IsInstance, Ref, child_nodes, is_param, plain
 from sweeplint.codefacts.data_splits import SplitsMixin
 from sweeplint.codefacts.derived import DerivationsMixin
 from sweeplint.codefacts.facts import (
@@ -38,6 +38,14 @@ from sweeplint.codefacts.flow import FlowMixin
 from sweeplint.codefacts.metric_logs import MetricLogsMixin, fixed_trips
 from sweeplint.model import Span
 from sweeplint.pyexpr import dotted
+
+
+# The walk dispatches on node classes; these tables answer `isinstance` per class once.
+_PRESCAN_OPENS = IsInstance(cst.BaseCompoundStatement, cst.IndentedBlock, cst.Else, cst.ExceptHandler, cst.Finally)
+_PRESCAN_INTO = IsInstance(cst.BaseCompoundStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally, cst.If)
+_EXPRESSION = IsInstance(cst.BaseExpression)
+_STATEMENT = IsInstance(cst.BaseCompoundStatement, cst.SimpleStatementLine)
+_SMALL_STATEMENT = IsInstance(cst.BaseSmallStatement)
 
 
 class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, DerivationsMixin, SplitsMixin):
@@ -82,7 +90,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         return self.positions.span(node) or Span.point(1, 1)
 
     def code(self, node: cst.CSTNode, limit: int = 120) -> str:
-        text = " ".join(self.module.code_for_node(node).split())
+        text = " ".join(self.positions.code(node).split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
@@ -158,38 +166,39 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         stack: list[cst.CSTNode] = list(module.body)
         while stack:
             node = stack.pop()
-            if isinstance(node, cst.FunctionDef):
+            if type(node) is cst.FunctionDef:
                 root = returned_root(node)
                 if root:
                     self.returns[node.name.value] = root
-            if isinstance(node, (cst.BaseCompoundStatement,)) or isinstance(node, (cst.IndentedBlock, cst.Else, cst.ExceptHandler, cst.Finally)):
-                stack.extend(c for c in node.children if isinstance(c, (cst.BaseCompoundStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally, cst.If)))
+            if _PRESCAN_OPENS[type(node)]:
+                stack.extend(c for c in child_nodes(node) if _PRESCAN_INTO[type(c)])
 
     def stmt(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.SimpleStatementLine):
+        kind = type(node)  # libcst's concrete node classes have no subclasses
+        if kind is cst.SimpleStatementLine:
             for small in node.body:
                 self.small(small)
-        elif isinstance(node, cst.If):
+        elif kind is cst.If:
             self.if_chain(node, [])
-        elif isinstance(node, cst.FunctionDef):
+        elif kind is cst.FunctionDef:
             self.function(node)
-        elif isinstance(node, cst.ClassDef):
+        elif kind is cst.ClassDef:
             self.klass(node)
-        elif isinstance(node, cst.For):
+        elif kind is cst.For:
             self.for_iter(node.iter)
             held = self.held_split(node.iter)  # `for x, y in test_loader`: the batches are test data
             self.bind_targets(node.target, Binding(split=held) if held else None)
             self.loop(node)
-        elif isinstance(node, cst.While):
+        elif kind is cst.While:
             self.expr(node.test)
             self.loop(node)
-        elif isinstance(node, cst.With):
+        elif kind is cst.With:
             for item in node.items:
                 value = self.expr(item.item)
                 if item.asname is not None and isinstance(item.asname.name, cst.Name):
                     self.bind(item.asname.name.value, value or Binding())
             self.block(node.body)
-        elif isinstance(node, cst.Try) or type(node).__name__ == "TryStar":
+        elif kind is cst.Try or kind.__name__ == "TryStar":
             self.block(node.body)
             for handler in node.handlers:
                 self.block(handler.body)
@@ -197,7 +206,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 self.block(node.orelse.body)
             if node.finalbody:
                 self.block(node.finalbody.body)
-        elif isinstance(node, cst.Match):
+        elif kind is cst.Match:
             self.match(node)
         else:
             self.generic(node)
@@ -214,37 +223,38 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
             self.block(node.orelse.body)
 
     def block(self, body: cst.BaseSuite) -> None:
-        if isinstance(body, cst.IndentedBlock):
+        if type(body) is cst.IndentedBlock:
             for stmt in body.body:
                 self.stmt(stmt)
-        elif isinstance(body, cst.SimpleStatementSuite):
+        elif type(body) is cst.SimpleStatementSuite:
             for small in body.body:
                 self.small(small)
 
     def small(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Expr):
+        kind = type(node)
+        if kind is cst.Expr:
             self.expr(node.value)
-        elif isinstance(node, cst.Assign):
+        elif kind is cst.Assign:
             self.assign([t.target for t in node.targets], node.value)
-        elif isinstance(node, cst.AnnAssign):
+        elif kind is cst.AnnAssign:
             if node.value is not None:
                 self.assign([node.target], node.value)
-        elif isinstance(node, cst.AugAssign):
+        elif kind is cst.AugAssign:
             self.augmented(node)  # `args.lr *= scale` derives the value from the swept one: not an overwrite
-        elif isinstance(node, cst.Return):
+        elif kind is cst.Return:
             if node.value is not None and not self.determined_return(node):
                 self.returned_metric(node)
                 value = self.expr(node.value)
                 if value is not None and value.ref is not None and not value.ref.key and self.qual and self.qual[-1] not in self.returns:
                     self.escape(value.ref, node, "returned")
-        elif isinstance(node, cst.Import):
+        elif kind is cst.Import:
             for alias in node.names:
                 name = dotted(alias.name) or ""
                 local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name.split(".")[0]
                 self.aliases[local] = name if alias.asname else name.split(".")[0]
                 self.imports.append(ImportFact(name, None, local))
                 self.note_module(name, (local,))
-        elif isinstance(node, cst.ImportFrom):
+        elif kind is cst.ImportFrom:
             module = dotted(node.module) if node.module is not None else ""
             level = len(node.relative)
             if isinstance(node.names, cst.ImportStar):
@@ -274,14 +284,15 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 self.escapes.append(Escape("*", (), Span.point(1, 1), f"command-line parsing with {top}"))
 
     def generic(self, node: cst.CSTNode) -> None:
-        for child in node.children:
-            if isinstance(child, cst.BaseExpression):
+        for child in child_nodes(node):
+            kind = type(child)
+            if _EXPRESSION[kind]:
                 self.expr(child)
-            elif isinstance(child, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
+            elif _STATEMENT[kind]:
                 self.stmt(child)
-            elif isinstance(child, cst.BaseSmallStatement):
+            elif _SMALL_STATEMENT[kind]:
                 self.small(child)
-            elif isinstance(child, cst.CSTNode):
+            else:
                 self.generic(child)
 
     # --- definitions ---------------------------------------------------------------------------
@@ -365,16 +376,17 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         self.escapes.append(Escape(ref.root, ref.key, self.span(node), reason))
 
     def expr(self, node: cst.BaseExpression) -> Binding | None:
-        ref = None if isinstance(node, cst.Name) else self.ref_of(node)
+        kind = type(node)
+        ref = None if kind is cst.Name else self.ref_of(node)
         if ref is not None:
             taint: tuple[int, ...] = ()
             if ref.key or is_param(ref):
                 taint = (self.read(ref, node),)
-            if isinstance(node, cst.Call):
+            if kind is cst.Call:
                 for arg in node.args[1:]:
                     self.expr(arg.value)
             return Binding(ref=ref, taint=taint)
-        if isinstance(node, cst.Name):
+        if kind is cst.Name:
             binding = self.lookup(node.value)
             if binding is not None and binding.ref is not None and is_param(binding.ref) and not binding.taint:
                 # a function parameter used as a value: a read of whatever the callers pass in
@@ -383,23 +395,23 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 for c in self.collectors:
                     c.via.extend((i, node.value) for i in binding.taint)
             return binding
-        if isinstance(node, cst.Call):
+        if kind is cst.Call:
             return self.call(node)
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             self.expr(node.test)
             conds = self.conditions(node.test)
             self.with_conds(conds, lambda: self.expr(node.body))
             self.with_conds(self.negate(conds, node.test), lambda: self.expr(node.orelse))
             return None
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if kind is cst.List or kind is cst.Tuple or kind is cst.Set:
             for element in node.elements:
                 value = self.expr(element.value)
                 if value is not None and value.ref is not None and not value.ref.key:
                     self.escape(value.ref, element, "stored in a container")
             return None
-        if isinstance(node, cst.Dict):
+        if kind is cst.Dict:
             for element in node.elements:
-                if isinstance(element, cst.DictElement):
+                if type(element) is cst.DictElement:
                     self.expr(element.key)
                     value = self.expr(element.value)
                     if value is not None and value.ref is not None and not value.ref.key:
@@ -409,20 +421,20 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                     if value is not None and value.ref is not None:
                         self.escape(value.ref, element, "unpacked into a dict")
             return None
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
             if self.qualify(node) == "sys.argv":
                 self.escapes.append(Escape("*", (), self.span(node), "reads sys.argv itself"))
             self.expr(node.value)
             return None
-        if isinstance(node, cst.Subscript):
+        if kind is cst.Subscript:
             base = self.expr(node.value)
             for element in node.slice:
-                if isinstance(element.slice, cst.Index):
+                if type(element.slice) is cst.Index:
                     self.expr(element.slice.value)
             if base is not None and base.ref is not None:
                 self.escape(base.ref, node, "indexed with a computed key")
             return None
-        if isinstance(node, cst.BinaryOperation):
+        if kind is cst.BinaryOperation:
             self.arithmetic(node)
             return None
         self.generic(node)
@@ -472,13 +484,14 @@ def name_counts(node: cst.CSTNode) -> dict[str, int]:
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
+        kind = type(current)
+        if kind is cst.Name:
             counts[current.value] = counts.get(current.value, 0) + 1
-        elif isinstance(current, cst.Attribute):
+        elif kind is cst.Attribute:
             stack.append(current.value)  # `self.lr` is not the local `lr`
             continue
-        elif isinstance(current, cst.Arg):
+        elif kind is cst.Arg:
             stack.append(current.value)  # nor is the keyword of `f(lr=0.1)`
             continue
-        stack.extend(current.children)
+        stack.extend(child_nodes(current))
     return counts
