@@ -2,7 +2,7 @@
 (the bare parse, yamllint and Fixit on the same files, in one run).
 
     pip install -e '.[bench]'
-    python bench/run.py [--runs 3] [--seed 0] [--scale 0.5] [--skip-scale] [--sweeplint-path DIR]
+    python bench/run.py [--runs 3] [--seed 0] [--scale 0.5] [--skip-scale] [--sweeplint-path DIR] [--only GROUPS]
 
 One generated repository (W&B, Hydra, Katib, Determined, NNI configs and the training scripts they
 name; see generate.py) is checked in separate processes, as a user runs them. Each line of the table
@@ -32,6 +32,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+GROUPS = ("nocode", "code", "pre-commit", "jobs")  # --only: the lines of the table by what they need
 OUT = os.path.join(HERE, "out")
 BIN = os.path.dirname(sys.executable)
 
@@ -123,19 +124,21 @@ def targets(figures: dict, busy: bool) -> list[tuple[str, str, bool, str]]:
     rows: list[tuple[str, str, bool, str]] = []
     f = figures
 
-    def target(name: str, value: float, limit: float, raw: str, at_least: bool = False, unit: str = "x") -> None:
+    def target(name: str, value: float | None, limit: float, raw: str | None, at_least: bool = False, unit: str = "x") -> None:
+        if value is None or raw is None:
+            return  # a line not measured in this run (--only)
         met = value >= limit if at_least else value <= limit
         rows.append((name, f"{value:.2f}{unit} ({'>=' if at_least else '<='} {limit:g}{unit})", met, raw))
 
-    def vs(a: str, b: str, extra: str = "") -> str:
-        return f"{fmt(f[a])} vs {fmt(f[b])}{extra}"
+    def vs(a: str, b: str, extra: str = "") -> str | None:
+        return f"{fmt(f[a])} vs {fmt(f[b])}{extra}" if a in f and b in f else None
 
     # On a machine busier than its cores, wall time measures the other work as much as ours: the
     # single-process targets are then judged on CPU time (both are printed).
     key = "cpu" if busy else "wall"
 
-    def ratio(a: str, b: str) -> float:
-        return f[a][key] / f[b][key]
+    def ratio(a: str, b: str) -> float | None:
+        return f[a][key] / f[b][key] if a in f and b in f else None
 
     target("configs without code / yamllint", ratio("nocode sweeplint", "nocode yamllint"), 0.25,
            vs("nocode sweeplint", "nocode yamllint"))
@@ -153,11 +156,13 @@ def targets(figures: dict, busy: bool) -> list[tuple[str, str, bool, str]]:
     target("configs with code, warm / cold", ratio("code warm", "code cold"), 0.10, vs("code warm", "code cold"))
     target("small tree: --jobs auto / --jobs 1", ratio("small tree --jobs auto", "small tree --jobs 1"), 1.0,
            vs("small tree --jobs auto", "small tree --jobs 1"))
-    target(f"large tree: --jobs 1 / --jobs auto (wall{', machine busy' if busy else ''})",
-           f["large tree --jobs 1"]["wall"] / f["large tree --jobs auto"]["wall"], 1.8,
-           vs("large tree --jobs 1", "large tree --jobs auto"), at_least=True)
-    peak = max(v["peak_mib"] for name, v in f.items() if not any(w in name for w in ("yamllint", "bare", "fixit")))
-    target("peak memory of any sweeplint run", peak, 200, "workers included", unit=" MiB")
+    if "large tree --jobs 1" in f and "large tree --jobs auto" in f:
+        target(f"large tree: --jobs 1 / --jobs auto (wall{', machine busy' if busy else ''})",
+               f["large tree --jobs 1"]["wall"] / f["large tree --jobs auto"]["wall"], 1.8,
+               vs("large tree --jobs 1", "large tree --jobs auto"), at_least=True)
+    peaks = [v["peak_mib"] for name, v in f.items() if not any(w in name for w in ("yamllint", "bare", "fixit"))]
+    if peaks:
+        target("peak memory of any sweeplint run", max(peaks), 200, "workers included", unit=" MiB")
     if "4x repository --jobs 1" in f:
         target("4x the files: time ratio (--jobs 1, cpu)", f["4x repository --jobs 1"]["cpu"] / f["large tree --jobs 1"]["cpu"],
                4.4, vs("4x repository --jobs 1", "large tree --jobs 1"))
@@ -182,7 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", help="where to generate the repositories (default: a temporary folder)")
     parser.add_argument("--out", default=os.path.join(OUT, "results.json"), help="where to write the figures (JSON)")
     parser.add_argument("--table", metavar="RESULTS", help="only print the table of an earlier run's results file")
+    parser.add_argument("--only", metavar="GROUPS", help=f"measure only these groups, comma-separated: {', '.join(GROUPS)}")
     args = parser.parse_args(argv)
+    groups = set(GROUPS) if not args.only else {g.strip() for g in args.only.split(",")}
+    if groups - set(GROUPS):
+        parser.error(f"--only: unknown group(s) {', '.join(sorted(groups - set(GROUPS)))}; choose from {', '.join(GROUPS)}")
     if args.table:
         with open(args.table, encoding="utf-8") as handle:
             done = json.load(handle)
@@ -228,32 +237,38 @@ def main(argv: list[str] | None = None) -> int:
     def edit_config(i):
         append(one_config, f"# edited {i}\n")
 
-    print("configs without code")
-    nc_sweeplint = b.time("nocode sweeplint", sweeplint_cmd + ["--no-cache", "."], nocode)
-    nc_yamllint = b.time("nocode yamllint", yamllint + ["."], nocode)
-    nc_bare = b.time("nocode bare C compose", [sys.executable, "-c", BARE, "."], nocode)
-    print("configs with code")
-    bare = b.time("code bare compose + libcst parse", [sys.executable, "-c", BARE, "."], repo)
-    cold = b.time("code cold", sweeplint_cmd + ["--cache-dir", cache, "."], repo, before=clear_cache)
-    fixit_env = dict(env, PYTHONPATH=HERE + os.pathsep + env.get("PYTHONPATH", ""))
-    if shutil.which(tool("fixit")):
-        b.time("code fixit", [tool("fixit"), "--rules", "bench_fixit_rule", "lint", "."], repo, env=fixit_env)
-        b.time("code yamllint", yamllint + ["."], repo)
-    warm = b.time("code warm", sweeplint_cmd + ["--cache-dir", cache, "."], repo)
-    print("pre-commit: one edited config, its program's facts cached")
-    pre = b.time("pre-commit sweeplint", sweeplint_cmd + ["--cache-dir", cache, rel_config], repo, before=edit_config)
-    pre_yl = b.time("pre-commit yamllint", yamllint + [rel_config], repo)
-    b.time("sweeplint --version", [sys.executable, "-m", "sweeplint", "--version"], repo)
-    print("--jobs")
-    small_1 = b.time("small tree --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", *small], repo)
-    small_auto = b.time("small tree --jobs auto", sweeplint_cmd + ["--no-cache", *small], repo)
-    large_1 = b.time("large tree --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", "."], repo, runs=1)
-    large_auto = b.time("large tree --jobs auto", sweeplint_cmd + ["--no-cache", "."], repo, runs=1)
-    scaled = None
-    if not args.skip_scale:
+    if "nocode" in groups:
+        print("configs without code")
+        b.time("nocode sweeplint", sweeplint_cmd + ["--no-cache", "."], nocode)
+        b.time("nocode yamllint", yamllint + ["."], nocode)
+        b.time("nocode bare C compose", [sys.executable, "-c", BARE, "."], nocode)
+    if "code" in groups or "pre-commit" in groups:
+        print("configs with code")
+        if "code" in groups:
+            b.time("code bare compose + libcst parse", [sys.executable, "-c", BARE, "."], repo)
+        b.time("code cold", sweeplint_cmd + ["--cache-dir", cache, "."], repo, before=clear_cache,
+               runs=None if "code" in groups else 1)  # (the pre-commit lines need its cache)
+        fixit_env = dict(env, PYTHONPATH=HERE + os.pathsep + env.get("PYTHONPATH", ""))
+        if "code" in groups and shutil.which(tool("fixit")):
+            b.time("code fixit", [tool("fixit"), "--rules", "bench_fixit_rule", "lint", "."], repo, env=fixit_env)
+            b.time("code yamllint", yamllint + ["."], repo)
+        if "code" in groups:
+            b.time("code warm", sweeplint_cmd + ["--cache-dir", cache, "."], repo)
+    if "pre-commit" in groups:
+        print("pre-commit: one edited config, its program's facts cached")
+        b.time("pre-commit sweeplint", sweeplint_cmd + ["--cache-dir", cache, rel_config], repo, before=edit_config)
+        b.time("pre-commit yamllint", yamllint + [rel_config], repo)
+        b.time("sweeplint --version", [sys.executable, "-m", "sweeplint", "--version"], repo)
+    if "jobs" in groups:
+        print("--jobs")
+        b.time("small tree --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", *small], repo)
+        b.time("small tree --jobs auto", sweeplint_cmd + ["--no-cache", *small], repo)
+        b.time("large tree --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", "."], repo, runs=1)
+        b.time("large tree --jobs auto", sweeplint_cmd + ["--no-cache", "."], repo, runs=1)
+    if not args.skip_scale and "jobs" in groups:
         big = os.path.join(work, "repo4")
         generate(big, args.seed, args.scale * 4)
-        scaled = b.time("4x repository --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", "."], big, runs=1, warm_up=False)
+        b.time("4x repository --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", "."], big, runs=1, warm_up=False)
         shutil.rmtree(big, ignore_errors=True)
 
     busy = max(load, os.getloadavg()[0]) > (os.cpu_count() or 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from sweeplint.fixes import Fix
@@ -125,7 +126,16 @@ def _separator(text: str, marks: tuple[str, ...]) -> tuple[int, int] | None:
     """(start, end) of the first of `marks` outside brackets, quotes and backticks, followed by a
     space (`: `, `; `), after the first four words."""
     depth, quote = 0, None
-    for i, ch in enumerate(text):
+    third_space = -1  # a mark counts only after the first four words: past the third space
+    for _ in range(3):
+        third_space = text.find(" ", third_space + 1)
+        if third_space < 0:
+            third_space = len(text)
+            break
+    # Only quotes, brackets and the first characters of marks change anything: visit those alone.
+    for found in _visited_characters(marks).finditer(text):
+        i = found.start()
+        ch = text[i]
         if quote:
             quote = None if ch == quote else quote
             continue
@@ -135,12 +145,22 @@ def _separator(text: str, marks: tuple[str, ...]) -> tuple[int, int] | None:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        if depth or text[:i].count(" ") < 3:
+        if depth or i <= third_space:
             continue
         for mark in marks:
             if text.startswith(mark, i) and (mark[-1] == " " or text[i + len(mark):i + len(mark) + 1] == " "):
                 return i, i + len(mark) + (0 if mark[-1] == " " else 1)
     return None
+
+
+_VISITED: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _visited_characters(marks: tuple[str, ...]) -> re.Pattern:
+    found = _VISITED.get(marks)
+    if found is None:
+        found = _VISITED[marks] = re.compile("[" + re.escape("`\"()[]{}" + "".join(sorted({m[0] for m in marks}))) + "]")
+    return found
 
 
 def _sentence(text: str) -> str:

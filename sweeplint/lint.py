@@ -158,6 +158,8 @@ def _scopes(file: ConfigFile, directives) -> tuple[list[_Scope], set[int]]:
     that closed a block. A `disable` followed by an `enable` of the same code (or a bare `enable`)
     covers the lines between them; otherwise its own line, and the whole block of a parameter whose
     key is on that line."""
+    if not directives:
+        return [], set()
     blocks = _parameter_blocks(file)
     scopes: list[_Scope] = []
     closed: set[int] = set()

@@ -1,13 +1,16 @@
 """YAML and JSON documents with a position on every node.
 
-PyYAML's C composer recurses in C once per level (libyaml 0.2.6 stops at 1,000 levels, which still
-needs more stack than a small thread has), builds its whole tree before anything can be counted,
-and shares aliased nodes, so expanding a document naively can explode. We build our own nodes from
-libyaml's event stream instead: iteratively, with a depth bound, alias expansion counted against a
-budget as events arrive, duplicate keys recorded, and scalars typed exactly the way the target
-tool's loader types them. Measured against composing in C and converting the tree, this is as fast
-or faster (bench/bench_input_classes.py --composers). Nothing here ever constructs a Python object
-from a tag.
+Two ways to the same nodes. The fast one composes in C (libyaml's composer, with PyYAML's tag
+resolution switched off so that the scalars are typed by each target tool's rules here), then
+makes one iterative pass over the tree. It is taken only after cheap bounds on the text: its size
+(the C tree is built before anything can be counted) and an upper bound on its nesting computed
+from brackets and indentation (the C composer recurses once per level, and a small thread's stack
+holds a few hundred levels). Anything the pass finds out of the ordinary (a node budget or entry
+bound exceeded, nesting beyond MAX_DEPTH, a recursive alias, a second document) or any error in C
+sends the text down the other way: our own composer over libyaml's event stream, iterative, with
+every bound checked as events arrive and every error reported at its exact place. Both give the
+same nodes; aliased nodes are shared and counted in full against the node budget. Nothing here
+ever constructs a Python object from a tag.
 """
 
 from __future__ import annotations
@@ -141,14 +144,28 @@ class UnsafeTag:
     span: Span
 
 
-@dataclass(slots=True)
 class Document:
     """A composed YAML stream: its documents' roots and what composing noticed."""
 
-    roots: list
-    duplicates: list[DuplicateKey]
-    unsafe_tags: list[UnsafeTag]
-    starts: list[Span] = field(default_factory=list)   # where each document begins (its `---`, if any)
+    __slots__ = ("roots", "duplicates", "unsafe_tags", "_starts", "_text")
+
+    def __init__(self, roots: list, duplicates: list[DuplicateKey], unsafe_tags: list[UnsafeTag],
+                 starts: list[Span] | None = None, text: str | None = None):
+        self.roots = roots
+        self.duplicates = duplicates
+        self.unsafe_tags = unsafe_tags
+        self._starts = starts
+        self._text = text  # to find `starts` on first use (composed in C, which does not tell them)
+
+    @property
+    def starts(self) -> list[Span]:
+        """Where each document begins (its `---`, if any)."""
+        if self._starts is None:
+            self._starts = _document_starts(self._text) if self._text else []
+        return self._starts
+
+    def __repr__(self) -> str:
+        return f"Document(roots={self.roots!r}, duplicates={self.duplicates!r}, unsafe_tags={self.unsafe_tags!r})"
 
 
 # --- scalar typing ---------------------------------------------------------------------------
@@ -171,7 +188,7 @@ def _yaml11_value(tag: str, text: str) -> Any:
         return text
     try:
         return getattr(_constructor, method)(yaml.ScalarNode(tag, text))
-    except (ValueError, IndexError, yaml.YAMLError, OverflowError):  # (IndexError: `!!float ''`)
+    except (ValueError, IndexError, KeyError, yaml.YAMLError, OverflowError):  # (IndexError: `!!float ''`, KeyError: `!!bool maybe`)
         return text
 
 
@@ -271,10 +288,17 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
         # JSON allows tabs as whitespace where YAML does not; outside strings they are only
         # whitespace, and one character for one keeps every position.
         text = text.replace("\t", " ")
-    # Every bound is checked as events arrive: a huge flow mapping stops at the node budget, not
-    # when it closes after everything has been built. (Composing in C first and converting the tree
-    # was measured as no faster, and it builds the whole tree before anything can be counted:
-    # bench/bench_input_classes.py --composers.)
+    if _c_composable(text):
+        document = _compose_in_c(text, semantics)
+        if document is not None:
+            return document
+    return _compose_events(text, semantics)
+
+
+def _compose_events(text: str, semantics: str) -> Document:
+    """Our composer over libyaml's events: every bound is checked as events arrive (a huge flow
+    mapping stops at the node budget, not when it closes after everything has been built), and
+    every error is reported where it is."""
     duplicates: list[DuplicateKey] = []
     unsafe: list[UnsafeTag] = []
     roots: list = []
@@ -350,6 +374,160 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     except yaml.YAMLError as exc:
         raise _read_error(exc) from None
     return Document(roots, duplicates, unsafe, starts)
+
+
+# --- composing in C ----------------------------------------------------------------------------
+
+# The C composer builds its whole tree before anything can be counted: larger texts take the event
+# composer, whose bounds stop them early (a config is a few kilobytes; this is ~64,000 nodes at most).
+C_MAX_CHARS = 128 * 1024
+# The C composer recurses once per level; this many fit a small thread's stack (~0.5 KB a level).
+_C_MAX_LEVELS = 2 * MAX_DEPTH
+_LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
+_LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+def _c_composable(text: str) -> bool:
+    """Whether the C composer may see `text`: it is small, and nested at most _C_MAX_LEVELS deep by
+    a bound every YAML text obeys. A flow collection opens with a bracket (or, for a single-pair
+    mapping, with none inside a `[`, one per `[` at most); block collections nested in one another
+    start at increasing columns (a sequence may share its parent mapping's column), and a block
+    collection starts where a line's run of spaces and `-`, `?`, `:` indicators ends."""
+    if _CParser is None or len(text) > C_MAX_CHARS:
+        return False
+    flow = 2 * text.count("[") + text.count("{")
+    if flow >= _C_MAX_LEVELS:
+        return False
+    leading = _LEADING_INDICATORS_ANY_BREAK if _OTHER_BREAKS.search(text) else _LEADING_INDICATORS
+    return flow + 2 * (max(map(len, leading.findall(text)), default=0) + 1) <= _C_MAX_LEVELS
+
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None  # type: ignore[assignment,misc]
+else:
+
+    class _UntypedParser(_CParser):
+        """libyaml's composer without PyYAML's tag resolution: an implicit (or `!`) tag stays None,
+        as in the events, and type_scalar types each scalar for the target tool."""
+
+        def resolve(self, kind, value, implicit):
+            return None
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+
+def _compose_in_c(text: str, semantics: str) -> Document | None:
+    """The document composed in C and converted to our nodes, or None for the event composer to
+    do (any error, a second document, a bound exceeded, a Python tag on a collection)."""
+    parser = None
+    try:
+        parser = _UntypedParser(text)
+        if not parser.check_node():
+            return Document([], [], [], None, text)
+        root = parser.get_node()
+        if parser.check_node():
+            return None
+    except Exception:  # noqa: BLE001 - the event composer reports it at its exact place
+        return None
+    finally:
+        if parser is not None:
+            parser.dispose()
+    duplicates: list[DuplicateKey] = []
+    unsafe: list[UnsafeTag] = []
+    node = _convert(root, semantics, duplicates, unsafe, "*" in text)
+    return None if node is None else Document([node], duplicates, unsafe, None, text)
+
+
+def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool) -> Node | None:
+    """Our nodes for a C tree, visited in document order (so duplicates and tags are recorded in the
+    event composer's order), with its bounds; None when one is exceeded."""
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    safe_tags, typed = _SAFE_SCALAR_TAGS, _typed
+    made: dict[int, Node] = {}   # (only when the text may hold an alias: the same C node met again)
+    open_ids: set[int] = set()
+    frames: list[tuple] = []     # open collections: (C node, ours, the parent's pending, position, siblings)
+    out: list = []
+    siblings = out               # where the next node goes
+    pending = [root]             # the C nodes of the current level, and the next one's position
+    position = 0
+    total = 0
+    while True:
+        if position < len(pending):
+            child = pending[position]
+            position += 1
+            if aliases:
+                seen = made.get(id(child))
+                if seen is not None:
+                    if id(child) in open_ids:
+                        return None  # a recursive alias
+                    total += seen.weight
+                    siblings.append(seen)
+                    continue
+            if type(child) is scalar_node:
+                tag = child.tag
+                if tag is None or tag in safe_tags:
+                    text = child.value
+                    plain = not child.style
+                    found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
+                    resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
+                    start, end = child.start_mark, child.end_mark
+                    node = YScalar(value, text, resolved, not plain,
+                                   Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+                else:
+                    node = _scalar(child, semantics, unsafe)
+                total += 1
+                if aliases:
+                    made[id(child)] = node
+                siblings.append(node)
+                continue
+            if len(frames) >= MAX_DEPTH or len(child.value) > MAX_ENTRIES:
+                return None
+            tag = child.tag
+            if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+                return None  # reported at the span of its start event, which C does not keep
+            start, end = child.start_mark, child.end_mark
+            span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            if type(child) is mapping_node:
+                node = YMap([], span)
+                children = [part for pair in child.value for part in pair]
+            else:
+                node = YSeq([], span)
+                children = child.value
+            total += 1
+            if aliases:
+                made[id(child)] = node
+                open_ids.add(id(child))
+            frames.append((child, node, pending, position, siblings))
+            pending, position, siblings = children, 0, []
+            continue
+        if not frames:
+            break
+        child, node, pending, position, parent_siblings = frames.pop()
+        open_ids.discard(id(child))
+        kids, siblings = siblings, parent_siblings
+        if type(node) is YMap:
+            node.pairs = list(zip(kids[::2], kids[1::2]))
+            _finish_map(node, duplicates)
+            node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
+        else:
+            node.items = kids
+            node.weight = 1 + sum(n.weight for n in kids)
+        siblings.append(node)
+    if total > MAX_NODES:
+        return None
+    return out[0]
+
+
+def _document_starts(text: str) -> list[Span]:
+    """Where each document of a text composed in C begins."""
+    return [_span(e.start_mark, e.end_mark) for e in yaml.parse(text, Loader=_Loader) if type(e) is yaml.DocumentStartEvent]
 
 
 _NO_LIMIT = 1 << 62
