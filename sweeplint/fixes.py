@@ -66,8 +66,22 @@ def line_breaks(path: str):
 
 
 def lines_of(text: str, path: str = "") -> list[str]:
-    """The file's lines without their breaks, split as its reader counts them."""
-    return line_breaks(path).split(text)
+    """The file's lines without their breaks, split as its reader counts them (read-only: shared)."""
+    return _split_once("lines", text, path, lambda: line_breaks(path).split(text))
+
+
+# Every finding of a file builds its fix from the same text: split it once per file, not once per
+# finding (a sweep with thousands of findings was quadratic here).
+_LAST_SPLIT: dict[str, tuple[str, str, list]] = {}
+
+
+def _split_once(kind: str, text: str, path: str, split) -> list:
+    last = _LAST_SPLIT.get(kind)
+    if last is not None and last[0] is text and last[1] == path:
+        return last[2]
+    result = split()
+    _LAST_SPLIT[kind] = (text, path, result)
+    return result
 
 
 def span_text(text: str, span: Span, path: str = "") -> str:
@@ -78,7 +92,8 @@ def span_text(text: str, span: Span, path: str = "") -> str:
 
 
 def line_starts(text: str, path: str = "") -> list[int]:
-    return [0] + [m.end() for m in line_breaks(path).finditer(text)]
+    """Offsets of the file's line starts (read-only: shared)."""
+    return _split_once("starts", text, path, lambda: [0] + [m.end() for m in line_breaks(path).finditer(text)])
 
 
 def offset(starts: list[int], text: str, line: int, column: int) -> int | None:
