@@ -295,6 +295,14 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
     return _compose_events(text, semantics)
 
 
+def load_data(text: str, semantics: str = "yaml1.1") -> Any:
+    """The first document as plain Python data, under the same depth, size and alias bounds as
+    every sweep file (a side file a program loads must not be a way around them).
+    Raises YAMLReadError."""
+    roots = compose(text, semantics).roots
+    return to_python(roots[0]) if roots else None
+
+
 def _compose_events(text: str, semantics: str) -> Document:
     """Our composer over libyaml's events: every bound is checked as events arrive (a huge flow
     mapping stops at the node budget, not when it closes after everything has been built), and

@@ -277,6 +277,15 @@ def test_a_yaml_config_that_is_missing_leaves_the_values_unknown(tmp_path):
     assert codes(found, "SL303") == [] and codes(found, "SL309") == []
 
 
+def test_a_yaml_config_that_expands_without_bound_is_refused_like_a_sweep_file(tmp_path):
+    # Ten levels of nine aliases each expand to 9**10 nodes: the side file is refused under the
+    # same alias budget as a sweep file, and the script is read with its values unknown.
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefghij", "bcdefghijk"))
+    found = lint_tree(tmp_path, {"search.py": OPTUNA_WITH_YAML, "settings.yml": bomb}, "search.py")
+    assert codes(found, "SL303") == [] and codes(found, "SL309") == []
+
+
 def test_subscripts_of_known_containers_evaluate():
     from sweeplint import pyeval
     import libcst as cst

@@ -33,13 +33,13 @@ class TargetMiss:
 
 
 def _yaml(path: Path):
-    import yaml
+    from sweeplint.yamldoc import YAMLReadError, load_data
 
     try:
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
             return None
-        return yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, yaml.YAMLError, RecursionError):
+        return load_data(read_head(path, MAX_BYTES).decode("utf-8", errors="replace"), "omegaconf")
+    except (OSError, UnreadableFile, YAMLReadError, RecursionError):
         return None
 
 

@@ -113,15 +113,14 @@ def _opened_file(node: Any) -> str | None:
 
 def _literal(path: str) -> cst.BaseExpression | None:
     """The file's data as a Python literal expression, or None (missing, special, large, unreadable)."""
-    import yaml
-
     from sweeplint.source import read_head
+    from sweeplint.yamldoc import load_data
 
     try:
         raw = read_head(path, _MAX_BYTES + 1)
         if len(raw) > _MAX_BYTES:
             return None
-        data = yaml.safe_load(raw.decode("utf-8", errors="replace"))
+        data = load_data(raw.decode("utf-8", errors="replace"))
         return cst.parse_expression(repr(data)) if isinstance(data, dict) else None
     except Exception:  # noqa: BLE001 - a file we cannot read or render adds no names
         return None
