@@ -55,6 +55,7 @@ class CodeFactsStore:
         self._programs: dict[str, ProgramFacts | None] = {}
         self._resolutions: dict[tuple[int, str], Resolution] = {}
         self._hydra_entries: dict = {}           # folder -> its @hydra.main files by config dir, scanned once per run
+        self._dockerfiles: dict = {}             # project folder -> its Dockerfiles, walked once per run
         self.root = Path(getattr(settings, "root", None) or Path.cwd()).resolve()
 
     # --- per file ----------------------------------------------------------------------------------
@@ -130,7 +131,8 @@ class CodeFactsStore:
 
         if res.status == "missing" and not (res.name or "").startswith("/"):
             return res
-        found = container_program(config_path, self.root, res.name if res.status == "missing" else None)
+        found = container_program(config_path, self.root, res.name if res.status == "missing" else None,
+                                  self._dockerfiles)
         if found is None:
             return res
         return Resolution("python", res.name or shown(found), shown(found), res.span, "container")

@@ -114,16 +114,22 @@ def in_image(image_path: str, files: list[Dockerfile]) -> list[Path]:
     return hits
 
 
-def container_program(config_path: str, root: Path, image_path: str | None) -> Path | None:
+def container_program(config_path: str, root: Path, image_path: str | None,
+                      cache: dict | None = None) -> Path | None:
     """The repository file a container trial runs: the file copied to `image_path`, or, for a trial
-    with no command, the script of the project's only Dockerfile that runs one."""
+    with no command, the script of the project's only Dockerfile that runs one. `cache` (folder ->
+    its Dockerfiles) lets the configs of one run share one walk of each project."""
     from sweeplint.codefacts.program import project_folder
 
     try:
         folder = project_folder(Path(config_path).resolve().parent) or root.resolve()
     except (OSError, RuntimeError):
         return None
-    files = dockerfiles(folder)
+    files = cache.get(folder) if cache is not None else None
+    if files is None:
+        files = dockerfiles(folder)
+        if cache is not None:
+            cache[folder] = files
     if image_path is not None:
         hits = in_image(image_path, files) if image_path.startswith("/") else []
         return hits[0] if len(hits) == 1 else None
