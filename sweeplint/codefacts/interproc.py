@@ -40,7 +40,13 @@ class ParsedModule:
         self.lines = text.splitlines()
         self.tree = tree
         self.parents: dict[int, ast.AST] = {}
+        self.starts: dict[tuple[int, int], list[ast.expr]] = {}   # (line, byte column) -> expressions starting there
+        self.stored: set[str] = set()                             # every name assigned anywhere in the module
         for node in ast.walk(tree):
+            if isinstance(node, ast.expr):
+                self.starts.setdefault((node.lineno, node.col_offset), []).append(node)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    self.stored.add(node.id)
             for child in ast.iter_child_nodes(node):
                 self.parents[id(child)] = node
         self.functions: dict[str, list[ast.AST]] = {}
@@ -62,9 +68,36 @@ class ParsedModule:
         start = self.byte_column(span.line, span.column)
         if start is None:
             return []
-        found = [n for n in ast.walk(self.tree) if isinstance(n, ast.expr)
-                 and getattr(n, "lineno", None) == span.line and n.col_offset == start]
+        found = self.starts.get((span.line, start), [])
         return sorted(found, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0), reverse=True)
+
+
+# Several rules ask about the same program for every config that runs it: parse each file once per
+# run (and again when its text changes; a timestamp is too coarse to tell), keeping a few files so
+# memory stays bounded.
+_PARSED: dict[str, tuple[str, ParsedModule | None]] = {}
+_PARSED_KEPT = 16
+
+
+def _parsed(path: str) -> ParsedModule | None:
+    from sweeplint.source import read_text
+
+    try:
+        text = read_text(path)
+    except Exception:  # noqa: BLE001 - an unreadable file gives no answer, not a crash
+        return None
+    kept = _PARSED.pop(path, None)
+    if kept is not None and kept[0] == text:
+        _PARSED[path] = kept           # most recently used last
+        return kept[1]
+    try:
+        found = ParsedModule(path, text, ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - no answer, not a crash
+        found = None
+    _PARSED[path] = (text, found)
+    while len(_PARSED) > _PARSED_KEPT:
+        del _PARSED[next(iter(_PARSED))]
+    return found
 
 
 class Interproc:
@@ -77,14 +110,7 @@ class Interproc:
     def module(self, path: str) -> ParsedModule | None:
         if path in self._modules:
             return self._modules[path]
-        found = None
-        try:
-            from sweeplint.source import read_text
-
-            text = read_text(path)
-            found = ParsedModule(path, text, ast.parse(text))
-        except (OSError, SyntaxError, ValueError, RecursionError, Exception):  # noqa: BLE001 - no answer, not a crash
-            found = None
+        found = _parsed(path)
         self._modules[path] = found
         return found
 
@@ -192,8 +218,7 @@ class Interproc:
         if isinstance(func, ast.Name):
             local = mod.functions.get(func.id)
             if local is not None:
-                rebound = any(isinstance(n, ast.Name) and n.id == func.id and isinstance(n.ctx, ast.Store) for n in ast.walk(mod.tree))
-                return None if rebound else _definition(mod, local)  # `fit = wrap(fit)`: another callable
+                return None if func.id in mod.stored else _definition(mod, local)  # `fit = wrap(fit)`: another callable
             source = _import_source(mod, func.id)
             if source is None or source[1] is None:
                 return None
