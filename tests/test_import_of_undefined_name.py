@@ -141,3 +141,23 @@ def test_fires_only_when_no_place_the_module_is_found_defines_it(tmp_path):
              "project/sweeps/config.py": "X = 1\n",
              "project/config.py": "BEST = 1\n"}
     assert _sl219(tmp_path, files) == []
+
+
+def test_cached_result_is_recomputed_when_the_imported_module_changes(tmp_path):
+    # SL219 alone: no program is read, so only the imported module keeps the cached result.
+    import json
+
+    from tests.conftest import run_cli
+
+    _project(tmp_path, {"sweeps/search.py": "from common.names import BEST\n" + SWEEP_DICT,
+                        "common/names.py": "X = 1\n"})
+
+    def codes() -> list[str]:
+        proc = run_cli("check", "sweeps/search.py", "--select", "SL219", "--output-format", "json", "--cache-dir", "cache",
+                       cwd=tmp_path)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return [d["code"] for d in json.loads(proc.stdout) if d["code"] == "SL219"]
+
+    assert codes() == ["SL219"]
+    (tmp_path / "common" / "names.py").write_text("X = 1\nBEST = 2\n")
+    assert codes() == []

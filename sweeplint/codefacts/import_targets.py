@@ -38,23 +38,25 @@ class MissingImport:
     end_column: int
 
 
-def missing_imports(sweep_path: str, text: str) -> list[MissingImport]:
+def missing_imports(sweep_path: str, text: str, consulted: set[str] | None = None) -> list[MissingImport]:
     """The names the module-level `from ... import` statements of a sweep module take from a
-    project module that does not define them."""
+    project module that does not define them. `consulted` receives every file the answer depends
+    on, present or absent (what a cached result is kept against)."""
     try:
         tree = ast.parse(text)
         sweep = Path(sweep_path).resolve()
     except (SyntaxError, ValueError, OSError, RuntimeError, MemoryError):  # RecursionError is a RuntimeError
         return []
     lines = re.split(r"\r\n|\r|\n", text)
-    modules = _ModuleCache()
+    consulted = set() if consulted is None else consulted
+    modules = _ModuleCache(consulted)
     found: list[MissingImport] = []
     # Only statements at the top of the module run whenever it loads: an import inside a function,
     # a try block or an `if TYPE_CHECKING:` may never run, or has its failure handled.
     for statement in tree.body:
         if not isinstance(statement, ast.ImportFrom) or not statement.module and not statement.level:
             continue
-        candidates = _module_files(sweep, statement.module or "", statement.level)
+        candidates = _module_files(sweep, statement.module or "", statement.level, consulted)
         if not candidates:
             continue
         for alias in statement.names:
@@ -89,7 +91,7 @@ def _search_folders(importer: Path) -> list[Path]:
     return folders
 
 
-def _module_files(importer: Path, module: str, level: int) -> list[tuple[str, Path]]:
+def _module_files(importer: Path, module: str, level: int, consulted: set[str]) -> list[tuple[str, Path]]:
     """(the module's path as the import spells it, its file) for each place the module is found."""
     parts = [p for p in module.split(".") if p]
     if level:
@@ -101,16 +103,18 @@ def _module_files(importer: Path, module: str, level: int) -> list[tuple[str, Pa
         folders = _search_folders(importer)
     found: list[tuple[str, Path]] = []
     for folder in folders:
-        hit = _module_file(folder, parts)
+        hit = _module_file(folder, parts, consulted)
         if hit is not None and all(hit != path for _, path in found):
             found.append((hit.relative_to(folder).as_posix(), hit))
     return found
 
 
-def _module_file(folder: Path, parts: list[str]) -> Path | None:
+def _module_file(folder: Path, parts: list[str], consulted: set[str]) -> Path | None:
     """The file Python loads for the dotted module under `folder`, or None when it is not there or
     is not plain Python source (a compiled extension, a namespace package)."""
     target = folder.joinpath(*parts)
+    consulted.update((str(target / "__init__.py"), str(target.with_suffix(".py"))) if parts else
+                     (str(target / "__init__.py"),))
     try:
         if parts and any(_EXTENSION.search(p.name) and p.name.startswith(target.name + ".")
                          for p in target.parent.iterdir()):
@@ -127,23 +131,26 @@ def _module_file(folder: Path, parts: list[str]) -> Path | None:
 class _ModuleCache:
     """The names each module file binds at its top, parsed once per check."""
 
-    def __init__(self) -> None:
+    def __init__(self, consulted: set[str]) -> None:
         self._bound: dict[Path, _Bindings | None] = {}
+        self._consulted = consulted
 
     def defines(self, path: Path, name: str, depth: int) -> bool:
         """Whether the module may define `name`: True unless it surely does not."""
         if path not in self._bound:
-            self._bound[path] = None  # a star-import cycle finds the module "defining" the name
             self._bound[path] = _bindings(path)
+            self._consulted.add(str(path))
         bound = self._bound[path]
         if bound is None or bound.dynamic or name in bound.names:
             return True
-        if path.name == "__init__.py" and _has_submodule(path.parent, name):
-            return True
-        for module, level in bound.stars:
-            if depth >= MAX_STAR_DEPTH:
+        if path.name == "__init__.py":
+            self._consulted.update((str(path.parent / f"{name}.py"), str(path.parent / name / "__init__.py")))
+            if _has_submodule(path.parent, name):
                 return True
-            targets = _module_files(path, module, level)
+        for module, level in bound.stars:
+            if depth >= MAX_STAR_DEPTH:  # a long chain, or a cycle of star imports: cannot tell
+                return True
+            targets = _module_files(path, module, level, self._consulted)
             if not targets or any(self.defines(p, name, depth + 1) for _, p in targets):
                 return True  # from outside the project: any name may come with the star
         return False
