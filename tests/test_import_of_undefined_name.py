@@ -161,3 +161,31 @@ def test_cached_result_is_recomputed_when_the_imported_module_changes(tmp_path):
     assert codes() == ["SL219"]
     (tmp_path / "common" / "names.py").write_text("X = 1\nBEST = 2\n")
     assert codes() == []
+
+
+def test_silent_when_a_folder_on_the_way_holds_a_namespace_package_of_that_name(tmp_path):
+    # From the project root `data` is a namespace package whose submodule is the imported name;
+    # from the importer's own folder it is data/data.py: which one loads depends on sys.path.
+    files = {"data/folds.py": "from data import dro_dataset\n" + OPTUNA_SCRIPT,
+             "data/data.py": "X = 1\n", "data/dro_dataset.py": "Y = 1\n", "train.py": "import data.folds\n"}
+    assert _sl219(tmp_path, files) == []
+
+
+def test_silent_when_the_module_is_compiled(tmp_path):
+    files = {"search.py": "from helpers import BEST\n" + OPTUNA_SCRIPT, "helpers.py": "X = 1\n",
+             "helpers.cpython-311-x86_64-linux-gnu.so": ""}
+    assert _sl219(tmp_path, files) == []
+
+
+def test_silent_for_a_project_file_named_like_the_standard_library_and_for_dunder_names(tmp_path):
+    files = {"search.py": "from functools import partial\nfrom helpers import __doc__\n" + OPTUNA_SCRIPT,
+             "functools.py": "X = 1\n", "helpers.py": "X = 1\n"}
+    assert _sl219(tmp_path, files) == []
+
+
+def test_silent_for_a_subpackage_of_an_enclosing_package_named_like_a_library(tmp_path):
+    files = {"tools/integrations/tuning/search.py": "from optuna_extras import Sampler\n" + OPTUNA_SCRIPT,
+             "tools/__init__.py": "", "tools/integrations/__init__.py": "",
+             "tools/integrations/tuning/__init__.py": "",
+             "tools/integrations/optuna_extras/__init__.py": "X = 1\n"}
+    assert _sl219(tmp_path, files) == []

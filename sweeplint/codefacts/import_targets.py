@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def missing_imports(sweep_path: str, text: str, consulted: set[str] | None = Non
         if not candidates:
             continue
         for alias in statement.names:
-            if alias.name == "*":
+            if alias.name == "*" or _is_dunder(alias.name):  # __doc__, __version__: the import system's
                 continue
             if any(modules.defines(path, alias.name, 0) for _, path in candidates):
                 continue
@@ -71,19 +72,26 @@ def missing_imports(sweep_path: str, text: str, consulted: set[str] | None = Non
     return found
 
 
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
 def _char_column(line: str, byte_offset: int) -> int:
     """ast counts columns in UTF-8 bytes; the report counts characters."""
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
 def _search_folders(importer: Path) -> list[Path]:
-    """Where an absolute import of the importer may be found: its folder and the ones above it, up
-    to the project's root (a bounded few without one), and the root's `src/`."""
+    """Where an absolute import of the importer may be found: its folder and the ones above it that
+    are not packages, up to the project's root (a bounded few without one), and the root's `src/`."""
     start = importer.parent
     root = project_folder(start)
     folders: list[Path] = []
     for index, folder in enumerate((start, *start.parents)):
-        folders.append(folder)
+        # A folder above that is itself a package is a part of a dotted path, not a place sys.path
+        # names: a package there (a subpackage named like a library) is not what the import loads.
+        if index == 0 or not (folder / "__init__.py").is_file():
+            folders.append(folder)
         if folder == root or (root is None and index >= MAX_ANCESTORS):
             break
     if root is not None and (root / "src").is_dir():
@@ -94,6 +102,8 @@ def _search_folders(importer: Path) -> list[Path]:
 def _module_files(importer: Path, module: str, level: int, consulted: set[str]) -> list[tuple[str, Path]]:
     """(the module's path as the import spells it, its file) for each place the module is found."""
     parts = [p for p in module.split(".") if p]
+    if not level and parts and (parts[0] in sys.stdlib_module_names or parts[0] == "__future__"):
+        return []  # a project file named like the standard library shadows it only on some sys.path
     if level:
         base = importer.parent
         for _ in range(level - 1):
@@ -104,28 +114,46 @@ def _module_files(importer: Path, module: str, level: int, consulted: set[str]) 
     found: list[tuple[str, Path]] = []
     for folder in folders:
         hit = _module_file(folder, parts, consulted)
+        if hit is _UNSURE:
+            return []  # which of the places Python takes depends on sys.path: cannot tell
         if hit is not None and all(hit != path for _, path in found):
             found.append((hit.relative_to(folder).as_posix(), hit))
     return found
 
 
+_UNSURE = Path()
+
+
 def _module_file(folder: Path, parts: list[str], consulted: set[str]) -> Path | None:
-    """The file Python loads for the dotted module under `folder`, or None when it is not there or
-    is not plain Python source (a compiled extension, a namespace package)."""
+    """The file Python loads for the dotted module under `folder`; None when the folder holds no
+    module of that top-level name; _UNSURE when it holds one that is not plain Python source
+    found whole (a compiled extension, a namespace package that may hold the name as a submodule,
+    a package without the submodule)."""
     target = folder.joinpath(*parts)
     consulted.update((str(target / "__init__.py"), str(target.with_suffix(".py"))) if parts else
                      (str(target / "__init__.py"),))
     try:
-        if parts and any(_EXTENSION.search(p.name) and p.name.startswith(target.name + ".")
-                         for p in target.parent.iterdir()):
+        if parts and not _holds(folder, parts[0]):
             return None
+        if parts and _holds(target.parent, target.name, extensions_only=True):
+            return _UNSURE
         if (target / "__init__.py").is_file():
             return target / "__init__.py"
         if parts and target.with_suffix(".py").is_file():
             return target.with_suffix(".py")
     except OSError:
-        return None
-    return None
+        pass
+    return _UNSURE
+
+
+def _holds(folder: Path, name: str, extensions_only: bool = False) -> bool:
+    """Whether the folder holds a module or package `name` (only a compiled one, if asked)."""
+    if not extensions_only and ((folder / name).is_dir() or (folder / f"{name}.py").is_file()):
+        return True
+    try:
+        return any(_EXTENSION.search(p.name) and p.name.startswith(name + ".") for p in folder.iterdir())
+    except OSError:
+        return False
 
 
 class _ModuleCache:
