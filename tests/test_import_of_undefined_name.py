@@ -124,7 +124,8 @@ def test_silent_for_a_package_submodule_a_library_and_imports_that_may_not_run(t
         "library": ({"search.py": "from numpy.random import not_there\n" + OPTUNA_SCRIPT}),
         "in a function": ({"search.py": OPTUNA_SCRIPT + "\ndef later():\n    from helpers import BEST\n",
                            "helpers.py": "X = 1\n"}),
-        "in a try": ({"search.py": "try:\n    from helpers import BEST\nexcept ImportError:\n    BEST = 1\n" + OPTUNA_SCRIPT,
+        "in a try": ({"search.py": "try:\n    from helpers import BEST\nexcept ImportError:\n    BEST = 1\n"
+                                    + OPTUNA_SCRIPT,
                       "helpers.py": "X = 1\n"}),
         "star import": ({"search.py": "from helpers import *\n" + OPTUNA_SCRIPT, "helpers.py": "X = 1\n"}),
         "too large": ({"search.py": "from helpers import BEST\n" + OPTUNA_SCRIPT,
@@ -153,8 +154,8 @@ def test_cached_result_is_recomputed_when_the_imported_module_changes(tmp_path):
                         "common/names.py": "X = 1\n"})
 
     def codes() -> list[str]:
-        proc = run_cli("check", "sweeps/search.py", "--select", "SL219", "--output-format", "json", "--cache-dir", "cache",
-                       cwd=tmp_path)
+        proc = run_cli("check", "sweeps/search.py", "--select", "SL219", "--output-format", "json",
+                       "--cache-dir", "cache", cwd=tmp_path)
         assert "Traceback" not in proc.stderr, proc.stderr
         return [d["code"] for d in json.loads(proc.stdout) if d["code"] == "SL219"]
 
