@@ -90,7 +90,14 @@ class Worker:
     def dependencies(self, file) -> set[str]:
         """Files besides itself whose content the file's result depends on (present or absent)."""
         deps: set[str] = set()
+        if file.path.endswith(".py") and file.studies:
+            # A sweep written in Python depends on the project modules it imports names from
+            # (SL219); kept whatever rules are selected: cheap, and at worst a result is recomputed.
+            from sweeplint.codefacts.import_targets import missing_imports
+
+            missing_imports(file.path, file.text, deps)
         if not self.uses_code:
+            deps.discard(file.path)
             return deps
         from pathlib import Path
 

@@ -35,6 +35,7 @@ RULES = (
     ('SL211', 'objective-last-value', 'INFO', 'sl211_objective_last_value', None, True),
     ('SL217', 'argument-type-mismatch', 'ERROR', 'sl217_argument_type_mismatch', None, True),
     ('SL218', 'undefined-config-key', 'ERROR', 'sl218_undefined_config_key', None, True),
+    ('SL219', 'import-of-undefined-name', 'ERROR', 'sl219_import_of_undefined_name', None, False),
     ('SL301', 'several-goals', 'WARNING', 'sl301_several_goals', None, False),
     ('SL302', 'fixed-interacting-nuisance', 'WARNING', 'sl302_fixed_interacting_nuisance', None, True),
     ('SL303', 'merged-conditional', 'ERROR', 'sl303_merged_conditional', None, True),
