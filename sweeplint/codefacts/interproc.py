@@ -42,13 +42,17 @@ class ParsedModule:
         self.parents: dict[int, ast.AST] = {}
         self.starts: dict[tuple[int, int], list[ast.expr]] = {}   # (line, byte column) -> expressions starting there
         self.stored: set[str] = set()                             # every name assigned anywhere in the module
-        for node in ast.walk(tree):
+        pending: list[ast.AST] = [tree]    # one pass over the tree: each node's children are listed once
+        children = ast.iter_child_nodes
+        while pending:
+            node = pending.pop()
             if isinstance(node, ast.expr):
                 self.starts.setdefault((node.lineno, node.col_offset), []).append(node)
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     self.stored.add(node.id)
-            for child in ast.iter_child_nodes(node):
+            for child in children(node):
                 self.parents[id(child)] = node
+                pending.append(child)
         self.functions: dict[str, list[ast.AST]] = {}
         for node in tree.body:
             if isinstance(node, (*FunctionNode, ast.ClassDef)):
