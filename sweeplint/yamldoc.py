@@ -356,13 +356,7 @@ def _compose_events(text: str, semantics: str) -> Document:
                 siblings, room = (stack[-1][1], stack[-1][2]) if stack else (roots, _NO_LIMIT)
                 end = event.end_mark
                 node.span = Span(node.span.line, node.span.column, end.line + 1, end.column + 1)
-                if type(node) is YMap:
-                    node.pairs = list(zip(children[::2], children[1::2]))
-                    _finish_map(node, duplicates)
-                    node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
-                else:
-                    node.items = children
-                    node.weight = 1 + sum(n.weight for n in children)
+                _close(node, children, duplicates)
             elif kind is alias_event:
                 node = anchors.get(event.anchor)
                 if node is None:
@@ -520,13 +514,7 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
         child, node, pending, position, parent_siblings = frames.pop()
         open_ids.discard(id(child))
         kids, siblings = siblings, parent_siblings
-        if type(node) is YMap:
-            node.pairs = list(zip(kids[::2], kids[1::2]))
-            _finish_map(node, duplicates)
-            node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
-        else:
-            node.items = kids
-            node.weight = 1 + sum(n.weight for n in kids)
+        _close(node, kids, duplicates)
         siblings.append(node)
     if total > MAX_NODES:
         return None
@@ -554,6 +542,17 @@ def _over_budget(span: Span) -> YAMLReadError:
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _close(node: YMap | YSeq, children: list, duplicates: list[DuplicateKey]) -> None:
+    """Give a finished collection its children (key/value pairs for a mapping) and its weight."""
+    if type(node) is YMap:
+        node.pairs = list(zip(children[::2], children[1::2]))
+        _finish_map(node, duplicates)
+        node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
+    else:
+        node.items = children
+        node.weight = 1 + sum(n.weight for n in children)
 
 
 def _finish_map(node: YMap, duplicates: list[DuplicateKey]) -> None:
