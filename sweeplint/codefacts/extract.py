@@ -61,7 +61,8 @@ def load_parser() -> None:
     process once, before it forks workers that would each import them."""
     import libcst  # noqa: F401
 
-    from sweeplint.codefacts import positions, walker  # noqa: F401
+    import sweeplint.codefacts.positions  # noqa: F401
+    import sweeplint.codefacts.walker  # noqa: F401
 
 
 def extract(text: str) -> FileFacts:

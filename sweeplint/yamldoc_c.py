@@ -1,0 +1,153 @@
+"""Composing in C: libyaml's composer with PyYAML's tag resolution off, then one iterative pass
+to our nodes (yamlnodes) under the same bounds; None whenever the event composer must do it."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from sweeplint.model import Span
+from sweeplint.yamlnodes import (MAX_DEPTH, MAX_ENTRIES, MAX_NODES, SAFE_SCALAR_TAGS, TYPED_SCALARS, Document,
+                                 DuplicateKey, Node, UnsafeTag, YMap, YScalar, YSeq, close_collection, make_scalar,
+                                 type_scalar)
+
+# The C composer builds its whole tree before anything can be counted: larger texts take the event
+# composer, whose bounds stop them early (a config is a few kilobytes; this is ~64,000 nodes at most).
+C_MAX_CHARS = 128 * 1024
+# The C composer recurses once per level; this many fit a small thread's stack (~0.5 KB a level).
+_C_MAX_LEVELS = 2 * MAX_DEPTH
+_LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
+_LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+def c_composable(text: str) -> bool:
+    """Whether the C composer may see `text`: it is small, and nested at most _C_MAX_LEVELS deep by
+    a bound every YAML text obeys. A flow collection opens with a bracket (or, for a single-pair
+    mapping, with none inside a `[`, one per `[` at most); block collections nested in one another
+    start at increasing columns (a sequence may share its parent mapping's column), and a block
+    collection starts where a line's run of spaces and `-`, `?`, `:` indicators ends."""
+    if _CParser is None or len(text) > C_MAX_CHARS:
+        return False
+    flow = 2 * text.count("[") + text.count("{")
+    if flow >= _C_MAX_LEVELS:
+        return False
+    leading = _LEADING_INDICATORS_ANY_BREAK if _OTHER_BREAKS.search(text) else _LEADING_INDICATORS
+    return flow + 2 * (max(map(len, leading.findall(text)), default=0) + 1) <= _C_MAX_LEVELS
+
+
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None  # type: ignore[assignment,misc]
+else:
+
+    class _UntypedParser(_CParser):
+        """libyaml's composer without PyYAML's tag resolution: an implicit (or `!`) tag stays None,
+        as in the events, and type_scalar types each scalar for the target tool."""
+
+        def resolve(self, kind, value, implicit):
+            return None
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+
+def compose_in_c(text: str, semantics: str) -> Document | None:
+    """The document composed in C and converted to our nodes, or None for the event composer to
+    do (any error, a second document, a bound exceeded, a Python tag on a collection)."""
+    parser = None
+    try:
+        parser = _UntypedParser(text)
+        if not parser.check_node():
+            return Document([], [], [], None, text)
+        root = parser.get_node()
+        if parser.check_node():
+            return None
+    except Exception:  # noqa: BLE001 - the event composer reports it at its exact place
+        return None
+    finally:
+        if parser is not None:
+            parser.dispose()
+    duplicates: list[DuplicateKey] = []
+    unsafe: list[UnsafeTag] = []
+    node = _convert(root, semantics, duplicates, unsafe, "*" in text)
+    return None if node is None else Document([node], duplicates, unsafe, None, text)
+
+
+def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool) -> Node | None:
+    """Our nodes for a C tree, visited in document order (so duplicates and tags are recorded in the
+    event composer's order), with its bounds; None when one is exceeded."""
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    safe_tags, typed = SAFE_SCALAR_TAGS, TYPED_SCALARS
+    made: dict[int, Node] = {}   # (only when the text may hold an alias: the same C node met again)
+    open_ids: set[int] = set()
+    frames: list[tuple] = []     # open collections: (C node, ours, the parent's pending, position, siblings)
+    out: list = []
+    siblings = out               # where the next node goes
+    pending = [root]             # the C nodes of the current level, and the next one's position
+    position = 0
+    total = 0
+    while True:
+        if position < len(pending):
+            child = pending[position]
+            position += 1
+            if aliases:
+                seen = made.get(id(child))
+                if seen is not None:
+                    if id(child) in open_ids:
+                        return None  # a recursive alias
+                    total += seen.weight
+                    siblings.append(seen)
+                    continue
+            if type(child) is scalar_node:
+                tag = child.tag
+                if tag is None or tag in safe_tags:
+                    text = child.value
+                    plain = not child.style
+                    found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
+                    resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
+                    start, end = child.start_mark, child.end_mark
+                    node = YScalar(value, text, resolved, not plain,
+                                   Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+                else:
+                    node = make_scalar(child, semantics, unsafe)
+                total += 1
+                if aliases:
+                    made[id(child)] = node
+                siblings.append(node)
+                continue
+            if len(frames) >= MAX_DEPTH or len(child.value) > MAX_ENTRIES:
+                return None
+            tag = child.tag
+            if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+                return None  # reported at the span of its start event, which C does not keep
+            start, end = child.start_mark, child.end_mark
+            span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            if type(child) is mapping_node:
+                node = YMap([], span)
+                children = [part for pair in child.value for part in pair]
+            else:
+                node = YSeq([], span)
+                children = child.value
+            total += 1
+            if aliases:
+                made[id(child)] = node
+                open_ids.add(id(child))
+            frames.append((child, node, pending, position, siblings))
+            pending, position, siblings = children, 0, []
+            continue
+        if not frames:
+            break
+        child, node, pending, position, parent_siblings = frames.pop()
+        open_ids.discard(id(child))
+        kids, siblings = siblings, parent_siblings
+        close_collection(node, kids, duplicates)
+        siblings.append(node)
+    if total > MAX_NODES:
+        return None
+    return out[0]
