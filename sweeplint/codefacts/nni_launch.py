@@ -118,20 +118,8 @@ class LaunchBudget:
 def launch_budget(space_path: str) -> LaunchBudget | None:
     """The budget of the one Python launcher beside a search space that uses it, read as text."""
     space = Path(space_path).resolve()
-    try:
-        entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
-    except OSError:
-        return None
     found: list[LaunchBudget] = []
-    for entry in entries:
-        if entry.suffix != ".py" or not entry.is_file():
-            continue
-        try:
-            if entry.stat().st_size > MAX_BYTES:
-                continue
-            text = entry.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
+    for entry, text in _siblings(space, (".py",)):
         if space.name not in text or "search_space" not in text:
             continue
         caps = list(_PY_MAX_TRIALS.finditer(text))

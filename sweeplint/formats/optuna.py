@@ -119,7 +119,9 @@ class ModuleReader:
         collector = Collector().run(self.module)
         self.names.update({k: v for k, v in collector.assigned.items() if k not in self.names})
         # `config = load_config()` of a YAML file beside the script: its values, for ranges and budgets
-        self.names.update(loaded_names(self.module, self.ctx.path))
+        # (a script that never names `open` and a `*load*` call cannot load one: skip the extra pass)
+        if "open" in self.ctx.text and "load" in self.ctx.text:
+            self.names.update(loaded_names(self.module, self.ctx.path))
 
         seen: set[int] = set()
         if _TUNER.search(self.ctx.text):
