@@ -66,7 +66,7 @@ def load_baseline(path: str) -> Baseline:
 def baseline_text(diagnostics, texts: dict | None, root: str | None) -> str:
     """The baseline file recording `diagnostics`."""
     from sweeplint.fingerprint import fingerprints
-    from sweeplint.report.sarif import relative_path
+    from sweeplint.report import relative_path
 
     entries = [
         {"path": relative_path(d.path, root), "line": d.span.line, "code": d.code, "message": d.message, "fingerprint": key}

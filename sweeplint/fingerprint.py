@@ -57,7 +57,7 @@ def message_key(message: str) -> str:
 
 def fingerprint(d, texts: dict | None, occurrence: int = 0, root: str | None = None, lines: list[str] | None = None) -> str:
     """One finding's fingerprint (32 hex digits). `texts` maps a path to the file's text."""
-    from sweeplint.report.sarif import relative_path
+    from sweeplint.report import relative_path
 
     if lines is None:
         text = (texts or {}).get(d.path)

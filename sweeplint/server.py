@@ -20,17 +20,9 @@ import sys
 from pathlib import Path
 
 from sweeplint import __version__
+from sweeplint.server_io import utf16_column
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def utf16_column(line_text: str | None, column: int) -> int:
-    """A 1-based code-point column as the 0-based UTF-16 offset LSP positions use."""
-    index = max(0, column - 1)
-    if line_text is None:
-        return index
-    head = line_text[:index]
-    return len(head.encode("utf-16-le")) // 2 + max(0, index - len(head))
 
 
 class _Linter:

@@ -42,7 +42,7 @@ class Findings:
 def _position(lines: list[str], line: int, column: int):
     from lsprotocol import types as lsp
 
-    from sweeplint.server import utf16_column
+    from sweeplint.server_io import utf16_column
 
     text = lines[line - 1] if 0 < line <= len(lines) else None
     return lsp.Position(line=max(0, line - 1), character=utf16_column(text, column))

@@ -1,4 +1,5 @@
-"""Reading Language Server Protocol frames from a stream without ever going deaf.
+"""Reading Language Server Protocol frames from a stream without ever going deaf, and the UTF-16
+columns its positions count in.
 
 A frame is a block of `Name: value` header lines, an empty line, and a body of Content-Length bytes.
 An editor, a proxy or a crashed plugin can send anything: a header block without a usable length, a
@@ -18,6 +19,15 @@ MAX_BODY_BYTES = 64 * 1024 * 1024       # a frame larger than this is skipped, n
 # JSON-RPC error codes.
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
+
+
+def utf16_column(line_text: str | None, column: int) -> int:
+    """A 1-based code-point column as the 0-based UTF-16 offset LSP positions use."""
+    index = max(0, column - 1)
+    if line_text is None:
+        return index
+    head = line_text[:index]
+    return len(head.encode("utf-16-le")) // 2 + max(0, index - len(head))
 
 
 @dataclass(slots=True)

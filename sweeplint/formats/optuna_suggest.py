@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import libcst as cst
 
 from sweeplint import pyeval, pyexpr
 from sweeplint.model import Condition, Lit, Parameter, Problem, Space, Span
 
-if TYPE_CHECKING:
-    from sweeplint.formats.optuna import ModuleReader
+
+class WalkedModule(Protocol):
+    """What the walk of an objective needs from its module's reader (formats.optuna.ModuleReader),
+    declared here so the reader's helpers do not import the reader."""
+
+    names: dict[str, Any]                       # module constants and assignments the walk can evaluate
+    problems: list[Problem]
+    found: list[tuple[Parameter, cst.Call]]    # each suggest call, read on its own
+
+    def span(self, node: cst.CSTNode) -> Span: ...
 
 
 SUGGEST = ("suggest_float", "suggest_int", "suggest_categorical", "suggest_uniform", "suggest_loguniform",
@@ -27,7 +35,7 @@ DEPRECATED = {
 class Suggest:
     """One `trial.suggest_*(...)` call as a Parameter."""
 
-    def __init__(self, reader: ModuleReader, call: cst.Call):
+    def __init__(self, reader: WalkedModule, call: cst.Call):
         self.reader = reader
         self.call = call
         self.method = call.func.attr.value  # type: ignore[union-attr]

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import libcst as cst
 
 from sweeplint import pyeval, pyexpr
-from sweeplint.formats.optuna_suggest import SUGGEST, Suggest
+from sweeplint.formats.optuna_suggest import SUGGEST, WalkedModule, Suggest
 from sweeplint.model import CallSite, Condition
-
-if TYPE_CHECKING:
-    from sweeplint.formats.optuna import ModuleReader
 
 
 class FunctionWalker:
     """Walks one objective function: suggest calls with their `if` conditions and loops."""
 
-    def __init__(self, reader: ModuleReader, trial: str, scope: str | None = None):
+    def __init__(self, reader: WalkedModule, trial: str, scope: str | None = None):
         self.reader = reader
         self.trial = trial
         self.scope = scope                         # the function walked, for its call sites

@@ -6,6 +6,7 @@ Each format is a module here with `render(diagnostics, ctx) -> str`.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 FORMATS = ("concise", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit")
@@ -20,6 +21,22 @@ class ReportContext:
     texts: dict | None = None       # path -> text, for formats that quote the source
     files: tuple = ()               # the sweep files checked (a report per file: junit)
     root: str | None = None         # what CI formats make paths relative to (default: the working directory)
+
+
+def relative_path(path: str, root: str | None = None) -> str:
+    """A path relative to `root` (default: the working directory), forward slashes, no `./`.
+
+    Paths outside the root stay absolute: they cannot be shown in the repository anyway.
+    """
+    root = os.path.abspath(root or os.getcwd())
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return absolute.replace(os.sep, "/")
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return absolute.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
 
 
 def repository_root(start, settings=None) -> str:

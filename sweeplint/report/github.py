@@ -22,7 +22,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation(d, root: str | None = None) -> str:
-    from sweeplint.report.sarif import relative_path
+    from sweeplint.report import relative_path
 
     message = d.message
     for r in d.related:

@@ -20,15 +20,9 @@ from sweeplint.diagnostics import Severity
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
-def fingerprint(d, texts: dict | None, occurrence: int = 0, root: str | None = None) -> str:
-    """See sweeplint.fingerprint: one definition for the reports and the baseline."""
-    from sweeplint.fingerprint import fingerprint as shared
-
-    return shared(d, texts, occurrence, root)
-
-
 def render(diagnostics, ctx) -> str:
-    from sweeplint.report.sarif import relative_path
+    from sweeplint.fingerprint import fingerprint
+    from sweeplint.report import relative_path
 
     root = getattr(ctx, "root", None)
     issues = []

@@ -19,7 +19,7 @@ def _attr(text) -> str:
 
 
 def render(diagnostics, ctx) -> str:
-    from sweeplint.report.sarif import relative_path
+    from sweeplint.report import relative_path
 
     files: list[str] = []
     seen: set[str] = set()

@@ -8,32 +8,16 @@ slashes. Columns count Unicode code points (`columnKind`), end columns are exclu
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
 
 from sweeplint import __version__
 from sweeplint.diagnostics import Severity
+from sweeplint.report import relative_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
-def relative_path(path: str, root: str | None = None) -> str:
-    """A path relative to `root` (default: the working directory), forward slashes, no `./`.
-
-    Paths outside the root stay absolute: they cannot be shown in the repository anyway.
-    """
-    root = os.path.abspath(root or os.getcwd())
-    absolute = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(absolute, root)
-    except ValueError:  # another drive on Windows
-        return absolute.replace(os.sep, "/")
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return absolute.replace(os.sep, "/")
-    return rel.replace(os.sep, "/")
 
 
 def _artifact(path: str, root: str | None) -> dict:
@@ -118,8 +102,9 @@ def _descriptor(code: str, name: str, severity: Severity, documented: bool = Tru
 
 
 def fingerprint_keys(diagnostics, texts: dict | None, root: str | None = None) -> list[str]:
-    """What identifies each finding across runs, whatever lines were added above it (see gitlab.py)."""
-    from sweeplint.report.gitlab import fingerprint
+    """What identifies each finding across runs, whatever lines were added above it (see
+    sweeplint.fingerprint)."""
+    from sweeplint.fingerprint import fingerprint
 
     keys, seen = [], {}
     for d in diagnostics:
