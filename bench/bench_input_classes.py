@@ -2,17 +2,22 @@
 
     python bench/bench_input_classes.py [--sizes 250,500,1000,2000] [--repeat 3]
     python bench/bench_input_classes.py --composers [--rounds 10]
+    python bench/bench_input_classes.py --adversarial [--repeat 1]
 
-The first form checks generated files of several sizes per class (a W&B sweep in YAML, an NNI search
-space in JSON, an Optuna objective in Python), each in its own `sweeplint check --no-cache` process,
-and prints the wall time and peak RSS of each run, the marginal cost per input byte between
-consecutive sizes (the constants: start-up cost drops out) and whether growth is linear (each
-step's per-byte cost within 2x of the first step's).
+The first form checks generated files of several sizes per class (W&B, Hydra-sweeper and Katib YAML, nested
+W&B groups, an NNI search space in JSON, an Optuna objective and one long training function in Python), each in
+its own `sweeplint check --no-cache` process,
+and prints the CPU time and peak RSS of each run, the marginal cost per input byte between
+sizes (the constants: start-up cost drops out) and whether growth is linear (the marginal cost per
+byte over the upper half of the sizes against the lower part, for CPU time and for peak memory).
 
 The second form compares ways to compose YAML on the project's corpus and on large generated files:
 a bare libyaml compose (PyYAML's CSafeLoader, the reference the issue measures against), sweeplint's
 event composer alone, and sweeplint's compose (in C with one pass over the finished tree, where the
 bounds allow; large files take the event composer).
+
+The third form checks each hostile input of adversarial_inputs.py (alias bombs, deep nesting, a 50 MB
+config, 200,000 entries, a 20,000-line function, ...) and prints its time and peak memory.
 """
 
 from __future__ import annotations
@@ -63,44 +68,136 @@ def optuna_python(n: int, rng: random.Random) -> str:
             "study = optuna.create_study(direction='minimize')\nstudy.optimize(objective, n_trials=100)\n")
 
 
-CLASSES = {"YAML (W&B sweep)": ("sweep.yaml", wandb_yaml), "JSON (NNI search space)": ("search_space.json", nni_json),
-           "Python (Optuna objective)": ("study.py", optuna_python)}
+def hydra_sweeper(n: int, rng: random.Random) -> str:
+    rows = ["defaults:", "  - override hydra/sweeper: optuna", "hydra:", "  sweeper:", "    direction: minimize",
+            "    n_trials: 100", "    params:"]
+    for i in range(n):
+        name = f"{rng.choice(NAMES)}_{i}"
+        rows.append(f"      {name}: choice(16, 32, 64)" if i % 3 == 0
+                    else f"      {name}: tag(log, interval({rng.uniform(1e-6, 1e-3):.6g}, {rng.uniform(0.01, 1):.6g}))")
+    return "\n".join(rows) + "\n"
 
 
-def run_once(folder: Path, name: str) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one `sweeplint check` process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "sweeplint", "check", name, "--no-cache", "--output-format", "json"],
-                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss * 1024
+def katib_experiment(n: int, rng: random.Random) -> str:
+    rows = ["apiVersion: kubeflow.org/v1beta1", "kind: Experiment", "metadata:", "  name: bench", "spec:",
+            "  objective:", "    type: minimize", "    objectiveMetricName: val_loss", "  algorithm:",
+            "    algorithmName: random", "  maxTrialCount: 100", "  parameters:"]
+    for i in range(n):
+        name = f"{rng.choice(NAMES)}_{i}"
+        if i % 3 == 0:
+            rows += [f"    - name: {name}", "      parameterType: categorical", "      feasibleSpace:", "        list: [a, b, c]"]
+        else:
+            rows += [f"    - name: {name}", "      parameterType: double", "      feasibleSpace:",
+                     f'        min: "{rng.uniform(0.1, 0.4):.4g}"', f'        max: "{rng.uniform(0.5, 0.9):.4g}"']
+    return "\n".join(rows) + "\n"
 
 
-def measure_classes(sizes: list[int], repeat: int) -> None:
-    print(f"{'class':26s} {'params':>7s} {'bytes':>9s} {'time s':>8s} {'peak MB':>8s} {'us/byte':>8s} {'bytes/byte':>10s}")
+def training_function(n: int, rng: random.Random) -> str:
+    """One training function of 8 * n lines, read by a fixed sweep (the function-length class; the
+    largest size stays under sweeplint's function-length bound, 10,000 lines)."""
+    body = "".join(f"    v{i} = cfg.learning_rate * {rng.randint(1, 9)} + v{max(0, i - 1)}\n" if i else "    v0 = 1.0\n"
+                   for i in range(8 * n))
+    return ("import wandb\n\n\ndef main():\n    run = wandb.init()\n    cfg = wandb.config\n" + body
+            + "    wandb.log({'val_loss': v1})\n\n\nmain()\n")
+
+
+def nested_wandb_groups(n: int, rng: random.Random) -> str:
+    """n / 4 groups of nested W&B parameters, each an optimizer choice with a learning rate."""
+    rows = ["program: train.py", "method: random", "run_cap: 500", "metric: {name: val_loss, goal: minimize}", "parameters:"]
+    for g in range(max(1, n // 4)):
+        rows += [f"  g{g}:", "    parameters:", "      optimizer:", "        values: [sgd, adam]", "      learning_rate:",
+                 "        distribution: log_uniform_values", f"        min: {rng.uniform(1e-6, 1e-4):.6g}", "        max: 0.1"]
+    return "\n".join(rows) + "\n"
+
+
+SWEEP = ("program: train.py\nmethod: random\nrun_cap: 10\nmetric: {name: val_loss, goal: minimize}\n"
+         "parameters:\n  learning_rate:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n")
+
+# Entries per file, up to the per-sweep bound (sweeplint.limits.MAX_PARAMETERS): past it the work is cut.
+SIZES = (125, 250, 500, 1000)
+
+# label: (the file that grows, how it is made, what is checked)
+CLASSES = {"YAML (W&B sweep)": ("sweep.yaml", wandb_yaml, "sweep.yaml"),
+           "JSON (NNI search space)": ("search_space.json", nni_json, "search_space.json"),
+           "YAML (Hydra Optuna sweeper)": ("config.yaml", hydra_sweeper, "config.yaml"),
+           "YAML (Katib experiment)": ("experiment.yaml", katib_experiment, "experiment.yaml"),
+           "YAML (nested W&B groups)": ("groups.yaml", nested_wandb_groups, "groups.yaml"),
+           "Python (Optuna objective)": ("study.py", optuna_python, "study.py"),
+           "Python (training function)": ("train.py", training_function, "sweep.yaml")}
+
+
+# The process measured is started by a small probe process, not by this one: a child inherits its
+# parent's peak resident memory across fork and exec, and this process holds the generated inputs.
+PROBE = ("import os, subprocess, sys, time\n"
+         "t = time.perf_counter()\n"
+         "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)\n"
+         "_, _, u = os.wait4(p.pid, 0)\n"
+         "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024)\n")
+
+
+def run_once(folder: Path, name: str, env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of one `sweeplint check` process."""
+    done = subprocess.run([sys.executable, "-c", PROBE, sys.executable, "-m", "sweeplint", "check", name, "--no-cache",
+                           "--output-format", "json"], cwd=folder, capture_output=True, text=True, check=True, env=env)
+    seconds, cpu, peak = done.stdout.split()
+    return float(seconds), float(cpu), int(peak)
+
+
+def growth(rows: list[tuple], column: int) -> float:
+    """How the marginal cost per byte grows: over the upper half of the sizes against the lower part
+    (1 = linear; a quadratic cost gives about 2.4 on sizes that double). Both spans are wide, so
+    run-to-run noise in a single step does not decide it."""
+    (_, b0, *c0), (_, b2, *c2), (_, b3, *c3) = rows[0], rows[-2], rows[-1]
+    lower = (c2[column] - c0[column]) / (b2 - b0)
+    upper = (c3[column] - c2[column]) / (b3 - b2)
+    return upper / lower if lower > 0 else float("inf") if upper > 0 else 1.0
+
+
+def measure_classes(sizes: list[int], repeat: int, env: dict | None = None) -> list[dict]:
+    """Per class: CPU time and peak memory at each size, the cost per byte, and its growth."""
+    print(f"{'class':28s} {'units':>6s} {'bytes':>9s} {'cpu s':>7s} {'peak MiB':>8s}")
     summary = []
-    for label, (name, make) in CLASSES.items():
+    for label, (name, make, checked) in CLASSES.items():
         rows = []
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
             (root / "train.py").write_text(TRAIN)
+            (root / "sweep.yaml").write_text(SWEEP)
             for n in sizes:
                 text = make(n, random.Random(n))
                 (root / name).write_text(text)
-                runs = [run_once(root, name) for _ in range(repeat)]
-                rows.append((n, len(text.encode()), min(t for t, _ in runs), min(m for _, m in runs)))
-        steps = []
-        for (n0, b0, t0, m0), (n1, b1, t1, m1) in zip(rows, rows[1:]):
-            steps.append(((t1 - t0) / (b1 - b0) * 1e6, (m1 - m0) / (b1 - b0)))
-        for i, (n, size, seconds, peak) in enumerate(rows):
-            per = f"{steps[i - 1][0]:8.2f} {steps[i - 1][1]:10.0f}" if i else f"{'':8s} {'':10s}"
-            print(f"{label:26s} {n:7d} {size:9d} {seconds:8.2f} {peak / 2**20:8.0f} {per}")
-        time_steps = [s[0] for s in steps]
-        linear = all(abs(s) <= 2 * max(time_steps[0], 1e-9) for s in time_steps)
-        summary.append((label, time_steps[-1], max(s[1] for s in steps), linear))
-    print("\nper-byte constants (marginal, largest step) and growth:")
-    for label, us, mem, linear in summary:
-        print(f"  {label:26s} {us:7.2f} us/byte  {mem:8.0f} bytes of memory/byte  {'linear' if linear else 'NOT linear'}")
+                runs = [run_once(root, checked, env) for _ in range(repeat)]
+                rows.append((n, len(text.encode()), min(c for _, c, _ in runs), min(m for _, _, m in runs)))
+                print(f"{label:28s} {n:6d} {rows[-1][1]:9d} {rows[-1][2]:7.2f} {rows[-1][3] / 2**20:8.1f}", flush=True)
+        (_, first, cpu0, mem0), (_, last, cpu1, mem1) = rows[0], rows[-1]
+        summary.append({"class": label, "us_per_byte": (cpu1 - cpu0) / (last - first) * 1e6,
+                        "memory_per_byte": (mem1 - mem0) / (last - first), "time_growth": growth(rows, 0),
+                        "memory_growth": growth(rows, 1), "peak_mib": max(r[3] for r in rows) / 2**20})
+    print("\nper-byte constants (marginal, smallest to largest size) and growth (upper half over lower, 1 = linear):")
+    for c in summary:
+        print(f"  {c['class']:28s} {c['us_per_byte']:7.2f} us cpu/byte  {c['memory_per_byte']:6.1f} bytes of memory/byte  "
+              f"growth: time {c['time_growth']:4.2f}, memory {c['memory_growth']:4.2f}")
+    return summary
+
+
+def measure_adversarial(repeat: int = 1, env: dict | None = None) -> list[dict]:
+    """Time and peak memory of one `sweeplint check` of each hostile input (adversarial_inputs.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from adversarial_inputs import CASES
+
+    print(f"{'adversarial input':40s} {'bytes':>10s} {'time s':>8s} {'peak MiB':>9s}")
+    found = []
+    for label, make in CASES.items():
+        with tempfile.TemporaryDirectory() as folder:
+            files = make()
+            for name, text in files.items():
+                Path(folder, name).write_text(text)
+            runs = [run_once(Path(folder), ".", env) for _ in range(repeat)]
+        seconds, peak = min(t for t, _, _ in runs), max(m for _, _, m in runs) / 2**20
+        size = sum(len(t.encode()) for t in files.values())
+        print(f"{label:40s} {size:10d} {seconds:8.2f} {peak:9.1f}", flush=True)
+        found.append({"input": label, "bytes": size, "seconds": seconds, "peak_mib": peak})
+    return found
 
 
 # --- composers ---------------------------------------------------------------------------------------
@@ -154,13 +251,16 @@ def compare_composers(rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="250,500,1000,2000", help="parameters per generated file")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="entries per generated file")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--composers", action="store_true")
+    parser.add_argument("--adversarial", action="store_true", help="time and peak memory of each hostile input")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     if args.composers:
         compare_composers(args.rounds)
+    elif args.adversarial:
+        measure_adversarial(args.repeat)
     else:
         measure_classes([int(s) for s in args.sizes.split(",")], args.repeat)
 

@@ -32,7 +32,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GROUPS = ("nocode", "code", "pre-commit", "jobs")  # --only: the lines of the table by what they need
+GROUPS = ("nocode", "code", "pre-commit", "jobs", "inputs")  # --only: the lines of the table by what they need
 OUT = os.path.join(HERE, "out")
 BIN = os.path.dirname(sys.executable)
 
@@ -119,7 +119,7 @@ def fmt(f: dict) -> str:
     return f"{f['wall']:.3f}s ({f['cpu']:.3f}s cpu)"
 
 
-def targets(figures: dict, busy: bool) -> list[tuple[str, str, bool, str]]:
+def targets(figures: dict, busy: bool, inputs: dict | None = None) -> list[tuple[str, str, bool, str]]:
     """One row per target: (what, value and limit, met, raw figures)."""
     rows: list[tuple[str, str, bool, str]] = []
     f = figures
@@ -163,6 +163,17 @@ def targets(figures: dict, busy: bool) -> list[tuple[str, str, bool, str]]:
     peaks = [v["peak_mib"] for name, v in f.items() if not any(w in name for w in ("yamllint", "bare", "fixit"))]
     if peaks:
         target("peak memory of any sweeplint run", max(peaks), 200, "workers included", unit=" MiB")
+    inputs = inputs or {}
+    if inputs.get("adversarial"):
+        worst = max(inputs["adversarial"], key=lambda r: r["peak_mib"])
+        target("hostile inputs: largest peak memory", worst["peak_mib"], 200,
+               f"{worst['input']} ({len(inputs['adversarial'])} inputs, slowest {max(r['seconds'] for r in inputs['adversarial']):.2f}s)",
+               unit=" MiB")
+    if inputs.get("classes"):
+        for what in ("time", "memory"):
+            worst = max(inputs["classes"], key=lambda c: c[f"{what}_growth"])
+            target(f"input classes: growth of the {what} per byte (1 = linear)", worst[f"{what}_growth"], 1.5,
+                   f"worst: {worst['class']} ({len(inputs['classes'])} classes)")
     if "4x repository --jobs 1" in f:
         target("4x the files: time ratio (--jobs 1, cpu)", f["4x repository --jobs 1"]["cpu"] / f["large tree --jobs 1"]["cpu"],
                4.4, vs("4x repository --jobs 1", "large tree --jobs 1"))
@@ -195,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         with open(args.table, encoding="utf-8") as handle:
             done = json.load(handle)
-        print_table(targets(done["figures"], done["busy"]), done["busy"], done["machine"]["load"])
+        print_table(targets(done["figures"], done["busy"], done.get("inputs")), done["busy"], done["machine"]["load"])
         return 0
     sys.path.insert(0, HERE)
     from generate import generate
@@ -271,13 +282,22 @@ def main(argv: list[str] | None = None) -> int:
         b.time("4x repository --jobs 1", sweeplint_cmd + ["--no-cache", "--jobs", "1", "."], big, runs=1, warm_up=False)
         shutil.rmtree(big, ignore_errors=True)
 
+    inputs: dict = {}
+    if "inputs" in groups:
+        import bench_input_classes as input_classes
+
+        print("input classes: time and memory against input size, each size in its own process")
+        inputs["classes"] = input_classes.measure_classes(list(input_classes.SIZES), args.runs, env)
+        print("hostile inputs (the adversarial suite's classes): time and peak memory")
+        inputs["adversarial"] = input_classes.measure_adversarial(1, env)
+
     busy = max(load, os.getloadavg()[0]) > (os.cpu_count() or 1)
-    rows = targets(b.figures, busy)
+    rows = targets(b.figures, busy, inputs)
     print_table(rows, busy, load)
     results = {"repository": info, "small_tree_configs": n_small, "runs": args.runs,
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                            "load": load},
-               "busy": busy, "figures": b.figures,
+               "busy": busy, "figures": b.figures, "inputs": inputs,
                "targets": [{"target": n, "value": v, "met": m, "raw": r} for n, v, m, r in rows]}
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=2)
