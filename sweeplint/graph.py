@@ -12,12 +12,14 @@ Nodes (string ids, so every export can show them):
 Edges (attribute `kind`):
     conditional-on  child param -> parent param (`values`: the parent values it exists for,
                     `source`: "config"); code sites -> parent param with `op`/`values` from the code
-    interacts-with  between two params whose families interact (`why`); one edge per pair
+    interacts-with  between two params whose families interact (`why_a`, `why_b`); one edge per
+                    pair, in the exports only: the rules' graph keeps them per family
+                    (`FamilyInteractions`, asked with `interaction_between`)
     derived-from    a -> b when the value the program gets for a is computed from b (an OmegaConf
                     `${b}` interpolation in a, `wd = cfg.wd * cfg.width` in the code); `via` says which
     consumed-by, logged-by   from the code facts
 
-Rules ask the graph (`interactions_of`, `active_values`) instead of re-deriving relations, so
+Rules ask the graph (`interaction_between`, `active_values`) instead of re-deriving relations, so
 evidence from the training code joins without changing them.
 """
 
@@ -72,13 +74,40 @@ def _short(value: Any) -> str:
     return text if len(text) <= 24 else text[:21] + "..."
 
 
+class FamilyInteractions:
+    """Which parameters interact, kept per family and asked per pair.
+
+    An interacts-with edge per pair grows with the square of the parameters: a thousand parameters
+    of interacting families are some 250,000 edges and as many reasons, built on every study whether
+    or not a rule asks. The rules' graph keeps this instead (linear in the parameters); the exports
+    (`build_graph`) still get one edge per pair."""
+
+    def __init__(self, families: dict, knowledge: Any):
+        self._family = {name: f.name for name, f in families.items() if f is not None}
+        self._knowledge = knowledge
+        self._reasons: dict[tuple[str, str], str | None] = {}
+
+    def between(self, name: str, other: str) -> str | None:
+        """Why fixing `name` spoils comparisons over `other`, if their families interact."""
+        fa, fb = self._family.get(name), self._family.get(other)
+        if fa is None or fb is None or fa == fb:
+            return None
+        key = (fa, fb)
+        if key not in self._reasons:
+            inter = self._knowledge.interaction(fa, fb)
+            self._reasons[key] = None if inter is None else inter.reason(fa, fb, self._knowledge)
+        return self._reasons[key]
+
+
 def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
     """The networkx MultiDiGraph of a study; with `facts` (codefacts.ProgramFacts), code sites too."""
-    return build_study_graph(study, knowledge, roles, facts).to_networkx()
+    return build_study_graph(study, knowledge, roles, facts, interaction_edges=True).to_networkx()
 
 
-def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
-    """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too."""
+def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None, interaction_edges: bool = False):
+    """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too.
+    Interactions are kept per family (`graph.interactions`); `interaction_edges` adds an
+    interacts-with edge per pair too, for the exports."""
     from sweeplint.study_graph import StudyGraph
 
     graph = StudyGraph(
@@ -129,9 +158,10 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         ):
             graph.add_edge(param_node(p.name), param_node(cond.parent), kind="conditional-on",
                            values=[_plain(v) for v in cond.values], source="config")
+    graph.interactions = FamilyInteractions(families, knowledge)
     # One node per name: a parameter repeated under several branches of a choice (NNI nested
     # choices) is one node with one conditional-on edge per branch.
-    names = list(dict.fromkeys(p.name for p in study.parameters))
+    names = list(dict.fromkeys(p.name for p in study.parameters)) if interaction_edges and knowledge is not None else []
     for i, a in enumerate(names):
         fa = families[a]
         if fa is None:
@@ -218,8 +248,17 @@ def node(graph, name: str) -> dict | None:
     return graph.nodes[key] if key in graph else None
 
 
+def interaction_between(graph, name: str, other: str) -> str | None:
+    """Why fixing parameter `name` spoils comparisons over parameter `other`, if their families interact."""
+    interactions = getattr(graph, "interactions", None)
+    if interactions is not None:
+        return interactions.between(name, other)
+    return dict(interactions_of(graph, name)).get(other)
+
+
 def interactions_of(graph, name: str) -> list[tuple[str, str]]:
-    """(other parameter, why fixing *name* spoils comparisons over the other) for each interacts-with edge."""
+    """(other parameter, why fixing *name* spoils comparisons over the other) for each interacts-with
+    edge of an exported graph (`build_graph`)."""
     key = param_node(name)
     if key not in graph:
         return []

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from conftest import run_cli
-from sweeplint.graph import active_values, build_graph, interactions_of
+from sweeplint.graph import active_values, build_graph, build_study_graph, interaction_between, interactions_of
 from sweeplint.graph_render import to_dot
 from sweeplint.knowledge import load_knowledge
 from sweeplint.read import read_path
@@ -84,6 +84,25 @@ def test_interaction_edges_come_from_the_knowledge_base(write):
     assert frozenset(("param:num_layers", "param:momentum")) not in pairs
     assert ("num_layers", "the best weight decay depends on model size") in interactions_of(g, "weight_decay")
     assert len(pairs) == len(edges(g, "interacts-with"))   # one edge per pair
+
+
+def test_the_rules_graph_answers_interactions_per_pair_without_an_edge_per_pair(write):
+    folder = write({"sweep.yaml": SWEEP})
+    file = read_path(str(folder / "sweep.yaml"), True)
+    study = file.studies[0]
+    roles = assign_roles(study, KB, Settings(root=folder), file)
+    rules_graph = build_study_graph(study, KB, roles)
+    exported = build_graph(study, KB, roles)
+    assert not edges(rules_graph, "interacts-with")
+    assert interaction_between(rules_graph, "weight_decay", "num_layers") == "the best weight decay depends on model size"
+    assert interaction_between(rules_graph, "num_layers", "momentum") is None
+    assert interaction_between(rules_graph, "learning_rate", "learning_rate") is None
+    # the same answers as the exported graph's edges, for every ordered pair
+    names = [p.name for p in study.parameters]
+    for a in names:
+        for b in names:
+            if a != b:
+                assert interaction_between(rules_graph, a, b) == dict(interactions_of(exported, a)).get(b), (a, b)
 
 
 def test_conditional_edges_come_from_the_config(write):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.diagnostics import Confidence, Finding, Related, Severity
-from sweeplint.graph import derived_from, interactions_of, node
+from sweeplint.graph import derived_from, interaction_between, node
 from sweeplint.model import MethodKind, Parameter, Study
 from sweeplint.roles import and_list, directive, inferred_note
 from sweeplint.rule import Context, Rule
@@ -85,7 +85,7 @@ class FixedInteractingNuisance(Rule):
             data = node(graph, fixed.name) or {}
             if data.get("family") in roles.fixed_families:
                 continue
-            partners = dict(interactions_of(graph, fixed.name))
+            partners = {p.name: why for p in varied if (why := interaction_between(graph, fixed.name, p.name)) is not None}
             hits = [p for p in varied if p.name in partners and not (data.get("family") == "learning_rate" and (node(graph, p.name) or {}).get("family") == "batch_size")]
             # A value computed from a varied one (`wd: ${mul:0.1,${width}}`) is not fixed.
             sources = set(derived_from(graph, fixed.name))

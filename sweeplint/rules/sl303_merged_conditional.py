@@ -5,7 +5,7 @@ from typing import Iterator
 from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interactions_of, node
+from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interaction_between, node
 from sweeplint.roles import and_list
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
@@ -46,15 +46,14 @@ class MergedConditional(Rule):
                 family = kb.families.get(data.get("family") or "")
                 if family is None:
                     continue
-                reasons = dict(interactions_of(graph, child.name))
                 for parent in governed_by:
-                    finding = self.pair(ctx, study, graph, child, parent, values_of[id(parent)], family, reasons)
+                    finding = self.pair(ctx, study, graph, child, parent, values_of[id(parent)], family)
                     if finding is not None:
                         yield finding
 
-    def pair(self, ctx, study, graph, child, parent, values, family, reasons) -> Finding | None:
+    def pair(self, ctx, study, graph, child, parent, values, family) -> Finding | None:
         kb = ctx.knowledge
-        why = reasons.get(parent["name"])
+        why = interaction_between(graph, child.name, parent["name"])
         if why is None and not family.conditional_on:
             return None  # its meaning does not change with the optimizer
         activity = active_values(graph, child.name, parent["name"], values, kb)
