@@ -36,7 +36,7 @@ def compose(text: str, semantics: str = "yaml1.1") -> Document:
         # JSON allows tabs as whitespace where YAML does not; outside strings they are only
         # whitespace, and one character for one keeps every position.
         text = text.replace("\t", " ")
-    if c_composable(text):
+    if c_composable(text, semantics == "json"):
         document = compose_in_c(text, semantics)
         if document is not None:
             return document

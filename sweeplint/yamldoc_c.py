@@ -3,6 +3,7 @@ to our nodes (yamlnodes) under the same bounds; None whenever the event composer
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -22,19 +23,46 @@ _LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
-def c_composable(text: str) -> bool:
+def c_composable(text: str, json_text: bool = False) -> bool:
     """Whether the C composer may see `text`: it is small, and nested at most _C_MAX_LEVELS deep by
     a bound every YAML text obeys. A flow collection opens with a bracket (or, for a single-pair
     mapping, with none inside a `[`, one per `[` at most); block collections nested in one another
     start at increasing columns (a sequence may share its parent mapping's column), and a block
-    collection starts where a line's run of spaces and `-`, `?`, `:` indicators ends."""
+    collection starts where a line's run of spaces and `-`, `?`, `:` indicators ends.
+
+    Counting every bracket overrates a JSON file of many small objects (an NNI search space of a
+    few hundred parameters), whose nesting is shallow: a text the json module reads is nested
+    exactly as deep as the collections it gives, in YAML too."""
     if _CParser is None or len(text) > C_MAX_CHARS:
         return False
     flow = 2 * text.count("[") + text.count("{")
     if flow >= _C_MAX_LEVELS:
-        return False
+        if not json_text:
+            return False
+        flow = _json_depth(text)
+        if flow is None or flow >= _C_MAX_LEVELS:
+            return False
     leading = _LEADING_INDICATORS_ANY_BREAK if _OTHER_BREAKS.search(text) else _LEADING_INDICATORS
     return flow + 2 * (max(map(len, leading.findall(text)), default=0) + 1) <= _C_MAX_LEVELS
+
+
+def _json_depth(text: str) -> int | None:
+    """How deep the collections of a JSON text nest, or None when it is not JSON (or too deep for
+    the json module's own recursion bound)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    depth, pending = 0, [(data, 1)]
+    while pending:
+        value, level = pending.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        depth = max(depth, level)
+        pending.extend((item, level + 1) for item in value)
+    return depth
 
 
 try:

@@ -11,7 +11,8 @@ from sweeplint.model import Span
 from sweeplint.read import read_config, read_path
 from sweeplint.rules.sl005_string_scientific_notation import SCIENTIFIC, yaml11_float
 from sweeplint.source import UnreadableFile, decode
-from sweeplint.yamldoc import MAX_DEPTH, YAMLReadError, YMap, YScalar, YSeq, compose, to_python, type_scalar
+from sweeplint.yamldoc import MAX_DEPTH, YAMLReadError, YMap, YScalar, YSeq, _compose_events, compose, to_python, type_scalar
+from sweeplint.yamldoc_c import c_composable, compose_in_c
 
 
 def root(text: str, semantics: str = "yaml1.1") -> YMap:
@@ -334,3 +335,42 @@ def test_one_mapping_or_list_holds_at_most_ten_thousand_entries(text, where, wha
 def test_ten_thousand_entries_are_read():
     document = compose("p: [" + ", ".join("1" for _ in range(10_000)) + "]\n")
     assert len(document.roots[0].get("p").items) == 10_000
+
+
+def _tree(node) -> tuple:
+    """A node as plain data: its kind, position, and children or scalar value, text, tag and quoting."""
+    span = (node.span.line, node.span.column, node.span.end_line, node.span.end_column)
+    if isinstance(node, YScalar):
+        return ("scalar", span, repr(node.value), node.text, node.tag, node.quoted, node.weight)
+    if isinstance(node, YSeq):
+        return ("seq", span, node.weight, [_tree(item) for item in node.items])
+    return ("map", span, node.weight, [(_tree(k), _tree(v)) for k, v in node.pairs])
+
+
+def _search_space(parameters: int, nested_every: int) -> str:
+    entries = []
+    for i in range(parameters):
+        if i % nested_every == 0:
+            entries.append(f'"opt{i}": {{"_type": "choice", "_value": [{{"_name": "sgd", "m{i}": {{"_type": "uniform", "_value": [0.8, 0.99]}}}}, {{"_name": "adam"}}]}}')
+        else:
+            entries.append(f'"lr{i}": {{"_type": "loguniform", "_value": [1e-5, 0.1]}}')
+    return "{\n  " + ",\n  ".join(entries) + "\n}\n"
+
+
+@pytest.mark.parametrize("parameters, nested_every", [(150, 7), (600, 3), (1200, 50)])
+def test_a_json_file_of_many_shallow_objects_composes_in_c_as_the_events_compose_it(parameters, nested_every):
+    text = _search_space(parameters, nested_every)
+    assert 2 * text.count("[") + text.count("{") > 400       # more brackets than the plain count allows
+    assert c_composable(text, json_text=True) and not c_composable(text)
+    in_c, by_events = compose_in_c(text, "json"), _compose_events(text, "json")
+    assert in_c is not None
+    assert [_tree(r) for r in in_c.roots] == [_tree(r) for r in by_events.roots]
+
+
+@pytest.mark.parametrize("text", [
+    '{"p": ' + "[" * 450 + "]" * 450 + "}",                      # deep: the events read it
+    '{"p": [1, 2], "q": ' + "[" * 600 + "}",                     # not JSON: the bracket count decides
+    "{'p': [1]}" + " [" * 400,                                   # YAML, not JSON
+])
+def test_deep_or_non_json_texts_with_many_brackets_stay_with_the_event_composer(text):
+    assert not c_composable(text, json_text=True)
