@@ -66,6 +66,13 @@ def long_function(lines: int = 20_000) -> dict[str, str]:
     return {"sweep.yaml": SWEEP, "train.py": program}
 
 
+def program_of_tokens(functions: int) -> dict[str, str]:
+    """A training script of many small functions: ten tokens each (sweeplint parses at most 50,000)."""
+    body = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(functions))
+    return {"sweep.yaml": SWEEP, "train.py": "import wandb\nrun = wandb.init()\ncfg = wandb.config\n" + body
+            + "wandb.log({'val_loss': cfg.learning_rate})\n"}
+
+
 def nested_groups(groups: int = 250) -> dict[str, str]:
     body = "".join(
         f"  g{i}:\n    parameters:\n      optimizer:\n        values: [sgd, adam]\n      learning_rate:\n"
@@ -88,5 +95,8 @@ CASES = {
     "3,000 searched ranges": three_thousand_ranges,
     "a 1 MB line": one_megabyte_line,
     "a 20,000-line function": long_function,
+    "a 4,900-line function (34,000 tokens)": lambda: long_function(4_900),
+    "a program of 49,000 tokens": lambda: program_of_tokens(4_900),
+    "a program of 240,000 tokens": lambda: program_of_tokens(24_000),
     "250 nested W&B groups": nested_groups,
 }

@@ -17,8 +17,9 @@ _BRACKETS = re.compile(r"[\[\](){}]")
 
 # The walk is linear in a function's length, but a generated function of tens of thousands of lines
 # costs seconds and hundreds of MB to parse and follow: past this many lines it is refused, with a
-# finding that says so, before libcst sees the file.
-MAX_FUNCTION_LINES = 10_000
+# finding that says so, before libcst sees the file. (A file's tokens are bounded too, see
+# pyexpr.MAX_TOKENS; a function this long with seven tokens a line stays within that.)
+MAX_FUNCTION_LINES = 5_000
 _DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)")
 
 
