@@ -18,6 +18,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from sweeplint.discover import Target
+from sweeplint.file_check import lint_file, make_knowledge_loader
+
 # A worker must get at least this much work to pay for itself: starting one, and sending its
 # results back, costs about what checking ~100 small configs (or parsing ~0.5 MB) does.
 MIN_FILES_PER_JOB = 100
@@ -56,7 +59,6 @@ class Worker:
 
     def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None, knowledge_loader=None):
         from sweeplint.codefacts import CodeFactsStore
-        from sweeplint.lint import _knowledge_loader
 
         self.rules = rules
         self.settings = settings
@@ -67,13 +69,10 @@ class Worker:
 
             self.cache = Cache(cache_dir)
         self.run_key = run_key
-        self.knowledge_loader = knowledge_loader or _knowledge_loader(settings, self.cache)
+        self.knowledge_loader = knowledge_loader or make_knowledge_loader(settings, self.cache)
         self.code_facts = CodeFactsStore(settings, cache=self.cache)
 
     def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:
-        from sweeplint.discover import Target
-        from sweeplint.lint import lint_file
-
         file, diagnostics = lint_file(
             Target(path, explicit), self.rules, self.settings, self.knowledge_loader, self.code_facts, data=data,
         )
@@ -336,9 +335,7 @@ _LOOSE_PYTHON_WEIGHT = 0.3
 def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
     """What every forked worker would otherwise do for itself, done once: load the knowledge base,
     import the selected rules, the config readers and (when a rule reads programs) the code reader."""
-    from sweeplint.lint import _knowledge_loader
-
-    loader = _knowledge_loader(settings)
+    loader = make_knowledge_loader(settings)
     try:
         loader()
         for rule in rules:
