@@ -134,7 +134,7 @@ class CodeFactsStore:
         if res.status == "missing" and not (res.name or "").startswith("/"):
             return res
         found = container_program(config_path, self.root, res.name if res.status == "missing" else None,
-                                  self._dockerfiles)
+                                  self._dockerfiles, self.folders)
         if found is None:
             return res
         return Resolution("python", res.name or shown(found), shown(found), res.span, "container")

@@ -37,7 +37,12 @@ class FolderView:
         """The path resolved (symbolic links followed), as Path.resolve() gives it."""
         found = self._real.get(path)
         if found is None:
-            found = self._real[path] = str(Path(path).resolve())
+            folder, name = os.path.split(path)
+            if name in ("", ".", "..") or os.path.islink(path):
+                found = str(Path(path).resolve())
+            else:  # resolving the folder resolves the file: each folder is resolved once per run
+                found = os.path.join(self.real(folder or "."), name)
+            self._real[path] = found
         return found
 
     def real_folder(self, path: str) -> str:

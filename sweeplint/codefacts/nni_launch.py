@@ -31,8 +31,8 @@ def launched_program(space_path: str, folders: FolderView | None = None) -> tupl
     folders = folders if folders is not None else FolderView()
     space = Path(folders.real(space_path))
     found: set[tuple[str, Path]] = set()
-    for entry, text in _siblings(space, (".yml", ".yaml", ".py"), folders):
-        if entry.suffix == ".py":
+    for name, text in _siblings(space, (".yml", ".yaml", ".py"), folders):
+        if name.endswith(".py"):
             hit = _from_python(text, space, space.parent, folders)
         else:
             hit = _from_yaml(text, space, space.parent, folders)
@@ -52,7 +52,7 @@ def named_by_experiment_config(space_path: str, folders: FolderView | None = Non
 
 
 def _siblings(space: Path, suffixes: tuple[str, ...], folders: FolderView):
-    """(path, text) of the files beside a search space that may launch it: a bounded number, each
+    """(name, text) of the files beside a search space that may launch it: a bounded number, each
     of bounded size, unreadable ones skipped."""
     folder = str(space.parent)
     entries = folders.entries(folder)
@@ -63,7 +63,7 @@ def _siblings(space: Path, suffixes: tuple[str, ...], folders: FolderView):
             continue
         text = folders.text(os.path.join(folder, name), MAX_BYTES)
         if text is not None:
-            yield space.parent / name, text
+            yield name, text
 
 
 def _from_yaml(text: str, space: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
@@ -124,7 +124,7 @@ def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchB
     folders = folders if folders is not None else FolderView()
     space = Path(folders.real(space_path))
     found: list[LaunchBudget] = []
-    for entry, text in _siblings(space, (".py",), folders):
+    for name, text in _siblings(space, (".py",), folders):
         if space.name not in text or "search_space" not in text:
             continue
         caps = list(_PY_MAX_TRIALS.finditer(text))
@@ -133,7 +133,7 @@ def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchB
         tuner = _PY_TUNER.search(text)
         startup = list(_PY_STARTUP.finditer(text))
         found.append(LaunchBudget(
-            entry, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
+            space.parent / name, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
             (startup[0].group(1), int(startup[0].group(2)), _line(text, startup[0].start(1))) if len(startup) == 1 else None,
         ))
     return found[0] if len(found) == 1 else None
