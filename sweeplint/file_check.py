@@ -158,12 +158,13 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
     suppressions, SL002 for ones that cannot be read."""
     from sweeplint.source import parse_suppressions
 
-    rel = relative_to_root(file.path, settings.root)
-    name = rel.rsplit("/", 1)[-1]
     file_ignores: set[str] = set()
-    for pattern, codes in settings.per_file_ignores.items():
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file.path, pattern):
-            file_ignores.update(c.upper() for c in codes)
+    if settings.per_file_ignores:
+        rel = relative_to_root(file.path, settings.root)
+        name = rel.rsplit("/", 1)[-1]
+        for pattern, codes in settings.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(file.path, pattern):
+                file_ignores.update(c.upper() for c in codes)
 
     directives = parse_suppressions(file.text)
     scopes, closed = _scopes(file, directives)
@@ -192,7 +193,7 @@ def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings
             if d.malformed is not None:
                 kept.append(Diagnostic("SL002", "unknown-key", _rule_severity("SL002", settings),
                                        f"malformed suppression: {d.malformed}", file.path, d.span))
-    if reported("SL000", "unused-suppression"):
+    if directives and reported("SL000", "unused-suppression"):  # (no directive: no scope, nothing unused)
         from sweeplint.fix_suppressions import unused_suppression_fix
         from sweeplint.rules import rule_index
 
