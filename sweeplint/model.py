@@ -100,7 +100,7 @@ class Space(str, enum.Enum):
 
     @property
     def varies(self) -> bool:
-        return self not in (Space.CONSTANT, Space.UNKNOWN)
+        return self is not Space.CONSTANT and self is not Space.UNKNOWN
 
     @property
     def continuous(self) -> bool:
@@ -231,9 +231,18 @@ class Parameter:
 
     @property
     def varies(self) -> bool:
-        if self.space is Space.CATEGORICAL:
-            return len({_hashable(v.value) for v in self.values}) > 1
-        return self.space.varies
+        space = self.space
+        if space is Space.CATEGORICAL:
+            # two distinct values are enough: stop at the first one that differs from the first
+            values = self.values
+            if len(values) < 2:
+                return False
+            first = _hashable(values[0].value)
+            for v in values[1:]:
+                if _hashable(v.value) != first:
+                    return True
+            return False
+        return space is not Space.CONSTANT and space is not Space.UNKNOWN
 
     @property
     def constant_value(self) -> Any:

@@ -2,8 +2,9 @@
 
 The main process reads every file's bytes and looks its result up in the cache; only the misses are
 checked, in this process or, when there is enough work to pay for starting workers (`workers_for`:
-files and bytes, whatever --jobs allows), in a pool of processes given contiguous chunks
-(neighbouring configs tend to share a program, whose facts each worker then computes once). Where
+the work estimated by kind, configs by number and Python files by size, whatever --jobs allows), in
+a pool of processes given contiguous chunks (neighbouring configs tend to share a program, whose
+facts each worker then computes once). Where
 processes fork, the parent loads the knowledge base and imports the rules and the code reader once,
 before the pool starts, and the workers inherit them and the files' bytes instead of receiving
 copies. Each outcome is put back at its file's place, so the result does not depend on the number
@@ -18,18 +19,34 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-# A worker must get at least this much work to pay for itself: starting one, and sending its
-# results back, costs about what checking ~100 small configs (or parsing ~0.5 MB) does.
-MIN_FILES_PER_JOB = 100
-MIN_BYTES_PER_JOB = 512 * 1024
+from sweeplint.discover import Target
+from sweeplint.file_check import lint_file, make_knowledge_loader
+
+# A worker must get enough work to pay for itself: starting one (forking, its caches filled
+# again, the results sent back) costs ~0.3 s of CPU, and a program whose configs land in two
+# workers is parsed twice. The work is estimated by kind, in the time of parsing and walking a
+# byte of Python: a config is read and checked in ~2 ms whatever its size (about 150 bytes of
+# Python), a Python file costs by its size. A worker is started for each ~256 KB of Python
+# (several seconds of work): a few hundred configs without code stay in one process.
+MIN_WORK_PER_JOB = 256 * 1024
+CONFIG_WORK = 150
 CHUNKS_PER_JOB = 4
+
+
+def estimated_work(item) -> int:
+    """A pending file's work, in bytes of Python (see MIN_WORK_PER_JOB)."""
+    path, data = item[1], item[3]
+    if path.endswith(".py"):
+        return len(data) if data is not None else CONFIG_WORK
+    return CONFIG_WORK
 
 
 def workers_for(pending: list, jobs: int) -> int:
     """How many processes the pending files are worth: one for small trees, at most `jobs`."""
-    files = len(pending)
-    size = sum(len(item[3]) for item in pending if item[3] is not None)
-    return max(1, min(jobs, files, max(files // MIN_FILES_PER_JOB, size // MIN_BYTES_PER_JOB)))
+    if jobs <= 1 or len(pending) <= 1:
+        return 1
+    work = sum(map(estimated_work, pending))
+    return max(1, min(jobs, len(pending), work // MIN_WORK_PER_JOB))
 
 
 def available_cores() -> int:
@@ -56,7 +73,6 @@ class Worker:
 
     def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None, knowledge_loader=None):
         from sweeplint.codefacts import CodeFactsStore
-        from sweeplint.lint import _knowledge_loader
 
         self.rules = rules
         self.settings = settings
@@ -67,13 +83,10 @@ class Worker:
 
             self.cache = Cache(cache_dir)
         self.run_key = run_key
-        self.knowledge_loader = knowledge_loader or _knowledge_loader(settings, self.cache)
+        self.knowledge_loader = knowledge_loader or make_knowledge_loader(settings, self.cache)
         self.code_facts = CodeFactsStore(settings, cache=self.cache)
 
     def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:
-        from sweeplint.discover import Target
-        from sweeplint.lint import lint_file
-
         file, diagnostics = lint_file(
             Target(path, explicit), self.rules, self.settings, self.knowledge_loader, self.code_facts, data=data,
         )
@@ -336,9 +349,7 @@ _LOOSE_PYTHON_WEIGHT = 0.3
 def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
     """What every forked worker would otherwise do for itself, done once: load the knowledge base,
     import the selected rules, the config readers and (when a rule reads programs) the code reader."""
-    from sweeplint.lint import _knowledge_loader
-
-    loader = _knowledge_loader(settings)
+    loader = make_knowledge_loader(settings)
     try:
         loader()
         for rule in rules:

@@ -72,16 +72,16 @@ def test_internal_error_counts_as_an_error_finding(repo, capsys):
 
 
 def test_a_crashing_reader_is_one_diagnostic_and_other_files_go_on(repo, capsys, monkeypatch):
-    import sweeplint.lint as lint
+    import sweeplint.file_check as file_check
 
-    real = lint.read_path
+    real = file_check.read_path
 
     def flaky(path, *args, **kwargs):
         if path.endswith("a.yaml"):
             raise RuntimeError("reader bug")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(lint, "read_path", flaky)
+    monkeypatch.setattr(file_check, "read_path", flaky)
     code = cli.main(["check", ".", "--no-cache", "--jobs", "1"])
     lines = _lines(capsys)
     assert [line for line in lines if "SL999" in line][0].startswith("a.yaml:1:1: error: SL999 sweeplint failed while reading this file (RuntimeError: reader bug)")

@@ -153,9 +153,12 @@ def _processes_mentioning(marker: str) -> list[int]:
 def test_workers_die_when_the_parent_is_killed(tmp_path):
     project = tmp_path / "many_sweeps_for_workers"
     project.mkdir()
-    (project / "train.py").write_text(TRAIN)
+    # programs big enough for the work to start a pool (configs alone stay in one process)
+    helpers = "".join(f"\n\ndef helper_{i}(x):\n    return x * {i} + 1\n" for i in range(7000))
+    for p in range(3):
+        (project / f"train_{p}.py").write_text(TRAIN + helpers)
     for i in range(600):
-        (project / f"sweep_{i}.yaml").write_text(SWEEP)
+        (project / f"sweep_{i}.yaml").write_text(SWEEP.replace("train.py", f"train_{i % 3}.py"))
     marker = str(project)
     parent = subprocess.Popen([sys.executable, "-m", "sweeplint", "check", marker, "--no-cache", "--jobs", "2"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)

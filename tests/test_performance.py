@@ -119,31 +119,44 @@ def test_the_function_length_is_never_overestimated(monkeypatch):
 
 
 def test_the_pool_is_started_only_when_the_work_pays_for_it():
-    from sweeplint.parallel import MIN_BYTES_PER_JOB, MIN_FILES_PER_JOB, workers_for
+    from sweeplint.parallel import CONFIG_WORK, MIN_WORK_PER_JOB, workers_for
 
-    def pending(files: int, size: int) -> list:
-        return [(i, f"f{i}.yaml", True, b"x" * size, None) for i in range(files)]
+    def pending(configs: int, scripts: int = 0, script_size: int = 12_000) -> list:
+        items = [(i, f"sweep_{i}.yaml", True, b"x" * 600, None) for i in range(configs)]
+        return items + [(configs + i, f"train_{i}.py", True, b"x" * script_size, None) for i in range(scripts)]
 
-    assert workers_for(pending(MIN_FILES_PER_JOB + 40, 500), 8) == 1, "a small tree is checked in one process"
-    assert workers_for(pending(5 * MIN_FILES_PER_JOB, 500), 2) == 2
-    assert workers_for(pending(5 * MIN_FILES_PER_JOB, 500), 8) == 5
-    assert workers_for(pending(3, MIN_BYTES_PER_JOB), 8) == 3, "a few big files are worth a worker each"
-    assert workers_for(pending(1, 10 * MIN_BYTES_PER_JOB), 8) == 1
+    assert workers_for(pending(300), 2) == 1, "a few hundred configs without code are checked in one process"
+    assert workers_for(pending(50, 10), 2) == 1, "a small project with its training code too"
+    assert workers_for(pending(250, 50), 2) == 2, "a repository with its training code uses both cores"
+    assert workers_for(pending(250, 50), 1) == 1
+    assert workers_for(pending(0, 3, MIN_WORK_PER_JOB), 8) == 3, "a few big programs are worth a worker each"
+    assert workers_for(pending(0, 1, 10 * MIN_WORK_PER_JOB), 8) == 1
+    assert workers_for(pending(4 * MIN_WORK_PER_JOB // CONFIG_WORK + 1), 8) == 4, "configs alone, by the thousand"
 
 
-def test_workers_given_a_large_tree_report_what_one_process_does(tmp_path):
-    import json
+def test_workers_given_a_large_tree_report_what_one_process_does(tmp_path, monkeypatch):
+    from sweeplint import parallel
+    from sweeplint.lint import lint_paths
+    from sweeplint.settings import load_settings
 
-    from sweeplint.parallel import MIN_FILES_PER_JOB
-
-    for i in range(2 * MIN_FILES_PER_JOB + 10):
+    for i in range(90):
         folder = tmp_path / f"d{i % 9}"
         folder.mkdir(exist_ok=True)
         (folder / f"sweep_{i}.yaml").write_text(SWEEP.replace("train.py", f"train_{i % 3}.py"))
         (folder / f"train_{i % 3}.py").write_text(TRAIN)
-    base = [sys.executable, "-m", "sweeplint", "check", ".", "--no-cache", "--output-format", "json"]
-    one = subprocess.run(base + ["--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    two = subprocess.run(base + ["--jobs", "2"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert "Traceback" not in one.stderr + two.stderr
-    assert one.returncode == two.returncode == 1
-    assert json.loads(one.stdout) == json.loads(two.stdout) and len(json.loads(one.stdout)) > 200
+    monkeypatch.chdir(tmp_path)
+    # a pool for this small tree, whose work alone would not start one
+    monkeypatch.setattr(parallel, "MIN_WORK_PER_JOB", 10 * parallel.CONFIG_WORK)
+    pools = []
+    in_pool = parallel._in_pool
+
+    def recorded(*args):
+        done = in_pool(*args)
+        pools.append((args[-1], done))
+        return done
+
+    monkeypatch.setattr(parallel, "_in_pool", recorded)
+    one = lint_paths(["."], load_settings(None, tmp_path), jobs=1)
+    two = lint_paths(["."], load_settings(None, tmp_path), jobs=2)
+    assert pools == [(2, True)], "two workers checked the files"
+    assert one.diagnostics == two.diagnostics and len(one.diagnostics) > 90

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sweeplint.codefacts.facts import FileFacts, ProgramFacts
+from sweeplint.codefacts.folders import FolderView
 from sweeplint.codefacts.program import MAX_FILES, Resolution, link, local_module, resolve_program
 from sweeplint.model import ConfigFile, Problem, Study
 
@@ -56,6 +57,7 @@ class CodeFactsStore:
         self._resolutions: dict[tuple[int, str], Resolution] = {}
         self._hydra_entries: dict = {}           # folder -> its @hydra.main files by config dir, scanned once per run
         self._dockerfiles: dict = {}             # project folder -> its Dockerfiles, walked once per run
+        self.folders = FolderView()              # each folder listed, each config resolved, once per run
         self.root = Path(getattr(settings, "root", None) or Path.cwd()).resolve()
 
     # --- per file ----------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ class CodeFactsStore:
             if study.program is None and not study.command and config_path.endswith(".py") and not study.declarations.program:
                 found = self._importer(study, config_path) or Resolution("python", config_path, config_path, None, "self")
             else:
-                found = resolve_program(study, config_path, self.settings, self._hydra_entries)
+                found = resolve_program(study, config_path, self.settings, self._hydra_entries, self.folders)
                 if found.status in ("none", "missing") and study.format == "katib":
                     found = self._in_container(study, config_path, found)
             self._resolutions[key] = found
@@ -132,7 +134,7 @@ class CodeFactsStore:
         if res.status == "missing" and not (res.name or "").startswith("/"):
             return res
         found = container_program(config_path, self.root, res.name if res.status == "missing" else None,
-                                  self._dockerfiles)
+                                  self._dockerfiles, self.folders)
         if found is None:
             return res
         return Resolution("python", res.name or shown(found), shown(found), res.span, "container")

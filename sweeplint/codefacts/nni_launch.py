@@ -8,9 +8,12 @@ text only, never run. The program counts only when every launcher that names the
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from sweeplint.codefacts.folders import FolderView, suffix
 
 MAX_LAUNCHERS = 200          # files looked at in the search space's folder
 MAX_BYTES = 200_000
@@ -22,77 +25,78 @@ _PY_COMMAND = re.compile(r"""trial_command\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
 _PY_CODE_DIR = re.compile(r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
 
 
-def launched_program(space_path: str) -> tuple[str, Path] | None:
-    """(the script as the launcher names it, its path) for a search space file, or None."""
-    space = Path(space_path).resolve()
+def launched_program(space_path: str, folders: FolderView | None = None) -> tuple[str, Path] | None:
+    """(the script as the launcher names it, its path) for a search space file, or None.
+    `folders`: the run's view of the file system (a folder's launchers read once per run)."""
+    folders = folders if folders is not None else FolderView()
+    space = Path(folders.real(space_path))
     found: set[tuple[str, Path]] = set()
-    for entry, text in _siblings(space, (".yml", ".yaml", ".py")):
-        hit = _from_python(text, space, space.parent) if entry.suffix == ".py" else _from_yaml(text, space, space.parent)
+    for name, text in _siblings(space, (".yml", ".yaml", ".py"), folders):
+        if name.endswith(".py"):
+            hit = _from_python(text, space, space.parent, folders)
+        else:
+            hit = _from_yaml(text, space, space.parent, folders)
         if hit is not None:
             found.add(hit)
     return found.pop() if len(found) == 1 else None
 
 
-def named_by_experiment_config(space_path: str) -> bool:
+def named_by_experiment_config(space_path: str, folders: FolderView | None = None) -> bool:
     """Whether an experiment config (YAML) beside the search space names it: that config is then the
     study that carries the objective, and findings about the objective belong to it."""
-    space = Path(space_path).resolve()
-    return any(_same(space.parent / n, space)
-               for _, text in _siblings(space, (".yml", ".yaml"))
+    folders = folders if folders is not None else FolderView()
+    space = Path(folders.real(space_path))
+    return any(_same(space.parent / n, space, folders)
+               for _, text in _siblings(space, (".yml", ".yaml"), folders)
                for n in (m.group(1) for m in _SPACE_KEY.finditer(text)))
 
 
-def _siblings(space: Path, suffixes: tuple[str, ...]):
-    """(path, text) of the files beside a search space that may launch it: a bounded number, each
+def _siblings(space: Path, suffixes: tuple[str, ...], folders: FolderView):
+    """(name, text) of the files beside a search space that may launch it: a bounded number, each
     of bounded size, unreadable ones skipped."""
-    try:
-        entries = sorted(space.parent.iterdir())[:MAX_LAUNCHERS]
-    except OSError:
+    folder = str(space.parent)
+    entries = folders.entries(folder)
+    if entries is None:
         return
-    for entry in entries:
-        if entry == space or entry.suffix not in suffixes or not entry.is_file():
+    for name in list(entries)[:MAX_LAUNCHERS]:
+        if name == space.name or suffix(name) not in suffixes or not entries[name]:
             continue
-        try:
-            if entry.stat().st_size > MAX_BYTES:
-                continue
-            text = entry.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        yield entry, text
+        text = folders.text(os.path.join(folder, name), MAX_BYTES)
+        if text is not None:
+            yield name, text
 
 
-def _from_yaml(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
+def _from_yaml(text: str, space: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
     named = [m.group(1) for m in _SPACE_KEY.finditer(text)]
-    if not any(_same(folder / n, space) for n in named):
+    if not any(_same(folder / n, space, folders) for n in named):
         return None
     commands = [m.group(1) for m in _COMMAND_KEY.finditer(text)]
     code_dir = _CODE_DIR_KEY.search(text)
-    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder)
+    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder, folders)
 
 
-def _from_python(text: str, space: Path, folder: Path) -> tuple[str, Path] | None:
+def _from_python(text: str, space: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
     if space.name not in text or "search_space" not in text:
         return None
     commands = [m.group(1) for m in _PY_COMMAND.finditer(text)]
     code_dir = _PY_CODE_DIR.search(text)
-    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder)
+    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder, folders)
 
 
-def _script(commands: list[str], code_dir: Path, folder: Path) -> tuple[str, Path] | None:
+def _script(commands: list[str], code_dir: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
     scripts = {w for c in commands for w in c.split() if w.endswith(".py")}
     if len(scripts) != 1:
         return None
     name = scripts.pop()
     for base in (code_dir, folder):
-        path = base / name
-        if path.is_file():
-            return name, path
+        if folders.is_file(str(base), name):
+            return name, base / name
     return None
 
 
-def _same(a: Path, b: Path) -> bool:
+def _same(a: Path, b: Path, folders: FolderView) -> bool:
     try:
-        return a.resolve() == b
+        return Path(folders.real(str(a))) == b
     except OSError:
         return False
 
@@ -115,11 +119,12 @@ class LaunchBudget:
     startup: tuple[str, int, int] | None = None   # (key, value, line)
 
 
-def launch_budget(space_path: str) -> LaunchBudget | None:
+def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchBudget | None:
     """The budget of the one Python launcher beside a search space that uses it, read as text."""
-    space = Path(space_path).resolve()
+    folders = folders if folders is not None else FolderView()
+    space = Path(folders.real(space_path))
     found: list[LaunchBudget] = []
-    for entry, text in _siblings(space, (".py",)):
+    for name, text in _siblings(space, (".py",), folders):
         if space.name not in text or "search_space" not in text:
             continue
         caps = list(_PY_MAX_TRIALS.finditer(text))
@@ -128,7 +133,7 @@ def launch_budget(space_path: str) -> LaunchBudget | None:
         tuner = _PY_TUNER.search(text)
         startup = list(_PY_STARTUP.finditer(text))
         found.append(LaunchBudget(
-            entry, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
+            space.parent / name, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
             (startup[0].group(1), int(startup[0].group(2)), _line(text, startup[0].start(1))) if len(startup) == 1 else None,
         ))
     return found[0] if len(found) == 1 else None

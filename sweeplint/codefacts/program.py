@@ -18,6 +18,7 @@ from sweeplint.codefacts.facts import (
     ProgramFacts,
     Read,
 )
+from sweeplint.codefacts.folders import FolderView
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
 from sweeplint.source import UnreadableFile, read_head
@@ -50,13 +51,16 @@ def command_strings(study: Study) -> list[tuple[str, Lit]]:
     return [(str(item.value), item) for item in study.command if isinstance(item.value, (str, int, float))]
 
 
-def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_cache: dict | None = None) -> Resolution:
-    """The program a study runs, looked up next to the config, then under the project root."""
+def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_cache: dict | None = None,
+                    folders: FolderView | None = None) -> Resolution:
+    """The program a study runs, looked up next to the config, then under the project root.
+    `folders`: the run's view of the file system (each folder listed once)."""
+    folders = folders if folders is not None else FolderView()
     root = Path(getattr(settings, "root", None) or Path.cwd())
     dialect = dialect_of(study)
     if (dialect.composes_config_groups and study.program is None and not study.command
             and not study.declarations.program and _declared_program(config_path, settings) is None):
-        return resolve_hydra_task(config_path, root, hydra_cache)
+        return resolve_hydra_task(config_path, root, hydra_cache, folders)
     name, span, how = None, None, ""
     program = study.program.value if study.program is not None and isinstance(study.program.value, str) else None
     command = command_strings(study)
@@ -90,7 +94,7 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
                 # a bare search space: the experiment config or Python launcher beside it names the trial
                 from sweeplint.codefacts.nni_launch import launched_program
 
-                launched = launched_program(config_path)
+                launched = launched_program(config_path, folders)
                 if launched is not None:
                     return Resolution("python", launched[0], _display(launched[1]), None, "launcher")
             if declared is None:
@@ -108,16 +112,15 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             # trailing parts, as they would sit inside this project.
             parts = candidates[0].strip("/").split("/")
             candidates += ["/".join(parts[i:]) for i in range(len(parts)) if parts[i:]]  # `/train.py` too
-    base = Path(config_path).resolve().parent
+    base = folders.real_folder(config_path)
     for candidate in candidates:  # the longest match first, next to the config, then under the root
         for folder in _folders(base, root):
-            path = folder / candidate
-            if path.is_file():
-                return Resolution("python", name, _display(path), span, how)
+            if folders.is_file(folder, candidate):
+                return Resolution("python", name, _display(Path(folder, candidate)), span, how)
     return Resolution("missing", name, None, span, how)
 
 
-def _folders(base: Path, root: Path) -> list[Path]:
+def _folders(base: str, root: Path) -> list[str]:
     out = [base]
     try:
         root = _resolved(os.path.abspath(root))  # absolute first: the key must not depend on the cwd
@@ -129,9 +132,9 @@ def _folders(base: Path, root: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=64)
-def _resolved(folder: str) -> Path:
+def _resolved(folder: str) -> str:
     """The project root, resolved once per run rather than once per config."""
-    return Path(folder).resolve()
+    return str(Path(folder).resolve())
 
 
 def _display(path: Path) -> str:
@@ -177,14 +180,16 @@ class HydraEntry:
     config_name: str | None
 
 
-def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) -> Resolution:
-    """The Python file whose @hydra.main config directory holds this config (text only, nothing run)."""
+def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None, view: FolderView | None = None) -> Resolution:
+    """The Python file whose @hydra.main config directory holds this config (text only, nothing run).
+    `view`: the run's view of the file system."""
+    view = view if view is not None else FolderView()
     try:
-        config = Path(config_path).resolve()
+        config = Path(view.real(config_path))
     except (OSError, RuntimeError):
         return Resolution("none")
     folders: list[Path] = []
-    for folder in (root, project_folder(config.parent)):
+    for folder in (root, project_folder(config.parent, view)):
         if folder is None:
             continue
         try:
@@ -214,10 +219,14 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None) 
     return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
 
 
-def project_folder(start: Path) -> Path | None:
-    """The nearest folder at or above `start` that marks a project (a .git, pyproject.toml or setup.py)."""
+def project_folder(start: Path, folders: FolderView | None = None) -> Path | None:
+    """The nearest folder at or above `start` that marks a project (a .git, pyproject.toml or setup.py).
+    `folders`: the run's view of the file system (each marker looked for once per run)."""
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in _MARKERS):
+        if folders is not None:
+            if any(folders.exists(os.path.join(folder, marker)) for marker in _MARKERS):
+                return folder
+        elif any((folder / marker).exists() for marker in _MARKERS):
             return folder
     return None
 

@@ -15,6 +15,7 @@ from sweeplint.yamldoc import YMap, YScalar, YSeq
 
 TRIAL_PARAMETER_KEYS = ("name", "description", "reference")
 _TRIAL_PARAMETER_USE = re.compile(r"\$\{trialParameters\.([^}]*)\}")
+_SHELL_WORDS = re.compile(r"[^ \t\r\n]+")  # the shell splitter's words: its whitespace is these four
 
 
 def command_tokens(node: Any, text: str) -> tuple[Lit, ...]:
@@ -25,20 +26,27 @@ def command_tokens(node: Any, text: str) -> tuple[Lit, ...]:
     """
     items = node.items if isinstance(node, YSeq) else [node]
     out: list[Lit] = []
-    lines = text.splitlines()
+    lines: list[str] | None = None  # the text's lines, split when a word is first located
     for item in items:
         if not isinstance(item, YScalar) or not isinstance(item.value, str):
             out.append(lit(item))
             continue
         value = item.value
-        try:
-            words = shlex.split(value, comments=False, posix=True) if value.strip() else []
-        except ValueError:
-            words = value.split()
+        if not value.strip():
+            words = []
+        elif "'" not in value and '"' not in value and "\\" not in value:
+            words = _SHELL_WORDS.findall(value)  # no quoting or escapes: what the shell split gives, without its lexer
+        else:
+            try:
+                words = shlex.split(value, comments=False, posix=True)
+            except ValueError:
+                words = value.split()
         if len(words) <= 1:
             out.append(lit(item) if not words or words[0] == value else Lit(words[0], item.span, words[0], item.quoted))
             continue
         span = item.span
+        if lines is None:
+            lines = text.splitlines()
         source = lines[span.line - 1] if span.line == span.end_line and 0 < span.line <= len(lines) else None
         segment = source[span.column - 1 : span.end_column - 1] if source is not None else None
         at = 0

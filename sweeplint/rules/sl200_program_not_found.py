@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Iterator
 
+from sweeplint.codefacts.folders import FolderView, suffix
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
@@ -26,9 +27,10 @@ class ProgramNotFound(Rule):
                 continue
             if found.name.startswith(("/", "~")) or found.name[1:3] in (":\\", ":/"):
                 continue  # an absolute path names a file in a container image or a notebook machine
-            if _anywhere_above(ctx.file.path, found.name):
+            folders = ctx.code_facts.folders  # set by ctx.program: this run's view of the folders
+            if _anywhere_above(folders, ctx.file.path, found.name):
                 continue
-            if not _has_python_near(ctx.file.path):
+            if not _has_python_near(folders, ctx.file.path):
                 continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
             yield Finding.split(
@@ -38,27 +40,29 @@ class ProgramNotFound(Rule):
             )
 
 
-def _has_python_near(config_path: str) -> bool:
+def _has_python_near(folders: FolderView, config_path: str) -> bool:
     """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
-    folder = Path(config_path).resolve().parent
+    folder = folders.real_folder(config_path)
     for _ in range(ANCESTORS):
-        try:
-            if any(child.suffix == ".py" for child in folder.iterdir()):
-                return True
-        except OSError:
+        entries = folders.entries(folder)
+        if entries is None:
             return False
-        if folder.parent == folder:
+        if any(suffix(name) == ".py" for name in entries):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
             break
-        folder = folder.parent
+        folder = parent
     return False
 
 
-def _anywhere_above(config_path: str, name: str) -> bool:
-    folder = Path(config_path).resolve().parent
+def _anywhere_above(folders: FolderView, config_path: str, name: str) -> bool:
+    folder = folders.real_folder(config_path)
     for _ in range(ANCESTORS):
-        if (folder / name).is_file():
+        if folders.is_file(folder, name):
             return True
-        if folder.parent == folder:
+        parent = os.path.dirname(folder)
+        if parent == folder:
             break
-        folder = folder.parent
+        folder = parent
     return False

@@ -23,11 +23,11 @@ def env_only_parameters(ctx: Context) -> Iterator[Finding]:
     for study in ctx.studies:
         if study.trial_template is None or not study.varied:
             continue
+        facts = ctx.code(study)  # first: without a program to read, the file need not be composed again
+        if facts is None or facts.hydra_main:
+            continue
         carried = _env_carriers(ctx.file.text)
         if not carried:
-            continue
-        facts = ctx.code(study)
-        if facts is None or facts.hydra_main:
             continue
         read = env_names(Interproc(facts.files))
         if read is None:

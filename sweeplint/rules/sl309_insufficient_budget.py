@@ -112,7 +112,7 @@ class InsufficientBudget(Rule):
         from sweeplint.codefacts.nni_launch import launch_budget
         from sweeplint.model import Span
 
-        budget = launch_budget(ctx.file.path)
+        budget = launch_budget(ctx.file.path, getattr(ctx.code_facts, "folders", None))
         if budget is None or budget.startup is None:
             return
         trials, cap_line = budget.max_trials

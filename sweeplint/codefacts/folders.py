@@ -1,0 +1,107 @@
+"""What one run has seen of the file system: each folder listed once, each path resolved once, each
+small side file read once.
+
+Hundreds of configs of a repository share a handful of folders, and finding their programs asks the
+same questions again and again (is `train.py` beside this config or in a folder above it? is there
+any Python file near it? which files beside this search space launch it?). The files do not change
+during a run, so a run keeps the answers (`CodeFactsStore.folders`); a caller without one gets a
+fresh view, which answers every question from the file system as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# A listing answers "is there a file of this name" only where names are compared case by case; on
+# other systems each path is looked up by itself (once).
+_LISTINGS_ANSWER = sys.platform.startswith("linux")
+
+
+def suffix(name: str) -> str:
+    """A file name's suffix as pathlib spells it ("" for `.py` alone)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+class FolderView:
+    def __init__(self) -> None:
+        self._real: dict[str, str] = {}
+        self._entries: dict[str, dict[str, bool] | None] = {}
+        self._files: dict[str, bool] = {}
+        self._exists: dict[str, bool] = {}
+        self._texts: dict[tuple[str, int], str | None] = {}
+
+    def real(self, path: str) -> str:
+        """The path resolved (symbolic links followed), as Path.resolve() gives it."""
+        found = self._real.get(path)
+        if found is None:
+            folder, name = os.path.split(path)
+            if name in ("", ".", "..") or os.path.islink(path):
+                found = str(Path(path).resolve())
+            else:  # resolving the folder resolves the file: each folder is resolved once per run
+                found = os.path.join(self.real(folder or "."), name)
+            self._real[path] = found
+        return found
+
+    def real_folder(self, path: str) -> str:
+        """The folder of a resolved file."""
+        return os.path.dirname(self.real(path))
+
+    def entries(self, folder: str) -> dict[str, bool] | None:
+        """A folder's entries in name order, each with whether it is a file (links followed); None
+        when the folder cannot be listed."""
+        if folder in self._entries:
+            return self._entries[folder]
+        try:
+            with os.scandir(folder) as listing:
+                found = {entry.name: _is_file(entry) for entry in listing}
+            found = dict(sorted(found.items()))
+        except OSError:
+            found = None
+        self._entries[folder] = found
+        return found
+
+    def is_file(self, folder: str, name: str) -> bool:
+        """Whether `name` (a relative path with `/`) under `folder` is a file."""
+        parts = name.split("/")
+        if _LISTINGS_ANSWER and all(p not in ("", ".", "..") for p in parts):
+            entries = self.entries(os.path.join(folder, *parts[:-1]) if len(parts) > 1 else folder)
+            return entries is not None and entries.get(parts[-1], False)
+        path = str(Path(folder, name))
+        found = self._files.get(path)
+        if found is None:
+            found = self._files[path] = Path(path).is_file()
+        return found
+
+    def exists(self, path: str) -> bool:
+        """Whether something exists at the path (Path.exists)."""
+        found = self._exists.get(path)
+        if found is None:
+            found = self._exists[path] = Path(path).exists()
+        return found
+
+    def text(self, path: str, limit: int) -> str | None:
+        """A file's text (undecodable bytes replaced) when it is at most `limit` bytes; None when it
+        is larger or cannot be read."""
+        key = (path, limit)
+        if key in self._texts:
+            return self._texts[key]
+        try:
+            if os.stat(path).st_size > limit:
+                found = None
+            else:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    found = handle.read()
+        except OSError:
+            found = None
+        self._texts[key] = found
+        return found
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
