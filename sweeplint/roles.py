@@ -27,11 +27,12 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
 from sweeplint.model import ConfigFile, Directive, MethodKind, Parameter, Space, Span, Study, number
+from sweeplint.records import record
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")
@@ -39,7 +40,7 @@ HANDFUL = 6
 SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", "normalization", "regularizer-toggle", "feature-toggle"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RoleAssignment:
     """The role of one parameter in its study, and where it comes from."""
 
@@ -70,7 +71,7 @@ class RoleAssignment:
         return directive(self.role, self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Unmatched:
     """A declared name that matches no parameter (reported as unknown-key, SL002)."""
 
@@ -78,7 +79,7 @@ class Unmatched:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Roles:
     """Every parameter's role, the goal and the phase of one study."""
 
@@ -160,7 +161,7 @@ def inferred_note(assignments: list[RoleAssignment]) -> str:
 # --- declarations ------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Declared:
     """A role a user declared for a parameter, and where."""
 

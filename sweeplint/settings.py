@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from sweeplint.diagnostics import Confidence, Severity
+from sweeplint.records import record
 
 
 
@@ -42,7 +43,7 @@ class ConfigError(Exception):
     """A configuration problem the user must fix; reported on one line, exit code 2."""
 
 
-@dataclass
+@record
 class StudySettings:
     """Roles and goal declared for the studies of one config in the settings file."""
 
@@ -55,7 +56,7 @@ class StudySettings:
     program: str | None = None
 
 
-@dataclass
+@record
 class Settings:
     """The resolved configuration of a run: settings file, then the command line."""
 
