@@ -10,7 +10,7 @@ import pickle
 
 import pytest
 
-from sweeplint import record_inits, records
+from sweeplint import record_methods, records
 from sweeplint.records_generate import declared, render
 
 
@@ -19,7 +19,7 @@ def _records():
 
 
 def test_generated_initialisers_are_current():
-    with open(record_inits.__file__, encoding="utf-8") as handle:
+    with open(record_methods.__file__, encoding="utf-8") as handle:
         assert handle.read() == render(), "run `python -m sweeplint.records_generate --write`"
 
 
@@ -32,8 +32,10 @@ def test_every_record_class_takes_the_fast_path():
         module, _, qualname = key.partition(":")
         cls = getattr(importlib.import_module(module), qualname)
         if cls.__dataclass_params__.init:
-            assert cls.__init__.__code__.co_filename == record_inits.__file__, key
-        assert cls.__repr__.__module__ == records.__name__, key
+            assert cls.__init__.__code__.co_filename == record_methods.__file__, key
+        if cls.__dataclass_params__.eq:
+            assert cls.__eq__.__code__.co_filename == record_methods.__file__, key
+        assert cls.__repr__.__module__ == record_methods.__name__, key
 
 
 def _reference(cls):
@@ -63,7 +65,7 @@ def test_record_matches_dataclass(key):
     params, ref_params = cls.__dataclass_params__, ref.__dataclass_params__
     assert [getattr(params, n) for n in ("repr", "eq", "order", "unsafe_hash", "frozen")] == \
            [getattr(ref_params, n) for n in ("repr", "eq", "order", "unsafe_hash", "frozen")]
-    assert params.init is ("__init__" not in vars(cls) or cls.__init__.__code__.co_filename == record_inits.__file__)
+    assert params.init is ("__init__" not in vars(cls) or cls.__init__.__code__.co_filename == record_methods.__file__)
     assert cls.__match_args__ == ref.__match_args__
     if params.init:
         ours, theirs = inspect.signature(cls), inspect.signature(ref)
