@@ -112,3 +112,35 @@ def test_stale_initialiser_falls_back_to_dataclass():
     assert NotGenerated(1) == NotGenerated(1, 2) and repr(NotGenerated(1)) == "test_stale_initialiser_falls_back_to_dataclass.<locals>.NotGenerated(a=1, b=2)"
     with pytest.raises(dataclasses.FrozenInstanceError):
         NotGenerated(1).a = 3
+
+
+def _cached_read(**changes):
+    read = {"root": "wandb", "key": ["lr"], "span": {"$span": [3, 5, 3, 20]}, "how": "attr", "path": "train.py"}
+    read.update(changes)
+    return {"reads": [read]}
+
+
+def test_cached_facts_decode_to_the_same_facts():
+    from sweeplint.codefacts.facts import FileFacts, Read
+    from sweeplint.model import Span
+
+    facts = FileFacts.from_dict(_cached_read())
+    assert facts.reads == (Read(root="wandb", key=("lr",), span=Span(3, 5, 3, 20), how="attr", path="train.py"),)
+    assert FileFacts.from_dict(facts.to_dict()) == facts
+
+
+@pytest.mark.parametrize("changes", [
+    {"span": {"$span": [3, 5, 3]}},            # three numbers
+    {"span": {"$span": [3, True, 3, 20]}},     # a bool is no column
+    {"span": None},                             # a read always has a place
+    {"root": 7},
+    {"root": ["wandb"]},
+    {"path": {"$span": [1, 1, 1, 2]}},
+    {"bool_cast": 1},
+    {"key": "lr"},
+])
+def test_damaged_cached_facts_are_refused(changes):
+    from sweeplint.codefacts.facts import FileFacts
+
+    with pytest.raises(ValueError):
+        FileFacts.from_dict(_cached_read(**changes))

@@ -57,11 +57,42 @@ class _Data:
         if not isinstance(data, dict):
             raise ValueError(f"cached {cls.__name__} is not a mapping")
         kwargs = {}
-        for f in fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = value = _decode(data[f.name], _NESTED.get((cls.__name__, f.name)))
-                check(value, str(f.type), _CLASSES)
+        for name, nested, annotation, scalars, span in _PLANS.get(cls) or _plan(cls):
+            if name in data:
+                raw = data[name]
+                # The two commonest fields, taken directly: a JSON scalar of an allowed type, and a
+                # span of four plain ints. Anything else is decoded, then checked against its annotation.
+                if scalars is not None and type(raw) in scalars:
+                    kwargs[name] = raw
+                    continue
+                if span and type(raw) is dict and len(raw) == 1:
+                    four = raw.get("$span")
+                    if type(four) is list and len(four) == 4 and all(type(v) is int for v in four):
+                        kwargs[name] = Span(*four)
+                        continue
+                kwargs[name] = value = _decode(raw, nested)
+                check(value, annotation, _CLASSES)
         return cls(**kwargs)
+
+
+# How from_dict reads each field of a class: (name, nested fact class, annotation, the exact JSON
+# types that fit the annotation when it names only scalars, whether it is `Span` or `Span | None`).
+_PLANS: dict[type, tuple[tuple[str, type | None, str, frozenset | None, bool], ...]] = {}
+_SCALAR_TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),)}
+
+
+def _plan(cls: type) -> tuple:
+    plan = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        annotation = str(f.type)
+        parts = [part.strip() for part in annotation.split("|")]
+        scalars = frozenset(t for part in parts for t in _SCALAR_TYPES[part]) if all(part in _SCALAR_TYPES for part in parts) else None
+        span = set(parts) in ({"Span"}, {"Span", "None"})
+        if span:
+            scalars = frozenset({type(None)}) if "None" in parts else None
+        plan.append((f.name, _NESTED.get((cls.__name__, f.name)), annotation, scalars, span))
+    _PLANS[cls] = found = tuple(plan)
+    return found
 
 
 def _encode(value: Any) -> Any:
