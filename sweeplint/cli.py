@@ -27,9 +27,11 @@ COMMANDS = ("check", "rule", "graph", "server", "results")
 
 
 class _Parser(argparse.ArgumentParser):
+    partial = False  # set on a parser built with one sub-command only (build_parser(only=...))
+
     def error(self, message: str):  # one clear line and exit code 2, as for every usage error
         if message.startswith("unrecognized arguments: "):
-            message += _suggest_option(self, message.split(": ", 1)[1].split())
+            message += _suggest_option(build_parser() if self.partial else self, message.split(": ", 1)[1].split())
         raise UsageError(message)
 
 
@@ -53,8 +55,11 @@ def _suggest_option(parser: argparse.ArgumentParser, given: list[str]) -> str:
     return ""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every sub-command, or with only="check" of that one (what `sweeplint check ...`
+    needs: building the others cost a one-file run more than reading its file)."""
     parser = _Parser(prog="sweeplint", description="Lint hyperparameter sweeps and the training code they drive.")
+    parser.partial = only is not None
     parser.add_argument("--version", action="version", version=f"sweeplint {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -100,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    if only == "check":
+        return parser
 
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("rule", nargs="?", help="a code (SL101) or a name (linear-scale-parameter)")
@@ -139,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
     args = None
+    if argv == ["--version"]:  # as argparse's version action prints it, without building the parser
+        sys.stdout.write(f"sweeplint {__version__}\n")
+        raise SystemExit(0)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(only="check" if argv[0] == "check" else None).parse_args(argv)
         if args.command == "rule":
             return _rule(args)
         if args.command == "graph":
