@@ -24,7 +24,6 @@ report only what the evidence supports by default.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import math
 from dataclasses import field, replace
@@ -238,6 +237,8 @@ def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple
             elif d.name == "phase" and phase is None and d.values:
                 phase, phase_source = d.values[0], "directive"
                 if phase.lower() not in PHASES:
+                    import difflib  # only to suggest a spelling, on an error
+
                     close = difflib.get_close_matches(phase.lower(), PHASES, n=1, cutoff=0.5)
                     hint = f"; did you mean {close[0]!r}?" if close else f"; use {' or '.join(PHASES)}"
                     problems.append(Unmatched(d.value_span, f"unknown phase {phase!r}{hint}"))
@@ -352,6 +353,8 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
                 # `fixed=learning_rate` for a rate the sweep leaves to the program: fixed on purpose.
                 fixed_families.add(family.name)
                 continue
+            import difflib  # only to suggest a spelling, on an error
+
             close = difflib.get_close_matches(d.name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else (f"; its parameters are {', '.join(names[:8])}" + (", ..." if len(names) > 8 else "") if names else "")
             where = "a `# sweeplint:` directive" if d.source == "directive" else "[[tool.sweeplint.study]]"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import field
 from pathlib import Path
@@ -152,6 +151,8 @@ def load_settings(config_file: Path | None, start: Path | None = None) -> Settin
 
 
 def _suggest(name: str, options: tuple[str, ...]) -> str:
+    import difflib  # only to suggest a spelling, on an error
+
     close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f"; valid options: {', '.join(options)}"
 
