@@ -61,19 +61,27 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool) -> str | None
         return None
     if any(name in cls.__dict__ for name in _OWN_METHODS if not (name == "__init__" and not init)):
         return None
+    if cls.__doc__ is None or type(cls) is not type or "__slots__" in cls.__dict__:
+        return None  # dataclass would write a docstring, update abstract methods, or refuse the slots
+    annotations = cls.__dict__.get("__annotations__", {})
+    if any(isinstance(v, dataclasses.Field) and k not in annotations for k, v in cls.__dict__.items()):
+        return None
     names = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+    for name, annotation in annotations.items():
         text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if "ClassVar" in text or "InitVar" in text or "KW_ONLY" in text or name in RESERVED:
             return None
         value = cls.__dict__.get(name, dataclasses.MISSING)
         if isinstance(value, dataclasses.Field):
             if (not value.init or not value.repr or not value.compare or value.hash is not None
-                    or value.kw_only not in (dataclasses.MISSING, False)):
+                    or value.kw_only not in (dataclasses.MISSING, False) or value.metadata):
                 return None
-            names.append(name + ("*" if value.default_factory is not dataclasses.MISSING else ""))
+            value = value.default
+            names.append(name + ("*" if cls.__dict__[name].default_factory is not dataclasses.MISSING else ""))
         else:
             names.append(name)
+        if value is not dataclasses.MISSING and value.__class__.__hash__ is None:
+            return None  # a mutable default: dataclass refuses it
     options = [word for word, on in (("init", init), ("eq", eq), ("order", order), ("frozen", frozen)) if on]
     return f"{','.join(options)}:{','.join(names)}"
 
@@ -89,11 +97,10 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
     shape = shape_of(cls, init, eq, order, frozen)
     key = key_of(cls)
     DECLARED.append((key, shape, cls))
-    if shape is None or record_methods.SHAPES.get(key) != shape:
+    if shape is None or record_methods.SHAPES.get(key) != shape or _PARAMS_ARITY is None:
         return dataclasses.dataclass(cls, init=init, eq=eq, order=order, frozen=frozen, slots=slots)
-    # dataclass itself collects the fields and makes the slots; with these options it compiles nothing
-    made = dataclasses.dataclass(cls, init=False, repr=False, eq=False, order=False, frozen=False, slots=slots)
-    every = dataclasses.fields(made)
+    made = _bare(cls, init, eq, order, frozen, slots)
+    every = tuple(made.__dataclass_fields__.values())
     for method in methods_of(shape):
         function = getattr(record_methods, function_name(key, method))
         if method == "__init__":
@@ -108,9 +115,60 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
         made.__hash__ = None  # as dataclass does for a mutable class with equality
     if frozen:
         _freeze(made, tuple(f.name for f in every), slots)
-    params = made.__dataclass_params__
-    params.init, params.repr, params.eq, params.order, params.frozen = init, True, eq, order, frozen
     return made
+
+
+# The bookkeeping dataclass does before it writes methods, done directly: the fields, the
+# parameters, __match_args__ and the slots. Its own code for it cost a third of a millisecond a
+# class. It rests on the module's private names (the field marker, the parameters' class); on a
+# Python whose dataclasses lack them every record is made by dataclass itself.
+_FIELD = getattr(dataclasses, "_FIELD", None)
+_PARAMS_CLASS = getattr(dataclasses, "_DataclassParams", None)
+_PARAMS_ARITY = (_PARAMS_CLASS.__init__.__code__.co_argcount - 1
+                 if _FIELD is not None and _PARAMS_CLASS is not None and hasattr(_PARAMS_CLASS.__init__, "__code__")
+                 and getattr(dataclasses, "_FIELDS", None) == "__dataclass_fields__"
+                 and getattr(dataclasses, "_PARAMS", None) == "__dataclass_params__" else None)
+if _PARAMS_ARITY not in (6, 10):  # (init, repr, eq, order, unsafe_hash, frozen[, match_args, kw_only, slots, weakref_slot])
+    _PARAMS_ARITY = None
+
+
+def _bare(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
+    fields = {}
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        value = cls.__dict__.get(name, dataclasses.MISSING)
+        if isinstance(value, dataclasses.Field):
+            found = value
+            if found.default is dataclasses.MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, found.default)
+        else:
+            found = dataclasses.field(default=value)
+        found.name, found.type, found._field_type = name, annotation, _FIELD
+        if found.kw_only is dataclasses.MISSING:
+            found.kw_only = False
+        fields[name] = found
+    options = (init, True, eq, order, False, frozen) + ((True, False, slots, False) if _PARAMS_ARITY == 10 else ())
+    cls.__dataclass_params__ = _PARAMS_CLASS(*options)
+    cls.__dataclass_fields__ = fields
+    cls.__match_args__ = tuple(fields)
+    if not slots:
+        return cls
+    inherited = {name for base in cls.__mro__[1:-1] for name in _slots_of(base)}
+    namespace = dict(cls.__dict__)
+    namespace["__slots__"] = tuple(name for name in fields if name not in inherited)
+    for name in fields:
+        namespace.pop(name, None)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made.__qualname__ = cls.__qualname__
+    return made
+
+
+def _slots_of(base) -> tuple[str, ...]:
+    found = base.__dict__.get("__slots__", ())
+    return (found,) if isinstance(found, str) else tuple(found)
 
 
 def _attach(cls, name: str, function) -> None:

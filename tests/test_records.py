@@ -67,6 +67,12 @@ def test_record_matches_dataclass(key):
            [getattr(ref_params, n) for n in ("repr", "eq", "order", "unsafe_hash", "frozen")]
     assert params.init is ("__init__" not in vars(cls) or cls.__init__.__code__.co_filename == record_methods.__file__)
     assert cls.__match_args__ == ref.__match_args__
+    described = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata", "kw_only", "_field_type")
+    assert [[getattr(f, a) for a in described] for f in dataclasses.fields(cls)] == \
+           [[getattr(f, a) for a in described] for f in dataclasses.fields(ref)]
+    assert getattr(cls, "__slots__", None) == getattr(ref, "__slots__", None)
+    for f in dataclasses.fields(cls):  # a class without slots keeps each default as a class attribute
+        assert repr(cls.__dict__.get(f.name, "absent")) == repr(ref.__dict__.get(f.name, "absent")), f.name
     if params.init:
         ours, theirs = inspect.signature(cls), inspect.signature(ref)
         assert [(p.name, p.kind, repr(p.default)) for p in ours.parameters.values()] == \
