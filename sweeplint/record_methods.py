@@ -40,6 +40,13 @@ SHAPES = {
     'sweeplint.fixes:Edit': 'init,eq,frozen:span,text,path',
     'sweeplint.fixes:Fix': 'init,eq,frozen:title,edits,applicability',
     'sweeplint.formats.dialect:Dialect': 'init,eq,frozen:format,tool,yaml_loader,reads_single_document,validates_schema,rejects_equal_bounds,step_semantics,negated_exponent_distributions,grid_enumerates_ranges,grid_refuses_range,has_conditional_parameters,search_spaces,log_scale_spelling,int_range_spelling,constant_spelling,exclusive_range_spelling,float_range_spelling,float_distributions,log_scale_names,log_scale_key,log_scale_wrapper,log_scale_keyword,objective_apis,objective_is_task_return,requires_final_result_report,trial_named_by_experiment_config,objective_needs_a_run,default_goal,goal_setting,last_value_reductions,ranks_by_run_summary,budget_key,budget_set_outside,parameter_reads,parameters_read_by_tool,passes_arguments_by_command,run_config_root,composes_config_groups,trial_config_root,trial_config_methods,optuna_backed,builds_space_in_trials,optuna_search_algorithm,default_startup_trials',
+    'sweeplint.formats.hydra.overrides:Arg': 'init,eq:name,value,start',
+    'sweeplint.formats.hydra.overrides:Call': 'init,eq:name,args,start,end,name_end',
+    'sweeplint.formats.hydra.overrides:DictV': 'init,eq:pairs,start,end',
+    'sweeplint.formats.hydra.overrides:ListV': 'init,eq:items,start,end',
+    'sweeplint.formats.hydra.overrides:Prim': 'init,eq:value,text,start,end,quoted',
+    'sweeplint.formats.hydra.overrides:SimpleChoice': 'init,eq:items*,start,end',
+    'sweeplint.formats.hydra.overrides:_Tok': 'init,eq:kind,text,start,end',
     'sweeplint.model:CallSite': 'init,eq,frozen:span,method,in_loop,fixed_name,target,condition,scope',
     'sweeplint.model:Condition': 'init,eq,frozen:parent,values',
     'sweeplint.model:ConfigFile': 'init,eq,frozen:path,text,format,studies,problems,directives,ignored_settings',
@@ -639,6 +646,123 @@ def sweeplint_formats_dialect__Dialect__eq(self, other):
 
 def sweeplint_formats_dialect__Dialect__hash(self):
     return hash((self.format,self.tool,self.yaml_loader,self.reads_single_document,self.validates_schema,self.rejects_equal_bounds,self.step_semantics,self.negated_exponent_distributions,self.grid_enumerates_ranges,self.grid_refuses_range,self.has_conditional_parameters,self.search_spaces,self.log_scale_spelling,self.int_range_spelling,self.constant_spelling,self.exclusive_range_spelling,self.float_range_spelling,self.float_distributions,self.log_scale_names,self.log_scale_key,self.log_scale_wrapper,self.log_scale_keyword,self.objective_apis,self.objective_is_task_return,self.requires_final_result_report,self.trial_named_by_experiment_config,self.objective_needs_a_run,self.default_goal,self.goal_setting,self.last_value_reductions,self.ranks_by_run_summary,self.budget_key,self.budget_set_outside,self.parameter_reads,self.parameters_read_by_tool,self.passes_arguments_by_command,self.run_config_root,self.composes_config_groups,self.trial_config_root,self.trial_config_methods,self.optuna_backed,self.builds_space_in_trials,self.optuna_search_algorithm,self.default_startup_trials,))
+
+
+def sweeplint_formats_hydra_overrides__Arg__init(self, name, value, start):
+    self.name = name
+    self.value = value
+    self.start = start
+
+
+def sweeplint_formats_hydra_overrides__Arg__repr(self):
+    return f"{self.__class__.__qualname__}(name={self.name!r}, value={self.value!r}, start={self.start!r})"
+
+
+def sweeplint_formats_hydra_overrides__Arg__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.value,self.start,) == (other.name,other.value,other.start,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides__Call__init(self, name, args, start, end, name_end):
+    self.name = name
+    self.args = args
+    self.start = start
+    self.end = end
+    self.name_end = name_end
+
+
+def sweeplint_formats_hydra_overrides__Call__repr(self):
+    return f"{self.__class__.__qualname__}(name={self.name!r}, args={self.args!r}, start={self.start!r}, end={self.end!r}, name_end={self.name_end!r})"
+
+
+def sweeplint_formats_hydra_overrides__Call__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.args,self.start,self.end,self.name_end,) == (other.name,other.args,other.start,other.end,other.name_end,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides__DictV__init(self, pairs, start, end):
+    self.pairs = pairs
+    self.start = start
+    self.end = end
+
+
+def sweeplint_formats_hydra_overrides__DictV__repr(self):
+    return f"{self.__class__.__qualname__}(pairs={self.pairs!r}, start={self.start!r}, end={self.end!r})"
+
+
+def sweeplint_formats_hydra_overrides__DictV__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.pairs,self.start,self.end,) == (other.pairs,other.start,other.end,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides__ListV__init(self, items, start, end):
+    self.items = items
+    self.start = start
+    self.end = end
+
+
+def sweeplint_formats_hydra_overrides__ListV__repr(self):
+    return f"{self.__class__.__qualname__}(items={self.items!r}, start={self.start!r}, end={self.end!r})"
+
+
+def sweeplint_formats_hydra_overrides__ListV__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.items,self.start,self.end,) == (other.items,other.start,other.end,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides__Prim__init(self, value, text, start, end, quoted):
+    self.value = value
+    self.text = text
+    self.start = start
+    self.end = end
+    self.quoted = quoted
+
+
+def sweeplint_formats_hydra_overrides__Prim__repr(self):
+    return f"{self.__class__.__qualname__}(value={self.value!r}, text={self.text!r}, start={self.start!r}, end={self.end!r}, quoted={self.quoted!r})"
+
+
+def sweeplint_formats_hydra_overrides__Prim__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.value,self.text,self.start,self.end,self.quoted,) == (other.value,other.text,other.start,other.end,other.quoted,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides__SimpleChoice__init(self, items, start, end):
+    self.items = self.__dataclass_fields__['items'].default_factory() if items is FACTORY else items
+    self.start = start
+    self.end = end
+
+
+def sweeplint_formats_hydra_overrides__SimpleChoice__repr(self):
+    return f"{self.__class__.__qualname__}(items={self.items!r}, start={self.start!r}, end={self.end!r})"
+
+
+def sweeplint_formats_hydra_overrides__SimpleChoice__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.items,self.start,self.end,) == (other.items,other.start,other.end,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_overrides___Tok__init(self, kind, text, start, end):
+    self.kind = kind
+    self.text = text
+    self.start = start
+    self.end = end
+
+
+def sweeplint_formats_hydra_overrides___Tok__repr(self):
+    return f"{self.__class__.__qualname__}(kind={self.kind!r}, text={self.text!r}, start={self.start!r}, end={self.end!r})"
+
+
+def sweeplint_formats_hydra_overrides___Tok__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.kind,self.text,self.start,self.end,) == (other.kind,other.text,other.start,other.end,)
+    return NotImplemented
 
 
 def sweeplint_model__CallSite__init(self, span, method, in_loop, fixed_name, target, condition, scope):
