@@ -31,10 +31,32 @@ COMMANDS = ("check", "rule", "graph", "server", "results")
 class _Parser(argparse.ArgumentParser):
     partial = False  # set on a parser built with one sub-command only (build_parser(only=...))
 
+    def _get_formatter(self):
+        # argparse makes a formatter for every argument added, and a formatter asks shutil for the
+        # terminal's width: importing shutil (and the compression modules it imports) cost a
+        # one-file run more than its parser. The width is found by the same rules here.
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
+
     def error(self, message: str):  # one clear line and exit code 2, as for every usage error
         if message.startswith("unrecognized arguments: "):
             message += _suggest_option(build_parser() if self.partial else self, message.split(": ", 1)[1].split())
         raise UsageError(message)
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it: $COLUMNS when it is a positive
+    number, else the width of the terminal standard output is, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
 
 
 def _suggest_option(parser: argparse.ArgumentParser, given: list[str]) -> str:
