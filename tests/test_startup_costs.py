@@ -54,3 +54,16 @@ def test_one_named_file_and_its_folder_report_the_same(tmp_path, monkeypatch, ca
     one = capsys.readouterr().out
     main(["check", "--no-cache", "--output-format", "json", "."])
     assert capsys.readouterr().out == one and '"SL101"' in one
+
+
+def test_help_is_as_wide_as_shutil_says(monkeypatch):
+    import shutil
+
+    from sweeplint.cli import _terminal_columns
+
+    for columns in (None, "60", "200", "abc", "-5", "0"):
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        assert _terminal_columns() == shutil.get_terminal_size().columns, columns
