@@ -75,17 +75,27 @@ def _source_fingerprint() -> list:
     """Size and modification time of sweeplint's own modules: an edited rule invalidates results.
 
     Taken once per process (a run asks for it once per group of targets): the code running is the
-    code that was imported, whatever happens to the files later."""
-    package = Path(__file__).resolve().parent
+    code that was imported, whatever happens to the files later. Read with scandir and names cut
+    from the path rather than os.walk and relpath: a one-file run pays this on every start."""
+    package = str(Path(__file__).resolve().parent)
     out = []
-    for folder, _dirs, names in os.walk(package):
-        for name in sorted(names):
+    pending = [(package, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
             if name.endswith(".py"):
                 try:
-                    st = os.stat(os.path.join(folder, name))
+                    st = os.stat(entry.path)
                 except OSError:
                     continue
-                out.append([os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns])
+                out.append([prefix + name, st.st_size, st.st_mtime_ns])
+            elif name != "__pycache__" and entry.is_dir() and not entry.is_symlink():
+                pending.append((entry.path, prefix + name + os.sep))
     out.sort()
     return out
 

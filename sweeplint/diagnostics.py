@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 
 from sweeplint.fixes import Fix
 from sweeplint.model import Span
+from sweeplint.records import record
 
 
 class _Level(enum.IntEnum):
@@ -44,7 +44,7 @@ class Confidence(_Level):
     DECLARED = 3
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Related:
     """Another place that explains a finding (the training-code line a config key relates to)."""
 
@@ -53,7 +53,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Finding:
     """What a rule yields: where and what. The engine adds code, name, severity and path.
 
@@ -77,7 +77,7 @@ class Finding:
         return cls(span, message, help=help_text, **fields)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Diagnostic:
     """One finding as a user sees it: rule, severity, message, place and optional fix."""
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 
 from sweeplint.model import Span
+from sweeplint.records import record
 
 # Line breaks as each reader counts lines: PyYAML also breaks at NEL and the Unicode separators.
 _YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -31,7 +31,7 @@ class Applicability(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Edit:
     """Replace `span` (1-based, end exclusive) with `text`; an empty span inserts at its start."""
 
@@ -40,7 +40,7 @@ class Edit:
     path: str | None = None     # the file the finding is in when None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Fix:
     """An edit a finding offers: a title, the text edits, and how safe it is to apply."""
 

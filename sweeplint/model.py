@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from sweeplint.records import record
 
-@dataclass(frozen=True, slots=True, order=True, init=False)
+
+@record(frozen=True, slots=True, order=True, init=False)
 class Span:
     """A region of a file. Lines and columns are 1-based; the end is exclusive."""
 
@@ -45,7 +47,7 @@ _set_end_line, _set_end_column = Span.end_line.__set__, Span.end_column.__set__ 
 NOWHERE = Span(1, 1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Opaque:
     """A value a Python reader could not compute without running code: a name, a call, a lambda.
 
@@ -64,7 +66,7 @@ class Opaque:
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Lit:
     """A literal as written in the source: its typed value, where it is and how it was spelled.
 
@@ -107,7 +109,7 @@ class Space(str, enum.Enum):
         return self in (Space.UNIFORM, Space.QUANTIZED, Space.NORMAL, Space.BETA)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Condition:
     """A parameter is active only when `parent` takes one of `values`."""
 
@@ -115,7 +117,7 @@ class Condition:
     values: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class KeyRef:
     """A key as written (for unknown-key reports): its text, where it is, what was valid there."""
 
@@ -125,7 +127,7 @@ class KeyRef:
     where: str  # a human name for the mapping, e.g. "parameter 'lr'" or "the sweep"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Problem:
     """A structural problem a reader found (malformed spec, wrong type), reported by a rule."""
 
@@ -134,7 +136,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SpaceShape:
     """How a parameter's value space was written: the type it declares and the keys its space has.
 
@@ -150,7 +152,7 @@ class SpaceShape:
         return next((span for key, span in self.keys if key == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class IgnoredSetting:
     """A sweep setting written where the tool never reads it, so the sweep runs without it.
 
@@ -163,7 +165,7 @@ class IgnoredSetting:
     place: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CallSite:
     """One call in code that asks the tool for a parameter's value (an Optuna `trial.suggest_*`).
 
@@ -180,7 +182,7 @@ class CallSite:
     scope: str | None = None     # the function it is in
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RandomDraw:
     """A random draw (`np.random.randint(...)`) evaluated once while a search space is built."""
 
@@ -192,7 +194,7 @@ class RandomDraw:
     remedy: str = "let the tuner sample it instead"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Parameter:
     """One searched hyperparameter: its dotted name, its space, and where its key and value are written."""
 
@@ -267,7 +269,7 @@ class MethodKind(str, enum.Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Method:
     """A study's search method, in the tool's spelling and as a kind, with its settings."""
 
@@ -283,7 +285,7 @@ class Method:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Objective:
     """The metric a study optimises and its direction."""
 
@@ -297,7 +299,7 @@ class Objective:
     reduction: Lit | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class EarlyStopping:
     """A study's early-stopping (pruning) scheme and its settings."""
 
@@ -312,7 +314,7 @@ class EarlyStopping:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Directive:
     """A `# sweeplint: name=value,...` comment."""
 
@@ -322,7 +324,7 @@ class Directive:
     value_span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Declarations:
     """Roles, goal and phase the user declared (in the config file or in [tool.sweeplint])."""
 
@@ -335,7 +337,7 @@ class Declarations:
     span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Derivation:
     """`target` is computed from `sources` (an OmegaConf `${...}` interpolation, `wd = lr * width`).
 
@@ -350,7 +352,7 @@ class Derivation:
     path: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TrialBinding:
     """A name under which the tool hands a trial one parameter's value (a Katib trialParameters entry).
 
@@ -364,7 +366,7 @@ class TrialBinding:
     used: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TrialTemplate:
     """How the tool hands trials their parameters: named bindings, used as placeholders in a trial spec."""
 
@@ -372,7 +374,7 @@ class TrialTemplate:
     placeholders: tuple[Lit, ...] = ()       # each distinct name the trial spec uses as a placeholder, and where
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Study:
     """One sweep: a search space, a search algorithm, an objective and a budget."""
 
@@ -410,7 +412,7 @@ class Study:
         return tuple(p for p in self.parameters if p.varies)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ConfigFile:
     """What reading one file produced: its studies and the file-level facts rules report."""
 

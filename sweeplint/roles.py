@@ -24,14 +24,14 @@ report only what the evidence supports by default.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
 from sweeplint.model import ConfigFile, Directive, MethodKind, Parameter, Space, Span, Study, number
+from sweeplint.records import record
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")
@@ -39,7 +39,7 @@ HANDFUL = 6
 SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", "normalization", "regularizer-toggle", "feature-toggle"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RoleAssignment:
     """The role of one parameter in its study, and where it comes from."""
 
@@ -70,7 +70,7 @@ class RoleAssignment:
         return directive(self.role, self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Unmatched:
     """A declared name that matches no parameter (reported as unknown-key, SL002)."""
 
@@ -78,7 +78,7 @@ class Unmatched:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Roles:
     """Every parameter's role, the goal and the phase of one study."""
 
@@ -160,7 +160,7 @@ def inferred_note(assignments: list[RoleAssignment]) -> str:
 # --- declarations ------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Declared:
     """A role a user declared for a parameter, and where."""
 
@@ -237,6 +237,8 @@ def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple
             elif d.name == "phase" and phase is None and d.values:
                 phase, phase_source = d.values[0], "directive"
                 if phase.lower() not in PHASES:
+                    import difflib  # only to suggest a spelling, on an error
+
                     close = difflib.get_close_matches(phase.lower(), PHASES, n=1, cutoff=0.5)
                     hint = f"; did you mean {close[0]!r}?" if close else f"; use {' or '.join(PHASES)}"
                     problems.append(Unmatched(d.value_span, f"unknown phase {phase!r}{hint}"))
@@ -351,6 +353,8 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
                 # `fixed=learning_rate` for a rate the sweep leaves to the program: fixed on purpose.
                 fixed_families.add(family.name)
                 continue
+            import difflib  # only to suggest a spelling, on an error
+
             close = difflib.get_close_matches(d.name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else (f"; its parameters are {', '.join(names[:8])}" + (", ..." if len(names) > 8 else "") if names else "")
             where = "a `# sweeplint:` directive" if d.source == "directive" else "[[tool.sweeplint.study]]"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from sweeplint.diagnostics import Confidence, Severity
+from sweeplint.records import record
 
 
 
@@ -42,7 +42,7 @@ class ConfigError(Exception):
     """A configuration problem the user must fix; reported on one line, exit code 2."""
 
 
-@dataclass
+@record
 class StudySettings:
     """Roles and goal declared for the studies of one config in the settings file."""
 
@@ -55,7 +55,7 @@ class StudySettings:
     program: str | None = None
 
 
-@dataclass
+@record
 class Settings:
     """The resolved configuration of a run: settings file, then the command line."""
 
@@ -151,6 +151,8 @@ def load_settings(config_file: Path | None, start: Path | None = None) -> Settin
 
 
 def _suggest(name: str, options: tuple[str, ...]) -> str:
+    import difflib  # only to suggest a spelling, on an error
+
     close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f"; valid options: {', '.join(options)}"
 

@@ -19,13 +19,14 @@ Roots (where a value comes from):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from sweeplint.codefacts.names import OPTIMIZERS
 from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.codefacts.shape import check
 from sweeplint.model import Span
+from sweeplint.records import record
 
 CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "determined", "unknown")
 
@@ -56,11 +57,42 @@ class _Data:
         if not isinstance(data, dict):
             raise ValueError(f"cached {cls.__name__} is not a mapping")
         kwargs = {}
-        for f in fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = value = _decode(data[f.name], _NESTED.get((cls.__name__, f.name)))
-                check(value, str(f.type), _CLASSES)
+        for name, nested, annotation, scalars, span in _PLANS.get(cls) or _plan(cls):
+            if name in data:
+                raw = data[name]
+                # The two commonest fields, taken directly: a JSON scalar of an allowed type, and a
+                # span of four plain ints. Anything else is decoded, then checked against its annotation.
+                if scalars is not None and type(raw) in scalars:
+                    kwargs[name] = raw
+                    continue
+                if span and type(raw) is dict and len(raw) == 1:
+                    four = raw.get("$span")
+                    if type(four) is list and len(four) == 4 and all(type(v) is int for v in four):
+                        kwargs[name] = Span(*four)
+                        continue
+                kwargs[name] = value = _decode(raw, nested)
+                check(value, annotation, _CLASSES)
         return cls(**kwargs)
+
+
+# How from_dict reads each field of a class: (name, nested fact class, annotation, the exact JSON
+# types that fit the annotation when it names only scalars, whether it is `Span` or `Span | None`).
+_PLANS: dict[type, tuple[tuple[str, type | None, str, frozenset | None, bool], ...]] = {}
+_SCALAR_TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),)}
+
+
+def _plan(cls: type) -> tuple:
+    plan = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        annotation = str(f.type)
+        parts = [part.strip() for part in annotation.split("|")]
+        scalars = frozenset(t for part in parts for t in _SCALAR_TYPES[part]) if all(part in _SCALAR_TYPES for part in parts) else None
+        span = set(parts) in ({"Span"}, {"Span", "None"})
+        if span:
+            scalars = frozenset({type(None)}) if "None" in parts else None
+        plan.append((f.name, _NESTED.get((cls.__name__, f.name)), annotation, scalars, span))
+    _PLANS[cls] = found = tuple(plan)
+    return found
 
 
 def _encode(value: Any) -> Any:
@@ -83,7 +115,7 @@ def _decode(value: Any, nested: type | None) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Cond(_Data):
     """An `if`/`elif`/`else`/`match` condition a code site sits under.
 
@@ -99,7 +131,7 @@ class Cond(_Data):
     values: tuple = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Consumer(_Data):
     """A call a value flows into: `torch.optim.SGD(..., lr=<value>)`."""
 
@@ -110,7 +142,7 @@ class Consumer(_Data):
     via: str | None = None       # the local variable it went through, if any
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Read(_Data):
     """One place where the program reads a hyperparameter."""
 
@@ -127,7 +159,7 @@ class Read(_Data):
     path: str = ""               # the file, filled in by the link step
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ArgDef(_Data):
     """An argparse `add_argument` definition."""
 
@@ -141,7 +173,7 @@ class ArgDef(_Data):
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class MetricLog(_Data):
     """A metric key the program logs or reports."""
 
@@ -160,7 +192,7 @@ class MetricLog(_Data):
     split_span: Span | None = None   # where the code shows it (a `test_loader` argument, a `split="test"`...)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ConfigWrite(_Data):
     """A write to the run's config after it was created."""
 
@@ -175,7 +207,7 @@ class ConfigWrite(_Data):
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CallArg(_Data):
     """One argument of a recorded call: keyword or position, kind, text and place."""
 
@@ -188,7 +220,7 @@ class CallArg(_Data):
     reads: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (root, key) read by the expression, with locals followed
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CallFact(_Data):
     """A call to an optimizer, scheduler or trainer constructor, with what each argument is."""
 
@@ -209,7 +241,7 @@ class CallFact(_Data):
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Derivation(_Data):
     """Two or more hyperparameter reads combined arithmetically: `lr = args.lr * args.batch_size / 256`."""
 
@@ -219,7 +251,7 @@ class Derivation(_Data):
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Selection(_Data):
     """The best configuration picked by a metric: `get_best_result(metric="acc")`, `max(rs, key=lambda r: r["acc"])`."""
 
@@ -229,7 +261,7 @@ class Selection(_Data):
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Escape(_Data):
     """A config (or part of it) handed to code we cannot follow: any key below `key` may be read."""
 
@@ -240,7 +272,7 @@ class Escape(_Data):
     path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Pass(_Data):
     """A config value passed to a function: links that function's parameter to the config."""
 
@@ -253,7 +285,7 @@ class Pass(_Data):
     star: str = ""               # "", "*" or "**"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FunctionDef(_Data):
     """A function (or method) defined in a program, with its parameters."""
 
@@ -266,7 +298,7 @@ class FunctionDef(_Data):
     is_class: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ImportFact(_Data):
     """`import a.b as c` -> (module="a.b", name=None, alias="c"); `from .m import f` -> level 1."""
 
@@ -276,7 +308,7 @@ class ImportFact(_Data):
     level: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FileFacts(_Data):
     """Everything one Python file says, before the program-level link step."""
 
@@ -299,7 +331,7 @@ class FileFacts(_Data):
     internal: bool = False               # the error is sweeplint's own failure, not the file's
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ProgramFacts(_Data):
     """The facts of a program and the local modules it imports, with every root resolved."""
 

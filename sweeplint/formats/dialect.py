@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import importlib
 import math
-from dataclasses import dataclass
 from typing import Any
 
+from sweeplint.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Dialect:
     """What one tool decides. Every default is neutral: "the tool" and "we do not know"."""
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from sweeplint.diagnostics import Severity
+from sweeplint.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleInfo:
     """A rule as selection, documentation and the engine see it before its module is imported.
 

@@ -10,8 +10,11 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from sweeplint.records import record
+
 
 class OverrideSyntaxError(Exception):
     """A malformed override value; `start`/`end` are offsets in the string."""
@@ -26,8 +29,10 @@ class OverrideSyntaxError(Exception):
 # --- nodes ------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Prim:
+    """A primitive: a number, boolean, null or string, with its typed value and its text."""
+
     value: Any
     text: str
     start: int
@@ -35,15 +40,19 @@ class Prim:
     quoted: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Arg:
+    """One argument of a function call, `name=value` or positional (name None)."""
+
     name: str | None
     value: Any               # a node
     start: int               # of the name when there is one, else of the value
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Call:
+    """A function call such as `choice(a, b)` or `interval(0, 1)`."""
+
     name: str
     args: list[Arg]
     start: int               # of the name
@@ -60,21 +69,25 @@ class Call:
         return None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ListV:
+    """A list `[a, b]`."""
+
     items: list[Any]
     start: int
     end: int
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DictV:
+    """A dict `{a: 1}`."""
+
     pairs: list[tuple[Any, Any]]      # keys typed as Hydra types them: `{1: a}` has the key 1
     start: int
     end: int
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class SimpleChoice:
     """`a,b,c`: a choice sweep written without `choice(...)`."""
 
@@ -109,8 +122,10 @@ _BOOL = {"true": True, "false": False}
 _QUOTED_ESCAPES = {"'": re.compile(r"(\\)+'"), '"': re.compile(r'(\\)+"')}
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Tok:
+    """A token of the value-mode lexer: its rule and where it is."""
+
     kind: str
     text: str
     start: int
