@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 from sweeplint.rules import all_rules, rule_index
+from sweeplint.rules import registry
 from sweeplint.rules.registry import info_of, render_index
 
 SWEEP = """\
@@ -51,7 +53,7 @@ def probe(*args: str, cwd) -> tuple[str, set[str]]:
 
 
 def test_the_rule_table_matches_the_rule_classes():
-    assert render_index() == open(rule_index.__code__.co_filename.replace("__init__.py", "index.py"), encoding="utf-8").read(), \
+    assert render_index() == Path(registry.__file__).with_name("index.py").read_text(encoding="utf-8"), \
         "sweeplint/rules/index.py is stale: run `python -m sweeplint.rules.registry --write`"
     assert list(rule_index()) == [info_of(r) for r in all_rules()]
     assert all(info.load() is rule for info, rule in zip(rule_index(), all_rules()))

@@ -71,9 +71,30 @@ def info_of(rule) -> RuleInfo:
                     tuple(formats) if formats is not None else None, bool(getattr(rule, "uses_code", False)))
 
 
-def render_index() -> str:
-    from sweeplint.rules import all_rules
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[type, ...]:
+    """Every rule class, sorted by code: every rule module imported (documentation, tests and the
+    generator of the table; the engine reads `rule_index` instead)."""
+    import pkgutil
 
+    from sweeplint.rule import Rule
+
+    found: list[type[Rule]] = []
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not info.name.startswith("sl"):
+            continue
+        module = importlib.import_module(f"sweeplint.rules.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__:
+                found.append(value)
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+def by_code() -> dict[str, type]:
+    return {r.code: r for r in all_rules()}
+
+
+def render_index() -> str:
     rows = "".join(
         f"    ({i.code!r}, {i.name!r}, {i.severity.name!r}, {i.module!r}, {i.formats!r}, {i.uses_code!r}),\n"
         for i in map(info_of, all_rules())
