@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from sweeplint.records import record
 from sweeplint.settings import DEFAULT_EXCLUDE, relative_to_root
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 PYTHON_SUFFIXES = (".py",)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Target:
     """A file to check, and whether the user named it."""
 

@@ -8,13 +8,13 @@ facts, run the rules, apply the suppressions.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from typing import Any
 
 from sweeplint.diagnostics import Diagnostic, Finding, Severity
 from sweeplint.discover import Target
 from sweeplint.model import ConfigFile
 from sweeplint.read import read_path
+from sweeplint.records import record
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.registry import RuleInfo
 from sweeplint.settings import Settings, relative_to_root
@@ -83,7 +83,7 @@ def _diagnostic(rule: type[Rule], severity: Severity, finding: Finding, path: st
                       finding.confidence, finding.fix, finding.help)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Scope:
     """Where one code of one suppression applies: `lines` is None for the whole file, else the
     (first, last) line ranges it covers."""

@@ -12,9 +12,10 @@ standard error.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sweeplint.fixes import Fix, line_starts, offset
+from sweeplint.records import record
 
 MAX_PASSES = 10
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -64,7 +65,7 @@ def _overlap(a: int, b: int, c: int, d: int) -> bool:
     return (a < d and c < b) or (a == b == c == d) or (a == b and c < a < d) or (c == d and a < c < b)
 
 
-@dataclass
+@record
 class FixRun:
     """The texts --fix produced, the originals, and the fixes applied per file."""
 

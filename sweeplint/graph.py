@@ -25,10 +25,10 @@ evidence from the training code joins without changing them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from sweeplint.model import Parameter, Study, number
+from sweeplint.records import record
 
 
 def param_node(name: str) -> str:
@@ -272,7 +272,7 @@ def interactions_of(graph, name: str) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Activity:
     """The values of a parent under which a parameter is used, and what says so."""
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sweeplint.records import record
 from sweeplint.schedules import Schedules
 
 KINDS = (
@@ -31,7 +32,7 @@ EXTENSION_KEYS = ("families", "interactions", "optimizers", "decoupled_weight_de
 GENERIC_LEAVES = frozenset({"name", "type", "kind", "target", "class", "cls", "choice", "id", "value", "which"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Limit:
     """One plausibility limit of a family, e.g. "a learning rate is above 0".
 
@@ -81,7 +82,7 @@ class Limit:
         return f"{self.op.replace('_', ' ')} {self.limit:g}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Family:
     """A hyperparameter family: the names that mean it and what is known about it."""
 
@@ -106,7 +107,7 @@ class Family:
         return self.label or self.name.replace("_", " ")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Interaction:
     """Two families whose best values depend on each other, and why."""
 
@@ -159,7 +160,7 @@ def optimizer_key(value: Any) -> str | None:
     return value.strip().rsplit(".", 1)[-1].lower().replace("-", "_")
 
 
-@dataclass
+@dataclass  # a field left out of repr and comparison: dataclass itself makes it (sweeplint.records)
 class Knowledge:
     """The knowledge base: families, interactions, optimizers and schedules."""
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sweeplint.catalogue import data_dir, load_yaml
 from sweeplint.knowledge import normalise
+from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
 _SHOWN = "rules/knowledge/lengths.yaml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Lengths:
     """What the knowledge base says about training lengths and warm-ups."""
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from sweeplint.discover import Target
 from sweeplint.file_check import lint_file, make_knowledge_loader
+from sweeplint.records import record
 
 # A worker must get enough work to pay for itself: starting one (forking, its caches filled
 # again, the results sent back) costs ~0.3 s of CPU, and a program whose configs land in two
@@ -59,7 +59,7 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """The result of checking one file: whether it is a sweep file, and its findings."""
 

@@ -34,11 +34,21 @@ SHAPES = {
     'sweeplint.codefacts.facts:ProgramFacts': 'init,eq,frozen:program,files,reads,args,metrics,writes,calls,escapes,derivations,selected_by,hydra_main,uses_argparse,uses_wandb',
     'sweeplint.codefacts.facts:Read': 'init,eq,frozen:root,key,span,how,default,has_default,conditions,consumers,bool_cast,dead_local,path',
     'sweeplint.codefacts.facts:Selection': 'init,eq,frozen:func,metric,span,path',
+    'sweeplint.codefacts.import_targets:MissingImport': 'init,eq,frozen:name,module_file,line,column,end_column',
+    'sweeplint.codefacts.import_targets:_Bindings': 'init,eq:names,stars,dynamic',
+    'sweeplint.codefacts.nni_launch:LaunchBudget': 'init,eq,frozen:path,max_trials,tuner,startup',
+    'sweeplint.codefacts.program:HydraEntry': 'init,eq,frozen:path,config_dir,config_name',
+    'sweeplint.codefacts.program:Resolution': 'init,eq,frozen:status,name,path,span,how,config_dir',
     'sweeplint.diagnostics:Diagnostic': 'init,eq,frozen:code,name,severity,message,path,span,related,confidence,fix,help',
     'sweeplint.diagnostics:Finding': 'init,eq,frozen:span,message,path,related,severity,confidence,fix,help',
     'sweeplint.diagnostics:Related': 'init,eq,frozen:path,span,message',
+    'sweeplint.discover:Target': 'init,eq,frozen:path,explicit',
+    'sweeplint.file_check:_Scope': 'init,eq,frozen:directive,code,span,lines,where',
+    'sweeplint.fix_command:FixRun': 'init,eq:texts*,originals*,counts*',
     'sweeplint.fixes:Edit': 'init,eq,frozen:span,text,path',
     'sweeplint.fixes:Fix': 'init,eq,frozen:title,edits,applicability',
+    'sweeplint.formats.__init__:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
+    'sweeplint.formats.__init__:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
     'sweeplint.formats.dialect:Dialect': 'init,eq,frozen:format,tool,yaml_loader,reads_single_document,validates_schema,rejects_equal_bounds,step_semantics,negated_exponent_distributions,grid_enumerates_ranges,grid_refuses_range,has_conditional_parameters,search_spaces,log_scale_spelling,int_range_spelling,constant_spelling,exclusive_range_spelling,float_range_spelling,float_distributions,log_scale_names,log_scale_key,log_scale_wrapper,log_scale_keyword,objective_apis,objective_is_task_return,requires_final_result_report,trial_named_by_experiment_config,objective_needs_a_run,default_goal,goal_setting,last_value_reductions,ranks_by_run_summary,budget_key,budget_set_outside,parameter_reads,parameters_read_by_tool,passes_arguments_by_command,run_config_root,composes_config_groups,trial_config_root,trial_config_methods,optuna_backed,builds_space_in_trials,optuna_search_algorithm,default_startup_trials',
     'sweeplint.formats.hydra.overrides:Arg': 'init,eq:name,value,start',
     'sweeplint.formats.hydra.overrides:Call': 'init,eq:name,args,start,end,name_end',
@@ -47,6 +57,14 @@ SHAPES = {
     'sweeplint.formats.hydra.overrides:Prim': 'init,eq:value,text,start,end,quoted',
     'sweeplint.formats.hydra.overrides:SimpleChoice': 'init,eq:items*,start,end',
     'sweeplint.formats.hydra.overrides:_Tok': 'init,eq:kind,text,start,end',
+    'sweeplint.formats:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
+    'sweeplint.formats:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
+    'sweeplint.graph:Activity': 'init,eq,frozen:values,source,sites,branches',
+    'sweeplint.knowledge_model:Family': 'init,eq,frozen:name,kind,role,log_scale,aliases,suffixes,conditional_on,label,prefixes,tokens,not_with,integer,plausible,doubles_as',
+    'sweeplint.knowledge_model:Interaction': 'init,eq,frozen:a,b,why',
+    'sweeplint.knowledge_model:Limit': 'init,eq,frozen:op,limit,why,severity,upper,optimizers,exact',
+    'sweeplint.lengths:Lengths': 'init,eq,frozen:max_share,fractions,warmups,trainings',
+    'sweeplint.lint:LintResult': 'init,eq:diagnostics*,files_checked,files_seen,files*,hidden,baselined,run_by*',
     'sweeplint.model:CallSite': 'init,eq,frozen:span,method,in_loop,fixed_name,target,condition,scope',
     'sweeplint.model:Condition': 'init,eq,frozen:parent,values',
     'sweeplint.model:ConfigFile': 'init,eq,frozen:path,text,format,studies,problems,directives,ignored_settings',
@@ -68,13 +86,27 @@ SHAPES = {
     'sweeplint.model:Study': 'init,eq,frozen:format,loader,span,parameters,method,objective,budget,early_stopping,program,parallel,keeps_trials,command,command_span,declarations*,unknown_keys,problems,name,derivations,trial_template,random_draws',
     'sweeplint.model:TrialBinding': 'init,eq,frozen:name,reference,span,used',
     'sweeplint.model:TrialTemplate': 'init,eq,frozen:bindings,placeholders',
+    'sweeplint.parallel:Outcome': 'init,eq,frozen:path,sweep,diagnostics',
+    'sweeplint.report.__init__:ReportContext': 'init,eq:color,files_checked,texts,files,root',
+    'sweeplint.report:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.roles:RoleAssignment': 'init,eq,frozen:name,role,declared,reason,source,span,strength',
     'sweeplint.roles:Roles': 'init,eq,frozen:assignments*,goal,phase,phase_declared,phase_reason,fixed_families,unmatched,declared_any,phase_confidence',
     'sweeplint.roles:Unmatched': 'init,eq,frozen:span,message',
     'sweeplint.roles:_Declared': 'init,eq:role,name,source,span',
+    'sweeplint.round_changes:RoundsKnowledge': 'init,eq,frozen:schedule_lengths,bookkeeping,pipeline_kinds,narrowing_ratio,longer_training',
+    'sweeplint.rule:Context': 'init,eq:file,settings,knowledge_loader,graphs*,extras*,code_facts,history',
     'sweeplint.rules.registry:RuleInfo': 'init,eq,frozen:code,name,severity,module,formats,uses_code',
+    'sweeplint.rules.sl110_implausible_value:Point': 'init,eq,frozen:value,lit,closed,role',
+    'sweeplint.schedules:Schedules': 'init,eq:choosers,labels*,names*,settings*',
+    'sweeplint.schedules:Setting': 'init,eq,frozen:name,under,label',
     'sweeplint.settings:Settings': 'init,eq:select,extend_select,ignore,per_file_ignores*,severity*,fail_on,confidence,exclude,force_exclude,respect_gitignore,studies,knowledge*,output_format,jobs,cache_dir,results*,since,root*,source',
     'sweeplint.settings:StudySettings': 'init,eq:config,scientific,nuisance,fixed,goal,phase,program',
+    'sweeplint.source:Suppression': 'init,eq,frozen:kind,codes,span,own_line,malformed',
+    'sweeplint.trial_budgets:TrialBudget': 'init,eq,frozen:family,fewest,when',
+    'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
+    'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
+    'sweeplint.yamlnodes:YScalar': 'init:value,text,tag,quoted,span,weight',
+    'sweeplint.yamlnodes:YSeq': 'init:items,span,weight',
 }
 
 
@@ -475,6 +507,108 @@ def sweeplint_codefacts_facts__Selection__hash(self):
     return hash((self.func,self.metric,self.span,self.path,))
 
 
+def sweeplint_codefacts_import_targets__MissingImport__init(self, name, module_file, line, column, end_column):
+    _set(self, 'name', name)
+    _set(self, 'module_file', module_file)
+    _set(self, 'line', line)
+    _set(self, 'column', column)
+    _set(self, 'end_column', end_column)
+
+
+def sweeplint_codefacts_import_targets__MissingImport__repr(self):
+    return f"{self.__class__.__qualname__}(name={self.name!r}, module_file={self.module_file!r}, line={self.line!r}, column={self.column!r}, end_column={self.end_column!r})"
+
+
+def sweeplint_codefacts_import_targets__MissingImport__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.module_file,self.line,self.column,self.end_column,) == (other.name,other.module_file,other.line,other.column,other.end_column,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_import_targets__MissingImport__hash(self):
+    return hash((self.name,self.module_file,self.line,self.column,self.end_column,))
+
+
+def sweeplint_codefacts_import_targets___Bindings__init(self, names, stars, dynamic):
+    self.names = names
+    self.stars = stars
+    self.dynamic = dynamic
+
+
+def sweeplint_codefacts_import_targets___Bindings__repr(self):
+    return f"{self.__class__.__qualname__}(names={self.names!r}, stars={self.stars!r}, dynamic={self.dynamic!r})"
+
+
+def sweeplint_codefacts_import_targets___Bindings__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.names,self.stars,self.dynamic,) == (other.names,other.stars,other.dynamic,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_nni_launch__LaunchBudget__init(self, path, max_trials, tuner, startup):
+    _set(self, 'path', path)
+    _set(self, 'max_trials', max_trials)
+    _set(self, 'tuner', tuner)
+    _set(self, 'startup', startup)
+
+
+def sweeplint_codefacts_nni_launch__LaunchBudget__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, max_trials={self.max_trials!r}, tuner={self.tuner!r}, startup={self.startup!r})"
+
+
+def sweeplint_codefacts_nni_launch__LaunchBudget__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.max_trials,self.tuner,self.startup,) == (other.path,other.max_trials,other.tuner,other.startup,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_nni_launch__LaunchBudget__hash(self):
+    return hash((self.path,self.max_trials,self.tuner,self.startup,))
+
+
+def sweeplint_codefacts_program__HydraEntry__init(self, path, config_dir, config_name):
+    _set(self, 'path', path)
+    _set(self, 'config_dir', config_dir)
+    _set(self, 'config_name', config_name)
+
+
+def sweeplint_codefacts_program__HydraEntry__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, config_dir={self.config_dir!r}, config_name={self.config_name!r})"
+
+
+def sweeplint_codefacts_program__HydraEntry__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.config_dir,self.config_name,) == (other.path,other.config_dir,other.config_name,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_program__HydraEntry__hash(self):
+    return hash((self.path,self.config_dir,self.config_name,))
+
+
+def sweeplint_codefacts_program__Resolution__init(self, status, name, path, span, how, config_dir):
+    _set(self, 'status', status)
+    _set(self, 'name', name)
+    _set(self, 'path', path)
+    _set(self, 'span', span)
+    _set(self, 'how', how)
+    _set(self, 'config_dir', config_dir)
+
+
+def sweeplint_codefacts_program__Resolution__repr(self):
+    return f"{self.__class__.__qualname__}(status={self.status!r}, name={self.name!r}, path={self.path!r}, span={self.span!r}, how={self.how!r}, config_dir={self.config_dir!r})"
+
+
+def sweeplint_codefacts_program__Resolution__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.status,self.name,self.path,self.span,self.how,self.config_dir,) == (other.status,other.name,other.path,other.span,other.how,other.config_dir,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_program__Resolution__hash(self):
+    return hash((self.status,self.name,self.path,self.span,self.how,self.config_dir,))
+
+
 def sweeplint_diagnostics__Diagnostic__init(self, code, name, severity, message, path, span, related, confidence, fix, help):
     _set(self, 'code', code)
     _set(self, 'name', name)
@@ -547,6 +681,63 @@ def sweeplint_diagnostics__Related__hash(self):
     return hash((self.path,self.span,self.message,))
 
 
+def sweeplint_discover__Target__init(self, path, explicit):
+    _set(self, 'path', path)
+    _set(self, 'explicit', explicit)
+
+
+def sweeplint_discover__Target__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, explicit={self.explicit!r})"
+
+
+def sweeplint_discover__Target__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.explicit,) == (other.path,other.explicit,)
+    return NotImplemented
+
+
+def sweeplint_discover__Target__hash(self):
+    return hash((self.path,self.explicit,))
+
+
+def sweeplint_file_check___Scope__init(self, directive, code, span, lines, where):
+    _set(self, 'directive', directive)
+    _set(self, 'code', code)
+    _set(self, 'span', span)
+    _set(self, 'lines', lines)
+    _set(self, 'where', where)
+
+
+def sweeplint_file_check___Scope__repr(self):
+    return f"{self.__class__.__qualname__}(directive={self.directive!r}, code={self.code!r}, span={self.span!r}, lines={self.lines!r}, where={self.where!r})"
+
+
+def sweeplint_file_check___Scope__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.directive,self.code,self.span,self.lines,self.where,) == (other.directive,other.code,other.span,other.lines,other.where,)
+    return NotImplemented
+
+
+def sweeplint_file_check___Scope__hash(self):
+    return hash((self.directive,self.code,self.span,self.lines,self.where,))
+
+
+def sweeplint_fix_command__FixRun__init(self, texts, originals, counts):
+    self.texts = self.__dataclass_fields__['texts'].default_factory() if texts is FACTORY else texts
+    self.originals = self.__dataclass_fields__['originals'].default_factory() if originals is FACTORY else originals
+    self.counts = self.__dataclass_fields__['counts'].default_factory() if counts is FACTORY else counts
+
+
+def sweeplint_fix_command__FixRun__repr(self):
+    return f"{self.__class__.__qualname__}(texts={self.texts!r}, originals={self.originals!r}, counts={self.counts!r})"
+
+
+def sweeplint_fix_command__FixRun__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.texts,self.originals,self.counts,) == (other.texts,other.originals,other.counts,)
+    return NotImplemented
+
+
 def sweeplint_fixes__Edit__init(self, span, text, path):
     _set(self, 'span', span)
     _set(self, 'text', text)
@@ -585,6 +776,44 @@ def sweeplint_fixes__Fix__eq(self, other):
 
 def sweeplint_fixes__Fix__hash(self):
     return hash((self.title,self.edits,self.applicability,))
+
+
+def sweeplint_formats___init____PyReadContext__init(self, path, text, positions, constants, directives, problems):
+    self.path = path
+    self.text = text
+    self.positions = positions
+    self.constants = constants
+    self.directives = directives
+    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+
+
+def sweeplint_formats___init____PyReadContext__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, positions={self.positions!r}, constants={self.constants!r}, directives={self.directives!r}, problems={self.problems!r})"
+
+
+def sweeplint_formats___init____PyReadContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.text,self.positions,self.constants,self.directives,self.problems,) == (other.path,other.text,other.positions,other.constants,other.directives,other.problems,)
+    return NotImplemented
+
+
+def sweeplint_formats___init____ReadContext__init(self, path, text, semantics, directives, problems, ignored_settings):
+    self.path = path
+    self.text = text
+    self.semantics = semantics
+    self.directives = directives
+    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.ignored_settings = self.__dataclass_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
+
+
+def sweeplint_formats___init____ReadContext__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, semantics={self.semantics!r}, directives={self.directives!r}, problems={self.problems!r}, ignored_settings={self.ignored_settings!r})"
+
+
+def sweeplint_formats___init____ReadContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.text,self.semantics,self.directives,self.problems,self.ignored_settings,) == (other.path,other.text,other.semantics,other.directives,other.problems,other.ignored_settings,)
+    return NotImplemented
 
 
 def sweeplint_formats_dialect__Dialect__init(self, format, tool, yaml_loader, reads_single_document, validates_schema, rejects_equal_bounds, step_semantics, negated_exponent_distributions, grid_enumerates_ranges, grid_refuses_range, has_conditional_parameters, search_spaces, log_scale_spelling, int_range_spelling, constant_spelling, exclusive_range_spelling, float_range_spelling, float_distributions, log_scale_names, log_scale_key, log_scale_wrapper, log_scale_keyword, objective_apis, objective_is_task_return, requires_final_result_report, trial_named_by_experiment_config, objective_needs_a_run, default_goal, goal_setting, last_value_reductions, ranks_by_run_summary, budget_key, budget_set_outside, parameter_reads, parameters_read_by_tool, passes_arguments_by_command, run_config_root, composes_config_groups, trial_config_root, trial_config_methods, optuna_backed, builds_space_in_trials, optuna_search_algorithm, default_startup_trials):
@@ -762,6 +991,181 @@ def sweeplint_formats_hydra_overrides___Tok__repr(self):
 def sweeplint_formats_hydra_overrides___Tok__eq(self, other):
     if other.__class__ is self.__class__:
         return (self.kind,self.text,self.start,self.end,) == (other.kind,other.text,other.start,other.end,)
+    return NotImplemented
+
+
+def sweeplint_formats__PyReadContext__init(self, path, text, positions, constants, directives, problems):
+    self.path = path
+    self.text = text
+    self.positions = positions
+    self.constants = constants
+    self.directives = directives
+    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+
+
+def sweeplint_formats__PyReadContext__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, positions={self.positions!r}, constants={self.constants!r}, directives={self.directives!r}, problems={self.problems!r})"
+
+
+def sweeplint_formats__PyReadContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.text,self.positions,self.constants,self.directives,self.problems,) == (other.path,other.text,other.positions,other.constants,other.directives,other.problems,)
+    return NotImplemented
+
+
+def sweeplint_formats__ReadContext__init(self, path, text, semantics, directives, problems, ignored_settings):
+    self.path = path
+    self.text = text
+    self.semantics = semantics
+    self.directives = directives
+    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.ignored_settings = self.__dataclass_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
+
+
+def sweeplint_formats__ReadContext__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, text={self.text!r}, semantics={self.semantics!r}, directives={self.directives!r}, problems={self.problems!r}, ignored_settings={self.ignored_settings!r})"
+
+
+def sweeplint_formats__ReadContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.text,self.semantics,self.directives,self.problems,self.ignored_settings,) == (other.path,other.text,other.semantics,other.directives,other.problems,other.ignored_settings,)
+    return NotImplemented
+
+
+def sweeplint_graph__Activity__init(self, values, source, sites, branches):
+    _set(self, 'values', values)
+    _set(self, 'source', source)
+    _set(self, 'sites', sites)
+    _set(self, 'branches', branches)
+
+
+def sweeplint_graph__Activity__repr(self):
+    return f"{self.__class__.__qualname__}(values={self.values!r}, source={self.source!r}, sites={self.sites!r}, branches={self.branches!r})"
+
+
+def sweeplint_graph__Activity__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.values,self.source,self.sites,self.branches,) == (other.values,other.source,other.sites,other.branches,)
+    return NotImplemented
+
+
+def sweeplint_graph__Activity__hash(self):
+    return hash((self.values,self.source,self.sites,self.branches,))
+
+
+def sweeplint_knowledge_model__Family__init(self, name, kind, role, log_scale, aliases, suffixes, conditional_on, label, prefixes, tokens, not_with, integer, plausible, doubles_as):
+    _set(self, 'name', name)
+    _set(self, 'kind', kind)
+    _set(self, 'role', role)
+    _set(self, 'log_scale', log_scale)
+    _set(self, 'aliases', aliases)
+    _set(self, 'suffixes', suffixes)
+    _set(self, 'conditional_on', conditional_on)
+    _set(self, 'label', label)
+    _set(self, 'prefixes', prefixes)
+    _set(self, 'tokens', tokens)
+    _set(self, 'not_with', not_with)
+    _set(self, 'integer', integer)
+    _set(self, 'plausible', plausible)
+    _set(self, 'doubles_as', doubles_as)
+
+
+def sweeplint_knowledge_model__Family__repr(self):
+    return f"{self.__class__.__qualname__}(name={self.name!r}, kind={self.kind!r}, role={self.role!r}, log_scale={self.log_scale!r}, aliases={self.aliases!r}, suffixes={self.suffixes!r}, conditional_on={self.conditional_on!r}, label={self.label!r}, prefixes={self.prefixes!r}, tokens={self.tokens!r}, not_with={self.not_with!r}, integer={self.integer!r}, plausible={self.plausible!r}, doubles_as={self.doubles_as!r})"
+
+
+def sweeplint_knowledge_model__Family__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.kind,self.role,self.log_scale,self.aliases,self.suffixes,self.conditional_on,self.label,self.prefixes,self.tokens,self.not_with,self.integer,self.plausible,self.doubles_as,) == (other.name,other.kind,other.role,other.log_scale,other.aliases,other.suffixes,other.conditional_on,other.label,other.prefixes,other.tokens,other.not_with,other.integer,other.plausible,other.doubles_as,)
+    return NotImplemented
+
+
+def sweeplint_knowledge_model__Family__hash(self):
+    return hash((self.name,self.kind,self.role,self.log_scale,self.aliases,self.suffixes,self.conditional_on,self.label,self.prefixes,self.tokens,self.not_with,self.integer,self.plausible,self.doubles_as,))
+
+
+def sweeplint_knowledge_model__Interaction__init(self, a, b, why):
+    _set(self, 'a', a)
+    _set(self, 'b', b)
+    _set(self, 'why', why)
+
+
+def sweeplint_knowledge_model__Interaction__repr(self):
+    return f"{self.__class__.__qualname__}(a={self.a!r}, b={self.b!r}, why={self.why!r})"
+
+
+def sweeplint_knowledge_model__Interaction__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.a,self.b,self.why,) == (other.a,other.b,other.why,)
+    return NotImplemented
+
+
+def sweeplint_knowledge_model__Interaction__hash(self):
+    return hash((self.a,self.b,self.why,))
+
+
+def sweeplint_knowledge_model__Limit__init(self, op, limit, why, severity, upper, optimizers, exact):
+    _set(self, 'op', op)
+    _set(self, 'limit', limit)
+    _set(self, 'why', why)
+    _set(self, 'severity', severity)
+    _set(self, 'upper', upper)
+    _set(self, 'optimizers', optimizers)
+    _set(self, 'exact', exact)
+
+
+def sweeplint_knowledge_model__Limit__repr(self):
+    return f"{self.__class__.__qualname__}(op={self.op!r}, limit={self.limit!r}, why={self.why!r}, severity={self.severity!r}, upper={self.upper!r}, optimizers={self.optimizers!r}, exact={self.exact!r})"
+
+
+def sweeplint_knowledge_model__Limit__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.op,self.limit,self.why,self.severity,self.upper,self.optimizers,self.exact,) == (other.op,other.limit,other.why,other.severity,other.upper,other.optimizers,other.exact,)
+    return NotImplemented
+
+
+def sweeplint_knowledge_model__Limit__hash(self):
+    return hash((self.op,self.limit,self.why,self.severity,self.upper,self.optimizers,self.exact,))
+
+
+def sweeplint_lengths__Lengths__init(self, max_share, fractions, warmups, trainings):
+    _set(self, 'max_share', max_share)
+    _set(self, 'fractions', fractions)
+    _set(self, 'warmups', warmups)
+    _set(self, 'trainings', trainings)
+
+
+def sweeplint_lengths__Lengths__repr(self):
+    return f"{self.__class__.__qualname__}(max_share={self.max_share!r}, fractions={self.fractions!r}, warmups={self.warmups!r}, trainings={self.trainings!r})"
+
+
+def sweeplint_lengths__Lengths__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.max_share,self.fractions,self.warmups,self.trainings,) == (other.max_share,other.fractions,other.warmups,other.trainings,)
+    return NotImplemented
+
+
+def sweeplint_lengths__Lengths__hash(self):
+    return hash((self.max_share,self.fractions,self.warmups,self.trainings,))
+
+
+def sweeplint_lint__LintResult__init(self, diagnostics, files_checked, files_seen, files, hidden, baselined, run_by):
+    self.diagnostics = self.__dataclass_fields__['diagnostics'].default_factory() if diagnostics is FACTORY else diagnostics
+    self.files_checked = files_checked
+    self.files_seen = files_seen
+    self.files = self.__dataclass_fields__['files'].default_factory() if files is FACTORY else files
+    self.hidden = hidden
+    self.baselined = baselined
+    self.run_by = self.__dataclass_fields__['run_by'].default_factory() if run_by is FACTORY else run_by
+
+
+def sweeplint_lint__LintResult__repr(self):
+    return f"{self.__class__.__qualname__}(diagnostics={self.diagnostics!r}, files_checked={self.files_checked!r}, files_seen={self.files_seen!r}, files={self.files!r}, hidden={self.hidden!r}, baselined={self.baselined!r}, run_by={self.run_by!r})"
+
+
+def sweeplint_lint__LintResult__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.diagnostics,self.files_checked,self.files_seen,self.files,self.hidden,self.baselined,self.run_by,) == (other.diagnostics,other.files_checked,other.files_seen,other.files,other.hidden,other.baselined,other.run_by,)
     return NotImplemented
 
 
@@ -1269,6 +1673,62 @@ def sweeplint_model__TrialTemplate__hash(self):
     return hash((self.bindings,self.placeholders,))
 
 
+def sweeplint_parallel__Outcome__init(self, path, sweep, diagnostics):
+    _set(self, 'path', path)
+    _set(self, 'sweep', sweep)
+    _set(self, 'diagnostics', diagnostics)
+
+
+def sweeplint_parallel__Outcome__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, sweep={self.sweep!r}, diagnostics={self.diagnostics!r})"
+
+
+def sweeplint_parallel__Outcome__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.sweep,self.diagnostics,) == (other.path,other.sweep,other.diagnostics,)
+    return NotImplemented
+
+
+def sweeplint_parallel__Outcome__hash(self):
+    return hash((self.path,self.sweep,self.diagnostics,))
+
+
+def sweeplint_report___init____ReportContext__init(self, color, files_checked, texts, files, root):
+    self.color = color
+    self.files_checked = files_checked
+    self.texts = texts
+    self.files = files
+    self.root = root
+
+
+def sweeplint_report___init____ReportContext__repr(self):
+    return f"{self.__class__.__qualname__}(color={self.color!r}, files_checked={self.files_checked!r}, texts={self.texts!r}, files={self.files!r}, root={self.root!r})"
+
+
+def sweeplint_report___init____ReportContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.color,self.files_checked,self.texts,self.files,self.root,) == (other.color,other.files_checked,other.texts,other.files,other.root,)
+    return NotImplemented
+
+
+def sweeplint_report__ReportContext__init(self, color, files_checked, texts, files, root):
+    self.color = color
+    self.files_checked = files_checked
+    self.texts = texts
+    self.files = files
+    self.root = root
+
+
+def sweeplint_report__ReportContext__repr(self):
+    return f"{self.__class__.__qualname__}(color={self.color!r}, files_checked={self.files_checked!r}, texts={self.texts!r}, files={self.files!r}, root={self.root!r})"
+
+
+def sweeplint_report__ReportContext__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.color,self.files_checked,self.texts,self.files,self.root,) == (other.color,other.files_checked,other.texts,other.files,other.root,)
+    return NotImplemented
+
+
 def sweeplint_roles__RoleAssignment__init(self, name, role, declared, reason, source, span, strength):
     _set(self, 'name', name)
     _set(self, 'role', role)
@@ -1355,6 +1815,48 @@ def sweeplint_roles___Declared__eq(self, other):
     return NotImplemented
 
 
+def sweeplint_round_changes__RoundsKnowledge__init(self, schedule_lengths, bookkeeping, pipeline_kinds, narrowing_ratio, longer_training):
+    _set(self, 'schedule_lengths', schedule_lengths)
+    _set(self, 'bookkeeping', bookkeeping)
+    _set(self, 'pipeline_kinds', pipeline_kinds)
+    _set(self, 'narrowing_ratio', narrowing_ratio)
+    _set(self, 'longer_training', longer_training)
+
+
+def sweeplint_round_changes__RoundsKnowledge__repr(self):
+    return f"{self.__class__.__qualname__}(schedule_lengths={self.schedule_lengths!r}, bookkeeping={self.bookkeeping!r}, pipeline_kinds={self.pipeline_kinds!r}, narrowing_ratio={self.narrowing_ratio!r}, longer_training={self.longer_training!r})"
+
+
+def sweeplint_round_changes__RoundsKnowledge__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.schedule_lengths,self.bookkeeping,self.pipeline_kinds,self.narrowing_ratio,self.longer_training,) == (other.schedule_lengths,other.bookkeeping,other.pipeline_kinds,other.narrowing_ratio,other.longer_training,)
+    return NotImplemented
+
+
+def sweeplint_round_changes__RoundsKnowledge__hash(self):
+    return hash((self.schedule_lengths,self.bookkeeping,self.pipeline_kinds,self.narrowing_ratio,self.longer_training,))
+
+
+def sweeplint_rule__Context__init(self, file, settings, knowledge_loader, graphs, extras, code_facts, history):
+    self.file = file
+    self.settings = settings
+    self.knowledge_loader = knowledge_loader
+    self.graphs = self.__dataclass_fields__['graphs'].default_factory() if graphs is FACTORY else graphs
+    self.extras = self.__dataclass_fields__['extras'].default_factory() if extras is FACTORY else extras
+    self.code_facts = code_facts
+    self.history = history
+
+
+def sweeplint_rule__Context__repr(self):
+    return f"{self.__class__.__qualname__}(file={self.file!r}, settings={self.settings!r}, knowledge_loader={self.knowledge_loader!r}, graphs={self.graphs!r}, extras={self.extras!r}, code_facts={self.code_facts!r}, history={self.history!r})"
+
+
+def sweeplint_rule__Context__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.file,self.settings,self.knowledge_loader,self.graphs,self.extras,self.code_facts,self.history,) == (other.file,other.settings,other.knowledge_loader,other.graphs,other.extras,other.code_facts,other.history,)
+    return NotImplemented
+
+
 def sweeplint_rules_registry__RuleInfo__init(self, code, name, severity, module, formats, uses_code):
     _set(self, 'code', code)
     _set(self, 'name', name)
@@ -1376,6 +1878,64 @@ def sweeplint_rules_registry__RuleInfo__eq(self, other):
 
 def sweeplint_rules_registry__RuleInfo__hash(self):
     return hash((self.code,self.name,self.severity,self.module,self.formats,self.uses_code,))
+
+
+def sweeplint_rules_sl110_implausible_value__Point__init(self, value, lit, closed, role):
+    _set(self, 'value', value)
+    _set(self, 'lit', lit)
+    _set(self, 'closed', closed)
+    _set(self, 'role', role)
+
+
+def sweeplint_rules_sl110_implausible_value__Point__repr(self):
+    return f"{self.__class__.__qualname__}(value={self.value!r}, lit={self.lit!r}, closed={self.closed!r}, role={self.role!r})"
+
+
+def sweeplint_rules_sl110_implausible_value__Point__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.value,self.lit,self.closed,self.role,) == (other.value,other.lit,other.closed,other.role,)
+    return NotImplemented
+
+
+def sweeplint_rules_sl110_implausible_value__Point__hash(self):
+    return hash((self.value,self.lit,self.closed,self.role,))
+
+
+def sweeplint_schedules__Schedules__init(self, choosers, labels, names, settings):
+    self.choosers = choosers
+    self.labels = self.__dataclass_fields__['labels'].default_factory() if labels is FACTORY else labels
+    self.names = self.__dataclass_fields__['names'].default_factory() if names is FACTORY else names
+    self.settings = self.__dataclass_fields__['settings'].default_factory() if settings is FACTORY else settings
+
+
+def sweeplint_schedules__Schedules__repr(self):
+    return f"{self.__class__.__qualname__}(choosers={self.choosers!r}, labels={self.labels!r}, names={self.names!r}, settings={self.settings!r})"
+
+
+def sweeplint_schedules__Schedules__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.choosers,self.labels,self.names,self.settings,) == (other.choosers,other.labels,other.names,other.settings,)
+    return NotImplemented
+
+
+def sweeplint_schedules__Setting__init(self, name, under, label):
+    _set(self, 'name', name)
+    _set(self, 'under', under)
+    _set(self, 'label', label)
+
+
+def sweeplint_schedules__Setting__repr(self):
+    return f"{self.__class__.__qualname__}(name={self.name!r}, under={self.under!r}, label={self.label!r})"
+
+
+def sweeplint_schedules__Setting__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.under,self.label,) == (other.name,other.under,other.label,)
+    return NotImplemented
+
+
+def sweeplint_schedules__Setting__hash(self):
+    return hash((self.name,self.under,self.label,))
 
 
 def sweeplint_settings__Settings__init(self, select, extend_select, ignore, per_file_ignores, severity, fail_on, confidence, exclude, force_exclude, respect_gitignore, studies, knowledge, output_format, jobs, cache_dir, results, since, root, source):
@@ -1428,3 +1988,107 @@ def sweeplint_settings__StudySettings__eq(self, other):
     if other.__class__ is self.__class__:
         return (self.config,self.scientific,self.nuisance,self.fixed,self.goal,self.phase,self.program,) == (other.config,other.scientific,other.nuisance,other.fixed,other.goal,other.phase,other.program,)
     return NotImplemented
+
+
+def sweeplint_source__Suppression__init(self, kind, codes, span, own_line, malformed):
+    _set(self, 'kind', kind)
+    _set(self, 'codes', codes)
+    _set(self, 'span', span)
+    _set(self, 'own_line', own_line)
+    _set(self, 'malformed', malformed)
+
+
+def sweeplint_source__Suppression__repr(self):
+    return f"{self.__class__.__qualname__}(kind={self.kind!r}, codes={self.codes!r}, span={self.span!r}, own_line={self.own_line!r}, malformed={self.malformed!r})"
+
+
+def sweeplint_source__Suppression__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.kind,self.codes,self.span,self.own_line,self.malformed,) == (other.kind,other.codes,other.span,other.own_line,other.malformed,)
+    return NotImplemented
+
+
+def sweeplint_source__Suppression__hash(self):
+    return hash((self.kind,self.codes,self.span,self.own_line,self.malformed,))
+
+
+def sweeplint_trial_budgets__TrialBudget__init(self, family, fewest, when):
+    _set(self, 'family', family)
+    _set(self, 'fewest', fewest)
+    _set(self, 'when', when)
+
+
+def sweeplint_trial_budgets__TrialBudget__repr(self):
+    return f"{self.__class__.__qualname__}(family={self.family!r}, fewest={self.fewest!r}, when={self.when!r})"
+
+
+def sweeplint_trial_budgets__TrialBudget__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.family,self.fewest,self.when,) == (other.family,other.fewest,other.when,)
+    return NotImplemented
+
+
+def sweeplint_trial_budgets__TrialBudget__hash(self):
+    return hash((self.family,self.fewest,self.when,))
+
+
+def sweeplint_yamlnodes__DuplicateKey__init(self, key, span, first):
+    _set(self, 'key', key)
+    _set(self, 'span', span)
+    _set(self, 'first', first)
+
+
+def sweeplint_yamlnodes__DuplicateKey__repr(self):
+    return f"{self.__class__.__qualname__}(key={self.key!r}, span={self.span!r}, first={self.first!r})"
+
+
+def sweeplint_yamlnodes__DuplicateKey__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.key,self.span,self.first,) == (other.key,other.span,other.first,)
+    return NotImplemented
+
+
+def sweeplint_yamlnodes__DuplicateKey__hash(self):
+    return hash((self.key,self.span,self.first,))
+
+
+def sweeplint_yamlnodes__UnsafeTag__init(self, tag, span):
+    _set(self, 'tag', tag)
+    _set(self, 'span', span)
+
+
+def sweeplint_yamlnodes__UnsafeTag__repr(self):
+    return f"{self.__class__.__qualname__}(tag={self.tag!r}, span={self.span!r})"
+
+
+def sweeplint_yamlnodes__UnsafeTag__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.tag,self.span,) == (other.tag,other.span,)
+    return NotImplemented
+
+
+def sweeplint_yamlnodes__UnsafeTag__hash(self):
+    return hash((self.tag,self.span,))
+
+
+def sweeplint_yamlnodes__YScalar__init(self, value, text, tag, quoted, span, weight):
+    self.value = value
+    self.text = text
+    self.tag = tag
+    self.quoted = quoted
+    self.span = span
+    self.weight = weight
+
+
+def sweeplint_yamlnodes__YScalar__repr(self):
+    return f"{self.__class__.__qualname__}(value={self.value!r}, text={self.text!r}, tag={self.tag!r}, quoted={self.quoted!r}, span={self.span!r}, weight={self.weight!r})"
+
+
+def sweeplint_yamlnodes__YSeq__init(self, items, span, weight):
+    self.items = items
+    self.span = span
+    self.weight = weight
+
+
+def sweeplint_yamlnodes__YSeq__repr(self):
+    return f"{self.__class__.__qualname__}(items={self.items!r}, span={self.span!r}, weight={self.weight!r})"

@@ -8,19 +8,19 @@ Which names are schedule lengths or bookkeeping is data in rules/knowledge/round
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
 from sweeplint.knowledge import Knowledge, normalise
 from sweeplint.model import Lit, Parameter, Space, Study, number
+from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
 _SHOWN = "rules/knowledge/rounds.yaml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RoundsKnowledge:
     """What the round-to-round rules know about changes between sweep rounds."""
 

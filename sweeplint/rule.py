@@ -18,17 +18,18 @@ a rule never compares `study.format` with a tool's name (only the tool-specific 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import ConfigFile, Study
+from sweeplint.records import record
 
 if TYPE_CHECKING:
     from sweeplint.knowledge import Knowledge
 
 
-@dataclass
+@record
 class Context:
     """Everything a rule may look at for one file."""
 

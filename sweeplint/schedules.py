@@ -7,10 +7,11 @@ and under which schedules a setting has an effect (a step size only under a step
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
 
@@ -21,7 +22,7 @@ def _key(value: Any) -> str | None:
     return value.strip().rsplit(".", 1)[-1].lower().replace("-", "_").lstrip("_")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Setting:
     """A schedule setting and the schedules under which it has an effect."""
 
@@ -30,7 +31,7 @@ class Setting:
     label: str
 
 
-@dataclass
+@record
 class Schedules:
     """The learning-rate schedules the knowledge base knows, and their settings."""
 

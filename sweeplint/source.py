@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 
 from sweeplint.model import Directive, Span
+from sweeplint.records import record
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger files are not sweep configs anyone writes by hand
 
@@ -195,7 +195,7 @@ _CODE = re.compile(r"(?:(?i:SL\d*|ALL)|[A-Z]{1,4}\d{1,5})\Z")    # SL101, sl1, A
 _RULE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+\Z")                 # linear-scale-parameter
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Suppression:
     """A `# sweeplint: disable ...`, `disable-file ...` or `enable ...` comment."""
 

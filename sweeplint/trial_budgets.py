@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sweeplint.catalogue import data_dir, load_yaml
+from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
 _SHOWN = "rules/knowledge/trial_budgets.yaml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TrialBudget:
     """The fewest trials in which tuning a family pays."""
 

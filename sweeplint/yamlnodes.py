@@ -12,6 +12,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from sweeplint.model import Span
+from sweeplint.records import record
 
 try:  # the C parser is several times faster; the pure one gives identical events
     from yaml import CSafeLoader as EVENT_LOADER
@@ -37,7 +38,7 @@ class YAMLReadError(Exception):
 # --- nodes -----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
+@record(slots=True, eq=False)
 class YScalar:
     """A scalar node: its loaded value, its source text, tag, quoting and position."""
 
@@ -49,7 +50,7 @@ class YScalar:
     weight: int = 1
 
 
-@dataclass(slots=True, eq=False)
+@record(slots=True, eq=False)
 class YSeq:
     """A sequence node and its position."""
 
@@ -59,7 +60,7 @@ class YSeq:
 
 
 @dataclass(slots=True, eq=False)
-class YMap:
+class YMap:  # a field left out of repr: made by dataclass itself
     """A mapping node: its key/value pairs in order, and its position."""
 
     pairs: list  # list[tuple[node, node]]
@@ -115,7 +116,7 @@ def to_python(node: Node | None) -> Any:
     return out
 
 
-@dataclass(slots=True, frozen=True)
+@record(slots=True, frozen=True)
 class DuplicateKey:
     """A key written twice in one mapping, with where it first appeared."""
 
@@ -124,7 +125,7 @@ class DuplicateKey:
     first: Span
 
 
-@dataclass(slots=True, frozen=True)
+@record(slots=True, frozen=True)
 class UnsafeTag:
     """A tag asking a loader to build a Python object, and where it is."""
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.codefacts.program import MAX_SOURCE_BYTES, project_folder
+from sweeplint.records import record
 from sweeplint.source import UnreadableFile, decode, read_head
 
 MAX_ANCESTORS = 3     # folders above the sweep's own looked in when no project root marks the top
@@ -28,7 +28,7 @@ _DYNAMIC_NAMES = frozenset({"globals", "vars", "locals", "exec", "__getattr__", 
 _DYNAMIC_ATTRS = frozenset({"modules", "__dict__"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class MissingImport:
     """`from <module> import <name>` where the project's module does not define the name."""
 
@@ -192,8 +192,10 @@ def _has_submodule(package: Path, name: str) -> bool:
         return True
 
 
-@dataclass
+@record
 class _Bindings:
+    """The names a module binds at its top, its star imports, and whether it binds names dynamically."""
+
     names: set[str]
     stars: list[tuple[str, int]]     # (module, level) of each `from module import *`
     dynamic: bool

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.codefacts.folders import FolderView, suffix
+from sweeplint.records import record
 
 MAX_LAUNCHERS = 200          # files looked at in the search space's folder
 MAX_BYTES = 200_000
@@ -108,7 +108,7 @@ _PY_TUNER = re.compile(r"""\.tuner\.name\s*=\s*[rRuU]?['"](\w+)['"]""")
 _PY_STARTUP = re.compile(r"""['"](population_size|n_startup_jobs|n_initial_points)['"]\s*:\s*(\d+)""")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LaunchBudget:
     """What a Python launcher (`nni.experiment.Experiment`) sets: the trial cap, the tuner, and how
     many random trials the tuner starts with when its class_args say (each with its line)."""

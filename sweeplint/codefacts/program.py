@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from sweeplint.codefacts.facts import (
 from sweeplint.codefacts.folders import FolderView
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
+from sweeplint.records import record
 from sweeplint.source import UnreadableFile, read_head
 
 MAX_FILES = 200
@@ -35,7 +36,7 @@ HARMLESS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Resolution:
     """Where a study's program is. status: python | missing | not-python | none."""
 
@@ -171,7 +172,7 @@ _KEYWORD = {name: re.compile(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_
 _POSITIONAL = re.compile(rf"^\s*{_STRING}\s*(?:,|$)")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class HydraEntry:
     """A file with an @hydra.main task function and the config directory it names."""
 

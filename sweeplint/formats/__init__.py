@@ -14,13 +14,14 @@ for YAML and Python sources alike, and adds what is common to both (declarations
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from sweeplint.model import Directive, Problem
+from sweeplint.records import record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ReadContext:
     """What a YAML/JSON reader gets besides the document, and where it puts problems."""
 
@@ -81,7 +82,7 @@ def config_readers() -> list[Reader]:
     return list(_CONFIG_READERS)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class PyReadContext:
     """What a Python reader gets besides the parsed module.
 

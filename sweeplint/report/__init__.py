@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
+
+from sweeplint.records import record
 
 FORMATS = ("concise", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit")
 
 
-@dataclass
+@record
 class ReportContext:
     """What a report format needs besides the findings."""
 

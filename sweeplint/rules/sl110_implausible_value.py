@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.knowledge import Family, Knowledge, Limit, normalise
 from sweeplint.model import Lit, Parameter, Space, Study, number
+from sweeplint.records import record
 from sweeplint.rule import Context, Rule
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Point:
     """A value a parameter can take, or a bound it approaches.
 
