@@ -178,6 +178,26 @@ _PARSED: dict[str, tuple[str, ParsedModule | None]] = {}
 _PARSED_KEPT = 16
 
 
+_TREES: dict[str, ast.Module] = {}   # text -> its parse, made while extracting the file's facts
+
+
+def standard_parse(text: str) -> ast.Module | None:
+    """The standard library's parse of a file's text, or None when it does not parse. Kept for the
+    questions about the same file later in the run (a few files, as above)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # invalid escape sequences and the like: not ours to say
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - no answer, not a crash
+        return None
+    _TREES[text] = tree
+    while len(_TREES) > _PARSED_KEPT:
+        del _TREES[next(iter(_TREES))]
+    return tree
+
+
 def _parsed(path: str) -> ParsedModule | None:
     from sweeplint.source import read_text
 
@@ -194,7 +214,8 @@ def _parsed(path: str) -> ParsedModule | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        found = ParsedModule(path, text, ast.parse(text))
+        tree = _TREES.pop(text, None)
+        found = ParsedModule(path, text, tree if tree is not None else ast.parse(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - no answer, not a crash
         found = None
     finally:

@@ -89,6 +89,10 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
     def span(self, node: cst.CSTNode) -> Span:
         return self.positions.span(node) or Span.point(1, 1)
 
+    def line(self, node: cst.CSTNode) -> int:
+        """The line a node starts on (for a definition, without generating its body's code)."""
+        return self.positions.line(node) or 1
+
     def code(self, node: cst.CSTNode, limit: int = 120) -> str:
         text = " ".join(self.positions.code(node).split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -174,6 +178,13 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 stack.extend(c for c in child_nodes(node) if _PRESCAN_INTO[type(c)])
 
     def stmt(self, node: cst.CSTNode) -> None:
+        self.positions.enter(node)  # the positions of the nodes asked about are generated per statement
+        try:
+            self.statement(node)
+        finally:
+            self.positions.leave()
+
+    def statement(self, node: cst.CSTNode) -> None:
         kind = type(node)  # libcst's concrete node classes have no subclasses
         if kind is cst.SimpleStatementLine:
             for small in node.body:
@@ -311,7 +322,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         if hydra:
             self.hydra_main = True
         self.functions.append(FunctionDef(
-            qualname, names, self.span(node).line, has_kwargs=isinstance(node.params.star_kwarg, cst.Param),
+            qualname, names, self.line(node), has_kwargs=isinstance(node.params.star_kwarg, cst.Param),
             is_method=is_method, returns_root=self.returns.get(name),
         ))
         for deco in node.decorators:
@@ -347,7 +358,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         qualname = ".".join(self.qual + [node.name.value])
         for base in node.bases:
             self.expr(base.value)
-        self.functions.append(FunctionDef(qualname, (), self.span(node).line, is_method=False, is_class=True))
+        self.functions.append(FunctionDef(qualname, (), self.line(node), is_method=False, is_class=True))
         self.classes.append(qualname)
         self.qual.append(node.name.value)
         self.class_attrs.setdefault(qualname, {})
