@@ -61,6 +61,7 @@ def load_parser() -> None:
     process once, before it forks workers that would each import them."""
     import libcst  # noqa: F401
 
+    import sweeplint.codefacts.interproc  # noqa: F401
     import sweeplint.codefacts.positions  # noqa: F401
     import sweeplint.codefacts.walker  # noqa: F401
 
