@@ -40,11 +40,10 @@ class CallsMixin:
     def call(self, node: cst.Call) -> Binding | None:
         name = self.qualify(node.func)
         leaf = name.rsplit(".", 1)[-1] if name else (node.func.attr.value if isinstance(node.func, cst.Attribute) else None)
-        func_text = name or self.code(node.func, 60)
+        func_text = name   # else the callee's code, spelled out only when a fact records it
         written = dotted(node.func)
         if written and written.startswith("self.") and self.classes:
             written = f"{self.classes[-1]}.{written[5:]}"
-        callee = written or func_text
         result: Binding | None = None
 
         if isinstance(node.func, cst.Attribute):
@@ -111,15 +110,18 @@ class CallsMixin:
                 value = self.expr(arg.value)
             finally:
                 self.collectors.pop()
-            line = self.span(node).line
-            for index in collector.direct:
-                self._consume(index, Consumer(func_text, keyword, pos, line))
-            for index, var in collector.via:
-                self._consume(index, Consumer(func_text, keyword, pos, line, via=var))
+            if collector.direct or collector.via:
+                line = self.line(node)
+                func_text = func_text or self.code(node.func, 60)
+                for index in collector.direct:
+                    self._consume(index, Consumer(func_text, keyword, pos, line))
+                for index, var in collector.via:
+                    self._consume(index, Consumer(func_text, keyword, pos, line, via=var))
             if leaf == "bool" and name == "bool":
                 for index in collector.direct + [i for i, _ in collector.via]:
                     self.reads[index]["bool_cast"] = True
             if value is not None and value.ref is not None and name not in ("wandb.init", "print") and leaf not in HARMLESS_CONSUMERS:
+                callee = written or func_text or self.code(node.func, 60)
                 self.passes.append(Pass(value.ref.root, value.ref.key, callee, self.span(arg), pos, keyword, arg.star))
             if recorded:
                 reads = tuple(dict.fromkeys(
@@ -129,7 +131,7 @@ class CallsMixin:
                 kind = "literal" if ok else "read" if reads else "expr"
                 call_args.append(CallArg(keyword, pos, kind, self.code(arg.value, 80), self.span(arg.value), plain(literal) if ok else None, reads))
         if recorded:
-            self.calls.append(CallFact(func_text, self.span(node), tuple(call_args), tuple(self.conds)))
+            self.calls.append(CallFact(func_text or self.code(node.func, 60), self.span(node), tuple(call_args), tuple(self.conds)))
         return result
 
     def _built_optimizer(self, func: cst.BaseExpression) -> bool:

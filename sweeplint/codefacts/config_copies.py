@@ -16,6 +16,7 @@ from sweeplint.codefacts.interproc import (
     declares_nonlocal,
     enclosing_scope,
     uses_dynamic,
+    walk,
 )
 from sweeplint.model import Span
 
@@ -55,7 +56,7 @@ def copied_into_unused(trace: Interproc, path: str, span: Span) -> tuple[str, in
     if scope is None or uses_dynamic(scope) or declares_nonlocal(scope, target) or (given and declares_nonlocal(scope, given)):
         return None
     for name, allowed in ((target, "update"), (given, None)):
-        for load in (n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+        for load in (n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
             if load is node or _is_logging_argument(mod, load):
                 continue
             parent = mod.parent(load)
@@ -103,13 +104,13 @@ def copied_to_unread_key(trace: Interproc, path: str, span: Span) -> tuple[str, 
         return None
     args = scope.args  # type: ignore[attr-defined]
     own = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} | {
-        n.id for n in ast.walk(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        n.id for n in walk(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     if chain[0] not in own or chain[0] in ("self", "cls"):
         return None  # a module-level or instance config: other code may read the key later
     if _inside_loop(mod, statement, scope):
         return None  # a later iteration may read what an earlier one wrote
     after = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
-    for load in ast.walk(scope):
+    for load in walk(scope):
         if not (isinstance(load, ast.Name) and load.id == chain[0]) or load is statement.targets[0]:
             continue
         if (load.lineno, load.col_offset) < after:

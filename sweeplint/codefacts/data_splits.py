@@ -17,7 +17,7 @@ import re
 
 import libcst as cst
 
-from sweeplint.codefacts.cst_helpers import child_nodes, try_evaluate
+from sweeplint.codefacts.cst_helpers import IsInstance, child_nodes, try_evaluate
 from sweeplint.codefacts.facts import Selection
 from sweeplint.codefacts.queries import tokens
 from sweeplint.model import Span
@@ -41,13 +41,27 @@ _APPLY_MODEL = {"predict", "predict_proba", "predict_log_proba", "decision_funct
 _FIT_MONITOR = {"valid_sets", "eval_set", "validation_data", "val_dataloaders", "validation_split"}
 # A file or directory name that says which split it holds: `'data/Test Data'`, `'test.csv'`.
 _PATH_TAIL = re.compile(r"[^/\\]+\Z")
-_INNER = (cst.BaseExpression, cst.BaseElement, cst.BaseDictElement, cst.Arg, cst.CompFor, cst.CompIf,
-          cst.FormattedStringExpression, cst.ComparisonTarget, cst.SubscriptElement, cst.Index)
+_INNER = IsInstance(cst.BaseExpression, cst.BaseElement, cst.BaseDictElement, cst.Arg, cst.CompFor, cst.CompIf,
+                    cst.FormattedStringExpression, cst.ComparisonTarget, cst.SubscriptElement, cst.Index)
 _MAX_NODES = 400  # a logged value is a small expression; stop early on a huge one
+
+
+_WORD_SPLITS: dict[str, str | None] = {}   # the same few hundred names come back all the time
 
 
 def word_split(word: str) -> str | None:
     """"test", "val" or "train" for a name or string that says which data it is about."""
+    try:
+        return _WORD_SPLITS[word]
+    except KeyError:
+        pass
+    if len(_WORD_SPLITS) > 20_000:
+        _WORD_SPLITS.clear()
+    found = _WORD_SPLITS[word] = _word_split(word)
+    return found
+
+
+def _word_split(word: str) -> str | None:
     found = None
     for t in tokens(word):
         glued = _GLUED.match(t)
@@ -70,10 +84,20 @@ def decide(evidence: list[tuple[str, Span]]) -> tuple[str | None, Span | None]:
     return None, None
 
 
+def _deciding(evidence: list[tuple[str, object]], span) -> tuple[str | None, Span | None]:
+    """`decide` on evidence that holds nodes where it has no span yet: only the evidence that
+    decides is placed (`span` places a node)."""
+    kind, where = decide(evidence)  # type: ignore[arg-type]
+    if where is not None and not isinstance(where, Span):
+        where = span(where)
+    return kind, where
+
+
 class SplitsMixin:
-    def split_evidence(self, node: cst.BaseExpression | None) -> list[tuple[str, Span]]:
-        """(kind, span) for each place in an expression that names a data split."""
-        out: list[tuple[str, Span]] = []
+    def split_evidence(self, node: cst.BaseExpression | None) -> list[tuple[str, Span | cst.CSTNode]]:
+        """(kind, span or node) for each place in an expression that names a data split (the node
+        where the place is in the expression: its span is computed only when it decides)."""
+        out: list[tuple[str, Span | cst.CSTNode]] = []
         if node is None:
             return out
         stack: list[cst.CSTNode] = [node]
@@ -81,19 +105,20 @@ class SplitsMixin:
         while stack and seen < _MAX_NODES:
             current = stack.pop()
             seen += 1
-            if isinstance(current, cst.Name):
+            node_type = type(current)  # libcst's concrete node classes have no subclasses
+            if node_type is cst.Name:
                 binding = self.lookup(current.value)
                 if binding is not None and binding.split:
                     out.append(binding.split)  # where the local came from says more than its name
                     continue
                 kind = word_split(current.value)
                 if kind is not None:
-                    out.append((kind, self.span(current)))
+                    out.append((kind, current))
                 continue
-            if isinstance(current, cst.Attribute):
+            if node_type is cst.Attribute:
                 kind = word_split(current.attr.value)
                 if kind is not None:
-                    out.append((kind, self.span(current.attr)))
+                    out.append((kind, current.attr))
                 else:
                     # `self.monitor_ds`, assigned a test dataset earlier in the class; a field named
                     # after a split keeps its name (`self.train_ds, self.val_ds = random_split(...)`)
@@ -103,7 +128,7 @@ class SplitsMixin:
                         continue
                 stack.append(current.value)
                 continue
-            if isinstance(current, cst.Call):
+            if node_type is cst.Call:
                 out.extend(self._call_split(current))
                 func = current.func
                 positional = any(a.keyword is None for a in current.args)
@@ -113,18 +138,18 @@ class SplitsMixin:
                     stack.append(func.value)
                 stack.extend(a.value for a in current.args if a.keyword is None or a.keyword.value not in _FIT_MONITOR)
                 continue
-            if isinstance(current, cst.Subscript):
+            if node_type is cst.Subscript:
                 for element in current.slice:
                     if isinstance(element.slice, cst.Index):
                         ok, key = try_evaluate(element.slice.value)
                         kind = word_split(key) if ok and isinstance(key, str) else None
                         if kind is not None:
-                            out.append((kind, self.span(element.slice.value)))
+                            out.append((kind, element.slice.value))
                 stack.append(current.value)
                 continue
-            if isinstance(current, (cst.Lambda, cst.FunctionDef)):
+            if node_type is cst.Lambda or node_type is cst.FunctionDef:
                 continue
-            stack.extend(c for c in child_nodes(current) if isinstance(c, _INNER))
+            stack.extend(c for c in child_nodes(current) if _INNER[type(c)])
         return out
 
     def _held_attribute(self, node: cst.Attribute) -> tuple[str, Span] | tuple[()]:
@@ -134,14 +159,14 @@ class SplitsMixin:
         binding = self.class_attrs.get(self.classes[-1], {}).get(node.attr.value)
         return binding.split if binding is not None and binding.split else ()
 
-    def _call_split(self, node: cst.Call) -> list[tuple[str, Span]]:
+    def _call_split(self, node: cst.Call) -> list[tuple[str, cst.CSTNode]]:
         out = []
         leaf = (self.qualify(node.func) or "").rsplit(".", 1)[-1]
         for a in node.args:
             if a.keyword is None:
                 kind = _path_split(a.value)
                 if kind is not None:
-                    out.append((kind, self.span(a.value)))
+                    out.append((kind, a.value))
                 continue
             ok, value = try_evaluate(a.value)
             if not ok:
@@ -149,14 +174,14 @@ class SplitsMixin:
             if a.keyword.value in _SPLIT_KEYWORDS and isinstance(value, str):
                 kind = word_split(value)
                 if kind is not None:
-                    out.append((kind, self.span(a)))
+                    out.append((kind, a))
             elif a.keyword.value == "train" and value is False and (leaf[:1].isupper() or word_split(leaf) is None and "data" in leaf.lower()):
-                out.append(("test", self.span(a)))  # a dataset class built with train=False
+                out.append(("test", a))  # a dataset class built with train=False
         return out
 
     def held_split(self, node: cst.BaseExpression | None) -> tuple[str, Span] | tuple[()]:
         """The split a local assigned from this expression keeps: test or validation only."""
-        kind, span = decide(self.split_evidence(node))
+        kind, span = _deciding(self.split_evidence(node), self.span)
         return (kind, span) if kind in ("test", "val") else ()
 
     def value_split(self, node: cst.BaseExpression | None) -> tuple[str | None, Span | None]:
@@ -166,8 +191,8 @@ class SplitsMixin:
         evidence = self.split_evidence(node)
         step = self.qual[-1] if self.qual else ""
         if step in TRAIN_STEPS | TEST_STEPS and any(t in _STEP_VALUES for t in tokens(self.code(node, 200))):
-            evidence.append(("train" if step in TRAIN_STEPS else "test", self.span(node)))
-        kind, span = decide(evidence)
+            evidence.append(("train" if step in TRAIN_STEPS else "test", node))
+        kind, span = _deciding(evidence, self.span)
         return (kind, span) if kind in ("test", "train") else (None, None)
 
     def selection_call(self, node: cst.Call, name: str | None, leaf: str | None) -> None:

@@ -21,7 +21,7 @@ def env_names(trace: Interproc) -> set[str] | None:
         mod = trace.module(path)
         if mod is None:
             return None
-        for node in ast.walk(mod.tree):
+        for node in mod.nodes:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 if any(m.split(".")[0] in _SETTINGS_LIBRARIES for m in modules):

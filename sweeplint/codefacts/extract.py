@@ -62,6 +62,7 @@ def load_parser() -> None:
     process once, before it forks workers that would each import them."""
     import libcst  # noqa: F401
 
+    import sweeplint.codefacts.interproc  # noqa: F401
     import sweeplint.codefacts.positions  # noqa: F401
     import sweeplint.codefacts.walker  # noqa: F401
 
@@ -100,6 +101,7 @@ def _extract(text: str) -> FileFacts:
             return FileFacts(error=f"invalid Python: {exc.message}", error_span=exc.span)
     import libcst as cst  # only for a file that passed the checks above
 
+    from sweeplint.codefacts.interproc import standard_parse
     from sweeplint.codefacts.positions import node_positions
     from sweeplint.codefacts.walker import Walker
 
@@ -113,7 +115,7 @@ def _extract(text: str) -> FileFacts:
     except Exception as exc:  # noqa: BLE001 - libcst raises a few other kinds on odd input
         return FileFacts(error=f"invalid Python: {exc}", error_span=Span.point(1, 1))
     try:
-        walker = Walker(module, node_positions(module))
+        walker = Walker(module, node_positions(module, text, standard_parse(text)))
         walker.run()
         return walker.facts()
     except RecursionError:

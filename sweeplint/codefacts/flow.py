@@ -124,7 +124,11 @@ class FlowMixin:
         self.with_conds(prior + conds, lambda: self.block(node.body))
         negated = prior + self.negate(conds, node.test)
         if isinstance(node.orelse, cst.If):
-            self.if_chain(node.orelse, negated)
+            self.positions.enter(node.orelse)   # an elif is a statement of its own for the positions
+            try:
+                self.if_chain(node.orelse, negated)
+            finally:
+                self.positions.leave()
         elif isinstance(node.orelse, cst.Else):
             self.with_conds(negated, lambda: self.block(node.orelse.body))
 

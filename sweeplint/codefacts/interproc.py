@@ -14,6 +14,8 @@ a plain call argument, a callee it cannot name uniquely among the program's file
 from __future__ import annotations
 
 import ast
+import bisect
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,31 +36,123 @@ class DeadEnd:
     line: int                      # the def line
 
 
+def walk(root: ast.AST) -> list[ast.AST]:
+    """Every node below `root` and itself, in `ast.walk`'s order (breadth first), at half its cost:
+    a list grown while it is read, instead of a generator of generators."""
+    out = [root]
+    append = out.append
+    node_class = ast.AST
+    for node in out:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, node_class):
+                        append(item)
+            elif isinstance(value, node_class):
+                append(value)
+    return out
+
+
 class ParsedModule:
+    """One parsed file. Its parent links and the index of expressions by where they start are built
+    per top-level statement, when a question first reaches into it: most questions concern a few
+    statements of a file, and indexing every node of every file cost more than the questions."""
+
     def __init__(self, path: str, text: str, tree: ast.Module) -> None:
         self.path = path
         self.lines = text.splitlines()
         self.tree = tree
-        self.parents: dict[int, ast.AST] = {}
+        self.parents: dict[int, ast.AST] = {id(statement): tree for statement in tree.body}
         self.starts: dict[tuple[int, int], list[ast.expr]] = {}   # (line, byte column) -> expressions starting there
-        self.stored: set[str] = set()                             # every name assigned anywhere in the module
-        pending: list[ast.AST] = [tree]    # one pass over the tree: each node's children are listed once
-        children = ast.iter_child_nodes
-        while pending:
-            node = pending.pop()
-            if isinstance(node, ast.expr):
-                self.starts.setdefault((node.lineno, node.col_offset), []).append(node)
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    self.stored.add(node.id)
-            for child in children(node):
-                self.parents[id(child)] = node
-                pending.append(child)
+        self._stored: set[str] | None = None
+        self._nodes: list[ast.AST] | None = None
+        self._imports: dict[str, list[tuple[str, str | None]]] | None = None
+        # (first line, last line, index) of each top-level statement, its decorators included
+        self._ranges = sorted(
+            (min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))]),
+             statement.end_lineno or statement.lineno, index)
+            for index, statement in enumerate(tree.body))
+        self._indexed: set[int] = set()
+        self._all_indexed = False
         self.functions: dict[str, list[ast.AST]] = {}
         for node in tree.body:
             if isinstance(node, (*FunctionNode, ast.ClassDef)):
                 self.functions.setdefault(node.name, []).append(node)
 
+    def _index(self, index: int) -> None:
+        """Parent links and start index of one top-level statement's nodes (a walk in the order the
+        whole-tree walk took, so expressions starting at one place are listed in the same order)."""
+        if index in self._indexed:
+            return
+        self._indexed.add(index)
+        parents = self.parents
+        starts = self.starts
+        pending: list[ast.AST] = [self.tree.body[index]]
+        children = ast.iter_child_nodes
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.expr):
+                starts.setdefault((node.lineno, node.col_offset), []).append(node)
+            for child in children(node):
+                parents[id(child)] = node
+                pending.append(child)
+
+    def _index_line(self, line: int) -> None:
+        """Index the top-level statements whose lines hold `line` (two share one with `a = 1; b = 2`)."""
+        ranges = self._ranges
+        # statements follow each other, so the last lines grow with the first ones
+        for position in range(bisect.bisect_right(ranges, (line, float("inf"), 0)) - 1, -1, -1):
+            if ranges[position][1] < line:
+                break
+            self._index(ranges[position][2])
+
+    def _index_all(self) -> None:
+        if not self._all_indexed:
+            self._all_indexed = True
+            for index in range(len(self.tree.body)):
+                self._index(index)
+
+    @property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the module, in `ast.walk`'s order."""
+        if self._nodes is None:
+            self._nodes = walk(self.tree)
+        return self._nodes
+
+    @property
+    def stored(self) -> set[str]:
+        """Every name assigned anywhere in the module."""
+        if self._stored is None:
+            self._stored = {n.id for n in self.nodes if type(n) is ast.Name and type(n.ctx) is ast.Store}
+        return self._stored
+
+    def imports_of(self, local: str) -> list[tuple[str, str | None]]:
+        """(dotted module, imported name or None for a module) of each import that binds `local`."""
+        if self._imports is None:
+            found: dict[str, list[tuple[str, str | None]]] = {}
+            for node in self.nodes:
+                if isinstance(node, ast.Import):
+                    for a in node.names:
+                        if a.asname or "." not in a.name:
+                            found.setdefault(a.asname or a.name.split(".")[0], []).append((a.name, None))
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    for a in node.names:
+                        found.setdefault(a.asname or a.name, []).append((node.module, a.name))
+            self._imports = found
+        return self._imports.get(local, [])
+
     def parent(self, node: ast.AST) -> ast.AST | None:
+        found = self.parents.get(id(node))
+        if found is not None or self._all_indexed or not isinstance(node, ast.AST):
+            return found
+        line = getattr(node, "lineno", None)
+        if line is not None:
+            self._index_line(line)
+            found = self.parents.get(id(node))
+            if found is not None:
+                return found
+        self._index_all()  # a node without a line (or from another tree): every statement
         return self.parents.get(id(node))
 
     def byte_column(self, line: int, column: int) -> int | None:
@@ -72,6 +166,7 @@ class ParsedModule:
         start = self.byte_column(span.line, span.column)
         if start is None:
             return []
+        self._index_line(span.line)
         found = self.starts.get((span.line, start), [])
         return sorted(found, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0), reverse=True)
 
@@ -81,6 +176,26 @@ class ParsedModule:
 # memory stays bounded.
 _PARSED: dict[str, tuple[str, ParsedModule | None]] = {}
 _PARSED_KEPT = 16
+
+
+_TREES: dict[str, ast.Module] = {}   # text -> its parse, made while extracting the file's facts
+
+
+def standard_parse(text: str) -> ast.Module | None:
+    """The standard library's parse of a file's text, or None when it does not parse. Kept for the
+    questions about the same file later in the run (a few files, as above)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # invalid escape sequences and the like: not ours to say
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - no answer, not a crash
+        return None
+    _TREES[text] = tree
+    while len(_TREES) > _PARSED_KEPT:
+        del _TREES[next(iter(_TREES))]
+    return tree
 
 
 def _parsed(path: str) -> ParsedModule | None:
@@ -94,10 +209,18 @@ def _parsed(path: str) -> ParsedModule | None:
     if kept is not None and kept[0] == text:
         _PARSED[path] = kept           # most recently used last
         return kept[1]
+    # A parse makes tens of thousands of objects and no cycles: the cyclic collector, which would
+    # run every few hundred of them over everything the run holds, is paused meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        found = ParsedModule(path, text, ast.parse(text))
+        tree = _TREES.pop(text, None)
+        found = ParsedModule(path, text, tree if tree is not None else ast.parse(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError, Exception):  # noqa: BLE001 - no answer, not a crash
         found = None
+    finally:
+        if collecting:
+            gc.enable()
     _PARSED[path] = (text, found)
     while len(_PARSED) > _PARSED_KEPT:
         del _PARSED[next(iter(_PARSED))]
@@ -161,7 +284,7 @@ class Interproc:
             return None
         if uses_dynamic(scope):
             return None
-        loads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        loads = [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
         if not loads:
             return None  # stored and never used: another rule's question (a dead local)
         out: list[DeadEnd] = []
@@ -206,8 +329,8 @@ class Interproc:
             return None
         # the parameter is used: it still has no effect if every use hands it on to an unused parameter
         out: list[DeadEnd] = []
-        loads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
-        if any(isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load) for n in ast.walk(fn)):
+        loads = [n for n in walk(fn) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
+        if any(isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load) for n in walk(fn)):
             return None  # reassigned inside: the loads may see another value
         for load in loads:
             sink = self._sink(where, load, depth + 1)
@@ -285,7 +408,7 @@ def _body_uses(fn: ast.AST, name: str) -> bool:
         return True  # an interface to override, or a decorator that may use the arguments
     if uses_dynamic(fn):
         return True
-    return any(isinstance(n, ast.Name) and n.id == name for stmt in body for n in ast.walk(stmt))
+    return any(isinstance(n, ast.Name) and n.id == name for stmt in body for n in walk(stmt))
 
 
 def _plain_decorator(node: ast.expr) -> bool:
@@ -302,11 +425,11 @@ def _is_stub(body: list[ast.stmt]) -> bool:
 
 
 def uses_dynamic(scope: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in _DYNAMIC for n in ast.walk(scope))
+    return any(isinstance(n, ast.Name) and n.id in _DYNAMIC for n in walk(scope))
 
 
 def declares_nonlocal(scope: ast.AST, name: str) -> bool:
-    return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(scope))
+    return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in walk(scope))
 
 
 def enclosing_scope(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
@@ -319,12 +442,7 @@ def enclosing_scope(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
 def _import_source(mod: ParsedModule, local: str) -> tuple[str, str | None] | None:
     """(dotted module, imported name or None for a module) that a local name was imported as, when
     exactly one import binds it."""
-    found = []
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Import):
-            found += [(a.name, None) for a in node.names if (a.asname or a.name.split(".")[0]) == local and (a.asname or "." not in a.name)]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found += [(node.module, a.name) for a in node.names if (a.asname or a.name) == local]
+    found = mod.imports_of(local)
     return found[0] if len(found) == 1 else None
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 
-from sweeplint.codefacts.interproc import FunctionNode, Interproc, ParsedModule
+from sweeplint.codefacts.interproc import FunctionNode, Interproc, ParsedModule, walk
 
 _DYNAMIC = {"globals", "eval", "exec", "importlib", "__import__", "import_module", "instantiate", "locate", "get_class", "get_method"}
 _UNSET = object()
@@ -29,7 +29,7 @@ class Reach:
         self.defs: dict[str, list[tuple[ParsedModule, ast.AST]]] = {}
         self.methods: dict[int, list[ast.AST]] = {}
         for mod in self.modules:
-            for node in ast.walk(mod.tree):
+            for node in mod.nodes:
                 if isinstance(node, (*FunctionNode, ast.ClassDef)):
                     self.defs.setdefault(node.name, []).append((mod, node))
         self.live: set[int] = set()
@@ -49,7 +49,7 @@ class Reach:
         mod = self.trace.module(path)
         if mod is None or mod not in self.modules:
             return None
-        chain = [n for n in ast.walk(mod.tree) if isinstance(n, (*FunctionNode, ast.ClassDef))
+        chain = [n for n in mod.nodes if isinstance(n, (*FunctionNode, ast.ClassDef))
                  and n.lineno <= line <= (n.end_lineno or n.lineno)]
         for node in sorted(chain, key=lambda n: n.lineno):
             if isinstance(node, FunctionNode) and id(node) not in self.live:
@@ -156,7 +156,7 @@ class Reach:
         seen = _UNSET
         calls = 0
         for other in self.modules:
-            for node in ast.walk(other.tree):
+            for node in other.nodes:
                 if not (isinstance(node, (ast.Name, ast.Attribute)) and _names(node) == fn.name):  # type: ignore[attr-defined]
                     continue
                 call = other.parent(node)
@@ -174,7 +174,7 @@ class Reach:
                 if given is None:
                     return _UNSET
                 caller = _enclosing_function(other, call)
-                value = self._constant(other if given in ast.walk(call) else mod, given, caller if given in ast.walk(call) else None, depth + 1)
+                value = self._constant(other if given in walk(call) else mod, given, caller if given in walk(call) else None, depth + 1)
                 if value is _UNSET or (seen is not _UNSET and bool(value) != bool(seen)):
                     return _UNSET
                 seen = value
@@ -196,7 +196,7 @@ def _params(fn: ast.AST) -> set[str]:
 
 
 def _assigned_in(fn: ast.AST, name: str) -> bool:
-    for node in ast.walk(fn):
+    for node in walk(fn):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             return True
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
@@ -207,15 +207,15 @@ def _assigned_in(fn: ast.AST, name: str) -> bool:
 def _module_constant(mod: ParsedModule, name: str):
     """The literal a module-level name is bound to, when it is bound exactly once, at module level,
     and no function rebinds it."""
-    stores = [n for n in ast.walk(mod.tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
-    if len(stores) != 1 or any(isinstance(n, ast.Global) and name in n.names for n in ast.walk(mod.tree)):
+    stores = [n for n in mod.nodes if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1 or any(isinstance(n, ast.Global) and name in n.names for n in mod.nodes):
         return _UNSET
     assign = mod.parent(stores[0])
     if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.value, ast.Constant)):
         return _UNSET
     if _enclosing_function(mod, assign) is not None:
         return _UNSET
-    if any(isinstance(n, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == name for a in n.names) for n in ast.walk(mod.tree)):
+    if any(isinstance(n, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == name for a in n.names) for n in mod.nodes):
         return _UNSET
     return assign.value.value
 
@@ -228,7 +228,7 @@ def _enclosing_function(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
 
 
 def _dynamic(mod: ParsedModule) -> bool:
-    for node in ast.walk(mod.tree):
+    for node in mod.nodes:
         if isinstance(node, ast.Name) and node.id in _DYNAMIC:
             return True
         if isinstance(node, ast.Attribute) and node.attr in _DYNAMIC:

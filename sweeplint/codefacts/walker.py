@@ -36,6 +36,7 @@ from sweeplint.codefacts.facts import (
 )
 from sweeplint.codefacts.flow import FlowMixin
 from sweeplint.codefacts.metric_logs import MetricLogsMixin, fixed_trips
+from sweeplint.codefacts.name_uses import name_counts, used_names
 from sweeplint.model import Span
 from sweeplint.pyexpr import dotted
 
@@ -88,6 +89,10 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.positions.span(node) or Span.point(1, 1)
+
+    def line(self, node: cst.CSTNode) -> int:
+        """The line a node starts on (for a definition, without generating its body's code)."""
+        return self.positions.line(node) or 1
 
     def code(self, node: cst.CSTNode, limit: int = 120) -> str:
         text = " ".join(self.positions.code(node).split())
@@ -174,6 +179,13 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
                 stack.extend(c for c in child_nodes(node) if _PRESCAN_INTO[type(c)])
 
     def stmt(self, node: cst.CSTNode) -> None:
+        self.positions.enter(node)  # the positions of the nodes asked about are generated per statement
+        try:
+            self.statement(node)
+        finally:
+            self.positions.leave()
+
+    def statement(self, node: cst.CSTNode) -> None:
         kind = type(node)  # libcst's concrete node classes have no subclasses
         if kind is cst.SimpleStatementLine:
             for small in node.body:
@@ -311,7 +323,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         if hydra:
             self.hydra_main = True
         self.functions.append(FunctionDef(
-            qualname, names, self.span(node).line, has_kwargs=isinstance(node.params.star_kwarg, cst.Param),
+            qualname, names, self.line(node), has_kwargs=isinstance(node.params.star_kwarg, cst.Param),
             is_method=is_method, returns_root=self.returns.get(name),
         ))
         for deco in node.decorators:
@@ -347,7 +359,7 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         qualname = ".".join(self.qual + [node.name.value])
         for base in node.bases:
             self.expr(base.value)
-        self.functions.append(FunctionDef(qualname, (), self.span(node).line, is_method=False, is_class=True))
+        self.functions.append(FunctionDef(qualname, (), self.line(node), is_method=False, is_class=True))
         self.classes.append(qualname)
         self.qual.append(node.name.value)
         self.class_attrs.setdefault(qualname, {})
@@ -455,43 +467,3 @@ class Walker(FlowMixin, ConfigReadsMixin, CallsMixin, MetricLogsMixin, Derivatio
         if isinstance(node, cst.Call):
             return self.qualify(node.func) == "wandb.init"
         return False
-
-
-def used_names(code: str, names: tuple[str, ...]) -> bool:
-    """Whether any of `names` occurs in the code outside import statements and comments."""
-    import io
-    import tokenize
-
-    wanted = set(names)
-    importing = False
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            if tok.type in (tokenize.NEWLINE, tokenize.NL):
-                importing = False
-            elif tok.type == tokenize.NAME:
-                if tok.string in ("import", "from") and not importing:
-                    importing = True
-                elif not importing and tok.string in wanted:
-                    return True
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return True  # cannot tell: keep the cautious answer
-    return False
-
-
-def name_counts(node: cst.CSTNode) -> dict[str, int]:
-    """How often each identifier occurs below a node (a plain walk: libcst's visitors cost more)."""
-    counts: dict[str, int] = {}
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind is cst.Name:
-            counts[current.value] = counts.get(current.value, 0) + 1
-        elif kind is cst.Attribute:
-            stack.append(current.value)  # `self.lr` is not the local `lr`
-            continue
-        elif kind is cst.Arg:
-            stack.append(current.value)  # nor is the keyword of `f(lr=0.1)`
-            continue
-        stack.extend(child_nodes(current))
-    return counts
