@@ -33,6 +33,26 @@ _NEGATE = {"==": "!=", "!=": "==", "in": "not in", "not in": "in", "truthy": "fa
 _CASTS = {"str", "lower", "upper", "strip", "casefold"}
 
 
+# A value computed from a chain of earlier ones (`v = cfg.lr * k + v`, line after line) would carry
+# every read of the chain: its taint, and the work of each use, would grow with the chain's length.
+MAX_TAINT = 16
+
+
+def bounded_taint(taint: tuple, reads: list) -> tuple:
+    """The reads a value comes from, at most the first and the last read of each key once there are
+    more than MAX_TAINT: which keys it comes from stays exact (a dict of forty keys keeps forty)."""
+    if len(taint) <= MAX_TAINT:
+        return taint
+    first: dict[tuple, int] = {}
+    last: dict[tuple, int] = {}
+    for index in taint:
+        key = (reads[index]["root"], reads[index]["key"])
+        first.setdefault(key, index)
+        last[key] = index
+    kept = set(first.values()) | set(last.values())
+    return tuple(index for index in taint if index in kept)
+
+
 class FlowMixin:
     # --- assignments ---------------------------------------------------------------------------
 
@@ -46,7 +66,7 @@ class FlowMixin:
             self.collectors.pop()
         if len(targets) == 1:
             self.note_stored_read(targets[0], value, collector.direct)
-        taint = tuple(dict.fromkeys(collector.direct + [i for i, _ in collector.via]))
+        taint = bounded_taint(tuple(dict.fromkeys(collector.direct + [i for i, _ in collector.via])), self.reads)
         # keys the new value is computed from: `args.lr = args.lr * world_size` derives, not overwrites
         self._derived_from = {(self.reads[i]["root"], self.reads[i]["key"]) for i in taint}
         if isinstance(value, cst.Call):

@@ -284,7 +284,7 @@ class Interproc:
             return None
         if uses_dynamic(scope):
             return None
-        loads = [n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        loads = scope_names(scope).loads.get(name, ())
         if not loads:
             return None  # stored and never used: another rule's question (a dead local)
         out: list[DeadEnd] = []
@@ -424,12 +424,41 @@ def _is_stub(body: list[ast.stmt]) -> bool:
                or isinstance(s, ast.Raise) for s in rest)
 
 
+class ScopeNames:
+    """The names used in one scope (nested scopes included), found in one walk: the questions
+    below are asked once per suggested value or argument, and walking the scope each time made an
+    objective of a thousand suggestions cost a minute."""
+
+    __slots__ = ("loads", "dynamic", "declared")
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.loads: dict[str, list[ast.Name]] = {}   # each name read, in ast.walk's order
+        self.dynamic = False                          # `locals()`, `vars()`, `exec`, ... appear
+        self.declared: set[str] = set()               # names declared global or nonlocal
+        for n in walk(scope):
+            if isinstance(n, ast.Name):
+                if n.id in _DYNAMIC:
+                    self.dynamic = True
+                if isinstance(n.ctx, ast.Load):
+                    self.loads.setdefault(n.id, []).append(n)
+            elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                self.declared.update(n.names)
+
+
+def scope_names(scope: ast.AST) -> ScopeNames:
+    """The names of a scope, worked out on the first question and kept on the scope's node."""
+    found = getattr(scope, "_sweeplint_names", None)
+    if found is None:
+        found = scope._sweeplint_names = ScopeNames(scope)
+    return found
+
+
 def uses_dynamic(scope: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in _DYNAMIC for n in walk(scope))
+    return scope_names(scope).dynamic
 
 
 def declares_nonlocal(scope: ast.AST, name: str) -> bool:
-    return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in walk(scope))
+    return name in scope_names(scope).declared
 
 
 def enclosing_scope(mod: ParsedModule, node: ast.AST) -> ast.AST | None:
