@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from sweeplint import records
 from sweeplint.records import function_name, methods_of
 
@@ -82,19 +80,10 @@ def render() -> str:
 def main(argv: list[str] | None = None) -> int:
     from pathlib import Path
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    path = Path(__file__).with_name("record_methods.py")
-    text = render()
-    if argv == ["--write"]:
-        path.write_text(text, encoding="utf-8")
-        return 0
-    if argv == ["--check"]:
-        stale = path.read_text(encoding="utf-8") != text
-        if stale:
-            sys.stderr.write(f"{path} is stale; run `python -m sweeplint.records_generate --write`\n")
-        return 1 if stale else 0
-    sys.stdout.write(text)
-    return 0
+    from sweeplint.generated_file import write_or_check
+
+    return write_or_check(Path(__file__).with_name("record_methods.py"), render(),
+                          "python -m sweeplint.records_generate", argv)
 
 
 if __name__ == "__main__":

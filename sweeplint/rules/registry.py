@@ -10,7 +10,6 @@ sweeplint.rules.registry --write`, into sweeplint/rules/index.py); a test fails 
 from __future__ import annotations
 
 import importlib
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,19 +106,9 @@ def render_index() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    path = Path(__file__).with_name("index.py")
-    text = render_index()
-    if argv == ["--write"]:
-        path.write_text(text, encoding="utf-8")
-        return 0
-    if argv == ["--check"]:
-        stale = not path.is_file() or path.read_text(encoding="utf-8") != text
-        if stale:
-            sys.stderr.write(f"{path} is stale; run `python -m sweeplint.rules.registry --write`\n")
-        return 1 if stale else 0
-    sys.stdout.write(text)
-    return 0
+    from sweeplint.generated_file import write_or_check
+
+    return write_or_check(Path(__file__).with_name("index.py"), render_index(), "python -m sweeplint.rules.registry", argv)
 
 
 if __name__ == "__main__":
