@@ -120,6 +120,24 @@ def test_crashed_runs_with_nan_cluster_above_a_learning_rate(runs):
     assert "clustered where lr ≥ 0.00" in cluster[0]["message"]
 
 
+def _inside_a_chunk_past_the_middle(data: bytes) -> int:
+    """An offset inside the data of the first chunk that starts past the middle of a run's log. A
+    cut there is damage; a cut that happens to fall between two chunks leaves a shorter log that
+    is whole. (The log: a 7-byte header, then 32 KiB blocks of chunks, each a 7-byte header with
+    the length at bytes 4-5, then the data; a block's tail shorter than a header is padding.)"""
+    position = 7
+    while position + 7 <= len(data):
+        left = 32 * 1024 - position % (32 * 1024)
+        length = int.from_bytes(data[position + 4:position + 6], "little")
+        if left < 7 or (length == 0 and data[position + 6] == 0):
+            position += left
+            continue
+        if position >= len(data) // 2 and length > 1:
+            return position + 7 + length // 2
+        position += 7 + length
+    raise AssertionError("the log has no chunk past its middle")
+
+
 def test_a_damaged_log_is_read_up_to_the_damage(runs, tmp_path):
     import shutil
 
@@ -128,7 +146,7 @@ def test_a_damaged_log_is_read_up_to_the_damage(runs, tmp_path):
     shutil.copy(source / "sweep.yaml", tmp_path)
     logs = sorted((tmp_path / "wandb").glob("offline-run-*/run-*.wandb"))
     data = logs[0].read_bytes()
-    logs[0].write_bytes(data[: len(data) // 2])            # cut short, as a killed run's log is
+    logs[0].write_bytes(data[: _inside_a_chunk_past_the_middle(data)])   # cut short, as a killed run's log is
     logs[1].write_bytes(b"not a run log at all")
     code, found = _results(".", "--space", "sweep.yaml", cwd=tmp_path)
     problems = [d for d in found if d["code"] == "SL500"]
