@@ -158,23 +158,18 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         ):
             graph.add_edge(param_node(p.name), param_node(cond.parent), kind="conditional-on",
                            values=[_plain(v) for v in cond.values], source="config")
-    graph.interactions = FamilyInteractions(families, knowledge)
-    # One node per name: a parameter repeated under several branches of a choice (NNI nested
-    # choices) is one node with one conditional-on edge per branch.
-    names = list(dict.fromkeys(p.name for p in study.parameters)) if interaction_edges and knowledge is not None else []
-    for i, a in enumerate(names):
-        fa = families[a]
-        if fa is None:
-            continue
-        for b in names[i + 1:]:
-            fb = families[b]
-            if fb is None or fb.name == fa.name:
-                continue
-            inter = knowledge.interaction(fa.name, fb.name)
-            if inter is not None:
-                graph.add_edge(param_node(a), param_node(b), kind="interacts-with",
-                               families=[fa.name, fb.name], why_a=inter.reason(fa.name, fb.name, knowledge),
-                               why_b=inter.reason(fb.name, fa.name, knowledge))
+    interactions = graph.interactions = FamilyInteractions(families, knowledge)
+    if interaction_edges:
+        # One node per name: a parameter repeated under several branches of a choice (NNI nested
+        # choices) is one node with one conditional-on edge per branch.
+        names = list(dict.fromkeys(p.name for p in study.parameters))
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                why_a = interactions.between(a, b)
+                if why_a is not None:
+                    graph.add_edge(param_node(a), param_node(b), kind="interacts-with",
+                                   families=[families[a].name, families[b].name], why_a=why_a,
+                                   why_b=interactions.between(b, a))
     for d in study.derivations:
         target = param_node(d.target)
         if target not in graph:
@@ -249,11 +244,9 @@ def node(graph, name: str) -> dict | None:
 
 
 def interaction_between(graph, name: str, other: str) -> str | None:
-    """Why fixing parameter `name` spoils comparisons over parameter `other`, if their families interact."""
-    interactions = getattr(graph, "interactions", None)
-    if interactions is not None:
-        return interactions.between(name, other)
-    return dict(interactions_of(graph, name)).get(other)
+    """Why fixing parameter `name` spoils comparisons over parameter `other`, if their families
+    interact (a graph of `build_study_graph`)."""
+    return graph.interactions.between(name, other)
 
 
 def interactions_of(graph, name: str) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from sweeplint.codefacts.interproc import (
     ParsedModule,
     declares_nonlocal,
     enclosing_scope,
+    scope_names,
     uses_dynamic,
     walk,
 )
@@ -56,7 +57,7 @@ def copied_into_unused(trace: Interproc, path: str, span: Span) -> tuple[str, in
     if scope is None or uses_dynamic(scope) or declares_nonlocal(scope, target) or (given and declares_nonlocal(scope, given)):
         return None
     for name, allowed in ((target, "update"), (given, None)):
-        for load in (n for n in walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+        for load in scope_names(scope).loads.get(name, ()):
             if load is node or _is_logging_argument(mod, load):
                 continue
             parent = mod.parent(load)

@@ -329,10 +329,10 @@ class Interproc:
             return None
         # the parameter is used: it still has no effect if every use hands it on to an unused parameter
         out: list[DeadEnd] = []
-        loads = [n for n in walk(fn) if isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)]
-        if any(isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load) for n in walk(fn)):
+        names = scope_names(fn)
+        if param in names.rebound:
             return None  # reassigned inside: the loads may see another value
-        for load in loads:
+        for load in names.loads.get(param, ()):
             sink = self._sink(where, load, depth + 1)
             if sink is None:
                 return None
@@ -429,10 +429,11 @@ class ScopeNames:
     below are asked once per suggested value or argument, and walking the scope each time made an
     objective of a thousand suggestions cost a minute."""
 
-    __slots__ = ("loads", "dynamic", "declared")
+    __slots__ = ("loads", "rebound", "dynamic", "declared")
 
     def __init__(self, scope: ast.AST) -> None:
         self.loads: dict[str, list[ast.Name]] = {}   # each name read, in ast.walk's order
+        self.rebound: set[str] = set()                # names assigned or deleted
         self.dynamic = False                          # `locals()`, `vars()`, `exec`, ... appear
         self.declared: set[str] = set()               # names declared global or nonlocal
         for n in walk(scope):
@@ -441,6 +442,8 @@ class ScopeNames:
                     self.dynamic = True
                 if isinstance(n.ctx, ast.Load):
                     self.loads.setdefault(n.id, []).append(n)
+                else:
+                    self.rebound.add(n.id)
             elif isinstance(n, (ast.Global, ast.Nonlocal)):
                 self.declared.update(n.names)
 
