@@ -26,13 +26,15 @@ import argparse
 import glob
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
+
+from adversarial_inputs import SWEEP  # bench/ is the script's folder, first on the path
+from probe import measure
 
 TRAIN = "import wandb\nrun = wandb.init()\nwandb.log({'val_loss': 1})\n"
 NAMES = ["learning_rate", "weight_decay", "dropout", "momentum", "batch_size", "warmup", "layers", "width"]
@@ -110,9 +112,6 @@ def nested_wandb_groups(n: int, rng: random.Random) -> str:
     return "\n".join(rows) + "\n"
 
 
-SWEEP = ("program: train.py\nmethod: random\nrun_cap: 10\nmetric: {name: val_loss, goal: minimize}\n"
-         "parameters:\n  learning_rate:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n")
-
 # Entries per file, up to the per-sweep bound (sweeplint.limits.MAX_PARAMETERS): past it the work is cut.
 SIZES = (125, 250, 500, 1000)
 
@@ -126,21 +125,11 @@ CLASSES = {"YAML (W&B sweep)": ("sweep.yaml", wandb_yaml, "sweep.yaml"),
            "Python (training function)": ("train.py", training_function, "sweep.yaml")}
 
 
-# The process measured is started by a small probe process, not by this one: a child inherits its
-# parent's peak resident memory across fork and exec, and this process holds the generated inputs.
-PROBE = ("import os, subprocess, sys, time\n"
-         "t = time.perf_counter()\n"
-         "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)\n"
-         "_, _, u = os.wait4(p.pid, 0)\n"
-         "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024)\n")
-
-
 def run_once(folder: Path, name: str, env: dict | None = None) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (bytes) of one `sweeplint check` process."""
-    done = subprocess.run([sys.executable, "-c", PROBE, sys.executable, "-m", "sweeplint", "check", name, "--no-cache",
-                           "--output-format", "json"], cwd=folder, capture_output=True, text=True, check=True, env=env)
-    seconds, cpu, peak = done.stdout.split()
-    return float(seconds), float(cpu), int(peak)
+    seconds, cpu, peak_mib = measure([sys.executable, "-m", "sweeplint", "check", name, "--no-cache",
+                                      "--output-format", "json"], str(folder), env)
+    return seconds, cpu, int(peak_mib * 2**20)
 
 
 def growth(rows: list[tuple], column: int) -> float:
@@ -182,7 +171,6 @@ def measure_classes(sizes: list[int], repeat: int, env: dict | None = None) -> l
 
 def measure_adversarial(repeat: int = 1, env: dict | None = None) -> list[dict]:
     """Time and peak memory of one `sweeplint check` of each hostile input (adversarial_inputs.py)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from adversarial_inputs import CASES
 
     print(f"{'adversarial input':40s} {'bytes':>10s} {'time s':>8s} {'peak MiB':>9s}")

@@ -27,24 +27,15 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
+
+from probe import measure  # bench/ is the script's folder, first on the path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUPS = ("nocode", "code", "pre-commit", "jobs", "inputs")  # --only: the lines of the table by what they need
 OUT = os.path.join(HERE, "out")
 BIN = os.path.dirname(sys.executable)
-
-PROBE = (
-    "import json, resource, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-    "wall = time.perf_counter() - t\n"
-    "if p.returncode not in (0, 1): sys.exit(p.stderr.decode()[-800:] or f'exit {p.returncode}')\n"
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps([wall, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024]))\n"
-)
 
 # The bare cost of reading the same files: compose each YAML/JSON file with libyaml's C loader,
 # parse each Python file with libcst. Nothing else.
@@ -67,14 +58,6 @@ for root in sys.argv[1:]:
 def tool(name: str) -> str:
     path = os.path.join(BIN, name)
     return path if os.path.exists(path) else name
-
-
-def measure(cmd: list[str], cwd: str, env: dict) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak MiB) of one command and its children."""
-    done = subprocess.run([sys.executable, "-c", PROBE, *cmd], cwd=cwd, env=env, capture_output=True, text=True)
-    if done.returncode != 0 or not done.stdout.strip():
-        raise RuntimeError(f"{' '.join(cmd[:4])}... failed: {done.stderr[-800:]}")
-    return tuple(json.loads(done.stdout))  # type: ignore[return-value]
 
 
 class Bench:
