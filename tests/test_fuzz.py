@@ -8,7 +8,6 @@ Short by default (profile "ci"); a long run: `pytest -m fuzz --hypothesis-profil
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from pathlib import Path
 

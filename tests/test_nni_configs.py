@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from lintkit import codes, lint_tree
 from sweeplint.model import MethodKind
 from sweeplint.read import read_config

@@ -13,7 +13,6 @@ pickled trial states are most of the folder's size).
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import sys
 import tempfile
