@@ -1,18 +1,19 @@
 """Checking many files: cached results first, then the rest in one process or several.
 
 The main process reads every file's bytes and looks its result up in the cache; only the misses are
-checked, in this process or, when there is enough work to pay for starting workers (`workers_for`:
-the work estimated by kind, configs by number and Python files by size, whatever --jobs allows), in
-a pool of processes given contiguous chunks (neighbouring configs tend to share a program, whose
-facts each worker then computes once). Where
-processes fork, the parent loads the knowledge base and imports the rules and the code reader once,
-before the pool starts, and the workers inherit them and the files' bytes instead of receiving
-copies. Each outcome is put back at its file's place, so the result does not depend on the number
-of workers.
+checked, in this process or, when there is enough work to pay for more processes (`workers_for`:
+the work estimated by kind, configs by number and Python files by size, whatever --jobs allows),
+in several, given contiguous chunks (neighbouring configs tend to share a program, whose facts each
+process then computes once). Where processes fork, the main process is one of the workers: it
+loads the knowledge base and imports the rules and readers once, forks the others, which inherit
+them and the files' bytes instead of receiving copies, and every process takes the next chunk left
+until none is. Each outcome is put back at its file's place, so the result does not depend on the
+number of workers.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -71,7 +72,7 @@ class Outcome:
 class Worker:
     """One process's tools: the selected rules, the knowledge base, the code facts of this run."""
 
-    def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None, knowledge_loader=None):
+    def __init__(self, rules: list, settings: Any, cache_dir: str | None, run_key: str | None):
         from sweeplint.codefacts import CodeFactsStore
 
         self.rules = rules
@@ -83,7 +84,7 @@ class Worker:
 
             self.cache = Cache(cache_dir)
         self.run_key = run_key
-        self.knowledge_loader = knowledge_loader or make_knowledge_loader(settings, self.cache)
+        self.knowledge_loader = make_knowledge_loader(settings, self.cache)
         self.code_facts = CodeFactsStore(settings, cache=self.cache)
 
     def check(self, path: str, explicit: bool, data: bytes | None, key: str | None) -> Outcome:
@@ -134,15 +135,24 @@ class Worker:
 
 
 _WORKER: Worker | None = None
-# Set in the parent just before a forking pool starts, inherited by its workers: the pending files
-# (bytes included) and the knowledge base, so neither is pickled to each worker.
+# Set in the parent just before a forking pool starts, inherited by its workers: the parent's Worker
+# (its knowledge base loaded, its rules and readers imported), the pending files (bytes included),
+# their chunks and the counter of the next chunk to take, so nothing is pickled to a worker.
 _INHERITED: dict = {}
 
 
 def _init(rules, settings, cache_dir, run_key) -> None:
+    """A spawned worker (no fork on this system): its own tools."""
     global _WORKER
     _die_with_parent()
-    _WORKER = Worker(rules, settings, cache_dir, run_key, _INHERITED.get("knowledge_loader"))
+    _WORKER = Worker(rules, settings, cache_dir, run_key)
+
+
+def _init_forked() -> None:
+    """A forked worker: the parent's tools, as they were when it forked."""
+    global _WORKER
+    _die_with_parent()
+    _WORKER = _INHERITED["worker"]
 
 
 def _die_with_parent() -> None:
@@ -176,12 +186,27 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="sweeplint-parent-watch", daemon=True).start()
 
 
-def _check_chunk(chunk) -> list:
-    """Check a chunk: its items, or (start, end) into the pending files the worker inherited."""
+def _check_chunk(chunk: list) -> list:
+    """Check a chunk of pending files sent to a spawned worker."""
     assert _WORKER is not None
-    if isinstance(chunk, tuple):
-        chunk = _INHERITED["pending"][chunk[0]:chunk[1]]
     return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
+
+
+def _take_chunks(worker: Worker | None = None) -> list:
+    """Check chunks of the inherited pending files, the next one not yet taken each time, until none
+    is left: the parent and each forked worker run this side by side."""
+    worker = worker or _WORKER
+    assert worker is not None
+    pending, bounds, counter = _INHERITED["pending"], _INHERITED["bounds"], _INHERITED["next_chunk"]
+    done = []
+    while True:
+        with counter.get_lock():
+            taken = counter.value
+            counter.value = taken + 1
+        if taken >= len(bounds):
+            return done
+        start, end = bounds[taken]
+        done += [(index, worker.check(path, explicit, data, key)) for index, path, explicit, data, key in pending[start:end]]
 
 
 def _read(path: str) -> bytes | None:
@@ -233,28 +258,43 @@ def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str
 
 
 def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bool:
+    """Check the pending files in `jobs` processes; False when a worker died (the files it did not
+    report are then checked by the caller, in this process)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pending, bounds = affinity_chunks(pending, jobs * CHUNKS_PER_JOB)
-    context = None
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")  # workers inherit the imported modules
-    if context is not None:
-        _prepare_inheritance(pending, rules, settings)
-        chunks: list = bounds
-    else:
-        chunks = [pending[start:end] for start, end in bounds]
+    if not (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()):
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(rules, settings, cache_dir, run_key)) as pool:
+                for results in pool.map(_check_chunk, [pending[start:end] for start, end in bounds]):
+                    for index, outcome in results:
+                        outcomes[index] = outcome
+        except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
+            return False
+        return True
+    # Forking: this process is one of the workers. It prepares its tools, then forks the others,
+    # which inherit them ready; each process then takes the next chunk left until none is.
+    context = multiprocessing.get_context("fork")
+    worker = Worker(rules, settings, cache_dir, run_key)
+    _prepare_inheritance(worker, pending)
+    _INHERITED.update(pending=pending, bounds=bounds, worker=worker, next_chunk=context.Value("i", 0))
+    # The objects the workers inherit are moved out of the collector's reach: a collection in a
+    # worker would otherwise visit them all, and writing to their headers copies every page.
+    gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init,
-                                 initargs=(rules, settings, cache_dir, run_key)) as pool:
-            for results in pool.map(_check_chunk, chunks):
-                for index, outcome in results:
-                    outcomes[index] = outcome
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context, initializer=_init_forked) as pool:
+            others = [pool.submit(_take_chunks) for _ in range(jobs - 1)]
+            results = _take_chunks(worker)
+            for future in others:
+                results += future.result()
     except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
         return False
     finally:
         _INHERITED.clear()
+        gc.unfreeze()
+    for index, outcome in results:
+        outcomes[index] = outcome
     return True
 
 
@@ -346,16 +386,17 @@ _PROGRAM_WEIGHT = 3.0
 _LOOSE_PYTHON_WEIGHT = 0.3
 
 
-def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
+def _prepare_inheritance(worker: Worker, pending: list) -> None:
     """What every forked worker would otherwise do for itself, done once: load the knowledge base,
     import the selected rules, the config readers and (when a rule reads programs) the code reader."""
-    loader = make_knowledge_loader(settings)
     try:
-        loader()
-        for rule in rules:
+        worker.knowledge_loader()
+        for rule in worker.rules:
             if hasattr(rule, "load"):
                 rule.load()
-        if any(getattr(r, "uses_code", False) for r in rules):
+        # The code reader (~0.25 s to import) only when there is Python to read: configs alone
+        # rarely name a program outside the files checked, and a worker that meets one imports it.
+        if worker.uses_code and any(item[1].endswith(".py") for item in pending):
             from sweeplint.codefacts.extract import load_parser
 
             load_parser()
@@ -366,6 +407,5 @@ def _prepare_inheritance(pending: list, rules: list, settings: Any) -> None:
 
             for module in CONFIG_READERS:  # a config is offered to every reader in turn
                 importlib.import_module(f"sweeplint.formats.{module}")
-    except Exception:  # noqa: BLE001 - each worker then meets (and reports) the problem itself
-        loader = None
-    _INHERITED.update(pending=pending, knowledge_loader=loader)
+    except Exception:  # noqa: BLE001 - each process then meets (and reports) the problem itself
+        pass
