@@ -13,6 +13,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 # A listing answers "is there a file of this name" only where names are compared case by case; on
 # other systems each path is looked up by itself (once).
@@ -32,6 +35,16 @@ class FolderView:
         self._files: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._texts: dict[tuple[str, int], str | None] = {}
+        self._answers: dict[tuple, object] = {}
+
+    def remembered(self, question: tuple, answer: Callable[[], T]) -> T:
+        """The answer to a question about the files (`question` names it and its arguments),
+        worked out the first time it is asked in the run."""
+        try:
+            return self._answers[question]  # type: ignore[return-value]
+        except KeyError:
+            found = self._answers[question] = answer()
+            return found
 
     def real(self, path: str) -> str:
         """The path resolved (symbolic links followed), as Path.resolve() gives it."""

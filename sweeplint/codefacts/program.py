@@ -189,16 +189,9 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None, 
         config = Path(view.real(config_path))
     except (OSError, RuntimeError):
         return Resolution("none")
-    folders: list[Path] = []
-    for folder in (root, project_folder(config.parent, view)):
-        if folder is None:
-            continue
-        try:
-            folder = folder.resolve()
-        except (OSError, RuntimeError):
-            continue
-        if folder not in folders and folder.is_dir():
-            folders.append(folder)
+    # the configs of a folder share the folders searched (asked once per run)
+    folders = view.remembered(("hydra folders", str(root), str(config.parent)),
+                              lambda: _hydra_folders(root, config.parent, view))
     matches: list[HydraEntry] = []
     for folder in folders:
         key = str(folder)
@@ -220,9 +213,27 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None, 
     return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
 
 
+def _hydra_folders(root: Path, start: Path, view: FolderView) -> list[Path]:
+    """Where a config's task function may be: the project root and the config's project folder."""
+    folders: list[Path] = []
+    for folder in (root, project_folder(start, view)):
+        if folder is None:
+            continue
+        try:
+            folder = folder.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if folder not in folders and folder.is_dir():
+            folders.append(folder)
+    return folders
+
+
 def project_folder(start: Path, folders: FolderView | None = None) -> Path | None:
     """The nearest folder at or above `start` that marks a project (a .git, pyproject.toml or setup.py).
-    `folders`: the run's view of the file system (each marker looked for once per run)."""
+    `folders`: the run's view of the file system (each folder's answer worked out once per run)."""
+    if folders is not None and start.is_absolute():
+        found = _marked_folder(os.fspath(start), folders)
+        return Path(found) if found is not None else None
     for folder in (start, *start.parents):
         if folders is not None:
             if any(folders.exists(os.path.join(folder, marker)) for marker in _MARKERS):
@@ -230,6 +241,16 @@ def project_folder(start: Path, folders: FolderView | None = None) -> Path | Non
         elif any((folder / marker).exists() for marker in _MARKERS):
             return folder
     return None
+
+
+def _marked_folder(folder: str, view: FolderView) -> str | None:
+    def answer() -> str | None:
+        if any(view.exists(os.path.join(folder, marker)) for marker in _MARKERS):
+            return folder
+        parent = os.path.dirname(folder)
+        return _marked_folder(parent, view) if parent != folder else None
+
+    return view.remembered(("project folder", folder), answer)
 
 
 def _mentions_group(entry: HydraEntry, config: Path) -> int:
