@@ -23,15 +23,17 @@ from sweeplint.discover import Target
 from sweeplint.file_check import lint_file, make_knowledge_loader
 from sweeplint.records import record
 
-# A worker must get enough work to pay for itself: starting one (forking, its caches filled
-# again, the results sent back) costs ~0.3 s of CPU, and a program whose configs land in two
-# workers is parsed twice. The work is estimated by kind, in the time of parsing and walking a
-# byte of Python: a config is read and checked in ~2 ms whatever its size (about 150 bytes of
-# Python), a Python file costs by its size. A worker is started for each ~256 KB of Python
-# (several seconds of work): a few hundred configs without code stay in one process.
-MIN_WORK_PER_JOB = 256 * 1024
+# A worker must get enough work to pay for itself: forking one, its first files (what this process
+# had not yet warmed) and sending its outcomes back cost ~20-40 ms, and a program whose configs
+# land in two workers is parsed twice (affinity_chunks keeps them together). The work is estimated
+# by kind, in the time of parsing and walking a byte of Python: a config is read and checked in
+# ~2 ms whatever its size (about 150 bytes of Python), a Python file costs by its size. A process
+# is given at least ~0.13 s of work (64 configs, or ~10 KB of Python): a hundred configs without
+# code stay in one process, five hundred use two cores.
 CONFIG_WORK = 150
-CHUNKS_PER_JOB = 4
+MIN_WORK_PER_JOB = 64 * CONFIG_WORK
+CHUNKS_PER_JOB = 8
+MAX_CHUNKS = 255   # a chunk's number is one byte (see _take_chunks)
 
 
 def estimated_work(item) -> int:
@@ -134,11 +136,7 @@ class Worker:
         return deps
 
 
-_WORKER: Worker | None = None
-# Set in the parent just before a forking pool starts, inherited by its workers: the parent's Worker
-# (its knowledge base loaded, its rules and readers imported), the pending files (bytes included),
-# their chunks and the counter of the next chunk to take, so nothing is pickled to a worker.
-_INHERITED: dict = {}
+_WORKER: Worker | None = None   # a spawned worker's tools
 
 
 def _init(rules, settings, cache_dir, run_key) -> None:
@@ -146,13 +144,6 @@ def _init(rules, settings, cache_dir, run_key) -> None:
     global _WORKER
     _die_with_parent()
     _WORKER = Worker(rules, settings, cache_dir, run_key)
-
-
-def _init_forked() -> None:
-    """A forked worker: the parent's tools, as they were when it forked."""
-    global _WORKER
-    _die_with_parent()
-    _WORKER = _INHERITED["worker"]
 
 
 def _die_with_parent() -> None:
@@ -192,20 +183,17 @@ def _check_chunk(chunk: list) -> list:
     return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
 
 
-def _take_chunks(worker: Worker | None = None) -> list:
-    """Check chunks of the inherited pending files, the next one not yet taken each time, until none
-    is left: the parent and each forked worker run this side by side."""
-    worker = worker or _WORKER
-    assert worker is not None
-    pending, bounds, counter = _INHERITED["pending"], _INHERITED["bounds"], _INHERITED["next_chunk"]
+def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int) -> list:
+    """Check chunks of the pending files until none is left: the main process and each forked
+    worker run this side by side. `tokens` is the read end of a pipe holding one byte per chunk, its
+    number, and closed for writing: a read takes the next chunk no other process took (a read of
+    one byte is atomic), and the end of the pipe means every chunk is taken."""
     done = []
     while True:
-        with counter.get_lock():
-            taken = counter.value
-            counter.value = taken + 1
-        if taken >= len(bounds):
+        token = os.read(tokens, 1)
+        if not token:
             return done
-        start, end = bounds[taken]
+        start, end = bounds[token[0]]
         done += [(index, worker.check(path, explicit, data, key)) for index, path, explicit, data, key in pending[start:end]]
 
 
@@ -260,41 +248,84 @@ def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str
 def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bool:
     """Check the pending files in `jobs` processes; False when a worker died (the files it did not
     report are then checked by the caller, in this process)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    pending, bounds = affinity_chunks(pending, min(jobs * CHUNKS_PER_JOB, MAX_CHUNKS))
+    jobs = min(jobs, len(bounds))
+    if jobs <= 1:
+        return False  # one group of files (a config and the program it runs): one process checks it
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return _in_spawned_pool(pending, bounds, outcomes, rules, settings, cache_dir, run_key, jobs)
+    import pickle
 
-    pending, bounds = affinity_chunks(pending, jobs * CHUNKS_PER_JOB)
-    if not (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()):
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(rules, settings, cache_dir, run_key)) as pool:
-                for results in pool.map(_check_chunk, [pending[start:end] for start, end in bounds]):
-                    for index, outcome in results:
-                        outcomes[index] = outcome
-        except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
-            return False
-        return True
-    # Forking: this process is one of the workers. It prepares its tools, then forks the others,
-    # which inherit them ready; each process then takes the next chunk left until none is.
-    context = multiprocessing.get_context("fork")
+    # This process is one of the workers. It prepares its tools, then forks the others, which
+    # inherit them ready, and the files' bytes; each process then takes the next chunk left.
     worker = Worker(rules, settings, cache_dir, run_key)
     _prepare_inheritance(worker, pending)
-    _INHERITED.update(pending=pending, bounds=bounds, worker=worker, next_chunk=context.Value("i", 0))
+    tokens, tokens_in = os.pipe()
+    os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
+    os.close(tokens_in)
+    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
     # The objects the workers inherit are moved out of the collector's reach: a collection in a
     # worker would otherwise visit them all, and writing to their headers copies every page.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context, initializer=_init_forked) as pool:
-            others = [pool.submit(_take_chunks) for _ in range(jobs - 1)]
-            results = _take_chunks(worker)
-            for future in others:
-                results += future.result()
+        for _ in range(jobs - 1):
+            results, results_in = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes allowed: the others share the work
+                os.close(results)
+                os.close(results_in)
+                break
+            if pid == 0:
+                _forked_worker(worker, pending, bounds, tokens, results_in, [r for _, r in children] + [results])
+            os.close(results_in)
+            children.append((pid, results))
+        done = _take_chunks(worker, pending, bounds, tokens)
+    finally:
+        gc.unfreeze()
+    complete = True
+    for pid, results in children:
+        try:
+            with os.fdopen(results, "rb") as stream:
+                done += pickle.load(stream)
+        except Exception:  # noqa: BLE001 - a worker that died (memory, signal): the caller checks what it took
+            complete = False
+        os.waitpid(pid, 0)
+    os.close(tokens)
+    for index, outcome in done:
+        outcomes[index] = outcome
+    return complete
+
+
+def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, results_in: int, others: list[int]) -> None:
+    """A forked worker's life: take chunks, send their outcomes down its pipe, exit (never returning
+    into the caller's code, nor flushing the parent's buffers)."""
+    code = 1
+    try:
+        import pickle
+
+        for fd in others:
+            os.close(fd)
+        _die_with_parent()
+        done = _take_chunks(worker, pending, bounds, tokens)
+        with os.fdopen(results_in, "wb") as stream:
+            pickle.dump(done, stream, pickle.HIGHEST_PROTOCOL)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _in_spawned_pool(pending, bounds, outcomes, rules, settings, cache_dir, run_key, jobs) -> bool:
+    """Where processes cannot fork: a pool of workers started afresh, each chunk sent to one."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(rules, settings, cache_dir, run_key)) as pool:
+            for results in pool.map(_check_chunk, [pending[start:end] for start, end in bounds]):
+                for index, outcome in results:
+                    outcomes[index] = outcome
     except Exception:  # noqa: BLE001 - a worker that died (memory, signal): finish in this process
         return False
-    finally:
-        _INHERITED.clear()
-        gc.unfreeze()
-    for index, outcome in results:
-        outcomes[index] = outcome
     return True
 
 

@@ -84,3 +84,45 @@ def test_jobs_with_a_cache_gives_the_same_result(tmp_path):
 def test_jobs_must_be_positive(tmp_path):
     proc = run_cli("check", ".", "--jobs", "0", cwd=tmp_path)
     assert proc.returncode == 2 and "--jobs" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _pool_for_any_work(monkeypatch):
+    from sweeplint import parallel
+
+    monkeypatch.setattr(parallel, "MIN_WORK_PER_JOB", parallel.CONFIG_WORK)
+
+
+def test_three_processes_give_the_result_of_one(tmp_path, monkeypatch):
+    from sweeplint.lint import lint_paths
+    from sweeplint.settings import load_settings
+
+    _mixed(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    one = lint_paths(["."], load_settings(None, tmp_path), jobs=1)
+    _pool_for_any_work(monkeypatch)
+    three = lint_paths(["."], load_settings(None, tmp_path), jobs=3)
+    assert one.diagnostics == three.diagnostics and one.files == three.files and len(one.diagnostics) > 10
+
+
+def test_the_files_of_a_worker_that_died_are_checked_by_the_main_process(tmp_path, monkeypatch):
+    import os
+
+    from sweeplint import parallel
+    from sweeplint.lint import lint_paths
+    from sweeplint.settings import load_settings
+
+    _mixed(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    one = lint_paths(["."], load_settings(None, tmp_path), jobs=1)
+    _pool_for_any_work(monkeypatch)
+    main = os.getpid()
+    check = parallel.Worker.check
+
+    def dies_in_a_worker(self, path, *args):
+        if os.getpid() != main:
+            os._exit(9)  # as a worker killed for its memory would
+        return check(self, path, *args)
+
+    monkeypatch.setattr(parallel.Worker, "check", dies_in_a_worker)
+    two = lint_paths(["."], load_settings(None, tmp_path), jobs=2)
+    assert one.diagnostics == two.diagnostics and one.files == two.files

@@ -127,13 +127,15 @@ def test_the_pool_is_started_only_when_the_work_pays_for_it():
         items = [(i, f"sweep_{i}.yaml", True, b"x" * 600, None) for i in range(configs)]
         return items + [(configs + i, f"train_{i}.py", True, b"x" * script_size, None) for i in range(scripts)]
 
-    assert workers_for(pending(300), 2) == 1, "a few hundred configs without code are checked in one process"
-    assert workers_for(pending(50, 10), 2) == 1, "a small project with its training code too"
-    assert workers_for(pending(250, 50), 2) == 2, "a repository with its training code uses both cores"
-    assert workers_for(pending(250, 50), 1) == 1
+    assert workers_for(pending(20), 2) == 1, "a few configs are checked in one process"
+    assert workers_for(pending(100), 2) == 1, "a hundred configs without code too: a worker would not pay"
+    assert workers_for(pending(500), 2) == 2, "a few hundred configs without code use both cores"
+    assert workers_for(pending(500), 1) == 1
+    assert workers_for(pending(50, 10), 2) == 2, "a small project with its training code too"
+    assert workers_for(pending(1, 1, 2_000), 2) == 1, "one config and a short program: one process"
     assert workers_for(pending(0, 3, MIN_WORK_PER_JOB), 8) == 3, "a few big programs are worth a worker each"
     assert workers_for(pending(0, 1, 10 * MIN_WORK_PER_JOB), 8) == 1
-    assert workers_for(pending(4 * MIN_WORK_PER_JOB // CONFIG_WORK + 1), 8) == 4, "configs alone, by the thousand"
+    assert workers_for(pending(4 * MIN_WORK_PER_JOB // CONFIG_WORK + 1), 8) == 4, "configs by the hundred, a worker per share"
 
 
 def test_workers_given_a_large_tree_report_what_one_process_does(tmp_path, monkeypatch):
