@@ -74,6 +74,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
         if force_exclude and os.path.abspath(given) != os.path.abspath(root) and force_excluded(given, exclude, root):
             continue
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=lambda _e: None):
+            real_folder = os.path.realpath(dirpath)  # once per folder: a file that is no link is found in it
             dirnames[:] = sorted(
                 d for d in dirnames
                 if d not in DEFAULT_EXCLUDE
@@ -87,11 +88,12 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                 path = os.path.join(dirpath, name)
                 if given in (".", "./") and path.startswith("./"):
                     path = path[2:]
-                if _excluded(path, name, exclude, root) or os.path.islink(path) and not os.path.exists(path):
+                link = os.path.islink(path)
+                if _excluded(path, name, exclude, root) or link and not os.path.exists(path):
                     continue
                 if ignored is not None and ignored(path):
                     continue
-                key = os.path.realpath(path)
+                key = os.path.realpath(path) if link else os.path.join(real_folder, name)
                 if key in seen:
                     continue
                 seen.add(key)

@@ -220,8 +220,11 @@ def run(targets: list, rules: list, settings: Any, jobs: int = 1, cache_dir: str
         targets = [t for t in targets if not os.path.realpath(t.path).startswith(inside)]
     outcomes: list[Outcome | None] = [None] * len(targets)
     pending = []
+    # The bytes are read here for the cache's keys and for keeping configs with the programs they
+    # name; without either, each process reads the files it checks (side by side in a pool).
+    read_here = cache is not None or any(t.path.endswith(".py") for t in targets)
     for index, target in enumerate(targets):
-        data = _read(target.path)
+        data = _read(target.path) if read_here else None
         key = None
         if cache is not None and data is not None:
             key = cache.result_key(run_key, target.path, target.explicit, file_hash(data))

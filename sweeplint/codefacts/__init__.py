@@ -8,7 +8,6 @@ imported only here and only when a Python file must really be parsed), and links
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +33,8 @@ FACTS_VERSION = "8"
 
 
 def content_key(text: str) -> str:
+    import hashlib  # (only runs with a cache need it)
+
     from sweeplint import __version__
 
     return hashlib.sha256(f"codefacts/{__version__}/{FACTS_VERSION}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()

@@ -149,7 +149,7 @@ def _display(path: Path) -> str:
 def _declared_program(config_path: str, settings: Any) -> str | None:
     from sweeplint.settings import relative_to_root
 
-    if settings is None:
+    if settings is None or not getattr(settings, "studies", ()):
         return None
     rel = relative_to_root(config_path, settings.root)
     for s in getattr(settings, "studies", ()):
