@@ -32,7 +32,7 @@ from sweeplint.records import record
 # code stay in one process, five hundred use two cores.
 CONFIG_WORK = 150
 MIN_WORK_PER_JOB = 64 * CONFIG_WORK
-CHUNKS_PER_JOB = 8
+CHUNKS_PER_JOB = 32   # small chunks, heaviest first: the processes finish close together
 MAX_CHUNKS = 255   # a chunk's number is one byte (see _take_chunks)
 
 
@@ -340,8 +340,8 @@ def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, in
     second core gained. So each config goes with the Python files it names (`train.py`,
     `-m pkg.train`, `model_def:Trial`: the file of that name in its folder or the closest folder
     above, or the only one in the run), the groups
-    joined by a shared file stay whole, and the groups are dealt into chunks heaviest first (the
-    pool hands chunks to whichever worker is free, in order). Only the order of the work changes:
+    joined by a shared file stay whole, and the groups are dealt into chunks heaviest first (each
+    process takes the next chunk when it is free, in order). Only the order of the work changes:
     each outcome still goes back to its file's place."""
     if len(pending) <= 1 or count <= 1:
         return pending, [(0, len(pending))] if pending else []
@@ -386,17 +386,22 @@ def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, in
             return size * (_PROGRAM_WEIGHT if linked[position] else _LOOSE_PYTHON_WEIGHT)
         return size
 
-    # the heaviest group first, each into the lightest chunk so far
-    chunks: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(min(count, len(groups)))]
-    for group_weight, members in sorted(((sum(weight(p) for p in m), m) for m in groups.values()), key=lambda g: -g[0]):
-        lightest = min(range(len(chunks)), key=lambda i: chunks[i][0])
-        chunks[lightest] = (chunks[lightest][0] + group_weight, chunks[lightest][1] + members)
-    chunks.sort(key=lambda c: -c[0])
+    # the heaviest group first, each into the lightest chunk so far (a heap of (weight, chunk))
+    import heapq
+
+    size = min(count, len(groups))
+    weights, members = [0.0] * size, [[] for _ in range(size)]
+    lightest = [(0.0, i) for i in range(size)]
+    for group_weight, group in sorted(((sum(weight(p) for p in m), m) for m in groups.values()), key=lambda g: -g[0]):
+        _, i = heapq.heappop(lightest)
+        weights[i] += group_weight
+        members[i] += group
+        heapq.heappush(lightest, (weights[i], i))
     ordered: list = []
     bounds: list[tuple[int, int]] = []
-    for _, members in chunks:
+    for i in sorted(range(size), key=lambda i: -weights[i]):  # the heaviest chunk is taken first
         start = len(ordered)
-        ordered.extend(pending[p] for p in sorted(members))
+        ordered.extend(pending[p] for p in sorted(members[i]))
         bounds.append((start, len(ordered)))
     return ordered, bounds
 
