@@ -6,7 +6,6 @@ import fnmatch
 import os
 import re
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +56,11 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
     """The program a study runs, looked up next to the config, then under the project root.
     `folders`: the run's view of the file system (each folder listed once)."""
     folders = folders if folders is not None else FolderView()
-    root = Path(getattr(settings, "root", None) or Path.cwd())
+    root = getattr(settings, "root", None) or Path.cwd()
     dialect = dialect_of(study)
     if (dialect.composes_config_groups and study.program is None and not study.command
             and not study.declarations.program and _declared_program(config_path, settings) is None):
-        return resolve_hydra_task(config_path, root, hydra_cache, folders)
+        return resolve_hydra_task(config_path, Path(root), hydra_cache, folders)
     name, span, how = None, None, ""
     program = study.program.value if study.program is not None and isinstance(study.program.value, str) else None
     command = command_strings(study)
@@ -114,8 +113,10 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             parts = candidates[0].strip("/").split("/")
             candidates += ["/".join(parts[i:]) for i in range(len(parts)) if parts[i:]]  # `/train.py` too
     base = folders.real_folder(config_path)
+    # (the folders of a config folder asked once per run: the root is resolved once)
+    searched = folders.remembered(("searched folders", base, os.path.abspath(root)), lambda: _folders(base, root))
     for candidate in candidates:  # the longest match first, next to the config, then under the root
-        for folder in _folders(base, root):
+        for folder in searched:
             if folders.is_file(folder, candidate):
                 return Resolution("python", name, _display(Path(folder, candidate)), span, how)
     return Resolution("missing", name, None, span, how)
@@ -124,18 +125,12 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
 def _folders(base: str, root: Path) -> list[str]:
     out = [base]
     try:
-        root = _resolved(os.path.abspath(root))  # absolute first: the key must not depend on the cwd
+        root = str(Path(os.path.abspath(root)).resolve())  # absolute first: the answer must not depend on the cwd
     except OSError:
         return out
     if root != base:
         out.append(root)
     return out
-
-
-@lru_cache(maxsize=64)
-def _resolved(folder: str) -> str:
-    """The project root, resolved once per run rather than once per config."""
-    return str(Path(folder).resolve())
 
 
 def _display(path: Path) -> str:
