@@ -105,8 +105,6 @@ SHAPES = {
     'sweeplint.trial_budgets:TrialBudget': 'init,eq,frozen:family,fewest,when',
     'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
     'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
-    'sweeplint.yamlnodes:YScalar': 'init:value,text,tag,quoted,span,weight',
-    'sweeplint.yamlnodes:YSeq': 'init:items,span,weight',
 }
 
 
@@ -2069,26 +2067,3 @@ def sweeplint_yamlnodes__UnsafeTag__eq(self, other):
 
 def sweeplint_yamlnodes__UnsafeTag__hash(self):
     return hash((self.tag,self.span,))
-
-
-def sweeplint_yamlnodes__YScalar__init(self, value, text, tag, quoted, span, weight):
-    self.value = value
-    self.text = text
-    self.tag = tag
-    self.quoted = quoted
-    self.span = span
-    self.weight = weight
-
-
-def sweeplint_yamlnodes__YScalar__repr(self):
-    return f"{self.__class__.__qualname__}(value={self.value!r}, text={self.text!r}, tag={self.tag!r}, quoted={self.quoted!r}, span={self.span!r}, weight={self.weight!r})"
-
-
-def sweeplint_yamlnodes__YSeq__init(self, items, span, weight):
-    self.items = items
-    self.span = span
-    self.weight = weight
-
-
-def sweeplint_yamlnodes__YSeq__repr(self):
-    return f"{self.__class__.__qualname__}(items={self.items!r}, span={self.span!r}, weight={self.weight!r})"
