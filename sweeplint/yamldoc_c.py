@@ -20,6 +20,7 @@ _C_MAX_LEVELS = 2 * MAX_DEPTH
 _LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
 _LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def c_composable(text: str, json_text: bool = False) -> bool:
@@ -137,8 +138,12 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                 if tag is None or tag in safe_tags:
                     text = child.value
                     plain = not child.style
-                    found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
-                    resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
+                    if tag is None and not plain:
+                        # Quoted (or a block scalar) and untagged: a string to every loader.
+                        resolved, value = _STR_TAG, text
+                    else:
+                        found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
+                        resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
                     node = YScalar(value, text, resolved, not plain, child)  # (a span on first use)
                 else:
                     node = make_scalar(child, semantics, unsafe)

@@ -343,7 +343,8 @@ def close_collection(node: YMap | YSeq, children: list, duplicates: list[Duplica
     weight: `weight` when the composer counted it (0: count it here; a mapping with a merge key
     counts the entries the merge leaves). Whether it merged."""
     if type(node) is YMap:
-        merged = _finish_map(node, list(zip(children[::2], children[1::2])), duplicates)
+        alternating = iter(children)
+        merged = _finish_map(node, list(zip(alternating, alternating)), duplicates)
         node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs) if merged or not weight else weight
         return merged
     node.items = children
