@@ -50,6 +50,8 @@ SHAPES = {
     'sweeplint.formats.__init__:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
     'sweeplint.formats.__init__:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
     'sweeplint.formats.dialect:Dialect': 'init,eq,frozen:format,tool,yaml_loader,reads_single_document,validates_schema,rejects_equal_bounds,step_semantics,negated_exponent_distributions,grid_enumerates_ranges,grid_refuses_range,has_conditional_parameters,search_spaces,log_scale_spelling,int_range_spelling,constant_spelling,exclusive_range_spelling,float_range_spelling,float_distributions,log_scale_names,log_scale_key,log_scale_wrapper,log_scale_keyword,objective_apis,objective_is_task_return,requires_final_result_report,trial_named_by_experiment_config,objective_needs_a_run,default_goal,goal_setting,last_value_reductions,ranks_by_run_summary,budget_key,budget_set_outside,parameter_reads,parameters_read_by_tool,passes_arguments_by_command,run_config_root,composes_config_groups,trial_config_root,trial_config_methods,optuna_backed,builds_space_in_trials,optuna_search_algorithm,default_startup_trials',
+    'sweeplint.formats.hydra.functions:Item': 'init,eq:value,start,end,text,quoted',
+    'sweeplint.formats.hydra.functions:Sweep': 'init,eq:kind,fn_start,fn_end,items*,start,stop,step,tags*,shuffle,simple',
     'sweeplint.formats.hydra.overrides:Arg': 'init,eq:name,value,start',
     'sweeplint.formats.hydra.overrides:Call': 'init,eq:name,args,start,end,name_end',
     'sweeplint.formats.hydra.overrides:DictV': 'init,eq:pairs,start,end',
@@ -105,8 +107,6 @@ SHAPES = {
     'sweeplint.trial_budgets:TrialBudget': 'init,eq,frozen:family,fewest,when',
     'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
     'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
-    'sweeplint.yamlnodes:YScalar': 'init:value,text,tag,quoted,span,weight',
-    'sweeplint.yamlnodes:YSeq': 'init:items,span,weight',
 }
 
 
@@ -875,6 +875,47 @@ def sweeplint_formats_dialect__Dialect__eq(self, other):
 
 def sweeplint_formats_dialect__Dialect__hash(self):
     return hash((self.format,self.tool,self.yaml_loader,self.reads_single_document,self.validates_schema,self.rejects_equal_bounds,self.step_semantics,self.negated_exponent_distributions,self.grid_enumerates_ranges,self.grid_refuses_range,self.has_conditional_parameters,self.search_spaces,self.log_scale_spelling,self.int_range_spelling,self.constant_spelling,self.exclusive_range_spelling,self.float_range_spelling,self.float_distributions,self.log_scale_names,self.log_scale_key,self.log_scale_wrapper,self.log_scale_keyword,self.objective_apis,self.objective_is_task_return,self.requires_final_result_report,self.trial_named_by_experiment_config,self.objective_needs_a_run,self.default_goal,self.goal_setting,self.last_value_reductions,self.ranks_by_run_summary,self.budget_key,self.budget_set_outside,self.parameter_reads,self.parameters_read_by_tool,self.passes_arguments_by_command,self.run_config_root,self.composes_config_groups,self.trial_config_root,self.trial_config_methods,self.optuna_backed,self.builds_space_in_trials,self.optuna_search_algorithm,self.default_startup_trials,))
+
+
+def sweeplint_formats_hydra_functions__Item__init(self, value, start, end, text, quoted):
+    self.value = value
+    self.start = start
+    self.end = end
+    self.text = text
+    self.quoted = quoted
+
+
+def sweeplint_formats_hydra_functions__Item__repr(self):
+    return f"{self.__class__.__qualname__}(value={self.value!r}, start={self.start!r}, end={self.end!r}, text={self.text!r}, quoted={self.quoted!r})"
+
+
+def sweeplint_formats_hydra_functions__Item__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.value,self.start,self.end,self.text,self.quoted,) == (other.value,other.start,other.end,other.text,other.quoted,)
+    return NotImplemented
+
+
+def sweeplint_formats_hydra_functions__Sweep__init(self, kind, fn_start, fn_end, items, start, stop, step, tags, shuffle, simple):
+    self.kind = kind
+    self.fn_start = fn_start
+    self.fn_end = fn_end
+    self.items = self.__dataclass_fields__['items'].default_factory() if items is FACTORY else items
+    self.start = start
+    self.stop = stop
+    self.step = step
+    self.tags = self.__dataclass_fields__['tags'].default_factory() if tags is FACTORY else tags
+    self.shuffle = shuffle
+    self.simple = simple
+
+
+def sweeplint_formats_hydra_functions__Sweep__repr(self):
+    return f"{self.__class__.__qualname__}(kind={self.kind!r}, fn_start={self.fn_start!r}, fn_end={self.fn_end!r}, items={self.items!r}, start={self.start!r}, stop={self.stop!r}, step={self.step!r}, tags={self.tags!r}, shuffle={self.shuffle!r}, simple={self.simple!r})"
+
+
+def sweeplint_formats_hydra_functions__Sweep__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.kind,self.fn_start,self.fn_end,self.items,self.start,self.stop,self.step,self.tags,self.shuffle,self.simple,) == (other.kind,other.fn_start,other.fn_end,other.items,other.start,other.stop,other.step,other.tags,other.shuffle,other.simple,)
+    return NotImplemented
 
 
 def sweeplint_formats_hydra_overrides__Arg__init(self, name, value, start):
@@ -2069,26 +2110,3 @@ def sweeplint_yamlnodes__UnsafeTag__eq(self, other):
 
 def sweeplint_yamlnodes__UnsafeTag__hash(self):
     return hash((self.tag,self.span,))
-
-
-def sweeplint_yamlnodes__YScalar__init(self, value, text, tag, quoted, span, weight):
-    self.value = value
-    self.text = text
-    self.tag = tag
-    self.quoted = quoted
-    self.span = span
-    self.weight = weight
-
-
-def sweeplint_yamlnodes__YScalar__repr(self):
-    return f"{self.__class__.__qualname__}(value={self.value!r}, text={self.text!r}, tag={self.tag!r}, quoted={self.quoted!r}, span={self.span!r}, weight={self.weight!r})"
-
-
-def sweeplint_yamlnodes__YSeq__init(self, items, span, weight):
-    self.items = items
-    self.span = span
-    self.weight = weight
-
-
-def sweeplint_yamlnodes__YSeq__repr(self):
-    return f"{self.__class__.__qualname__}(items={self.items!r}, span={self.span!r}, weight={self.weight!r})"

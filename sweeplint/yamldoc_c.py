@@ -8,7 +8,6 @@ import re
 
 import yaml
 
-from sweeplint.model import Span
 from sweeplint.yamlnodes import (MAX_DEPTH, MAX_ENTRIES, MAX_NODES, SAFE_SCALAR_TAGS, TYPED_SCALARS, Document,
                                  DuplicateKey, Node, UnsafeTag, YMap, YScalar, YSeq, close_collection, make_scalar,
                                  type_scalar)
@@ -21,6 +20,7 @@ _C_MAX_LEVELS = 2 * MAX_DEPTH
 _LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
 _LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def c_composable(text: str, json_text: bool = False) -> bool:
@@ -114,16 +114,17 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
     safe_tags, typed = SAFE_SCALAR_TAGS, TYPED_SCALARS
     made: dict[int, Node] = {}   # (only when the text may hold an alias: the same C node met again)
     open_ids: set[int] = set()
-    frames: list[tuple] = []     # open collections: (C node, ours, the parent's pending, position, siblings)
+    # Open collections: (C node, ours, the parent's remaining C nodes, the parent's nodes so far,
+    # the node count before it). A collection's weight is the count it added, unless a merge key
+    # made a mapping of other entries: from then on close_collection sums the children.
+    frames: list[tuple] = []
     out: list = []
     siblings = out               # where the next node goes
-    pending = [root]             # the C nodes of the current level, and the next one's position
-    position = 0
+    remaining = iter((root,))    # the C nodes of the current level not yet visited
     total = 0
+    merged = False
     while True:
-        if position < len(pending):
-            child = pending[position]
-            position += 1
+        for child in remaining:
             if aliases:
                 seen = made.get(id(child))
                 if seen is not None:
@@ -137,11 +138,13 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                 if tag is None or tag in safe_tags:
                     text = child.value
                     plain = not child.style
-                    found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
-                    resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
-                    start, end = child.start_mark, child.end_mark
-                    node = YScalar(value, text, resolved, not plain,
-                                   Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+                    if tag is None and not plain:
+                        # Quoted (or a block scalar) and untagged: a string to every loader.
+                        resolved, value = _STR_TAG, text
+                    else:
+                        found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
+                        resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
+                    node = YScalar(value, text, resolved, not plain, child)  # (a span on first use)
                 else:
                     node = make_scalar(child, semantics, unsafe)
                 total += 1
@@ -154,28 +157,28 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
             tag = child.tag
             if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
                 return None  # reported at the span of its start event, which C does not keep
-            start, end = child.start_mark, child.end_mark
-            span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             if type(child) is mapping_node:
-                node = YMap([], span)
+                node = YMap([], child)
                 children = [part for pair in child.value for part in pair]
             else:
-                node = YSeq([], span)
+                node = YSeq([], child)
                 children = child.value
-            total += 1
             if aliases:
                 made[id(child)] = node
                 open_ids.add(id(child))
-            frames.append((child, node, pending, position, siblings))
-            pending, position, siblings = children, 0, []
-            continue
-        if not frames:
+            frames.append((child, node, remaining, siblings, total))
+            total += 1
+            remaining, siblings = iter(children), []
             break
-        child, node, pending, position, parent_siblings = frames.pop()
-        open_ids.discard(id(child))
-        kids, siblings = siblings, parent_siblings
-        close_collection(node, kids, duplicates)
-        siblings.append(node)
+        else:
+            if not frames:
+                break
+            child, node, remaining, parent_siblings, before = frames.pop()
+            if aliases:
+                open_ids.discard(id(child))
+            merged = close_collection(node, siblings, duplicates, 0 if merged else total - before) or merged
+            siblings = parent_siblings
+            siblings.append(node)
     if total > MAX_NODES:
         return None
     return out[0]

@@ -4,7 +4,6 @@ tool's loader rules, and the bounds and helpers both composers share (yamldoc co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import yaml
@@ -38,56 +37,105 @@ class YAMLReadError(Exception):
 # --- nodes -----------------------------------------------------------------------------------
 
 
-@record(slots=True, eq=False)
-class YScalar:
+class _Positioned:
+    """A node's position. A composer may give, instead of the Span, the node it composed (anything
+    with a start_mark and an end_mark): the Span is then made on first use. Most nodes' positions
+    are never read, and making a Span for each was a quarter of converting a composed tree."""
+
+    __slots__ = ("_span",)
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if not isinstance(span, Span):
+            start, end = span.start_mark, span.end_mark
+            span = self._span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        return span
+
+    @span.setter
+    def span(self, span: Span) -> None:
+        self._span = span
+
+
+class YScalar(_Positioned):
     """A scalar node: its loaded value, its source text, tag, quoting and position."""
 
-    value: Any
-    text: str
-    tag: str
-    quoted: bool
-    span: Span
-    weight: int = 1
+    __slots__ = ("value", "text", "tag", "quoted")
+    weight = 1  # one node
+
+    def __init__(self, value: Any, text: str, tag: str, quoted: bool, span: Span | Any):
+        self.value = value
+        self.text = text
+        self.tag = tag
+        self.quoted = quoted
+        self._span = span
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(value={self.value!r}, text={self.text!r}, tag={self.tag!r}, "
+                f"quoted={self.quoted!r}, span={self.span!r}, weight={self.weight!r})")
 
 
-@record(slots=True, eq=False)
-class YSeq:
+class YSeq(_Positioned):
     """A sequence node and its position."""
 
-    items: list
-    span: Span
-    weight: int = 1
+    __slots__ = ("items", "weight")
+
+    def __init__(self, items: list, span: Span | Any, weight: int = 1):
+        self.items = items
+        self._span = span
+        self.weight = weight
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(items={self.items!r}, span={self.span!r}, weight={self.weight!r})"
 
 
-@dataclass(slots=True, eq=False)
-class YMap:  # a field left out of repr: made by dataclass itself
+class YMap(_Positioned):
     """A mapping node: its key/value pairs in order, and its position."""
 
-    pairs: list  # list[tuple[node, node]]
-    span: Span
-    weight: int = 1
-    _index: dict | None = field(default=None, repr=False)
+    __slots__ = ("pairs", "weight", "_index", "_plain")
+
+    def __init__(self, pairs: list, span: Span | Any, weight: int = 1):
+        self.pairs = pairs  # list[tuple[node, node]]
+        self._span = span
+        self.weight = weight
+        # Scalar key -> its last (key node, value node); the composers fill it as they close the
+        # mapping, a mapping made otherwise gets it on first use. `_plain`: every key is a scalar.
+        self._index: dict | None = None
+        self._plain = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(pairs={self.pairs!r}, span={self.span!r}, weight={self.weight!r})"
 
     def get(self, key: str):
         """The value node for a string key, or None."""
-        if self._index is None:
-            self._index = {}
-            for k, v in self.pairs:
-                if isinstance(k, YScalar):
-                    self._index[_key_of(k.value)] = (k, v)
-        found = self._index.get(_key_of(key))
-        return found[1] if found else None
+        index = self._index if self._index is not None else self._build_index()
+        found = index.get(key if type(key) is str else _key_of(key))
+        return None if found is None else found[1]
 
     def key_node(self, key: str):
-        self.get(key)
-        found = self._index.get(_key_of(key)) if self._index is not None else None
-        return found[0] if found else None
+        index = self._index if self._index is not None else self._build_index()
+        found = index.get(key if type(key) is str else _key_of(key))
+        return None if found is None else found[0]
 
     def items(self) -> Iterator[tuple[YScalar, Any]]:
         """(key, value) pairs whose key is a scalar."""
-        for k, v in self.pairs:
-            if isinstance(k, YScalar):
-                yield k, v
+        if self._index is None:
+            self._build_index()
+        if self._plain:
+            return iter(self.pairs)
+        return ((k, v) for k, v in self.pairs if isinstance(k, YScalar))
+
+    def _build_index(self) -> dict:
+        index: dict = {}
+        plain = True
+        for pair in self.pairs:
+            key = pair[0]
+            if isinstance(key, YScalar):
+                index[_key_of(key.value)] = pair
+            else:
+                plain = False
+        self._index, self._plain = index, plain
+        return index
 
 
 Node = YScalar | YSeq | YMap
@@ -267,8 +315,7 @@ def make_scalar(item, semantics: str, unsafe: list[UnsafeTag]) -> YScalar:
     plain = not item.style
     text = item.value
     resolved, value = type_scalar(text, tag, plain, semantics)
-    start, end = item.start_mark, item.end_mark
-    return YScalar(value, text, resolved, not plain, Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+    return YScalar(value, text, resolved, not plain, item)  # (its span from its marks, on first use)
 
 
 
@@ -291,48 +338,64 @@ def over_budget(span: Span) -> YAMLReadError:
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def close_collection(node: YMap | YSeq, children: list, duplicates: list[DuplicateKey]) -> None:
-    """Give a finished collection its children (key/value pairs for a mapping) and its weight."""
+def close_collection(node: YMap | YSeq, children: list, duplicates: list[DuplicateKey], weight: int = 0) -> bool:
+    """Give a finished collection its children (keys and values alternating for a mapping) and its
+    weight: `weight` when the composer counted it (0: count it here; a mapping with a merge key
+    counts the entries the merge leaves). Whether it merged."""
     if type(node) is YMap:
-        node.pairs = list(zip(children[::2], children[1::2]))
-        _finish_map(node, duplicates)
-        node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs)
-    else:
-        node.items = children
-        node.weight = 1 + sum(n.weight for n in children)
+        alternating = iter(children)
+        merged = _finish_map(node, list(zip(alternating, alternating)), duplicates)
+        node.weight = 1 + sum(k.weight + v.weight for k, v in node.pairs) if merged or not weight else weight
+        return merged
+    node.items = children
+    node.weight = weight or 1 + sum(n.weight for n in children)
+    return False
 
 
-def _finish_map(node: YMap, duplicates: list[DuplicateKey]) -> None:
-    """Apply `<<` merge keys the way PyYAML does and record duplicate keys."""
-    explicit: list = []
-    merged: list = []
-    seen: dict = {}
-    for key, value in node.pairs:
-        if isinstance(key, YScalar) and key.tag == _MERGE_TAG:
-            sources = value.items if isinstance(value, YSeq) else [value]
-            for source in sources:
+def _finish_map(node: YMap, pairs: list, duplicates: list[DuplicateKey]) -> bool:
+    """Give a mapping its pairs and index, applying `<<` merge keys the way PyYAML does and
+    recording duplicate keys; whether it merged."""
+    index: dict = {}             # key -> its last (key, value): what YMap.get finds
+    firsts: dict | None = None   # key -> its first key node, once a key is seen twice
+    merged: list | None = None
+    plain = True
+    for pair in pairs:
+        key = pair[0]
+        if type(key) is not YScalar:
+            plain = False
+            continue
+        if key.tag == _MERGE_TAG:
+            value = pair[1]
+            merged = [] if merged is None else merged
+            for source in value.items if isinstance(value, YSeq) else [value]:
                 if isinstance(source, YMap):
                     merged.extend(source.pairs)
             continue
-        if isinstance(key, YScalar):
-            marker = _key_of(key.value)
-            first = seen.get(marker)
-            if first is not None:
-                duplicates.append(DuplicateKey(key.text, key.span, first.span))
-            else:
-                seen[marker] = key
-        explicit.append((key, value))
-    if merged:
-        present = {_key_of(k.value) for k, _ in explicit if isinstance(k, YScalar)}
-        extra = []
-        for key, value in merged:
-            marker = _key_of(key.value) if isinstance(key, YScalar) else None
-            if marker is None or marker not in present:
-                extra.append((key, value))
-                if marker is not None:
-                    present.add(marker)
-        explicit = extra + explicit
-    node.pairs = explicit
+        value = key.value
+        marker = value if type(value) is str else _key_of(value)
+        last = index.get(marker)
+        if last is not None:
+            firsts = {} if firsts is None else firsts
+            first = firsts.setdefault(marker, last[0])
+            duplicates.append(DuplicateKey(key.text, key.span, first.span))
+        index[marker] = pair
+    if merged is None:
+        node.pairs, node._index, node._plain = pairs, index, plain
+        return False
+    explicit = [pair for pair in pairs if not (type(pair[0]) is YScalar and pair[0].tag == _MERGE_TAG)]
+    extra = []
+    for pair in merged:
+        key = pair[0]
+        if type(key) is not YScalar:
+            extra.append(pair)
+            plain = False
+            continue
+        marker = _key_of(key.value)
+        if marker not in index:
+            extra.append(pair)
+            index[marker] = pair
+    node.pairs, node._index, node._plain = extra + explicit, index, plain
+    return True
 
 
 def _document_starts(text: str) -> list[Span]:

@@ -94,3 +94,17 @@ def test_exponents_with_leading_zeros_are_numbers():
     for text, low in (("interval(1e-05, 0.1)", 1e-05), ("interval(2E+03, 3e4)", 2000.0)):
         call = parse(text)
         assert [a.value.value for a in call.args][0] == low
+
+
+def test_each_token_rule_is_tried_wherever_its_tokens_can_start():
+    # The lexer tries at a position only the rules whose first characters (ov._FIRST_CHARS)
+    # include the one there: no pattern may match from a character left out of its rule's set.
+    tails = ["", "0", "1.5", "e5", "_x", "nf", "an", "rue", "alse", "ull", "${a}", "{a}", " ", "\\", "'",
+             '"', "a'", 'a"', ".5", "5.", "x-y", "\\,", "\\ ", "(", "+1"]
+    chars = [chr(c) for c in range(32, 127)] + ["\t", "\n", "é", "\u00a0", "１"]
+    for kind, patterns in ov._RULES:
+        for pattern in patterns:
+            for first in chars:
+                for tail in tails:
+                    if pattern.match(first + tail):
+                        assert first in ov._FIRST_CHARS[kind], (kind, pattern.pattern, first + tail)

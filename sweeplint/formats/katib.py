@@ -374,7 +374,7 @@ class _Builder(TrialTemplateReading, Collector):
         present = {key_text(k): k for k, _ in space_node.items()}
         # Which keys a parameterType takes is SL405's check; a space of the wrong shape is not read.
         shape = SpaceShape(kind, tuple((key_text(k), k.span) for k, _ in space_node.items()), space_node.span)
-        unknown = dataclasses.replace(unknown, shape=shape)
+        unknown = Parameter(name, Space.UNKNOWN, name_node.span, item.span, shape=shape)
         dist_node = space_node.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
         if dist_node is not None and distribution not in DISTRIBUTIONS:

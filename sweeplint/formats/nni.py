@@ -99,7 +99,7 @@ V2_ALGORITHM_SPELLINGS = V2_ALGORITHM_KEYS + tuple(_snake(k) for k in V2_ALGORIT
 
 def canonical_keys(node: YMap, keys: tuple[str, ...]) -> YMap:
     """The mapping with each key spelled as NNI documents it when it matches one ignoring case and `_`."""
-    folded = {_folded(k): k for k in keys}
+    folded = _FOLDED_SPELLINGS.get(keys) or {_folded(k): k for k in keys}
     pairs = []
     changed = False
     for key, value in node.pairs:
@@ -110,6 +110,10 @@ def canonical_keys(node: YMap, keys: tuple[str, ...]) -> YMap:
                 changed = True
         pairs.append((key, value))
     return YMap(pairs, node.span) if changed else node
+
+
+# Each key list's folded spellings, made once (every config offered to this reader is folded).
+_FOLDED_SPELLINGS = {keys: {_folded(k): k for k in keys} for keys in (V2_KEYS, V2_ALGORITHM_KEYS)}
 
 
 def canonical_config(root: YMap) -> YMap:

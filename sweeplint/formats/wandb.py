@@ -290,16 +290,14 @@ class _Builder(Collector):
                 # Every entry is itself a mapping (`a: {values: ...}` included), which W&B rejects.
                 self.problem(key, f"{where} holds other parameters ({', '.join(sorted(keys))}) but no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
                 return Parameter(name, Space.UNKNOWN, key.span, spec.span)
-        if any(isinstance(k, YScalar) and key_text(k) not in PARAMETER_KEYS for k, _ in spec.items()) and not any(
-            key_text(k) in _SPEC_KEYS for k, _ in spec.items()
-        ):
+        if not keys.issubset(PARAMETER_KEYS) and keys.isdisjoint(_SPEC_KEYS):
             # A mapping with no spec key at all: a group written without `parameters:`.
             self.problem(key, f"{where} has no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span)
 
         dist_node = spec.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
-        present = {key_text(k) for k, _ in spec.items()}
+        present = keys
         fields: dict[str, Any] = {}
         inferred = False
         if distribution is not None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from sweeplint.formats.hydra import overrides as ov
 from sweeplint.model import Opaque    # a value sweeplint does not compute: a nested sweep, a newer function
+from sweeplint.records import record
 
 # Functions Hydra 1.3 registers. `json_str` and `extend_list` come with Hydra's next version; they
 # are accepted (a newer Hydra runs them) and their values are not modelled.
@@ -39,7 +40,7 @@ class OverrideValueError(Exception):
         self.message, self.start, self.end = message, start, end
 
 
-@dataclass
+@record
 class Item:
     """One value and the text it was written as."""
 
@@ -50,8 +51,10 @@ class Item:
     quoted: bool = False
 
 
-@dataclass
+@record
 class Sweep:
+    """A sweep an override value asks for, and where its parts are written."""
+
     kind: str                                # "choice", "range", "interval" or "glob"
     fn_start: int | None                     # the function's name, None for `a,b,c`
     fn_end: int | None

@@ -52,23 +52,32 @@ def defaults_groups(root: Any) -> set[str]:
     return out
 
 
-def directory_group(path: str, group: str) -> bool:
-    """A folder named like the group in the sweep file's folder or one of the few above it."""
+def config_folders(path: str) -> list[str]:
+    """Where a config group's folder may sit: the sweep file's folder and the few above it (none
+    for a text that is not a file). Found once per sweep file, not once per parameter."""
     if not path or path.startswith("<") or not os.path.isfile(path):
-        return False
+        return []
     folder = os.path.dirname(os.path.abspath(path))
-    for _ in range(_CONFIG_DIR_DEPTH + 1):
-        if os.path.isdir(os.path.join(folder, *group.split("/"))):
-            return True
+    folders = [folder]
+    for _ in range(_CONFIG_DIR_DEPTH):
         parent = os.path.dirname(folder)
         if parent == folder:
             break
+        folders.append(parent)
         folder = parent
-    return False
+    return folders
 
 
-def selects_config_group(parameter: str, path: str, declared: set[str]) -> bool:
+def directory_group(folders: list[str], group: str) -> bool:
+    """A folder named like the group in one of the sweep file's config folders."""
+    parts = group.split("/")
+    return any(os.path.isdir(os.path.join(folder, *parts)) for folder in folders)
+
+
+def selects_config_group(parameter: str, folders: list[str], declared: set[str]) -> bool:
+    """Whether a parameter chooses a config group declared in the defaults list or found as a
+    folder (`folders`: config_folders of the sweep file)."""
     group = group_name(parameter)
     if group is None:
         return False
-    return group in declared or directory_group(path, group)
+    return group in declared or directory_group(folders, group)

@@ -10,6 +10,7 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import field
 from typing import Any
 
@@ -118,6 +119,17 @@ _RULES: list[tuple[str, list[re.Pattern]]] = [
     ("quoted", [re.compile(r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S), re.compile(r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S)]),
     ("interp", [re.compile(r"\$\{[^}]+\}")]),
 ]
+# The characters a token of each rule can start with. Only those rules are tried at a position:
+# trying all fourteen patterns everywhere was most of reading an override.
+_FIRST_CHARS = {
+    "punct": "()[]{},:=", "float": "+-0123456789.IiNn", "int": "+-0123456789", "bool": "TtFf", "null": "Nn",
+    "char": "/-\\+.$%*@?|", "id": string.ascii_letters + "_", "esc": "\\", "ws": " \t", "quoted": "\"'",
+    "interp": "$",
+}
+_RULES_AT: dict[str, list[tuple[str, re.Pattern]]] = {
+    char: [(kind, pattern) for kind, patterns in _RULES if char in _FIRST_CHARS[kind] for pattern in patterns]
+    for char in set("".join(_FIRST_CHARS.values()))
+}
 _BOOL = {"true": True, "false": False}
 _QUOTED_ESCAPES = {"'": re.compile(r"(\\)+'"), '"': re.compile(r'(\\)+"')}
 
@@ -137,11 +149,10 @@ def tokenize(text: str) -> list[_Tok]:
     pos = 0
     while pos < len(text):
         best_kind, best_end = None, pos
-        for kind, patterns in _RULES:
-            for pattern in patterns:
-                m = pattern.match(text, pos)
-                if m is not None and m.end() > best_end:
-                    best_kind, best_end = kind, m.end()
+        for kind, pattern in _RULES_AT.get(text[pos], ()):
+            m = pattern.match(text, pos)
+            if m is not None and m.end() > best_end:
+                best_kind, best_end = kind, m.end()
         if best_kind is None:
             ch = text[pos]
             if ch in "'\"":

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from sweeplint.formats import ReadContext
 from sweeplint.formats.hydra.ax import AxSweeper
 from sweeplint.formats.hydra.basic import BasicSweeper
-from sweeplint.formats.hydra.groups import defaults_groups, selects_config_group
+from sweeplint.formats.hydra.groups import config_folders, defaults_groups, selects_config_group
 from sweeplint.formats.hydra.interpolation import derivations as interpolation_derivations
 from sweeplint.formats.hydra.layout import (
     _LAUNCHER_SWEEPER_KEYS,
@@ -216,8 +216,9 @@ class _Reader(Collector, OptunaSweeper, AxSweeper, NevergradSweeper, BasicSweepe
         if not known and not _other_sweeper(block, defaults):
             self.check_keys_always(block, ANY_SWEEPER_KEYS, "hydra.sweeper (no Hydra sweeper takes it)")
         declared_groups = defaults_groups(root)
+        folders = config_folders(self.ctx.path) if parameters else []
         parameters = [replace(p, selects_config_group=True)
-                      if selects_config_group(p.name, self.ctx.path, declared_groups) else p for p in parameters]
+                      if selects_config_group(p.name, folders, declared_groups) else p for p in parameters]
         return Study(
             format=FORMATS[kind],
             loader="omegaconf",
