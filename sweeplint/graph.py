@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sweeplint.model import Parameter, Study, number
+from sweeplint.model import Parameter, Space, Study, number
 from sweeplint.records import record
 
 
@@ -52,8 +52,6 @@ def _plain(value: Any) -> Any:
 
 def describe_space(p: Parameter) -> str:
     """`{4, 6, 8}`, `log-uniform 1e-05 .. 0.1`, `= 0.01`: a short text for labels."""
-    from sweeplint.model import Space
-
     if p.space is Space.CONSTANT:
         return f"= {_short(p.constant_value)}"
     if p.space is Space.CATEGORICAL:
@@ -62,7 +60,7 @@ def describe_space(p: Parameter) -> str:
     if p.space in (Space.UNIFORM, Space.INT, Space.QUANTIZED):
         low, high = number(p.low), number(p.high)
         scale = "log-" if p.log else ""
-        kind = {"uniform": "uniform", "int": "int", "quantized": "quantized"}[p.space.value]
+        kind = p.space.value  # "uniform", "int" or "quantized"
         if low is not None and high is not None:
             return f"{scale}{kind} {low:g} .. {high:g}"
         return f"{scale}{kind}"
@@ -239,8 +237,7 @@ def _reachable(graph, start: str, follow) -> set[str]:
 
 
 def node(graph, name: str) -> dict | None:
-    key = param_node(name)
-    return graph.nodes[key] if key in graph else None
+    return graph.nodes.get(param_node(name))  # (a StudyGraph's or a networkx graph's node view)
 
 
 def interaction_between(graph, name: str, other: str) -> str | None:

@@ -105,6 +105,17 @@ class Context:
             self.knowledge_loader = lambda: loaded
         return self.knowledge_loader()
 
+    def varied(self, study: Study) -> tuple:
+        """`study.varied`, worked out once per file: most rules walk it, and the categorical
+        parameters' test compares every value."""
+        cache = self.extras.get("varied")
+        if cache is None:
+            cache = self.extras["varied"] = {}
+        found = cache.get(id(study))
+        if found is None:
+            found = cache[id(study)] = study.varied
+        return found
+
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
         cache = self.extras.setdefault("roles", {})

@@ -24,6 +24,9 @@ class _NodeView:
     def __getitem__(self, node: str) -> dict:
         return self._attrs[node]
 
+    def get(self, node: str, default: Any = None) -> dict | None:
+        return self._attrs.get(node, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._attrs)
 

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Iterator
 
-from sweeplint.codefacts.folders import FolderView, suffix
+from sweeplint.codefacts.folders import FolderView
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
 # How far up from the config a program may sit: agents are usually started from the repository
 # root or a folder above the config.
 ANCESTORS = 6
+# A name ending in `.py` that is more than `.py` (its suffix, as pathlib spells it, is .py), found
+# in one scan of a folder's names joined by NULs: folders of configs hold hundreds of names.
+_PYTHON_NAME = re.compile(r"[^\0]\.py\0")
 
 
 class ProgramNotFound(Rule):
@@ -47,7 +51,7 @@ def _has_python_near(folders: FolderView, config_path: str) -> bool:
         entries = folders.entries(folder)
         if entries is None:
             return False
-        if any(suffix(name) == ".py" for name in entries):
+        if _PYTHON_NAME.search("\0" + "\0".join(entries) + "\0"):
             return True
         parent = os.path.dirname(folder)
         if parent == folder:

@@ -47,7 +47,7 @@ class TunedBatchSize(Rule):
             if benchmark_sweep(study):
                 continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
-            kinds = {(node(graph, p.name) or {}).get("family_kind") for p in study.varied} - {"seed"}
+            kinds = {(node(graph, p.name) or {}).get("family_kind") for p in ctx.varied(study)} - {"seed"}
             if kinds == {"resource"}:
                 continue  # only speed and memory settings vary: the sweep measures the hardware
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
