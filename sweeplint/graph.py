@@ -304,18 +304,20 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
     ckey, pkey = param_node(child), param_node(parent)
     if ckey not in graph or pkey not in graph:
         return Activity(None, "none")
-    branches = tuple(
-        frozenset(_norm(v) for v in data.get("values", ())) & everything
-        for _, target, data in graph.out_edges(ckey, data=True)
-        if target == pkey and data.get("kind") == "conditional-on" and graph.nodes[ckey].get("kind") == "parameter"
-    )
-    if branches:
-        return Activity(frozenset().union(*branches), "config", branches=branches)
-    chained = _through_chain(graph, ckey, pkey, everything)
-    if chained:
-        return Activity(frozenset().union(*chained), "config", branches=chained)
+    edges = graph.out_edges(ckey, data=True)
+    conditional = graph.nodes[ckey].get("kind") == "parameter" and any(d.get("kind") == "conditional-on" for _, _, d in edges)
+    if conditional:  # (a parameter with no condition of its own heads no chain of them either)
+        branches = tuple(
+            frozenset(_norm(v) for v in data.get("values", ())) & everything
+            for _, target, data in edges if target == pkey and data.get("kind") == "conditional-on"
+        )
+        if branches:
+            return Activity(frozenset().union(*branches), "config", branches=branches)
+        chained = _through_chain(graph, ckey, pkey, everything)
+        if chained:
+            return Activity(frozenset().union(*chained), "config", branches=chained)
     # Code: reads of the child, and the conditions on the parent around each read.
-    sites = [t for _, t, d in graph.out_edges(ckey, data=True) if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
+    sites = [t for _, t, d in edges if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
     if sites:
         active: set = set()
         known = True

@@ -118,7 +118,9 @@ class Context:
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        cache = self.extras.setdefault("roles", {})
+        cache = self.extras.get("roles")
+        if cache is None:
+            cache = self.extras["roles"] = {}
         found = cache.get(id(study))
         if found is None:
             from sweeplint.roles import assign_roles

@@ -32,9 +32,10 @@ class ProgramNotFound(Rule):
             if found.name.startswith(("/", "~")) or found.name[1:3] in (":\\", ":/"):
                 continue  # an absolute path names a file in a container image or a notebook machine
             folders = ctx.code_facts.folders  # set by ctx.program: this run's view of the folders
-            if _anywhere_above(folders, ctx.file.path, found.name):
+            above = _folders_above(folders, ctx.file.path)
+            if any(folders.is_file(folder, found.name) for folder in above):
                 continue
-            if not _has_python_near(folders, ctx.file.path):
+            if not _has_python_near(folders, above):
                 continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
             yield Finding.split(
@@ -44,29 +45,25 @@ class ProgramNotFound(Rule):
             )
 
 
-def _has_python_near(folders: FolderView, config_path: str) -> bool:
-    """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
+def _folders_above(folders: FolderView, config_path: str) -> list[str]:
+    """The config's folder and the folders above it, nearest first, at most ANCESTORS of them."""
     folder = folders.real_folder(config_path)
-    for _ in range(ANCESTORS):
+    out = [folder]
+    while len(out) < ANCESTORS:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        out.append(parent)
+        folder = parent
+    return out
+
+
+def _has_python_near(folders: FolderView, above: list[str]) -> bool:
+    """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
+    for folder in above:
         entries = folders.entries(folder)
         if entries is None:
             return False
         if _PYTHON_NAME.search("\0" + "\0".join(entries) + "\0"):
             return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return False
-
-
-def _anywhere_above(folders: FolderView, config_path: str, name: str) -> bool:
-    folder = folders.real_folder(config_path)
-    for _ in range(ANCESTORS):
-        if folders.is_file(folder, name):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
     return False

@@ -35,10 +35,10 @@ class UnconditionalConditional(Rule):
         index = index_choices(parents)
         # Each parameter against the choices that govern it (its own group's and those around it).
         for child, parent in ((c, p) for c in ctx.varied(study) for p in governing(index, parents, c.name)):
-            values = distinct_values(parent)
             pname = parent["name"]
             if child.name == pname or child.condition is not None:
                 continue
+            values = distinct_values(parent)
             activity = active_values(graph, child.name, pname, values, kb)
             if activity.values is None or activity.source not in ("knowledge", "code"):
                 continue
