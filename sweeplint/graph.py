@@ -147,7 +147,7 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
             attrs["low"] = _plain(p.low.value)
         if p.high is not None:
             attrs["high"] = _plain(p.high.value)
-        graph.add_node(param_node(p.name), **attrs)
+        graph.add_node_from(param_node(p.name), attrs)
     for p in study.parameters:
         cond = p.condition
         if cond is not None and study.parameter(cond.parent) is not None and not any(

@@ -99,6 +99,17 @@ class StudyGraph:
         else:
             found.update(attrs)
 
+    def add_node_from(self, node: str, attrs: dict) -> None:
+        """`add_node(node, **attrs)` for a dict the caller made for it: a new node keeps that dict as
+        its attributes instead of a copy (a graph gets one per parameter)."""
+        found = self._nodes.get(node)
+        if found is None:
+            self._nodes[node] = attrs
+            self._succ[node] = {}
+            self._pred[node] = {}
+        else:
+            found.update(attrs)
+
     def add_edge(self, u: str, v: str, **attrs: Any) -> int:
         for node in (u, v):
             if node not in self._nodes:
