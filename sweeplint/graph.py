@@ -119,9 +119,9 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         goal=roles.goal,
     )
     families = {}
+    family_of = knowledge.family_of if knowledge is not None else lambda name: None
     for p in study.parameters:
-        family = knowledge.family_of(p.name) if knowledge is not None else None
-        families[p.name] = family
+        family = families[p.name] = family_of(p.name)
         assignment = roles.of(p.name)
         attrs = {
             "kind": "parameter",

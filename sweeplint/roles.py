@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from dataclasses import field, replace
+from dataclasses import field
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
@@ -388,7 +388,9 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                ordered[name] = replace(a, strength=min(phase_confidence, Confidence.STRONG))
+                # (made directly: dataclasses.replace costs more than the rest of the assignment)
+                ordered[name] = RoleAssignment(a.name, a.role, a.declared, a.reason, a.source, a.span,
+                                               min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,

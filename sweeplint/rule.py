@@ -43,8 +43,15 @@ class Context:
 
     def code(self, study: Study):
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
-        or None when there is no Python program to read (none named, missing, or unparsable)."""
-        return self._code_store().for_study(study, self.file.path)
+        or None when there is no Python program to read (none named, missing, or unparsable).
+        Asked once per study of this file: a dozen rules ask it."""
+        cache = self.extras.get("code")
+        if cache is None:
+            cache = self.extras["code"] = {}
+        key = id(study)
+        if key not in cache:
+            cache[key] = self._code_store().for_study(study, self.file.path)
+        return cache[key]
 
     def program(self, study: Study):
         """Where this study's program was looked for and found (codefacts.Resolution)."""
@@ -98,12 +105,15 @@ class Context:
 
     @property
     def knowledge(self) -> Knowledge:
-        if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
-            from sweeplint.knowledge import load_knowledge
+        found = self.extras.get("knowledge")  # rules ask it thousands of times a run: kept per file
+        if found is None:
+            if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
+                from sweeplint.knowledge import load_knowledge
 
-            loaded = load_knowledge(self.settings)
-            self.knowledge_loader = lambda: loaded
-        return self.knowledge_loader()
+                loaded = load_knowledge(self.settings)
+                self.knowledge_loader = lambda: loaded
+            found = self.extras["knowledge"] = self.knowledge_loader()
+        return found
 
     def varied(self, study: Study) -> tuple:
         """`study.varied`, worked out once per file: most rules walk it, and the categorical

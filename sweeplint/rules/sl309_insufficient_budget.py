@@ -50,7 +50,7 @@ class InsufficientBudget(Rule):
             if trials is None or trials != trials or trials <= 0 or trials == float("inf") or trials != int(trials):
                 continue
             trials = int(trials)
-            dims = [p for p in study.parameters if p.varies]
+            dims = list(ctx.varied(study))
             if not dims:
                 continue
             kind = study.method.kind
