@@ -72,6 +72,8 @@ class Context:
     def compared_studies(self) -> Iterator[tuple[Study, Study]]:
         """(study, its previous version) for each study of this file that the compared revision also
         holds: what every round-to-round rule walks."""
+        if self._versions("previous") is None:
+            return  # no revision to compare with (the usual run): nothing to walk
         for study in self.studies:
             before = self.previous_study(study)
             if before is not None:
