@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import lru_cache
 
 from sweeplint.fixes import Fix
 from sweeplint.model import Span
@@ -97,6 +98,8 @@ class Diagnostic:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
+# Pure, and asked again for every file that yields the same finding: its answers are kept.
+@lru_cache(maxsize=4096)
 def split_help(text: str, limit: int = 100, colon: bool = True) -> tuple[str, str | None]:
     """(message, help) from a text written as `what is wrong: why; what to do`: the first clause is
     the message, the rest, made a sentence, the help. The split is at the first `; `, `: ` or ` - `

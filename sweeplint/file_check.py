@@ -31,17 +31,17 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
     `rules` are rule classes or RuleInfo rows (whose modules are imported here, when needed)."""
     ctx = Context(file=file, settings=settings, knowledge_loader=knowledge_loader, code_facts=code_facts)
     raw: list[Diagnostic] = []
-    formats = frozenset(study.format for study in file.studies)
-    for rule_class in rules:
-        wanted = getattr(rule_class, "formats", None)
-        if wanted is not None and formats.isdisjoint(wanted):
-            continue  # no study it could fire on: its module need not even be imported
-        severity = settings.severity.get(rule_class.code, rule_class.severity)
+    overrides = settings.severity
+    plan = _plan(rules)
+    applicable = plan.applicable(frozenset(study.format for study in file.studies))
+    for index, rule_class in enumerate(applicable):
+        severity = overrides.get(rule_class.code, rule_class.severity)
         try:
             if isinstance(rule_class, RuleInfo):
-                rule_class = rule_class.load()
+                # its module imported once; the class itself from then on (same code, name, severity)
+                rule_class = applicable[index] = rule_class.load()
             for finding in rule_class().check(ctx):
-                level = severity if finding.severity is None or rule_class.code in settings.severity else finding.severity
+                level = severity if finding.severity is None or rule_class.code in overrides else finding.severity
                 raw.append(_diagnostic(rule_class, level, finding, file.path))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
             raw.append(
@@ -52,8 +52,39 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
                     file.path, _first_span(),
                 )
             )
-    found = apply_suppressions(file, raw, settings, enabled={r.code for r in rules})
+    found = apply_suppressions(file, raw, settings, enabled=plan.codes)
     return _owned_by_linked_files(file, found, rules, settings, knowledge_loader, code_facts)
+
+
+class _Plan:
+    """What a rule list gives every file: its codes, and the rules that apply to each set of study
+    formats (the others' modules need not even be imported), in the list's order."""
+
+    def __init__(self, rules: list):
+        self.rules = rules
+        self.copy = tuple(rules)
+        self.codes = {r.code for r in rules}
+        self._by_formats: dict[frozenset[str], list] = {}
+
+    def applicable(self, formats: frozenset[str]) -> list:
+        found = self._by_formats.get(formats)
+        if found is None:
+            found = self._by_formats[formats] = [
+                r for r in self.copy if (wanted := getattr(r, "formats", None)) is None or not formats.isdisjoint(wanted)]
+        return found
+
+
+# The plan of the last rule list seen: a run checks hundreds of files with one list. Kept only while
+# the same list, unchanged, comes back; replaced whole, so a thread always reads one consistent plan.
+_LAST_PLAN: _Plan | None = None
+
+
+def _plan(rules: list) -> _Plan:
+    global _LAST_PLAN
+    plan = _LAST_PLAN
+    if plan is None or plan.rules is not rules or plan.copy != tuple(rules):
+        plan = _LAST_PLAN = _Plan(rules)
+    return plan
 
 
 def _owned_by_linked_files(file: ConfigFile, found: list[Diagnostic], rules, settings, knowledge_loader, code_facts) -> list[Diagnostic]:

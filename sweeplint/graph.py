@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sweeplint.model import Parameter, Study, number
+from sweeplint.model import Parameter, Space, Study, number
 from sweeplint.records import record
 
 
@@ -52,8 +52,6 @@ def _plain(value: Any) -> Any:
 
 def describe_space(p: Parameter) -> str:
     """`{4, 6, 8}`, `log-uniform 1e-05 .. 0.1`, `= 0.01`: a short text for labels."""
-    from sweeplint.model import Space
-
     if p.space is Space.CONSTANT:
         return f"= {_short(p.constant_value)}"
     if p.space is Space.CATEGORICAL:
@@ -62,7 +60,7 @@ def describe_space(p: Parameter) -> str:
     if p.space in (Space.UNIFORM, Space.INT, Space.QUANTIZED):
         low, high = number(p.low), number(p.high)
         scale = "log-" if p.log else ""
-        kind = {"uniform": "uniform", "int": "int", "quantized": "quantized"}[p.space.value]
+        kind = p.space.value  # "uniform", "int" or "quantized"
         if low is not None and high is not None:
             return f"{scale}{kind} {low:g} .. {high:g}"
         return f"{scale}{kind}"
@@ -121,9 +119,9 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         goal=roles.goal,
     )
     families = {}
+    family_of = knowledge.family_of if knowledge is not None else lambda name: None
     for p in study.parameters:
-        family = knowledge.family_of(p.name) if knowledge is not None else None
-        families[p.name] = family
+        family = families[p.name] = family_of(p.name)
         assignment = roles.of(p.name)
         attrs = {
             "kind": "parameter",
@@ -149,7 +147,7 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
             attrs["low"] = _plain(p.low.value)
         if p.high is not None:
             attrs["high"] = _plain(p.high.value)
-        graph.add_node(param_node(p.name), **attrs)
+        graph.add_node_from(param_node(p.name), attrs)
     for p in study.parameters:
         cond = p.condition
         if cond is not None and study.parameter(cond.parent) is not None and not any(
@@ -239,8 +237,7 @@ def _reachable(graph, start: str, follow) -> set[str]:
 
 
 def node(graph, name: str) -> dict | None:
-    key = param_node(name)
-    return graph.nodes[key] if key in graph else None
+    return graph.nodes.get(param_node(name))  # (a StudyGraph's or a networkx graph's node view)
 
 
 def interaction_between(graph, name: str, other: str) -> str | None:
@@ -307,18 +304,20 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
     ckey, pkey = param_node(child), param_node(parent)
     if ckey not in graph or pkey not in graph:
         return Activity(None, "none")
-    branches = tuple(
-        frozenset(_norm(v) for v in data.get("values", ())) & everything
-        for _, target, data in graph.out_edges(ckey, data=True)
-        if target == pkey and data.get("kind") == "conditional-on" and graph.nodes[ckey].get("kind") == "parameter"
-    )
-    if branches:
-        return Activity(frozenset().union(*branches), "config", branches=branches)
-    chained = _through_chain(graph, ckey, pkey, everything)
-    if chained:
-        return Activity(frozenset().union(*chained), "config", branches=chained)
+    edges = graph.out_edges(ckey, data=True)
+    conditional = graph.nodes[ckey].get("kind") == "parameter" and any(d.get("kind") == "conditional-on" for _, _, d in edges)
+    if conditional:  # (a parameter with no condition of its own heads no chain of them either)
+        branches = tuple(
+            frozenset(_norm(v) for v in data.get("values", ())) & everything
+            for _, target, data in edges if target == pkey and data.get("kind") == "conditional-on"
+        )
+        if branches:
+            return Activity(frozenset().union(*branches), "config", branches=branches)
+        chained = _through_chain(graph, ckey, pkey, everything)
+        if chained:
+            return Activity(frozenset().union(*chained), "config", branches=chained)
     # Code: reads of the child, and the conditions on the parent around each read.
-    sites = [t for _, t, d in graph.out_edges(ckey, data=True) if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
+    sites = [t for _, t, d in edges if d.get("kind") == "consumed-by" and graph.nodes[t].get("kind") == "code-site"]
     if sites:
         active: set = set()
         known = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sweeplint.records import record
@@ -125,6 +126,7 @@ class Interaction:
         return f"the best {f} depends on the {v}"
 
 
+@lru_cache(maxsize=4096)  # pure, and asked of the same few names by many rules on every file
 def normalise(name: str) -> str:
     """The part of a dotted parameter name that identifies it: last segment, lower case, `-` as `_`."""
     leaf = name.rsplit(".", 1)[-1].rsplit("/", 1)[-1]

@@ -239,9 +239,22 @@ class Parameter:
             values = self.values
             if len(values) < 2:
                 return False
-            first = _hashable(values[0].value)
+            first = values[0].value
+            kind = type(first)
+            hashed = None
             for v in values[1:]:
-                if _hashable(v.value) != first:
+                value = v.value
+                if value is first:
+                    continue
+                if kind is type(value) and kind not in (list, dict):
+                    # what comparing the _hashable forms gives for two values of one plain type,
+                    # without building them (this runs for every parameter in many rules)
+                    if not value == first:
+                        return True
+                    continue
+                if hashed is None:
+                    hashed = _hashable(first)
+                if _hashable(value) != hashed:
                     return True
             return False
         return space is not Space.CONSTANT and space is not Space.UNKNOWN
@@ -429,6 +442,7 @@ class ConfigFile:
         return self.format is not None or bool(self.problems)
 
 
+_HUGE = 1 << 1000  # an integer no float holds
 _FLOAT_TEXT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
 
 
@@ -441,10 +455,15 @@ def number(lit: Lit | None) -> float | None:
     if lit is None:
         return None
     value = lit.value
+    kind = type(value)  # the common cases first: rules ask this of every bound and value
+    if kind is float:
+        return value
+    if kind is int:
+        return float(value) if abs(value) < _HUGE else None
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if not isinstance(value, int) or abs(value) < 1 << 1000 else None
+        return float(value) if not isinstance(value, int) or abs(value) < _HUGE else None
     if isinstance(value, str) and _FLOAT_TEXT.match(value.strip()):
         try:
             return float(value)

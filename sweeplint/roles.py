@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from dataclasses import field, replace
+from dataclasses import field
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
@@ -321,16 +321,20 @@ def infer_role(p: Parameter, knowledge: Any, scientific_declared: bool) -> tuple
     count = distinct_values(p)
     discrete = count is not None and count <= HANDFUL
     candidate = (family is not None and family.kind in SCIENTIFIC_KINDS) or (family is None and _is_toggle(p))
-    what = f"{_a(family.title)} parameter" if family is not None else ("a true/false choice" if _is_toggle(p) else "a parameter")
     if candidate and discrete:
         if scientific_declared:
             return "nuisance", "it varies, and the declared scientific parameters are others"
-        return "scientific", f"it is {what} varied over {count} values"
+        return "scientific", f"it is {_what(p, family)} varied over {count} values"
     if family is not None and family.kind == "seed":
         return "nuisance", "it is a seed: varying it measures trial noise"
     if count is None:
         return "nuisance", "it is searched over a continuous range"
-    return "nuisance", f"it is {what} searched over {count} values"
+    return "nuisance", f"it is {_what(p, family)} searched over {count} values"
+
+
+def _what(p: Parameter, family: Any) -> str:
+    """How a reason names a parameter's kind: `a learning rate parameter`, `a true/false choice`."""
+    return f"{_a(family.title)} parameter" if family is not None else ("a true/false choice" if _is_toggle(p) else "a parameter")
 
 
 def _varies(study: Study, name: str) -> bool:
@@ -384,7 +388,9 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                ordered[name] = replace(a, strength=min(phase_confidence, Confidence.STRONG))
+                # (made directly: dataclasses.replace costs more than the rest of the assignment)
+                ordered[name] = RoleAssignment(a.name, a.role, a.declared, a.reason, a.source, a.span,
+                                               min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,

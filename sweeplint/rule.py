@@ -43,8 +43,15 @@ class Context:
 
     def code(self, study: Study):
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
-        or None when there is no Python program to read (none named, missing, or unparsable)."""
-        return self._code_store().for_study(study, self.file.path)
+        or None when there is no Python program to read (none named, missing, or unparsable).
+        Asked once per study of this file: a dozen rules ask it."""
+        cache = self.extras.get("code")
+        if cache is None:
+            cache = self.extras["code"] = {}
+        key = id(study)
+        if key not in cache:
+            cache[key] = self._code_store().for_study(study, self.file.path)
+        return cache[key]
 
     def program(self, study: Study):
         """Where this study's program was looked for and found (codefacts.Resolution)."""
@@ -65,6 +72,8 @@ class Context:
     def compared_studies(self) -> Iterator[tuple[Study, Study]]:
         """(study, its previous version) for each study of this file that the compared revision also
         holds: what every round-to-round rule walks."""
+        if self._versions("previous") is None:
+            return  # no revision to compare with (the usual run): nothing to walk
         for study in self.studies:
             before = self.previous_study(study)
             if before is not None:
@@ -98,16 +107,32 @@ class Context:
 
     @property
     def knowledge(self) -> Knowledge:
-        if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
-            from sweeplint.knowledge import load_knowledge
+        found = self.extras.get("knowledge")  # rules ask it thousands of times a run: kept per file
+        if found is None:
+            if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
+                from sweeplint.knowledge import load_knowledge
 
-            loaded = load_knowledge(self.settings)
-            self.knowledge_loader = lambda: loaded
-        return self.knowledge_loader()
+                loaded = load_knowledge(self.settings)
+                self.knowledge_loader = lambda: loaded
+            found = self.extras["knowledge"] = self.knowledge_loader()
+        return found
+
+    def varied(self, study: Study) -> tuple:
+        """`study.varied`, worked out once per file: most rules walk it, and the categorical
+        parameters' test compares every value."""
+        cache = self.extras.get("varied")
+        if cache is None:
+            cache = self.extras["varied"] = {}
+        found = cache.get(id(study))
+        if found is None:
+            found = cache[id(study)] = study.varied
+        return found
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        cache = self.extras.setdefault("roles", {})
+        cache = self.extras.get("roles")
+        if cache is None:
+            cache = self.extras["roles"] = {}
         found = cache.get(id(study))
         if found is None:
             from sweeplint.roles import assign_roles

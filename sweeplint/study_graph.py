@@ -24,6 +24,9 @@ class _NodeView:
     def __getitem__(self, node: str) -> dict:
         return self._attrs[node]
 
+    def get(self, node: str, default: Any = None) -> dict | None:
+        return self._attrs.get(node, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._attrs)
 
@@ -91,6 +94,17 @@ class StudyGraph:
         found = self._nodes.get(node)
         if found is None:
             self._nodes[node] = dict(attrs)
+            self._succ[node] = {}
+            self._pred[node] = {}
+        else:
+            found.update(attrs)
+
+    def add_node_from(self, node: str, attrs: dict) -> None:
+        """`add_node(node, **attrs)` for a dict the caller made for it: a new node keeps that dict as
+        its attributes instead of a copy (a graph gets one per parameter)."""
+        found = self._nodes.get(node)
+        if found is None:
+            self._nodes[node] = attrs
             self._succ[node] = {}
             self._pred[node] = {}
         else:

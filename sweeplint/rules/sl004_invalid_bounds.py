@@ -42,9 +42,13 @@ class InvalidBounds(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             for p in study.parameters:
-                yield from self._bounds(study, p)
-                yield from self._spread(p)
-                yield from self._probabilities(p)
+                # (each check only for the spaces it reads: most parameters are a range or a list)
+                if p.low is not None and p.high is not None:
+                    yield from self._bounds(study, p)
+                if p.space is Space.NORMAL or p.space is Space.BETA:
+                    yield from self._spread(p)
+                if p.probabilities:
+                    yield from self._probabilities(p)
 
     # --- low / high / q -------------------------------------------------------------------------
 
@@ -53,6 +57,10 @@ class InvalidBounds(Rule):
             return
         low, high = number(p.low), number(p.high)
         if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+            return
+        if low < high and not (p.log and not p.exponent_bounds and low <= 0):
+            if p.q is not None:  # the usual case, a valid range: only its step to check
+                yield from self._q(study, p, low, high)
             return
         span = p.low.span.cover(p.high.span)
         lo, hi = _text(p.low, low), _text(p.high, high)

@@ -107,6 +107,10 @@ class StringScientificNotation(Rule):
         for study in ctx.studies:
             if study.loader != "yaml1.1":
                 continue
+            found = [(where, lit, kind) for where, lit, kind in literals(study)
+                     if isinstance(lit, Lit) and scientific_text(lit)]
+            if not found:
+                continue  # (most studies: nothing else to work out)
             dialect = dialect_of(study)
             tool = dialect.yaml_loader   # which program loads the file, for the message
             facts = None
@@ -115,8 +119,6 @@ class StringScientificNotation(Rule):
             # the problem is how the list is written, not each number in it.
             reported: set[str] = set()
             linked = any(p.linked_from for p in study.parameters)   # spans of another file: no edits
-            found = [(where, lit, kind) for where, lit, kind in literals(study)
-                     if isinstance(lit, Lit) and scientific_text(lit)]
             for where, lit, kind in found:
                 if kind == "value" and owner[id(lit)] in reported:
                     continue

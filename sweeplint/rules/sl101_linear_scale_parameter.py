@@ -35,10 +35,9 @@ class LinearScaleParameter(Rule):
                 family = ctx.knowledge.family_of(p.name)
                 known = family is not None and family.log_scale
                 what = f"{p.name} ({family.title})" if known else p.name
-                spelling = dialect_of(study).log_scale_spelling   # "the same range, on a log scale" in its words
                 if low == 0:
                     if known:
-                        message, fix = _from_zero(what, high, spelling)
+                        message, fix = _from_zero(what, high, dialect_of(study).log_scale_spelling)
                         yield Finding(p.low.span.cover(p.high.span), message, help=fix)
                     continue
                 decades = math.log10(high / low)
@@ -50,6 +49,7 @@ class LinearScaleParameter(Rule):
                     if family is not None or decades < ANY_NAME_DECADES:
                         continue
 
+                spelling = dialect_of(study).log_scale_spelling   # "the same range, on a log scale" in its words
                 top = (high - high / 10) / (high - low)
                 yield Finding(
                     p.low.span.cover(p.high.span),

@@ -47,7 +47,7 @@ class DegenerateSearchSpace(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            varied = study.varied
+            varied = ctx.varied(study)
             for p in study.parameters:
                 if _set_by_algorithm(study, p):
                     continue

@@ -107,21 +107,13 @@ class ImplausibleValue(Rule):
     def _judge(self, ctx: Context, study: Study, p: Parameter, family: Family, limit: Limit,
                found: list[Point], optimizers: tuple[Any, ...]) -> Finding | None:
         severity = Severity.ERROR if limit.severity == "error" else None
-        under = ""
-        related: tuple[Related, ...] = ()
-        if limit.optimizers:
-            names = sorted({str(v) for v in optimizers})
-            under = f" under {', '.join(names)}"
-            choice = next((q for q in study.parameters if q.name != p.name and q.values and
-                           any(str(v.value) in names for v in q.values)), None)
-            if choice is not None:
-                related = (Related(ctx.file.path, choice.key_span, f"the optimizer is {', '.join(names)} here"),)
         if limit.op == "useful_from":
             return self._mostly_useless(p, family, limit, found)
         if limit.op == "not_within":
             low, high = min(pt.value for pt in found), max(pt.value for pt in found)
             if not (limit.limit <= low and high <= (limit.upper or limit.limit)):
                 return None
+            under, related = _optimizers_named(ctx, study, p, limit, optimizers)
             span = found[0].lit.span.cover(found[-1].lit.span)
             values = _fmt(low) if low == high else f"{_fmt(low)} .. {_fmt(high)}"
             return Finding.split(span, f"{_named(p, family)} is {values}, which is implausible for {_a(family.title)}{under}: "
@@ -133,6 +125,7 @@ class ImplausibleValue(Rule):
         if point is None:
             return None
         spelled = point.lit.text or _fmt(point.value)
+        under, related = _optimizers_named(ctx, study, p, limit, optimizers)
         if _at_edge(limit, point):
             return Finding.split(point.lit.span, f"{p.name} is searched up to {spelled}, the edge of the plausible range of "
                                            f"{_a(family.title)}{under} ({limit.describe()}): trials near it are wasted; "
@@ -158,6 +151,19 @@ class ImplausibleValue(Rule):
         floor = _fmt(limit.limit).replace("e-0", "e-")
         return Finding.split(low.lit.span, f"{share:.0%} of {p.name}'s log range ({bounds}) lies below {floor}, where "
                                            f"{_a(family.title)} has no effect: {limit.why}")
+
+
+def _optimizers_named(ctx: Context, study: Study, p: Parameter, limit: Limit,
+                      optimizers: tuple[Any, ...]) -> tuple[str, tuple[Related, ...]]:
+    """For a limit that holds under some optimizers only: ` under adam, sgd` for the message, and where
+    the optimizer is chosen; ("", ()) for any other limit."""
+    if not limit.optimizers:
+        return "", ()
+    names = sorted({str(v) for v in optimizers})
+    choice = next((q for q in study.parameters if q.name != p.name and q.values and
+                   any(str(v.value) in names for v in q.values)), None)
+    related = (Related(ctx.file.path, choice.key_span, f"the optimizer is {', '.join(names)} here"),) if choice is not None else ()
+    return f" under {', '.join(names)}", related
 
 
 def _both_signs(found: list[Point]) -> bool:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Iterator
 
-from sweeplint.codefacts.folders import FolderView, suffix
+from sweeplint.codefacts.folders import FolderView
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule
 
 # How far up from the config a program may sit: agents are usually started from the repository
 # root or a folder above the config.
 ANCESTORS = 6
+# A name ending in `.py` that is more than `.py` (its suffix, as pathlib spells it, is .py), found
+# in one scan of a folder's names joined by NULs: folders of configs hold hundreds of names.
+_PYTHON_NAME = re.compile(r"[^\0]\.py\0")
 
 
 class ProgramNotFound(Rule):
@@ -28,9 +32,10 @@ class ProgramNotFound(Rule):
             if found.name.startswith(("/", "~")) or found.name[1:3] in (":\\", ":/"):
                 continue  # an absolute path names a file in a container image or a notebook machine
             folders = ctx.code_facts.folders  # set by ctx.program: this run's view of the folders
-            if _anywhere_above(folders, ctx.file.path, found.name):
+            above = _folders_above(folders, ctx.file.path)
+            if any(folders.is_file(folder, found.name) for folder in above):
                 continue
-            if not _has_python_near(folders, ctx.file.path):
+            if not _has_python_near(folders, above):
                 continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
             yield Finding.split(
@@ -40,29 +45,25 @@ class ProgramNotFound(Rule):
             )
 
 
-def _has_python_near(folders: FolderView, config_path: str) -> bool:
-    """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
+def _folders_above(folders: FolderView, config_path: str) -> list[str]:
+    """The config's folder and the folders above it, nearest first, at most ANCESTORS of them."""
     folder = folders.real_folder(config_path)
-    for _ in range(ANCESTORS):
+    out = [folder]
+    while len(out) < ANCESTORS:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        out.append(parent)
+        folder = parent
+    return out
+
+
+def _has_python_near(folders: FolderView, above: list[str]) -> bool:
+    """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
+    for folder in above:
         entries = folders.entries(folder)
         if entries is None:
             return False
-        if any(suffix(name) == ".py" for name in entries):
+        if _PYTHON_NAME.search("\0" + "\0".join(entries) + "\0"):
             return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return False
-
-
-def _anywhere_above(folders: FolderView, config_path: str, name: str) -> bool:
-    folder = folders.real_folder(config_path)
-    for _ in range(ANCESTORS):
-        if folders.is_file(folder, name):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
     return False

@@ -24,7 +24,7 @@ def unused_in_callee(ctx: Context) -> Iterator[Finding]:
         if facts is None or any(e.root == "*" for e in facts.escapes):
             continue
         trace = Interproc(facts.files)
-        for p in study.varied:
+        for p in ctx.varied(study):
             if p.selects_config_group:
                 continue
             if suggests:

@@ -17,7 +17,7 @@ def parameters_never_passed_on(ctx: Context) -> Iterator[Finding]:
     for study in ctx.studies:
         dialect = dialect_of(study)
         root = dialect.parameter_reads
-        if root in (None, "*") or not study.varied:
+        if root in (None, "*") or not ctx.varied(study):
             continue
         facts = ctx.code(study)
         if facts is None or any(r.root == root for r in facts.reads) or any(e.root == "*" for e in facts.escapes):

@@ -21,7 +21,7 @@ _FRAMEWORK_PREFIXES = ("TF_", "CUDA_", "NCCL_", "OMP_", "MASTER_", "WORLD_", "RA
 
 def env_only_parameters(ctx: Context) -> Iterator[Finding]:
     for study in ctx.studies:
-        if study.trial_template is None or not study.varied:
+        if study.trial_template is None or not ctx.varied(study):
             continue
         facts = ctx.code(study)  # first: without a program to read, the file need not be composed again
         if facts is None or facts.hydra_main:
@@ -32,7 +32,7 @@ def env_only_parameters(ctx: Context) -> Iterator[Finding]:
         read = env_names(Interproc(facts.files))
         if read is None:
             continue  # the program may read variables whose names we cannot see
-        for p in study.varied:
+        for p in ctx.varied(study):
             names = [b.name.value for b in study.trial_template.bindings
                      if b.name is not None and b.reference is not None and b.reference.value == p.name]
             if not names or any(n not in carried or carried[n][1] for n in names):

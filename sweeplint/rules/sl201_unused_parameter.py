@@ -45,7 +45,7 @@ class UnusedParameter(Rule):
             known = sorted({".".join(r.key) for r in facts.reads} | {a.dest for a in facts.args})
             files = ", ".join(short(ctx, f) for f in facts.files[:4]) + (", ..." if len(facts.files) > 4 else "")
             groups = ctx.program(study).config_dir if hydra else None
-            for p in study.varied:
+            for p in ctx.varied(study):
                 if p.selects_config_group:
                     continue  # a config group choice: Hydra composes the chosen file, no code reads the name
                 if hydra and _hydra_skipped(p.name, groups):

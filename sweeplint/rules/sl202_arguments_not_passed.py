@@ -26,7 +26,7 @@ class ArgumentsNotPassed(Rule):
             if any(w.root in CLI_ROOTS and w.source not in (None, *CLI_ROOTS) for w in facts.writes):
                 continue  # the parsed arguments are filled from the run config (args.__dict__.update(wandb.config))
             cli_only = []
-            for p in study.varied:
+            for p in ctx.varied(study):
                 other = [r for r in facts.reads_of(p.name) if r.root not in CLI_ROOTS]
                 escape = facts.escaped(p.name)
                 if other or (escape is not None and escape.root not in CLI_ROOTS):

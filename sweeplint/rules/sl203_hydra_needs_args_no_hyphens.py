@@ -17,7 +17,7 @@ class HydraNeedsArgsNoHyphens(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if not dialect_of(study).passes_arguments_by_command or not study.varied:
+            if not dialect_of(study).passes_arguments_by_command or not ctx.varied(study):
                 continue
             items = command_items(study)
             if any("${args_no_hyphens}" in t for t, _ in items):
@@ -30,7 +30,7 @@ class HydraNeedsArgsNoHyphens(Rule):
                 continue
             span = bad[1].span if bad else (study.program.span if study.program is not None else study.span)
             how = f"the command passes {bad[0]}" if bad else "the default command passes ${args}"
-            example = study.varied[0].name
+            example = ctx.varied(study)[0].name
             yield Finding.split(
                 span,
                 f"{short(ctx, facts.program)} is a Hydra app, but {how}, which hands it --{example}=...; Hydra expects "

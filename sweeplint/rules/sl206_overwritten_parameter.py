@@ -28,7 +28,7 @@ class OverwrittenParameter(Rule):
             facts = ctx.code(study)
             if facts is None:
                 continue
-            for p in study.varied:
+            for p in ctx.varied(study):
                 write = None
                 for w in facts.writes:
                     # the parsed arguments hold the swept values when the command passes ${args}
@@ -98,7 +98,7 @@ class OverwrittenParameter(Rule):
             if not loads:
                 continue
             load = loads[0]
-            for p in study.varied:
+            for p in ctx.varied(study):
                 family = ctx.knowledge.family_of(p.name)
                 keywords = OPTIMIZER_KEYWORDS.get(family.name) if family is not None else None
                 if not keywords or never_reads(facts, p.name):
@@ -120,7 +120,7 @@ class OverwrittenParameter(Rule):
             facts = ctx.code(study)
             if facts is None or any(e.root == "*" for e in facts.escapes):
                 continue
-            for p in study.varied:
+            for p in ctx.varied(study):
                 reads = facts.reads_of(p.name)
                 if not reads or not all(r.dead_local for r in reads) or facts.reads_below(p.name):
                     continue

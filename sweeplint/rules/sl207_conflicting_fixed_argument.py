@@ -19,7 +19,7 @@ class ConflictingFixedArgument(Rule):
                 continue
             items = command_items(study)
             args_at = next((i for i, (t, _) in enumerate(items) if "${args" in t), None)
-            swept = {argname(p.name): p for p in study.varied}
+            swept = {argname(p.name): p for p in ctx.varied(study)}
             for name, value, lit in fixed_flags(study):
                 p = swept.get(argname(name))
                 if p is None:

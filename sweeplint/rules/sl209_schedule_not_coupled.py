@@ -35,7 +35,7 @@ class ScheduleNotCoupled(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            lengths = [p for p in study.varied if (f := ctx.knowledge.family_of(p.name)) is not None and f.kind == "training-length"]
+            lengths = [p for p in ctx.varied(study) if (f := ctx.knowledge.family_of(p.name)) is not None and f.kind == "training-length"]
             if not lengths:
                 continue
             facts = ctx.code(study)

@@ -34,7 +34,7 @@ class UndefinedConfigKey(Rule):
         for study in ctx.studies:
             dialect = dialect_of(study)
             root = dialect.trial_config_root
-            if root is None or not study.varied:
+            if root is None or not ctx.varied(study):
                 continue
             if dialect.trial_config_methods and (study.method is None or study.method.name not in dialect.trial_config_methods):
                 continue

@@ -77,7 +77,7 @@ class FixedInteractingNuisance(Rule):
 
     def fixed_parameters(self, ctx: Context, study: Study) -> Iterator[Finding]:
         roles, graph = ctx.roles(study), ctx.graph(study)
-        varied = triggers(ctx, study)
+        varied = None  # found on the first fixed parameter: most studies have none
         for fixed in study.parameters:
             value = fixed_text(fixed)
             if value is None or fixed.condition is not None or roles.declared_fixed(fixed.name):
@@ -85,6 +85,8 @@ class FixedInteractingNuisance(Rule):
             data = node(graph, fixed.name) or {}
             if data.get("family") in roles.fixed_families:
                 continue
+            if varied is None:
+                varied = triggers(ctx, study)
             partners = {p.name: why for p in varied if (why := interaction_between(graph, fixed.name, p.name)) is not None}
             hits = [p for p in varied if p.name in partners and not (data.get("family") == "learning_rate" and (node(graph, p.name) or {}).get("family") == "batch_size")]
             # A value computed from a varied one (`wd: ${mul:0.1,${width}}`) is not fixed.

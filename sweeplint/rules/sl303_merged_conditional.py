@@ -36,7 +36,7 @@ class MergedConditional(Rule):
                 continue
             index = index_choices(parents)
             values_of = {id(p): distinct_values(p) for p in parents}
-            for child in study.varied:
+            for child in ctx.varied(study):
                 # Only the choices of the child's own group and the groups around it: linear in the
                 # number of groups, and no pairing of one group's range with another's optimizer.
                 governed_by = [p for p in governing(index, parents, child.name) if p["name"] != child.name]

@@ -14,12 +14,12 @@ from sweeplint.rule import Context
 
 
 def switch_settings(ctx: Context, study: Study) -> Iterator[Finding]:
-    switches = [p for p in study.varied if _is_switch(p)]
+    switches = [p for p in ctx.varied(study) if _is_switch(p)]
     if not switches:
         return
     facts = ctx.code(study)
     for switch in switches:
-        for child in study.varied:
+        for child in ctx.varied(study):
             if child is switch or child.condition is not None or _is_switch(child):
                 continue
             evidence = _code_evidence(facts, switch, child) if facts is not None else None

@@ -34,11 +34,11 @@ class UnconditionalConditional(Rule):
         parents = choice_parents(graph)
         index = index_choices(parents)
         # Each parameter against the choices that govern it (its own group's and those around it).
-        for child, parent in ((c, p) for c in study.varied for p in governing(index, parents, c.name)):
-            values = distinct_values(parent)
+        for child, parent in ((c, p) for c in ctx.varied(study) for p in governing(index, parents, c.name)):
             pname = parent["name"]
             if child.name == pname or child.condition is not None:
                 continue
+            values = distinct_values(parent)
             activity = active_values(graph, child.name, pname, values, kb)
             if activity.values is None or activity.source not in ("knowledge", "code"):
                 continue
@@ -93,7 +93,7 @@ class UnconditionalConditional(Rule):
             named = {v: schedules.schedule_of(v) for v in values}
             if None in named.values():
                 continue  # a schedule the knowledge base does not know: it may have any setting
-            for child in study.varied:
+            for child in ctx.varied(study):
                 setting = schedules.setting(child.name)
                 if child is chooser or child.condition is not None or setting is None:
                     continue

@@ -47,19 +47,21 @@ class TunedBatchSize(Rule):
             if benchmark_sweep(study):
                 continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
-            kinds = {(node(graph, p.name) or {}).get("family_kind") for p in study.varied} - {"seed"}
+            # Only a searched batch size or resource setting can be reported: most studies have none.
+            candidates = [(p, data) for p in _searched(study) if (data := node(graph, p.name) or {}).get("family_kind") == "resource"
+                          or data.get("family") in BATCH_FAMILIES]
+            if not candidates:
+                continue
+            kinds = {(node(graph, p.name) or {}).get("family_kind") for p in ctx.varied(study)} - {"seed"}
             if kinds == {"resource"}:
                 continue  # only speed and memory settings vary: the sweep measures the hardware
             rates = [p for p in study.parameters if (node(graph, p.name) or {}).get("family") == "learning_rate"]
             searched_rate = any(p.varies for p in rates)
-            for p in _searched(study):
-                data = node(graph, p.name) or {}
+            for p, data in candidates:
                 if data.get("family_kind") == "resource":
                     finding = self._resource(ctx, study, p, data, roles)
                     if finding is not None:
                         yield finding
-                    continue
-                if data.get("family") not in BATCH_FAMILIES:
                     continue
                 a = roles.of(p.name)
                 studied = a is not None and a.declared and a.role == "scientific"

@@ -25,7 +25,7 @@ SMOKE_TEST = re.compile(r"(?:^|[^a-z])(?:quick|smoke|debug|dry_?run|sanity)", re
 def repeated_grid_points(study: Study) -> int | None:
     """The size of a grid that every sample repeats (Ray Tune's grid_search: the study runs
     num_samples x the product of the grid lengths), or None when the space has no such grid."""
-    grids = [p for p in study.varied if p.distribution == "grid_search" and p.space is Space.CATEGORICAL]
+    grids = [p for p in study.parameters if p.distribution == "grid_search" and p.space is Space.CATEGORICAL and p.varies]
     if not grids:
         return None
     points = 1
@@ -50,7 +50,7 @@ class InsufficientBudget(Rule):
             if trials is None or trials != trials or trials <= 0 or trials == float("inf") or trials != int(trials):
                 continue
             trials = int(trials)
-            dims = [p for p in study.parameters if p.varies]
+            dims = list(ctx.varied(study))
             if not dims:
                 continue
             kind = study.method.kind

@@ -18,7 +18,7 @@ class SeedSearched(Rule):
             if study.method is None or study.method.kind is not MethodKind.MODEL_BASED:
                 continue
             graph = ctx.graph(study)
-            for p in study.varied:
+            for p in ctx.varied(study):
                 if (node(graph, p.name) or {}).get("family_kind") != "seed":
                     continue
                 yield Finding.split(

@@ -31,10 +31,10 @@ class TestSetObjective(Rule):
             if objective is None and dialect_of(study).requires_final_result_report:
                 # a bare search space: the objective is whatever the trial reports (NNI); when an
                 # experiment config names the space, that config's study reports it, once
-                if named_by_experiment_config(ctx.file.path, getattr(ctx.code_facts, "folders", None)):
-                    continue
+                # (what the program reports first: looking for an experiment config reads the folder)
                 reported = self._reported_split(ctx, study)
-                if reported is not None:
+                if reported is not None and not named_by_experiment_config(
+                        ctx.file.path, getattr(ctx.code_facts, "folders", None)):
                     yield reported
                 continue
             if objective is None or not isinstance(objective.name.value, str):

@@ -26,7 +26,7 @@ class GridOverNuisance(Rule):
             if study.method is None or study.method.kind is not MethodKind.GRID:
                 continue
             roles, graph = ctx.roles(study), ctx.graph(study)
-            dimensions = [p for p in study.varied if (node(graph, p.name) or {}).get("family_kind") != "seed"]
+            dimensions = [p for p in ctx.varied(study) if (node(graph, p.name) or {}).get("family_kind") != "seed"]
             nuisance = []
             for p in dimensions:
                 a = roles.of(p.name)

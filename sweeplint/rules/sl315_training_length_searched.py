@@ -21,9 +21,9 @@ class TrainingLengthSearched(Rule):
                 continue  # a bandit search spends training length as its resource: varying it is the method
             roles = ctx.roles(study)
             facts = ctx.code(study)
-            kinds = {p.name: _kind(ctx, p.name) for p in study.varied}
+            kinds = {p.name: _kind(ctx, p.name) for p in ctx.varied(study)}
             questions = [name for name, kind in kinds.items() if kind != "seed"]
-            for p in study.varied:
+            for p in ctx.varied(study):
                 if kinds[p.name] != "training-length":
                     continue
                 if never_reads(facts, p.name):

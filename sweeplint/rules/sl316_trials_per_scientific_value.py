@@ -35,7 +35,7 @@ class TrialsPerScientificValue(Rule):
             if roles.phase == "exploitation":
                 continue  # a round that maximises the objective compares no scientific values
             scientific, nuisance = [], []
-            for p in study.varied:
+            for p in ctx.varied(study):
                 if (node(graph, p.name) or {}).get("family_kind") == "seed":
                     continue  # a seed is neither a question nor something to tune
                 a = roles.of(p.name)

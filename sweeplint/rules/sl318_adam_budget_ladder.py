@@ -25,7 +25,7 @@ class AdamBudgetLadder(Rule):
             points = repeated_grid_points(study)
             if points is not None:
                 trials *= points  # every sample runs the whole grid
-            for p in study.varied:
+            for p in ctx.varied(study):
                 family = ctx.knowledge.family_of(p.name)
                 budget = budgets.get(family.name) if family is not None else None
                 if budget is None or not budget.too_small(trials):

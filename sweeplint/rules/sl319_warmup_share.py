@@ -37,18 +37,20 @@ class WarmupShare(Rule):
                 if unit is not None and unit not in trainings and value is not None and value > 0:
                     trainings[unit] = (p, value)
             for p in study.parameters:
+                # (by name first: few parameters are warm-ups, and their values are what costs)
+                fraction = lengths.fraction(p.name)
+                unit = None if fraction else lengths.warmup_unit(p.name)
+                if not fraction and (unit is None or unit not in trainings):
+                    continue
                 top = largest(p)
                 if top is None:
                     continue
                 value, lit = top
                 reach = "reaches" if p.varies else "is"
-                if lengths.fraction(p.name):
+                if fraction:
                     if limit < value <= 1:
                         yield Finding(lit.span, f"{p.name} {reach} {value:g}, a warm-up of {value:.0%} of training",
                                       help="The playbook finds a warm-up of at most a tenth of training useful.")
-                    continue
-                unit = lengths.warmup_unit(p.name)
-                if unit is None or unit not in trainings:
                     continue
                 length, total = trainings[unit]
                 if value > limit * total:

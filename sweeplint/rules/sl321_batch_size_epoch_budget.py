@@ -19,7 +19,7 @@ class BatchSizeEpochBudget(Rule):
         for study in ctx.studies:
             if benchmark_sweep(study):
                 continue  # a sweep that measures speed per batch size: the epochs are its workload
-            batches = [p for p in study.varied if _kind(ctx, p.name) == "batch"]
+            batches = [p for p in ctx.varied(study) if _kind(ctx, p.name) == "batch"]
             if not batches:
                 continue
             lengths = _lengths(ctx, study)

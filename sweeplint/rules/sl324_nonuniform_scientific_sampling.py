@@ -19,7 +19,7 @@ class NonuniformScientificSampling(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             roles = None
-            for p in study.varied:
+            for p in ctx.varied(study):
                 if not p.probabilities or len(p.probabilities) != len(p.values):
                     continue  # none given, or malformed (SL004 reports that)
                 weights = [number(lit) for lit in p.probabilities]

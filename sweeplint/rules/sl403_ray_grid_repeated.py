@@ -21,7 +21,7 @@ class RayGridRepeated(Rule):
             samples = number(study.budget)
             if samples is None or samples <= 1:
                 continue
-            varied = study.varied
+            varied = ctx.varied(study)
             grids = [p for p in varied if p.distribution == "grid_search"]
             if not grids or len(grids) != len(varied):
                 continue  # with random dimensions too, num_samples draws them anew per grid point

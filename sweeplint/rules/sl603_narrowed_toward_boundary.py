@@ -20,7 +20,7 @@ class NarrowedTowardBoundary(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         ratio = load_rounds().narrowing_ratio
         for study, before in ctx.compared_studies():
-            for p in study.varied:
+            for p in ctx.varied(study):
                 a = before.parameter(p.name)
                 new, old = value_range(p), value_range(a) if a is not None and a.varies else None
                 if new is None or old is None:

@@ -20,7 +20,7 @@ class ModelBasedOnGrowingSpace(Rule):
             if study.method.kind is not MethodKind.MODEL_BASED or before.method.kind not in (MethodKind.RANDOM, MethodKind.GRID):
                 continue
             growth = []
-            for p in study.varied:
+            for p in ctx.varied(study):
                 a = before.parameter(p.name)
                 if a is None or not a.varies:
                     growth.append(f"{p.name} is new")
