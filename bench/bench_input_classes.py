@@ -1,6 +1,6 @@
 """Time and peak memory per input byte, for each class of input sweeplint reads.
 
-    python bench/bench_input_classes.py [--sizes 250,500,1000,2000] [--repeat 3]
+    python bench/bench_input_classes.py [--sizes 250,500,1000,2000] [--repeat 3] [--class optuna]
     python bench/bench_input_classes.py --composers [--rounds 10]
     python bench/bench_input_classes.py --adversarial [--repeat 1]
 
@@ -142,11 +142,14 @@ def growth(rows: list[tuple], column: int) -> float:
     return upper / lower if lower > 0 else float("inf") if upper > 0 else 1.0
 
 
-def measure_classes(sizes: list[int], repeat: int, env: dict | None = None) -> list[dict]:
-    """Per class: CPU time and peak memory at each size, the cost per byte, and its growth."""
+def measure_classes(sizes: list[int], repeat: int, env: dict | None = None, only: str = "") -> list[dict]:
+    """Per class (those whose label contains `only`, case-insensitive): CPU time and peak memory at
+    each size, the cost per byte, and its growth."""
     print(f"{'class':28s} {'units':>6s} {'bytes':>9s} {'cpu s':>7s} {'peak MiB':>8s}")
     summary = []
     for label, (name, make, checked) in CLASSES.items():
+        if only.lower() not in label.lower():
+            continue
         rows = []
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
@@ -244,13 +247,15 @@ def main() -> None:
     parser.add_argument("--composers", action="store_true")
     parser.add_argument("--adversarial", action="store_true", help="time and peak memory of each hostile input")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--class", dest="only", default="", metavar="TEXT",
+                        help="measure only the classes whose label contains TEXT (e.g. --class optuna)")
     args = parser.parse_args()
     if args.composers:
         compare_composers(args.rounds)
     elif args.adversarial:
         measure_adversarial(args.repeat)
     else:
-        measure_classes([int(s) for s in args.sizes.split(",")], args.repeat)
+        measure_classes([int(s) for s in args.sizes.split(",")], args.repeat, only=args.only)
 
 
 if __name__ == "__main__":
