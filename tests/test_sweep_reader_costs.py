@@ -109,3 +109,20 @@ def test_the_kept_tree_is_only_ever_that_of_the_same_text():
     pyexpr.parse("a = 1\n")
     second = pyexpr.parse("b = 1\n")
     assert pyexpr.take_parsed("b = 1\n") is second and second is not first
+
+
+@pytest.mark.parametrize("token", ["0", "0_0", "1_000", "0x1F", "0O17", "0b1_0", "1.", ".5", "1E5", "1e-5", "1.5e+10",
+                                   "1_000.000_1", "1e999", "1e-999", "00.5", "1_0e1_0", "9" * 5000, "0x" + "f" * 4000])
+def test_number_tokens_have_the_value_python_gives_them(token):
+    from sweeplint import pyeval
+
+    node = cst.parse_expression(token)
+    try:
+        expected = node.evaluated_value  # Python's literal evaluation of the token
+    except (ValueError, SyntaxError):
+        expected = None
+    value = pyeval.evaluate(node)
+    if expected is None:
+        assert isinstance(value, pyeval.Opaque)
+    else:
+        assert type(value) is type(expected) and value == expected
