@@ -340,7 +340,10 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     if names is None:
         import dataclasses
 
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED_FIELDS)
+        # every whitespace field (whitespace_after_func, whitespace_between, ...): a fifth of the
+        # nodes of a walk were whitespace, which never holds a node a reader looks for
+        names = tuple(f.name for f in dataclasses.fields(cls)
+                      if f.name not in _SKIPPED_FIELDS and not f.name.startswith(("whitespace", "leading_whitespace")))
         _FIELDS[cls] = names
     out: list[cst.CSTNode] = []
     for name in names:

@@ -66,7 +66,7 @@ def _children_by_isinstance(node):
 
     out = []
     for field in dataclasses.fields(node):
-        if field.name in pyexpr._SKIPPED_FIELDS:
+        if field.name in pyexpr._SKIPPED_FIELDS or field.name.startswith(("whitespace", "leading_whitespace")):
             continue
         value = getattr(node, field.name)
         if isinstance(value, cst.CSTNode):
@@ -81,6 +81,23 @@ def test_children_tested_by_type_are_those_tested_by_isinstance():
     for node in _nodes(module):
         ours, reference = pyexpr.children(node), _children_by_isinstance(node)
         assert len(ours) == len(reference) and all(a is b for a, b in zip(ours, reference)), type(node).__name__
+
+
+def test_the_readers_walk_reaches_every_node_but_whitespace_and_punctuation():
+    text = SOURCES["objective"] + "x = f (a) [0] if not b is not c else {**d, 'k': lambda: (yield)}\n@dec\nclass K: pass\n"
+    module = cst.parse_module(text)
+    walked, stack = [], [module]
+    while stack:
+        node = stack.pop()
+        walked.append(node)
+        stack.extend(pyexpr.children(node))
+    whitespace = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.EmptyLine, cst.Comment, cst.Newline,
+                  cst.TrailingWhitespace)
+    punctuation = (cst.LeftParen, cst.RightParen, cst.Comma, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.Dot,
+                   cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace)
+    assert not any(isinstance(node, whitespace) for node in walked)
+    expected = {id(node) for node in _nodes(module) if not isinstance(node, whitespace + punctuation)}
+    assert expected <= {id(node) for node in walked}
 
 
 def test_a_sweep_that_is_its_own_program_is_parsed_once(tmp_path, monkeypatch):
