@@ -87,7 +87,7 @@ def parse(text: str) -> cst.Module:
     overflow its stack and take the process down instead of raising.
     """
     global _last_parsed
-    _last_parsed = None  # never two trees alive for it
+    _last_parsed = None  # the tree kept before is not kept alive while this one is made
     check_size(text)
     _guard(text)
     try:
@@ -195,14 +195,12 @@ class Positions:
         found = self._ranges.span(node)
         if found is None:
             return Span.point(1, 1)
-        line, col, end_line, end_col = found.line, found.column - 1, found.end_line, found.end_column - 1
         opened = len(getattr(node, "lpar", ()) or ())
         closed = len(getattr(node, "rpar", ()) or ())
-        if self._lines is not None and (opened or closed):
-            line, col = self._outward(line, col, opened, "(", -1)
-            end_line, end_col = self._outward(end_line, end_col, closed, ")", 1)
-        elif not (opened or closed):
+        if self._lines is None or not (opened or closed):
             return found
+        line, col = self._outward(found.line, found.column - 1, opened, "(", -1)
+        end_line, end_col = self._outward(found.end_line, found.end_column - 1, closed, ")", 1)
         return Span(line, col + 1, end_line, end_col + 1)
 
     def _outward(self, line: int, col: int, count: int, bracket: str, step: int) -> tuple[int, int]:
