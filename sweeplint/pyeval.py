@@ -113,9 +113,11 @@ def evaluate(node: cst.BaseExpression, names: Mapping[str, cst.BaseExpression] |
 
 def _evaluate(node: cst.BaseExpression, names: Mapping[str, cst.BaseExpression], depth: int) -> Any:
     if isinstance(node, (cst.Integer, cst.Float)):
+        # what Python's literal evaluation (libcst's evaluated_value) gives a number token, without
+        # compiling it: that compile cost a sweep reader more than the rest of its work on the number
         try:
-            return node.evaluated_value
-        except (ValueError, SyntaxError):
+            return float(node.value) if type(node) is cst.Float else int(node.value, 0)
+        except ValueError:
             return _opaque(node)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:

@@ -20,12 +20,12 @@ numbers, `math`/`numpy` log/log10/log2/exp/sqrt and pi/e, float()/int()/abs()/ro
 numbers, and names found in `names` (module constants). Anything else evaluates to
 `Opaque(source, kind)`, so a list of classes keeps one distinct stand-in per element.
 
-Positions come from libcst's PositionProvider, resolved once per module and only when a reader
-asks for its first span (so a file that turns out to hold no sweep never pays for it). The module
-is not copied (`unsafe_skip_copy`): readers never change the tree, and the deep copy costs about
-as much as the positions themselves. Computing positions by hand would mean re-implementing
-libcst's code generation, which is what the provider does in one pass; measured, that pass costs
-1.5-2.5x the parse, so readers ask for spans only once they know the file holds a sweep.
+Positions are libcst's PositionProvider's, computed once per module and only when a reader asks
+for its first span (so a file that turns out to hold no sweep never pays for it), by one code
+generation that records each node's character offsets (sweeplint.codefacts.positions) rather
+than the provider's two position objects per node, which cost about five times as much. The
+module is not copied: readers never change the tree.
+
 Walks use `children()` below rather than libcst visitors or `node.children`, whose visitor
 machinery costs more than the parse.
 """
@@ -33,7 +33,7 @@ machinery costs more than the parse.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 import libcst as cst
 
@@ -62,6 +62,23 @@ class PySyntaxError(Exception):
         self.span = span
 
 
+# The last tree parse() made, with its text. A file that is both a sweep and the program the sweep
+# runs (an Optuna objective) is read as a sweep, then analysed as code: the analysis takes this tree
+# (`take_parsed`) instead of parsing the same text again, a sixth of such a file's time. Keyed by the
+# whole text it cannot go stale; it holds one tree, given up when taken or at the next parse.
+_last_parsed: tuple[str, cst.Module] | None = None
+
+
+def take_parsed(text: str) -> cst.Module | None:
+    """The tree parse() made of exactly this text, when it was the last one parsed; the tree is
+    given up either way (the caller owns it: it is no longer kept here)."""
+    global _last_parsed
+    last, _last_parsed = _last_parsed, None
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    return None
+
+
 def parse(text: str) -> cst.Module:
     """Parse a module with libcst. Never raises anything but PySyntaxError.
 
@@ -69,10 +86,14 @@ def parse(text: str) -> cst.Module:
     gives precise syntax errors, and it refuses nesting so deep that libcst's native parser would
     overflow its stack and take the process down instead of raising.
     """
+    global _last_parsed
+    _last_parsed = None  # the tree kept before is not kept alive while this one is made
     check_size(text)
     _guard(text)
     try:
-        return cst.parse_module(text)
+        module = cst.parse_module(text)
+        _last_parsed = (text, module)
+        return module
     except cst.ParserSyntaxError as exc:
         precise = _python_syntax_error(text)
         if precise is not None:
@@ -161,24 +182,25 @@ class Positions:
 
     def __init__(self, module: cst.Module, text: str | None = None):
         self.module = module
-        self._ranges: Mapping[cst.CSTNode, Any] | None = None
+        self._ranges: Any = None   # codefacts.positions.node_positions, on the first request
         self._lines = re.split(r"\r\n|\r|\n", text) if text is not None else None
 
     def span(self, node: cst.CSTNode) -> Span:
         if self._ranges is None:
-            from libcst.metadata import MetadataWrapper, PositionProvider
+            # Offsets recorded in one code generation of the module: the spans libcst's
+            # PositionProvider gives, at a fifth of its cost (codefacts.positions)
+            from sweeplint.codefacts.positions import node_positions
 
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._ranges = wrapper.resolve(PositionProvider)
-        found = self._ranges.get(node)
+            self._ranges = node_positions(self.module)
+        found = self._ranges.span(node)
         if found is None:
             return Span.point(1, 1)
-        line, col, end_line, end_col = found.start.line, found.start.column, found.end.line, found.end.column
         opened = len(getattr(node, "lpar", ()) or ())
         closed = len(getattr(node, "rpar", ()) or ())
-        if self._lines is not None and (opened or closed):
-            line, col = self._outward(line, col, opened, "(", -1)
-            end_line, end_col = self._outward(end_line, end_col, closed, ")", 1)
+        if self._lines is None or not (opened or closed):
+            return found
+        line, col = self._outward(found.line, found.column - 1, opened, "(", -1)
+        end_line, end_col = self._outward(found.end_line, found.end_column - 1, closed, ")", 1)
         return Span(line, col + 1, end_line, end_col + 1)
 
     def _outward(self, line: int, col: int, count: int, bracket: str, step: int) -> tuple[int, int]:
@@ -316,16 +338,31 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     if names is None:
         import dataclasses
 
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED_FIELDS)
+        # every whitespace field (whitespace_after_func, whitespace_between, ...): a fifth of the
+        # nodes of a walk were whitespace, which never holds a node a reader looks for
+        names = tuple(f.name for f in dataclasses.fields(cls)
+                      if f.name not in _SKIPPED_FIELDS and not f.name.startswith(("whitespace", "leading_whitespace")))
         _FIELDS[cls] = names
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        if _is_node_type(type(value)):
             out.append(value)
         elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+            out.extend(v for v in value if _is_node_type(type(v)))
     return out
+
+
+# libcst's node classes are abstract base classes: `isinstance(x, cst.CSTNode)` runs Python code
+# of the abc module each time (half the cost of a walk). Whether a type is a node's is asked once.
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node_type(kind: type) -> bool:
+    found = _NODE_TYPES.get(kind)
+    if found is None:
+        found = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return found
 
 
 def _quiet_parse(ast, text: str):

@@ -105,8 +105,11 @@ def _extract(text: str) -> FileFacts:
     from sweeplint.codefacts.positions import node_positions
     from sweeplint.codefacts.walker import Walker
 
+    # the tree the sweep reader made of this very text, when the file was just read as a sweep
+    module = pyexpr.take_parsed(text)
     try:
-        module = cst.parse_module(text)
+        if module is None:
+            module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         message = " ".join(str(exc.message).split()) or "invalid syntax"
         return FileFacts(error=f"invalid Python: {message}", error_span=Span.point(max(1, exc.raw_line), max(0, exc.raw_column) + 1))

@@ -120,11 +120,15 @@ class _OffsetPositions:
         self._module = module  # the ids below are the ids of its nodes: keep them alive
         self._full = state.full
         self._syntactic = state.syntactic
+        if state.popped:  # the module's own extent still ends after the newline it popped
+            self._full[id(module)] = (self._full[id(module)][0], len(state.tokens) + len(state.popped))
         self._text = "".join(state.tokens)
         # character offset at each token index (the trailing newline a module without one popped
         # still counts, as it did when the extents were recorded)
         self._offsets = [0, *accumulate(map(len, state.tokens + state.popped))]
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
+        # the popped newline too: the end of the last line's nodes is the start of the next line, as
+        # libcst's PositionProvider counts it
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text + "".join(state.popped))]
 
     def _point(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._line_starts, offset)
@@ -234,7 +238,8 @@ class _LazyPositions:
         self._text = text
         # a module without a final newline: its last statement's code still ends with one
         self._checked_text = text if module.has_trailing_newline else text + module.default_newline
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # (lines counted in that text: the newline ends the last line, as libcst's PositionProvider counts it)
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self._checked_text)]
         # id(statement) -> (statement, first line of its code, indentation around it, is an elif)
         self._units: dict[int, tuple] = {}
         self._full: dict[int, tuple[int, int]] = {}      # absolute character offsets

@@ -52,11 +52,14 @@ class Collector:
         stack: list[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()
-            if isinstance(node, cst.FunctionDef):
+            # the exact type: libcst's node classes are abstract base classes, whose isinstance runs
+            # Python code for every node that is not one (these three have no subclasses)
+            kind = type(node)
+            if kind is cst.FunctionDef:
                 self.visit_FunctionDef(node)
-            elif isinstance(node, cst.Assign):
+            elif kind is cst.Assign:
                 self.visit_Assign(node)
-            elif isinstance(node, cst.Call):
+            elif kind is cst.Call:
                 self.visit_Call(node)
             stack.extend(reversed(pyexpr.children(node)))
         return self
@@ -87,10 +90,15 @@ def returns_of(body: Any) -> list[cst.Return]:
     stack: list[cst.CSTNode] = [body]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        kind = type(node)  # not isinstance, as in Collector.run
+        if kind is cst.FunctionDef or kind is cst.ClassDef or kind is cst.Lambda:
             continue
-        if isinstance(node, cst.Return):
+        if kind is cst.Return:
             found.append(node)
+            continue
+        if kind is cst.SimpleStatementLine or kind is cst.SimpleStatementSuite:
+            # a return is one of a line's statements, never inside their expressions: not walked into
+            found.extend(statement for statement in node.body if type(statement) is cst.Return)
             continue
         stack.extend(reversed(pyexpr.children(node)))
     return found

@@ -12,6 +12,9 @@ from sweeplint.formats.optuna_suggest import SUGGEST, WalkedModule, Suggest
 from sweeplint.model import CallSite, Condition
 
 
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+
+
 class FunctionWalker:
     """Walks one objective function: suggest calls with their `if` conditions and loops."""
 
@@ -157,7 +160,7 @@ class FunctionWalker:
 
     def is_suggest(self, node: cst.CSTNode) -> bool:
         return (
-            isinstance(node, cst.Call)
+            type(node) is cst.Call  # not isinstance: libcst's classes are abstract base classes, slow to test
             and isinstance(node.func, cst.Attribute)
             and node.func.attr.value in SUGGEST
             and pyexpr.dotted(node.func.value) in (self.trial, f"self.{self.trial}")
@@ -169,11 +172,12 @@ class FunctionWalker:
         found: list[tuple[cst.Call, bool]] = []
         while stack:
             current, in_loop = stack.pop()
-            if isinstance(current, (cst.Lambda, cst.FunctionDef)):
+            kind = type(current)  # see is_suggest (none of these classes has subclasses)
+            if kind is cst.Lambda or kind is cst.FunctionDef:
                 continue
             if self.is_suggest(current):
                 found.append((current, in_loop))
-            inner_loop = in_loop or isinstance(current, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
+            inner_loop = in_loop or kind in _COMPREHENSIONS
             stack.extend((child, inner_loop) for child in reversed(pyexpr.children(current)))
         for call, in_loop in found:
             suggest = Suggest(self.reader, call)
