@@ -105,7 +105,7 @@ def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
 def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None, interaction_edges: bool = False):
     """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too.
     Interactions are kept per family (`graph.interactions`); `interaction_edges` adds an
-    interacts-with edge per pair too, for the exports."""
+    interacts-with edge per pair too, and each parameter's `describe` label, for the exports."""
     from sweeplint.study_graph import StudyGraph
 
     graph = StudyGraph(
@@ -137,10 +137,13 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
             "distribution": p.distribution,
             "varied": p.varies,
             "log": p.log,
-            "describe": describe_space(p),
-            "line": p.key_span.line,
-            "column": p.key_span.column,
         }
+        if interaction_edges:
+            # Only the exports label nodes with their space; no rule reads it, and making the text
+            # was a quarter of building a rules' graph.
+            attrs["describe"] = describe_space(p)
+        attrs["line"] = p.key_span.line
+        attrs["column"] = p.key_span.column
         if p.values:
             attrs["values"] = [_plain(v.value) for v in p.values]
         if p.low is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 
 import yaml
 
@@ -85,6 +86,9 @@ else:
             pass
 
 
+_flatten = chain.from_iterable
+
+
 def compose_in_c(text: str, semantics: str) -> Document | None:
     """The document composed in C and converted to our nodes, or None for the event composer to
     do (any error, a second document, a bound exceeded, a Python tag on a collection)."""
@@ -159,7 +163,7 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                 return None  # reported at the span of its start event, which C does not keep
             if type(child) is mapping_node:
                 node = YMap([], child)
-                children = [part for pair in child.value for part in pair]
+                children = _flatten(child.value)  # keys and values alternating, not copied into a list
             else:
                 node = YSeq([], child)
                 children = child.value

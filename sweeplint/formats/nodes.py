@@ -65,6 +65,6 @@ class Collector:
 
     def check_keys(self, node: YMap, allowed: tuple[str, ...], where: str) -> None:
         for key, _ in node.items():
-            name = key_text(key)
+            name = key.value if type(key.value) is str else key_text(key)  # (every key of every mapping read)
             if name not in allowed:
                 self.unknown.append(KeyRef(name, key.span, allowed, where))
