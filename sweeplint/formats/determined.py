@@ -297,20 +297,23 @@ class _Builder(Collector):
         where = f"hyperparameter {name!r}"
         type_node = spec.get("type")
         kind = text_of(type_node)
-        unknown = Parameter(name, Space.UNKNOWN, key.span, spec.span)
+        
+        def unknown() -> Parameter:  # made only when the spec cannot be read: most can
+            return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+
         if kind not in TYPES:
             close = difflib.get_close_matches(kind or "", TYPES, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self.problem(type_node, f"{where}: type must be one of {', '.join(TYPES)}, not {kind or type_name(type_node)!r}{hint} "
                                     "(a group of hyperparameters has no `type` key)")
-            return unknown
+            return unknown()
         required, optional = TYPES[kind]
         allowed = ("type",) + required + optional
         self.check_keys(spec, allowed, where)
         missing = [k for k in required if spec.get(k) is None]
         if missing:
             self.problem(key, f"{where} (type: {kind}) needs {' and '.join(missing)}")
-            return unknown
+            return unknown()
         common = dict(distribution=kind, distribution_span=type_node.span)
         if kind == "const":
             return Parameter(name, Space.CONSTANT, key.span, spec.span, values=(lit(spec.get("val")),), **common)
@@ -318,7 +321,7 @@ class _Builder(Collector):
             vals = spec.get("vals")
             if not isinstance(vals, YSeq) or not vals.items:
                 self.problem(vals, f"vals of {where} must be a non-empty list")
-                return unknown
+                return unknown()
             return Parameter(name, Space.CATEGORICAL, key.span, spec.span, values=tuple(lit(v) for v in vals.items), **common)
         bounds = {}
         for field in ("minval", "maxval", "base", "count"):
@@ -328,14 +331,14 @@ class _Builder(Collector):
             value = lit(node)
             if not value.is_number:
                 self.problem(node, f"{field} of {where} must be a number, not {_spelled(node)!r}")
-                return unknown
+                return unknown()
             bounds[field] = value
         if kind == "int":
             for field in ("minval", "maxval"):
                 value = bounds[field].value
                 if not (isinstance(value, int) and not isinstance(value, bool)):
                     self.problem(bounds[field], f"{where} is type: int, so {field} must be an integer, not {bounds[field].text!r}")
-                    return unknown
+                    return unknown()
         count = bounds.get("count")   # a grid searcher needs it on every range: SL406
         if count is not None:
             c = number(count)

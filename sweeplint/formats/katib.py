@@ -358,7 +358,11 @@ class _Builder(TrialTemplateReading, Collector):
         kind_node = item.get("parameterType")
         kind = text_of(kind_node)
         space_node = item.get("feasibleSpace")
-        unknown = Parameter(name, Space.UNKNOWN, name_node.span, item.span)
+        shape = None  # (set once the feasibleSpace is known)
+
+        def unknown() -> Parameter:  # made only when the entry cannot be read: most can
+            return Parameter(name, Space.UNKNOWN, name_node.span, item.span, shape=shape)
+
         if kind not in PARAMETER_TYPES:
             if kind_node is None:
                 self.problem(name_node, f"{where} has no parameterType (double, int, discrete or categorical)")
@@ -366,15 +370,14 @@ class _Builder(TrialTemplateReading, Collector):
                 close = difflib.get_close_matches(kind or "", PARAMETER_TYPES, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.problem(kind_node, f"{where}: parameterType must be double, int, discrete or categorical, not {kind or type_name(kind_node)!r}{hint}")
-            return unknown
+            return unknown()
         if not isinstance(space_node, YMap) or not space_node.pairs:
             self.problem(space_node or name_node, f"{where} needs a feasibleSpace; Katib rejects the Experiment")
-            return unknown
+            return unknown()
         self.check_keys(space_node, FEASIBLE_SPACE_KEYS, f"feasibleSpace of {where}")
         present = {key_text(k): k for k, _ in space_node.items()}
         # Which keys a parameterType takes is SL405's check; a space of the wrong shape is not read.
         shape = SpaceShape(kind, tuple((key_text(k), k.span) for k, _ in space_node.items()), space_node.span)
-        unknown = Parameter(name, Space.UNKNOWN, name_node.span, item.span, shape=shape)
         dist_node = space_node.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
         if dist_node is not None and distribution not in DISTRIBUTIONS:
@@ -384,17 +387,17 @@ class _Builder(TrialTemplateReading, Collector):
         if kind in ("discrete", "categorical"):
             values_node = space_node.get("list")
             if values_node is None:
-                return unknown
+                return unknown()
             if not isinstance(values_node, YSeq) or not values_node.items:
                 self.problem(values_node, f"feasibleSpace.list of {where} must be a non-empty list")
-                return unknown
+                return unknown()
             values = []
             for v in values_node.items:
                 if kind == "discrete":
                     number = katib_number(v)
                     if number is None:
                         self.problem(v, f"{where} is discrete, so each value must be a number, not {v.text if isinstance(v, YScalar) else type_name(v)!r}")
-                        return unknown
+                        return unknown()
                     values.append(number)
                 else:
                     values.append(lit(v))
@@ -405,7 +408,7 @@ class _Builder(TrialTemplateReading, Collector):
 
         # double / int: a range
         if "list" in present:
-            return unknown
+            return unknown()
         bounds: dict[str, Lit] = {}
         for key in ("min", "max", "step"):
             node = space_node.get(key)
@@ -415,18 +418,18 @@ class _Builder(TrialTemplateReading, Collector):
             if number is None:
                 spelled = node.text if isinstance(node, YScalar) else type_name(node)
                 self.problem(node, f"feasibleSpace.{key} of {where} is {spelled!r}, which Katib cannot convert to a number")
-                return unknown
+                return unknown()
             if kind == "int" and isinstance(number.value, float):
                 if number.value.is_integer():
                     number = Lit(int(number.value), number.span, number.text, number.quoted)
                 else:
                     self.problem(node, f"{where} is int, but feasibleSpace.{key} is {number.text!r}; Katib cannot convert it to an integer")
-                    return unknown
+                    return unknown()
             bounds[key] = number
         if "min" not in bounds or "max" not in bounds:
             missing = " and ".join(k for k in ("min", "max") if k not in bounds)
             self.problem(space_node, f"{where} is {kind}, so its feasibleSpace needs {missing}; Katib rejects the Experiment")
-            return unknown
+            return unknown()
         log = distribution in ("logUniform", "logNormal")
         if distribution in ("normal", "logNormal"):
             space = Space.NORMAL

@@ -41,20 +41,23 @@ class OverrideParameters:
     def override_parameter(self, name: str, key: YScalar, node: YScalar, kind: str) -> Parameter:
         at = self.locator(node)
         text = node.text if not (node.quoted is False and node.value is None) else "null"
-        unknown = Parameter(name, Space.UNKNOWN, key.span, node.span)
+
+        def unknown() -> Parameter:  # made only when the override cannot be read: most can
+            return Parameter(name, Space.UNKNOWN, key.span, node.span)
+
         try:
             tree = ov.parse(text)
         except ov.OverrideSyntaxError as exc:
             self.problem(at(exc.start, exc.end), f"{name}: cannot read the override {text!r}: {exc.message}")
-            return unknown
+            return unknown()
         try:
             sweep = fn.evaluate(tree, text)
         except fn.OverrideValueError as exc:
             self.problem(at(exc.start, exc.end), f"{name}: {exc.message}")
-            return unknown
+            return unknown()
         except RecursionError:
             self.problem(node.span, f"{name}: the override is nested too deeply to read")
-            return unknown
+            return unknown()
 
         def lit(item: fn.Item) -> Lit:
             return Lit(item.value, at(item.start, item.end), item.text or None, item.quoted)
@@ -73,7 +76,7 @@ class OverrideParameters:
                 self.problem(where, f"{name}: the basic sweeper only enumerates values (choice, range, a,b,c) and rejects "
                                     f"interval(); list the values to try, or select an optimizing sweeper "
                                     f"(override hydra/sweeper: optuna, ax or nevergrad)")
-                return unknown
+                return unknown()
             low, high = lit(sweep.start), lit(sweep.stop)
             integer = low.is_int and high.is_int         # int(interval(...)) has integer bounds
             return Parameter(name, Space.INT if integer else Space.UNIFORM, distribution="interval",
@@ -86,11 +89,11 @@ class OverrideParameters:
             if not fn.finite(bound.value):
                 self.problem(bound.span, f"{name}: the {label} of range() is {bound.value}, so the range has no end "
                                          f"Hydra can count to; give finite numbers")
-                return unknown
+                return unknown()
         if step.value == 0:
             self.problem(step.span, f"{name}: the step of range() is 0, so Hydra cannot enumerate the range and the "
                                     f"sweep fails when it starts; give a step that is not 0")
-            return unknown
+            return unknown()
         is_float = any(isinstance(v.value, float) for v in (start, stop, step))
         inclusive = kind == "optuna"
         if kind == "optuna" and sweep.shuffle:
