@@ -120,10 +120,12 @@ class ImplausibleValue(Rule):
                                  f"{limit.why}", related=related, severity=severity)
         if limit.lower and limit.limit == 0 and p.space is Space.CATEGORICAL and _both_signs(found):
             return None  # a list of -x and +y uses the sign as a code the program reads, not as a value
-        candidates = sorted(found, key=lambda pt: pt.value, reverse=not limit.lower)
-        point = next((pt for pt in candidates if _beyond(limit, pt)), None)
-        if point is None:
+        # The furthest point beyond the limit (the first in sorted order, as the sort is stable);
+        # most parameters have none, so the points are tested before anything is sorted.
+        beyond = [pt for pt in found if _beyond(limit, pt)]
+        if not beyond:
             return None
+        point = sorted(beyond, key=lambda pt: pt.value, reverse=not limit.lower)[0]
         spelled = point.lit.text or _fmt(point.value)
         under, related = _optimizers_named(ctx, study, p, limit, optimizers)
         if _at_edge(limit, point):
