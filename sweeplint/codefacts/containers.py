@@ -119,12 +119,12 @@ def container_program(config_path: str, root: Path, image_path: str | None,
     """The repository file a container trial runs: the file copied to `image_path`, or, for a trial
     with no command, the script of the project's only Dockerfile that runs one. `cache` (folder ->
     its Dockerfiles) lets the configs of one run share one walk of each project; `folders` (a
-    codefacts.folders.FolderView) its lookups of project markers."""
+    codefacts.folders.FolderView) its lookups of project markers. `root`: the project root, resolved."""
     from sweeplint.codefacts.program import project_folder
 
     try:
         config_folder = Path(folders.real_folder(config_path)) if folders is not None else Path(config_path).resolve().parent
-        folder = project_folder(config_folder, folders) or root.resolve()
+        folder = project_folder(config_folder, folders) or root
     except (OSError, RuntimeError):
         return None
     files = cache.get(folder) if cache is not None else None
