@@ -14,10 +14,10 @@ import os
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.codefacts.program import SKIP_DIRS
+from sweeplint.records import record
 from sweeplint.source import UnreadableFile, read_head
 
 MAX_VISITED = 5000           # directory entries looked at
@@ -26,8 +26,10 @@ MAX_BYTES = 200_000
 _INSTRUCTION = re.compile(r"^\s*(COPY|ADD|WORKDIR|CMD|ENTRYPOINT)\s+(.*)$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Dockerfile:
+    """What a Dockerfile copies into the image and which script it runs."""
+
     path: Path
     copies: tuple[tuple[tuple[str, ...], str, str], ...]   # (sources, destination, WORKDIR at that line)
     script: str | None                                      # the .py file CMD/ENTRYPOINT runs, as written
