@@ -431,7 +431,8 @@ def _prepare_inheritance(worker: Worker, pending: list) -> None:
     try:
         worker.knowledge_loader()
         for rule in worker.rules:
-            if hasattr(rule, "load"):
+            # a rule for no config format (the results rules) never runs on a checked file
+            if hasattr(rule, "load") and getattr(rule, "formats", None) != ():
                 rule.load()
         # The code reader (~0.25 s to import) only when there is Python to read: configs alone
         # rarely name a program outside the files checked, and a worker that meets one imports it.

@@ -18,6 +18,7 @@ FACTORY = _Factory()
 _set = object.__setattr__
 
 SHAPES = {
+    'sweeplint.codefacts.containers:Dockerfile': 'init,eq,frozen:path,copies,script,workdir',
     'sweeplint.codefacts.facts:ArgDef': 'init,eq,frozen:dest,flags,span,type,action,default,has_default,path',
     'sweeplint.codefacts.facts:CallArg': 'init,eq,frozen:keyword,position,kind,text,span,value,reads',
     'sweeplint.codefacts.facts:CallFact': 'init,eq,frozen:func,span,args,conditions,path',
@@ -34,8 +35,10 @@ SHAPES = {
     'sweeplint.codefacts.facts:ProgramFacts': 'init,eq,frozen:program,files,reads,args,metrics,writes,calls,escapes,derivations,selected_by,hydra_main,uses_argparse,uses_wandb',
     'sweeplint.codefacts.facts:Read': 'init,eq,frozen:root,key,span,how,default,has_default,conditions,consumers,bool_cast,dead_local,path',
     'sweeplint.codefacts.facts:Selection': 'init,eq,frozen:func,metric,span,path',
+    'sweeplint.codefacts.hydra_targets:TargetMiss': 'init,eq,frozen:option,target,init_path,init',
     'sweeplint.codefacts.import_targets:MissingImport': 'init,eq,frozen:name,module_file,line,column,end_column',
     'sweeplint.codefacts.import_targets:_Bindings': 'init,eq:names,stars,dynamic',
+    'sweeplint.codefacts.interproc:DeadEnd': 'init,eq,frozen:function,parameter,path,line',
     'sweeplint.codefacts.nni_launch:LaunchBudget': 'init,eq,frozen:path,max_trials,tuner,startup',
     'sweeplint.codefacts.program:HydraEntry': 'init,eq,frozen:path,config_dir,config_name',
     'sweeplint.codefacts.program:Resolution': 'init,eq,frozen:status,name,path,span,how,config_dir',
@@ -108,6 +111,27 @@ SHAPES = {
     'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
     'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
 }
+
+
+def sweeplint_codefacts_containers__Dockerfile__init(self, path, copies, script, workdir):
+    _set(self, 'path', path)
+    _set(self, 'copies', copies)
+    _set(self, 'script', script)
+    _set(self, 'workdir', workdir)
+
+
+def sweeplint_codefacts_containers__Dockerfile__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, copies={self.copies!r}, script={self.script!r}, workdir={self.workdir!r})"
+
+
+def sweeplint_codefacts_containers__Dockerfile__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.copies,self.script,self.workdir,) == (other.path,other.copies,other.script,other.workdir,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_containers__Dockerfile__hash(self):
+    return hash((self.path,self.copies,self.script,self.workdir,))
 
 
 def sweeplint_codefacts_facts__ArgDef__init(self, dest, flags, span, type, action, default, has_default, path):
@@ -507,6 +531,27 @@ def sweeplint_codefacts_facts__Selection__hash(self):
     return hash((self.func,self.metric,self.span,self.path,))
 
 
+def sweeplint_codefacts_hydra_targets__TargetMiss__init(self, option, target, init_path, init):
+    _set(self, 'option', option)
+    _set(self, 'target', target)
+    _set(self, 'init_path', init_path)
+    _set(self, 'init', init)
+
+
+def sweeplint_codefacts_hydra_targets__TargetMiss__repr(self):
+    return f"{self.__class__.__qualname__}(option={self.option!r}, target={self.target!r}, init_path={self.init_path!r}, init={self.init!r})"
+
+
+def sweeplint_codefacts_hydra_targets__TargetMiss__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.option,self.target,self.init_path,self.init,) == (other.option,other.target,other.init_path,other.init,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_hydra_targets__TargetMiss__hash(self):
+    return hash((self.option,self.target,self.init_path,self.init,))
+
+
 def sweeplint_codefacts_import_targets__MissingImport__init(self, name, module_file, line, column, end_column):
     _set(self, 'name', name)
     _set(self, 'module_file', module_file)
@@ -543,6 +588,27 @@ def sweeplint_codefacts_import_targets___Bindings__eq(self, other):
     if other.__class__ is self.__class__:
         return (self.names,self.stars,self.dynamic,) == (other.names,other.stars,other.dynamic,)
     return NotImplemented
+
+
+def sweeplint_codefacts_interproc__DeadEnd__init(self, function, parameter, path, line):
+    _set(self, 'function', function)
+    _set(self, 'parameter', parameter)
+    _set(self, 'path', path)
+    _set(self, 'line', line)
+
+
+def sweeplint_codefacts_interproc__DeadEnd__repr(self):
+    return f"{self.__class__.__qualname__}(function={self.function!r}, parameter={self.parameter!r}, path={self.path!r}, line={self.line!r})"
+
+
+def sweeplint_codefacts_interproc__DeadEnd__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.function,self.parameter,self.path,self.line,) == (other.function,other.parameter,other.path,other.line,)
+    return NotImplemented
+
+
+def sweeplint_codefacts_interproc__DeadEnd__hash(self):
+    return hash((self.function,self.parameter,self.path,self.line,))
 
 
 def sweeplint_codefacts_nni_launch__LaunchBudget__init(self, path, max_trials, tuner, startup):

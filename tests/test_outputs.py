@@ -321,3 +321,26 @@ def test_sarif_describes_the_internal_error_diagnostic_too():
     (result,) = run["results"]
     rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
     assert rule["id"] == "SL999" and rule["name"] == "internal-error" and "helpUri" not in rule
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def test_json_is_what_json_dumps_writes_with_an_indent_of_two():
+    """The JSON report is built from templates for speed; its text is json.dumps(..., indent=2)'s."""
+    from dataclasses import replace
+
+    from sweeplint.diagnostics import Confidence
+    from sweeplint.fixes import Applicability, Edit, Fix
+    from sweeplint.report.json import as_dict
+
+    plain = tricky_diagnostics()
+    fixed = [
+        replace(plain[0], fix=Fix("quote it \u00e9", (Edit(Span(3, 5, 3, 9), "'1e-3'\x00"),
+                                                     Edit(Span(4, 1, 4, 1), "x: 1\n", "other.yaml")))),
+        replace(plain[1], fix=Fix("nothing to edit", (), Applicability.UNSAFE), confidence=Confidence.WEAK),
+        replace(plain[2], help="see \U0001f600 \u2028"),
+    ]
+    for diagnostics in ([], plain, fixed, plain + fixed):
+        expected = json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"
+        assert render("json", diagnostics, ReportContext()) == expected

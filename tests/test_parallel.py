@@ -126,3 +126,23 @@ def test_the_files_of_a_worker_that_died_are_checked_by_the_main_process(tmp_pat
     monkeypatch.setattr(parallel.Worker, "check", dies_in_a_worker)
     two = lint_paths(["."], load_settings(None, tmp_path), jobs=2)
     assert one.diagnostics == two.diagnostics and one.files == two.files
+
+
+def test_the_pool_imports_no_rule_that_runs_on_no_config(tmp_path):
+    """The main process prepares what the workers share; the results rules never run on a config."""
+    import subprocess
+    import sys
+
+    (tmp_path / "sweep.yaml").write_text(WANDB.format(i=0, method="random", dist="uniform"))
+    script = (
+        "import sys\n"
+        "from sweeplint.parallel import Worker, _prepare_inheritance\n"
+        "from sweeplint.rules.registry import rule_index\n"
+        "from sweeplint.settings import Settings\n"
+        "worker = Worker(list(rule_index()), Settings(root='.'), None, None)\n"
+        "_prepare_inheritance(worker, [(0, 'sweep.yaml')])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sweeplint.rules.sl5')))\n"
+        "print('sweeplint.rules.sl311_test_set_objective' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert shown.stdout.split("\n")[:2] == ["[]", "True"]

@@ -14,10 +14,10 @@ import os
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.codefacts.program import SKIP_DIRS
+from sweeplint.records import record
 from sweeplint.source import UnreadableFile, read_head
 
 MAX_VISITED = 5000           # directory entries looked at
@@ -26,8 +26,10 @@ MAX_BYTES = 200_000
 _INSTRUCTION = re.compile(r"^\s*(COPY|ADD|WORKDIR|CMD|ENTRYPOINT)\s+(.*)$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Dockerfile:
+    """What a Dockerfile copies into the image and which script it runs."""
+
     path: Path
     copies: tuple[tuple[tuple[str, ...], str, str], ...]   # (sources, destination, WORKDIR at that line)
     script: str | None                                      # the .py file CMD/ENTRYPOINT runs, as written
@@ -119,12 +121,12 @@ def container_program(config_path: str, root: Path, image_path: str | None,
     """The repository file a container trial runs: the file copied to `image_path`, or, for a trial
     with no command, the script of the project's only Dockerfile that runs one. `cache` (folder ->
     its Dockerfiles) lets the configs of one run share one walk of each project; `folders` (a
-    codefacts.folders.FolderView) its lookups of project markers."""
+    codefacts.folders.FolderView) its lookups of project markers. `root`: the project root, resolved."""
     from sweeplint.codefacts.program import project_folder
 
     try:
         config_folder = Path(folders.real_folder(config_path)) if folders is not None else Path(config_path).resolve().parent
-        folder = project_folder(config_folder, folders) or root.resolve()
+        folder = project_folder(config_folder, folders) or root
     except (OSError, RuntimeError):
         return None
     files = cache.get(folder) if cache is not None else None

@@ -76,6 +76,11 @@ class FolderView:
         self._entries[folder] = found
         return found
 
+    def holds_python(self, folder: str) -> bool | None:
+        """Whether a folder has an entry whose suffix is `.py` (by name; `.py` alone does not count);
+        None when the folder cannot be listed. Worked out once per folder and run."""
+        return self.remembered(("holds python", folder), lambda: _holds_python(self.entries(folder)))
+
     def is_file(self, folder: str, name: str) -> bool:
         """Whether `name` (a relative path with `/`) under `folder` is a file."""
         parts = name.split("/")
@@ -118,3 +123,9 @@ def _is_file(entry: os.DirEntry) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def _holds_python(entries: dict[str, bool] | None) -> bool | None:
+    if entries is None:
+        return None
+    return any(suffix(name) == ".py" for name in entries)

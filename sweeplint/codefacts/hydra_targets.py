@@ -12,17 +12,17 @@ written in the project with no `**kwargs`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from sweeplint.codefacts.facts import FileFacts, FunctionDef
+from sweeplint.records import record
 from sweeplint.source import UnreadableFile, read_head
 
 MAX_BYTES = 200_000
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TargetMiss:
     """A swept key the class instantiated at its node does not take."""
 

@@ -16,17 +16,17 @@ from __future__ import annotations
 import ast
 import bisect
 import gc
-from dataclasses import dataclass
 from pathlib import Path
 
 from sweeplint.model import Span
+from sweeplint.records import record
 
 MAX_DEPTH = 2                      # a parameter passed on unchanged is followed this many calls deep
 _DYNAMIC = {"locals", "vars", "eval", "exec", "globals", "inspect"}
 FunctionNode = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeadEnd:
     """The parameter that receives a swept value and is never used."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from sweeplint.codefacts.folders import FolderView, suffix
 from sweeplint.records import record
@@ -30,12 +31,16 @@ def launched_program(space_path: str, folders: FolderView | None = None) -> tupl
     `folders`: the run's view of the file system (a folder's launchers read once per run)."""
     folders = folders if folders is not None else FolderView()
     space = Path(folders.real(space_path))
+    folder = space.parent
     found: set[tuple[str, Path]] = set()
-    for name, text in _siblings(space, (".yml", ".yaml", ".py"), folders):
-        if name.endswith(".py"):
-            hit = _from_python(text, space, space.parent, folders)
-        else:
-            hit = _from_yaml(text, space, space.parent, folders)
+    for launcher in _launchers_beside(space, (".yml", ".yaml", ".py"), folders):
+        if launcher.name.endswith(".py"):
+            if space.name not in launcher.text or "search_space" not in launcher.text:
+                continue
+        elif not any(_same(folder / n, space, folders) for n in launcher.spaces):
+            continue
+        code_dir = folder / launcher.code_dir if launcher.code_dir is not None else folder
+        hit = _script(launcher.commands, code_dir, folder, folders)
         if hit is not None:
             found.add(hit)
     return found.pop() if len(found) == 1 else None
@@ -47,43 +52,53 @@ def named_by_experiment_config(space_path: str, folders: FolderView | None = Non
     folders = folders if folders is not None else FolderView()
     space = Path(folders.real(space_path))
     return any(_same(space.parent / n, space, folders)
-               for _, text in _siblings(space, (".yml", ".yaml"), folders)
-               for n in (m.group(1) for m in _SPACE_KEY.finditer(text)))
+               for launcher in _launchers_beside(space, (".yml", ".yaml"), folders)
+               for n in launcher.spaces)
 
 
-def _siblings(space: Path, suffixes: tuple[str, ...], folders: FolderView):
-    """(name, text) of the files beside a search space that may launch it: a bounded number, each
-    of bounded size, unreadable ones skipped."""
+class _Launcher(NamedTuple):
+    """A file that may launch the search spaces beside it, with what its text names."""
+
+    name: str
+    text: str
+    spaces: tuple[str, ...]      # search space files an experiment config (YAML) names
+    commands: tuple[str, ...]    # its trial commands
+    code_dir: str | None         # the trial code folder it names
+
+
+def _launchers_beside(space: Path, suffixes: tuple[str, ...], folders: FolderView) -> list[_Launcher]:
     folder = str(space.parent)
+    # Many search spaces share a folder: its files are scanned once per run, not once per space.
+    launchers = folders.remembered(("nni launchers", folder), lambda: _launchers(folder, folders))
+    return [x for x in launchers if x.name != space.name and suffix(x.name) in suffixes]
+
+
+def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
+    """The files of a folder that may launch a search space: a bounded number, each of bounded
+    size, unreadable ones skipped."""
     entries = folders.entries(folder)
     if entries is None:
-        return
+        return []
+    found = []
     for name in list(entries)[:MAX_LAUNCHERS]:
-        if name == space.name or suffix(name) not in suffixes or not entries[name]:
+        if suffix(name) not in (".yml", ".yaml", ".py") or not entries[name]:
             continue
         text = folders.text(os.path.join(folder, name), MAX_BYTES)
-        if text is not None:
-            yield name, text
+        if text is None:
+            continue
+        if name.endswith(".py"):
+            code_dir = _PY_CODE_DIR.search(text)
+            found.append(_Launcher(name, text, (), tuple(m.group(1) for m in _PY_COMMAND.finditer(text)),
+                                   code_dir.group(1) if code_dir else None))
+        else:
+            code_dir = _CODE_DIR_KEY.search(text)
+            found.append(_Launcher(name, text, tuple(m.group(1) for m in _SPACE_KEY.finditer(text)),
+                                   tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
+                                   code_dir.group(1) if code_dir else None))
+    return found
 
 
-def _from_yaml(text: str, space: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
-    named = [m.group(1) for m in _SPACE_KEY.finditer(text)]
-    if not any(_same(folder / n, space, folders) for n in named):
-        return None
-    commands = [m.group(1) for m in _COMMAND_KEY.finditer(text)]
-    code_dir = _CODE_DIR_KEY.search(text)
-    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder, folders)
-
-
-def _from_python(text: str, space: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
-    if space.name not in text or "search_space" not in text:
-        return None
-    commands = [m.group(1) for m in _PY_COMMAND.finditer(text)]
-    code_dir = _PY_CODE_DIR.search(text)
-    return _script(commands, folder / code_dir.group(1) if code_dir else folder, folder, folders)
-
-
-def _script(commands: list[str], code_dir: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
+def _script(commands: tuple[str, ...], code_dir: Path, folder: Path, folders: FolderView) -> tuple[str, Path] | None:
     scripts = {w for c in commands for w in c.split() if w.endswith(".py")}
     if len(scripts) != 1:
         return None
@@ -124,7 +139,8 @@ def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchB
     folders = folders if folders is not None else FolderView()
     space = Path(folders.real(space_path))
     found: list[LaunchBudget] = []
-    for name, text in _siblings(space, (".py",), folders):
+    for launcher in _launchers_beside(space, (".py",), folders):
+        name, text = launcher.name, launcher.text
         if space.name not in text or "search_space" not in text:
             continue
         caps = list(_PY_MAX_TRIALS.finditer(text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from sweeplint.diagnostics import Related
@@ -86,13 +87,19 @@ def normalise_metric(name: str) -> str:
 
 def tokens(name: str) -> list[str]:
     """Words of a metric name: split on separators and camelCase, lower-cased."""
+    return list(_tokens(name))
+
+
+# Rules ask about the same objective name several times per file (a pure function of the name).
+@lru_cache(maxsize=1024)
+def _tokens(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return [t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t]
+    return tuple(t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t)
 
 
 def has_token(name: str, words: Iterable[str]) -> str | None:
     wanted = set(words)
-    for t in tokens(name):
+    for t in _tokens(name):
         if t in wanted:
             return t
         bare = t.rstrip("0123456789")

@@ -1,0 +1,74 @@
+"""A run's view of the folders: NNI launchers indexed once per folder, Python files per folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sweeplint.codefacts.folders import FolderView
+from sweeplint.codefacts.nni_launch import launch_budget, launched_program, named_by_experiment_config
+
+
+class CountingView(FolderView):
+    """A FolderView that counts the files whose text it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def text(self, path: str, limit: int) -> str | None:
+        self.asked.append(Path(path).name)
+        return super().text(path, limit)
+
+
+def _folder_of_spaces(tmp_path: Path) -> Path:
+    (tmp_path / "space_a.json").write_text("{}\n")
+    (tmp_path / "space_b.json").write_text("{}\n")
+    (tmp_path / "space_c.json").write_text("{}\n")
+    (tmp_path / "train_a.py").write_text("print('a')\n")
+    (tmp_path / "train_b.py").write_text("print('b')\n")
+    (tmp_path / "exp_a.yml").write_text("searchSpaceFile: space_a.json\ntrialCommand: python3 train_a.py\n")
+    (tmp_path / "exp_b.yaml").write_text("searchSpacePath: ./space_b.json\ntrialCommand: python train_b.py --fast\n")
+    (tmp_path / "launch.py").write_text(
+        "experiment.config.search_space = load('space_c.json')\n"
+        "experiment.config.trial_command = 'python train_b.py'\n"
+        "experiment.config.max_trial_number = 12\n")
+    return tmp_path
+
+
+def test_each_space_gets_the_program_its_launcher_names(tmp_path):
+    folder = _folder_of_spaces(tmp_path)
+    view = FolderView()
+    assert launched_program(str(folder / "space_a.json"), view) == ("train_a.py", folder.resolve() / "train_a.py")
+    assert launched_program(str(folder / "space_b.json"), view) == ("train_b.py", folder.resolve() / "train_b.py")
+    assert launched_program(str(folder / "space_c.json"), view) == ("train_b.py", folder.resolve() / "train_b.py")
+    # without a view of the run, the answers are the same
+    assert launched_program(str(folder / "space_a.json")) == ("train_a.py", folder.resolve() / "train_a.py")
+
+
+def test_experiment_configs_and_launch_budget_use_the_same_folder_index(tmp_path):
+    folder = _folder_of_spaces(tmp_path)
+    view = FolderView()
+    assert named_by_experiment_config(str(folder / "space_a.json"), view)
+    assert not named_by_experiment_config(str(folder / "space_c.json"), view)
+    budget = launch_budget(str(folder / "space_c.json"), view)
+    assert budget is not None and budget.max_trials == (12, 3) and budget.path.name == "launch.py"
+
+
+def test_a_folder_of_launchers_is_read_once_per_run(tmp_path):
+    folder = _folder_of_spaces(tmp_path)
+    view = CountingView()
+    for name in ("space_a.json", "space_b.json", "space_c.json"):
+        launched_program(str(folder / name), view)
+        named_by_experiment_config(str(folder / name), view)
+    assert sorted(view.asked) == ["exp_a.yml", "exp_b.yaml", "launch.py", "train_a.py", "train_b.py"]
+
+
+def test_holds_python_answers_by_name_and_none_for_an_unlistable_folder(tmp_path):
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / ".py").write_text("")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "model.py").write_text("")
+    view = FolderView()
+    assert view.holds_python(str(tmp_path / "configs")) is False
+    assert view.holds_python(str(tmp_path / "code")) is True
+    assert view.holds_python(str(tmp_path / "missing")) is None
