@@ -8,6 +8,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
+from cstkit import every_node
 from sweeplint import pyexpr
 from sweeplint.codefacts.extract import extract
 from sweeplint.lint import lint_paths
@@ -28,14 +29,6 @@ SOURCES = {
 }
 
 
-def _nodes(module):
-    stack = [module]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children)
-
-
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_spans_are_those_of_libcsts_position_provider(name):
     from libcst.metadata import MetadataWrapper, PositionProvider
@@ -44,7 +37,7 @@ def test_spans_are_those_of_libcsts_position_provider(name):
     module = pyexpr.parse(text)
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     positions = pyexpr.Positions(module, text)
-    for node in _nodes(module):
+    for node in every_node(module):
         if getattr(node, "lpar", None) or getattr(node, "rpar", None):
             continue  # widened to their parentheses (test_pyexpr)
         r = ranges.get(node)
@@ -78,7 +71,7 @@ def _children_by_isinstance(node):
 
 def test_children_tested_by_type_are_those_tested_by_isinstance():
     module = cst.parse_module(SOURCES["objective"] + SOURCES["crlf"].replace("\r", "") + "match x:\n    case [1, *r]: pass\n")
-    for node in _nodes(module):
+    for node in every_node(module):
         ours, reference = pyexpr.children(node), _children_by_isinstance(node)
         assert len(ours) == len(reference) and all(a is b for a, b in zip(ours, reference)), type(node).__name__
 
@@ -96,7 +89,7 @@ def test_the_readers_walk_reaches_every_node_but_whitespace_and_punctuation():
     punctuation = (cst.LeftParen, cst.RightParen, cst.Comma, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.Dot,
                    cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace)
     assert not any(isinstance(node, whitespace) for node in walked)
-    expected = {id(node) for node in _nodes(module) if not isinstance(node, whitespace + punctuation)}
+    expected = {id(node) for node in every_node(module) if not isinstance(node, whitespace + punctuation)}
     assert expected <= {id(node) for node in walked}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cstkit import every_node
 from sweeplint.codefacts.cst_helpers import child_nodes, try_evaluate
 from sweeplint.codefacts.positions import node_positions
 from sweeplint.parallel import affinity_chunks
@@ -48,17 +49,9 @@ while (n := next(it, None)) is not None: n += 1
 '''
 
 
-def _nodes(module):
-    stack = [module]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children)
-
-
 def test_children_are_libcst_children_in_the_same_order():
     module = cst.parse_module(SOURCE)
-    for node in _nodes(module):
+    for node in every_node(module):
         fast, slow = child_nodes(node), list(node.children)
         assert len(fast) == len(slow) and all(a is b for a, b in zip(fast, slow)), type(node).__name__
 
@@ -70,7 +63,7 @@ def test_positions_and_code_match_libcst():
     positions = node_positions(module)
     assert type(positions).__name__ == "_OffsetPositions"  # not the fallback
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    for node in _nodes(module):
+    for node in every_node(module):
         r = ranges.get(node)
         if r is None:  # a node that generates no code of its own place (some empty whitespace)
             continue
