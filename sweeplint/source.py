@@ -87,7 +87,12 @@ def read_bytes(path: str) -> bytes:
     fd = open_regular(path)
     try:
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            # read(n) allocates n bytes before it reads: sized to the file, not to the 8 MiB bound
+            size = os.fstat(fd).st_size
+            data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+            if size < len(data) <= MAX_FILE_BYTES:  # it grew since, or reports no size (as /proc does)
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+            return data
     finally:
         os.close(fd)
 

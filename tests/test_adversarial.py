@@ -407,3 +407,16 @@ def test_a_20000_line_function(tmp_path):
     code, diags = _with_program(tmp_path, program)
     assert code == 1 and one(diags, "SL101")
     assert any(d["code"] == "SL001" and "the function main at line 3 is longer than" in d["message"] for d in diags), diags
+
+
+def test_the_size_bound_is_exact_and_a_file_is_read_whole_up_to_it(tmp_path, monkeypatch):
+    from sweeplint import source
+
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 64)
+    (tmp_path / "at.yaml").write_bytes(b"a" * 64)
+    (tmp_path / "over.yaml").write_bytes(b"a" * 65)
+    (tmp_path / "empty.yaml").write_bytes(b"")
+    assert source.read_bytes(str(tmp_path / "at.yaml")) == b"a" * 64
+    assert source.read_bytes(str(tmp_path / "empty.yaml")) == b""
+    with pytest.raises(source.UnreadableFile, match="larger than"):
+        source.read_text(str(tmp_path / "over.yaml"))
