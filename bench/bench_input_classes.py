@@ -6,10 +6,11 @@
 
 The first form checks generated files of several sizes per class (W&B, Hydra-sweeper and Katib YAML, nested
 W&B groups, an NNI search space in JSON, an Optuna objective and one long training function in Python), each in
-its own `sweeplint check --no-cache` process,
-and prints the CPU time and peak RSS of each run, the marginal cost per input byte between
-sizes (the constants: start-up cost drops out) and whether growth is linear (the marginal cost per
-byte over the upper half of the sizes against the lower part, for CPU time and for peak memory).
+its own process, and prints the CPU time of checking the file and the memory Python allocated for
+it (start-up left out: see CHECK_TIMED), the peak RSS of a whole `sweeplint check --no-cache`
+process, the marginal cost per input byte between sizes (the constants) and whether growth is
+linear (the marginal cost per byte over the upper half of the sizes against the lower part, for the
+CPU time and the allocated memory).
 
 The second form compares ways to compose YAML on the project's corpus and on large generated files:
 a bare libyaml compose (PyYAML's CSafeLoader, the reference the issue measures against), sweeplint's
@@ -132,6 +133,51 @@ def run_once(folder: Path, name: str, env: dict | None = None) -> tuple[float, f
     return seconds, cpu, int(peak_mib * 2**20)
 
 
+# The CPU time of checking one file, start-up left out: a process imports sweeplint and checks the
+# file once (imports, the knowledge base, the code reader), then times `times` more checks of it
+# from scratch (a fresh worker each time, so the program's facts are extracted again; the knowledge
+# base, loaded once, is shared) and prints the fastest, and the memory Python allocated at the peak
+# of one more check (tracemalloc) above what it held before: the whole process's peak RSS moves in
+# steps of the allocator's arenas, too coarse for a few MB of growth. Start-up costs the same at
+# every size, but varies by a few hundredths of a second from one process to the next, as much as
+# a small file's whole check: left in, it decides the growth figure.
+CHECK_TIMED = """
+import sys, time, tracemalloc
+from pathlib import Path
+from sweeplint.parallel import Worker
+from sweeplint.rules.registry import rule_index
+from sweeplint.settings import load_settings
+settings = load_settings(None, Path.cwd())
+rules = list(rule_index())
+first = Worker(rules, settings, None, None)
+def check():
+    worker = Worker(rules, settings, None, None)
+    worker.knowledge_loader = first.knowledge_loader
+    return worker.check(sys.argv[1], True, None, None)
+first.check(sys.argv[1], True, None, None)
+best = float("inf")
+for _ in range(int(sys.argv[2])):
+    start = time.process_time()
+    check()
+    best = min(best, time.process_time() - start)
+tracemalloc.start()
+held = tracemalloc.get_traced_memory()[0]
+check()
+print(best, tracemalloc.get_traced_memory()[1] - held)
+"""
+
+
+def check_cost(folder: Path, name: str, times: int, env: dict | None = None) -> tuple[float, int]:
+    """CPU seconds of one check of `name` in `folder`, start-up left out (the fastest of `times`),
+    and the bytes Python allocated at the peak of a check (see CHECK_TIMED)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", CHECK_TIMED, name, str(times)], cwd=folder, env=env,
+                          capture_output=True, text=True, check=True)
+    seconds, peak = done.stdout.split()[-2:]
+    return float(seconds), int(peak)
+
+
 def growth(rows: list[tuple], column: int) -> float:
     """How the marginal cost per byte grows: over the upper half of the sizes against the lower part
     (1 = linear; a quadratic cost gives about 2.4 on sizes that double). Both spans are wide, so
@@ -145,7 +191,7 @@ def growth(rows: list[tuple], column: int) -> float:
 def measure_classes(sizes: list[int], repeat: int, env: dict | None = None, only: str = "") -> list[dict]:
     """Per class (those whose label contains `only`, case-insensitive): CPU time and peak memory at
     each size, the cost per byte, and its growth."""
-    print(f"{'class':28s} {'units':>6s} {'bytes':>9s} {'cpu s':>7s} {'peak MiB':>8s}")
+    print(f"{'class':28s} {'units':>6s} {'bytes':>9s} {'cpu s':>7s} {'alloc MiB':>9s} {'peak MiB':>8s}")
     summary = []
     for label, (name, make, checked) in CLASSES.items():
         if only.lower() not in label.lower():
@@ -163,20 +209,22 @@ def measure_classes(sizes: list[int], repeat: int, env: dict | None = None, only
                 sizes_in[n] = (root, len(text.encode()))
             # One run of every size per round: a spell of load from elsewhere on a shared machine
             # slows one round of all sizes rather than every run of one size, and the minimum drops it.
-            runs: dict[int, list] = {n: [] for n in sizes}
+            # Time and allocated memory: the check alone (CHECK_TIMED); peak RSS: a whole `sweeplint check` process.
+            peaks: dict[int, list] = {n: [] for n in sizes}
             for _ in range(repeat):
                 for n in sizes:
-                    runs[n].append(run_once(sizes_in[n][0], checked, env))
+                    peaks[n].append(run_once(sizes_in[n][0], checked, env)[2])
             for n in sizes:
-                rows.append((n, sizes_in[n][1], min(c for _, c, _ in runs[n]), min(m for _, _, m in runs[n])))
-                print(f"{label:28s} {n:6d} {rows[-1][1]:9d} {rows[-1][2]:7.2f} {rows[-1][3] / 2**20:8.1f}", flush=True)
-        (_, first, cpu0, mem0), (_, last, cpu1, mem1) = rows[0], rows[-1]
+                seconds, allocated = check_cost(sizes_in[n][0], checked, max(10, repeat), env)
+                rows.append((n, sizes_in[n][1], seconds, allocated, min(peaks[n])))
+                print(f"{label:28s} {n:6d} {rows[-1][1]:9d} {seconds:7.3f} {allocated / 2**20:9.1f} {rows[-1][4] / 2**20:8.1f}", flush=True)
+        (_, first, cpu0, mem0, _), (_, last, cpu1, mem1, _) = rows[0], rows[-1]
         summary.append({"class": label, "us_per_byte": (cpu1 - cpu0) / (last - first) * 1e6,
                         "memory_per_byte": (mem1 - mem0) / (last - first), "time_growth": growth(rows, 0),
-                        "memory_growth": growth(rows, 1), "peak_mib": max(r[3] for r in rows) / 2**20})
+                        "memory_growth": growth(rows, 1), "peak_mib": max(r[4] for r in rows) / 2**20})
     print("\nper-byte constants (marginal, smallest to largest size) and growth (upper half over lower, 1 = linear):")
     for c in summary:
-        print(f"  {c['class']:28s} {c['us_per_byte']:7.2f} us cpu/byte  {c['memory_per_byte']:6.1f} bytes of memory/byte  "
+        print(f"  {c['class']:28s} {c['us_per_byte']:7.2f} us cpu/byte  {c['memory_per_byte']:6.1f} bytes allocated/byte  "
               f"growth: time {c['time_growth']:4.2f}, memory {c['memory_growth']:4.2f}")
     return summary
 
