@@ -142,7 +142,8 @@ def run_once(folder: Path, name: str, env: dict | None = None) -> tuple[float, f
 # every size, but varies by a few hundredths of a second from one process to the next, as much as
 # a small file's whole check: left in, it decides the growth figure.
 CHECK_TIMED = """
-import sys, time, tracemalloc
+import gc, sys, time, tracemalloc
+gc.disable()  # as `sweeplint check` runs for a few named files (sweeplint.cli)
 from pathlib import Path
 from sweeplint.parallel import Worker
 from sweeplint.rules.registry import rule_index
