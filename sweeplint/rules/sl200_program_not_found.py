@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Iterator
 
 from sweeplint.codefacts.folders import FolderView
@@ -11,9 +10,6 @@ from sweeplint.rule import Context, Rule
 # How far up from the config a program may sit: agents are usually started from the repository
 # root or a folder above the config.
 ANCESTORS = 6
-# A name ending in `.py` that is more than `.py` (its suffix, as pathlib spells it, is .py), found
-# in one scan of a folder's names joined by NULs: folders of configs hold hundreds of names.
-_PYTHON_NAME = re.compile(r"[^\0]\.py\0")
 
 
 class ProgramNotFound(Rule):
@@ -61,9 +57,9 @@ def _folders_above(folders: FolderView, config_path: str) -> list[str]:
 def _has_python_near(folders: FolderView, above: list[str]) -> bool:
     """Whether the config sits in a code checkout: a Python file in its folder or a folder above."""
     for folder in above:
-        entries = folders.entries(folder)
-        if entries is None:
+        holds = folders.holds_python(folder)  # None: the folder cannot be listed
+        if holds is None:
             return False
-        if _PYTHON_NAME.search("\0" + "\0".join(entries) + "\0"):
+        if holds:
             return True
     return False
