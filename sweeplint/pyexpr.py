@@ -346,23 +346,29 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if _is_node_type(type(value)):
+        if _IS_NODE[type(value)]:
             out.append(value)
         elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if _is_node_type(type(v)))
+            out.extend(v for v in value if _IS_NODE[type(v)])
     return out
 
 
-# libcst's node classes are abstract base classes: `isinstance(x, cst.CSTNode)` runs Python code
-# of the abc module each time (half the cost of a walk). Whether a type is a node's is asked once.
-_NODE_TYPES: dict[type, bool] = {}
+class IsInstance(dict):
+    """`table[type(node)]` is `isinstance(node, classes)`, worked out once per node class.
+
+    libcst's node classes are ABCs: a failing `isinstance` goes through a Python-level
+    `__instancecheck__`, which on the walk's dispatch costs more than the work dispatched."""
+
+    def __init__(self, *classes: type) -> None:
+        super().__init__()
+        self.classes = classes
+
+    def __missing__(self, kind: type) -> bool:
+        found = self[kind] = issubclass(kind, self.classes)
+        return found
 
 
-def _is_node_type(kind: type) -> bool:
-    found = _NODE_TYPES.get(kind)
-    if found is None:
-        found = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-    return found
+_IS_NODE = IsInstance(cst.CSTNode)
 
 
 def _quiet_parse(ast, text: str):

@@ -143,21 +143,6 @@ def plain(value: Any) -> Any:
     return repr(value)
 
 
-class IsInstance(dict):
-    """`table[type(node)]` is `isinstance(node, classes)`, worked out once per node class.
-
-    libcst's node classes are ABCs: a failing `isinstance` goes through a Python-level
-    `__instancecheck__`, which on the walk's dispatch costs more than the work dispatched."""
-
-    def __init__(self, *classes: type) -> None:
-        super().__init__()
-        self.classes = classes
-
-    def __missing__(self, kind: type) -> bool:
-        found = self[kind] = issubclass(kind, self.classes)
-        return found
-
-
 # --- children in source order, without libcst's visitor machinery -----------------------------
 
 _VISITED_FIELDS: dict[type, tuple[str, ...] | None] = {}

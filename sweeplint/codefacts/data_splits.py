@@ -17,10 +17,11 @@ import re
 
 import libcst as cst
 
-from sweeplint.codefacts.cst_helpers import IsInstance, child_nodes, try_evaluate
+from sweeplint.codefacts.cst_helpers import child_nodes, try_evaluate
 from sweeplint.codefacts.facts import Selection
 from sweeplint.codefacts.queries import tokens
 from sweeplint.model import Span
+from sweeplint.pyexpr import IsInstance
 
 TEST_WORDS = {"test", "tests", "testing", "heldout", "holdout"}
 VAL_WORDS = {"val", "valid", "validation", "dev", "eval", "evaluation"}

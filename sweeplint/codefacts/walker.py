@@ -16,7 +16,7 @@ import libcst as cst
 
 from sweeplint.codefacts.calls import CallsMixin
 from sweeplint.codefacts.config_reads import ConfigReadsMixin, returned_root
-from sweeplint.codefacts.cst_helpers import Binding, Collector, IsInstance, Ref, child_nodes, is_param, plain
+from sweeplint.codefacts.cst_helpers import Binding, Collector, Ref, child_nodes, is_param, plain
 from sweeplint.codefacts.data_splits import SplitsMixin
 from sweeplint.codefacts.derived import DerivationsMixin
 from sweeplint.codefacts.facts import (
@@ -38,7 +38,7 @@ from sweeplint.codefacts.flow import FlowMixin
 from sweeplint.codefacts.metric_logs import MetricLogsMixin, fixed_trips
 from sweeplint.codefacts.name_uses import name_counts, used_names
 from sweeplint.model import Span
-from sweeplint.pyexpr import dotted
+from sweeplint.pyexpr import IsInstance, dotted
 
 
 # The walk dispatches on node classes; these tables answer `isinstance` per class once.
