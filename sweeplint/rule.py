@@ -45,13 +45,17 @@ class Context:
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
         or None when there is no Python program to read (none named, missing, or unparsable).
         Asked once per study of this file: a dozen rules ask it."""
-        cache = self.extras.get("code")
-        if cache is None:
-            cache = self.extras["code"] = {}
+        return self._per_study("code", study, lambda: self._code_store().for_study(study, self.file.path))
+
+    def _per_study(self, what: str, study: Study, work):
+        """`work()` for this study, done once per file: several rules ask the same question."""
+        answers = self.extras.get(what)
+        if answers is None:
+            answers = self.extras[what] = {}
         key = id(study)
-        if key not in cache:
-            cache[key] = self._code_store().for_study(study, self.file.path)
-        return cache[key]
+        if key not in answers:
+            answers[key] = work()
+        return answers[key]
 
     def program(self, study: Study):
         """Where this study's program was looked for and found (codefacts.Resolution)."""
@@ -120,26 +124,11 @@ class Context:
     def varied(self, study: Study) -> tuple:
         """`study.varied`, worked out once per file: most rules walk it, and the categorical
         parameters' test compares every value."""
-        cache = self.extras.get("varied")
-        if cache is None:
-            cache = self.extras["varied"] = {}
-        found = cache.get(id(study))
-        if found is None:
-            found = cache[id(study)] = study.varied
-        return found
+        return self._per_study("varied", study, lambda: study.varied)
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        cache = self.extras.get("roles")
-        if cache is None:
-            cache = self.extras["roles"] = {}
-        found = cache.get(id(study))
-        if found is None:
-            from sweeplint.roles import assign_roles
-
-            found = assign_roles(study, self.knowledge, self.settings, self.file)
-            cache[id(study)] = found
-        return found
+        return self._per_study("roles", study, lambda: _assign_roles(study, self.knowledge, self.settings, self.file))
 
     def graph(self, study: Study):
         """The hyperparameter graph of a study (a StudyGraph, see sweeplint.graph), built on the first
@@ -154,6 +143,12 @@ class Context:
             found = build_study_graph(study, self.knowledge, self.roles(study), facts)
             self.graphs[id(study)] = found
         return found
+
+
+def _assign_roles(study: Study, knowledge, settings, file: ConfigFile):
+    from sweeplint.roles import assign_roles
+
+    return assign_roles(study, knowledge, settings, file)
 
 
 def _same_study(study: Study, file: ConfigFile, version) -> Study | None:
