@@ -102,6 +102,12 @@ def _offset_state_class():
 _STATE_CLASS = None
 
 
+def _line_and_column(line_starts: list[int], offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset, given the offset each line starts at."""
+    line = bisect.bisect_right(line_starts, offset)
+    return line, offset - line_starts[line - 1] + 1
+
+
 class _Stop(Exception):
     """Raised to end a statement's generation where its body begins."""
 
@@ -131,8 +137,7 @@ class _OffsetPositions:
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text + "".join(state.popped))]
 
     def _point(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        return _line_and_column(self._line_starts, offset)
 
     def span(self, node) -> Span | None:
         key = id(node)
@@ -376,8 +381,7 @@ class _LazyPositions:
         return self._whole
 
     def _point(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        return _line_and_column(self._line_starts, offset)
 
     def span(self, node) -> Span | None:
         if self._whole is None:
