@@ -239,11 +239,16 @@ def project_folder(start: Path, folders: FolderView | None = None) -> Path | Non
 
 
 def _marked_folder(folder: str, view: FolderView) -> str | None:
+    """project_folder of an absolute folder, worked out once per folder and run (a climb, not a
+    recursion: a folder may be nested deeper than the interpreter's recursion limit)."""
     def answer() -> str | None:
-        if any(view.exists(os.path.join(folder, marker)) for marker in _MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        return _marked_folder(parent, view) if parent != folder else None
+        current = folder
+        while not any(view.exists(os.path.join(current, marker)) for marker in _MARKERS):
+            parent = os.path.dirname(current)
+            if parent == current:
+                return None
+            current = parent
+        return current
 
     return view.remembered(("project folder", folder), answer)
 
