@@ -157,12 +157,22 @@ class GitIgnored:
         return self._specs[file]
 
     def _repository(self, folder: str) -> str | None:
-        if folder not in self._repos:
-            parent = os.path.dirname(folder)
-            if os.path.exists(os.path.join(folder, ".git")):
-                self._repos[folder] = folder
-            elif parent == folder:
-                self._repos[folder] = None
-            else:
-                self._repos[folder] = self._repository(parent)
-        return self._repos[folder]
+        """The nearest folder at or above `folder` holding `.git`, each folder's answer kept (a
+        climb, not a recursion: a folder may be nested deeper than the recursion limit)."""
+        climbed: list[str] = []
+        current = folder
+        while current not in self._repos:
+            climbed.append(current)
+            if os.path.exists(os.path.join(current, ".git")):
+                found = current
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                found = None
+                break
+            current = parent
+        else:
+            found = self._repos[current]
+        for each in climbed:
+            self._repos[each] = found
+        return found
