@@ -424,15 +424,26 @@ def test_the_size_bound_is_exact_and_a_file_is_read_whole_up_to_it(tmp_path, mon
 
 def test_a_config_nested_deeper_than_the_recursion_limit(tmp_path):
     """Looking up the repository and the project folder climbs ~1,200 folders: no recursion error."""
+    made = []
     folder = tmp_path
-    for _ in range(1200):  # os.makedirs itself recurses once per level
-        folder = folder / "d"
-        folder.mkdir()
-    (folder / "train.py").write_text("import wandb\nrun = wandb.init()\nwandb.log({'val_loss': run.config.lr})\n")
-    (folder / "sweep.yaml").write_text(
-        "program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\n"
-        "parameters:\n  lr:\n    distribution: uniform\n    min: 0.0001\n    max: 0.1\n"
-    )
-    code, diags, _ = lint(folder, ".")
-    d = one(diags, "SL101")
-    assert code == 1 and (d["line"], d["column"]) == (7, 10) and "lr" in d["message"]  # at the range's low bound
+    try:
+        for _ in range(1200):  # os.makedirs (and shutil.rmtree) recurse once per level: made by hand
+            folder = folder / "d"
+            folder.mkdir()
+            made.append(folder)
+        (folder / "train.py").write_text("import wandb\nrun = wandb.init()\nwandb.log({'val_loss': run.config.lr})\n")
+        (folder / "sweep.yaml").write_text(
+            "program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\n"
+            "parameters:\n  lr:\n    distribution: uniform\n    min: 0.0001\n    max: 0.1\n"
+        )
+        code, diags, _ = lint(folder, ".")
+        d = one(diags, "SL101")
+        assert code == 1 and (d["line"], d["column"]) == (7, 10) and "lr" in d["message"]  # at the range's low bound
+    finally:  # removed by hand too: pytest's clean-up of old temporary folders recurses per level
+        for name in ("train.py", "sweep.yaml"):
+            (folder / name).unlink(missing_ok=True)
+        for each in reversed(made):
+            for leftover in each.iterdir():
+                if leftover.is_file():
+                    leftover.unlink()
+            each.rmdir()
