@@ -23,6 +23,7 @@ from sweeplint import __version__
 from sweeplint.server_io import utf16_column
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+LINT_THREAD_STACK = 8 * 1024 * 1024
 
 
 class _Linter:
@@ -125,7 +126,13 @@ class _Scheduler:
         self._work = work                     # work(uri, text_or_None, closed) -> None
         self._pending: dict[str, tuple] = {}  # uri -> (text or None, closed)
         self._ready = threading.Condition()
-        threading.Thread(target=self._run, name="sweeplint-lint", daemon=True).start()
+        # The lint thread composes YAML in C, which recurses once per level up to libyaml's nesting
+        # cap (1,000 levels, ~0.4 MB): room for that where a platform's threads get less by default.
+        before = threading.stack_size(LINT_THREAD_STACK)
+        try:
+            threading.Thread(target=self._run, name="sweeplint-lint", daemon=True).start()
+        finally:
+            threading.stack_size(before)
 
     def request(self, uri: str, text: str | None = None, closed: bool = False) -> None:
         with self._ready:

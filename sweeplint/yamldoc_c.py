@@ -25,9 +25,12 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def c_composable(text: str, json_text: bool = False) -> bool:
-    """Whether the C composer may see `text`: it is small, and nested at most _C_MAX_LEVELS deep by
-    a bound every YAML text obeys. A flow collection opens with a bracket (or, for a single-pair
-    mapping, with none inside a `[`, one per `[` at most); block collections nested in one another
+    """Whether the C composer may see `text`: it is small, and either libyaml itself bounds how
+    deep it nests (`_libyaml_caps_nesting`) or it is nested at most _C_MAX_LEVELS deep by a bound
+    every YAML text obeys.
+
+    That bound is for a libyaml that nests without end. A flow collection opens with a bracket (or,
+    for a single-pair mapping, with none inside a `[`, one per `[` at most); block collections nested in one another
     start at increasing columns (a sequence may share its parent mapping's column), and a block
     collection starts where a line's run of spaces and `-`, `?`, `:` indicators ends.
 
@@ -36,6 +39,8 @@ def c_composable(text: str, json_text: bool = False) -> bool:
     exactly as deep as the collections it gives, in YAML too."""
     if _CParser is None or len(text) > C_MAX_CHARS:
         return False
+    if _libyaml_caps_nesting():
+        return True
     flow = 2 * text.count("[") + text.count("{")
     if flow >= _C_MAX_LEVELS:
         if not json_text:
@@ -87,6 +92,27 @@ else:
 
 
 _flatten = chain.from_iterable
+
+# libyaml stops at 1,000 levels of nesting, flow and block together ("exceeded maximum nesting
+# depth"): its composer then recurses at most that deep (~0.4 KB of C stack a level), whatever the
+# text, and counting brackets would only send large flat configs (hundreds of `values: [...]`) to
+# the slower event composer. A libyaml without that cap keeps the bracket bound.
+_CAP_PROBE = "[" * 1001 + "]" * 1001
+_capped: list[bool] = []   # the probe's answer, once per process
+
+
+def _libyaml_caps_nesting() -> bool:
+    if not _capped:
+        parser = _UntypedParser(_CAP_PROBE)
+        try:
+            parser.check_node()
+            parser.get_node()
+            _capped.append(False)
+        except yaml.YAMLError as exc:
+            _capped.append("nesting depth" in str(exc))
+        finally:
+            parser.dispose()
+    return _capped[0]
 
 
 def compose_in_c(text: str, semantics: str) -> Document | None:

@@ -12,6 +12,7 @@ from sweeplint.read import read_config, read_path
 from sweeplint.rules.sl005_string_scientific_notation import SCIENTIFIC, yaml11_float
 from sweeplint.source import UnreadableFile, decode
 from sweeplint.yamldoc import MAX_DEPTH, YAMLReadError, YMap, YScalar, YSeq, _compose_events, compose, to_python, type_scalar
+from sweeplint import yamldoc_c
 from sweeplint.yamldoc_c import c_composable, compose_in_c
 
 
@@ -357,8 +358,23 @@ def _search_space(parameters: int, nested_every: int) -> str:
     return "{\n  " + ",\n  ".join(entries) + "\n}\n"
 
 
+@pytest.fixture
+def libyaml_without_a_nesting_cap(monkeypatch):
+    """The C composer's nesting bound as it is where libyaml nests without end (an old libyaml)."""
+    monkeypatch.setattr(yamldoc_c, "_capped", [False])
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+def test_libyaml_caps_nesting_and_the_c_composer_relies_on_it():
+    if not yamldoc_c._libyaml_caps_nesting():
+        pytest.skip("this libyaml nests without end: the bracket bound applies")
+    with pytest.raises(YAMLReadError, match="nesting depth"):
+        compose("p: " + "[" * 1001 + "]" * 1001 + "\n")
+
+
 @pytest.mark.parametrize("parameters, nested_every", [(150, 7), (600, 3), (1200, 50)])
-def test_a_json_file_of_many_shallow_objects_composes_in_c_as_the_events_compose_it(parameters, nested_every):
+def test_a_json_file_of_many_shallow_objects_composes_in_c_as_the_events_compose_it(parameters, nested_every,
+                                                                                   libyaml_without_a_nesting_cap):
     text = _search_space(parameters, nested_every)
     assert 2 * text.count("[") + text.count("{") > 400       # more brackets than the plain count allows
     assert c_composable(text, json_text=True) and not c_composable(text)
@@ -372,5 +388,23 @@ def test_a_json_file_of_many_shallow_objects_composes_in_c_as_the_events_compose
     '{"p": [1, 2], "q": ' + "[" * 600 + "}",                     # not JSON: the bracket count decides
     "{'p': [1]}" + " [" * 400,                                   # YAML, not JSON
 ])
-def test_deep_or_non_json_texts_with_many_brackets_stay_with_the_event_composer(text):
+def test_deep_or_non_json_texts_with_many_brackets_stay_with_the_event_composer(text, libyaml_without_a_nesting_cap):
     assert not c_composable(text, json_text=True)
+
+
+def test_a_large_flat_sweep_of_many_value_lists_composes_in_c_as_the_events_compose_it():
+    text = "parameters:\n" + "".join(f"  p{i}:\n    values: [1, 2.5, '3', x]\n" for i in range(500))
+    assert 2 * text.count("[") > 400 and c_composable(text)
+    in_c, by_events = compose_in_c(text, "yaml1.1"), _compose_events(text, "yaml1.1")
+    assert in_c is not None
+    assert [_tree(r) for r in in_c.roots] == [_tree(r) for r in by_events.roots]
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 999])
+def test_a_text_nested_past_the_depth_bound_is_reported_as_the_event_composer_reports_it(levels):
+    text = "p: " + "[" * levels + "]" * levels + "\n"
+    with pytest.raises(YAMLReadError) as by_compose:
+        compose(text)
+    with pytest.raises(YAMLReadError) as by_events:
+        _compose_events(text, "yaml1.1")
+    assert str(by_compose.value) == str(by_events.value)
