@@ -282,11 +282,19 @@ def distinct_values(p: Parameter) -> int | None:
     if p.space in (Space.CONSTANT,):
         return 1
     if p.space is Space.CATEGORICAL:
-        seen = []
-        for v in p.values:
-            if v.value not in seen:
-                seen.append(v.value)
-        return len(seen)
+        values = [v.value for v in p.values]
+        try:
+            # (asked of every parameter of every study: a set counts them at once; equal values
+            # hash alike, so it counts what comparing them one by one counts)
+            return len(set(values))
+        except TypeError:  # a list or a mapping among the choices
+            seen = []
+            for value in values:
+                if value not in seen:
+                    seen.append(value)
+            return len(seen)
+    if p.space is not Space.INT and (p.space is not Space.QUANTIZED or p.log):
+        return None  # a continuous range, or a space that could not be read
     low, high = number(p.low), number(p.high)
     if low is None or high is None or p.exponent_bounds:
         return None
