@@ -35,12 +35,18 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
     plan = _plan(rules)
     applicable = plan.applicable(frozenset(study.format for study in file.studies))
     comparing = ctx.compares_revisions()
+    with_facts = None  # whether a study of the file has program facts, found when first needed
     for index, rule in enumerate(applicable):
         try:
             if not isinstance(rule, _Runner):
                 rule = applicable[index] = _Runner(rule)  # kept for the next files
             if rule.compares_revisions and not comparing:
                 continue  # (the usual run) nothing to compare the file with
+            if rule.needs_program_facts:
+                if with_facts is None:
+                    with_facts = any(ctx.code(study) is not None for study in file.studies)
+                if not with_facts:
+                    continue  # no program read: nothing the rule could find
             severity = overrides.get(rule.code, rule.severity)
             for finding in rule.check(ctx):
                 level = severity if finding.severity is None or rule.code in overrides else finding.severity
@@ -83,12 +89,13 @@ class _Runner:
     the `check` of one instance for the whole run. Rules keep nothing between files (all they know
     of a file is in the Context); an instance per rule and file was 30,000 objects a run."""
 
-    __slots__ = ("code", "name", "severity", "compares_revisions", "check")
+    __slots__ = ("code", "name", "severity", "compares_revisions", "needs_program_facts", "check")
 
     def __init__(self, rule):
         rule_class = rule.load() if isinstance(rule, RuleInfo) else rule
         self.code, self.name, self.severity = rule_class.code, rule_class.name, rule_class.severity
         self.compares_revisions = getattr(rule_class, "compares_revisions", False)
+        self.needs_program_facts = getattr(rule_class, "needs_program_facts", False)
         self.check = rule_class().check
 
 

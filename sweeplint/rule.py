@@ -191,6 +191,9 @@ class Rule:
     # True when the rule only walks ctx.compared_studies(): the engine skips it in a run with no
     # revision to compare with (Context.compares_revisions), where it could find nothing.
     compares_revisions: ClassVar[bool] = False
+    # True when every finding of the rule rests on a study's program facts (ctx.code(study) is not
+    # None): the engine skips it on a file none of whose studies has them (a folder of configs).
+    needs_program_facts: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
