@@ -312,7 +312,7 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
     (reads of the parameter under `if` tests on the parent, when code facts are in the graph), the
     knowledge base (momentum exists for SGD, not for Adam). Unknown optimizers make it unknown.
     """
-    everything = frozenset(_norm(v) for v in parent_values)
+    everything = frozenset(map(_norm, parent_values))
     ckey, pkey = param_node(child), param_node(parent)
     if ckey not in graph or pkey not in graph:
         return Activity(None, "none")
