@@ -40,6 +40,8 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool:  # (the common cases first: a graph holds every value of every parameter)
         return value
+    if kind is float:
+        return "nan" if value != value else value
     if value is None or isinstance(value, (bool, int, float, str)):
         if isinstance(value, float) and value != value:  # NaN
             return "nan"

@@ -356,10 +356,10 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     assignments: dict[str, RoleAssignment] = {}
     fixed_families: set[str] = set()
     unmatched: list[Unmatched] = list(problems)
-    names = [p.name for p in study.parameters]
     for d in declared:
         param = _match(d.name, study)
         if param is None:
+            names = [p.name for p in study.parameters]
             family = knowledge.family_of(d.name) if knowledge is not None else None
             if d.role == "fixed" and family is not None:
                 # `fixed=learning_rate` for a rate the sweep leaves to the program: fixed on purpose.
@@ -385,7 +385,8 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
             continue
         role, reason = infer_role(p, knowledge, scientific_declared)
         assignments[p.name] = RoleAssignment(p.name, role, False, reason)
-    ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments}
+    # In the parameters' order (inferred ones were added in it: only declarations come first).
+    ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
     phase_declared = phase is not None
     phase_confidence = Confidence.DECLARED
