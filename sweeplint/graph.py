@@ -37,6 +37,11 @@ def param_node(name: str) -> str:
 
 def _plain(value: Any) -> Any:
     """A JSON- and DOT-friendly copy of a literal value."""
+    kind = type(value)
+    if kind is str or kind is bool:  # (the common cases first: a graph holds every value of every parameter)
+        return value
+    if kind is float:
+        return "nan" if value != value else value
     if value is None or isinstance(value, (bool, int, float, str)):
         if isinstance(value, float) and value != value:  # NaN
             return "nan"
@@ -48,6 +53,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+# Space.X.value through the enum's descriptor costs several times a dict look-up, for every node.
+_SPACE_NAMES = {space: space.value for space in Space}
 
 
 def describe_space(p: Parameter) -> str:
@@ -120,7 +129,9 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
     )
     families = {}
     family_of = knowledge.family_of if knowledge is not None else lambda name: None
+    by_name = {}  # the first parameter of each name, as study.parameter gives it
     for p in study.parameters:
+        by_name.setdefault(p.name, p)
         family = families[p.name] = family_of(p.name)
         assignment = roles.of(p.name)
         attrs = {
@@ -133,7 +144,7 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
             "role": assignment.role if assignment else None,
             "role_declared": bool(assignment and assignment.declared),
             "role_reason": assignment.reason if assignment else "",
-            "space": p.space.value,
+            "space": _SPACE_NAMES[p.space],
             "distribution": p.distribution,
             "varied": p.varies,
             "log": p.log,
@@ -153,12 +164,12 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         graph.add_node_from(param_node(p.name), attrs)
     for p in study.parameters:
         cond = p.condition
-        if cond is not None and study.parameter(cond.parent) is not None and not any(
-            d.get("kind") == "conditional-on" and d.get("values") == [_plain(v) for v in cond.values]
-            for _, t, d in graph.out_edges(param_node(p.name), data=True) if t == param_node(cond.parent)
-        ):
-            graph.add_edge(param_node(p.name), param_node(cond.parent), kind="conditional-on",
-                           values=[_plain(v) for v in cond.values], source="config")
+        if cond is None or cond.parent not in by_name:
+            continue
+        child, parent, values = param_node(p.name), param_node(cond.parent), [_plain(v) for v in cond.values]
+        if not any(d.get("kind") == "conditional-on" and d.get("values") == values
+                   for d in (graph.get_edge_data(child, parent) or {}).values()):
+            graph.add_edge(child, parent, kind="conditional-on", values=values, source="config")
     interactions = graph.interactions = FamilyInteractions(families, knowledge)
     if interaction_edges:
         # One node per name: a parameter repeated under several branches of a choice (NNI nested
@@ -303,12 +314,13 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
     (reads of the parameter under `if` tests on the parent, when code facts are in the graph), the
     knowledge base (momentum exists for SGD, not for Adam). Unknown optimizers make it unknown.
     """
-    everything = frozenset(_norm(v) for v in parent_values)
+    everything = frozenset(map(_norm, parent_values))
     ckey, pkey = param_node(child), param_node(parent)
     if ckey not in graph or pkey not in graph:
         return Activity(None, "none")
     edges = graph.out_edges(ckey, data=True)
-    conditional = graph.nodes[ckey].get("kind") == "parameter" and any(d.get("kind") == "conditional-on" for _, _, d in edges)
+    child_data = graph.nodes[ckey]
+    conditional = child_data.get("kind") == "parameter" and any(d.get("kind") == "conditional-on" for _, _, d in edges)
     if conditional:  # (a parameter with no condition of its own heads no chain of them either)
         branches = tuple(
             frozenset(_norm(v) for v in data.get("values", ())) & everything
@@ -342,7 +354,7 @@ def active_values(graph, child: str, parent: str, parent_values: Iterable[Any], 
             active |= here
         if known:
             return Activity(frozenset(active), "code", tuple(where))
-    family = knowledge.families.get(graph.nodes[ckey].get("family")) if graph.nodes[ckey].get("family") else None
+    family = knowledge.families.get(child_data["family"]) if child_data.get("family") else None
     if family is None or not family.conditional_on:
         return Activity(everything, "knowledge" if family is not None else "none")
     active = set()
@@ -382,6 +394,10 @@ def _through_chain(graph, ckey: str, pkey: str, everything: frozenset) -> tuple:
 def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[dict]:
     """Varied categorical parameters of the given family kinds with two or more distinct values:
     the parents other parameters may be conditional on."""
+    kinds = tuple(kinds)
+    memo = getattr(graph, "memo", None)  # a StudyGraph keeps the answer: two rules ask it of every study
+    if memo is not None and ("choice_parents", kinds) in memo:
+        return list(memo["choice_parents", kinds])
     out = []
     for data in parameter_nodes(graph, varied=True):
         if data.get("space") == "categorical" and data.get("family_kind") in kinds:
@@ -391,6 +407,8 @@ def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[
                     distinct.append(v)
             if len(distinct) >= 2:
                 out.append(data)
+    if memo is not None:
+        memo["choice_parents", kinds] = tuple(out)
     return out
 
 

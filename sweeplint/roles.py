@@ -282,11 +282,19 @@ def distinct_values(p: Parameter) -> int | None:
     if p.space in (Space.CONSTANT,):
         return 1
     if p.space is Space.CATEGORICAL:
-        seen = []
-        for v in p.values:
-            if v.value not in seen:
-                seen.append(v.value)
-        return len(seen)
+        values = [v.value for v in p.values]
+        try:
+            # (asked of every parameter of every study: a set counts them at once; equal values
+            # hash alike, so it counts what comparing them one by one counts)
+            return len(set(values))
+        except TypeError:  # a list or a mapping among the choices
+            seen = []
+            for value in values:
+                if value not in seen:
+                    seen.append(value)
+            return len(seen)
+    if p.space is not Space.INT and (p.space is not Space.QUANTIZED or p.log):
+        return None  # a continuous range, or a space that could not be read
     low, high = number(p.low), number(p.high)
     if low is None or high is None or p.exponent_bounds:
         return None
@@ -348,10 +356,10 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     assignments: dict[str, RoleAssignment] = {}
     fixed_families: set[str] = set()
     unmatched: list[Unmatched] = list(problems)
-    names = [p.name for p in study.parameters]
     for d in declared:
         param = _match(d.name, study)
         if param is None:
+            names = [p.name for p in study.parameters]
             family = knowledge.family_of(d.name) if knowledge is not None else None
             if d.role == "fixed" and family is not None:
                 # `fixed=learning_rate` for a rate the sweep leaves to the program: fixed on purpose.
@@ -377,7 +385,8 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
             continue
         role, reason = infer_role(p, knowledge, scientific_declared)
         assignments[p.name] = RoleAssignment(p.name, role, False, reason)
-    ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments}
+    # In the parameters' order (inferred ones were added in it: only declarations come first).
+    ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
     phase_declared = phase is not None
     phase_confidence = Confidence.DECLARED

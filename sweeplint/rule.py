@@ -45,17 +45,21 @@ class Context:
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
         or None when there is no Python program to read (none named, missing, or unparsable).
         Asked once per study of this file: a dozen rules ask it."""
-        return self._per_study("code", study, lambda: self._code_store().for_study(study, self.file.path))
+        return self._per_study("code", study, self._read_code)
+
+    def _read_code(self, study: Study):
+        return self._code_store().for_study(study, self.file.path)
 
     def _per_study(self, what: str, study: Study, work):
-        """`work()` for this study, done once per file: several rules ask the same question."""
-        answers = self.extras.get(what)
-        if answers is None:
-            answers = self.extras[what] = {}
-        key = id(study)
-        if key not in answers:
-            answers[key] = work()
-        return answers[key]
+        """`work(study)` for this study, done once per file: several rules ask the same question.
+        (Asked some 16,000 times a run: the answer already known is found in one step.)"""
+        try:
+            return self.extras[what][id(study)]
+        except KeyError:
+            pass
+        answer = work(study)
+        self.extras.setdefault(what, {})[id(study)] = answer
+        return answer
 
     def program(self, study: Study):
         """Where this study's program was looked for and found (codefacts.Resolution)."""
@@ -72,6 +76,11 @@ class Context:
         """This study as the revision compared with holds it (`check --since REF`; HEAD in the
         editor), or None: no revision asked for, the file is new or not in a repository."""
         return _same_study(study, self.file, self._versions("previous"))
+
+    def compares_revisions(self) -> bool:
+        """Whether this run has a revision to compare the file with (`check --since REF`, or a
+        history given by the caller): without one, compared_studies yields nothing."""
+        return self.history is not None or bool(getattr(self.settings, "since", None))
 
     def compared_studies(self) -> Iterator[tuple[Study, Study]]:
         """(study, its previous version) for each study of this file that the compared revision also
@@ -124,11 +133,14 @@ class Context:
     def varied(self, study: Study) -> tuple:
         """`study.varied`, worked out once per file: most rules walk it, and the categorical
         parameters' test compares every value."""
-        return self._per_study("varied", study, lambda: study.varied)
+        return self._per_study("varied", study, _varied)
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        return self._per_study("roles", study, lambda: _assign_roles(study, self.knowledge, self.settings, self.file))
+        return self._per_study("roles", study, self._assign_roles)
+
+    def _assign_roles(self, study: Study):
+        return _assign_roles(study, self.knowledge, self.settings, self.file)
 
     def graph(self, study: Study):
         """The hyperparameter graph of a study (a StudyGraph, see sweeplint.graph), built on the first
@@ -143,6 +155,10 @@ class Context:
             found = build_study_graph(study, self.knowledge, self.roles(study), facts)
             self.graphs[id(study)] = found
         return found
+
+
+def _varied(study: Study) -> tuple:
+    return study.varied
 
 
 def _assign_roles(study: Study, knowledge, settings, file: ConfigFile):
@@ -172,6 +188,12 @@ class Rule:
     # The study formats the rule can fire on (None: any). A file with no study of these formats
     # does not even import the rule's module (see sweeplint.rules.registry).
     formats: ClassVar[tuple[str, ...] | None] = None
+    # True when the rule only walks ctx.compared_studies(): the engine skips it in a run with no
+    # revision to compare with (Context.compares_revisions), where it could find nothing.
+    compares_revisions: ClassVar[bool] = False
+    # True when every finding of the rule rests on a study's program facts (ctx.code(study) is not
+    # None): the engine skips it on a file none of whose studies has them (a folder of configs).
+    needs_program_facts: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - interface
         raise NotImplementedError

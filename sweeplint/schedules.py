@@ -8,6 +8,7 @@ and under which schedules a setting has an effect (a step size only under a step
 from __future__ import annotations
 
 from dataclasses import field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,17 @@ from sweeplint.settings import ConfigError
 
 def _key(value: Any) -> str | None:
     """A name or value as the data spells it: last dotted segment, lower case, `-` as `_`."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         return None
-    return value.strip().rsplit(".", 1)[-1].lower().replace("-", "_").lstrip("_")
+    return _text_key(value)
+
+
+# SL304 asks it of every parameter of every study, mostly the same few names: a pure function of the text.
+@lru_cache(maxsize=4096)
+def _text_key(text: str) -> str | None:
+    if not text.strip():
+        return None
+    return text.strip().rsplit(".", 1)[-1].lower().replace("-", "_").lstrip("_")
 
 
 @record(frozen=True, slots=True)

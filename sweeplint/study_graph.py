@@ -80,6 +80,9 @@ class StudyGraph:
         self._pred: dict[str, dict[str, dict[int, dict]]] = {}
         self.nodes = _NodeView(self._nodes)
         self.edges = _EdgeView(self)
+        # Answers to queries several rules ask of one study (sweeplint.graph.choice_parents); the
+        # graph does not change once built, and lives as long as the file's Context.
+        self.memo: dict = {}
 
     def __contains__(self, node: object) -> bool:
         return node in self._nodes

@@ -39,7 +39,7 @@ def surprise(lit: Lit, loader: str = "yaml1.1") -> str | None:
         spelled = "true" if value else "false"
         return (f"which {who} reads as the boolean {spelled}, not the text \"{text}\"; write `{spelled}` "
                 f"if a boolean is meant, or quote it (\"{text}\") for the text")
-    if _OCTAL.match(text):
+    if "0" in text[:2] and _OCTAL.match(text):  # (an octal-looking number starts 0, +0 or -0)
         decimal = text.replace("_", "").lstrip("+")
         if isinstance(value, str):
             why = ("a leading 0 marks an octal number and " + text + " is not one" if loader == "yaml1.1"

@@ -48,9 +48,10 @@ class DegenerateSearchSpace(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             varied = ctx.varied(study)
+            resource = _algorithm_resource(study)  # (looked up once per study, not per parameter)
             for p in study.parameters:
-                if _set_by_algorithm(study, p):
-                    continue
+                if resource is not None and resource.value == p.name:
+                    continue  # the algorithm sets its range per bracket
                 # A one-element list is how users of every tool fix a parameter in a search space
                 # (`tune.choice(["adam"])`, `choice(0.1)`): a constant. The same value listed
                 # several times is a slip: a list meant to hold different values.
@@ -114,9 +115,9 @@ def _pinned(p: Parameter) -> bool:
     return low == high
 
 
-def _set_by_algorithm(study: Study, p: Parameter) -> bool:
-    """The resource of a bandit search (Katib hyperband's `resource_name`): the algorithm sets its
-    range per bracket, so the range written in the config is only a placeholder."""
+def _algorithm_resource(study: Study):
+    """The parameter a bandit search uses as its resource (Katib hyperband's `resource_name`), as
+    a literal: the algorithm sets its range per bracket, so the range written in the config is
+    only a placeholder. None for other searches."""
     method = study.method
-    resource = method.get("resource_name") if method is not None else None
-    return resource is not None and resource.value == p.name
+    return method.get("resource_name") if method is not None else None

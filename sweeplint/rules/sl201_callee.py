@@ -3,15 +3,19 @@ the project whose receiving parameter is never used (codefacts.interproc)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from sweeplint.codefacts.config_copies import copied_to_unread_key
-from sweeplint.codefacts.interproc import Interproc
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Span
 from sweeplint.rule import Context
+
+if TYPE_CHECKING:
+    from sweeplint.codefacts.interproc import Interproc
+
+# The inter-procedural modules are imported when a program's facts are known: a folder of configs
+# without code never needs them.
 
 
 def unused_in_callee(ctx: Context) -> Iterator[Finding]:
@@ -23,7 +27,9 @@ def unused_in_callee(ctx: Context) -> Iterator[Finding]:
         facts = ctx.code(study)
         if facts is None or any(e.root == "*" for e in facts.escapes):
             continue
-        trace = Interproc(facts.files)
+        from sweeplint.codefacts import interproc
+
+        trace = interproc.Interproc(facts.files)
         for p in ctx.varied(study):
             if p.selects_config_group:
                 continue
@@ -81,5 +87,7 @@ def _copied_to_unread_key(trace: Interproc, facts, name: str):
         return None
     if facts.arg(name) is not None and reads[0].root != "argparse":
         return None
+    from sweeplint.codefacts.config_copies import copied_to_unread_key
+
     found = copied_to_unread_key(trace, reads[0].path, reads[0].span)
     return None if found is None else (found[0], reads[0])

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.config_copies import copied_into_unused
-from sweeplint.codefacts.interproc import Interproc
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context
+
+# The inter-procedural modules are imported when a program's facts are known: a folder of configs
+# without code never needs them.
 
 
 def parameters_never_passed_on(ctx: Context) -> Iterator[Finding]:
@@ -25,6 +26,9 @@ def parameters_never_passed_on(ctx: Context) -> Iterator[Finding]:
         handed = [e for e in facts.escapes if e.root == root]
         if not handed or any(e.key for e in handed):
             continue
+        from sweeplint.codefacts.config_copies import copied_into_unused
+        from sweeplint.codefacts.interproc import Interproc
+
         trace = Interproc(facts.files)
         copies = [copied_into_unused(trace, e.path, e.span) for e in handed]
         if any(c is None for c in copies):

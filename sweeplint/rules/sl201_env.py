@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sweeplint.codefacts.env_reads import env_names
-from sweeplint.codefacts.interproc import Interproc
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
 from sweeplint.model import Span
@@ -29,6 +27,9 @@ def env_only_parameters(ctx: Context) -> Iterator[Finding]:
         carried = _env_carriers(ctx.file.text)
         if not carried:
             continue
+        from sweeplint.codefacts.env_reads import env_names  # (only with a program's facts)
+        from sweeplint.codefacts.interproc import Interproc
+
         read = env_names(Interproc(facts.files))
         if read is None:
             continue  # the program may read variables whose names we cannot see

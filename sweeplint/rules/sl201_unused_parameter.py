@@ -23,6 +23,7 @@ class UnusedParameter(Rule):
     name = "unused-parameter"
     severity = Severity.WARNING
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         yield from self._undefined_flags(ctx)

@@ -15,6 +15,7 @@ class ArgumentsNotPassed(Rule):
     name = "arguments-not-passed"
     severity = Severity.ERROR
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -14,6 +14,7 @@ class HydraNeedsArgsNoHyphens(Rule):
     name = "hydra-needs-args-no-hyphens"
     severity = Severity.ERROR
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -18,6 +18,7 @@ class OverwrittenParameter(Rule):
     name = "overwritten-parameter"
     severity = Severity.WARNING
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         yield from self._restored_optimizer(ctx)

@@ -16,6 +16,7 @@ class HiddenFixedParameter(Rule):
     name = "hidden-fixed-parameter"
     severity = Severity.INFO
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -32,6 +32,7 @@ class ScheduleNotCoupled(Rule):
     name = "schedule-not-coupled"
     severity = Severity.WARNING
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

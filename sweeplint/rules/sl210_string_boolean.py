@@ -16,6 +16,7 @@ class StringBoolean(Rule):
     name = "string-boolean"
     severity = Severity.WARNING
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -44,6 +44,7 @@ class ArgumentTypeMismatch(Rule):
     name = "argument-type-mismatch"
     severity = Severity.ERROR
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

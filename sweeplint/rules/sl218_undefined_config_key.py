@@ -29,6 +29,7 @@ class UndefinedConfigKey(Rule):
     name = "undefined-config-key"
     severity = Severity.ERROR
     uses_code = True
+    needs_program_facts = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:

@@ -18,7 +18,7 @@ ABSENT_COUNTS = ("learning_rate",)
 
 def fixed_text(p: Parameter) -> str | None:
     """The one value of a parameter that does not vary, as written."""
-    if p.varies or not p.values:
+    if not p.values or p.varies:  # (a range has no values: no need to ask whether it varies)
         return None
     lit = p.values[0]
     return lit.text if lit.text is not None and not lit.quoted else str(lit.value)
@@ -27,9 +27,7 @@ def fixed_text(p: Parameter) -> str | None:
 def triggers(ctx: Context, study: Study) -> list[Parameter]:
     roles, graph = ctx.roles(study), ctx.graph(study)
     out = []
-    for p in study.parameters:
-        if not p.varies:
-            continue
+    for p in ctx.varied(study):
         data = node(graph, p.name) or {}
         a = roles.of(p.name)
         if (a is not None and a.role == "scientific") or data.get("family_kind") in TRIGGER_KINDS or data.get("family") in TRIGGER_FAMILIES:
@@ -114,7 +112,7 @@ class FixedInteractingNuisance(Rule):
     def absent_parameters(self, ctx: Context, study: Study) -> Iterator[Finding]:
         roles, graph = ctx.roles(study), ctx.graph(study)
         kb = ctx.knowledge
-        present = {(node(graph, p.name) or {}).get("family") for p in study.parameters}
+        present = {f.name for p in study.parameters if (f := kb.family_of(p.name)) is not None}  # (the nodes' families)
         for family_name in ABSENT_COUNTS:
             if family_name in present or family_name in roles.fixed_families or family_name not in kb.families:
                 continue

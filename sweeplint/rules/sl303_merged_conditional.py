@@ -28,10 +28,13 @@ class MergedConditional(Rule):
         kb = ctx.knowledge
         for study in ctx.studies:
             graph = ctx.graph(study)
+            parents = choice_parents(graph)
+            if not parents:
+                continue  # (most studies) no optimizer choice
             # A choice the program never reads leaves every trial with one optimizer (SL201's
             # finding); a define-by-run space is made of values the program receives from its calls.
             facts = None if dialect_of(study).define_by_run(study) else ctx.code(study)
-            parents = [p for p in choice_parents(graph) if not never_reads(facts, p["name"])]
+            parents = [p for p in parents if not never_reads(facts, p["name"])]
             if not parents:
                 continue
             index = index_choices(parents)

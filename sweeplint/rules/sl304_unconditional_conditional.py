@@ -32,13 +32,16 @@ class UnconditionalConditional(Rule):
         graph = ctx.graph(study)
         yield from self.schedule_settings(ctx, study, graph)
         parents = choice_parents(graph)
+        if not parents:
+            return  # (most studies: no parameter to pair)
         index = index_choices(parents)
+        values_of = {id(p): distinct_values(p) for p in parents}  # asked for each child it governs
         # Each parameter against the choices that govern it (its own group's and those around it).
         for child, parent in ((c, p) for c in ctx.varied(study) for p in governing(index, parents, c.name)):
             pname = parent["name"]
             if child.name == pname or child.condition is not None:
                 continue
-            values = distinct_values(parent)
+            values = values_of[id(parent)]
             activity = active_values(graph, child.name, pname, values, kb)
             if activity.values is None or activity.source not in ("knowledge", "code"):
                 continue

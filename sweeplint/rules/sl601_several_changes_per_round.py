@@ -12,6 +12,7 @@ class SeveralChangesPerRound(Rule):
     code = "SL601"
     name = "several-changes-per-round"
     severity = Severity.WARNING
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study, before in ctx.compared_studies():

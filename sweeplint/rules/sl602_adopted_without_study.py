@@ -12,6 +12,7 @@ class AdoptedWithoutStudy(Rule):
     code = "SL602"
     name = "adopted-without-study"
     severity = Severity.INFO
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge

@@ -16,6 +16,7 @@ class NarrowedTowardBoundary(Rule):
     code = "SL603"
     name = "narrowed-toward-boundary"
     severity = Severity.INFO
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         ratio = load_rounds().narrowing_ratio

@@ -11,6 +11,7 @@ class BatchSizeChangedNoRetune(Rule):
     code = "SL604"
     name = "batch-size-changed-no-retune"
     severity = Severity.WARNING
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge

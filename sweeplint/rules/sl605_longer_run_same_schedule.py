@@ -12,6 +12,7 @@ class LongerRunSameSchedule(Rule):
     code = "SL605"
     name = "longer-run-same-schedule"
     severity = Severity.WARNING
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         rounds = load_rounds()

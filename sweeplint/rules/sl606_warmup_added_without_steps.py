@@ -28,6 +28,7 @@ class WarmupAddedWithoutSteps(Rule):
     code = "SL606"
     name = "warmup-added-without-steps"
     severity = Severity.INFO
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kb = ctx.knowledge

@@ -12,6 +12,7 @@ class ModelBasedOnGrowingSpace(Rule):
     code = "SL607"
     name = "model-based-on-growing-space"
     severity = Severity.INFO
+    compares_revisions = True
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study, before in ctx.compared_studies():
