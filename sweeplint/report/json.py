@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from sweeplint.catalogue import fix_hint
 
@@ -76,29 +77,30 @@ def indented_findings(findings: list[dict]) -> str:
     if any(tuple(f) != _FINDING_KEYS or f["fix"] is not None and (
             tuple(f["fix"]) != _FIX_KEYS or any(tuple(e) != _EDIT_KEYS for e in f["fix"]["edits"])) for f in findings):
         return json.dumps(findings, indent=2)  # a shape the templates do not know
+    # One template for the whole document, filled in one `%`: formatting each finding on its own
+    # cost more than encoding the values.
     flat: list = []
+    parts = []
     for finding in findings:
-        flat.extend(finding[key] for key in _FINDING_KEYS[:-1])
-        fix = finding["fix"]
-        if fix is not None:
-            flat += (fix["title"], fix["applicability"])
-            for edit in fix["edits"]:
-                flat.extend(edit.values())
-    values = _VALUES.encode(flat)[1:-1].split("\0")
-    head, edit = len(_FINDING_KEYS) - 1, len(_EDIT_KEYS)
-    at = 0
-    out = []
-    for finding in findings:
+        flat += [finding[key] for key in _FINDING_KEYS[:-1]]
         fix = finding["fix"]
         if fix is None:
-            out.append(_FINDING % (*values[at:at + head], "null"))
-            at += head
+            parts.append(_WITHOUT_FIX)
             continue
-        start, at = at, at + head + 2
-        edits = []
-        for _ in fix["edits"]:
-            edits.append(_EDIT % tuple(values[at:at + edit]))
-            at += edit
-        listed = "[\n" + ",\n".join(edits) + "\n      ]" if edits else "[]"
-        out.append(_FINDING % (*values[start:start + head], _FIX % (values[start + head], values[start + head + 1], listed)))
-    return "[\n" + ",\n".join(out) + "\n]"
+        parts.append(_with_fix(len(fix["edits"])))
+        flat += (fix["title"], fix["applicability"])
+        for edit in fix["edits"]:
+            flat.extend(edit.values())
+    values = _VALUES.encode(flat)[1:-1].split("\0")
+    return ("[\n" + ",\n".join(parts) + "\n]") % tuple(values)
+
+
+_HOLES = ("%s",) * (len(_FINDING_KEYS) - 1)
+_WITHOUT_FIX = _FINDING % (*_HOLES, "null")
+
+
+@lru_cache(maxsize=None)
+def _with_fix(edits: int) -> str:
+    """The template of a finding whose fix has this many edits."""
+    listed = "[\n" + ",\n".join([_EDIT % (("%s",) * len(_EDIT_KEYS))] * edits) + "\n      ]" if edits else "[]"
+    return _FINDING % (*_HOLES, _FIX % ("%s", "%s", listed))
