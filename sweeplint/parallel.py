@@ -264,17 +264,25 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
 
     # This process is one of the workers. It prepares its tools, then forks the others, which
     # inherit them ready, and the files' bytes; each process then takes the next chunk left.
-    worker = Worker(rules, settings, cache_dir, run_key)
-    _prepare_inheritance(worker, pending)
-    parent = os.getpid()
-    tokens, tokens_in = os.pipe()
-    os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
-    os.close(tokens_in)
-    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
-    # The objects the workers inherit are moved out of the collector's reach: a collection in a
-    # worker would otherwise visit them all, and writing to their headers copies every page.
-    gc.freeze()
+    # Preparing makes only what lives to the end (modules, classes, the knowledge base): the
+    # collector is kept off meanwhile, a collection (~2 ms) would find nothing to free. Then the
+    # objects the workers inherit are moved out of its reach: a collection in a worker would
+    # otherwise visit them all, and writing to their headers copies every page.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
+        worker = Worker(rules, settings, cache_dir, run_key)
+        _prepare_inheritance(worker, pending)
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    parent = os.getpid()
+    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
+    try:
+        tokens, tokens_in = os.pipe()
+        os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
+        os.close(tokens_in)
         for _ in range(jobs - 1):
             results, results_in = os.pipe()
             try:
