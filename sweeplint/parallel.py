@@ -365,8 +365,8 @@ def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, in
     by_stem: dict[bytes, list[int]] = {}
     by_place: dict[tuple[str, bytes], int] = {}   # (folder, stem) -> the Python file there
     for position, item in enumerate(pending):
-        folder, name = os.path.split(os.path.abspath(item[1]))
-        if name.endswith(".py"):
+        if item[1].endswith(".py"):
+            folder, name = os.path.split(os.path.abspath(item[1]))
             stem = name[:-3].encode("utf-8", "surrogateescape")
             by_stem.setdefault(stem, []).append(position)
             by_place.setdefault((folder, stem), position)
