@@ -65,7 +65,10 @@ def render(fmt: str, diagnostics: list, ctx: ReportContext) -> str:
     # A file name with undecodable bytes, or a string escape in a config, can put a lone surrogate
     # into a path or a message. Written as its backslash escape it stays readable in text and is the
     # JSON escape of the same character in JSON, SARIF and GitLab documents, so every document is valid.
-    return module.render(diagnostics, ctx).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = module.render(diagnostics, ctx)
+    if text.isascii():  # (known without a scan) no surrogate: a JSON report always, most others
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def available() -> tuple[str, ...]:
