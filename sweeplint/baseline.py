@@ -22,7 +22,8 @@ when the baseline was written).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from sweeplint.records import record
 
 FORMAT_KEY = "sweeplint-baseline"
 FORMAT_VERSION = 1
@@ -32,8 +33,10 @@ class BaselineError(Exception):
     """The baseline file cannot be read; reported as a usage error."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Baseline:
+    """The findings a baseline file records, by fingerprint."""
+
     path: str
     fingerprints: frozenset[str]
 

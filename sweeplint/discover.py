@@ -75,12 +75,14 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
             continue
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=lambda _e: None):
             real_folder = os.path.realpath(dirpath)  # once per folder: a file that is no link is found in it
+            # outside a git repository nothing is ignored: asked once per folder, not per file
+            folder_ignored = ignored if ignored is not None and ignored.in_repository(dirpath) else None
             dirnames[:] = sorted(
                 d for d in dirnames
                 if d not in DEFAULT_EXCLUDE
                 and not d.endswith(".egg-info")
                 and not _excluded(os.path.join(dirpath, d), d, exclude, root)
-                and not (ignored is not None and ignored(os.path.join(dirpath, d), directory=True))
+                and not (folder_ignored is not None and folder_ignored(os.path.join(dirpath, d), directory=True))
             )
             for name in sorted(filenames):
                 if not name.lower().endswith(suffixes):
@@ -91,7 +93,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                 link = os.path.islink(path)
                 if _excluded(path, name, exclude, root) or link and not os.path.exists(path):
                     continue
-                if ignored is not None and ignored(path):
+                if folder_ignored is not None and folder_ignored(path):
                     continue
                 key = os.path.realpath(path) if link else os.path.join(real_folder, name)
                 if key in seen:
@@ -133,6 +135,10 @@ class GitIgnored:
                 if include is not None:
                     return include
         return False
+
+    def in_repository(self, folder: str) -> bool:
+        """Whether the files and folders in `folder` are in a git repository (else none is ignored)."""
+        return self._repository(os.path.abspath(folder)) is not None
 
     def _spec_list(self, base: str, repo: str | None) -> list:
         specs = []

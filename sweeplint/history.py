@@ -18,10 +18,10 @@ import os
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from sweeplint.model import ConfigFile, Study
+from sweeplint.records import record
 from sweeplint.source import MAX_FILE_BYTES
 
 # Versions of one config read to find whether a value was ever searched (SL602): enough for a
@@ -38,7 +38,7 @@ class HistoryError(Exception):
     """One line the user can act on: git is missing, not a repository, unknown revision."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Version:
     """A config as one commit holds it, read by the same readers as the file on disk."""
 

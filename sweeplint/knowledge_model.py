@@ -7,11 +7,10 @@ optimizers, and how a parameter name is matched to its family.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sweeplint.records import record
+from sweeplint.records import field, record
 from sweeplint.schedules import Schedules
 
 KINDS = (
@@ -162,7 +161,7 @@ def optimizer_key(value: Any) -> str | None:
     return value.strip().rsplit(".", 1)[-1].lower().replace("-", "_")
 
 
-@dataclass  # a field left out of repr and comparison: dataclass itself makes it (sweeplint.records)
+@record
 class Knowledge:
     """The knowledge base: families, interactions, optimizers and schedules."""
 
@@ -175,11 +174,11 @@ class Knowledge:
     _suffixes: list[tuple[str, str]] = field(default_factory=list)
     _prefixes: list[tuple[str, str]] = field(default_factory=list)
     _tokens: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    # name -> its family: rules ask about the same few names thousands of times per run
-    _family_of: dict[str, Family | None] = field(default_factory=dict, repr=False, compare=False)
+    # `_family_of`, name -> its family (rules ask about the same few names thousands of times per
+    # run), is an attribute set on first use, not a field: no part of the repr or the equality.
 
     def add_family(self, family: Family) -> None:
-        self._family_of.clear()
+        self._family_of: dict[str, Family | None] = {}
         self.families[family.name] = family
         for alias in family.aliases:
             self._exact[normalise(alias)] = family.name
@@ -204,6 +203,9 @@ class Knowledge:
         except KeyError:
             found = self._family_of[name] = self._match_family(name)
             return found
+        except AttributeError:  # no family added yet
+            self._family_of = {}
+            return self.family_of(name)
 
     def _match_family(self, name: str) -> Family | None:
         leaf = _identifying_leaf(name)

@@ -6,9 +6,8 @@ entry budgets); these bound what a reader hands the rules, whatever the format.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sweeplint.model import Problem, Study
+from sweeplint.records import replace
 
 # No sweep is tuned over thousands of hyperparameters; past this many, what the rules do per
 # parameter (and per pair a rule looks at) would turn a config into minutes of work.

@@ -7,14 +7,13 @@ Reporting (formatting the diagnostics) is the caller's business; see `sweeplint.
 from __future__ import annotations
 
 import os
-from dataclasses import field
 from typing import Iterable
 
 from sweeplint.diagnostics import Diagnostic
 from sweeplint.discover import Target, discover
 from sweeplint.file_check import INTERNAL_ERROR, apply_suppressions, check_file, lint_file, make_knowledge_loader
 from sweeplint.parallel import run
-from sweeplint.records import record
+from sweeplint.records import field, record
 from sweeplint.rule import Rule
 from sweeplint.settings import ConfigError, Settings
 

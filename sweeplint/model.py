@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import field
 from typing import Any
 
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 
 @record(frozen=True, slots=True, order=True, init=False)

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+
+from sweeplint.records import field, record
 
 NOT_SUPPRESSED = ("SL000", "SL001", "SL002", "SL999")
 _BREAK = re.compile(r"(\r\n|[\r\n\x85\u2028\u2029])")
 
 
-@dataclass
+@record
 class NoqaResult:
+    """What --add-noqa did."""
+
     added: int = 0                                     # codes written (a new directive or merged)
     files: list[str] = field(default_factory=list)     # files changed
     skipped: int = 0                                   # findings that could not be suppressed in place

@@ -147,7 +147,7 @@ def _init(rules, settings, cache_dir, run_key) -> None:
 
 
 def _die_with_parent() -> None:
-    """A worker whose parent was killed (kill -9, OOM) must not wait forever for work.
+    """A spawned worker whose parent was killed (kill -9, OOM) must not wait forever for work.
 
     Linux kills it at once (PR_SET_PDEATHSIG); everywhere, a watchdog thread notices that the
     parent changed and ends the process.
@@ -183,13 +183,16 @@ def _check_chunk(chunk: list) -> list:
     return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
 
 
-def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int) -> list:
+def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int, parent: int | None = None) -> list:
     """Check chunks of the pending files until none is left: the main process and each forked
     worker run this side by side. `tokens` is the read end of a pipe holding one byte per chunk, its
     number, and closed for writing: a read takes the next chunk no other process took (a read of
-    one byte is atomic), and the end of the pipe means every chunk is taken."""
+    one byte is atomic), and the end of the pipe means every chunk is taken. A forked worker gives
+    its parent's process id: once the parent is gone (kill -9, OOM) it stops at the next chunk."""
     done = []
     while True:
+        if parent is not None and os.getppid() != parent:
+            os._exit(1)  # nobody is left to read the outcomes
         token = os.read(tokens, 1)
         if not token:
             return done
@@ -261,16 +264,25 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
 
     # This process is one of the workers. It prepares its tools, then forks the others, which
     # inherit them ready, and the files' bytes; each process then takes the next chunk left.
-    worker = Worker(rules, settings, cache_dir, run_key)
-    _prepare_inheritance(worker, pending)
-    tokens, tokens_in = os.pipe()
-    os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
-    os.close(tokens_in)
-    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
-    # The objects the workers inherit are moved out of the collector's reach: a collection in a
-    # worker would otherwise visit them all, and writing to their headers copies every page.
-    gc.freeze()
+    # Preparing makes only what lives to the end (modules, classes, the knowledge base): the
+    # collector is kept off meanwhile, a collection (~2 ms) would find nothing to free. Then the
+    # objects the workers inherit are moved out of its reach: a collection in a worker would
+    # otherwise visit them all, and writing to their headers copies every page.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
+        worker = Worker(rules, settings, cache_dir, run_key)
+        _prepare_inheritance(worker, pending)
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    parent = os.getpid()
+    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
+    try:
+        tokens, tokens_in = os.pipe()
+        os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
+        os.close(tokens_in)
         for _ in range(jobs - 1):
             results, results_in = os.pipe()
             try:
@@ -280,7 +292,7 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
                 os.close(results_in)
                 break
             if pid == 0:
-                _forked_worker(worker, pending, bounds, tokens, results_in, [r for _, r in children] + [results])
+                _forked_worker(worker, pending, bounds, tokens, results_in, [r for _, r in children] + [results], parent)
             os.close(results_in)
             children.append((pid, results))
         done = _take_chunks(worker, pending, bounds, tokens)
@@ -300,17 +312,22 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     return complete
 
 
-def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, results_in: int, others: list[int]) -> None:
+def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, results_in: int, others: list[int],
+                   parent: int) -> None:
     """A forked worker's life: take chunks, send their outcomes down its pipe, exit (never returning
-    into the caller's code, nor flushing the parent's buffers)."""
+    into the caller's code, nor flushing the parent's buffers).
+
+    It cannot wait forever on a killed parent, without the watchdog of a spawned worker (whose
+    ctypes and thread cost ~9 ms before the first chunk): no process holds the write end of the
+    chunks' pipe, so reading it never blocks; the parent alone holds the read end of its results'
+    pipe, so writing once the parent is dead fails (EPIPE); and it looks for its parent between chunks."""
     code = 1
     try:
         import pickle
 
         for fd in others:
             os.close(fd)
-        _die_with_parent()
-        done = _take_chunks(worker, pending, bounds, tokens)
+        done = _take_chunks(worker, pending, bounds, tokens, parent)
         with os.fdopen(results_in, "wb") as stream:
             pickle.dump(done, stream, pickle.HIGHEST_PROTOCOL)
         code = 0
@@ -348,8 +365,8 @@ def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, in
     by_stem: dict[bytes, list[int]] = {}
     by_place: dict[tuple[str, bytes], int] = {}   # (folder, stem) -> the Python file there
     for position, item in enumerate(pending):
-        folder, name = os.path.split(os.path.abspath(item[1]))
-        if name.endswith(".py"):
+        if item[1].endswith(".py"):
+            folder, name = os.path.split(os.path.abspath(item[1]))
             stem = name[:-3].encode("utf-8", "surrogateescape")
             by_stem.setdefault(stem, []).append(position)
             by_place.setdefault((folder, stem), position)

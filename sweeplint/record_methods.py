@@ -18,6 +18,7 @@ FACTORY = _Factory()
 _set = object.__setattr__
 
 SHAPES = {
+    'sweeplint.baseline:Baseline': 'init,eq,frozen:path,fingerprints',
     'sweeplint.codefacts.containers:Dockerfile': 'init,eq,frozen:path,copies,script,workdir',
     'sweeplint.codefacts.facts:ArgDef': 'init,eq,frozen:dest,flags,span,type,action,default,has_default,path',
     'sweeplint.codefacts.facts:CallArg': 'init,eq,frozen:keyword,position,kind,text,span,value,reads',
@@ -65,8 +66,10 @@ SHAPES = {
     'sweeplint.formats:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
     'sweeplint.formats:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
     'sweeplint.graph:Activity': 'init,eq,frozen:values,source,sites,branches',
+    'sweeplint.history:Version': 'init,eq,frozen:commit,path,file',
     'sweeplint.knowledge_model:Family': 'init,eq,frozen:name,kind,role,log_scale,aliases,suffixes,conditional_on,label,prefixes,tokens,not_with,integer,plausible,doubles_as',
     'sweeplint.knowledge_model:Interaction': 'init,eq,frozen:a,b,why',
+    'sweeplint.knowledge_model:Knowledge': 'init,eq:families*,interactions*,optimizers*,decoupled*,schedules*,_exact*,_suffixes*,_prefixes*,_tokens*',
     'sweeplint.knowledge_model:Limit': 'init,eq,frozen:op,limit,why,severity,upper,optimizers,exact',
     'sweeplint.lengths:Lengths': 'init,eq,frozen:max_share,fractions,warmups,trainings',
     'sweeplint.lint:LintResult': 'init,eq:diagnostics*,files_checked,files_seen,files*,hidden,baselined,run_by*',
@@ -91,6 +94,7 @@ SHAPES = {
     'sweeplint.model:Study': 'init,eq,frozen:format,loader,span,parameters,method,objective,budget,early_stopping,program,parallel,keeps_trials,command,command_span,declarations*,unknown_keys,problems,name,derivations,trial_template,random_draws',
     'sweeplint.model:TrialBinding': 'init,eq,frozen:name,reference,span,used',
     'sweeplint.model:TrialTemplate': 'init,eq,frozen:bindings,placeholders',
+    'sweeplint.noqa:NoqaResult': 'init,eq:added,files*,skipped',
     'sweeplint.parallel:Outcome': 'init,eq,frozen:path,sweep,diagnostics',
     'sweeplint.report.__init__:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.report:ReportContext': 'init,eq:color,files_checked,texts,files,root',
@@ -111,6 +115,25 @@ SHAPES = {
     'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
     'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
 }
+
+
+def sweeplint_baseline__Baseline__init(self, path, fingerprints):
+    _set(self, 'path', path)
+    _set(self, 'fingerprints', fingerprints)
+
+
+def sweeplint_baseline__Baseline__repr(self):
+    return f"{self.__class__.__qualname__}(path={self.path!r}, fingerprints={self.fingerprints!r})"
+
+
+def sweeplint_baseline__Baseline__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.path,self.fingerprints,) == (other.path,other.fingerprints,)
+    return NotImplemented
+
+
+def sweeplint_baseline__Baseline__hash(self):
+    return hash((self.path,self.fingerprints,))
 
 
 def sweeplint_codefacts_containers__Dockerfile__init(self, path, copies, script, workdir):
@@ -789,9 +812,9 @@ def sweeplint_file_check___Scope__hash(self):
 
 
 def sweeplint_fix_command__FixRun__init(self, texts, originals, counts):
-    self.texts = self.__dataclass_fields__['texts'].default_factory() if texts is FACTORY else texts
-    self.originals = self.__dataclass_fields__['originals'].default_factory() if originals is FACTORY else originals
-    self.counts = self.__dataclass_fields__['counts'].default_factory() if counts is FACTORY else counts
+    self.texts = self.__record_fields__['texts'].default_factory() if texts is FACTORY else texts
+    self.originals = self.__record_fields__['originals'].default_factory() if originals is FACTORY else originals
+    self.counts = self.__record_fields__['counts'].default_factory() if counts is FACTORY else counts
 
 
 def sweeplint_fix_command__FixRun__repr(self):
@@ -850,7 +873,7 @@ def sweeplint_formats___init____PyReadContext__init(self, path, text, positions,
     self.positions = positions
     self.constants = constants
     self.directives = directives
-    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.problems = self.__record_fields__['problems'].default_factory() if problems is FACTORY else problems
 
 
 def sweeplint_formats___init____PyReadContext__repr(self):
@@ -868,8 +891,8 @@ def sweeplint_formats___init____ReadContext__init(self, path, text, semantics, d
     self.text = text
     self.semantics = semantics
     self.directives = directives
-    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
-    self.ignored_settings = self.__dataclass_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
+    self.problems = self.__record_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.ignored_settings = self.__record_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
 
 
 def sweeplint_formats___init____ReadContext__repr(self):
@@ -965,11 +988,11 @@ def sweeplint_formats_hydra_functions__Sweep__init(self, kind, fn_start, fn_end,
     self.kind = kind
     self.fn_start = fn_start
     self.fn_end = fn_end
-    self.items = self.__dataclass_fields__['items'].default_factory() if items is FACTORY else items
+    self.items = self.__record_fields__['items'].default_factory() if items is FACTORY else items
     self.start = start
     self.stop = stop
     self.step = step
-    self.tags = self.__dataclass_fields__['tags'].default_factory() if tags is FACTORY else tags
+    self.tags = self.__record_fields__['tags'].default_factory() if tags is FACTORY else tags
     self.shuffle = shuffle
     self.simple = simple
 
@@ -1069,7 +1092,7 @@ def sweeplint_formats_hydra_overrides__Prim__eq(self, other):
 
 
 def sweeplint_formats_hydra_overrides__SimpleChoice__init(self, items, start, end):
-    self.items = self.__dataclass_fields__['items'].default_factory() if items is FACTORY else items
+    self.items = self.__record_fields__['items'].default_factory() if items is FACTORY else items
     self.start = start
     self.end = end
 
@@ -1107,7 +1130,7 @@ def sweeplint_formats__PyReadContext__init(self, path, text, positions, constant
     self.positions = positions
     self.constants = constants
     self.directives = directives
-    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.problems = self.__record_fields__['problems'].default_factory() if problems is FACTORY else problems
 
 
 def sweeplint_formats__PyReadContext__repr(self):
@@ -1125,8 +1148,8 @@ def sweeplint_formats__ReadContext__init(self, path, text, semantics, directives
     self.text = text
     self.semantics = semantics
     self.directives = directives
-    self.problems = self.__dataclass_fields__['problems'].default_factory() if problems is FACTORY else problems
-    self.ignored_settings = self.__dataclass_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
+    self.problems = self.__record_fields__['problems'].default_factory() if problems is FACTORY else problems
+    self.ignored_settings = self.__record_fields__['ignored_settings'].default_factory() if ignored_settings is FACTORY else ignored_settings
 
 
 def sweeplint_formats__ReadContext__repr(self):
@@ -1158,6 +1181,26 @@ def sweeplint_graph__Activity__eq(self, other):
 
 def sweeplint_graph__Activity__hash(self):
     return hash((self.values,self.source,self.sites,self.branches,))
+
+
+def sweeplint_history__Version__init(self, commit, path, file):
+    _set(self, 'commit', commit)
+    _set(self, 'path', path)
+    _set(self, 'file', file)
+
+
+def sweeplint_history__Version__repr(self):
+    return f"{self.__class__.__qualname__}(commit={self.commit!r}, path={self.path!r}, file={self.file!r})"
+
+
+def sweeplint_history__Version__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.commit,self.path,self.file,) == (other.commit,other.path,other.file,)
+    return NotImplemented
+
+
+def sweeplint_history__Version__hash(self):
+    return hash((self.commit,self.path,self.file,))
 
 
 def sweeplint_knowledge_model__Family__init(self, name, kind, role, log_scale, aliases, suffixes, conditional_on, label, prefixes, tokens, not_with, integer, plausible, doubles_as):
@@ -1211,6 +1254,28 @@ def sweeplint_knowledge_model__Interaction__hash(self):
     return hash((self.a,self.b,self.why,))
 
 
+def sweeplint_knowledge_model__Knowledge__init(self, families, interactions, optimizers, decoupled, schedules, _exact, _suffixes, _prefixes, _tokens):
+    self.families = self.__record_fields__['families'].default_factory() if families is FACTORY else families
+    self.interactions = self.__record_fields__['interactions'].default_factory() if interactions is FACTORY else interactions
+    self.optimizers = self.__record_fields__['optimizers'].default_factory() if optimizers is FACTORY else optimizers
+    self.decoupled = self.__record_fields__['decoupled'].default_factory() if decoupled is FACTORY else decoupled
+    self.schedules = self.__record_fields__['schedules'].default_factory() if schedules is FACTORY else schedules
+    self._exact = self.__record_fields__['_exact'].default_factory() if _exact is FACTORY else _exact
+    self._suffixes = self.__record_fields__['_suffixes'].default_factory() if _suffixes is FACTORY else _suffixes
+    self._prefixes = self.__record_fields__['_prefixes'].default_factory() if _prefixes is FACTORY else _prefixes
+    self._tokens = self.__record_fields__['_tokens'].default_factory() if _tokens is FACTORY else _tokens
+
+
+def sweeplint_knowledge_model__Knowledge__repr(self):
+    return f"{self.__class__.__qualname__}(families={self.families!r}, interactions={self.interactions!r}, optimizers={self.optimizers!r}, decoupled={self.decoupled!r}, schedules={self.schedules!r}, _exact={self._exact!r}, _suffixes={self._suffixes!r}, _prefixes={self._prefixes!r}, _tokens={self._tokens!r})"
+
+
+def sweeplint_knowledge_model__Knowledge__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.families,self.interactions,self.optimizers,self.decoupled,self.schedules,self._exact,self._suffixes,self._prefixes,self._tokens,) == (other.families,other.interactions,other.optimizers,other.decoupled,other.schedules,other._exact,other._suffixes,other._prefixes,other._tokens,)
+    return NotImplemented
+
+
 def sweeplint_knowledge_model__Limit__init(self, op, limit, why, severity, upper, optimizers, exact):
     _set(self, 'op', op)
     _set(self, 'limit', limit)
@@ -1257,13 +1322,13 @@ def sweeplint_lengths__Lengths__hash(self):
 
 
 def sweeplint_lint__LintResult__init(self, diagnostics, files_checked, files_seen, files, hidden, baselined, run_by):
-    self.diagnostics = self.__dataclass_fields__['diagnostics'].default_factory() if diagnostics is FACTORY else diagnostics
+    self.diagnostics = self.__record_fields__['diagnostics'].default_factory() if diagnostics is FACTORY else diagnostics
     self.files_checked = files_checked
     self.files_seen = files_seen
-    self.files = self.__dataclass_fields__['files'].default_factory() if files is FACTORY else files
+    self.files = self.__record_fields__['files'].default_factory() if files is FACTORY else files
     self.hidden = hidden
     self.baselined = baselined
-    self.run_by = self.__dataclass_fields__['run_by'].default_factory() if run_by is FACTORY else run_by
+    self.run_by = self.__record_fields__['run_by'].default_factory() if run_by is FACTORY else run_by
 
 
 def sweeplint_lint__LintResult__repr(self):
@@ -1717,7 +1782,7 @@ def sweeplint_model__Study__init(self, format, loader, span, parameters, method,
     _set(self, 'keeps_trials', keeps_trials)
     _set(self, 'command', command)
     _set(self, 'command_span', command_span)
-    _set(self, 'declarations', self.__dataclass_fields__['declarations'].default_factory() if declarations is FACTORY else declarations)
+    _set(self, 'declarations', self.__record_fields__['declarations'].default_factory() if declarations is FACTORY else declarations)
     _set(self, 'unknown_keys', unknown_keys)
     _set(self, 'problems', problems)
     _set(self, 'name', name)
@@ -1778,6 +1843,22 @@ def sweeplint_model__TrialTemplate__eq(self, other):
 
 def sweeplint_model__TrialTemplate__hash(self):
     return hash((self.bindings,self.placeholders,))
+
+
+def sweeplint_noqa__NoqaResult__init(self, added, files, skipped):
+    self.added = added
+    self.files = self.__record_fields__['files'].default_factory() if files is FACTORY else files
+    self.skipped = skipped
+
+
+def sweeplint_noqa__NoqaResult__repr(self):
+    return f"{self.__class__.__qualname__}(added={self.added!r}, files={self.files!r}, skipped={self.skipped!r})"
+
+
+def sweeplint_noqa__NoqaResult__eq(self, other):
+    if other.__class__ is self.__class__:
+        return (self.added,self.files,self.skipped,) == (other.added,other.files,other.skipped,)
+    return NotImplemented
 
 
 def sweeplint_parallel__Outcome__init(self, path, sweep, diagnostics):
@@ -1861,7 +1942,7 @@ def sweeplint_roles__RoleAssignment__hash(self):
 
 
 def sweeplint_roles__Roles__init(self, assignments, goal, phase, phase_declared, phase_reason, fixed_families, unmatched, declared_any, phase_confidence):
-    _set(self, 'assignments', self.__dataclass_fields__['assignments'].default_factory() if assignments is FACTORY else assignments)
+    _set(self, 'assignments', self.__record_fields__['assignments'].default_factory() if assignments is FACTORY else assignments)
     _set(self, 'goal', goal)
     _set(self, 'phase', phase)
     _set(self, 'phase_declared', phase_declared)
@@ -1948,8 +2029,8 @@ def sweeplint_rule__Context__init(self, file, settings, knowledge_loader, graphs
     self.file = file
     self.settings = settings
     self.knowledge_loader = knowledge_loader
-    self.graphs = self.__dataclass_fields__['graphs'].default_factory() if graphs is FACTORY else graphs
-    self.extras = self.__dataclass_fields__['extras'].default_factory() if extras is FACTORY else extras
+    self.graphs = self.__record_fields__['graphs'].default_factory() if graphs is FACTORY else graphs
+    self.extras = self.__record_fields__['extras'].default_factory() if extras is FACTORY else extras
     self.code_facts = code_facts
     self.history = history
 
@@ -2010,9 +2091,9 @@ def sweeplint_rules_sl110_implausible_value__Point__hash(self):
 
 def sweeplint_schedules__Schedules__init(self, choosers, labels, names, settings):
     self.choosers = choosers
-    self.labels = self.__dataclass_fields__['labels'].default_factory() if labels is FACTORY else labels
-    self.names = self.__dataclass_fields__['names'].default_factory() if names is FACTORY else names
-    self.settings = self.__dataclass_fields__['settings'].default_factory() if settings is FACTORY else settings
+    self.labels = self.__record_fields__['labels'].default_factory() if labels is FACTORY else labels
+    self.names = self.__record_fields__['names'].default_factory() if names is FACTORY else names
+    self.settings = self.__record_fields__['settings'].default_factory() if settings is FACTORY else settings
 
 
 def sweeplint_schedules__Schedules__repr(self):
@@ -2049,21 +2130,21 @@ def sweeplint_settings__Settings__init(self, select, extend_select, ignore, per_
     self.select = select
     self.extend_select = extend_select
     self.ignore = ignore
-    self.per_file_ignores = self.__dataclass_fields__['per_file_ignores'].default_factory() if per_file_ignores is FACTORY else per_file_ignores
-    self.severity = self.__dataclass_fields__['severity'].default_factory() if severity is FACTORY else severity
+    self.per_file_ignores = self.__record_fields__['per_file_ignores'].default_factory() if per_file_ignores is FACTORY else per_file_ignores
+    self.severity = self.__record_fields__['severity'].default_factory() if severity is FACTORY else severity
     self.fail_on = fail_on
     self.confidence = confidence
     self.exclude = exclude
     self.force_exclude = force_exclude
     self.respect_gitignore = respect_gitignore
     self.studies = studies
-    self.knowledge = self.__dataclass_fields__['knowledge'].default_factory() if knowledge is FACTORY else knowledge
+    self.knowledge = self.__record_fields__['knowledge'].default_factory() if knowledge is FACTORY else knowledge
     self.output_format = output_format
     self.jobs = jobs
     self.cache_dir = cache_dir
-    self.results = self.__dataclass_fields__['results'].default_factory() if results is FACTORY else results
+    self.results = self.__record_fields__['results'].default_factory() if results is FACTORY else results
     self.since = since
-    self.root = self.__dataclass_fields__['root'].default_factory() if root is FACTORY else root
+    self.root = self.__record_fields__['root'].default_factory() if root is FACTORY else root
     self.source = source
 
 

@@ -1,24 +1,27 @@
 """Value classes declared as dataclasses are, without dataclasses' start-up cost.
 
 `@record(init=..., eq=..., order=..., frozen=..., slots=...)` makes the class that `@dataclass` with
-the same options makes: the same fields (`dataclasses.fields`, `replace`, `asdict`),
-`__match_args__`, `__dataclass_params__`, initialiser signature, repr, equality, hash, ordering,
-frozenness and pickling.
+the same options makes: the same fields, `__match_args__`, initialiser signature, repr, equality,
+hash, ordering, frozenness and pickling. `field`, `fields`, `replace` and `asdict` here are
+dataclasses' for record classes (and hand any other class to dataclasses).
 
 Why: dataclasses compile every generated method from source text when the class is created, about
 1 ms a class; a one-file run loads some eighty classes, so that compiling was a third of its
 start-up. Here the same methods are compiled with the package, in the generated module
 sweeplint/record_methods.py (`python -m sweeplint.records_generate --write`); only the frozen
-classes' attribute guards, which no hot path calls, are closures made here. A class whose generated
-methods are missing or stale (SHAPES tells), or which uses a dataclass feature this module does not
-reproduce, is made by `dataclass` itself: correct, only slower. A test fails when the generated
-module is stale, and another compares every record class with the dataclass it stands for.
+classes' attribute guards, which no hot path calls, are closures made here. Nor is dataclasses
+imported (~10 ms with inspect, ast, dis and tokenize, which a check never needs): a record's
+`__dataclass_fields__` and `__dataclass_params__`, which dataclasses' own functions read, are made
+the first time something asks for them. A class whose generated methods are missing or stale
+(SHAPES tells), or which uses a dataclass feature this module does not reproduce, is made by
+`dataclass` itself: correct, only slower. A test fails when the generated module is stale, and
+another compares every record class with the dataclass it stands for.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import reprlib
+from operator import attrgetter
 
 from sweeplint import record_methods
 
@@ -30,6 +33,79 @@ _OWN_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__"
                 "__setattr__", "__delattr__", "__getstate__", "__setstate__", "__post_init__")
 RESERVED = ("self", "other", "_set", "FACTORY")  # names the generated methods use themselves
 ORDER = ("__lt__", "__le__", "__gt__", "__ge__")
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()  # a record field's "no default" (dataclasses.MISSING in the dataclass view)
+
+
+class Field:
+    """A field of a record class: what `field()` was given, and its name and annotation."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata", "kw_only")
+
+    def __init__(self, default, default_factory, init, repr, hash, compare, metadata, kw_only):  # noqa: A002 - dataclasses' names
+        self.name = self.type = None
+        self.default, self.default_factory, self.init, self.repr = default, default_factory, init, repr
+        self.hash, self.compare, self.metadata, self.kw_only = hash, compare, metadata, kw_only
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r}, default={self.default!r}, default_factory={self.default_factory!r})"
+
+
+def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True,  # noqa: A002
+          metadata=None, kw_only=MISSING) -> Field:
+    """dataclasses.field, for a @record class."""
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return Field(default, default_factory, init, repr, hash, compare, metadata, kw_only)
+
+
+def _record_fields(cls) -> dict | None:
+    """The fields of a record class (or of a plain subclass of one); None for any other class."""
+    for klass in cls.__mro__:
+        namespace = vars(klass)
+        if "__record_fields__" in namespace:
+            return namespace["__record_fields__"]
+        if "__dataclass_fields__" in namespace:  # a dataclass, or a dataclass deriving from a record
+            return None
+    return None
+
+
+def fields(class_or_instance) -> tuple:
+    """dataclasses.fields: a record's own Field objects (their `default` is MISSING here)."""
+    own = _record_fields(class_or_instance if isinstance(class_or_instance, type) else type(class_or_instance))
+    if own is None:
+        import dataclasses
+
+        return dataclasses.fields(class_or_instance)
+    return tuple(own.values())
+
+
+def replace(obj, /, **changes):
+    """dataclasses.replace: a copy of a record with some fields changed."""
+    own = _record_fields(type(obj))
+    if own is None:
+        import dataclasses
+
+        return dataclasses.replace(obj, **changes)
+    for name in own:  # a record's fields are all parameters of its initialiser
+        if name not in changes:
+            changes[name] = getattr(obj, name)
+    return obj.__class__(**changes)
+
+
+def asdict(obj) -> dict:
+    """dataclasses.asdict (which reads the record's dataclass view)."""
+    import dataclasses
+
+    return dataclasses.asdict(obj)
 
 
 def record(cls=None, /, *, init: bool = True, eq: bool = True, order: bool = False, frozen: bool = False,
@@ -57,33 +133,54 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool) -> str | None
     fields, ClassVar, InitVar, keyword-only fields, fields left out of init, repr, comparison or
     hash, __post_init__, or a method of its own dataclass would also write (Span's own
     initialiser, with init=False, is the one allowed)."""
-    if any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:]):
+    if any("__dataclass_fields__" in vars(base) for base in cls.__mro__[1:]):
         return None
     if any(name in cls.__dict__ for name in _OWN_METHODS if not (name == "__init__" and not init)):
         return None
     if cls.__doc__ is None or type(cls) is not type or "__slots__" in cls.__dict__:
         return None  # dataclass would write a docstring, update abstract methods, or refuse the slots
     annotations = cls.__dict__.get("__annotations__", {})
-    if any(isinstance(v, dataclasses.Field) and k not in annotations for k, v in cls.__dict__.items()):
+    if any(_is_field(v) and k not in annotations for k, v in cls.__dict__.items()):
         return None
     names = []
     for name, annotation in annotations.items():
         text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if "ClassVar" in text or "InitVar" in text or "KW_ONLY" in text or name in RESERVED:
             return None
-        value = cls.__dict__.get(name, dataclasses.MISSING)
-        if isinstance(value, dataclasses.Field):
+        value = cls.__dict__.get(name, MISSING)
+        if _is_field(value):
+            value = _own_field(value)
             if (not value.init or not value.repr or not value.compare or value.hash is not None
-                    or value.kw_only not in (dataclasses.MISSING, False) or value.metadata):
+                    or value.kw_only not in (MISSING, False) or value.metadata):
                 return None
+            names.append(name + ("*" if value.default_factory is not MISSING else ""))
             value = value.default
-            names.append(name + ("*" if cls.__dict__[name].default_factory is not dataclasses.MISSING else ""))
         else:
             names.append(name)
-        if value is not dataclasses.MISSING and value.__class__.__hash__ is None:
+        if value is not MISSING and value.__class__.__hash__ is None:
             return None  # a mutable default: dataclass refuses it
     options = [word for word, on in (("init", init), ("eq", eq), ("order", order), ("frozen", frozen)) if on]
     return f"{','.join(options)}:{','.join(names)}"
+
+
+def _is_field(value) -> bool:
+    """A field() of this module or of dataclasses (told apart by name: dataclasses is not imported)."""
+    kind = type(value)
+    return kind is Field or (kind.__name__ == "Field" and kind.__module__ == "dataclasses")
+
+
+def _own_field(value) -> Field:
+    """A field of this module for a field() of either (dataclasses' when that module declares its
+    fields with it: dataclasses is then imported already)."""
+    if type(value) is Field:
+        return value
+    import dataclasses
+
+    def ours(given):
+        return MISSING if given is dataclasses.MISSING else given
+
+    return Field(ours(value.default), ours(value.default_factory), value.init, value.repr, value.hash, value.compare,
+                 value.metadata or None, ours(value.kw_only))
 
 
 def methods_of(shape: str) -> tuple[str, ...]:
@@ -97,16 +194,18 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
     shape = shape_of(cls, init, eq, order, frozen)
     key = key_of(cls)
     DECLARED.append((key, shape, cls))
-    if shape is None or record_methods.SHAPES.get(key) != shape or _PARAMS_ARITY is None:
-        return dataclasses.dataclass(cls, init=init, eq=eq, order=order, frozen=frozen, slots=slots)
-    made = _bare(cls, init, eq, order, frozen, slots)
-    every = tuple(made.__dataclass_fields__.values())
+    if shape is None or record_methods.SHAPES.get(key) != shape:
+        return _by_dataclass(cls, init, eq, order, frozen, slots)
+    made = _bare(cls, slots)
+    made.__dataclass_fields__ = _DataclassView("__dataclass_fields__", made, (init, eq, order, frozen, slots))
+    made.__dataclass_params__ = _DataclassView("__dataclass_params__", made, (init, eq, order, frozen, slots))
+    every = tuple(made.__record_fields__.values())
     for method in methods_of(shape):
         function = getattr(record_methods, function_name(key, method))
         if method == "__init__":
             function.__defaults__ = tuple(
-                FACTORY if f.default_factory is not dataclasses.MISSING else f.default
-                for f in every if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+                FACTORY if f.default_factory is not MISSING else f.default
+                for f in every if f.default is not MISSING or f.default_factory is not MISSING
             ) or None
         elif method == "__repr__":
             function = reprlib.recursive_repr()(function)  # as dataclass guards it: "..." for a cycle
@@ -118,46 +217,80 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
     return made
 
 
-# The bookkeeping dataclass does before it writes methods, done directly: the fields, the
-# parameters, __match_args__ and the slots. Its own code for it cost a third of a millisecond a
-# class. It rests on the module's private names (the field marker, the parameters' class); on a
-# Python whose dataclasses lack them every record is made by dataclass itself.
-_FIELD = getattr(dataclasses, "_FIELD", None)
-_PARAMS_CLASS = getattr(dataclasses, "_DataclassParams", None)
-_PARAMS_ARITY = (_PARAMS_CLASS.__init__.__code__.co_argcount - 1
-                 if _FIELD is not None and _PARAMS_CLASS is not None and hasattr(_PARAMS_CLASS.__init__, "__code__")
-                 and getattr(dataclasses, "_FIELDS", None) == "__dataclass_fields__"
-                 and getattr(dataclasses, "_PARAMS", None) == "__dataclass_params__" else None)
-if _PARAMS_ARITY not in (6, 10):  # (init, repr, eq, order, unsafe_hash, frozen[, match_args, kw_only, slots, weakref_slot])
-    _PARAMS_ARITY = None
+def _by_dataclass(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
+    """The slow path: dataclass itself, given dataclasses' fields for this module's."""
+    import dataclasses
+
+    for name, value in list(cls.__dict__.items()):
+        if type(value) is Field:
+            setattr(cls, name, _their_field(value, dataclasses))
+    return dataclasses.dataclass(cls, init=init, eq=eq, order=order, frozen=frozen, slots=slots)
 
 
-def _bare(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
-    fields = {}
+def _their_field(own: Field, dataclasses):
+    """dataclasses.field() with what a field of this module was given."""
+    def theirs(value):
+        return dataclasses.MISSING if value is MISSING else value
+
+    return dataclasses.field(default=theirs(own.default), default_factory=theirs(own.default_factory), init=own.init,
+                             repr=own.repr, hash=own.hash, compare=own.compare, metadata=own.metadata,
+                             kw_only=theirs(own.kw_only))
+
+
+class _DataclassView:
+    """A record's `__dataclass_fields__` or `__dataclass_params__`, made by dataclasses the first
+    time something reads it (dataclasses.fields, replace, asdict, a dataclass deriving from a
+    record), then kept on the class in its place: only then is dataclasses imported."""
+
+    def __init__(self, name: str, cls, options: tuple):
+        self.name, self.cls, self.options = name, cls, options
+
+    def __get__(self, instance, owner=None):
+        import dataclasses
+
+        cls = self.cls
+        made = {}
+        for name, own in cls.__record_fields__.items():
+            found = _their_field(own, dataclasses)
+            found.name, found.type, found._field_type = name, own.type, dataclasses._FIELD
+            if found.kw_only is dataclasses.MISSING:
+                found.kw_only = False
+            made[name] = found
+        init, eq, order, frozen, slots = self.options
+        params = dataclasses._DataclassParams
+        arity = params.__init__.__code__.co_argcount - 1  # (init, repr, eq, order, unsafe_hash, frozen[, match_args, kw_only, slots, weakref_slot])
+        options = (init, True, eq, order, False, frozen) + ((True, False, slots, False) if arity == 10 else ())
+        type.__setattr__(cls, "__dataclass_fields__", made)
+        type.__setattr__(cls, "__dataclass_params__", params(*options))
+        return getattr(cls, self.name)
+
+
+def _bare(cls, slots: bool):
+    """The bookkeeping dataclass does before it writes methods, done directly: the fields (each
+    default left as a class attribute), __match_args__ and the slots."""
+    own = {}
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        value = cls.__dict__.get(name, dataclasses.MISSING)
-        if isinstance(value, dataclasses.Field):
-            found = value
-            if found.default is dataclasses.MISSING:
+        value = cls.__dict__.get(name, MISSING)
+        if _is_field(value):
+            found = _own_field(value)
+            if found.default is MISSING:
                 delattr(cls, name)
             else:
                 setattr(cls, name, found.default)
         else:
-            found = dataclasses.field(default=value)
-        found.name, found.type, found._field_type = name, annotation, _FIELD
-        if found.kw_only is dataclasses.MISSING:
+            found = Field(value, MISSING, True, True, None, True, None, False)
+        found.name, found.type = name, annotation
+        if found.kw_only is MISSING:
             found.kw_only = False
-        fields[name] = found
-    options = (init, True, eq, order, False, frozen) + ((True, False, slots, False) if _PARAMS_ARITY == 10 else ())
-    cls.__dataclass_params__ = _PARAMS_CLASS(*options)
-    cls.__dataclass_fields__ = fields
-    cls.__match_args__ = tuple(fields)
+        own[name] = found
+    cls.__record_fields__ = own
+    cls.__match_args__ = tuple(own)
     if not slots:
         return cls
     inherited = {name for base in cls.__mro__[1:-1] for name in _slots_of(base)}
     namespace = dict(cls.__dict__)
-    namespace["__slots__"] = tuple(name for name in fields if name not in inherited)
-    for name in fields:
+    namespace["__slots__"] = tuple(name for name in own if name not in inherited)
+    for name in own:
         namespace.pop(name, None)
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
@@ -182,12 +315,16 @@ def _freeze(cls, names: tuple[str, ...], slots: bool) -> None:
 
     def __setattr__(self, name, value):
         if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+            from dataclasses import FrozenInstanceError  # (a mistake's path: imported only then)
+
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
         super(cls, self).__setattr__(name, value)
 
     def __delattr__(self, name):
         if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
 
     _attach(cls, "__setattr__", __setattr__)
@@ -202,3 +339,12 @@ def _freeze(cls, names: tuple[str, ...], slots: bool) -> None:
 
         _attach(cls, "__getstate__", __getstate__)
         _attach(cls, "__setstate__", __setstate__)
+        # Pickled and copied as a call of the class with its fields in order (an initialiser of its
+        # own, Span's, takes them so too): a pool's outcomes cross between processes this way, and
+        # a call of the compiled initialiser is cheaper than the loop of __setstate__.
+        values = attrgetter(*names) if len(names) > 1 else (lambda self: tuple(getattr(self, n) for n in names))
+
+        def __reduce__(self):
+            return cls, values(self)
+
+        _attach(cls, "__reduce__", __reduce__)

@@ -40,7 +40,7 @@ def _source(key: str, shape: str) -> str:
         if method == "__init__":
             lines = [f"def {name}(self{''.join(', ' + n for n in names)}):"]
             for n in names:
-                value = f"self.__dataclass_fields__[{n!r}].default_factory() if {n} is FACTORY else {n}" if n in factories else n
+                value = f"self.__record_fields__[{n!r}].default_factory() if {n} is FACTORY else {n}" if n in factories else n
                 lines.append(f"    _set(self, {n!r}, {value})" if frozen else f"    self.{n} = {value}")
             lines += ["    pass"] if not names else []
         elif method == "__repr__":

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from sweeplint.diagnostics import Confidence, Severity
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 
 

@@ -272,3 +272,31 @@ def test_schedule_settings_name_the_schedules_they_exist_under():
     with pytest.raises(ConfigError, match="setting 'step_size': under must list schedules named under `schedules`"):
         parse_schedules({"schedules": {"step": {"names": ["step"]}}, "settings": {"step_size": {"under": ["cosine"]}}},
                         "schedules.yaml")
+
+
+def test_the_parsed_shipped_knowledge_is_current():
+    """sweeplint/knowledge_shipped.py holds the shipped files parsed; regenerate it after editing them."""
+    from sweeplint import knowledge_shipped
+    from sweeplint.catalogue import data_dir, load_yaml
+    from sweeplint.knowledge import SHIPPED, render_shipped
+
+    with open(knowledge_shipped.__file__, encoding="utf-8") as handle:
+        assert handle.read() == render_shipped(), "run `python -m sweeplint.knowledge --write`"
+    assert knowledge_shipped.documents() == [load_yaml(data_dir() / "knowledge" / name) for name in SHIPPED]
+
+
+def test_an_edited_shipped_file_is_read_itself(tmp_path, monkeypatch):
+    """The parsed copy stands for the files only while they hold the texts it was made from."""
+    import shutil
+
+    from sweeplint import knowledge
+    from sweeplint.catalogue import data_dir
+
+    shutil.copytree(data_dir() / "knowledge", tmp_path / "knowledge")
+    optimizers = tmp_path / "knowledge" / "optimizers.yaml"
+    optimizers.write_text(optimizers.read_text(encoding="utf-8").replace("optimizers:\n", "optimizers:\n  novograd_x: adam\n", 1),
+                          encoding="utf-8")
+    monkeypatch.setattr(knowledge, "data_dir", lambda: tmp_path)
+    assert load_knowledge().optimizers["novograd_x"] == "adam"
+    monkeypatch.undo()
+    assert "novograd_x" not in load_knowledge().optimizers

@@ -1,9 +1,14 @@
 """The parsed shipped knowledge base is kept in the cache directory: used when intact, ignored when
-damaged, and a run through the command line gives the same findings either way."""
+damaged, and a run through the command line gives the same findings either way.
+
+The cache serves only when the shipped files differ from the parsed copy in
+sweeplint/knowledge_shipped.py (edited, not regenerated): these tests make the copy stand aside."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +16,6 @@ import pytest
 from sweeplint import knowledge
 from sweeplint.cache import Cache, _checksum
 from sweeplint.knowledge import load_knowledge
-from tests.conftest import run_cli
 
 CONFIG = """\
 program: train.py
@@ -25,6 +29,17 @@ parameters:
     min: 0.0001
     max: 0.1
 """
+
+
+@pytest.fixture(autouse=True)
+def _without_the_parsed_copy(monkeypatch):
+    from sweeplint import knowledge_shipped
+
+    monkeypatch.setattr(knowledge_shipped, "TEXTS", None)
+
+
+# the command line, the parsed copy standing aside
+CLI = "from sweeplint import knowledge_shipped\nknowledge_shipped.TEXTS = None\nfrom sweeplint.cli import run\nrun()\n"
 
 
 def _entries(cache_dir: Path) -> list[Path]:
@@ -90,7 +105,8 @@ def test_a_cli_run_with_a_damaged_knowledge_entry_reports_the_same(tmp_path):
     (tmp_path / "train.py").write_text('import wandb\nwandb.init()\nwandb.log({"val_loss": 1.0})\n')
 
     def check():
-        proc = run_cli("check", "sweep.yaml", "--output-format", "json", "--cache-dir", "cache", cwd=tmp_path)
+        proc = subprocess.run([sys.executable, "-c", CLI, "check", "sweep.yaml", "--output-format", "json", "--cache-dir", "cache"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert "Traceback" not in proc.stderr, proc.stderr
         return proc.returncode, json.loads(proc.stdout)
 

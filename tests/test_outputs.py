@@ -340,6 +340,7 @@ def test_json_is_what_json_dumps_writes_with_an_indent_of_two():
                                                      Edit(Span(4, 1, 4, 1), "x: 1\n", "other.yaml")))),
         replace(plain[1], fix=Fix("nothing to edit", (), Applicability.UNSAFE), confidence=Confidence.WEAK),
         replace(plain[2], help="see \U0001f600 \u2028"),
+        replace(plain[0], message="100% of %s and %(name)d stay as written"),  # the templates are filled with %
     ]
     for diagnostics in ([], plain, fixed, plain + fixed):
         expected = json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"

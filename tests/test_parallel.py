@@ -146,3 +146,26 @@ def test_the_pool_imports_no_rule_that_runs_on_no_config(tmp_path):
     )
     shown = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert shown.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+def test_a_forked_worker_whose_parent_is_gone_takes_no_more_chunks():
+    """A forked worker has no watchdog thread: it looks for its parent before each chunk."""
+    import os
+    import sys
+
+    import pytest
+
+    from sweeplint import parallel
+
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        pytest.skip("forked workers only")
+    tokens, tokens_in = os.pipe()
+    os.write(tokens_in, b"\0")
+    os.close(tokens_in)
+    pid = os.fork()
+    if pid == 0:  # not its parent's id: as if the parent had died and the worker was adopted
+        parallel._take_chunks(None, [], [(0, 0)], tokens, parent=os.getppid() + 1)
+        os._exit(0)
+    os.close(tokens)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1

@@ -156,3 +156,36 @@ def test_damaged_cached_facts_are_refused(changes):
 
     with pytest.raises(ValueError):
         FileFacts.from_dict(_cached_read(**changes))
+
+
+def test_records_and_their_helpers_do_not_import_dataclasses():
+    """dataclasses (with inspect, ast and tokenize: ~10 ms) is imported only when one of its own
+    functions is called on a record."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from sweeplint.baseline import Baseline\n"
+        "from sweeplint.model import Span\n"
+        "from sweeplint.noqa import NoqaResult\n"
+        "from sweeplint.records import field, fields, replace\n"
+        "moved = replace(Span(1, 2, 3, 4), line=2)\n"
+        "names = [f.name for f in fields(moved)]\n"
+        "print(moved.line, names, NoqaResult().files, 'dataclasses' in sys.modules, 'inspect' in sys.modules)\n"
+        "import dataclasses\n"
+        "print([f.name for f in dataclasses.fields(moved)], dataclasses.replace(moved, column=9).column)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert shown.splitlines() == ["2 ['line', 'column', 'end_line', 'end_column'] [] False False",
+                                  "['line', 'column', 'end_line', 'end_column'] 9"]
+
+
+def test_replace_refuses_an_unknown_field_as_dataclasses_does():
+    from sweeplint.model import Span
+    from sweeplint.records import replace
+
+    with pytest.raises(TypeError):
+        replace(Span(1, 2, 3, 4), width=3)
+    with pytest.raises(TypeError):
+        dataclasses.replace(Span(1, 2, 3, 4), width=3)

@@ -8,7 +8,6 @@ imported only here and only when a Python file must really be parsed), and links
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +15,7 @@ from sweeplint.codefacts.facts import FileFacts, ProgramFacts
 from sweeplint.codefacts.folders import FolderView
 from sweeplint.codefacts.program import MAX_FILES, Resolution, link, local_module, resolve_program
 from sweeplint.model import ConfigFile, Problem, Study
+from sweeplint.records import replace
 
 __all__ = ["CodeFactsStore", "FileFacts", "ProgramFacts", "Resolution", "resolve_program", "file_facts_from_text"]
 

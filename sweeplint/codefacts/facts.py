@@ -19,14 +19,13 @@ Roots (where a value comes from):
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from sweeplint.codefacts.names import OPTIMIZERS
 from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.codefacts.shape import check
 from sweeplint.model import Span
-from sweeplint.records import record
+from sweeplint.records import fields, record
 
 CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "determined", "unknown")
 

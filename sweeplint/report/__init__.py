@@ -65,13 +65,22 @@ def render(fmt: str, diagnostics: list, ctx: ReportContext) -> str:
     # A file name with undecodable bytes, or a string escape in a config, can put a lone surrogate
     # into a path or a message. Written as its backslash escape it stays readable in text and is the
     # JSON escape of the same character in JSON, SARIF and GitLab documents, so every document is valid.
-    return module.render(diagnostics, ctx).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = module.render(diagnostics, ctx)
+    if text.isascii():  # (known without a scan) no surrogate: a JSON report always, most others
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def available() -> tuple[str, ...]:
-    import pkgutil
+    """The formats whose module is present. The folder is listed directly: pkgutil costs more to
+    import (~5 ms) than a check spends rendering a small report; it is the fallback where the
+    package is not a folder (a zip)."""
+    try:
+        present = {entry.split(".", 1)[0].replace("_", "-") for entry in os.listdir(os.path.dirname(__file__))}
+    except OSError:
+        import pkgutil
 
-    from sweeplint import report
+        from sweeplint import report
 
-    present = {m.name.replace("_", "-") for m in pkgutil.iter_modules(report.__path__)}
+        present = {m.name.replace("_", "-") for m in pkgutil.iter_modules(report.__path__)}
     return tuple(f for f in FORMATS if f in present)
