@@ -127,6 +127,9 @@ def _plain(value: Any) -> Any:
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    own = getattr(type(value), "__record_fields__", None)  # (a record's dataclass view costs an import)
+    if own is not None:
+        return {name: _plain(getattr(value, name)) for name in own}
     if hasattr(value, "__dataclass_fields__"):
         return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
     return str(value)

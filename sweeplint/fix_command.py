@@ -12,10 +12,9 @@ standard error.
 from __future__ import annotations
 
 import sys
-from dataclasses import field
 
 from sweeplint.fixes import Fix, line_starts, offset
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 MAX_PASSES = 10
 EXIT_OK, EXIT_FINDINGS = 0, 1

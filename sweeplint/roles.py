@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from dataclasses import field
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
 from sweeplint.model import ConfigFile, Directive, MethodKind, Parameter, Space, Span, Study, number
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")

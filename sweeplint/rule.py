@@ -18,12 +18,11 @@ a rule never compares `study.format` with a tool's name (only the tool-specific 
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import ConfigFile, Study
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 if TYPE_CHECKING:
     from sweeplint.knowledge import Knowledge

@@ -7,12 +7,11 @@ and under which schedules a setting has an effect (a step size only under a step
 
 from __future__ import annotations
 
-from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sweeplint.records import record
+from sweeplint.records import field, record
 from sweeplint.settings import ConfigError
 
 

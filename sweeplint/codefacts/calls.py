@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import libcst as cst
 
@@ -26,6 +25,7 @@ from sweeplint.codefacts.facts import (
 )
 from sweeplint.codefacts.names import AUTOLOGGERS, CONSTRUCTORS
 from sweeplint.pyexpr import dotted
+from sweeplint.records import replace
 
 # Methods of a string value: calling one reads the value (and the result is computed from it).
 STRING_METHODS = {"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "capitalize", "split",

@@ -10,8 +10,6 @@ Each concern lives in a mixin of its own module; this one holds scopes, statemen
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import libcst as cst
 
 from sweeplint.codefacts.calls import CallsMixin
@@ -39,6 +37,7 @@ from sweeplint.codefacts.metric_logs import MetricLogsMixin, fixed_trips
 from sweeplint.codefacts.name_uses import name_counts, used_names
 from sweeplint.model import Span
 from sweeplint.pyexpr import IsInstance, dotted
+from sweeplint.records import replace
 
 
 # The walk dispatches on node classes; these tables answer `isinstance` per class once.
