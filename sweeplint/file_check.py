@@ -38,8 +38,8 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
     with_facts = None  # whether a study of the file has program facts, found when first needed
     for index, rule in enumerate(applicable):
         try:
-            if not isinstance(rule, _Runner):
-                rule = applicable[index] = _Runner(rule)  # kept for the next files
+            # (asked of the rule as listed, before its module is imported: a run that skips a rule
+            # on every file never imports it)
             if rule.compares_revisions and not comparing:
                 continue  # (the usual run) nothing to compare the file with
             if rule.needs_program_facts:
@@ -47,6 +47,8 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
                     with_facts = any(ctx.code(study) is not None for study in file.studies)
                 if not with_facts:
                     continue  # no program read: nothing the rule could find
+            if not isinstance(rule, _Runner):
+                rule = applicable[index] = _Runner(rule)  # kept for the next files
             severity = overrides.get(rule.code, rule.severity)
             for finding in rule.check(ctx):
                 level = severity if finding.severity is None or rule.code in overrides else finding.severity

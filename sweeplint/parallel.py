@@ -447,13 +447,17 @@ def _prepare_inheritance(worker: Worker, pending: list) -> None:
     import the selected rules, the config readers and (when a rule reads programs) the code reader."""
     try:
         worker.knowledge_loader()
+        # Configs alone rarely name a program outside the files checked: without Python to read,
+        # neither the code reader (~0.25 s to import) nor the rules that find something only in a
+        # program's facts are imported here; a worker that meets such a program imports them.
+        python = any(item[1].endswith(".py") for item in pending)
+        comparing = bool(getattr(worker.settings, "since", None))
         for rule in worker.rules:
             # a rule for no config format (the results rules) never runs on a checked file
-            if hasattr(rule, "load") and getattr(rule, "formats", None) != ():
+            if (hasattr(rule, "load") and getattr(rule, "formats", None) != ()
+                    and (python or not rule.needs_program_facts) and (comparing or not rule.compares_revisions)):
                 rule.load()
-        # The code reader (~0.25 s to import) only when there is Python to read: configs alone
-        # rarely name a program outside the files checked, and a worker that meets one imports it.
-        if worker.uses_code and any(item[1].endswith(".py") for item in pending):
+        if worker.uses_code and python:
             from sweeplint.codefacts.extract import load_parser
 
             load_parser()

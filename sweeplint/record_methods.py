@@ -104,7 +104,7 @@ SHAPES = {
     'sweeplint.roles:_Declared': 'init,eq:role,name,source,span',
     'sweeplint.round_changes:RoundsKnowledge': 'init,eq,frozen:schedule_lengths,bookkeeping,pipeline_kinds,narrowing_ratio,longer_training',
     'sweeplint.rule:Context': 'init,eq:file,settings,knowledge_loader,graphs*,extras*,code_facts,history',
-    'sweeplint.rules.registry:RuleInfo': 'init,eq,frozen:code,name,severity,module,formats,uses_code',
+    'sweeplint.rules.registry:RuleInfo': 'init,eq,frozen:code,name,severity,module,formats,uses_code,compares_revisions,needs_program_facts',
     'sweeplint.rules.sl110_implausible_value:Point': 'init,eq,frozen:value,lit,closed,role',
     'sweeplint.schedules:Schedules': 'init,eq:choosers,labels*,names*,settings*',
     'sweeplint.schedules:Setting': 'init,eq,frozen:name,under,label',
@@ -2045,27 +2045,29 @@ def sweeplint_rule__Context__eq(self, other):
     return NotImplemented
 
 
-def sweeplint_rules_registry__RuleInfo__init(self, code, name, severity, module, formats, uses_code):
+def sweeplint_rules_registry__RuleInfo__init(self, code, name, severity, module, formats, uses_code, compares_revisions, needs_program_facts):
     _set(self, 'code', code)
     _set(self, 'name', name)
     _set(self, 'severity', severity)
     _set(self, 'module', module)
     _set(self, 'formats', formats)
     _set(self, 'uses_code', uses_code)
+    _set(self, 'compares_revisions', compares_revisions)
+    _set(self, 'needs_program_facts', needs_program_facts)
 
 
 def sweeplint_rules_registry__RuleInfo__repr(self):
-    return f"{self.__class__.__qualname__}(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, module={self.module!r}, formats={self.formats!r}, uses_code={self.uses_code!r})"
+    return f"{self.__class__.__qualname__}(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, module={self.module!r}, formats={self.formats!r}, uses_code={self.uses_code!r}, compares_revisions={self.compares_revisions!r}, needs_program_facts={self.needs_program_facts!r})"
 
 
 def sweeplint_rules_registry__RuleInfo__eq(self, other):
     if other.__class__ is self.__class__:
-        return (self.code,self.name,self.severity,self.module,self.formats,self.uses_code,) == (other.code,other.name,other.severity,other.module,other.formats,other.uses_code,)
+        return (self.code,self.name,self.severity,self.module,self.formats,self.uses_code,self.compares_revisions,self.needs_program_facts,) == (other.code,other.name,other.severity,other.module,other.formats,other.uses_code,other.compares_revisions,other.needs_program_facts,)
     return NotImplemented
 
 
 def sweeplint_rules_registry__RuleInfo__hash(self):
-    return hash((self.code,self.name,self.severity,self.module,self.formats,self.uses_code,))
+    return hash((self.code,self.name,self.severity,self.module,self.formats,self.uses_code,self.compares_revisions,self.needs_program_facts,))
 
 
 def sweeplint_rules_sl110_implausible_value__Point__init(self, value, lit, closed, role):

@@ -77,3 +77,28 @@ def test_one_rule_instance_serves_every_file_and_keeps_no_state(repo, capsys):
     for runner in runners:
         # rules rely on the Context alone: nothing is left on the shared instance after two files
         assert vars(runner.check.__self__) == {}, runner.code
+
+
+def test_a_run_without_programs_or_revisions_never_imports_the_rules_that_need_them(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.yaml").write_text(CONFIG)
+    script = (
+        "import sys\n"
+        "from sweeplint import cli\n"
+        "try:\n"
+        "    cli.main(['check', '.', '--no-cache', '--jobs', '1', '--exit-zero', '--quiet'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from sweeplint.rules import rule_index\n"
+        "for info in rule_index():\n"
+        "    imported = 'sweeplint.rules.' + info.module in sys.modules\n"
+        "    print(info.code, info.compares_revisions, info.needs_program_facts, imported)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    rows = [line.split() for line in done.stdout.splitlines() if line.startswith("SL")]
+    skipped = {code for code, compares, needs, _ in rows if compares == "True" or needs == "True"}
+    assert {"SL201", "SL206", "SL601"} <= skipped
+    assert not [code for code, _, _, imported in rows if code in skipped and imported == "True"]
+    assert [code for code, _, _, imported in rows if code == "SL101" and imported == "True"], "an ordinary rule ran"
