@@ -86,14 +86,22 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
         text = folders.text(os.path.join(folder, name), MAX_BYTES)
         if text is None:
             continue
+        # Only a launcher that can name a search space is kept: an experiment config names one
+        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
+        # before looking further). Most files of a folder of configs are neither, and their text
+        # is not scanned for commands.
         if name.endswith(".py"):
-            code_dir = _PY_CODE_DIR.search(text)
+            if "search_space" not in text:
+                continue
+            code_dir = _PY_CODE_DIR.search(text) if "trial_code_directory" in text else None
             found.append(_Launcher(name, text, (), tuple(m.group(1) for m in _PY_COMMAND.finditer(text)),
                                    code_dir.group(1) if code_dir else None))
         else:
+            spaces = tuple(m.group(1) for m in _SPACE_KEY.finditer(text)) if "searchSpace" in text else ()
+            if not spaces:
+                continue
             code_dir = _CODE_DIR_KEY.search(text)
-            found.append(_Launcher(name, text, tuple(m.group(1) for m in _SPACE_KEY.finditer(text)),
-                                   tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
+            found.append(_Launcher(name, text, spaces, tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
                                    code_dir.group(1) if code_dir else None))
     return found
 
