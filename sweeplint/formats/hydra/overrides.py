@@ -10,7 +10,6 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import field
 from typing import Any
 
@@ -123,7 +122,7 @@ _RULES: list[tuple[str, list[re.Pattern]]] = [
 # trying all fourteen patterns everywhere was most of reading an override.
 _FIRST_CHARS = {
     "punct": "()[]{},:=", "float": "+-0123456789.IiNn", "int": "+-0123456789", "bool": "TtFf", "null": "Nn",
-    "char": "/-\\+.$%*@?|", "id": string.ascii_letters + "_", "esc": "\\", "ws": " \t", "quoted": "\"'",
+    "char": "/-\\+.$%*@?|", "id": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "esc": "\\", "ws": " \t", "quoted": "\"'",
     "interp": "$",
 }
 _RULES_AT: dict[str, list[tuple[str, re.Pattern]]] = {
@@ -208,6 +207,16 @@ class _Parser:
             j += 1
         return self.toks[j] if j < len(self.toks) else None
 
+    def followed_by(self, ch: str) -> bool:
+        """Whether the token after the next one (blanks skipped) is the punctuation `ch`."""
+        toks, j = self.toks, self.i
+        while j < len(toks) and toks[j].kind == "ws":
+            j += 1
+        j += 1
+        while j < len(toks) and toks[j].kind == "ws":
+            j += 1
+        return j < len(toks) and self.is_punct(toks[j], ch)
+
     def skip_ws(self) -> None:
         while self.i < len(self.toks) and self.toks[self.i].kind == "ws":
             self.i += 1
@@ -258,13 +267,8 @@ class _Parser:
             return self.list_value()
         if self.is_punct(tok, "{"):
             return self.dict_value()
-        if tok.kind == "id":
-            # a function call: name, optional spaces, '('
-            j = self.toks.index(tok) + 1
-            while j < len(self.toks) and self.toks[j].kind == "ws":
-                j += 1
-            if j < len(self.toks) and self.is_punct(self.toks[j], "("):
-                return self.call()
+        if tok.kind == "id" and self.followed_by("("):  # a function call: name, optional spaces, '('
+            return self.call()
         if tok.kind == "punct" and tok.text in ")]},=":
             what = {",": "a value is missing before this comma", "=": "a value is missing before '='"}.get(
                 tok.text, f"a value is missing before {tok.text!r}")
@@ -310,10 +314,7 @@ class _Parser:
             name = None
             arg_start = tok.start
             if tok.kind == "id":
-                j = self.toks.index(tok) + 1
-                while j < len(self.toks) and self.toks[j].kind == "ws":
-                    j += 1
-                if j < len(self.toks) and self.is_punct(self.toks[j], "="):
+                if self.followed_by("="):
                     name = self.take().text
                     self.take()  # '='
                     if self.peek() is None or self.is_punct(self.peek(), ",") or self.is_punct(self.peek(), ")"):
@@ -428,12 +429,15 @@ _KEY_WORD = r"[A-Za-z_$][A-Za-z0-9_$\-]*"
 _KEY_ID = r"[A-Za-z_][A-Za-z0-9_\-]*"
 _KEY_SEGMENT = r"(?:" + _KEY_WORD + "|" + _UINT + ")"
 _PACKAGE = r"(?:" + _KEY_SEGMENT + r"(?:\." + _KEY_SEGMENT + ")+|" + _KEY_WORD + ")?"
-_OVERRIDE_KEY = re.compile(r"(?:~|\+\+?)?(?:" + _KEY_ID + r"(?:/" + _KEY_ID + ")+|" + _PACKAGE + ")(?:@" + _PACKAGE + ")?")
+_OVERRIDE_KEY = r"(?:~|\+\+?)?(?:" + _KEY_ID + r"(?:/" + _KEY_ID + ")+|" + _PACKAGE + ")(?:@" + _PACKAGE + ")?"
 
 
 def is_override_key(text: str) -> bool:
     """Whether Hydra's grammar reads `text` as the key of an override `text=value`."""
-    return _OVERRIDE_KEY.fullmatch(text) is not None
+    if text.isascii() and all(word.isidentifier() for word in text.split(".")):
+        return True  # a name or a dotted path of names, as most keys are: the pattern's simplest case
+    # (compiled on first use, by re's own cache: a costly pattern most runs never need)
+    return re.fullmatch(_OVERRIDE_KEY, text) is not None
 
 
 def functions_in(node: Any):
