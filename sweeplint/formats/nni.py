@@ -148,6 +148,20 @@ def is_search_space(root: Any) -> bool:
     return specs >= 1 and shaped * 2 > values
 
 
+_V1_FOLDED = tuple(_folded(k) for k in _V1_MARKERS)
+_V2_FOLDED = tuple(_folded(k) for k in _V2_MARKERS)
+
+
+def _may_have_markers(root: YMap) -> bool:
+    """Whether three markers may be present once the keys are canonical: each is a key equal to a
+    marker ignoring case and `_`. A bound worked out without canonicalising the mapping, which most
+    documents offered to this reader (every other reader's) fail."""
+    folded = {_folded(k.value) for k, _ in root.items() if isinstance(k.value, str)}
+    tuner = "tuner" in folded or "advisor" in folded
+    return (sum(m in folded for m in _V2_FOLDED) + tuner >= 3
+            or sum(m in folded for m in _V1_FOLDED) + tuner >= 3)
+
+
 class NNIReader:
     name = "nni"
     semantics = "yaml1.1"
@@ -157,6 +171,8 @@ class NNIReader:
             return False
         if is_search_space(root):
             return True
+        if not _may_have_markers(root):
+            return False
         root = canonical_config(root)
         v2 = sum(root.get(k) is not None for k in _V2_MARKERS)
         v1 = sum(root.get(k) is not None for k in _V1_MARKERS)

@@ -202,10 +202,10 @@ class _Parser:
 
     # helpers
     def peek(self, skip_ws: bool = True) -> _Tok | None:
-        j = self.i
-        while skip_ws and j < len(self.toks) and self.toks[j].kind == "ws":
+        toks, j = self.toks, self.i
+        while skip_ws and j < len(toks) and toks[j].kind == "ws":
             j += 1
-        return self.toks[j] if j < len(self.toks) else None
+        return toks[j] if j < len(toks) else None
 
     def followed_by(self, ch: str) -> bool:
         """Whether the token after the next one (blanks skipped) is the punctuation `ch`."""
@@ -218,8 +218,10 @@ class _Parser:
         return j < len(toks) and self.is_punct(toks[j], ch)
 
     def skip_ws(self) -> None:
-        while self.i < len(self.toks) and self.toks[self.i].kind == "ws":
-            self.i += 1
+        toks, i = self.toks, self.i
+        while i < len(toks) and toks[i].kind == "ws":
+            i += 1
+        self.i = i
 
     def take(self) -> _Tok:
         self.skip_ws()
