@@ -104,33 +104,52 @@ class SimpleChoice:
 _DIGITS = r"[0-9](?:_?[0-9])*"
 _UINT = r"(?:0|[1-9](?:_?[0-9])*)"
 _POINT = r"(?:(?:" + _UINT + r")?\." + _DIGITS + "|" + _UINT + r"\.)"   # the longer form first
-_RULES: list[tuple[str, list[re.Pattern]]] = [
-    ("punct", [re.compile(r"[()\[\]{},:=]")]),
-    ("float", [re.compile(r"[+-]?" + _POINT), re.compile(r"[+-]?(?:" + _POINT + "|" + _UINT + r")[eE][+-]?" + _DIGITS),
-               re.compile(r"[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])")]),
-    ("int", [re.compile(r"[+-]?" + _UINT)]),
-    ("bool", [re.compile(r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]")]),
-    ("null", [re.compile(r"[Nn][Uu][Ll][Ll]")]),
-    ("char", [re.compile(r"[/\-\\+.$%*@?|]")]),
-    ("id", [re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")]),
-    ("esc", [re.compile(r"(?:\\[\\()\[\]{}:=, \t])+")]),
-    ("ws", [re.compile(r"[ \t]+")]),
-    ("quoted", [re.compile(r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S), re.compile(r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S)]),
-    ("interp", [re.compile(r"\$\{[^}]+\}")]),
+_SIGNED = "+-0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# (kind, pattern, flags, the characters a token of the pattern can start with), in rule order.
+_RULES: list[tuple[str, str, int, str]] = [
+    ("punct", r"[()\[\]{},:=]", 0, "()[]{},:="),
+    ("float", r"[+-]?" + _POINT, 0, _SIGNED + "."),
+    ("float", r"[+-]?(?:" + _POINT + "|" + _UINT + r")[eE][+-]?" + _DIGITS, 0, _SIGNED + "."),
+    ("float", r"[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])", 0, "+-IiNn"),
+    ("int", r"[+-]?" + _UINT, 0, _SIGNED),
+    ("bool", r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]", 0, "TtFf"),
+    ("null", r"[Nn][Uu][Ll][Ll]", 0, "Nn"),
+    ("char", r"[/\-\\+.$%*@?|]", 0, "/-\\+.$%*@?|"),
+    ("id", r"[A-Za-z_][A-Za-z0-9_\-]*", 0, _LETTERS + "_"),
+    ("esc", r"(?:\\[\\()\[\]{}:=, \t])+", 0, "\\"),
+    ("ws", r"[ \t]+", 0, " \t"),
+    ("quoted", r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S, '"'),
+    ("quoted", r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S, "'"),
+    ("interp", r"\$\{[^}]+\}", 0, "$"),
 ]
-# The characters a token of each rule can start with. Only those rules are tried at a position:
-# trying all fourteen patterns everywhere was most of reading an override.
-_FIRST_CHARS = {
-    "punct": "()[]{},:=", "float": "+-0123456789.IiNn", "int": "+-0123456789", "bool": "TtFf", "null": "Nn",
-    "char": "/-\\+.$%*@?|", "id": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "esc": "\\", "ws": " \t", "quoted": "\"'",
-    "interp": "$",
-}
-_RULES_AT: dict[str, list[tuple[str, re.Pattern]]] = {
-    char: [(kind, pattern) for kind, patterns in _RULES if char in _FIRST_CHARS[kind] for pattern in patterns]
-    for char in set("".join(_FIRST_CHARS.values()))
-}
+_FIRST_CHARS = frozenset("".join(first for *_, first in _RULES))
+
+
+class _RulesAt(dict):
+    """A character -> the (kind, compiled pattern) of the rules a token starting with it may match.
+    Only those are tried at a position (trying all fourteen everywhere was most of reading an
+    override). The characters nearly every override has are prepared with the module (in a parallel
+    run, once before the workers start); the others when a token first starts with one: most runs
+    never meet a quote, a backslash or a `$`, whose patterns are the costliest to compile."""
+
+    def __missing__(self, char: str) -> list[tuple[str, re.Pattern]]:
+        if char not in _FIRST_CHARS:
+            return []
+        # (re.compile keeps one compiled pattern for all the characters that share it)
+        rules = self[char] = [(kind, re.compile(pattern, flags)) for kind, pattern, flags, first in _RULES
+                              if char in first]
+        return rules
+
+    def prepare(self, chars: str) -> None:
+        for char in chars:
+            self.__missing__(char)
+
+
+_RULES_AT = _RulesAt()
+_RULES_AT.prepare(_LETTERS + _SIGNED + "_()[]{},:=. \t")
 _BOOL = {"true": True, "false": False}
-_QUOTED_ESCAPES = {"'": re.compile(r"(\\)+'"), '"': re.compile(r'(\\)+"')}
+_QUOTED_ESCAPES = {"'": r"(\\)+'", '"': r'(\\)+"'}  # (compiled on first use, by re's cache)
 
 
 @record(slots=True)
@@ -148,7 +167,7 @@ def tokenize(text: str) -> list[_Tok]:
     pos = 0
     while pos < len(text):
         best_kind, best_end = None, pos
-        for kind, pattern in _RULES_AT.get(text[pos], ()):
+        for kind, pattern in _RULES_AT[text[pos]]:
             m = pattern.match(text, pos)
             if m is not None and m.end() > best_end:
                 best_kind, best_end = kind, m.end()
@@ -168,7 +187,7 @@ def tokenize(text: str) -> list[_Tok]:
 def unescape_quoted(text: str) -> str:
     """The content of a quoted token: a backslash run before a quote is halved (`\\'` -> `'`)."""
     quote, rest = text[0], text[1:]
-    pattern = _QUOTED_ESCAPES[quote]
+    pattern = re.compile(_QUOTED_ESCAPES[quote])
     parts: list[str] = []
     m = pattern.search(rest)
     if m is None:
