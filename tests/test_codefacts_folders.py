@@ -72,3 +72,24 @@ def test_holds_python_answers_by_name_and_none_for_an_unlistable_folder(tmp_path
     assert view.holds_python(str(tmp_path / "configs")) is False
     assert view.holds_python(str(tmp_path / "code")) is True
     assert view.holds_python(str(tmp_path / "missing")) is None
+
+
+def test_a_side_file_text_is_read_as_a_text_file_reads_it(tmp_path):
+    # CRLF and lone CR become newlines, undecodable bytes the replacement character, as open() gives.
+    side = tmp_path / "exp.yml"
+    side.write_bytes(b"searchSpaceFile: s.json\r\ntrialCommand: python3 t\xff.py\rcodeDir: .\n")
+    view = FolderView()
+    with open(side, encoding="utf-8", errors="replace") as handle:
+        assert view.text(str(side), 1000) == handle.read() == "searchSpaceFile: s.json\ntrialCommand: python3 t\ufffd.py\ncodeDir: .\n"
+    assert view.text(str(side), 10) is None                      # larger than the limit
+    assert FolderView().text(str(tmp_path / "absent.yml"), 1000) is None
+    assert FolderView().text(str(tmp_path), 1000) is None       # a folder
+
+
+def test_configs_that_name_no_search_space_are_not_launchers(tmp_path):
+    folder = _folder_of_spaces(tmp_path)
+    (folder / "other.yaml").write_text("trialCommand: python3 train_a.py\n")   # names no search space
+    (folder / "tool.py").write_text("trial_command = 'python train_a.py'\n")  # uses no search space
+    view = FolderView()
+    assert launched_program(str(folder / "space_a.json"), view) == ("train_a.py", folder / "train_a.py")
+    assert launched_program(str(folder / "space_c.json"), view) == ("train_b.py", folder / "train_b.py")

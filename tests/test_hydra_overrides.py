@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sweeplint.formats.hydra import overrides as ov
@@ -97,14 +99,18 @@ def test_exponents_with_leading_zeros_are_numbers():
 
 
 def test_each_token_rule_is_tried_wherever_its_tokens_can_start():
-    # The lexer tries at a position only the rules whose first characters (ov._FIRST_CHARS)
-    # include the one there: no pattern may match from a character left out of its rule's set.
+    # The lexer tries at a position only the patterns whose first characters include the one
+    # there: no pattern may match from a character left out of its set.
     tails = ["", "0", "1.5", "e5", "_x", "nf", "an", "rue", "alse", "ull", "${a}", "{a}", " ", "\\", "'",
              '"', "a'", 'a"', ".5", "5.", "x-y", "\\,", "\\ ", "(", "+1"]
     chars = [chr(c) for c in range(32, 127)] + ["\t", "\n", "é", "\u00a0", "１"]
-    for kind, patterns in ov._RULES:
-        for pattern in patterns:
-            for first in chars:
-                for tail in tails:
-                    if pattern.match(first + tail):
-                        assert first in ov._FIRST_CHARS[kind], (kind, pattern.pattern, first + tail)
+    for kind, source, flags, first_chars in ov._RULES:
+        pattern = re.compile(source, flags)
+        for first in chars:
+            for tail in tails:
+                if pattern.match(first + tail):
+                    assert first in first_chars, (kind, pattern.pattern, first + tail)
+    # and each character gets its patterns in rule order (the first rule wins a tie)
+    assert [kind for kind, _ in ov._RULES_AT["n"]] == ["float", "null", "id"]
+    assert [kind for kind, _ in ov._RULES_AT["5"]] == ["float", "float", "int"]
+    assert ov._RULES_AT["é"] == [] and "é" not in ov._RULES_AT

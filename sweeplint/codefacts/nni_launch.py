@@ -22,8 +22,9 @@ MAX_BYTES = 200_000
 _SPACE_KEY = re.compile(r"""^\s*searchSpace(?:Path|File)\s*:\s*['"]?([^'"#\s]+)""", re.M)
 _COMMAND_KEY = re.compile(r"""^\s*(?:trialCommand|command)\s*:\s*['"]?([^'"#\n]+)""", re.M)
 _CODE_DIR_KEY = re.compile(r"""^\s*(?:trialCodeDirectory|codeDir)\s*:\s*['"]?([^'"#\s]+)""", re.M)
-_PY_COMMAND = re.compile(r"""trial_command\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
-_PY_CODE_DIR = re.compile(r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['"]""")
+# The Python launchers' patterns are compiled on first use (re's own cache): few projects have one.
+_PY_COMMAND = r"""trial_command\s*=\s*[rRuU]?['"]([^'"\n]+)['"]"""
+_PY_CODE_DIR = r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['"]"""
 
 
 def launched_program(space_path: str, folders: FolderView | None = None) -> tuple[str, Path] | None:
@@ -86,14 +87,22 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
         text = folders.text(os.path.join(folder, name), MAX_BYTES)
         if text is None:
             continue
+        # Only a launcher that can name a search space is kept: an experiment config names one
+        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
+        # before looking further). Most files of a folder of configs are neither, and their text
+        # is not scanned for commands.
         if name.endswith(".py"):
-            code_dir = _PY_CODE_DIR.search(text)
-            found.append(_Launcher(name, text, (), tuple(m.group(1) for m in _PY_COMMAND.finditer(text)),
+            if "search_space" not in text:
+                continue
+            code_dir = re.search(_PY_CODE_DIR, text) if "trial_code_directory" in text else None
+            found.append(_Launcher(name, text, (), tuple(m.group(1) for m in re.finditer(_PY_COMMAND, text)),
                                    code_dir.group(1) if code_dir else None))
         else:
+            spaces = tuple(m.group(1) for m in _SPACE_KEY.finditer(text)) if "searchSpace" in text else ()
+            if not spaces:
+                continue
             code_dir = _CODE_DIR_KEY.search(text)
-            found.append(_Launcher(name, text, tuple(m.group(1) for m in _SPACE_KEY.finditer(text)),
-                                   tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
+            found.append(_Launcher(name, text, spaces, tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
                                    code_dir.group(1) if code_dir else None))
     return found
 
@@ -118,9 +127,9 @@ def _same(a: Path, b: Path, folders: FolderView) -> bool:
 
 # --- the budget a Python launcher gives the experiment ------------------------------------------
 
-_PY_MAX_TRIALS = re.compile(r"""\.max_trial_number\s*=\s*(\d+)""")
-_PY_TUNER = re.compile(r"""\.tuner\.name\s*=\s*[rRuU]?['"](\w+)['"]""")
-_PY_STARTUP = re.compile(r"""['"](population_size|n_startup_jobs|n_initial_points)['"]\s*:\s*(\d+)""")
+_PY_MAX_TRIALS = r"""\.max_trial_number\s*=\s*(\d+)"""
+_PY_TUNER = r"""\.tuner\.name\s*=\s*[rRuU]?['"](\w+)['"]"""
+_PY_STARTUP = r"""['"](population_size|n_startup_jobs|n_initial_points)['"]\s*:\s*(\d+)"""
 
 
 @record(frozen=True, slots=True)
@@ -143,11 +152,11 @@ def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchB
         name, text = launcher.name, launcher.text
         if space.name not in text or "search_space" not in text:
             continue
-        caps = list(_PY_MAX_TRIALS.finditer(text))
+        caps = list(re.finditer(_PY_MAX_TRIALS, text))
         if len(caps) != 1:
             continue
-        tuner = _PY_TUNER.search(text)
-        startup = list(_PY_STARTUP.finditer(text))
+        tuner = re.search(_PY_TUNER, text)
+        startup = list(re.finditer(_PY_STARTUP, text))
         found.append(LaunchBudget(
             space.parent / name, (int(caps[0].group(1)), _line(text, caps[0].start(1))), tuner.group(1) if tuner else None,
             (startup[0].group(1), int(startup[0].group(2)), _line(text, startup[0].start(1))) if len(startup) == 1 else None,

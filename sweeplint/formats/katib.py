@@ -117,7 +117,9 @@ def katib_number(node: Any) -> Lit | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            parsed: int | float = int(text)
+            # (int() rejects every text with a point or an exponent: not tried there, where it
+            # raised for most numbers Katib configs hold, "0.01")
+            parsed: int | float = float(text) if "." in text or "e" in text or "E" in text else int(text)
         except ValueError:
             try:
                 parsed = float(text)

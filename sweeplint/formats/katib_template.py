@@ -72,7 +72,8 @@ class TrialTemplateReading:
         if not isinstance(node, YSeq):
             self.problem(node, f"trialTemplate.trialParameters must be a list of {{name, reference}}, not {type_name(node)}")
             return None
-        spec_text = _template_text(template)
+        scalars = _template_scalars(template)
+        spec_text = "\n".join(str(scalar.text) for scalar in scalars) if scalars is not None else None
         bindings = []
         for item in node.items:
             if not isinstance(item, YMap):
@@ -93,7 +94,8 @@ class TrialTemplateReading:
         placeholders = []
         if spec_text is not None:
             for used_name in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text))):
-                where = _find_text(trial_spec, "${trialParameters." + used_name + "}") or trial_spec
+                needle = "${trialParameters." + used_name + "}"
+                where = next((scalar for scalar in scalars if needle in str(scalar.text)), trial_spec)
                 placeholders.append(Lit(used_name, where.span))
         return TrialTemplate(tuple(bindings), tuple(placeholders))
 
@@ -135,18 +137,19 @@ def _containers(node: Any, depth: int = 0):
             yield from _containers(item, depth + 1)
 
 
-def _template_text(template: YMap) -> str | None:
-    """All strings of the inline trial spec joined, to find ${trialParameters.x} uses."""
+def _template_scalars(template: YMap) -> list[YScalar] | None:
+    """Every scalar of the inline trial spec (keys too) in document order: their texts are searched
+    for ${trialParameters.x} uses, and each use is located in the first that holds it."""
     spec = template.get("trialSpec")
     if spec is None:
         return None
-    parts: list[str] = []
+    scalars: list[YScalar] = []
 
     def walk(node: Any, depth: int) -> None:
         if depth > 60:
             return
         if isinstance(node, YScalar):
-            parts.append(str(node.text))
+            scalars.append(node)
         elif isinstance(node, YMap):
             for k, v in node.pairs:
                 walk(k, depth + 1)
@@ -156,17 +159,4 @@ def _template_text(template: YMap) -> str | None:
                 walk(item, depth + 1)
 
     walk(spec, 0)
-    return "\n".join(parts)
-
-
-def _find_text(node: Any, needle: str, depth: int = 0) -> YScalar | None:
-    if depth > 60:
-        return None
-    if isinstance(node, YScalar):
-        return node if needle in str(node.text) else None
-    children = [v for pair in node.pairs for v in pair] if isinstance(node, YMap) else node.items if isinstance(node, YSeq) else []
-    for child in children:
-        found = _find_text(child, needle, depth + 1)
-        if found is not None:
-            return found
-    return None
+    return scalars

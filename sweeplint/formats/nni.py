@@ -131,18 +131,35 @@ _V1_MARKERS = ("authorName", "searchSpacePath", "trainingServicePlatform", "maxT
 _V2_MARKERS = ("searchSpaceFile", "searchSpace", "trialCommand", "maxTrialNumber", "trainingService", "trialCodeDirectory")
 
 
-def _is_spec(node: Any) -> bool:
-    return isinstance(node, YMap) and node.get("_type") is not None
-
-
 def is_search_space(root: Any) -> bool:
     """Every entry (or nearly every: typos are reported, not skipped) is a {_type, _value} mapping."""
     if not isinstance(root, YMap) or not root.pairs:
         return False
-    values = [v for _, v in root.items()]
-    specs = sum(1 for v in values if _is_spec(v))
-    shaped = sum(1 for v in values if isinstance(v, YMap) and any(key_text(k) in SPEC_KEYS for k, _ in v.items()))
-    return specs >= 1 and shaped * 2 > len(values) and shaped == sum(1 for v in values if isinstance(v, YMap))
+    # (one pass, which stops at the first mapping without a spec key: every other reader's
+    # configs are offered to this one first)
+    values = specs = shaped = 0
+    for _, v in root.items():
+        values += 1
+        if isinstance(v, YMap):
+            if not any(key_text(k) in SPEC_KEYS for k, _ in v.items()):
+                return False  # every mapping must be shaped like a spec
+            shaped += 1
+            specs += v.get("_type") is not None
+    return specs >= 1 and shaped * 2 > values
+
+
+_V1_FOLDED = tuple(_folded(k) for k in _V1_MARKERS)
+_V2_FOLDED = tuple(_folded(k) for k in _V2_MARKERS)
+
+
+def _may_have_markers(root: YMap) -> bool:
+    """Whether three markers may be present once the keys are canonical: each is a key equal to a
+    marker ignoring case and `_`. A bound worked out without canonicalising the mapping, which most
+    documents offered to this reader (every other reader's) fail."""
+    folded = {_folded(k.value) for k, _ in root.items() if isinstance(k.value, str)}
+    tuner = "tuner" in folded or "advisor" in folded
+    return (sum(m in folded for m in _V2_FOLDED) + tuner >= 3
+            or sum(m in folded for m in _V1_FOLDED) + tuner >= 3)
 
 
 class NNIReader:
@@ -154,6 +171,8 @@ class NNIReader:
             return False
         if is_search_space(root):
             return True
+        if not _may_have_markers(root):
+            return False
         root = canonical_config(root)
         v2 = sum(root.get(k) is not None for k in _V2_MARKERS)
         v1 = sum(root.get(k) is not None for k in _V1_MARKERS)

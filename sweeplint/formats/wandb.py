@@ -31,6 +31,7 @@ from sweeplint.model import (
     Parameter,
     Space,
     Study,
+    number,
 )
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
@@ -73,6 +74,7 @@ DISTRIBUTIONS: dict[str, tuple[Space, tuple[str, ...], tuple[str, ...], dict[str
 PARAMETER_KEYS = ("value", "values", "probabilities", "min", "max", "distribution", "q", "mu", "sigma", "a", "b", "parameters")
 _SPEC_KEYS = frozenset(PARAMETER_KEYS) - {"parameters"}
 _MAIN_SPEC_KEYS = frozenset({"value", "values", "min", "max", "distribution", "probabilities", "parameters"})
+_FIELD_NAMES = {"min": "low", "max": "high", "a": "alpha", "b": "beta"}  # spec keys -> Parameter fields
 
 
 class WandbReader:
@@ -271,11 +273,13 @@ class _Builder(Collector):
             self.problem(spec if spec is not None else key,
                          f"{where} must be a mapping with value, values, min/max or distribution, not {type_name(spec) if spec is not None else 'empty'}")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span if spec is not None else key.span)
-        keys = {key_text(k) for k, _ in spec.items()}
-        if any(isinstance(v, YScalar) and isinstance(v.value, Opaque) for _, v in spec.items()):
-            # A value computed in Python that we cannot follow (an imported constant, a call): the
-            # spec cannot be judged, and is not reported malformed.
-            return Parameter(name, Space.UNKNOWN, key.span, spec.span)
+        keys = set()
+        for k, v in spec.items():
+            keys.add(key_text(k))
+            if isinstance(v, YScalar) and isinstance(v.value, Opaque):
+                # A value computed in Python that we cannot follow (an imported constant, a call):
+                # the spec cannot be judged, and is not reported malformed.
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span)
         if not keys & _MAIN_SPEC_KEYS:
             # No value, values, min/max, distribution or parameters: misspelled keys (`valeus:`,
             # `paramters:`), or a group written without `parameters:`.
@@ -359,7 +363,7 @@ class _Builder(Collector):
                     continue
                 if distribution == "int_uniform" and field_name in ("min", "max") and not _is_int(node.value):
                     pass  # reported by SL103: int_uniform with float bounds
-                fields[{"min": "low", "max": "high", "a": "alpha", "b": "beta"}.get(field_name, field_name)] = lit(node)
+                fields[_FIELD_NAMES.get(field_name, field_name)] = lit(node)
 
         sigma = fields.get("sigma")
         if sigma is not None and _is_number_like(spec.get("sigma"), self.ctx.semantics) and sigma.value == 0:
@@ -430,6 +434,4 @@ def _is_number_like(node: YScalar, semantics: str) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
     # `1e-5` left a string by a YAML 1.1 loader is SL005's finding, not a second one here.
-    from sweeplint.model import number
-
     return semantics == "yaml1.1" and isinstance(value, str) and not node.quoted and number(lit(node)) is not None

@@ -10,7 +10,6 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import field
 from typing import Any
 
@@ -105,33 +104,52 @@ class SimpleChoice:
 _DIGITS = r"[0-9](?:_?[0-9])*"
 _UINT = r"(?:0|[1-9](?:_?[0-9])*)"
 _POINT = r"(?:(?:" + _UINT + r")?\." + _DIGITS + "|" + _UINT + r"\.)"   # the longer form first
-_RULES: list[tuple[str, list[re.Pattern]]] = [
-    ("punct", [re.compile(r"[()\[\]{},:=]")]),
-    ("float", [re.compile(r"[+-]?" + _POINT), re.compile(r"[+-]?(?:" + _POINT + "|" + _UINT + r")[eE][+-]?" + _DIGITS),
-               re.compile(r"[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])")]),
-    ("int", [re.compile(r"[+-]?" + _UINT)]),
-    ("bool", [re.compile(r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]")]),
-    ("null", [re.compile(r"[Nn][Uu][Ll][Ll]")]),
-    ("char", [re.compile(r"[/\-\\+.$%*@?|]")]),
-    ("id", [re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")]),
-    ("esc", [re.compile(r"(?:\\[\\()\[\]{}:=, \t])+")]),
-    ("ws", [re.compile(r"[ \t]+")]),
-    ("quoted", [re.compile(r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S), re.compile(r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S)]),
-    ("interp", [re.compile(r"\$\{[^}]+\}")]),
+_SIGNED = "+-0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# (kind, pattern, flags, the characters a token of the pattern can start with), in rule order.
+_RULES: list[tuple[str, str, int, str]] = [
+    ("punct", r"[()\[\]{},:=]", 0, "()[]{},:="),
+    ("float", r"[+-]?" + _POINT, 0, _SIGNED + "."),
+    ("float", r"[+-]?(?:" + _POINT + "|" + _UINT + r")[eE][+-]?" + _DIGITS, 0, _SIGNED + "."),
+    ("float", r"[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])", 0, "+-IiNn"),
+    ("int", r"[+-]?" + _UINT, 0, _SIGNED),
+    ("bool", r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]", 0, "TtFf"),
+    ("null", r"[Nn][Uu][Ll][Ll]", 0, "Nn"),
+    ("char", r"[/\-\\+.$%*@?|]", 0, "/-\\+.$%*@?|"),
+    ("id", r"[A-Za-z_][A-Za-z0-9_\-]*", 0, _LETTERS + "_"),
+    ("esc", r"(?:\\[\\()\[\]{}:=, \t])+", 0, "\\"),
+    ("ws", r"[ \t]+", 0, " \t"),
+    ("quoted", r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S, '"'),
+    ("quoted", r"'(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)'", re.S, "'"),
+    ("interp", r"\$\{[^}]+\}", 0, "$"),
 ]
-# The characters a token of each rule can start with. Only those rules are tried at a position:
-# trying all fourteen patterns everywhere was most of reading an override.
-_FIRST_CHARS = {
-    "punct": "()[]{},:=", "float": "+-0123456789.IiNn", "int": "+-0123456789", "bool": "TtFf", "null": "Nn",
-    "char": "/-\\+.$%*@?|", "id": string.ascii_letters + "_", "esc": "\\", "ws": " \t", "quoted": "\"'",
-    "interp": "$",
-}
-_RULES_AT: dict[str, list[tuple[str, re.Pattern]]] = {
-    char: [(kind, pattern) for kind, patterns in _RULES if char in _FIRST_CHARS[kind] for pattern in patterns]
-    for char in set("".join(_FIRST_CHARS.values()))
-}
+_FIRST_CHARS = frozenset("".join(first for *_, first in _RULES))
+
+
+class _RulesAt(dict):
+    """A character -> the (kind, compiled pattern) of the rules a token starting with it may match.
+    Only those are tried at a position (trying all fourteen everywhere was most of reading an
+    override). The characters nearly every override has are prepared with the module (in a parallel
+    run, once before the workers start); the others when a token first starts with one: most runs
+    never meet a quote, a backslash or a `$`, whose patterns are the costliest to compile."""
+
+    def __missing__(self, char: str) -> list[tuple[str, re.Pattern]]:
+        if char not in _FIRST_CHARS:
+            return []
+        # (re.compile keeps one compiled pattern for all the characters that share it)
+        rules = self[char] = [(kind, re.compile(pattern, flags)) for kind, pattern, flags, first in _RULES
+                              if char in first]
+        return rules
+
+    def prepare(self, chars: str) -> None:
+        for char in chars:
+            self.__missing__(char)
+
+
+_RULES_AT = _RulesAt()
+_RULES_AT.prepare(_LETTERS + _SIGNED + "_()[]{},:=. \t")
 _BOOL = {"true": True, "false": False}
-_QUOTED_ESCAPES = {"'": re.compile(r"(\\)+'"), '"': re.compile(r'(\\)+"')}
+_QUOTED_ESCAPES = {"'": r"(\\)+'", '"': r'(\\)+"'}  # (compiled on first use, by re's cache)
 
 
 @record(slots=True)
@@ -149,7 +167,7 @@ def tokenize(text: str) -> list[_Tok]:
     pos = 0
     while pos < len(text):
         best_kind, best_end = None, pos
-        for kind, pattern in _RULES_AT.get(text[pos], ()):
+        for kind, pattern in _RULES_AT[text[pos]]:
             m = pattern.match(text, pos)
             if m is not None and m.end() > best_end:
                 best_kind, best_end = kind, m.end()
@@ -169,7 +187,7 @@ def tokenize(text: str) -> list[_Tok]:
 def unescape_quoted(text: str) -> str:
     """The content of a quoted token: a backslash run before a quote is halved (`\\'` -> `'`)."""
     quote, rest = text[0], text[1:]
-    pattern = _QUOTED_ESCAPES[quote]
+    pattern = re.compile(_QUOTED_ESCAPES[quote])
     parts: list[str] = []
     m = pattern.search(rest)
     if m is None:
@@ -203,14 +221,26 @@ class _Parser:
 
     # helpers
     def peek(self, skip_ws: bool = True) -> _Tok | None:
-        j = self.i
-        while skip_ws and j < len(self.toks) and self.toks[j].kind == "ws":
+        toks, j = self.toks, self.i
+        while skip_ws and j < len(toks) and toks[j].kind == "ws":
             j += 1
-        return self.toks[j] if j < len(self.toks) else None
+        return toks[j] if j < len(toks) else None
+
+    def followed_by(self, ch: str) -> bool:
+        """Whether the token after the next one (blanks skipped) is the punctuation `ch`."""
+        toks, j = self.toks, self.i
+        while j < len(toks) and toks[j].kind == "ws":
+            j += 1
+        j += 1
+        while j < len(toks) and toks[j].kind == "ws":
+            j += 1
+        return j < len(toks) and self.is_punct(toks[j], ch)
 
     def skip_ws(self) -> None:
-        while self.i < len(self.toks) and self.toks[self.i].kind == "ws":
-            self.i += 1
+        toks, i = self.toks, self.i
+        while i < len(toks) and toks[i].kind == "ws":
+            i += 1
+        self.i = i
 
     def take(self) -> _Tok:
         self.skip_ws()
@@ -258,13 +288,8 @@ class _Parser:
             return self.list_value()
         if self.is_punct(tok, "{"):
             return self.dict_value()
-        if tok.kind == "id":
-            # a function call: name, optional spaces, '('
-            j = self.toks.index(tok) + 1
-            while j < len(self.toks) and self.toks[j].kind == "ws":
-                j += 1
-            if j < len(self.toks) and self.is_punct(self.toks[j], "("):
-                return self.call()
+        if tok.kind == "id" and self.followed_by("("):  # a function call: name, optional spaces, '('
+            return self.call()
         if tok.kind == "punct" and tok.text in ")]},=":
             what = {",": "a value is missing before this comma", "=": "a value is missing before '='"}.get(
                 tok.text, f"a value is missing before {tok.text!r}")
@@ -310,10 +335,7 @@ class _Parser:
             name = None
             arg_start = tok.start
             if tok.kind == "id":
-                j = self.toks.index(tok) + 1
-                while j < len(self.toks) and self.toks[j].kind == "ws":
-                    j += 1
-                if j < len(self.toks) and self.is_punct(self.toks[j], "="):
+                if self.followed_by("="):
                     name = self.take().text
                     self.take()  # '='
                     if self.peek() is None or self.is_punct(self.peek(), ",") or self.is_punct(self.peek(), ")"):
@@ -428,12 +450,15 @@ _KEY_WORD = r"[A-Za-z_$][A-Za-z0-9_$\-]*"
 _KEY_ID = r"[A-Za-z_][A-Za-z0-9_\-]*"
 _KEY_SEGMENT = r"(?:" + _KEY_WORD + "|" + _UINT + ")"
 _PACKAGE = r"(?:" + _KEY_SEGMENT + r"(?:\." + _KEY_SEGMENT + ")+|" + _KEY_WORD + ")?"
-_OVERRIDE_KEY = re.compile(r"(?:~|\+\+?)?(?:" + _KEY_ID + r"(?:/" + _KEY_ID + ")+|" + _PACKAGE + ")(?:@" + _PACKAGE + ")?")
+_OVERRIDE_KEY = r"(?:~|\+\+?)?(?:" + _KEY_ID + r"(?:/" + _KEY_ID + ")+|" + _PACKAGE + ")(?:@" + _PACKAGE + ")?"
 
 
 def is_override_key(text: str) -> bool:
     """Whether Hydra's grammar reads `text` as the key of an override `text=value`."""
-    return _OVERRIDE_KEY.fullmatch(text) is not None
+    if text.isascii() and all(word.isidentifier() for word in text.split(".")):
+        return True  # a name or a dotted path of names, as most keys are: the pattern's simplest case
+    # (compiled on first use, by re's own cache: a costly pattern most runs never need)
+    return re.fullmatch(_OVERRIDE_KEY, text) is not None
 
 
 def functions_in(node: Any):

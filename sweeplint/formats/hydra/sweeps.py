@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sweeplint.formats.hydra import functions as fn
@@ -114,6 +113,8 @@ class OverrideParameters:
 
 
 def _enumerate(start: Any, stop: Any, step: Any, limit: int = 1000) -> list:
+    from decimal import Decimal, InvalidOperation  # (only a shuffled or descending range is enumerated: rare)
+
     try:
         a, b, s = Decimal(str(start)), Decimal(str(stop)), Decimal(str(step))
     except InvalidOperation:
