@@ -146,7 +146,7 @@ def _with_declarations(study: Study, directives: tuple[Directive, ...], problems
             span = span or d.span
     if not found:
         return study
-    from dataclasses import replace
+    from sweeplint.records import replace
 
     def one(name: str) -> str | None:
         values = found.get(name)

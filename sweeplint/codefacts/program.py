@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from sweeplint.codefacts.facts import (
 from sweeplint.codefacts.folders import FolderView
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
-from sweeplint.records import record
+from sweeplint.records import record, replace
 from sweeplint.source import UnreadableFile, read_head
 
 MAX_FILES = 200

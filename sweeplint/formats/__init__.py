@@ -14,11 +14,10 @@ for YAML and Python sources alike, and adds what is common to both (declarations
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Protocol
 
 from sweeplint.model import Directive, Problem
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 
 @record(slots=True)

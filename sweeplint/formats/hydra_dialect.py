@@ -7,9 +7,8 @@ A sweeper not listed gets the shared dialect.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sweeplint.formats.dialect import Dialect
+from sweeplint.records import replace
 
 DIALECT = Dialect(
     format="hydra",

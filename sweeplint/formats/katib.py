@@ -7,7 +7,6 @@ trap (SL005) does not apply. A Kubernetes file may hold several documents; each 
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from typing import Any
 
@@ -28,6 +27,7 @@ from sweeplint.model import (
     SpaceShape,
     Study,
 )
+from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
 # The suggestion services Katib ships (katib-config `suggestions`), and what kind of search each is.
@@ -264,7 +264,7 @@ class _Builder(TrialTemplateReading, Collector):
             node = node.get(key) if isinstance(node, YMap) else None
         if not isinstance(node, YScalar) or not isinstance(node.value, str):
             return objective
-        return dataclasses.replace(objective, source=lit(node))
+        return replace(objective, source=lit(node))
 
     def settings(self, node: Any, where: str) -> tuple[tuple[str, Lit], ...]:
         if node is None:

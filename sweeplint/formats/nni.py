@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import replace
 from typing import Any
 
 from sweeplint.formats import ReadContext
@@ -32,6 +31,7 @@ from sweeplint.model import (
     Study,
     number,
 )
+from sweeplint.records import replace
 from sweeplint.yamldoc import YAMLReadError, YMap, YScalar, YSeq, compose
 
 # _type -> (space, arity, flags)

@@ -18,7 +18,6 @@ What is read:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -50,6 +49,7 @@ from sweeplint.model import (
     Span,
     Study,
 )
+from sweeplint.records import replace
 
 SAMPLERS = {
     "TPESampler": MethodKind.MODEL_BASED,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -10,6 +9,7 @@ import libcst as cst
 from sweeplint import pyeval, pyexpr
 from sweeplint.formats.optuna_suggest import SUGGEST, WalkedModule, Suggest
 from sweeplint.model import CallSite, Condition
+from sweeplint.records import replace
 
 
 _COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})

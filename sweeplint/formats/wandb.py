@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import replace
 from typing import Any
 
 from sweeplint.formats import ReadContext
@@ -33,6 +32,7 @@ from sweeplint.model import (
     Study,
     number,
 )
+from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
 TOP_LEVEL_KEYS = (

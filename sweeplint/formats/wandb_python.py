@@ -15,12 +15,12 @@ for modules that import it; nothing is imported or run), the module that only pa
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.model import Opaque, Study
+from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
 MAX_DEPTH = 40

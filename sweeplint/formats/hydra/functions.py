@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import field, replace
 from typing import Any
 
 from sweeplint.formats.hydra import overrides as ov
 from sweeplint.model import Opaque    # a value sweeplint does not compute: a nested sweep, a newer function
-from sweeplint.records import record
+from sweeplint.records import field, record, replace
 
 # Functions Hydra 1.3 registers. `json_str` and `extend_list` come with Hydra's next version; they
 # are accepted (a newer Hydra runs them) and their values are not modelled.

@@ -10,10 +10,9 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
-from sweeplint.records import record
+from sweeplint.records import field, record
 
 
 class OverrideSyntaxError(Exception):

@@ -7,7 +7,6 @@ semantics live in its own module (basic, optuna, ax, nevergrad), override string
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, Callable
 
 from sweeplint.formats import ReadContext
@@ -35,6 +34,7 @@ from sweeplint.formats.hydra.optuna import OptunaSweeper
 from sweeplint.formats.hydra.sweeps import OverrideParameters
 from sweeplint.formats.nodes import Collector, key_text, text_of
 from sweeplint.model import IgnoredSetting, Lit, Span, Study
+from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, to_python, type_scalar
 
 
