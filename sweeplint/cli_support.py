@@ -16,14 +16,25 @@ class UsageError(Exception):
 
 
 def write_output(text: str, output_file: str | None) -> None:
-    """To standard output, or atomically to a file (its folder is created)."""
+    """To standard output, or atomically to a file (its folder is created). A device, FIFO or socket
+    (`/dev/null`, `/dev/stdout`, a pipe) is written to, never replaced: a new file renamed over it
+    would take its place (for root, over /dev/null itself)."""
     if not output_file:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import stat
     import tempfile
 
     target = Path(output_file)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None  # (no such file yet: made below)
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

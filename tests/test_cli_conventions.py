@@ -77,6 +77,26 @@ def test_output_file_holds_the_report_and_stdout_stays_empty(write):
     assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_output_file_that_is_a_fifo_is_written_to_and_stays_a_fifo(write):
+    # (as /dev/null or /dev/stdout: a report renamed over it would have taken its place)
+    import stat
+    import threading
+
+    folder = write({"a.yaml": BAD})
+    fifo = folder / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    proc = run_cli("check", "a.yaml", "--select", "SL101", "--output-file", str(fifo), cwd=folder)
+    reader.join(timeout=30)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert received and received[0].splitlines()[0].startswith("a.yaml:5:10: warning: SL101")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
 # --- colour ----------------------------------------------------------------------------------
 
 
