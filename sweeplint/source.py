@@ -58,17 +58,23 @@ def decode(data: bytes) -> str:
 def open_regular(path: str) -> int:
     """A file descriptor of a regular file, for reading. A FIFO, device or socket is refused without
     blocking (opened non-blocking, then checked): UnreadableFile. The caller closes it."""
+    return _open_regular(path)[0]
+
+
+def _open_regular(path: str) -> tuple[int, int]:
+    """open_regular's descriptor, and the file's size when it was opened."""
     import os
     import stat
 
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile("not a regular file (a FIFO, device or socket); not read")
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, status.st_size
 
 
 def read_head(path, limit: int) -> bytes:
@@ -81,18 +87,22 @@ def read_head(path, limit: int) -> bytes:
 
 
 def read_bytes(path: str) -> bytes:
-    """The first MAX_FILE_BYTES + 1 bytes of a regular file (see open_regular)."""
+    """The first MAX_FILE_BYTES + 1 bytes of a regular file (see open_regular).
+
+    Read from the descriptor directly (a buffered file object per file cost more than the read):
+    the size it had when opened in one read, then until the end, as it may have grown since or
+    report no size (as /proc does)."""
     import os
 
-    fd = open_regular(path)
+    fd, size = _open_regular(path)
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            # read(n) allocates n bytes before it reads: sized to the file, not to the 8 MiB bound
-            size = os.fstat(fd).st_size
-            data = handle.read(min(size, MAX_FILE_BYTES) + 1)
-            if size < len(data) <= MAX_FILE_BYTES:  # it grew since, or reports no size (as /proc does)
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
-            return data
+        data = os.read(fd, min(size, MAX_FILE_BYTES) + 1)
+        while len(data) <= MAX_FILE_BYTES:
+            more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+            if not more:
+                break
+            data += more
+        return data
     finally:
         os.close(fd)
 
