@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.import_targets import missing_imports
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import Span
 from sweeplint.rule import Context, Rule
@@ -20,6 +19,8 @@ class ImportOfUndefinedName(Rule):
         # A property of the file, not of one study: reported once however many studies it holds.
         if not ctx.studies or not ctx.file.path.endswith(".py"):
             return
+        from sweeplint.codefacts.import_targets import missing_imports  # (with ast: only for a sweep in Python)
+
         for missing in missing_imports(ctx.file.path, ctx.file.text):
             yield Finding(
                 Span(missing.line, missing.column, missing.line, missing.end_column),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.nni_launch import named_by_experiment_config
 from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
@@ -33,8 +32,11 @@ class TestSetObjective(Rule):
                 # experiment config names the space, that config's study reports it, once
                 # (what the program reports first: looking for an experiment config reads the folder)
                 reported = self._reported_split(ctx, study)
-                if reported is not None and not named_by_experiment_config(
-                        ctx.file.path, getattr(ctx.code_facts, "folders", None)):
+                if reported is None:
+                    continue
+                from sweeplint.codefacts.nni_launch import named_by_experiment_config  # (only for such a space)
+
+                if not named_by_experiment_config(ctx.file.path, getattr(ctx.code_facts, "folders", None)):
                     yield reported
                 continue
             if objective is None or not isinstance(objective.name.value, str):
