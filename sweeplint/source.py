@@ -86,19 +86,23 @@ def read_head(path, limit: int) -> bytes:
         return handle.read(limit)
 
 
+_READ_MORE = 64 * 1024  # past the size a file had when opened
+
+
 def read_bytes(path: str) -> bytes:
     """The first MAX_FILE_BYTES + 1 bytes of a regular file (see open_regular).
 
     Read from the descriptor directly (a buffered file object per file cost more than the read):
-    the size it had when opened in one read, then until the end, as it may have grown since or
-    report no size (as /proc does)."""
+    the size it had when opened in one read, then until the end in small reads, as it may have
+    grown since or report no size (as /proc does). A read allocates all it asks for before it
+    reads: asking for the whole bound would cost every file 8 MiB."""
     import os
 
     fd, size = _open_regular(path)
     try:
         data = os.read(fd, min(size, MAX_FILE_BYTES) + 1)
         while len(data) <= MAX_FILE_BYTES:
-            more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+            more = os.read(fd, min(_READ_MORE, MAX_FILE_BYTES + 1 - len(data)))
             if not more:
                 break
             data += more

@@ -422,6 +422,22 @@ def test_the_size_bound_is_exact_and_a_file_is_read_whole_up_to_it(tmp_path, mon
         source.read_text(str(tmp_path / "over.yaml"))
 
 
+def test_reading_a_small_file_allocates_about_its_size_not_the_bound(tmp_path):
+    # (every config is read this way: 8 MiB asked of each read once showed in every input class)
+    import tracemalloc
+
+    from sweeplint import source
+
+    (tmp_path / "sweep.yaml").write_bytes(b"method: random\n" * 100)
+    tracemalloc.start()
+    try:
+        assert source.read_bytes(str(tmp_path / "sweep.yaml")) == b"method: random\n" * 100
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 1024, peak
+
+
 def test_a_config_nested_deeper_than_the_recursion_limit(tmp_path):
     """Looking up the repository and the project folder climbs ~1,200 folders: no recursion error."""
     made = []
