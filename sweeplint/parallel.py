@@ -22,6 +22,7 @@ from typing import Any
 from sweeplint.discover import Target
 from sweeplint.file_check import lint_file, make_knowledge_loader
 from sweeplint.records import record
+from sweeplint.rule import revision_compared
 
 # A worker must get enough work to pay for itself: forking one, its first files (what this process
 # had not yet warmed) and sending its outcomes back cost ~20-40 ms, and a program whose configs
@@ -451,7 +452,7 @@ def _prepare_inheritance(worker: Worker, pending: list) -> None:
         # neither the code reader (~0.25 s to import) nor the rules that find something only in a
         # program's facts are imported here; a worker that meets such a program imports them.
         python = any(item[1].endswith(".py") for item in pending)
-        comparing = bool(getattr(worker.settings, "since", None))
+        comparing = revision_compared(worker.settings)
         for rule in worker.rules:
             # a rule for no config format (the results rules) never runs on a checked file
             if (hasattr(rule, "load") and getattr(rule, "formats", None) != ()

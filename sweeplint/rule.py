@@ -79,7 +79,7 @@ class Context:
     def compares_revisions(self) -> bool:
         """Whether this run has a revision to compare the file with (`check --since REF`, or a
         history given by the caller): without one, compared_studies yields nothing."""
-        return self.history is not None or bool(getattr(self.settings, "since", None))
+        return self.history is not None or revision_compared(self.settings)
 
     def compared_studies(self) -> Iterator[tuple[Study, Study]]:
         """(study, its previous version) for each study of this file that the compared revision also
@@ -103,7 +103,7 @@ class Context:
         """history.previous or history.earlier for this file, asked once per file."""
         key = "history." + which
         if key not in self.extras:
-            if self.history is None and getattr(self.settings, "since", None):
+            if self.history is None and revision_compared(self.settings):
                 from sweeplint.history import history_for
 
                 self.history = history_for(self.settings)
@@ -154,6 +154,12 @@ class Context:
             found = build_study_graph(study, self.knowledge, self.roles(study), facts)
             self.graphs[id(study)] = found
         return found
+
+
+def revision_compared(settings) -> bool:
+    """Whether the run compares each file with a revision (`check --since REF`): what the
+    round-to-round rules need, before any file is read."""
+    return bool(getattr(settings, "since", None))
 
 
 def _varied(study: Study) -> tuple:
