@@ -100,13 +100,15 @@ def read_bytes(path: str) -> bytes:
 
     fd, size = _open_regular(path)
     try:
-        data = os.read(fd, min(size, MAX_FILE_BYTES) + 1)
-        while len(data) <= MAX_FILE_BYTES:
-            more = os.read(fd, min(_READ_MORE, MAX_FILE_BYTES + 1 - len(data)))
+        parts = [os.read(fd, min(size, MAX_FILE_BYTES) + 1)]
+        read = len(parts[0])
+        while read <= MAX_FILE_BYTES:
+            more = os.read(fd, min(_READ_MORE, MAX_FILE_BYTES + 1 - read))
             if not more:
                 break
-            data += more
-        return data
+            parts.append(more)  # (joined once: adding each part would copy all before it again)
+            read += len(more)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)
 
