@@ -249,20 +249,41 @@ class _DataclassView:
         import dataclasses
 
         cls = self.cls
-        made = {}
-        for name, own in cls.__record_fields__.items():
-            found = _their_field(own, dataclasses)
-            found.name, found.type, found._field_type = name, own.type, dataclasses._FIELD
-            if found.kw_only is dataclasses.MISSING:
-                found.kw_only = False
-            made[name] = found
-        init, eq, order, frozen, slots = self.options
-        params = dataclasses._DataclassParams
-        arity = params.__init__.__code__.co_argcount - 1  # (init, repr, eq, order, unsafe_hash, frozen[, match_args, kw_only, slots, weakref_slot])
-        options = (init, True, eq, order, False, frozen) + ((True, False, slots, False) if arity == 10 else ())
-        type.__setattr__(cls, "__dataclass_fields__", made)
-        type.__setattr__(cls, "__dataclass_params__", params(*options))
+        try:
+            fields, params = _dataclass_parts(cls, self.options, dataclasses)
+        except (AttributeError, TypeError):  # dataclasses' private parts changed shape: ask dataclass itself
+            fields, params = _dataclass_parts_made(cls, self.options, dataclasses)
+        type.__setattr__(cls, "__dataclass_fields__", fields)
+        type.__setattr__(cls, "__dataclass_params__", params)
         return getattr(cls, self.name)
+
+
+def _dataclass_parts(cls, options: tuple, dataclasses) -> tuple[dict, object]:
+    """A record's dataclass fields and parameters built directly, with dataclasses' private field
+    kind and parameter class as Python 3.10-3.13 define them (a TypeError or AttributeError where
+    they differ)."""
+    made = {}
+    for name, own in cls.__record_fields__.items():
+        found = _their_field(own, dataclasses)
+        found.name, found.type, found._field_type = name, own.type, dataclasses._FIELD
+        if found.kw_only is dataclasses.MISSING:
+            found.kw_only = False
+        made[name] = found
+    init, eq, order, frozen, slots = options
+    params = dataclasses._DataclassParams
+    arity = params.__init__.__code__.co_argcount - 1  # (init, repr, eq, order, unsafe_hash, frozen[, match_args, kw_only, slots, weakref_slot])
+    if arity not in (6, 10):
+        raise TypeError(f"dataclasses' parameters take {arity} arguments")
+    extra = (True, False, slots, False) if arity == 10 else ()
+    return made, params(init, True, eq, order, False, frozen, *extra)
+
+
+def _dataclass_parts_made(cls, options: tuple, dataclasses) -> tuple[dict, object]:
+    """The same parts taken from a stand-in dataclass with the record's fields: public API only."""
+    init, eq, order, frozen, slots = options
+    spec = [(name, own.type, _their_field(own, dataclasses)) for name, own in cls.__record_fields__.items()]
+    stand_in = dataclasses.make_dataclass(cls.__name__, spec, init=init, eq=eq, order=order, frozen=frozen, slots=slots)
+    return stand_in.__dataclass_fields__, stand_in.__dataclass_params__
 
 
 def _bare(cls, slots: bool):

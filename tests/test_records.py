@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import inspect
 import pickle
+import types
 
 import pytest
 
@@ -189,3 +190,47 @@ def test_replace_refuses_an_unknown_field_as_dataclasses_does():
         replace(Span(1, 2, 3, 4), width=3)
     with pytest.raises(TypeError):
         dataclasses.replace(Span(1, 2, 3, 4), width=3)
+
+
+def _view_options(cls) -> tuple:
+    params = cls.__dataclass_params__
+    return (params.init, params.eq, params.order, params.frozen, "__slots__" in cls.__dict__)
+
+
+@pytest.mark.parametrize("key", [key for key, _cls in _records()][:12])
+def test_dataclass_view_has_a_public_fallback(key, monkeypatch):
+    """Where dataclasses' private parameter class takes other arguments (a future Python), a record's
+    dataclass view is taken from a stand-in dataclass instead, with the same fields and options."""
+    import importlib
+
+    module, _, qualname = key.partition(":")
+    cls = getattr(importlib.import_module(module), qualname)
+    options = _view_options(cls)
+    direct_fields, direct_params = records._dataclass_parts(cls, options, dataclasses)
+
+    class ChangedParams:  # dataclasses' private parameter class as a future Python might shape it
+        def __init__(self, init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots, weakref_slot, more):  # noqa: A002
+            pass
+
+    future = types.SimpleNamespace(**{n: getattr(dataclasses, n) for n in ("MISSING", "field", "_FIELD")},
+                                   _DataclassParams=ChangedParams)
+    with pytest.raises(TypeError):
+        records._dataclass_parts(cls, options, future)
+
+    def changed(*_args):
+        raise TypeError("dataclasses' parameters take 11 arguments")
+
+    monkeypatch.setattr(records, "_dataclass_parts", changed)
+    saved = cls.__dict__["__dataclass_fields__"], cls.__dict__["__dataclass_params__"]
+    try:
+        view = records._DataclassView("__dataclass_fields__", cls, options)
+        fields = view.__get__(None, cls)  # as a first dataclasses.fields(cls) would
+        params = cls.__dict__["__dataclass_params__"]
+    finally:
+        type.__setattr__(cls, "__dataclass_fields__", saved[0])
+        type.__setattr__(cls, "__dataclass_params__", saved[1])
+    monkeypatch.undo()
+    described = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata", "kw_only", "_field_type")
+    assert [[getattr(f, a) for a in described] for f in fields.values()] == \
+           [[getattr(f, a) for a in described] for f in direct_fields.values()]
+    assert isinstance(params, type(direct_params)) and repr(params) == repr(direct_params)
