@@ -257,6 +257,8 @@ def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tupl
     `semantics` is "yaml1.1" (PyYAML safe_load), "json", or "omegaconf" (YAML 1.1 plus OmegaConf's
     float resolver, which also accepts `1e-5`).
     """
+    if tag is None and plain:
+        return type_plain(text, semantics)
     if len(text) <= 64:
         # Configs repeat their keys and values; a typed scalar is immutable, so the typing of a
         # short one is kept (the cache is emptied when full, which bounds it).
@@ -271,6 +273,24 @@ def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tupl
 
 
 TYPED_SCALARS: dict[tuple, tuple[str, Any]] = {}
+# The plain untagged scalars (nearly all of them), per semantics: text -> (resolved tag, value).
+# Keyed by the text alone, a look-up builds and hashes no tuple (the composer does one per scalar).
+TYPED_PLAIN: dict[str, dict[str, tuple[str, Any]]] = {}
+
+
+def type_plain(text: str, semantics: str) -> tuple[str, Any]:
+    """type_scalar of a plain scalar with no tag, the typing of a short one kept like TYPED_SCALARS'."""
+    typed = TYPED_PLAIN.get(semantics)
+    if typed is None:
+        typed = TYPED_PLAIN[semantics] = {}
+    found = typed.get(text)
+    if found is None:
+        found = _type_scalar(text, None, True, semantics)
+        if len(text) <= 64:
+            if len(typed) >= 4096:
+                typed.clear()
+            typed[text] = found
+    return found
 
 
 def _type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tuple[str, Any]:
