@@ -108,8 +108,10 @@ class YMap(_Positioned):
 
     def get(self, key: str):
         """The value node for a string key, or None."""
-        index = self._index if self._index is not None else self._build_index()
-        found = index.get(key if type(key) is str else _key_of(key))
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        found = index.get(key) if type(key) is str else index.get(_key_of(key))
         return None if found is None else found[1]
 
     def key_node(self, key: str):
@@ -384,19 +386,19 @@ def _finish_map(node: YMap, pairs: list, duplicates: list[DuplicateKey]) -> bool
         if type(key) is not YScalar:
             plain = False
             continue
-        if key.tag == _MERGE_TAG:
+        marker = key.value
+        if type(marker) is not str:
+            marker = _key_of(marker)
+        elif marker == "<<" and key.tag == _MERGE_TAG:  # (the value of every merge key; the tag is read for it only)
             value = pair[1]
             merged = [] if merged is None else merged
             for source in value.items if isinstance(value, YSeq) else [value]:
                 if isinstance(source, YMap):
                     merged.extend(source.pairs)
             continue
-        value = key.value
-        marker = value if type(value) is str else _key_of(value)
-        last = index.get(marker)
-        if last is not None:
+        if marker in index:
             firsts = {} if firsts is None else firsts
-            first = firsts.setdefault(marker, last[0])
+            first = firsts.setdefault(marker, index[marker][0])
             duplicates.append(DuplicateKey(key.text, key.span, first.span))
         index[marker] = pair
     if merged is None:
