@@ -140,6 +140,7 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
     event composer's order), with its bounds; None when one is exceeded."""
     scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
     plain_typed = TYPED_PLAIN.setdefault(semantics, {})
+    new_node = object.__new__
     made: dict[int, Node] = {}   # (only when the text may hold an alias: the same C node met again)
     open_ids: set[int] = set()
     # Open collections: (C node, ours, the parent's remaining C nodes, the parent's nodes so far,
@@ -170,8 +171,13 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                     node = YScalar(text, text, _STR_TAG, True, child)
                 else:
                     found = plain_typed.get(text)
-                    resolved, value = found if found is not None else type_plain(text, semantics)
-                    node = YScalar(value, text, resolved, False, child)  # (a span on first use)
+                    # What YScalar(value, text, tag, False, child) makes, without a call of its
+                    # __init__ (a third of making the plain scalars, most of a document's nodes).
+                    node = new_node(YScalar)
+                    node.tag, node.value = found if found is not None else type_plain(text, semantics)
+                    node.text = text
+                    node.quoted = False
+                    node._span = child  # (a span on first use)
                 total += 1
                 if aliases:
                     made[id(child)] = node
