@@ -187,12 +187,14 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                 return None
             if child.tag.startswith("tag:yaml.org,2002:python/"):
                 return None  # reported at the span of its start event, which C does not keep
+            # (made without a call of __init__: close_collection gives it its children and weight)
             if type(child) is mapping_node:
-                node = YMap([], child)
+                node = new_node(YMap)
                 children = _flatten(child.value)  # keys and values alternating, not copied into a list
             else:
-                node = YSeq([], child)
+                node = new_node(YSeq)
                 children = child.value
+            node._span = child
             if aliases:
                 made[id(child)] = node
                 open_ids.add(id(child))

@@ -383,10 +383,11 @@ def _finish_map(node: YMap, pairs: list, duplicates: list[DuplicateKey]) -> bool
     plain = True
     for pair in pairs:
         key = pair[0]
-        if type(key) is not YScalar:
+        try:
+            marker = key.value
+        except AttributeError:  # a collection as a key (rare: a try costs nothing until it catches)
             plain = False
             continue
-        marker = key.value
         if type(marker) is not str:
             marker = _key_of(marker)
         elif marker == "<<" and key.tag == _MERGE_TAG:  # (the value of every merge key; the tag is read for it only)
