@@ -170,10 +170,28 @@ MAX_SOURCE_BYTES = 1_000_000
 SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox",
              ".venv", "venv", "env", ".env", "virtualenv", ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs"}
 _MARKERS = (".git", "pyproject.toml", "setup.py")
-_HYDRA_MAIN = re.compile(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: only a run that reads Python files for Hydra
+    task functions uses these, and compiling them cost every start ~1 ms."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._args = (pattern, flags)
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+_HYDRA_MAIN = _LazyPattern(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
 _STRING = r"""(?:[rRuU]?"([^"\\\n]*)"|[rRuU]?'([^'\\\n]*)'|(None))"""
-_KEYWORD = {name: re.compile(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
-_POSITIONAL = re.compile(rf"^\s*{_STRING}\s*(?:,|$)")
+_KEYWORD = {name: _LazyPattern(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
+_POSITIONAL = _LazyPattern(rf"^\s*{_STRING}\s*(?:,|$)")
 
 
 @record(frozen=True, slots=True)
