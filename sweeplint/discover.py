@@ -73,7 +73,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
             continue
         if force_exclude and os.path.abspath(given) != os.path.abspath(root) and force_excluded(given, exclude, root):
             continue
-        for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=lambda _e: None):
+        for dirpath, dirnames, filenames, links in _walk(given):
             real_folder = os.path.realpath(dirpath)  # once per folder: a file that is no link is found in it
             # outside a git repository nothing is ignored: asked once per folder, not per file
             folder_ignored = ignored if ignored is not None and ignored.in_repository(dirpath) else None
@@ -90,7 +90,7 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                 path = os.path.join(dirpath, name)
                 if given in (".", "./") and path.startswith("./"):
                     path = path[2:]
-                link = os.path.islink(path)
+                link = name in links if links is not None else os.path.islink(path)
                 if _excluded(path, name, exclude, root) or link and not os.path.exists(path):
                     continue
                 if folder_ignored is not None and folder_ignored(path):
@@ -100,6 +100,48 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
                     continue
                 seen.add(key)
                 yield Target(path, explicit=False)
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str], set[str] | None]]:
+    """os.walk(top, followlinks=False) with errors ignored, each folder with the names of the
+    symbolic links among its files, as the listing tells them (None when it could not: each path
+    is then asked): a run looks at hundreds of files, and an lstat of each cost more than the rest."""
+    pending = [top]
+    while pending:
+        top = pending.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        links: set[str] | None = set()
+        unsure_dirs: set[str] = set()   # links, or not known to be none: not followed (asked again)
+        try:
+            with os.scandir(top) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    try:
+                        link = entry.is_symlink()
+                    except OSError:
+                        link = None
+                    if is_dir:
+                        dirs.append(entry.name)
+                        if link is not False:
+                            unsure_dirs.add(entry.name)
+                    else:
+                        files.append(entry.name)
+                        if link is None:
+                            links = None
+                        elif link and links is not None:
+                            links.add(entry.name)
+        except OSError:
+            continue
+        yield top, dirs, files, links
+        # the folders as the caller left them (sorted, some left out), the first walked first
+        for name in reversed(dirs):
+            path = os.path.join(top, name)
+            if name not in unsure_dirs or not os.path.islink(path):
+                pending.append(path)
 
 
 class GitIgnored:

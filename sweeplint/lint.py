@@ -19,7 +19,7 @@ from sweeplint.settings import ConfigError, Settings
 
 # the names callers import from here
 __all__ = ["INTERNAL_ERROR", "LintResult", "apply_suppressions", "check_file", "confident", "lint_file", "lint_paths",
-           "select_rules", "validate_selectors"]
+           "select_rules", "sorted_unique", "validate_selectors"]
 
 
 @record
@@ -119,8 +119,27 @@ def lint_paths(
         result.hidden += len(diagnostics) - len(shown)
         result.diagnostics.extend(shown)
     # a linked search space's findings may come from its own file and from the config that reads it
-    result.diagnostics = sorted(dict.fromkeys(result.diagnostics), key=lambda d: d.sort_key)
+    result.diagnostics = sorted_unique(result.diagnostics)
     return result
+
+
+def sorted_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """sorted(dict.fromkeys(diagnostics), key=sort_key): each finding once, in report order.
+
+    Equal findings have equal sort keys, so only findings of one key are compared with each other:
+    hashing every finding (all its fields, its span, its fix) cost more than the sort."""
+    keys = [d.sort_key for d in diagnostics]
+    unique: list[Diagnostic] = []
+    last = same_key = None
+    for index in sorted(range(len(diagnostics)), key=keys.__getitem__):   # (stable: first ones first)
+        found = diagnostics[index]
+        if keys[index] != last:
+            last, same_key = keys[index], [found]
+            unique.append(found)
+        elif found not in same_key:
+            same_key.append(found)
+            unique.append(found)
+    return unique
 
 
 def _configs_running_programs(targets: list[Target], outcomes: list, settings: Settings, result: LintResult) -> list[Target]:

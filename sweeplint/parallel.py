@@ -184,12 +184,14 @@ def _check_chunk(chunk: list) -> list:
     return [(index, _WORKER.check(path, explicit, data, key)) for index, path, explicit, data, key in chunk]
 
 
-def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int, parent: int | None = None) -> list:
+def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int, parent: int | None = None,
+                 each=None) -> list:
     """Check chunks of the pending files until none is left: the main process and each forked
     worker run this side by side. `tokens` is the read end of a pipe holding one byte per chunk, its
     number, and closed for writing: a read takes the next chunk no other process took (a read of
     one byte is atomic), and the end of the pipe means every chunk is taken. A forked worker gives
-    its parent's process id: once the parent is gone (kill -9, OOM) it stops at the next chunk."""
+    its parent's process id: once the parent is gone (kill -9, OOM) it stops at the next chunk.
+    The outcomes are returned, or handed to `each` chunk by chunk when it is given."""
     done = []
     while True:
         if parent is not None and os.getppid() != parent:
@@ -198,7 +200,88 @@ def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int, paren
         if not token:
             return done
         start, end = bounds[token[0]]
-        done += [(index, worker.check(path, explicit, data, key)) for index, path, explicit, data, key in pending[start:end]]
+        outcomes = [(index, worker.check(path, explicit, data, key)) for index, path, explicit, data, key in pending[start:end]]
+        if each is None:
+            done += outcomes
+        else:
+            each(outcomes)
+
+
+# A forked worker sends each chunk's outcomes as soon as they are ready, pickled in a frame (its
+# length in 8 bytes, then the pickle), and a frame of length 0 when it has taken its last chunk:
+# pickling them all at the end kept the main process waiting, and the main process unpickles them
+# between its own chunks. A worker that dies sends no end: what it sent before is kept.
+_FRAME_LENGTH = 8
+_END = bytes(_FRAME_LENGTH)
+
+
+def _send(fd: int, outcomes: list) -> None:
+    import pickle
+
+    data = pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+    _write_all(fd, len(data).to_bytes(_FRAME_LENGTH, "little") + data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Inbox:
+    """The outcomes a forked worker sent, read from its pipe as they arrive."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+        self.outcomes: list = []
+        self.ended = False        # the worker sent its last outcomes
+        self.closed = False       # the pipe is read to its end (the worker exited or died), and closed
+
+    def receive(self, wait: bool = False) -> None:
+        """Take in what has arrived; with `wait`, everything until the worker closes the pipe. What
+        cannot be read or unpickled ends the reading: the worker's other files are checked again."""
+        if self.closed:
+            return
+        try:
+            os.set_blocking(self.fd, wait)
+            while True:
+                data = os.read(self.fd, 1 << 16)
+                if not data:
+                    break
+                self.buffer += data
+        except BlockingIOError:
+            pass
+        except Exception:  # noqa: BLE001 - unreadable: as if the worker had died
+            self.close()
+            return
+        else:
+            self.close()
+        try:
+            self._unpack()
+        except Exception:  # noqa: BLE001 - a garbled frame: as if the worker had died
+            self.ended = False
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)   # (a worker still sending then fails, and exits)
+
+    def _unpack(self) -> None:
+        import pickle
+
+        buffer, start = self.buffer, 0
+        while not self.ended and len(buffer) - start >= _FRAME_LENGTH:
+            size = int.from_bytes(buffer[start:start + _FRAME_LENGTH], "little")
+            if size == 0:
+                self.ended = True
+            elif len(buffer) - start - _FRAME_LENGTH < size:
+                break
+            else:
+                self.outcomes += pickle.loads(buffer[start + _FRAME_LENGTH:start + _FRAME_LENGTH + size])
+            start += _FRAME_LENGTH + size
+        del buffer[:start]
 
 
 def _read(path: str) -> bytes | None:
@@ -261,8 +344,6 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
         return False  # one group of files (a config and the program it runs): one process checks it
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return _in_spawned_pool(pending, bounds, outcomes, rules, settings, cache_dir, run_key, jobs)
-    import pickle
-
     # This process is one of the workers. It prepares its tools, then forks the others, which
     # inherit them ready, and the files' bytes; each process then takes the next chunk left.
     # Preparing makes only what lives to the end (modules, classes, the knowledge base): the
@@ -274,18 +355,27 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     try:
         worker = Worker(rules, settings, cache_dir, run_key)
         _prepare_inheritance(worker, pending)
+        import pickle  # noqa: F401 - (both processes use it: imported once)
         gc.freeze()
     finally:
         if collecting:
             gc.enable()
     parent = os.getpid()
-    children: list[tuple[int, int]] = []   # (process id, read end of the pipe of its results)
+    children: list[tuple[int, _Inbox]] = []   # (process id, the outcomes it sends)
+    done: list = []
+
+    def keep(outcomes: list) -> None:
+        done.extend(outcomes)
+        for _, inbox in children:  # what the workers sent meanwhile, without waiting for more
+            inbox.receive()
+
     try:
         tokens, tokens_in = os.pipe()
         os.write(tokens_in, bytes(range(len(bounds))))  # (fewer than PIPE_BUF bytes: never blocks)
         os.close(tokens_in)
         for _ in range(jobs - 1):
             results, results_in = os.pipe()
+            _widen(results)
             try:
                 pid = os.fork()
             except OSError:  # no more processes allowed: the others share the work
@@ -293,19 +383,18 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
                 os.close(results_in)
                 break
             if pid == 0:
-                _forked_worker(worker, pending, bounds, tokens, results_in, [r for _, r in children] + [results], parent)
+                _forked_worker(worker, pending, bounds, tokens, results_in, [inbox.fd for _, inbox in children] + [results], parent)
             os.close(results_in)
-            children.append((pid, results))
-        done = _take_chunks(worker, pending, bounds, tokens)
+            children.append((pid, _Inbox(results)))
+        _take_chunks(worker, pending, bounds, tokens, each=keep)
     finally:
         gc.unfreeze()
     complete = True
-    for pid, results in children:
-        try:
-            with os.fdopen(results, "rb") as stream:
-                done += pickle.load(stream)
-        except Exception:  # noqa: BLE001 - a worker that died (memory, signal): the caller checks what it took
-            complete = False
+    for pid, inbox in children:
+        inbox.receive(wait=True)
+        # a worker that died (memory, signal) sent no end: the caller checks the files it did not report
+        done += inbox.outcomes
+        complete = complete and inbox.ended
         os.waitpid(pid, 0)
     os.close(tokens)
     for index, outcome in done:
@@ -313,10 +402,21 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     return complete
 
 
+def _widen(fd: int) -> None:
+    """Let a results pipe hold a worker's outcomes while the main process is busy with a chunk
+    (Linux: 1 MiB instead of 64 KiB), so a worker rarely waits to send."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
 def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, results_in: int, others: list[int],
                    parent: int) -> None:
-    """A forked worker's life: take chunks, send their outcomes down its pipe, exit (never returning
-    into the caller's code, nor flushing the parent's buffers).
+    """A forked worker's life: take chunks, send each one's outcomes down its pipe, exit (never
+    returning into the caller's code, nor flushing the parent's buffers).
 
     It cannot wait forever on a killed parent, without the watchdog of a spawned worker (whose
     ctypes and thread cost ~9 ms before the first chunk): no process holds the write end of the
@@ -324,13 +424,10 @@ def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, res
     pipe, so writing once the parent is dead fails (EPIPE); and it looks for its parent between chunks."""
     code = 1
     try:
-        import pickle
-
         for fd in others:
             os.close(fd)
-        done = _take_chunks(worker, pending, bounds, tokens, parent)
-        with os.fdopen(results_in, "wb") as stream:
-            pickle.dump(done, stream, pickle.HIGHEST_PROTOCOL)
+        _take_chunks(worker, pending, bounds, tokens, parent, each=lambda outcomes: _send(results_in, outcomes))
+        _write_all(results_in, _END)
         code = 0
     finally:
         os._exit(code)
@@ -469,5 +566,12 @@ def _prepare_inheritance(worker: Worker, pending: list) -> None:
 
             for module in CONFIG_READERS:  # a config is offered to every reader in turn
                 importlib.import_module(f"sweeplint.formats.{module}")
+            # What the first configs of every process would import for themselves (a few ms each):
+            # the container of a study's graph, and where a config without a program looks for it
+            # (a Katib trial in the Dockerfiles, an NNI search space in its launcher).
+            importlib.import_module("sweeplint.study_graph")
+            if worker.uses_code:
+                importlib.import_module("sweeplint.codefacts.containers")
+                importlib.import_module("sweeplint.codefacts.nni_launch")
     except Exception:  # noqa: BLE001 - each process then meets (and reports) the problem itself
         pass

@@ -9,9 +9,9 @@ from itertools import chain
 
 import yaml
 
-from sweeplint.yamlnodes import (MAX_DEPTH, MAX_ENTRIES, MAX_NODES, SAFE_SCALAR_TAGS, TYPED_SCALARS, Document,
+from sweeplint.yamlnodes import (MAX_DEPTH, MAX_ENTRIES, MAX_NODES, TYPED_PLAIN, Document,
                                  DuplicateKey, Node, UnsafeTag, YMap, YScalar, YSeq, close_collection, make_scalar,
-                                 type_scalar)
+                                 type_plain)
 
 # The C composer builds its whole tree before anything can be counted: larger texts take the event
 # composer, whose bounds stop them early (a config is a few kilobytes; this is ~64,000 nodes at most).
@@ -22,6 +22,7 @@ _LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
 _LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 _STR_TAG = "tag:yaml.org,2002:str"
+IMPLICIT_TAG = ""   # what the C composer gives a node whose tag is implicit (or `!`): see _UntypedParser
 
 
 def c_composable(text: str, json_text: bool = False) -> bool:
@@ -78,17 +79,14 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 else:
 
     class _UntypedParser(_CParser):
-        """libyaml's composer without PyYAML's tag resolution: an implicit (or `!`) tag stays None,
-        as in the events, and type_scalar types each scalar for the target tool."""
+        """libyaml's composer without PyYAML's tag resolution: an implicit (or `!`) tag becomes
+        IMPLICIT_TAG, and type_scalar types each scalar for the target tool.
 
-        def resolve(self, kind, value, implicit):
-            return None
+        The composer calls these three for every node (a Python method each time: 3% of composing).
+        `"".format` is a builtin that ignores its arguments and returns "" (no tag written in YAML
+        is empty); a builtin is not bound to the parser, so it is called as it is."""
 
-        def descend_resolver(self, current_node, current_index):
-            pass
-
-        def ascend_resolver(self):
-            pass
+        resolve = descend_resolver = ascend_resolver = IMPLICIT_TAG.format
 
 
 _flatten = chain.from_iterable
@@ -141,7 +139,8 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
     """Our nodes for a C tree, visited in document order (so duplicates and tags are recorded in the
     event composer's order), with its bounds; None when one is exceeded."""
     scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
-    safe_tags, typed = SAFE_SCALAR_TAGS, TYPED_SCALARS
+    plain_typed = TYPED_PLAIN.setdefault(semantics, {})
+    new_node = object.__new__
     made: dict[int, Node] = {}   # (only when the text may hold an alias: the same C node met again)
     open_ids: set[int] = set()
     # Open collections: (C node, ours, the parent's remaining C nodes, the parent's nodes so far,
@@ -164,19 +163,21 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                     siblings.append(seen)
                     continue
             if type(child) is scalar_node:
-                tag = child.tag
-                if tag is None or tag in safe_tags:
-                    text = child.value
-                    plain = not child.style
-                    if tag is None and not plain:
-                        # Quoted (or a block scalar) and untagged: a string to every loader.
-                        resolved, value = _STR_TAG, text
-                    else:
-                        found = typed.get((text, tag, plain, semantics)) if len(text) <= 64 else None
-                        resolved, value = found if found is not None else type_scalar(text, tag, plain, semantics)
-                    node = YScalar(value, text, resolved, not plain, child)  # (a span on first use)
-                else:
+                text = child.value
+                if child.tag:  # (IMPLICIT_TAG is empty)
                     node = make_scalar(child, semantics, unsafe)
+                elif child.style:
+                    # Quoted (or a block scalar) and untagged: a string to every loader.
+                    node = YScalar(text, text, _STR_TAG, True, child)
+                else:
+                    found = plain_typed.get(text)
+                    # What YScalar(value, text, tag, False, child) makes, without a call of its
+                    # __init__ (a third of making the plain scalars, most of a document's nodes).
+                    node = new_node(YScalar)
+                    node.tag, node.value = found if found is not None else type_plain(text, semantics)
+                    node.text = text
+                    node.quoted = False
+                    node._span = child  # (a span on first use)
                 total += 1
                 if aliases:
                     made[id(child)] = node
@@ -184,15 +185,16 @@ def _convert(root, semantics: str, duplicates: list, unsafe: list, aliases: bool
                 continue
             if len(frames) >= MAX_DEPTH or len(child.value) > MAX_ENTRIES:
                 return None
-            tag = child.tag
-            if tag is not None and tag.startswith("tag:yaml.org,2002:python/"):
+            if child.tag.startswith("tag:yaml.org,2002:python/"):
                 return None  # reported at the span of its start event, which C does not keep
+            # (made without a call of __init__: close_collection gives it its children and weight)
             if type(child) is mapping_node:
-                node = YMap([], child)
+                node = new_node(YMap)
                 children = _flatten(child.value)  # keys and values alternating, not copied into a list
             else:
-                node = YSeq([], child)
+                node = new_node(YSeq)
                 children = child.value
+            node._span = child
             if aliases:
                 made[id(child)] = node
                 open_ids.add(id(child))

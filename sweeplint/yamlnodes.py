@@ -108,8 +108,10 @@ class YMap(_Positioned):
 
     def get(self, key: str):
         """The value node for a string key, or None."""
-        index = self._index if self._index is not None else self._build_index()
-        found = index.get(key if type(key) is str else _key_of(key))
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        found = index.get(key) if type(key) is str else index.get(_key_of(key))
         return None if found is None else found[1]
 
     def key_node(self, key: str):
@@ -257,6 +259,8 @@ def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tupl
     `semantics` is "yaml1.1" (PyYAML safe_load), "json", or "omegaconf" (YAML 1.1 plus OmegaConf's
     float resolver, which also accepts `1e-5`).
     """
+    if tag is None and plain:
+        return type_plain(text, semantics)
     if len(text) <= 64:
         # Configs repeat their keys and values; a typed scalar is immutable, so the typing of a
         # short one is kept (the cache is emptied when full, which bounds it).
@@ -271,6 +275,24 @@ def type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tupl
 
 
 TYPED_SCALARS: dict[tuple, tuple[str, Any]] = {}
+# The plain untagged scalars (nearly all of them), per semantics: text -> (resolved tag, value).
+# Keyed by the text alone, a look-up builds and hashes no tuple (the composer does one per scalar).
+TYPED_PLAIN: dict[str, dict[str, tuple[str, Any]]] = {}
+
+
+def type_plain(text: str, semantics: str) -> tuple[str, Any]:
+    """type_scalar of a plain scalar with no tag, the typing of a short one kept like TYPED_SCALARS'."""
+    typed = TYPED_PLAIN.get(semantics)
+    if typed is None:
+        typed = TYPED_PLAIN[semantics] = {}
+    found = typed.get(text)
+    if found is None:
+        found = _type_scalar(text, None, True, semantics)
+        if len(text) <= 64:
+            if len(typed) >= 4096:
+                typed.clear()
+            typed[text] = found
+    return found
 
 
 def _type_scalar(text: str, tag: str | None, plain: bool, semantics: str) -> tuple[str, Any]:
@@ -361,22 +383,23 @@ def _finish_map(node: YMap, pairs: list, duplicates: list[DuplicateKey]) -> bool
     plain = True
     for pair in pairs:
         key = pair[0]
-        if type(key) is not YScalar:
+        try:
+            marker = key.value
+        except AttributeError:  # a collection as a key (rare: a try costs nothing until it catches)
             plain = False
             continue
-        if key.tag == _MERGE_TAG:
+        if type(marker) is not str:
+            marker = _key_of(marker)
+        elif marker == "<<" and key.tag == _MERGE_TAG:  # (the value of every merge key; the tag is read for it only)
             value = pair[1]
             merged = [] if merged is None else merged
             for source in value.items if isinstance(value, YSeq) else [value]:
                 if isinstance(source, YMap):
                     merged.extend(source.pairs)
             continue
-        value = key.value
-        marker = value if type(value) is str else _key_of(value)
-        last = index.get(marker)
-        if last is not None:
+        if marker in index:
             firsts = {} if firsts is None else firsts
-            first = firsts.setdefault(marker, last[0])
+            first = firsts.setdefault(marker, index[marker][0])
             duplicates.append(DuplicateKey(key.text, key.span, first.span))
         index[marker] = pair
     if merged is None:

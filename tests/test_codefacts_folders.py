@@ -93,3 +93,36 @@ def test_configs_that_name_no_search_space_are_not_launchers(tmp_path):
     view = FolderView()
     assert launched_program(str(folder / "space_a.json"), view) == ("train_a.py", folder / "train_a.py")
     assert launched_program(str(folder / "space_c.json"), view) == ("train_b.py", folder / "train_b.py")
+
+
+def test_real_follows_links_whether_the_listing_or_the_path_says_so(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "sweep.yaml").write_text("method: grid\n")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "plain.yaml").write_text("method: grid\n")
+    (tmp_path / "configs" / "linked.yaml").symlink_to(tmp_path / "real" / "sweep.yaml")
+    (tmp_path / "linked_folder").symlink_to(tmp_path / "real", target_is_directory=True)
+    view = FolderView()
+    monkeypatch.chdir(tmp_path)
+    for path in ("configs/plain.yaml", "configs/linked.yaml", "linked_folder/sweep.yaml", "configs/absent.yaml",
+                 str(tmp_path / "configs" / "linked.yaml"), "configs/../configs/plain.yaml", "configs/"):
+        assert view.real(path) == str(Path(path).resolve()), path
+
+
+def test_a_side_file_of_unknown_size_is_read_whole(tmp_path):
+    # a file that reports no size (as special files do) is read to its end, within the limit
+    fifo = tmp_path / "exp.yml"
+    import os
+    import threading
+
+    os.mkfifo(fifo)
+    text = "searchSpaceFile: s.json\n" * 5000
+
+    def write() -> None:
+        with open(fifo, "w") as handle:
+            handle.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert FolderView().text(str(fifo), 1_000_000) == text
+    writer.join()

@@ -27,3 +27,23 @@ def test_upper_case_suffixes_are_found(tmp_path):
           lr: {values: [0.1, 0.01], distribuiton: categorical}
         """})
     assert [(f, c, line) for f, c, line, *_ in found if c == "SL002"] == [("SWEEP.YAML", "SL002", 3, )]
+
+
+def test_links_are_found_as_the_walk_finds_them(tmp_path, monkeypatch):
+    """A linked file is checked once (under the first name found), a broken link and a linked
+    folder's files are not; the folders are walked in name order."""
+    import os
+
+    from sweeplint.discover import discover
+
+    for folder in ("a", "a/inner", "b", "c"):
+        (tmp_path / folder).mkdir()
+    for name in ("a/sweep.yaml", "a/inner/deep.yaml", "c/other.json"):
+        (tmp_path / name).write_text("method: grid\n")
+    os.symlink(tmp_path / "a" / "sweep.yaml", tmp_path / "b" / "alias.yaml")   # the same file again
+    os.symlink(tmp_path / "c" / "other.json", tmp_path / "a" / "z_link.json")  # found before its target
+    os.symlink(tmp_path / "nowhere.yaml", tmp_path / "b" / "broken.yaml")
+    os.symlink(tmp_path / "a", tmp_path / "b" / "linked_folder")                # not followed
+    monkeypatch.chdir(tmp_path)
+    found = [t.path for t in discover(["."], (), tmp_path)]
+    assert found == ["a/sweep.yaml", "a/z_link.json", "a/inner/deep.yaml"]

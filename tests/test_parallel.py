@@ -128,6 +128,73 @@ def test_the_files_of_a_worker_that_died_are_checked_by_the_main_process(tmp_pat
     assert one.diagnostics == two.diagnostics and one.files == two.files
 
 
+def test_a_worker_that_dies_midway_keeps_what_it_sent_and_the_rest_is_checked_again(tmp_path, monkeypatch):
+    """A forked worker sends each chunk's outcomes as it goes: those it sent before dying are used,
+    and the main process checks the files of the chunks it took without reporting them."""
+    import os
+
+    from sweeplint import parallel
+    from sweeplint.lint import lint_paths
+    from sweeplint.settings import load_settings
+
+    _mixed(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    one = lint_paths(["."], load_settings(None, tmp_path), jobs=1)
+    _pool_for_any_work(monkeypatch)
+    main = os.getpid()
+    checked_here: list[str] = []
+    check = parallel.Worker.check
+    sent = parallel._send
+    chunks_sent = []
+
+    def sends_two_chunks_then_dies(fd, outcomes):
+        if len(chunks_sent) == 2:
+            os._exit(9)
+        chunks_sent.append(outcomes)
+        sent(fd, outcomes)
+
+    def counting(self, path, *args):
+        if os.getpid() == main:
+            checked_here.append(path)
+        return check(self, path, *args)
+
+    monkeypatch.setattr(parallel, "_send", sends_two_chunks_then_dies)
+    monkeypatch.setattr(parallel.Worker, "check", counting)
+    two = lint_paths(["."], load_settings(None, tmp_path), jobs=2)
+    assert one.diagnostics == two.diagnostics and one.files == two.files
+    # each file checked once: here, or in the worker before it died (what it sent was kept)
+    assert len(checked_here) == len(set(checked_here))
+
+
+def test_an_inbox_reads_frames_as_they_arrive_and_stops_at_a_garbled_one():
+    import os
+    import pickle
+
+    from sweeplint import parallel
+
+    read, write = os.pipe()
+    inbox = parallel._Inbox(read)
+    parallel._send(write, [(0, "a")])
+    data = pickle.dumps([(1, "b")])
+    os.write(write, len(data).to_bytes(8, "little") + data[:5])   # half a frame
+    inbox.receive()
+    assert inbox.outcomes == [(0, "a")] and not inbox.ended
+    os.write(write, data[5:])
+    os.write(write, parallel._END)
+    inbox.receive()
+    assert inbox.outcomes == [(0, "a"), (1, "b")] and inbox.ended
+    os.close(write)
+    inbox.receive(wait=True)
+    assert inbox.closed
+
+    read, write = os.pipe()
+    inbox = parallel._Inbox(read)
+    os.write(write, (5).to_bytes(8, "little") + b"nope!" + parallel._END)
+    os.close(write)
+    inbox.receive(wait=True)
+    assert inbox.outcomes == [] and not inbox.ended and inbox.closed
+
+
 def test_the_pool_imports_no_rule_that_runs_on_no_config(tmp_path):
     """The main process prepares what the workers share; the results rules never run on a config."""
     import subprocess

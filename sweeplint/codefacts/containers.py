@@ -122,10 +122,22 @@ def container_program(config_path: str, root: Path, image_path: str | None,
     with no command, the script of the project's only Dockerfile that runs one. `cache` (folder ->
     its Dockerfiles) lets the configs of one run share one walk of each project; `folders` (a
     codefacts.folders.FolderView) its lookups of project markers. `root`: the project root, resolved."""
+    try:
+        config_folder = folders.real_folder(config_path) if folders is not None else str(Path(config_path).resolve().parent)
+    except (OSError, RuntimeError):
+        return None
+    if folders is None:
+        return _container_program(Path(config_folder), root, image_path, cache, None)
+    # The configs of a folder share its answer: worked out once per folder, image path and run.
+    return folders.remembered(("container program", config_folder, str(root), image_path),
+                              lambda: _container_program(Path(config_folder), root, image_path, cache, folders))
+
+
+def _container_program(config_folder: Path, root: Path, image_path: str | None, cache: dict | None,
+                       folders) -> Path | None:
     from sweeplint.codefacts.program import project_folder
 
     try:
-        config_folder = Path(folders.real_folder(config_path)) if folders is not None else Path(config_path).resolve().parent
         folder = project_folder(config_folder, folders) or root
     except (OSError, RuntimeError):
         return None

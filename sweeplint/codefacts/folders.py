@@ -32,6 +32,7 @@ class FolderView:
     def __init__(self) -> None:
         self._real: dict[str, str] = {}
         self._entries: dict[str, dict[str, bool] | None] = {}
+        self._links: dict[str, frozenset[str]] = {}   # folder -> the names of its symbolic links
         self._files: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._texts: dict[tuple[str, int], str | None] = {}
@@ -51,12 +52,20 @@ class FolderView:
         found = self._real.get(path)
         if found is None:
             folder, name = os.path.split(path)
-            if name in ("", ".", "..") or os.path.islink(path):
+            if name in ("", ".", "..") or self._is_link(folder, name, path):
                 found = str(Path(path).resolve())
             else:  # resolving the folder resolves the file: each folder is resolved once per run
                 found = os.path.join(self.real(folder or "."), name)
             self._real[path] = found
         return found
+
+    def _is_link(self, folder: str, name: str, path: str) -> bool:
+        """Whether the path is a symbolic link: the folder's listing says so for the names it holds
+        (hundreds of configs share a few folders: one listing instead of an lstat per config)."""
+        entries = self.entries(folder or ".")
+        if entries is None or name not in entries:
+            return os.path.islink(path)
+        return name in self._links[folder or "."]
 
     def real_folder(self, path: str) -> str:
         """The folder of a resolved file."""
@@ -68,12 +77,19 @@ class FolderView:
         if folder in self._entries:
             return self._entries[folder]
         try:
+            links = set()
             with os.scandir(folder) as listing:
-                found = {entry.name: _is_file(entry) for entry in listing}
+                found = {}
+                for entry in listing:
+                    found[entry.name] = _is_file(entry)
+                    if _entry_is_link(entry):
+                        links.add(entry.name)
             found = dict(sorted(found.items()))
         except OSError:
             found = None
+            links = set()
         self._entries[folder] = found
+        self._links[folder] = frozenset(links)
         return found
 
     def holds_python(self, folder: str) -> bool | None:
@@ -119,10 +135,14 @@ def _small_text(path: str, limit: int) -> str | None:
     except OSError:
         return None
     try:
-        if os.fstat(fd).st_size > limit:
+        size = os.fstat(fd).st_size
+        if size > limit:
             return None
+        # Asked by the size it has (and a little more when it reports none, as special files do):
+        # asking for `limit` bytes allocated that much for each read, twice per file.
+        step = size + 1 if size else 65536
         chunks = []
-        while chunk := os.read(fd, limit + 1):
+        while chunk := os.read(fd, step):
             chunks.append(chunk)
     except OSError:
         return None
@@ -137,6 +157,13 @@ def _is_file(entry: os.DirEntry) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def _entry_is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # cannot tell: resolved as a link would be (the same answer, found the slow way)
 
 
 def _holds_python(entries: dict[str, bool] | None) -> bool | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from sweeplint.codefacts.folders import FolderView, suffix
 from sweeplint.records import record
@@ -57,14 +56,18 @@ def named_by_experiment_config(space_path: str, folders: FolderView | None = Non
                for n in launcher.spaces)
 
 
-class _Launcher(NamedTuple):
-    """A file that may launch the search spaces beside it, with what its text names."""
+class _Launcher:
+    """A file that may launch the search spaces beside it, with what its text names. (A plain
+    class: a NamedTuple cost more to define, at every start, than a run spends making these.)"""
 
-    name: str
-    text: str
-    spaces: tuple[str, ...]      # search space files an experiment config (YAML) names
-    commands: tuple[str, ...]    # its trial commands
-    code_dir: str | None         # the trial code folder it names
+    __slots__ = ("name", "text", "spaces", "commands", "code_dir")
+
+    def __init__(self, name: str, text: str, spaces: tuple[str, ...], commands: tuple[str, ...], code_dir: str | None):
+        self.name = name
+        self.text = text
+        self.spaces = spaces          # search space files an experiment config (YAML) names
+        self.commands = commands      # its trial commands
+        self.code_dir = code_dir      # the trial code folder it names
 
 
 def _launchers_beside(space: Path, suffixes: tuple[str, ...], folders: FolderView) -> list[_Launcher]:

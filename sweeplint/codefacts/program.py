@@ -59,7 +59,7 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
     dialect = dialect_of(study)
     if (dialect.composes_config_groups and study.program is None and not study.command
             and not study.declarations.program and _declared_program(config_path, settings) is None):
-        return resolve_hydra_task(config_path, Path(root), hydra_cache, folders)
+        return resolve_hydra_task(config_path, root, hydra_cache, folders)
     name, span, how = None, None, ""
     program = study.program.value if study.program is not None and isinstance(study.program.value, str) else None
     command = command_strings(study)
@@ -112,13 +112,23 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             parts = candidates[0].strip("/").split("/")
             candidates += ["/".join(parts[i:]) for i in range(len(parts)) if parts[i:]]  # `/train.py` too
     base = folders.real_folder(config_path)
+    # The configs of a folder name the same few programs: each name is looked up once per folder and run.
+    found = folders.remembered(("program file", base, os.path.abspath(root), *candidates),
+                               lambda: _program_file(base, root, candidates, folders))
+    if found is not None:
+        return Resolution("python", name, found, span, how)
+    return Resolution("missing", name, None, span, how)
+
+
+def _program_file(base: str, root: Any, candidates: list[str], folders: FolderView) -> str | None:
+    """The first candidate that is a file, the longest first, next to the config, then under the root."""
     # (the folders of a config folder asked once per run: the root is resolved once)
     searched = folders.remembered(("searched folders", base, os.path.abspath(root)), lambda: _folders(base, root))
-    for candidate in candidates:  # the longest match first, next to the config, then under the root
+    for candidate in candidates:
         for folder in searched:
             if folders.is_file(folder, candidate):
-                return Resolution("python", name, _display(Path(folder, candidate)), span, how)
-    return Resolution("missing", name, None, span, how)
+                return _display(Path(folder, candidate))
+    return None
 
 
 def _folders(base: str, root: Path) -> list[str]:
@@ -160,10 +170,28 @@ MAX_SOURCE_BYTES = 1_000_000
 SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox",
              ".venv", "venv", "env", ".env", "virtualenv", ".mypy_cache", ".pytest_cache", "build", "dist", ".eggs"}
 _MARKERS = (".git", "pyproject.toml", "setup.py")
-_HYDRA_MAIN = re.compile(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: only a run that reads Python files for Hydra
+    task functions uses these, and compiling them cost every start ~1 ms."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._args = (pattern, flags)
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+_HYDRA_MAIN = _LazyPattern(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
 _STRING = r"""(?:[rRuU]?"([^"\\\n]*)"|[rRuU]?'([^'\\\n]*)'|(None))"""
-_KEYWORD = {name: re.compile(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
-_POSITIONAL = re.compile(rf"^\s*{_STRING}\s*(?:,|$)")
+_KEYWORD = {name: _LazyPattern(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
+_POSITIONAL = _LazyPattern(rf"^\s*{_STRING}\s*(?:,|$)")
 
 
 @record(frozen=True, slots=True)
@@ -175,19 +203,38 @@ class HydraEntry:
     config_name: str | None
 
 
-def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None, view: FolderView | None = None) -> Resolution:
+def resolve_hydra_task(config_path: str, root: Path | str, cache: dict | None = None, view: FolderView | None = None) -> Resolution:
     """The Python file whose @hydra.main config directory holds this config (text only, nothing run).
     `view`: the run's view of the file system."""
     view = view if view is not None else FolderView()
     try:
-        config = Path(view.real(config_path))
+        real = view.real(config_path)
     except (OSError, RuntimeError):
         return Resolution("none")
-    # the configs of a folder share the folders searched (asked once per run)
-    folders = view.remembered(("hydra folders", str(root), str(config.parent)),
-                              lambda: _hydra_folders(root, config.parent, view))
+    # The configs of a folder share the folders searched and the task functions whose config
+    # directory is their folder or one above it: worked out once per folder and run.
+    tables = view.remembered(("hydra tables", str(root), os.path.dirname(real)),
+                             lambda: _hydra_tables(Path(root), Path(os.path.dirname(real)), cache, view))
+    if not any(by_dir for by_dir, _ in tables):
+        return Resolution("none")  # (no task function in the folders searched: most configs of a run)
+    config = Path(real)
     matches: list[HydraEntry] = []
-    for folder in folders:
+    for by_dir, above in tables:
+        for entry in (*by_dir.get(config, ()), *above):
+            if entry not in matches:
+                matches.append(entry)
+    if not matches:
+        return Resolution("none")
+    best = min(matches, key=lambda e: (-_mentions_group(e, config), str(e.path)))
+    shown = _display(best.path)
+    return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
+
+
+def _hydra_tables(root: Path, start: Path, cache: dict | None, view: FolderView) -> list[tuple[dict, list[HydraEntry]]]:
+    """For each folder searched for a config in `start`: its task functions by config directory,
+    and those whose config directory is `start` or a folder above it."""
+    tables = []
+    for folder in _hydra_folders(root, start, view):
         key = str(folder)
         by_dir = cache.get(key) if cache is not None else None
         if by_dir is None:
@@ -196,15 +243,8 @@ def resolve_hydra_task(config_path: str, root: Path, cache: dict | None = None, 
                 by_dir.setdefault(entry.config_dir, []).append(entry)
             if cache is not None:
                 cache[key] = by_dir
-        for holder in (config, *config.parents):
-            for entry in by_dir.get(holder, ()):
-                if entry not in matches:
-                    matches.append(entry)
-    if not matches:
-        return Resolution("none")
-    best = min(matches, key=lambda e: (-_mentions_group(e, config), str(e.path)))
-    shown = _display(best.path)
-    return Resolution("python", shown, shown, None, "hydra", str(best.config_dir))
+        tables.append((by_dir, [entry for holder in (start, *start.parents) for entry in by_dir.get(holder, ())]))
+    return tables
 
 
 def _hydra_folders(root: Path, start: Path, view: FolderView) -> list[Path]:

@@ -77,8 +77,9 @@ _CONFIG_READERS = [_ReaderOnDemand(module) for module in CONFIG_READERS]
 
 
 def config_readers() -> list[Reader]:
-    """Readers for YAML/JSON documents, most specific first."""
-    return list(_CONFIG_READERS)
+    """Readers for YAML/JSON documents, most specific first: each one itself once its module is
+    imported (asked about every document of a run, it is then called without a stand-in)."""
+    return [reader if reader._reader is None else reader._reader for reader in _CONFIG_READERS]
 
 
 @record(slots=True)

@@ -73,7 +73,8 @@ class TrialTemplateReading:
             self.problem(node, f"trialTemplate.trialParameters must be a list of {{name, reference}}, not {type_name(node)}")
             return None
         scalars = _template_scalars(template)
-        spec_text = "\n".join(str(scalar.text) for scalar in scalars) if scalars is not None else None
+        texts = [str(scalar.text) for scalar in scalars] if scalars is not None else None
+        spec_text = "\n".join(texts) if texts is not None else None
         bindings = []
         for item in node.items:
             if not isinstance(item, YMap):
@@ -95,7 +96,7 @@ class TrialTemplateReading:
         if spec_text is not None:
             for used_name in sorted(set(_TRIAL_PARAMETER_USE.findall(spec_text))):
                 needle = "${trialParameters." + used_name + "}"
-                where = next((scalar for scalar in scalars if needle in str(scalar.text)), trial_spec)
+                where = next((scalar for scalar, text in zip(scalars, texts) if needle in text), trial_spec)
                 placeholders.append(Lit(used_name, where.span))
         return TrialTemplate(tuple(bindings), tuple(placeholders))
 

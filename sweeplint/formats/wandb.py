@@ -72,7 +72,8 @@ DISTRIBUTIONS: dict[str, tuple[Space, tuple[str, ...], tuple[str, ...], dict[str
     "q_beta": (Space.BETA, (), ("a", "b", "q"), {}),
 }
 PARAMETER_KEYS = ("value", "values", "probabilities", "min", "max", "distribution", "q", "mu", "sigma", "a", "b", "parameters")
-_SPEC_KEYS = frozenset(PARAMETER_KEYS) - {"parameters"}
+_KNOWN_KEYS = frozenset(PARAMETER_KEYS)
+_SPEC_KEYS = _KNOWN_KEYS - {"parameters"}
 _MAIN_SPEC_KEYS = frozenset({"value", "values", "min", "max", "distribution", "probabilities", "parameters"})
 _FIELD_NAMES = {"min": "low", "max": "high", "a": "alpha", "b": "beta"}  # spec keys -> Parameter fields
 
@@ -294,7 +295,7 @@ class _Builder(Collector):
                 # Every entry is itself a mapping (`a: {values: ...}` included), which W&B rejects.
                 self.problem(key, f"{where} holds other parameters ({', '.join(sorted(keys))}) but no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
                 return Parameter(name, Space.UNKNOWN, key.span, spec.span)
-        if not keys.issubset(PARAMETER_KEYS) and keys.isdisjoint(_SPEC_KEYS):
+        if not keys <= _KNOWN_KEYS and keys.isdisjoint(_SPEC_KEYS):
             # A mapping with no spec key at all: a group written without `parameters:`.
             self.problem(key, f"{where} has no value, values, min/max or distribution; to nest parameters, put them under `parameters:`")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span)

@@ -6,6 +6,8 @@ import json
 from functools import lru_cache
 
 from sweeplint.catalogue import fix_hint
+from sweeplint.diagnostics import Confidence, Severity
+from sweeplint.fixes import Applicability
 
 
 def help_text(d) -> str:
@@ -53,18 +55,24 @@ def render(diagnostics, ctx) -> str:
     parts = []
     for d in diagnostics:
         span = d.span
-        flat += (d.code, d.name, str(d.severity), d.message, d.path, span.line, span.column, span.end_line,
-                 span.end_column, help_text(d), str(d.confidence) if d.confidence is not None else None)
+        flat += (d.code, d.name, _SEVERITY.get(d.severity) or str(d.severity), d.message, d.path, span.line, span.column,
+                 span.end_line, span.end_column, help_text(d),
+                 _CONFIDENCE.get(d.confidence) or str(d.confidence) if d.confidence is not None else None)
         fix = d.fix
         if fix is None:
             parts.append(_WITHOUT_FIX)
             continue
         parts.append(_with_fix(len(fix.edits)))
-        flat += (fix.title, str(fix.applicability))
+        flat += (fix.title, _APPLICABILITY.get(fix.applicability) or str(fix.applicability))
         for e in fix.edits:
             flat += (e.path or d.path, e.span.line, e.span.column, e.span.end_line, e.span.end_column, e.text)
     return _filled(parts, flat) + "\n"
 
+
+# The text of a level or an applicability is a Python call per finding: looked up instead.
+_SEVERITY = {level: str(level) for level in Severity}
+_CONFIDENCE = {level: str(level) for level in Confidence}
+_APPLICABILITY = {kind: str(kind) for kind in Applicability}
 
 # json.dumps(..., indent=2) runs the pure-Python encoder, a visible share of a large run's serial
 # part. The same text is built here from fixed templates around values that the C encoder encodes

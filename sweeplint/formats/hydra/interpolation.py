@@ -98,6 +98,12 @@ def absolute(reference: str, target: str) -> str:
     return ".".join(base + [reference[dots:]])
 
 
+def may_interpolate(text: str) -> bool:
+    """Whether a scalar of this YAML text may hold `${`: only when the text has one, or a backslash
+    (an escape, `"\\x24{"`, or an escaped line break in a double-quoted string can make one)."""
+    return "${" in text or "\\" in text
+
+
 def derivations(root: Any, prefix: str = "") -> list[Derivation]:
     """Every value in a document that interpolates config keys, as a Derivation of its key."""
     found: list[Derivation] = []

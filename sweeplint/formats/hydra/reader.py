@@ -13,7 +13,7 @@ from sweeplint.formats import ReadContext
 from sweeplint.formats.hydra.ax import AxSweeper
 from sweeplint.formats.hydra.basic import BasicSweeper
 from sweeplint.formats.hydra.groups import config_folders, defaults_groups, selects_config_group
-from sweeplint.formats.hydra.interpolation import derivations as interpolation_derivations
+from sweeplint.formats.hydra.interpolation import derivations as interpolation_derivations, may_interpolate
 from sweeplint.formats.hydra.layout import (
     _LAUNCHER_SWEEPER_KEYS,
     ANY_SWEEPER_KEYS,
@@ -230,7 +230,9 @@ class _Reader(Collector, OptunaSweeper, AxSweeper, NevergradSweeper, BasicSweepe
             unknown_keys=tuple(self.unknown),
             problems=tuple(self.problems),
             name=text_of(block.get("study_name")),
-            derivations=tuple(interpolation_derivations(root, "" if package in (None, "_global_") else package)),
+            # (the walk of the whole document only when a value may interpolate)
+            derivations=tuple(interpolation_derivations(root, "" if package in (None, "_global_") else package))
+            if may_interpolate(self.ctx.text) else (),
         )
 
     def budget(self, node: YMap, key: str, where: Span, kind: str) -> Lit | None:
