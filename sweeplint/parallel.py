@@ -23,6 +23,7 @@ from sweeplint.discover import Target
 from sweeplint.file_check import lint_file, make_knowledge_loader
 from sweeplint.records import record
 from sweeplint.rule import revision_compared
+from sweeplint.worker_pipe import Inbox, send, send_end, widen
 
 # A worker must get enough work to pay for itself: forking one, its first files (what this process
 # had not yet warmed) and sending its outcomes back cost ~20-40 ms, and a program whose configs
@@ -207,83 +208,6 @@ def _take_chunks(worker: Worker, pending: list, bounds: list, tokens: int, paren
             each(outcomes)
 
 
-# A forked worker sends each chunk's outcomes as soon as they are ready, pickled in a frame (its
-# length in 8 bytes, then the pickle), and a frame of length 0 when it has taken its last chunk:
-# pickling them all at the end kept the main process waiting, and the main process unpickles them
-# between its own chunks. A worker that dies sends no end: what it sent before is kept.
-_FRAME_LENGTH = 8
-_END = bytes(_FRAME_LENGTH)
-
-
-def _send(fd: int, outcomes: list) -> None:
-    import pickle
-
-    data = pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
-    _write_all(fd, len(data).to_bytes(_FRAME_LENGTH, "little") + data)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-class _Inbox:
-    """The outcomes a forked worker sent, read from its pipe as they arrive."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.buffer = bytearray()
-        self.outcomes: list = []
-        self.ended = False        # the worker sent its last outcomes
-        self.closed = False       # the pipe is read to its end (the worker exited or died), and closed
-
-    def receive(self, wait: bool = False) -> None:
-        """Take in what has arrived; with `wait`, everything until the worker closes the pipe. What
-        cannot be read or unpickled ends the reading: the worker's other files are checked again."""
-        if self.closed:
-            return
-        try:
-            os.set_blocking(self.fd, wait)
-            while True:
-                data = os.read(self.fd, 1 << 16)
-                if not data:
-                    break
-                self.buffer += data
-        except BlockingIOError:
-            pass
-        except Exception:  # noqa: BLE001 - unreadable: as if the worker had died
-            self.close()
-            return
-        else:
-            self.close()
-        try:
-            self._unpack()
-        except Exception:  # noqa: BLE001 - a garbled frame: as if the worker had died
-            self.ended = False
-            self.close()
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self.fd)   # (a worker still sending then fails, and exits)
-
-    def _unpack(self) -> None:
-        import pickle
-
-        buffer, start = self.buffer, 0
-        while not self.ended and len(buffer) - start >= _FRAME_LENGTH:
-            size = int.from_bytes(buffer[start:start + _FRAME_LENGTH], "little")
-            if size == 0:
-                self.ended = True
-            elif len(buffer) - start - _FRAME_LENGTH < size:
-                break
-            else:
-                self.outcomes += pickle.loads(buffer[start + _FRAME_LENGTH:start + _FRAME_LENGTH + size])
-            start += _FRAME_LENGTH + size
-        del buffer[:start]
-
-
 def _read(path: str) -> bytes | None:
     from sweeplint.source import UnreadableFile, read_bytes
 
@@ -361,7 +285,7 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
         if collecting:
             gc.enable()
     parent = os.getpid()
-    children: list[tuple[int, _Inbox]] = []   # (process id, the outcomes it sends)
+    children: list[tuple[int, Inbox]] = []   # (process id, the outcomes it sends)
     done: list = []
 
     def keep(outcomes: list) -> None:
@@ -375,7 +299,7 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
         os.close(tokens_in)
         for _ in range(jobs - 1):
             results, results_in = os.pipe()
-            _widen(results)
+            widen(results)
             try:
                 pid = os.fork()
             except OSError:  # no more processes allowed: the others share the work
@@ -385,7 +309,7 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
             if pid == 0:
                 _forked_worker(worker, pending, bounds, tokens, results_in, [inbox.fd for _, inbox in children] + [results], parent)
             os.close(results_in)
-            children.append((pid, _Inbox(results)))
+            children.append((pid, Inbox(results)))
         _take_chunks(worker, pending, bounds, tokens, each=keep)
     finally:
         gc.unfreeze()
@@ -402,17 +326,6 @@ def _in_pool(pending, outcomes, rules, settings, cache_dir, run_key, jobs) -> bo
     return complete
 
 
-def _widen(fd: int) -> None:
-    """Let a results pipe hold a worker's outcomes while the main process is busy with a chunk
-    (Linux: 1 MiB instead of 64 KiB), so a worker rarely waits to send."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
-
-
 def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, results_in: int, others: list[int],
                    parent: int) -> None:
     """A forked worker's life: take chunks, send each one's outcomes down its pipe, exit (never
@@ -426,8 +339,8 @@ def _forked_worker(worker: Worker, pending: list, bounds: list, tokens: int, res
     try:
         for fd in others:
             os.close(fd)
-        _take_chunks(worker, pending, bounds, tokens, parent, each=lambda outcomes: _send(results_in, outcomes))
-        _write_all(results_in, _END)
+        _take_chunks(worker, pending, bounds, tokens, parent, each=lambda outcomes: send(results_in, outcomes))
+        send_end(results_in)
         code = 0
     finally:
         os._exit(code)

@@ -144,7 +144,7 @@ def test_a_worker_that_dies_midway_keeps_what_it_sent_and_the_rest_is_checked_ag
     main = os.getpid()
     checked_here: list[str] = []
     check = parallel.Worker.check
-    sent = parallel._send
+    sent = parallel.send
     chunks_sent = []
 
     def sends_two_chunks_then_dies(fd, outcomes):
@@ -158,7 +158,7 @@ def test_a_worker_that_dies_midway_keeps_what_it_sent_and_the_rest_is_checked_ag
             checked_here.append(path)
         return check(self, path, *args)
 
-    monkeypatch.setattr(parallel, "_send", sends_two_chunks_then_dies)
+    monkeypatch.setattr(parallel, "send", sends_two_chunks_then_dies)
     monkeypatch.setattr(parallel.Worker, "check", counting)
     two = lint_paths(["."], load_settings(None, tmp_path), jobs=2)
     assert one.diagnostics == two.diagnostics and one.files == two.files
@@ -170,17 +170,17 @@ def test_an_inbox_reads_frames_as_they_arrive_and_stops_at_a_garbled_one():
     import os
     import pickle
 
-    from sweeplint import parallel
+    from sweeplint import worker_pipe
 
     read, write = os.pipe()
-    inbox = parallel._Inbox(read)
-    parallel._send(write, [(0, "a")])
+    inbox = worker_pipe.Inbox(read)
+    worker_pipe.send(write, [(0, "a")])
     data = pickle.dumps([(1, "b")])
     os.write(write, len(data).to_bytes(8, "little") + data[:5])   # half a frame
     inbox.receive()
     assert inbox.outcomes == [(0, "a")] and not inbox.ended
     os.write(write, data[5:])
-    os.write(write, parallel._END)
+    worker_pipe.send_end(write)
     inbox.receive()
     assert inbox.outcomes == [(0, "a"), (1, "b")] and inbox.ended
     os.close(write)
@@ -188,8 +188,8 @@ def test_an_inbox_reads_frames_as_they_arrive_and_stops_at_a_garbled_one():
     assert inbox.closed
 
     read, write = os.pipe()
-    inbox = parallel._Inbox(read)
-    os.write(write, (5).to_bytes(8, "little") + b"nope!" + parallel._END)
+    inbox = worker_pipe.Inbox(read)
+    os.write(write, (5).to_bytes(8, "little") + b"nope!" + worker_pipe.END)
     os.close(write)
     inbox.receive(wait=True)
     assert inbox.outcomes == [] and not inbox.ended and inbox.closed

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from sweeplint.codefacts.facts import FileFacts, ProgramFacts
 from sweeplint.codefacts.folders import FolderView
-from sweeplint.codefacts.program import MAX_FILES, Resolution, link, local_module, resolve_program
+from sweeplint.codefacts.linking import link
+from sweeplint.codefacts.program import MAX_FILES, Resolution, local_module, resolve_program
 from sweeplint.model import ConfigFile, Problem, Study
 from sweeplint.records import replace
 
