@@ -29,6 +29,7 @@ from typing import Any, Iterable
 
 from sweeplint.model import Parameter, Space, Study, number
 from sweeplint.records import record
+from sweeplint.study_graph import StudyGraph  # (a small module: imported here, not on every build)
 
 
 def param_node(name: str) -> str:
@@ -115,8 +116,6 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
     """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too.
     Interactions are kept per family (`graph.interactions`); `interaction_edges` adds an
     interacts-with edge per pair too, and each parameter's `describe` label, for the exports."""
-    from sweeplint.study_graph import StudyGraph
-
     graph = StudyGraph(
         name=study.name or "",
         format=study.format,
