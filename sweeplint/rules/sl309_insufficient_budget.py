@@ -10,6 +10,11 @@ from sweeplint.roles import distinct_values
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_CATEGORICAL = Space.CATEGORICAL
+_COUNTABLE = (Space.CATEGORICAL, Space.INT, Space.QUANTIZED)
+
 PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
 # Settings that make the first trials random before the search adapts (an evolution tuner's
 # first population is random too).
@@ -25,7 +30,7 @@ SMOKE_TEST = re.compile(r"(?:^|[^a-z])(?:quick|smoke|debug|dry_?run|sanity)", re
 def repeated_grid_points(study: Study) -> int | None:
     """The size of a grid that every sample repeats (Ray Tune's grid_search: the study runs
     num_samples x the product of the grid lengths), or None when the space has no such grid."""
-    grids = [p for p in study.parameters if p.distribution == "grid_search" and p.space is Space.CATEGORICAL and p.varies]
+    grids = [p for p in study.parameters if p.distribution == "grid_search" and p.space is _CATEGORICAL and p.varies]
     if not grids:
         return None
     points = 1
@@ -132,7 +137,7 @@ class InsufficientBudget(Rule):
     def grid(self, ctx: Context, study, trials: int, dims) -> Iterator[Finding]:
         size = 1
         for p in dims:
-            count = distinct_values(p) if p.space in (Space.CATEGORICAL, Space.INT, Space.QUANTIZED) else None
+            count = distinct_values(p) if p.space in _COUNTABLE else None
             if count is None or count <= 0:
                 return
             size *= count
