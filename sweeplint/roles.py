@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from functools import lru_cache
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
@@ -398,7 +399,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         if p.name in assignments:
             continue
         role, reason = _inferred(p, p_varies, knowledge, scientific_declared)
-        assignments[p.name] = RoleAssignment(p.name, role, False, reason)
+        assignments[p.name] = _inferred_assignment(p.name, role, reason, Confidence.STRONG)
     # In the parameters' order (inferred ones were added in it: only declarations come first).
     ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
@@ -411,9 +412,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                # (made directly: dataclasses.replace costs more than the rest of the assignment)
-                ordered[name] = RoleAssignment(a.name, a.role, a.declared, a.reason, a.source, a.span,
-                                               min(phase_confidence, Confidence.STRONG))
+                ordered[name] = _inferred_assignment(a.name, a.role, a.reason, min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,
@@ -425,6 +424,13 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         declared_any=bool(declared) or phase_declared or goal is not None,
         phase_confidence=phase_confidence,
     )
+
+
+# An inferred assignment is made of these four values alone, and is frozen: the studies of a run
+# share the few there are instead of each making its own (a record costs more than inferring it).
+@lru_cache(maxsize=4096)
+def _inferred_assignment(name: str, role: str, reason: str, strength: Confidence) -> RoleAssignment:
+    return RoleAssignment(name, role, False, reason, None, None, strength)
 
 
 def _infer_phase(study: Study, assignments: dict[str, RoleAssignment], varies: dict[str, bool]) -> tuple[str | None, str, Confidence]:

@@ -9,6 +9,11 @@ from sweeplint.model import MethodKind, Parameter, Space, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import number_text
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_QUANTIZED = Space.QUANTIZED
+_ENUMERABLE = (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN)
+
 # A grid enumerates every parameter. Integer ranges can be enumerated (W&B expands int_uniform into
 # min..max), and so can a linear range with a step (W&B q_uniform, Katib step); a continuous range
 # cannot: W&B rejects the sweep ("disallowed type with grid search"), others never finish.
@@ -23,9 +28,9 @@ _DESCRIPTION = {
 
 
 def _enumerable(p: Parameter) -> bool:
-    if p.space in (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN):
+    if p.space in _ENUMERABLE:
         return True
-    return p.space is Space.QUANTIZED and not p.log
+    return p.space is _QUANTIZED and not p.log
 
 
 def _suggest(p: Parameter) -> str | None:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.knowledge import Family, Knowledge, Limit, normalise
 from sweeplint.model import Lit, Parameter, Space, Study, number
-from sweeplint.records import record
 from sweeplint.rule import Context, Rule
 
 # An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
@@ -16,12 +15,14 @@ _CHOICES = (Space.CONSTANT, Space.CATEGORICAL)
 _RANGES = (Space.UNIFORM, Space.INT, Space.QUANTIZED)
 
 
-@record(frozen=True, slots=True)
-class Point:
+class Point(NamedTuple):
     """A value a parameter can take, or a bound it approaches.
 
     `closed` is False for the bounds of a continuous range (and an excluded upper bound): the bound
     itself is (almost) never drawn, so only the values strictly beyond a limit count.
+
+    (A named tuple, not a record: one is made for every value of every parameter with limits, and
+    few are ever reported; a tuple is made several times faster.)
     """
 
     value: float
