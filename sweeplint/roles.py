@@ -41,6 +41,7 @@ SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", 
 # An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
 # some ten times a global's cost: the code run for every parameter compares with these.
 _CONSTANT, _CATEGORICAL, _INT, _QUANTIZED, _UNKNOWN = Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.QUANTIZED, Space.UNKNOWN
+_STRONG, _GRID, _MODEL_BASED = Confidence.STRONG, MethodKind.GRID, MethodKind.MODEL_BASED
 
 
 @record(frozen=True, slots=True)
@@ -399,7 +400,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         if p.name in assignments:
             continue
         role, reason = _inferred(p, p_varies, knowledge, scientific_declared)
-        assignments[p.name] = _inferred_assignment(p.name, role, reason, Confidence.STRONG)
+        assignments[p.name] = _inferred_assignment(p.name, role, reason, _STRONG)
     # In the parameters' order (inferred ones were added in it: only declarations come first).
     ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
@@ -447,9 +448,9 @@ def _infer_phase(study: Study, assignments: dict[str, RoleAssignment], varies: d
         return "exploitation", "it varies only nuisance parameters", Confidence.STRONG
     first = scientific[0]
     kind = study.method.kind if study.method is not None else None
-    if kind is MethodKind.MODEL_BASED:
+    if kind is _MODEL_BASED:
         return ("exploitation", f"{study.method.name} search over everything it varies, with no declared question: "
                 "a tune-everything round", Confidence.WEAK)
-    if kind is MethodKind.GRID:
+    if kind is _GRID:
         return "exploration", f"a grid compares every value of {first.name} ({first.label})", Confidence.STRONG
     return "exploration", f"it varies {first.name} ({first.label}), which may be the question it asks", Confidence.WEAK

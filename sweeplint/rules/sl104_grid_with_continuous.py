@@ -9,8 +9,10 @@ from sweeplint.model import MethodKind, Parameter, Space, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import number_text
 
-# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
-# some ten times a global's cost: the tests run for every parameter use these.
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_GRID = MethodKind.GRID
 _QUANTIZED = Space.QUANTIZED
 _ENUMERABLE = (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN)
 
@@ -54,7 +56,7 @@ class GridWithContinuous(Rule):
         for study in ctx.studies:
             method = study.method
             dialect = dialect_of(study)
-            if method is None or method.kind is not MethodKind.GRID or dialect.grid_enumerates_ranges:
+            if method is None or method.kind is not _GRID or dialect.grid_enumerates_ranges:
                 continue
             for p in study.parameters:
                 if _enumerable(p):

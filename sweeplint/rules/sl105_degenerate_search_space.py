@@ -9,8 +9,10 @@ from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
-# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
-# some ten times a global's cost: the tests run for every parameter use these.
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_BANDIT, _MODEL_BASED = MethodKind.BANDIT, MethodKind.MODEL_BASED
 _CATEGORICAL, _INT, _UNKNOWN = Space.CATEGORICAL, Space.INT, Space.UNKNOWN
 _RANGES = (Space.INT, Space.UNIFORM, Space.QUANTIZED)
 
@@ -69,12 +71,12 @@ class DegenerateSearchSpace(Rule):
             method = study.method
             if (
                 method is not None
-                and method.kind in (MethodKind.MODEL_BASED, MethodKind.BANDIT)
+                and method.kind in (_MODEL_BASED, _BANDIT)
                 and study.parameters
                 and not any(p.space is _UNKNOWN for p in study.parameters)
                 and not any(p.varies and not _pinned(p) for p in study.parameters)
             ):
-                what = "a model-based search" if method.kind is MethodKind.MODEL_BASED else "an early-stopping search"
+                what = "a model-based search" if method.kind is _MODEL_BASED else "an early-stopping search"
                 yield Finding.split(
                     method.span,
                     f"the method is {method.name}, {what}, but no parameter varies: every trial "

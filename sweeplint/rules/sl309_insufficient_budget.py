@@ -10,8 +10,10 @@ from sweeplint.roles import distinct_values
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
-# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
-# some ten times a global's cost: the tests run for every parameter use these.
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_BANDIT, _GRID, _MODEL_BASED, _OTHER, _RANDOM = MethodKind.BANDIT, MethodKind.GRID, MethodKind.MODEL_BASED, MethodKind.OTHER, MethodKind.RANDOM
 _CATEGORICAL = Space.CATEGORICAL
 _COUNTABLE = (Space.CATEGORICAL, Space.INT, Space.QUANTIZED)
 
@@ -62,7 +64,7 @@ class InsufficientBudget(Rule):
             samples, points = trials, repeated_grid_points(study)
             if points is not None:
                 trials = samples * points  # every sample runs the whole grid: the budget is no cap on it
-            elif kind is MethodKind.GRID:
+            elif kind is _GRID:
                 yield from self.grid(ctx, study, trials, dims)
                 continue
             startup = None
@@ -74,7 +76,7 @@ class InsufficientBudget(Rule):
             default = DEFAULT_STARTUP.get(study.method.name.rsplit(".", 1)[-1]) or \
                 dialect_of(study).startup_default(study.method.name)
             smoke = bool(study.name and SMOKE_TEST.search(study.name))
-            if startup is None and default is not None and kind is MethodKind.MODEL_BASED and default[1] >= trials and not smoke:
+            if startup is None and default is not None and kind is _MODEL_BASED and default[1] >= trials and not smoke:
                 key, count = default
                 yield Finding(
                     study.budget.span,
@@ -84,7 +86,7 @@ class InsufficientBudget(Rule):
                          f"every trial is one of the random start-up trials, so the model never chooses a configuration.",
                 )
                 continue
-            if kind in (MethodKind.MODEL_BASED, MethodKind.OTHER) and startup is not None and number(startup[1]) >= trials:
+            if kind in (_MODEL_BASED, _OTHER) and startup is not None and number(startup[1]) >= trials:
                 key, lit = startup
                 yield Finding(
                     lit.span,
@@ -94,7 +96,7 @@ class InsufficientBudget(Rule):
                     related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
                 )
                 continue
-            if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
+            if kind not in (_RANDOM, _MODEL_BASED, _BANDIT):
                 continue
             need = PER_DIMENSION * len(dims)
             if trials < need:
