@@ -18,6 +18,7 @@ from sweeplint.records import record
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.registry import RuleInfo
 from sweeplint.settings import Settings, relative_to_root
+from sweeplint.source import parse_suppressions  # (loaded with the readers: imported here, not per file)
 
 INTERNAL_ERROR = ("SL999", "internal-error")
 
@@ -214,8 +215,6 @@ def _rule_severity(code: str, settings: Settings) -> Severity:
 def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings: Settings, enabled: set[str]) -> list[Diagnostic]:
     """Inline `disable` / `disable-file` / `enable` comments and per-file-ignores; SL000 for unused
     suppressions, SL002 for ones that cannot be read."""
-    from sweeplint.source import parse_suppressions
-
     file_ignores: set[str] = set()
     if settings.per_file_ignores:
         rel = relative_to_root(file.path, settings.root)
