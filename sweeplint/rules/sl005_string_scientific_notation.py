@@ -57,12 +57,21 @@ def literals(study: Study) -> Iterator[tuple[str, str, Lit, str]]:
     """
     for p in study.parameters:
         bound = "integer" if p.space is _INT else "number"
-        for label, lit, kind in (("the lower bound of ", p.low, bound), ("the upper bound of ", p.high, bound),
-                                 ("the q of ", p.q, "number"), ("the mu of ", p.mu, "number"),
-                                 ("the sigma of ", p.sigma, "number"), ("the a of ", p.alpha, "number"),
-                                 ("the b of ", p.beta, "number")):
-            if lit is not None:
-                yield label, p.name, lit, kind
+        # (each setting tested in turn: a tuple of them per parameter cost more than the tests)
+        if p.low is not None:
+            yield "the lower bound of ", p.name, p.low, bound
+        if p.high is not None:
+            yield "the upper bound of ", p.name, p.high, bound
+        if p.q is not None:
+            yield "the q of ", p.name, p.q, "number"
+        if p.mu is not None:
+            yield "the mu of ", p.name, p.mu, "number"
+        if p.sigma is not None:
+            yield "the sigma of ", p.name, p.sigma, "number"
+        if p.alpha is not None:
+            yield "the a of ", p.name, p.alpha, "number"
+        if p.beta is not None:
+            yield "the b of ", p.name, p.beta, "number"
         for lit in p.probabilities:
             yield "a probability of ", p.name, lit, "number"
         what = "the value of " if p.space is _CONSTANT else "a value of "
@@ -76,6 +85,15 @@ def literals(study: Study) -> Iterator[tuple[str, str, Lit, str]]:
     if study.early_stopping is not None:
         for key, lit in study.early_stopping.settings:
             yield "the early-stopping setting ", key, lit, "integer" if key in INTEGER_SETTINGS else "number"
+
+
+def study_literals(ctx: Context, study: Study) -> list[tuple[str, str, Lit, str]]:
+    """`literals(study)`, walked once per file: SL005 and SL006 both read every literal."""
+    per_study = ctx.extras.setdefault("literals", {})
+    found = per_study.get(id(study))
+    if found is None:
+        found = per_study[id(study)] = list(literals(study))
+    return found
 
 
 def place(label: str, name: str) -> str:
@@ -119,7 +137,7 @@ class StringScientificNotation(Rule):
         for study in ctx.studies:
             if study.loader != "yaml1.1":
                 continue
-            found = [(place(label, name), lit, kind) for label, name, lit, kind in literals(study)
+            found = [(place(label, name), lit, kind) for label, name, lit, kind in study_literals(ctx, study)
                      if isinstance(lit, Lit) and scientific_text(lit)]
             if not found:
                 continue  # (most studies: nothing else to work out)
