@@ -99,11 +99,10 @@ class DegenerateSearchSpace(Rule):
         low, high = number(p.low), number(p.high)
         if low is None or high is None or p.low is None or p.high is None:
             return None
-        span = p.low.span.cover(p.high.span)
         if p.high_inclusive and low == high:
             return None  # `suggest_int("depth", 1, 1)` pins the value, as a one-element list does
         if not p.high_inclusive and high == low + 1:
-            return Finding.split(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
+            return Finding.split(p.low.span.cover(p.high.span), f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
                                  f"it is always {_fmt(low)}; raise the upper bound to {_fmt(high + 1)} to include "
                                  f"{_fmt(high)}, or make it a constant")
         return None
