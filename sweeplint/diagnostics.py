@@ -160,9 +160,12 @@ _VISITED: dict[tuple[str, ...], re.Pattern] = {}
 
 
 def _visited_characters(marks: tuple[str, ...]) -> re.Pattern:
+    """Quotes, brackets, and the places where a mark starts (not every character a mark starts
+    with: the space of ` - ` would visit every word)."""
     found = _VISITED.get(marks)
     if found is None:
-        found = _VISITED[marks] = re.compile("[" + re.escape("`\"()[]{}" + "".join(sorted({m[0] for m in marks}))) + "]")
+        starts = "|".join(f"(?={re.escape(m)})" for m in sorted(set(marks)))
+        found = _VISITED[marks] = re.compile("[" + re.escape("`\"()[]{}") + "]|" + starts)
     return found
 
 

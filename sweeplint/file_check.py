@@ -18,6 +18,7 @@ from sweeplint.records import record
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.registry import RuleInfo
 from sweeplint.settings import Settings, relative_to_root
+from sweeplint.source import parse_suppressions  # (loaded with the readers: imported here, not per file)
 
 INTERNAL_ERROR = ("SL999", "internal-error")
 
@@ -33,15 +34,13 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
     raw: list[Diagnostic] = []
     overrides = settings.severity
     plan = _plan(rules)
-    applicable = plan.applicable(frozenset(study.format for study in file.studies))
-    comparing = ctx.compares_revisions()
+    # (without a revision to compare with, the usual run, the rules that only compare are left out)
+    applicable = plan.applicable(frozenset(study.format for study in file.studies), ctx.compares_revisions())
     with_facts = None  # whether a study of the file has program facts, found when first needed
     for index, rule in enumerate(applicable):
         try:
             # (asked of the rule as listed, before its module is imported: a run that skips a rule
             # on every file never imports it)
-            if rule.compares_revisions and not comparing:
-                continue  # (the usual run) nothing to compare the file with
             if rule.needs_program_facts:
                 if with_facts is None:
                     with_facts = any(ctx.code(study) is not None for study in file.studies)
@@ -74,15 +73,17 @@ class _Plan:
         self.rules = rules
         self.copy = tuple(rules)
         self.codes = {r.code for r in rules}
-        self._by_formats: dict[frozenset[str], list] = {}
+        self._by_formats: dict[tuple[frozenset[str], bool], list] = {}
 
-    def applicable(self, formats: frozenset[str]) -> list:
+    def applicable(self, formats: frozenset[str], comparing: bool) -> list:
         """The rules (RuleInfo rows or classes, each replaced by its _Runner once it ran) for files
-        whose studies have these formats."""
-        found = self._by_formats.get(formats)
+        whose studies have these formats; those that only compare revisions when `comparing`."""
+        found = self._by_formats.get((formats, comparing))
         if found is None:
-            found = self._by_formats[formats] = [
-                r for r in self.copy if (wanted := getattr(r, "formats", None)) is None or not formats.isdisjoint(wanted)]
+            found = self._by_formats[formats, comparing] = [
+                r for r in self.copy
+                if ((wanted := getattr(r, "formats", None)) is None or not formats.isdisjoint(wanted))
+                and (comparing or not getattr(r, "compares_revisions", False))]
         return found
 
 
@@ -214,8 +215,6 @@ def _rule_severity(code: str, settings: Settings) -> Severity:
 def apply_suppressions(file: ConfigFile, diagnostics: list[Diagnostic], settings: Settings, enabled: set[str]) -> list[Diagnostic]:
     """Inline `disable` / `disable-file` / `enable` comments and per-file-ignores; SL000 for unused
     suppressions, SL002 for ones that cannot be read."""
-    from sweeplint.source import parse_suppressions
-
     file_ignores: set[str] = set()
     if settings.per_file_ignores:
         rel = relative_to_root(file.path, settings.root)

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sweeplint.model import Parameter, Space, Study, number
+from sweeplint.model import MethodKind, Parameter, Space, Study, number
 from sweeplint.records import record
+from sweeplint.study_graph import StudyGraph  # (a small module: imported here, not on every build)
 
 
 def param_node(name: str) -> str:
@@ -57,6 +58,7 @@ def _plain(value: Any) -> Any:
 
 # Space.X.value through the enum's descriptor costs several times a dict look-up, for every node.
 _SPACE_NAMES = {space: space.value for space in Space}
+_METHOD_KIND_NAMES = {kind: kind.value for kind in MethodKind}
 
 
 def describe_space(p: Parameter) -> str:
@@ -115,13 +117,11 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
     """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too.
     Interactions are kept per family (`graph.interactions`); `interaction_edges` adds an
     interacts-with edge per pair too, and each parameter's `describe` label, for the exports."""
-    from sweeplint.study_graph import StudyGraph
-
     graph = StudyGraph(
         name=study.name or "",
         format=study.format,
         method=study.method.name if study.method is not None else None,
-        method_kind=study.method.kind.value if study.method is not None else None,
+        method_kind=_METHOD_KIND_NAMES[study.method.kind] if study.method is not None else None,
         phase=roles.phase,
         phase_declared=roles.phase_declared,
         phase_reason=roles.phase_reason,

@@ -105,7 +105,6 @@ SHAPES = {
     'sweeplint.round_changes:RoundsKnowledge': 'init,eq,frozen:schedule_lengths,bookkeeping,pipeline_kinds,narrowing_ratio,longer_training',
     'sweeplint.rule:Context': 'init,eq:file,settings,knowledge_loader,graphs*,extras*,code_facts,history',
     'sweeplint.rules.registry:RuleInfo': 'init,eq,frozen:code,name,severity,module,formats,uses_code,compares_revisions,needs_program_facts',
-    'sweeplint.rules.sl110_implausible_value:Point': 'init,eq,frozen:value,lit,closed,role',
     'sweeplint.schedules:Schedules': 'init,eq:choosers,labels*,names*,settings*',
     'sweeplint.schedules:Setting': 'init,eq,frozen:name,under,label',
     'sweeplint.settings:Settings': 'init,eq:select,extend_select,ignore,per_file_ignores*,severity*,fail_on,confidence,exclude,force_exclude,respect_gitignore,studies,knowledge*,output_format,jobs,cache_dir,results*,since,root*,source',
@@ -2068,27 +2067,6 @@ def sweeplint_rules_registry__RuleInfo__eq(self, other):
 
 def sweeplint_rules_registry__RuleInfo__hash(self):
     return hash((self.code,self.name,self.severity,self.module,self.formats,self.uses_code,self.compares_revisions,self.needs_program_facts,))
-
-
-def sweeplint_rules_sl110_implausible_value__Point__init(self, value, lit, closed, role):
-    _set(self, 'value', value)
-    _set(self, 'lit', lit)
-    _set(self, 'closed', closed)
-    _set(self, 'role', role)
-
-
-def sweeplint_rules_sl110_implausible_value__Point__repr(self):
-    return f"{self.__class__.__qualname__}(value={self.value!r}, lit={self.lit!r}, closed={self.closed!r}, role={self.role!r})"
-
-
-def sweeplint_rules_sl110_implausible_value__Point__eq(self, other):
-    if other.__class__ is self.__class__:
-        return (self.value,self.lit,self.closed,self.role,) == (other.value,other.lit,other.closed,other.role,)
-    return NotImplemented
-
-
-def sweeplint_rules_sl110_implausible_value__Point__hash(self):
-    return hash((self.value,self.lit,self.closed,self.role,))
 
 
 def sweeplint_schedules__Schedules__init(self, choosers, labels, names, settings):

@@ -26,16 +26,22 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from functools import lru_cache
 from typing import Any
 
 from sweeplint.diagnostics import Confidence
-from sweeplint.model import ConfigFile, Directive, MethodKind, Parameter, Space, Span, Study, number
+from sweeplint.model import ConfigFile, Declarations, Directive, MethodKind, Parameter, Space, Span, Study, number
 from sweeplint.records import field, record
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")
 HANDFUL = 6
 SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", "normalization", "regularizer-toggle", "feature-toggle"})
+
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the code run for every parameter compares with these.
+_CONSTANT, _CATEGORICAL, _INT, _QUANTIZED, _UNKNOWN = Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.QUANTIZED, Space.UNKNOWN
+_STRONG, _GRID, _MODEL_BASED = Confidence.STRONG, MethodKind.GRID, MethodKind.MODEL_BASED
 
 
 @record(frozen=True, slots=True)
@@ -212,6 +218,10 @@ def _value_spans(file: ConfigFile | None, d: Directive) -> list[tuple[str, Span]
     return out
 
 
+_DECLARING = ROLES + ("goal", "phase")
+_NO_DECLARATIONS = Declarations()  # (compared with every study's: made once)
+
+
 def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple[list[_Declared], str | None, str | None, list[Unmatched], str]:
     declared: list[_Declared] = []
     goal = phase = None
@@ -225,7 +235,7 @@ def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple
         goal = goal or getattr(table, "goal", None)
         if phase is None and getattr(table, "phase", None):
             phase, phase_source = str(table.phase), "pyproject"
-    directives = [d for d in (file.directives if file is not None else ()) if d.name in ROLES + ("goal", "phase")]
+    directives = [d for d in (file.directives if file is not None else ()) if d.name in _DECLARING]
     if directives:
         for d in directives:
             if d.name in ROLES:
@@ -241,7 +251,7 @@ def _declarations(study: Study, settings: Any, file: ConfigFile | None) -> tuple
                     close = difflib.get_close_matches(phase.lower(), PHASES, n=1, cutoff=0.5)
                     hint = f"; did you mean {close[0]!r}?" if close else f"; use {' or '.join(PHASES)}"
                     problems.append(Unmatched(d.value_span, f"unknown phase {phase!r}{hint}"))
-    elif study.declarations != type(study.declarations)():
+    elif study.declarations != _NO_DECLARATIONS:
         # Declarations given without the file's directives (a reader or a caller filled them in).
         for role in ROLES:
             for name in getattr(study.declarations, role):
@@ -278,9 +288,10 @@ def _match(name: str, study: Study) -> Parameter | None:
 
 def distinct_values(p: Parameter) -> int | None:
     """How many different values a discrete search space holds (None: continuous or unknown)."""
-    if p.space in (Space.CONSTANT,):
+    space = p.space
+    if space is _CONSTANT:
         return 1
-    if p.space is Space.CATEGORICAL:
+    if space is _CATEGORICAL:
         values = [v.value for v in p.values]
         try:
             # (asked of every parameter of every study: a set counts them at once; equal values
@@ -292,17 +303,17 @@ def distinct_values(p: Parameter) -> int | None:
                 if value not in seen:
                     seen.append(value)
             return len(seen)
-    if p.space is not Space.INT and (p.space is not Space.QUANTIZED or p.log):
+    if space is not _INT and (space is not _QUANTIZED or p.log):
         return None  # a continuous range, or a space that could not be read
     low, high = number(p.low), number(p.high)
     if low is None or high is None or p.exponent_bounds:
         return None
     if not (math.isfinite(low) and math.isfinite(high)):  # an infinite or NaN bound: no finite count
         return None
-    if p.space is Space.INT:
+    if space is _INT:
         count = math.floor(high) - math.ceil(low) + (1 if p.high_inclusive else 0)
         return max(count, 0)
-    if p.space is Space.QUANTIZED and not p.log:
+    if space is _QUANTIZED and not p.log:
         q = number(p.q) or 1.0
         steps = (high - low) / q if q > 0 else math.nan
         if math.isfinite(steps):
@@ -311,7 +322,7 @@ def distinct_values(p: Parameter) -> int | None:
 
 
 def _is_toggle(p: Parameter) -> bool:
-    return p.space is Space.CATEGORICAL and bool(p.values) and all(isinstance(v.value, bool) for v in p.values)
+    return p.space is _CATEGORICAL and bool(p.values) and all(isinstance(v.value, bool) for v in p.values)
 
 
 def _a(noun: str) -> str:
@@ -320,9 +331,14 @@ def _a(noun: str) -> str:
 
 def infer_role(p: Parameter, knowledge: Any, scientific_declared: bool) -> tuple[str, str]:
     """(role, reason) for a parameter nobody declared."""
-    if p.space is Space.UNKNOWN:
+    return _inferred(p, p.varies, knowledge, scientific_declared)
+
+
+def _inferred(p: Parameter, varies: bool, knowledge: Any, scientific_declared: bool) -> tuple[str, str]:
+    """infer_role, given whether the parameter varies (assign_roles asks that once per name)."""
+    if p.space is _UNKNOWN:
         return "fixed", "its search space could not be read"
-    if not p.varies:
+    if not varies:
         return "fixed", "it takes a single value"
     family = knowledge.family_of(p.name) if knowledge is not None else None
     count = distinct_values(p)
@@ -342,11 +358,6 @@ def infer_role(p: Parameter, knowledge: Any, scientific_declared: bool) -> tuple
 def _what(p: Parameter, family: Any) -> str:
     """How a reason names a parameter's kind: `a learning rate parameter`, `a true/false choice`."""
     return f"{_a(family.title)} parameter" if family is not None else ("a true/false choice" if _is_toggle(p) else "a parameter")
-
-
-def _varies(study: Study, name: str) -> bool:
-    p = study.parameter(name)
-    return p is not None and p.varies
 
 
 def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file: ConfigFile | None = None) -> Roles:
@@ -379,11 +390,17 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         how = "declared in [[tool.sweeplint.study]]" if d.source == "pyproject" else "declared in a `# sweeplint:` directive"
         assignments[param.name] = RoleAssignment(param.name, d.role, True, how, d.source, d.span)
     scientific_declared = any(a.role == "scientific" for a in assignments.values())
+    # Whether the first parameter of each name varies (what study.parameter(name) gives): inference
+    # and the phase both ask it, and it walks a parameter's values.
+    varies: dict[str, bool] = {}
     for p in study.parameters:
+        if p.name in varies:
+            continue
+        varies[p.name] = p_varies = p.varies
         if p.name in assignments:
             continue
-        role, reason = infer_role(p, knowledge, scientific_declared)
-        assignments[p.name] = RoleAssignment(p.name, role, False, reason)
+        role, reason = _inferred(p, p_varies, knowledge, scientific_declared)
+        assignments[p.name] = _inferred_assignment(p.name, role, reason, _STRONG)
     # In the parameters' order (inferred ones were added in it: only declarations come first).
     ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
@@ -392,13 +409,11 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     if phase_declared:
         phase_reason = "declared in [[tool.sweeplint.study]]" if phase_source == "pyproject" else "declared in a `# sweeplint:` directive"
     else:
-        phase, phase_reason, phase_confidence = _infer_phase(study, ordered)
+        phase, phase_reason, phase_confidence = _infer_phase(study, ordered, varies)
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                # (made directly: dataclasses.replace costs more than the rest of the assignment)
-                ordered[name] = RoleAssignment(a.name, a.role, a.declared, a.reason, a.source, a.span,
-                                               min(phase_confidence, Confidence.STRONG))
+                ordered[name] = _inferred_assignment(a.name, a.role, a.reason, min(phase_confidence, Confidence.STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,
@@ -412,21 +427,30 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     )
 
 
-def _infer_phase(study: Study, assignments: dict[str, RoleAssignment]) -> tuple[str | None, str, Confidence]:
-    """(phase, why, how sure) for a study whose phase nobody declared."""
-    scientific = [a for a in assignments.values() if a.role == "scientific" and _varies(study, a.name)]
+# An inferred assignment is made of these four values alone, and is frozen: the studies of a run
+# share the few there are instead of each making its own (a record costs more than inferring it).
+@lru_cache(maxsize=4096)
+def _inferred_assignment(name: str, role: str, reason: str, strength: Confidence) -> RoleAssignment:
+    return RoleAssignment(name, role, False, reason, None, None, strength)
+
+
+def _infer_phase(study: Study, assignments: dict[str, RoleAssignment], varies: dict[str, bool]) -> tuple[str | None, str, Confidence]:
+    """(phase, why, how sure) for a study whose phase nobody declared. `varies`: whether the first
+    parameter of each name varies."""
+    scientific = [a for a in assignments.values() if a.role == "scientific" and varies.get(a.name, False)]
     declared = [a for a in scientific if a.declared]
     if declared:
         return "exploration", f"it compares values of {declared[0].name} (declared scientific)", Confidence.DECLARED
-    if not any(p.varies for p in study.parameters):
+    # (a later parameter of a repeated name may vary where the first does not)
+    if not any(varies.values()) and not any(p.varies for p in study.parameters):
         return None, "nothing varies", Confidence.STRONG
     if not scientific:
         return "exploitation", "it varies only nuisance parameters", Confidence.STRONG
     first = scientific[0]
     kind = study.method.kind if study.method is not None else None
-    if kind is MethodKind.MODEL_BASED:
+    if kind is _MODEL_BASED:
         return ("exploitation", f"{study.method.name} search over everything it varies, with no declared question: "
                 "a tune-everything round", Confidence.WEAK)
-    if kind is MethodKind.GRID:
+    if kind is _GRID:
         return "exploration", f"a grid compares every value of {first.name} ({first.label})", Confidence.STRONG
     return "exploration", f"it varies {first.name} ({first.label}), which may be the question it asks", Confidence.WEAK

@@ -18,6 +18,7 @@ a rule never compares `study.format` with a tool's name (only the tool-specific 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
@@ -44,18 +45,18 @@ class Context:
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
         or None when there is no Python program to read (none named, missing, or unparsable).
         Asked once per study of this file: a dozen rules ask it."""
-        return self._per_study("code", study, self._read_code)
+        try:  # (the answer already known, found without another call: see _work_out)
+            return self.extras["code"][id(study)]
+        except KeyError:
+            return self._work_out("code", study, self._read_code)
 
     def _read_code(self, study: Study):
         return self._code_store().for_study(study, self.file.path)
 
-    def _per_study(self, what: str, study: Study, work):
-        """`work(study)` for this study, done once per file: several rules ask the same question.
-        (Asked some 16,000 times a run: the answer already known is found in one step.)"""
-        try:
-            return self.extras[what][id(study)]
-        except KeyError:
-            pass
+    def _work_out(self, what: str, study: Study, work):
+        """`work(study)`, kept in self.extras for the other rules of this file that ask the same
+        question of this study. (`code`, `varied` and `roles` are asked some 12,000 times a run:
+        each looks for the answer already known itself, in one step, and calls this only once.)"""
         answer = work(study)
         self.extras.setdefault(what, {})[id(study)] = answer
         return answer
@@ -113,30 +114,35 @@ class Context:
                 self.extras[key] = None if which == "previous" else ()
         return self.extras[key]
 
-    @property
+    # `studies` and `knowledge` are asked some 20,000 and 10,000 times a run: each is found once per
+    # file and kept in the instance, where later reads find it without calling anything.
+    @cached_property
     def studies(self) -> tuple[Study, ...]:
         return self.file.studies
 
-    @property
+    @cached_property
     def knowledge(self) -> Knowledge:
-        found = self.extras.get("knowledge")  # rules ask it thousands of times a run: kept per file
-        if found is None:
-            if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
-                from sweeplint.knowledge import load_knowledge
+        if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
+            from sweeplint.knowledge import load_knowledge
 
-                loaded = load_knowledge(self.settings)
-                self.knowledge_loader = lambda: loaded
-            found = self.extras["knowledge"] = self.knowledge_loader()
-        return found
+            loaded = load_knowledge(self.settings)
+            self.knowledge_loader = lambda: loaded
+        return self.knowledge_loader()
 
     def varied(self, study: Study) -> tuple:
         """`study.varied`, worked out once per file: most rules walk it, and the categorical
         parameters' test compares every value."""
-        return self._per_study("varied", study, _varied)
+        try:
+            return self.extras["varied"][id(study)]
+        except KeyError:
+            return self._work_out("varied", study, _varied)
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        return self._per_study("roles", study, self._assign_roles)
+        try:
+            return self.extras["roles"][id(study)]
+        except KeyError:
+            return self._work_out("roles", study, self._assign_roles)
 
     def _assign_roles(self, study: Study):
         return _assign_roles(study, self.knowledge, self.settings, self.file)

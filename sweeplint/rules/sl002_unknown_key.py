@@ -3,6 +3,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
+from functools import lru_cache
+
 from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.fixes import Applicability, Fix, respell_word
 from sweeplint.rule import Context, Rule
@@ -21,7 +23,7 @@ class UnknownKey(Rule):
                 yield Finding(problem.span, message, help=fix)
         for study in ctx.studies:
             for ref in study.unknown_keys:
-                close = difflib.get_close_matches(ref.key, ref.expected, n=1, cutoff=0.6)
+                close = _closest(ref.key, ref.expected)
                 # a KeyRef for a value says where that value sits (`... distribution`, `... .kind`)
                 what = "value" if ref.where.endswith(("distribution", ".kind")) else "key"
                 suggestion = f" (did you mean {close[0]!r}?)" if close else ""
@@ -38,3 +40,18 @@ class UnknownKey(Rule):
                 if all(span in other for other in per_study[1:]):
                     message, fix = split_help(problem.message, colon=False)
                     yield Finding(span, message, help=fix)
+
+
+def _closest(key: str, expected) -> tuple[str, ...]:
+    """The expected key closest to `key` (none or one)."""
+    try:
+        return _closest_known(key, expected)
+    except TypeError:  # an unhashable list of keys: no answer to keep
+        return tuple(difflib.get_close_matches(key, expected, n=1, cutoff=0.6))
+
+
+# Pure (its answer does not depend on the order of the keys), and dear: a string match against every
+# expected key. The files of a run repeat the same misspelling, whose answer is then found at once.
+@lru_cache(maxsize=1024)
+def _closest_known(key: str, expected) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(key, expected, n=1, cutoff=0.6))

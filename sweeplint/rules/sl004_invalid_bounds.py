@@ -8,6 +8,11 @@ from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_NORMAL, _BETA, _INT = Space.NORMAL, Space.BETA, Space.INT
+_RANGES = (Space.UNIFORM, Space.INT, Space.QUANTIZED)
+
 # Whether `min == max` is an error (SL004) or a degenerate search space (SL105), and how q / step
 # applies, are the tool's decisions: its dialect says (rejects_equal_bounds, step_semantics).
 
@@ -45,7 +50,7 @@ class InvalidBounds(Rule):
                 # (each check only for the spaces it reads: most parameters are a range or a list)
                 if p.low is not None and p.high is not None:
                     yield from self._bounds(study, p)
-                if p.space is Space.NORMAL or p.space is Space.BETA:
+                if p.space is _NORMAL or p.space is _BETA:
                     yield from self._spread(p)
                 if p.probabilities:
                     yield from self._probabilities(p)
@@ -53,7 +58,7 @@ class InvalidBounds(Rule):
     # --- low / high / q -------------------------------------------------------------------------
 
     def _bounds(self, study: Study, p: Parameter) -> Iterator[Finding]:
-        if p.space not in (Space.UNIFORM, Space.INT, Space.QUANTIZED) or p.low is None or p.high is None:
+        if p.space not in _RANGES or p.low is None or p.high is None:
             return
         low, high = number(p.low), number(p.high)
         if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
@@ -74,7 +79,7 @@ class InvalidBounds(Rule):
                 f"{'swap them' if low > high else 'widen the range, or make it a constant'}",
             )
             return
-        if p.space is Space.INT and not p.high_inclusive and high <= low:
+        if p.space is _INT and not p.high_inclusive and high <= low:
             yield Finding.split(
                 span,
                 f"{p.name}: the upper bound {hi} is excluded, so the range {lo} .. {hi} holds no integer; "

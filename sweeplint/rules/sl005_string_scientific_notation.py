@@ -14,6 +14,10 @@ from sweeplint.rule import Context, Rule
 # the mantissa and a sign in the exponent (`1.0e-5`, `1.e+3`); `1e-5`, `3E+4` and `1.0e5` stay strings.
 SCIENTIFIC = re.compile(r"(?P<sign>[-+]?)(?P<int>\d*)(?P<frac>\.\d*)?(?P<e>[eE])(?P<esign>[-+]?)(?P<exp>\d+)\Z")
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the walk over every parameter uses these.
+_INT, _CONSTANT = Space.INT, Space.CONSTANT
+
 # Settings that must be whole numbers (W&B hyperband; trial counts of other tools).
 INTEGER_SETTINGS = frozenset({"min_iter", "max_iter", "n_trials", "max_trials", "n_startup_trials"})
 
@@ -44,31 +48,57 @@ def number_text(value: float) -> str:
     return yaml11_float(text) if SCIENTIFIC.match(text) else text
 
 
-def literals(study: Study) -> Iterator[tuple[str, Lit, str]]:
-    """Every scalar literal of a study: (where it is, the literal, what the place needs).
+def literals(study: Study) -> Iterator[tuple[str, str, Lit, str]]:
+    """Every scalar literal of a study: (where it is, as two parts `place` joins; the literal; what
+    the place needs).
 
-    The last item is "value" (passed to the program as is), "number" or "integer".
+    The last item is "value" (passed to the program as is), "number" or "integer". (The place is
+    spelled only for the few literals reported: spelling every one was most of this walk.)
     """
     for p in study.parameters:
-        bound = "integer" if p.space is Space.INT else "number"
-        for label, lit, kind in (("lower bound", p.low, bound), ("upper bound", p.high, bound), ("q", p.q, "number"),
-                                 ("mu", p.mu, "number"), ("sigma", p.sigma, "number"), ("a", p.alpha, "number"),
-                                 ("b", p.beta, "number")):
-            if lit is not None:
-                yield f"the {label} of {p.name}", lit, kind
+        bound = "integer" if p.space is _INT else "number"
+        # (each setting tested in turn: a tuple of them per parameter cost more than the tests)
+        if p.low is not None:
+            yield "the lower bound of ", p.name, p.low, bound
+        if p.high is not None:
+            yield "the upper bound of ", p.name, p.high, bound
+        if p.q is not None:
+            yield "the q of ", p.name, p.q, "number"
+        if p.mu is not None:
+            yield "the mu of ", p.name, p.mu, "number"
+        if p.sigma is not None:
+            yield "the sigma of ", p.name, p.sigma, "number"
+        if p.alpha is not None:
+            yield "the a of ", p.name, p.alpha, "number"
+        if p.beta is not None:
+            yield "the b of ", p.name, p.beta, "number"
         for lit in p.probabilities:
-            yield f"a probability of {p.name}", lit, "number"
-        what = "the value of" if p.space is Space.CONSTANT else "a value of"
+            yield "a probability of ", p.name, lit, "number"
+        what = "the value of " if p.space is _CONSTANT else "a value of "
         for lit in p.values:
-            yield f"{what} {p.name}", lit, "value"
+            yield what, p.name, lit, "value"
     if study.budget is not None:
-        yield "the trial budget", study.budget, "integer"
+        yield "the trial budget", "", study.budget, "integer"
     if study.method is not None:
         for key, lit in study.method.settings:
-            yield f"the search setting {key}", lit, "number"
+            yield "the search setting ", key, lit, "number"
     if study.early_stopping is not None:
         for key, lit in study.early_stopping.settings:
-            yield f"the early-stopping setting {key}", lit, "integer" if key in INTEGER_SETTINGS else "number"
+            yield "the early-stopping setting ", key, lit, "integer" if key in INTEGER_SETTINGS else "number"
+
+
+def study_literals(ctx: Context, study: Study) -> list[tuple[str, str, Lit, str]]:
+    """`literals(study)`, walked once per file: SL005 and SL006 both read every literal."""
+    per_study = ctx.extras.setdefault("literals", {})
+    found = per_study.get(id(study))
+    if found is None:
+        found = per_study[id(study)] = list(literals(study))
+    return found
+
+
+def place(label: str, name: str) -> str:
+    """`the lower bound of lr`, from the first two items `literals` yields."""
+    return label + name
 
 
 UNKNOWN_CONSEQUENCE = ("every run gets the text in its config instead of the number, and code that computes with "
@@ -107,7 +137,7 @@ class StringScientificNotation(Rule):
         for study in ctx.studies:
             if study.loader != "yaml1.1":
                 continue
-            found = [(where, lit, kind) for where, lit, kind in literals(study)
+            found = [(place(label, name), lit, kind) for label, name, lit, kind in study_literals(ctx, study)
                      if isinstance(lit, Lit) and scientific_text(lit)]
             if not found:
                 continue  # (most studies: nothing else to work out)

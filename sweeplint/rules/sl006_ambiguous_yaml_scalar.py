@@ -6,7 +6,7 @@ from typing import Iterator
 from sweeplint.diagnostics import Finding, Severity, split_help
 from sweeplint.model import Lit
 from sweeplint.rule import Context, Rule
-from sweeplint.rules.sl005_string_scientific_notation import literals
+from sweeplint.rules.sl005_string_scientific_notation import place, study_literals
 
 _OCTAL = re.compile(r"[-+]?0[0-9_]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
@@ -67,12 +67,12 @@ class AmbiguousYamlScalar(Rule):
             if study.loader not in LOADERS:
                 continue  # JSON and Python literals say their type
             worded = _worded_none(study)
-            for where, lit, _kind in literals(study):
+            for label, name, lit, _kind in study_literals(ctx, study):
                 if not isinstance(lit, Lit) or id(lit) in worded:
                     continue
                 what = surprise(lit, study.loader)
                 if what is not None:
-                    message, fix = split_help(f"{where} is written `{lit.text}`, {what}")
+                    message, fix = split_help(f"{place(label, name)} is written `{lit.text}`, {what}")
                     yield Finding(lit.span, message, help=fix)
 
 

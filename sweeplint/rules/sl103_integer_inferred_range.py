@@ -11,6 +11,11 @@ from sweeplint.knowledge import normalise
 from sweeplint.model import Parameter, Space, number
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_UNIFORM = Space.UNIFORM
+_INT_OR_UNIFORM = (Space.INT, Space.UNIFORM)
+
 # Families whose values are fractions or scales, never counts. Optimizer settings (momentum, Adam
 # betas, clipping norms) count only when the range is within 0 .. 1: clipping at 1, 2 .. 10 is fine.
 FLOAT_KINDS = frozenset({"scale", "regularizer-strength"})
@@ -41,12 +46,12 @@ class IntegerInferredRange(Rule):
         for study in ctx.studies:
             dialect = dialect_of(study)   # how the tool spells the fix
             for p in study.parameters:
-                if p.space not in (Space.INT, Space.UNIFORM) or p.low is None or p.high is None:
+                if p.space not in _INT_OR_UNIFORM or p.low is None or p.high is None:
                     continue
                 low, high = number(p.low), number(p.high)
                 if low is None or high is None:
                     continue
-                if p.space is Space.UNIFORM:
+                if p.space is _UNIFORM:
                     message = self._float_count(ctx, dialect, p, low, high)
                     if message:
                         yield Finding.split(p.low.span.cover(p.high.span), message)

@@ -9,6 +9,13 @@ from sweeplint.model import MethodKind, Parameter, Space, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import number_text
 
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_GRID = MethodKind.GRID
+_QUANTIZED = Space.QUANTIZED
+_ENUMERABLE = (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN)
+
 # A grid enumerates every parameter. Integer ranges can be enumerated (W&B expands int_uniform into
 # min..max), and so can a linear range with a step (W&B q_uniform, Katib step); a continuous range
 # cannot: W&B rejects the sweep ("disallowed type with grid search"), others never finish.
@@ -23,9 +30,9 @@ _DESCRIPTION = {
 
 
 def _enumerable(p: Parameter) -> bool:
-    if p.space in (Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNKNOWN):
+    if p.space in _ENUMERABLE:
         return True
-    return p.space is Space.QUANTIZED and not p.log
+    return p.space is _QUANTIZED and not p.log
 
 
 def _suggest(p: Parameter) -> str | None:
@@ -49,7 +56,7 @@ class GridWithContinuous(Rule):
         for study in ctx.studies:
             method = study.method
             dialect = dialect_of(study)
-            if method is None or method.kind is not MethodKind.GRID or dialect.grid_enumerates_ranges:
+            if method is None or method.kind is not _GRID or dialect.grid_enumerates_ranges:
                 continue
             for p in study.parameters:
                 if _enumerable(p):

@@ -9,6 +9,13 @@ from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
 
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_BANDIT, _MODEL_BASED = MethodKind.BANDIT, MethodKind.MODEL_BASED
+_CATEGORICAL, _INT, _UNKNOWN = Space.CATEGORICAL, Space.INT, Space.UNKNOWN
+_RANGES = (Space.INT, Space.UNIFORM, Space.QUANTIZED)
+
 # How the tool writes a constant, for the fix, is its dialect's constant_spelling. (A list of one
 # value is a constant in every tool and is not reported; W&B, NNI and Katib readers make it one already.)
 
@@ -55,21 +62,21 @@ class DegenerateSearchSpace(Rule):
                 # A one-element list is how users of every tool fix a parameter in a search space
                 # (`tune.choice(["adam"])`, `choice(0.1)`): a constant. The same value listed
                 # several times is a slip: a list meant to hold different values.
-                if p.space is Space.CATEGORICAL and len(p.values) > 1 and not p.varies and varied:
+                if p.space is _CATEGORICAL and len(p.values) > 1 and not p.varies and varied:
                     yield self._single_choice(study, p)
-                elif p.space is Space.INT:
+                elif p.space is _INT:
                     finding = self._single_integer(study, p)
                     if finding is not None:
                         yield finding
             method = study.method
             if (
                 method is not None
-                and method.kind in (MethodKind.MODEL_BASED, MethodKind.BANDIT)
+                and method.kind in (_MODEL_BASED, _BANDIT)
                 and study.parameters
-                and not any(p.space is Space.UNKNOWN for p in study.parameters)
+                and not any(p.space is _UNKNOWN for p in study.parameters)
                 and not any(p.varies and not _pinned(p) for p in study.parameters)
             ):
-                what = "a model-based search" if method.kind is MethodKind.MODEL_BASED else "an early-stopping search"
+                what = "a model-based search" if method.kind is _MODEL_BASED else "an early-stopping search"
                 yield Finding.split(
                     method.span,
                     f"the method is {method.name}, {what}, but no parameter varies: every trial "
@@ -92,11 +99,10 @@ class DegenerateSearchSpace(Rule):
         low, high = number(p.low), number(p.high)
         if low is None or high is None or p.low is None or p.high is None:
             return None
-        span = p.low.span.cover(p.high.span)
         if p.high_inclusive and low == high:
             return None  # `suggest_int("depth", 1, 1)` pins the value, as a one-element list does
         if not p.high_inclusive and high == low + 1:
-            return Finding.split(span, f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
+            return Finding.split(p.low.span.cover(p.high.span), f"{p.name} ranges over {_fmt(low)} .. {_fmt(high)} with the upper bound excluded, so "
                                  f"it is always {_fmt(low)}; raise the upper bound to {_fmt(high + 1)} to include "
                                  f"{_fmt(high)}, or make it a constant")
         return None
@@ -105,12 +111,12 @@ class DegenerateSearchSpace(Rule):
 def _pinned(p: Parameter) -> bool:
     """A range that holds one value: equal bounds, or an integer range whose excluded upper bound
     is one above the lower one."""
-    if p.space not in (Space.INT, Space.UNIFORM, Space.QUANTIZED):
+    if p.space not in _RANGES:
         return False
     low, high = number(p.low), number(p.high)
     if low is None or high is None:
         return False
-    if p.space is Space.INT and not p.high_inclusive:
+    if p.space is _INT and not p.high_inclusive:
         return high == low + 1
     return low == high
 

@@ -8,6 +8,12 @@ from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import MethodKind, Space, number
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_MODEL_BASED = MethodKind.MODEL_BASED
+_CATEGORICAL = Space.CATEGORICAL
+
 MAX_VALUES = 4
 
 
@@ -23,10 +29,10 @@ class CategoricalScaleParameter(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
             method = study.method
-            if method is None or method.kind is not MethodKind.MODEL_BASED:
+            if method is None or method.kind is not _MODEL_BASED:
                 continue
             for p in study.parameters:
-                if p.space is not Space.CATEGORICAL or not p.values or len(p.values) > MAX_VALUES:
+                if p.space is not _CATEGORICAL or not p.values or len(p.values) > MAX_VALUES:
                     continue
                 # Numbers written as text ("1e-3", Katib's string values) are still numbers here.
                 values = [number(v) for v in p.values]

@@ -8,6 +8,10 @@ from sweeplint.model import MethodKind, Parameter, Study
 from sweeplint.roles import and_list, directive, inferred_note
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s
+# slow path, some ten times a global's cost: the tests run for every study use these.
+_GRID = MethodKind.GRID
+
 # Varied parameters whose comparison needs its interacting parameters re-tuned: any scientific one,
 # and any model size/shape, model or optimizer choice, or batch size, whatever its role.
 TRIGGER_KINDS = frozenset({"architecture", "optimizer-choice"})
@@ -52,7 +56,7 @@ def confidence(ctx: Context, study: Study, partners: list[Parameter], family: st
         return Confidence.STRONG  # the playbook's own case: the arm without the regulariser needs its own tuned rate
     if not kinds & TRIGGER_KINDS:
         return Confidence.WEAK  # only a batch size or an inferred activation/toggle varies: SL305's or a guess
-    if family == "learning_rate" or (study.method is not None and study.method.kind is MethodKind.GRID):
+    if family == "learning_rate" or (study.method is not None and study.method.kind is _GRID):
         return Confidence.STRONG
     return Confidence.WEAK
 

@@ -12,6 +12,10 @@ from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Parameter, Space, Study
 from sweeplint.rule import Context
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_CATEGORICAL = Space.CATEGORICAL
+
 
 def switch_settings(ctx: Context, study: Study) -> Iterator[Finding]:
     switches = [p for p in ctx.varied(study) if _is_switch(p)]
@@ -55,7 +59,7 @@ def switch_settings(ctx: Context, study: Study) -> Iterator[Finding]:
 
 
 def _is_switch(p: Parameter) -> bool:
-    if p.space is not Space.CATEGORICAL or not p.values:
+    if p.space is not _CATEGORICAL or not p.values:
         return False
     values = [v.value for v in p.values]
     return all(isinstance(v, bool) for v in values) and set(values) == {True, False}

@@ -7,6 +7,10 @@ from sweeplint.model import MethodKind
 from sweeplint.roles import directive, inferred_note
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s
+# slow path, some ten times a global's cost: the tests run for every study use these.
+_MODEL_BASED = MethodKind.MODEL_BASED
+
 
 class ModelBasedExploration(Rule):
     code = "SL308"
@@ -15,7 +19,7 @@ class ModelBasedExploration(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.method is None or study.method.kind is not MethodKind.MODEL_BASED:
+            if study.method is None or study.method.kind is not _MODEL_BASED:
                 continue
             roles = ctx.roles(study)
             if roles.phase != "exploration":

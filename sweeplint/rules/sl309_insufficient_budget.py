@@ -10,6 +10,13 @@ from sweeplint.roles import distinct_values
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
+# EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every
+# study and parameter use these.
+_BANDIT, _GRID, _MODEL_BASED, _OTHER, _RANDOM = MethodKind.BANDIT, MethodKind.GRID, MethodKind.MODEL_BASED, MethodKind.OTHER, MethodKind.RANDOM
+_CATEGORICAL = Space.CATEGORICAL
+_COUNTABLE = (Space.CATEGORICAL, Space.INT, Space.QUANTIZED)
+
 PER_DIMENSION = 2           # trials per searched dimension below which nothing can be compared
 # Settings that make the first trials random before the search adapts (an evolution tuner's
 # first population is random too).
@@ -25,7 +32,7 @@ SMOKE_TEST = re.compile(r"(?:^|[^a-z])(?:quick|smoke|debug|dry_?run|sanity)", re
 def repeated_grid_points(study: Study) -> int | None:
     """The size of a grid that every sample repeats (Ray Tune's grid_search: the study runs
     num_samples x the product of the grid lengths), or None when the space has no such grid."""
-    grids = [p for p in study.parameters if p.distribution == "grid_search" and p.space is Space.CATEGORICAL and p.varies]
+    grids = [p for p in study.parameters if p.distribution == "grid_search" and p.space is _CATEGORICAL and p.varies]
     if not grids:
         return None
     points = 1
@@ -57,7 +64,7 @@ class InsufficientBudget(Rule):
             samples, points = trials, repeated_grid_points(study)
             if points is not None:
                 trials = samples * points  # every sample runs the whole grid: the budget is no cap on it
-            elif kind is MethodKind.GRID:
+            elif kind is _GRID:
                 yield from self.grid(ctx, study, trials, dims)
                 continue
             startup = None
@@ -69,7 +76,7 @@ class InsufficientBudget(Rule):
             default = DEFAULT_STARTUP.get(study.method.name.rsplit(".", 1)[-1]) or \
                 dialect_of(study).startup_default(study.method.name)
             smoke = bool(study.name and SMOKE_TEST.search(study.name))
-            if startup is None and default is not None and kind is MethodKind.MODEL_BASED and default[1] >= trials and not smoke:
+            if startup is None and default is not None and kind is _MODEL_BASED and default[1] >= trials and not smoke:
                 key, count = default
                 yield Finding(
                     study.budget.span,
@@ -79,7 +86,7 @@ class InsufficientBudget(Rule):
                          f"every trial is one of the random start-up trials, so the model never chooses a configuration.",
                 )
                 continue
-            if kind in (MethodKind.MODEL_BASED, MethodKind.OTHER) and startup is not None and number(startup[1]) >= trials:
+            if kind in (_MODEL_BASED, _OTHER) and startup is not None and number(startup[1]) >= trials:
                 key, lit = startup
                 yield Finding(
                     lit.span,
@@ -89,7 +96,7 @@ class InsufficientBudget(Rule):
                     related=(Related(ctx.file.path, study.budget.span, "the trial budget"),),
                 )
                 continue
-            if kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED, MethodKind.BANDIT):
+            if kind not in (_RANDOM, _MODEL_BASED, _BANDIT):
                 continue
             need = PER_DIMENSION * len(dims)
             if trials < need:
@@ -132,7 +139,7 @@ class InsufficientBudget(Rule):
     def grid(self, ctx: Context, study, trials: int, dims) -> Iterator[Finding]:
         size = 1
         for p in dims:
-            count = distinct_values(p) if p.space in (Space.CATEGORICAL, Space.INT, Space.QUANTIZED) else None
+            count = distinct_values(p) if p.space in _COUNTABLE else None
             if count is None or count <= 0:
                 return
             size *= count

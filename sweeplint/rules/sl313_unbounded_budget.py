@@ -7,6 +7,10 @@ from sweeplint.model import MethodKind
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s
+# slow path, some ten times a global's cost: the tests run for every study use these.
+_MODEL_BASED, _RANDOM = MethodKind.MODEL_BASED, MethodKind.RANDOM
+
 # A tool whose random and model-based searches run until stopped when the config sets no trial cap
 # names the key that caps them (dialect.budget_key). When users usually cap the trials outside the
 # config (dialect.budget_set_outside, e.g. `wandb agent --count`), the finding is an opinion, shown
@@ -24,7 +28,7 @@ class UnboundedBudget(Rule):
             key = dialect.budget_key
             if key is None or study.budget is not None or study.method is None:
                 continue
-            if study.method.kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED):
+            if study.method.kind not in (_RANDOM, _MODEL_BASED):
                 continue
             if not any(p.varies for p in study.parameters):
                 continue

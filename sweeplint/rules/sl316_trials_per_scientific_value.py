@@ -9,6 +9,10 @@ from sweeplint.roles import and_list, distinct_values, inferred_note, mention
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl309_insufficient_budget import repeated_grid_points
 
+# An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s
+# slow path, some ten times a global's cost: the tests run for every study use these.
+_MODEL_BASED, _RANDOM = MethodKind.MODEL_BASED, MethodKind.RANDOM
+
 # The playbook's example of a noisy study is 6 trials per setting (README "how many trials"):
 # fewer leave each scientific value's best result to the luck of a handful of nuisance draws.
 PER_VALUE = 6
@@ -23,7 +27,7 @@ class TrialsPerScientificValue(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for study in ctx.studies:
-            if study.method is None or study.method.kind not in (MethodKind.RANDOM, MethodKind.MODEL_BASED):
+            if study.method is None or study.method.kind not in (_RANDOM, _MODEL_BASED):
                 continue  # a grid runs every combination; a bandit spends its budget on partial trials
             trials = number(study.budget)
             if trials is None or trials != trials or trials < 1 or trials == float("inf"):

@@ -7,14 +7,20 @@ from sweeplint.lengths import load_lengths
 from sweeplint.model import Lit, Parameter, Space, number
 from sweeplint.rule import Context, Rule
 
+# An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the tests run for every parameter use these.
+_CONSTANT = Space.CONSTANT
+_CHOICES = (Space.CONSTANT, Space.CATEGORICAL)
+_RANGES = (Space.UNIFORM, Space.INT, Space.QUANTIZED)
+
 
 def largest(p: Parameter) -> tuple[float, Lit] | None:
     """The largest value a parameter takes and the literal that says it, when the space is bounded."""
-    if p.space in (Space.CONSTANT, Space.CATEGORICAL):
+    if p.space in _CHOICES:
         found = [(number(v), v) for v in p.values]
         found = [(x, v) for x, v in found if x is not None]
         return max(found, key=lambda pair: pair[0]) if found else None
-    if p.space in (Space.UNIFORM, Space.INT, Space.QUANTIZED):
+    if p.space in _RANGES:
         high = number(p.high)
         return (high, p.high) if high is not None and p.high is not None else None
     return None
@@ -33,7 +39,7 @@ class WarmupShare(Rule):
             trainings: dict[str, tuple[Parameter, float]] = {}
             for p in study.parameters:
                 unit = lengths.training_unit(p.name)
-                value = number(p.values[0]) if p.space is Space.CONSTANT and p.values else None
+                value = number(p.values[0]) if p.space is _CONSTANT and p.values else None
                 if unit is not None and unit not in trainings and value is not None and value > 0:
                     trainings[unit] = (p, value)
             for p in study.parameters:
