@@ -431,6 +431,33 @@ def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[
     return out
 
 
+def choice_values(graph, parent: dict) -> list:
+    """The distinct values of a choice parent (a node of `choice_parents`); kept per study, as two
+    rules ask them for every parameter the choice governs. The caller must not change the list."""
+    memo = getattr(graph, "memo", None)
+    if memo is None:
+        return distinct_values(parent)
+    key = ("choice_values", parent["name"])
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = distinct_values(parent)
+    return found
+
+
+def choice_activity(graph, child: str, parent: dict, knowledge: Any) -> Activity:
+    """`active_values` of a parameter under the distinct values of a choice parent (a node of
+    `choice_parents`). A StudyGraph keeps the answer: SL303 and SL304 ask it for most of the same
+    pairs, and the graph and the knowledge base do not change during a file's check."""
+    memo = getattr(graph, "memo", None)
+    if memo is None:
+        return active_values(graph, child, parent["name"], distinct_values(parent), knowledge)
+    key = ("choice_activity", child, parent["name"])
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge)
+    return found
+
+
 def distinct_values(data: dict) -> list:
     out = []
     for v in data.get("values", []):
