@@ -47,8 +47,9 @@ class UnconditionalConditional(Rule):
             active = activity.values
             if activity.source == "knowledge":
                 active = active | self._stand_in(ctx, study, child, values)
-            used = [v for v in values if norm_value(v) in active]
-            unused = [v for v in values if norm_value(v) not in active]
+            used, unused = [], []
+            for v in values:
+                (used if norm_value(v) in active else unused).append(v)
             if not used or not unused:
                 continue
             if activity.source == "code":
