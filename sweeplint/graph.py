@@ -6,6 +6,7 @@ Rules get it as a `sweeplint.study_graph.StudyGraph` (built on first request, no
 Nodes (string ids, so every export can show them):
     param:<name>    a parameter: name, family, family_kind, log_scale, conditional_on, role,
                     role_declared, role_reason, space, varied, values/low/high, line, column
+                    (the rules' graph: only kind, name, family, family_kind, space, varied, values)
     metric:<name>   the objective (name, goal)
     code:... call:...  code sites, added by `sweeplint.codefacts.graph.add_code_facts` when the
                     program's facts are known
@@ -116,7 +117,8 @@ def build_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None):
 def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = None, interaction_edges: bool = False):
     """The graph of a study as the rules query it (a StudyGraph); with `facts`, code sites too.
     Interactions are kept per family (`graph.interactions`); `interaction_edges` adds an
-    interacts-with edge per pair too, and each parameter's `describe` label, for the exports."""
+    interacts-with edge per pair too, and the parameter nodes' other attributes (roles, `describe`
+    label, spans, bounds), for the exports."""
     graph = StudyGraph(
         name=study.name or "",
         format=study.format,
@@ -133,34 +135,22 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
     for p in study.parameters:
         by_name.setdefault(p.name, p)
         family = families[p.name] = family_of(p.name)
-        assignment = roles.of(p.name)
-        attrs = {
-            "kind": "parameter",
-            "name": p.name,
-            "family": family.name if family else None,
-            "family_kind": family.kind if family else None,
-            "log_scale": bool(family.log_scale) if family else False,
-            "conditional_on": list(family.conditional_on) if family else [],
-            "role": assignment.role if assignment else None,
-            "role_declared": bool(assignment and assignment.declared),
-            "role_reason": assignment.reason if assignment else "",
-            "space": _SPACE_NAMES[p.space],
-            "distribution": p.distribution,
-            "varied": p.varies,
-            "log": p.log,
-        }
         if interaction_edges:
-            # Only the exports label nodes with their space; no rule reads it, and making the text
-            # was a quarter of building a rules' graph.
-            attrs["describe"] = describe_space(p)
-        attrs["line"] = p.key_span.line
-        attrs["column"] = p.key_span.column
-        if p.values:
-            attrs["values"] = [_plain(v.value) for v in p.values]
-        if p.low is not None:
-            attrs["low"] = _plain(p.low.value)
-        if p.high is not None:
-            attrs["high"] = _plain(p.high.value)
+            attrs = _exported_parameter(p, family, roles.of(p.name))
+        else:
+            # The rules read only these keys of a parameter node; the others (roles, spans, bounds,
+            # the family's notes) are for the exports, and making them for every parameter of every
+            # study was most of building a rules' graph.
+            attrs = {
+                "kind": "parameter",
+                "name": p.name,
+                "family": family.name if family else None,
+                "family_kind": family.kind if family else None,
+                "space": _SPACE_NAMES[p.space],
+                "varied": p.varies,
+            }
+            if p.values:
+                attrs["values"] = [_plain(v.value) for v in p.values]
         graph.add_node_from(param_node(p.name), attrs)
     for p in study.parameters:
         cond = p.condition
@@ -204,6 +194,35 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         if add_code_facts is not None:
             add_code_facts(graph, study, facts)
     return graph
+
+
+def _exported_parameter(p: Parameter, family: Any, assignment: Any) -> dict:
+    """Every attribute of a parameter's node, as the exports (`build_graph`) show it."""
+    attrs = {
+        "kind": "parameter",
+        "name": p.name,
+        "family": family.name if family else None,
+        "family_kind": family.kind if family else None,
+        "log_scale": bool(family.log_scale) if family else False,
+        "conditional_on": list(family.conditional_on) if family else [],
+        "role": assignment.role if assignment else None,
+        "role_declared": bool(assignment and assignment.declared),
+        "role_reason": assignment.reason if assignment else "",
+        "space": _SPACE_NAMES[p.space],
+        "distribution": p.distribution,
+        "varied": p.varies,
+        "log": p.log,
+        "describe": describe_space(p),
+        "line": p.key_span.line,
+        "column": p.key_span.column,
+    }
+    if p.values:
+        attrs["values"] = [_plain(v.value) for v in p.values]
+    if p.low is not None:
+        attrs["low"] = _plain(p.low.value)
+    if p.high is not None:
+        attrs["high"] = _plain(p.high.value)
+    return attrs
 
 
 # --- queries the rules use ------------------------------------------------------------------------
@@ -410,6 +429,33 @@ def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[
     if memo is not None:
         memo["choice_parents", kinds] = tuple(out)
     return out
+
+
+def choice_values(graph, parent: dict) -> list:
+    """The distinct values of a choice parent (a node of `choice_parents`); kept per study, as two
+    rules ask them for every parameter the choice governs. The caller must not change the list."""
+    memo = getattr(graph, "memo", None)
+    if memo is None:
+        return distinct_values(parent)
+    key = ("choice_values", parent["name"])
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = distinct_values(parent)
+    return found
+
+
+def choice_activity(graph, child: str, parent: dict, knowledge: Any) -> Activity:
+    """`active_values` of a parameter under the distinct values of a choice parent (a node of
+    `choice_parents`). A StudyGraph keeps the answer: SL303 and SL304 ask it for most of the same
+    pairs, and the graph and the knowledge base do not change during a file's check."""
+    memo = getattr(graph, "memo", None)
+    if memo is None:
+        return active_values(graph, child, parent["name"], distinct_values(parent), knowledge)
+    key = ("choice_activity", child, parent["name"])
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge)
+    return found
 
 
 def distinct_values(data: dict) -> list:

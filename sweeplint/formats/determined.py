@@ -32,6 +32,10 @@ from sweeplint.model import (
 )
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
+# An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
+# global's cost; the code run for every parameter uses these.
+_CONSTANT, _CATEGORICAL, _INT, _UNIFORM = Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNIFORM
+
 SEARCHERS = {
     "single": MethodKind.OTHER,
     "random": MethodKind.RANDOM,
@@ -282,11 +286,11 @@ class _Builder(Collector):
                 if spec.pairs:
                     self.group(spec, name + ".", out)
                 else:
-                    out.append(Parameter(name, Space.CONSTANT, key.span, spec.span, values=(lit(spec),)))
+                    out.append(Parameter(name, _CONSTANT, key.span, spec.span, values=(lit(spec),)))
                 continue
             if not isinstance(spec, YMap):
                 # bare scalars, lists and null are constants (a list is NOT a set of choices)
-                out.append(Parameter(name, Space.CONSTANT, key.span, spec.span if spec is not None else key.span,
+                out.append(Parameter(name, _CONSTANT, key.span, spec.span if spec is not None else key.span,
                                      distribution="const", values=(lit(spec),) if spec is not None else ()))
                 continue
             param = self.hyperparameter(name, key, spec)
@@ -316,13 +320,13 @@ class _Builder(Collector):
             return unknown()
         common = dict(distribution=kind, distribution_span=type_node.span)
         if kind == "const":
-            return Parameter(name, Space.CONSTANT, key.span, spec.span, values=(lit(spec.get("val")),), **common)
+            return Parameter(name, _CONSTANT, key.span, spec.span, values=(lit(spec.get("val")),), **common)
         if kind == "categorical":
             vals = spec.get("vals")
             if not isinstance(vals, YSeq) or not vals.items:
                 self.problem(vals, f"vals of {where} must be a non-empty list")
                 return unknown()
-            return Parameter(name, Space.CATEGORICAL, key.span, spec.span, values=tuple(lit(v) for v in vals.items), **common)
+            return Parameter(name, _CATEGORICAL, key.span, spec.span, values=tuple(lit(v) for v in vals.items), **common)
         bounds = {}
         for field in ("minval", "maxval", "base", "count"):
             node = spec.get(field)
@@ -352,7 +356,7 @@ class _Builder(Collector):
                 # still a range to SL406, which asks for its count
                 return Parameter(name, Space.UNKNOWN, key.span, spec.span, grid_points=count, **common)
         return Parameter(
-            name, Space.INT if kind == "int" else Space.UNIFORM, key.span, spec.span,
+            name, _INT if kind == "int" else _UNIFORM, key.span, spec.span,
             low=bounds["minval"], high=bounds["maxval"],
             log=kind == "log", integer=kind == "int",
             exponent_bounds=kind == "log", base=base, grid_points=count, **common,

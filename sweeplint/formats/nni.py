@@ -34,6 +34,10 @@ from sweeplint.model import (
 from sweeplint.records import replace
 from sweeplint.yamldoc import YAMLReadError, YMap, YScalar, YSeq, compose
 
+# An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
+# global's cost; the code run for every parameter uses these.
+_UNKNOWN, _NORMAL, _CONSTANT, _CATEGORICAL = Space.UNKNOWN, Space.NORMAL, Space.CONSTANT, Space.CATEGORICAL
+
 # _type -> (space, arity, flags)
 TYPES: dict[str, tuple[Space, int, dict[str, Any]]] = {
     "choice": (Space.CATEGORICAL, 0, {}),
@@ -216,7 +220,7 @@ class _Space(Collector):
 
     def parameter(self, name: str, key: YScalar, spec: Any, condition: Condition | None) -> list[Parameter]:
         where = f"parameter {name!r}"
-        unknown = [Parameter(name, Space.UNKNOWN, key.span, getattr(spec, "span", key.span), condition=condition)]
+        unknown = [Parameter(name, _UNKNOWN, key.span, getattr(spec, "span", key.span), condition=condition)]
         if not isinstance(spec, YMap):
             self.problem(spec if spec is not None else key,
                          f"{where} must be a mapping with _type and _value, not {type_name(spec) if spec is not None else 'empty'}")
@@ -257,7 +261,7 @@ class _Space(Collector):
                     self.problem(one.span, f"randint takes integer bounds, but {where} has {one.text}; NNI rejects the search space")
                     return unknown
         q = lits[2] if arity == 3 else None
-        if space is Space.NORMAL:
+        if space is _NORMAL:
             return [Parameter(name, space, key.span, spec.span, mu=lits[0], sigma=lits[1], q=q,
                               log=flags.get("log", False), **common)]
         return [Parameter(name, space, key.span, spec.span, low=lits[0], high=lits[1], q=q,
@@ -282,7 +286,7 @@ class _Space(Collector):
         nested = all(isinstance(item, YMap) and item.get("_name") is not None for item in items)
         if not nested:
             # NNI has no constant type: a choice of one value is how a parameter is fixed.
-            space = Space.CONSTANT if len(items) == 1 else Space.CATEGORICAL
+            space = _CONSTANT if len(items) == 1 else _CATEGORICAL
             return [Parameter(name, space, key.span, spec.span, values=tuple(lit(i) for i in items), **common)]
         values: list[Lit] = []
         children: list[Parameter] = []
@@ -296,7 +300,7 @@ class _Space(Collector):
             inner = YMap([(k, v) for k, v in item.pairs if not (isinstance(k, YScalar) and k.value == "_name")], item.span)
             for child in self.parameters(inner, name + ".", Condition(name, (option.value,))):
                 children.append(child)
-        parent = Parameter(name, Space.CATEGORICAL, key.span, spec.span, values=tuple(values), **common)
+        parent = Parameter(name, _CATEGORICAL, key.span, spec.span, values=tuple(values), **common)
         return [parent] + _merge(children)
 
 

@@ -35,6 +35,11 @@ from sweeplint.model import (
 from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
 
+# An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
+# global's cost; the code run for every parameter uses these.
+_CATEGORICAL, _CONSTANT, _QUANTIZED = Space.CATEGORICAL, Space.CONSTANT, Space.QUANTIZED
+_NORMAL, _BETA = Space.NORMAL, Space.BETA
+
 TOP_LEVEL_KEYS = (
     "method", "parameters", "metric", "metrics", "program", "command", "name", "description",
     "project", "entity", "early_terminate", "run_cap", "controller", "job", "image_uri",
@@ -142,7 +147,7 @@ class _Builder(Collector):
             # A grid enumerates q_uniform as min, min + q, ... (numpy's arange): integers only when
             # min, max and q all are.
             parameters = [replace(p, integer=all(_is_int(x.value) for x in (p.low, p.high, p.q)))
-                          if p.space is Space.QUANTIZED and p.integer and p.low and p.high and p.q else p
+                          if p.space is _QUANTIZED and p.integer and p.low and p.high and p.q else p
                           for p in parameters]
             for p in parameters:
                 if p.probabilities:
@@ -371,16 +376,16 @@ class _Builder(Collector):
             # W&B's schema lets sigma be 0, but then every draw is NaN.
             self.problem(spec.get("sigma"), f"sigma of {where} is 0, so W&B draws NaN for every run; use a positive sigma, or a constant `value`")
         q = fields.get("q")
-        if q is not None and space in (Space.NORMAL, Space.BETA) and isinstance(q.value, (int, float)) and q.value <= 0:
+        if q is not None and space in (_NORMAL, _BETA) and isinstance(q.value, (int, float)) and q.value <= 0:
             # (a bounded range's q is SL004's to judge)
             self.problem(spec.get("q"), f"q (the step) of {where} must be positive, not {q.text or q.value}, so {REFUSES}")
         values = fields.get("values", ())
-        if space is Space.QUANTIZED and "q" not in fields and "q" not in present and dist_node is not None:
+        if space is _QUANTIZED and "q" not in fields and "q" not in present and dist_node is not None:
             # W&B rounds to q = 1.0 when q is not given (a float: the values stay floats).
             fields["q"] = Lit(1.0, dist_node.span, None)
-        if space is Space.CATEGORICAL and len(values) == 1 and not fields.get("probabilities"):
+        if space is _CATEGORICAL and len(values) == 1 and not fields.get("probabilities"):
             # `values: [x]` is how W&B users fix a parameter (W&B passes x to every run): a constant.
-            space = Space.CONSTANT
+            space = _CONSTANT
         return Parameter(
             name=name,
             space=space,

@@ -5,7 +5,7 @@ from typing import Iterator
 from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.codefacts.queries import never_reads
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value, interaction_between, node
+from sweeplint.graph import choice_activity, choice_parents, choice_values, interaction_between, node, norm_value
 from sweeplint.roles import and_list
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.rule import Context, Rule
@@ -38,7 +38,6 @@ class MergedConditional(Rule):
             if not parents:
                 continue
             index = index_choices(parents)
-            values_of = {id(p): distinct_values(p) for p in parents}
             for child in ctx.varied(study):
                 # Only the choices of the child's own group and the groups around it: linear in the
                 # number of groups, and no pairing of one group's range with another's optimizer.
@@ -50,16 +49,17 @@ class MergedConditional(Rule):
                 if family is None:
                     continue
                 for parent in governed_by:
-                    finding = self.pair(ctx, study, graph, child, parent, values_of[id(parent)], family)
+                    finding = self.pair(ctx, study, graph, child, parent, family)
                     if finding is not None:
                         yield finding
 
-    def pair(self, ctx, study, graph, child, parent, values, family) -> Finding | None:
+    def pair(self, ctx, study, graph, child, parent, family) -> Finding | None:
         kb = ctx.knowledge
         why = interaction_between(graph, child.name, parent["name"])
         if why is None and not family.conditional_on:
             return None  # its meaning does not change with the optimizer
-        activity = active_values(graph, child.name, parent["name"], values, kb)
+        values = choice_values(graph, parent)
+        activity = choice_activity(graph, child.name, parent, kb)
         if activity.values is None:
             return None
         for branch in activity.groups():

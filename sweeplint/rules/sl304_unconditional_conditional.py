@@ -4,7 +4,7 @@ from typing import Iterator
 
 from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.graph import active_values, choice_parents, distinct_values, norm_value
+from sweeplint.graph import active_values, choice_activity, choice_parents, choice_values, norm_value
 from sweeplint.model import Parameter, Space, Span, Study
 from sweeplint.roles import and_list
 from sweeplint.formats.dialect import dialect_of
@@ -35,21 +35,21 @@ class UnconditionalConditional(Rule):
         if not parents:
             return  # (most studies: no parameter to pair)
         index = index_choices(parents)
-        values_of = {id(p): distinct_values(p) for p in parents}  # asked for each child it governs
         # Each parameter against the choices that govern it (its own group's and those around it).
         for child, parent in ((c, p) for c in ctx.varied(study) for p in governing(index, parents, c.name)):
             pname = parent["name"]
             if child.name == pname or child.condition is not None:
                 continue
-            values = values_of[id(parent)]
-            activity = active_values(graph, child.name, pname, values, kb)
+            values = choice_values(graph, parent)
+            activity = choice_activity(graph, child.name, parent, kb)
             if activity.values is None or activity.source not in ("knowledge", "code"):
                 continue
             active = activity.values
             if activity.source == "knowledge":
                 active = active | self._stand_in(ctx, study, child, values)
-            used = [v for v in values if norm_value(v) in active]
-            unused = [v for v in values if norm_value(v) not in active]
+            used, unused = [], []
+            for v in values:
+                (used if norm_value(v) in active else unused).append(v)
             if not used or not unused:
                 continue
             if activity.source == "code":

@@ -11,6 +11,10 @@ from sweeplint.formats.nodes import key_text, type_name
 from sweeplint.model import Lit, Parameter, Space
 from sweeplint.yamldoc import YMap, YScalar
 
+# An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
+# global's cost; the code run for every parameter uses these.
+_CONSTANT, _CATEGORICAL, _INT, _UNIFORM, _QUANTIZED = Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.UNIFORM, Space.QUANTIZED
+
 
 class OverrideParameters:
     """Override-string parameters for the Hydra reader (a mixin of hydra.reader._Reader)."""
@@ -63,12 +67,12 @@ class OverrideParameters:
 
         base = dict(key_span=key.span, value_span=node.span)
         if isinstance(sweep, fn.Item):
-            return Parameter(name, Space.CONSTANT, values=(lit(sweep),), **base)
+            return Parameter(name, _CONSTANT, values=(lit(sweep),), **base)
         where = at(sweep.fn_start, sweep.fn_end) if sweep.fn_start is not None else None
         if sweep.kind == "glob":
-            return Parameter(name, Space.CATEGORICAL, distribution="glob", distribution_span=where, **base)
+            return Parameter(name, _CATEGORICAL, distribution="glob", distribution_span=where, **base)
         if sweep.kind == "choice":
-            return Parameter(name, Space.CATEGORICAL, distribution="choice", distribution_span=where,
+            return Parameter(name, _CATEGORICAL, distribution="choice", distribution_span=where,
                              values=tuple(lit(v) for v in sweep.items), **base)
         if sweep.kind == "interval":
             if kind == "basic":
@@ -78,7 +82,7 @@ class OverrideParameters:
                 return unknown()
             low, high = lit(sweep.start), lit(sweep.stop)
             integer = low.is_int and high.is_int         # int(interval(...)) has integer bounds
-            return Parameter(name, Space.INT if integer else Space.UNIFORM, distribution="interval",
+            return Parameter(name, _INT if integer else _UNIFORM, distribution="interval",
                              distribution_span=where, low=low, high=high, log="log" in sweep.tags, integer=integer, **base)
         # range
         start = lit(sweep.start) if sweep.start is not None else Lit(0, where, None)
@@ -97,7 +101,7 @@ class OverrideParameters:
         inclusive = kind == "optuna"
         if kind == "optuna" and sweep.shuffle:
             values = tuple(Lit(v, where, None) for v in _enumerate(start.value, stop.value, step.value))
-            return Parameter(name, Space.CATEGORICAL, distribution="shuffle(range)", distribution_span=where, values=values,
+            return Parameter(name, _CATEGORICAL, distribution="shuffle(range)", distribution_span=where, values=values,
                              **base)
         if not inclusive and step.value < 0:
             # The enumerating sweepers (basic, Ax, Nevergrad) list a descending range as it counts down:
@@ -108,7 +112,7 @@ class OverrideParameters:
                 step = Lit(-step.value, step.span, None)
                 inclusive = True
         q = step if (is_float or step.value != 1) else None
-        return Parameter(name, Space.QUANTIZED if is_float else Space.INT, distribution="range", distribution_span=where,
+        return Parameter(name, _QUANTIZED if is_float else _INT, distribution="range", distribution_span=where,
                          low=start, high=stop, q=q, integer=not is_float, high_inclusive=inclusive, **base)
 
 
