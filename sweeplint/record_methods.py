@@ -19,100 +19,100 @@ _set = object.__setattr__
 
 SHAPES = {
     'sweeplint.baseline:Baseline': 'init,eq,frozen:path,fingerprints',
-    'sweeplint.codefacts.containers:Dockerfile': 'init,eq,frozen:path,copies,script,workdir',
-    'sweeplint.codefacts.facts:ArgDef': 'init,eq,frozen:dest,flags,span,type,action,default,has_default,path',
-    'sweeplint.codefacts.facts:CallArg': 'init,eq,frozen:keyword,position,kind,text,span,value,reads',
-    'sweeplint.codefacts.facts:CallFact': 'init,eq,frozen:func,span,args,conditions,path',
-    'sweeplint.codefacts.facts:Cond': 'init,eq,frozen:text,line,op,root,key,values',
-    'sweeplint.codefacts.facts:ConfigWrite': 'init,eq,frozen:kind,span,root,keys,all_args,unknown,allow_val_change,source,path',
-    'sweeplint.codefacts.facts:Consumer': 'init,eq,frozen:func,keyword,position,line,via',
-    'sweeplint.codefacts.facts:Derivation': 'init,eq,frozen:reads,span,text,path',
-    'sweeplint.codefacts.facts:Escape': 'init,eq,frozen:root,key,span,reason,path',
-    'sweeplint.codefacts.facts:FileFacts': 'init,eq,frozen:reads,args,metrics,writes,calls,escapes,passes,functions,imports,derivations,selections,hydra_main,uses_argparse,uses_wandb,error,error_span,internal',
-    'sweeplint.codefacts.facts:FunctionDef': 'init,eq,frozen:qualname,params,line,has_kwargs,is_method,returns_root,is_class',
-    'sweeplint.codefacts.facts:ImportFact': 'init,eq,frozen:module,name,alias,level',
-    'sweeplint.codefacts.facts:MetricLog': 'init,eq,frozen:api,span,key,pattern,dynamic,value,path,in_loop,loops,trips,function,split,split_span',
-    'sweeplint.codefacts.facts:Pass': 'init,eq,frozen:root,key,callee,span,position,keyword,star',
-    'sweeplint.codefacts.facts:ProgramFacts': 'init,eq,frozen:program,files,reads,args,metrics,writes,calls,escapes,derivations,selected_by,hydra_main,uses_argparse,uses_wandb',
-    'sweeplint.codefacts.facts:Read': 'init,eq,frozen:root,key,span,how,default,has_default,conditions,consumers,bool_cast,dead_local,path',
-    'sweeplint.codefacts.facts:Selection': 'init,eq,frozen:func,metric,span,path',
-    'sweeplint.codefacts.hydra_targets:TargetMiss': 'init,eq,frozen:option,target,init_path,init',
-    'sweeplint.codefacts.import_targets:MissingImport': 'init,eq,frozen:name,module_file,line,column,end_column',
+    'sweeplint.codefacts.containers:Dockerfile': 'init,eq,frozen,slots:path,copies,script,workdir',
+    'sweeplint.codefacts.facts:ArgDef': 'init,eq,frozen,slots:dest,flags,span,type,action,default,has_default,path',
+    'sweeplint.codefacts.facts:CallArg': 'init,eq,frozen,slots:keyword,position,kind,text,span,value,reads',
+    'sweeplint.codefacts.facts:CallFact': 'init,eq,frozen,slots:func,span,args,conditions,path',
+    'sweeplint.codefacts.facts:Cond': 'init,eq,frozen,slots:text,line,op,root,key,values',
+    'sweeplint.codefacts.facts:ConfigWrite': 'init,eq,frozen,slots:kind,span,root,keys,all_args,unknown,allow_val_change,source,path',
+    'sweeplint.codefacts.facts:Consumer': 'init,eq,frozen,slots:func,keyword,position,line,via',
+    'sweeplint.codefacts.facts:Derivation': 'init,eq,frozen,slots:reads,span,text,path',
+    'sweeplint.codefacts.facts:Escape': 'init,eq,frozen,slots:root,key,span,reason,path',
+    'sweeplint.codefacts.facts:FileFacts': 'init,eq,frozen,slots:reads,args,metrics,writes,calls,escapes,passes,functions,imports,derivations,selections,hydra_main,uses_argparse,uses_wandb,error,error_span,internal',
+    'sweeplint.codefacts.facts:FunctionDef': 'init,eq,frozen,slots:qualname,params,line,has_kwargs,is_method,returns_root,is_class',
+    'sweeplint.codefacts.facts:ImportFact': 'init,eq,frozen,slots:module,name,alias,level',
+    'sweeplint.codefacts.facts:MetricLog': 'init,eq,frozen,slots:api,span,key,pattern,dynamic,value,path,in_loop,loops,trips,function,split,split_span',
+    'sweeplint.codefacts.facts:Pass': 'init,eq,frozen,slots:root,key,callee,span,position,keyword,star',
+    'sweeplint.codefacts.facts:ProgramFacts': 'init,eq,frozen,slots:program,files,reads,args,metrics,writes,calls,escapes,derivations,selected_by,hydra_main,uses_argparse,uses_wandb',
+    'sweeplint.codefacts.facts:Read': 'init,eq,frozen,slots:root,key,span,how,default,has_default,conditions,consumers,bool_cast,dead_local,path',
+    'sweeplint.codefacts.facts:Selection': 'init,eq,frozen,slots:func,metric,span,path',
+    'sweeplint.codefacts.hydra_targets:TargetMiss': 'init,eq,frozen,slots:option,target,init_path,init',
+    'sweeplint.codefacts.import_targets:MissingImport': 'init,eq,frozen,slots:name,module_file,line,column,end_column',
     'sweeplint.codefacts.import_targets:_Bindings': 'init,eq:names,stars,dynamic',
     'sweeplint.codefacts.interproc:DeadEnd': 'init,eq,frozen:function,parameter,path,line',
-    'sweeplint.codefacts.nni_launch:LaunchBudget': 'init,eq,frozen:path,max_trials,tuner,startup',
-    'sweeplint.codefacts.program:HydraEntry': 'init,eq,frozen:path,config_dir,config_name',
-    'sweeplint.codefacts.program:Resolution': 'init,eq,frozen:status,name,path,span,how,config_dir',
-    'sweeplint.diagnostics:Diagnostic': 'init,eq,frozen:code,name,severity,message,path,span,related,confidence,fix,help',
-    'sweeplint.diagnostics:Finding': 'init,eq,frozen:span,message,path,related,severity,confidence,fix,help',
-    'sweeplint.diagnostics:Related': 'init,eq,frozen:path,span,message',
-    'sweeplint.discover:Target': 'init,eq,frozen:path,explicit',
+    'sweeplint.codefacts.nni_launch:LaunchBudget': 'init,eq,frozen,slots:path,max_trials,tuner,startup',
+    'sweeplint.codefacts.program:HydraEntry': 'init,eq,frozen,slots:path,config_dir,config_name',
+    'sweeplint.codefacts.program:Resolution': 'init,eq,frozen,slots:status,name,path,span,how,config_dir',
+    'sweeplint.diagnostics:Diagnostic': 'init,eq,frozen,slots:code,name,severity,message,path,span,related,confidence,fix,help',
+    'sweeplint.diagnostics:Finding': 'init,eq,frozen,slots:span,message,path,related,severity,confidence,fix,help',
+    'sweeplint.diagnostics:Related': 'init,eq,frozen,slots:path,span,message',
+    'sweeplint.discover:Target': 'init,eq,frozen,slots:path,explicit',
     'sweeplint.file_check:_Scope': 'init,eq,frozen:directive,code,span,lines,where',
     'sweeplint.fix_command:FixRun': 'init,eq:texts*,originals*,counts*',
-    'sweeplint.fixes:Edit': 'init,eq,frozen:span,text,path',
-    'sweeplint.fixes:Fix': 'init,eq,frozen:title,edits,applicability',
-    'sweeplint.formats.__init__:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
-    'sweeplint.formats.__init__:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
+    'sweeplint.fixes:Edit': 'init,eq,frozen,slots:span,text,path',
+    'sweeplint.fixes:Fix': 'init,eq,frozen,slots:title,edits,applicability',
+    'sweeplint.formats.__init__:PyReadContext': 'init,eq,slots:path,text,positions,constants,directives,problems*',
+    'sweeplint.formats.__init__:ReadContext': 'init,eq,slots:path,text,semantics,directives,problems*,ignored_settings*',
     'sweeplint.formats.dialect:Dialect': 'init,eq,frozen:format,tool,yaml_loader,reads_single_document,validates_schema,rejects_equal_bounds,step_semantics,negated_exponent_distributions,grid_enumerates_ranges,grid_refuses_range,has_conditional_parameters,search_spaces,log_scale_spelling,int_range_spelling,constant_spelling,exclusive_range_spelling,float_range_spelling,float_distributions,log_scale_names,log_scale_key,log_scale_wrapper,log_scale_keyword,objective_apis,objective_is_task_return,requires_final_result_report,trial_named_by_experiment_config,objective_needs_a_run,default_goal,goal_setting,last_value_reductions,ranks_by_run_summary,budget_key,budget_set_outside,parameter_reads,parameters_read_by_tool,passes_arguments_by_command,run_config_root,composes_config_groups,trial_config_root,trial_config_methods,optuna_backed,builds_space_in_trials,optuna_search_algorithm,default_startup_trials',
     'sweeplint.formats.hydra.functions:Item': 'init,eq:value,start,end,text,quoted',
     'sweeplint.formats.hydra.functions:Sweep': 'init,eq:kind,fn_start,fn_end,items*,start,stop,step,tags*,shuffle,simple',
-    'sweeplint.formats.hydra.overrides:Arg': 'init,eq:name,value,start',
-    'sweeplint.formats.hydra.overrides:Call': 'init,eq:name,args,start,end,name_end',
-    'sweeplint.formats.hydra.overrides:DictV': 'init,eq:pairs,start,end',
-    'sweeplint.formats.hydra.overrides:ListV': 'init,eq:items,start,end',
-    'sweeplint.formats.hydra.overrides:Prim': 'init,eq:value,text,start,end,quoted',
-    'sweeplint.formats.hydra.overrides:SimpleChoice': 'init,eq:items*,start,end',
-    'sweeplint.formats.hydra.overrides:_Tok': 'init,eq:kind,text,start,end',
-    'sweeplint.formats:PyReadContext': 'init,eq:path,text,positions,constants,directives,problems*',
-    'sweeplint.formats:ReadContext': 'init,eq:path,text,semantics,directives,problems*,ignored_settings*',
+    'sweeplint.formats.hydra.overrides:Arg': 'init,eq,slots:name,value,start',
+    'sweeplint.formats.hydra.overrides:Call': 'init,eq,slots:name,args,start,end,name_end',
+    'sweeplint.formats.hydra.overrides:DictV': 'init,eq,slots:pairs,start,end',
+    'sweeplint.formats.hydra.overrides:ListV': 'init,eq,slots:items,start,end',
+    'sweeplint.formats.hydra.overrides:Prim': 'init,eq,slots:value,text,start,end,quoted',
+    'sweeplint.formats.hydra.overrides:SimpleChoice': 'init,eq,slots:items*,start,end',
+    'sweeplint.formats.hydra.overrides:_Tok': 'init,eq,slots:kind,text,start,end',
+    'sweeplint.formats:PyReadContext': 'init,eq,slots:path,text,positions,constants,directives,problems*',
+    'sweeplint.formats:ReadContext': 'init,eq,slots:path,text,semantics,directives,problems*,ignored_settings*',
     'sweeplint.graph:Activity': 'init,eq,frozen:values,source,sites,branches',
     'sweeplint.history:Version': 'init,eq,frozen:commit,path,file',
-    'sweeplint.knowledge_model:Family': 'init,eq,frozen:name,kind,role,log_scale,aliases,suffixes,conditional_on,label,prefixes,tokens,not_with,integer,plausible,doubles_as',
-    'sweeplint.knowledge_model:Interaction': 'init,eq,frozen:a,b,why',
+    'sweeplint.knowledge_model:Family': 'init,eq,frozen,slots:name,kind,role,log_scale,aliases,suffixes,conditional_on,label,prefixes,tokens,not_with,integer,plausible,doubles_as',
+    'sweeplint.knowledge_model:Interaction': 'init,eq,frozen,slots:a,b,why',
     'sweeplint.knowledge_model:Knowledge': 'init,eq:families*,interactions*,optimizers*,decoupled*,schedules*,_exact*,_suffixes*,_prefixes*,_tokens*',
-    'sweeplint.knowledge_model:Limit': 'init,eq,frozen:op,limit,why,severity,upper,optimizers,exact',
+    'sweeplint.knowledge_model:Limit': 'init,eq,frozen,slots:op,limit,why,severity,upper,optimizers,exact',
     'sweeplint.lengths:Lengths': 'init,eq,frozen:max_share,fractions,warmups,trainings',
     'sweeplint.lint:LintResult': 'init,eq:diagnostics*,files_checked,files_seen,files*,hidden,baselined,run_by*',
-    'sweeplint.model:CallSite': 'init,eq,frozen:span,method,in_loop,fixed_name,target,condition,scope',
-    'sweeplint.model:Condition': 'init,eq,frozen:parent,values',
-    'sweeplint.model:ConfigFile': 'init,eq,frozen:path,text,format,studies,problems,directives,ignored_settings',
-    'sweeplint.model:Declarations': 'init,eq,frozen:scientific,nuisance,fixed,goal,phase,program,span',
-    'sweeplint.model:Derivation': 'init,eq,frozen:target,sources,span,via,path',
-    'sweeplint.model:Directive': 'init,eq,frozen:name,values,span,value_span',
-    'sweeplint.model:EarlyStopping': 'init,eq,frozen:kind,settings,span',
-    'sweeplint.model:IgnoredSetting': 'init,eq,frozen:key,span,place',
-    'sweeplint.model:KeyRef': 'init,eq,frozen:key,span,expected,where',
-    'sweeplint.model:Lit': 'init,eq,frozen:value,span,text,quoted',
-    'sweeplint.model:Method': 'init,eq,frozen:name,kind,span,settings',
-    'sweeplint.model:Objective': 'init,eq,frozen:name,goal,goal_span,span,source,reduction',
-    'sweeplint.model:Opaque': 'init,eq,frozen:text,kind,base,factor',
-    'sweeplint.model:Parameter': 'init,eq,frozen:name,space,key_span,value_span,distribution,distribution_span,low,high,values,probabilities,q,mu,sigma,alpha,beta,log,integer,inferred,exponent_bounds,base,high_inclusive,condition,deprecated,selects_config_group,linked_from,shape,grid_points,sites',
-    'sweeplint.model:Problem': 'init,eq,frozen:code,span,message',
-    'sweeplint.model:RandomDraw': 'init,eq,frozen:call,span,built,parameter,sampler,remedy',
-    'sweeplint.model:SpaceShape': 'init,eq,frozen:declared_type,keys,span',
-    'sweeplint.model:Span': 'eq,order,frozen:line,column,end_line,end_column',
-    'sweeplint.model:Study': 'init,eq,frozen:format,loader,span,parameters,method,objective,budget,early_stopping,program,parallel,keeps_trials,command,command_span,declarations*,unknown_keys,problems,name,derivations,trial_template,random_draws',
-    'sweeplint.model:TrialBinding': 'init,eq,frozen:name,reference,span,used',
-    'sweeplint.model:TrialTemplate': 'init,eq,frozen:bindings,placeholders',
+    'sweeplint.model:CallSite': 'init,eq,frozen,slots:span,method,in_loop,fixed_name,target,condition,scope',
+    'sweeplint.model:Condition': 'init,eq,frozen,slots:parent,values',
+    'sweeplint.model:ConfigFile': 'init,eq,frozen,slots:path,text,format,studies,problems,directives,ignored_settings',
+    'sweeplint.model:Declarations': 'init,eq,frozen,slots:scientific,nuisance,fixed,goal,phase,program,span',
+    'sweeplint.model:Derivation': 'init,eq,frozen,slots:target,sources,span,via,path',
+    'sweeplint.model:Directive': 'init,eq,frozen,slots:name,values,span,value_span',
+    'sweeplint.model:EarlyStopping': 'init,eq,frozen,slots:kind,settings,span',
+    'sweeplint.model:IgnoredSetting': 'init,eq,frozen,slots:key,span,place',
+    'sweeplint.model:KeyRef': 'init,eq,frozen,slots:key,span,expected,where',
+    'sweeplint.model:Lit': 'init,eq,frozen,slots:value,span,text,quoted',
+    'sweeplint.model:Method': 'init,eq,frozen,slots:name,kind,span,settings',
+    'sweeplint.model:Objective': 'init,eq,frozen,slots:name,goal,goal_span,span,source,reduction',
+    'sweeplint.model:Opaque': 'init,eq,frozen,slots:text,kind,base,factor',
+    'sweeplint.model:Parameter': 'init,eq,frozen,slots:name,space,key_span,value_span,distribution,distribution_span,low,high,values,probabilities,q,mu,sigma,alpha,beta,log,integer,inferred,exponent_bounds,base,high_inclusive,condition,deprecated,selects_config_group,linked_from,shape,grid_points,sites',
+    'sweeplint.model:Problem': 'init,eq,frozen,slots:code,span,message',
+    'sweeplint.model:RandomDraw': 'init,eq,frozen,slots:call,span,built,parameter,sampler,remedy',
+    'sweeplint.model:SpaceShape': 'init,eq,frozen,slots:declared_type,keys,span',
+    'sweeplint.model:Span': 'eq,order,frozen,slots:line,column,end_line,end_column',
+    'sweeplint.model:Study': 'init,eq,frozen,slots:format,loader,span,parameters,method,objective,budget,early_stopping,program,parallel,keeps_trials,command,command_span,declarations*,unknown_keys,problems,name,derivations,trial_template,random_draws',
+    'sweeplint.model:TrialBinding': 'init,eq,frozen,slots:name,reference,span,used',
+    'sweeplint.model:TrialTemplate': 'init,eq,frozen,slots:bindings,placeholders',
     'sweeplint.noqa:NoqaResult': 'init,eq:added,files*,skipped',
     'sweeplint.parallel:Outcome': 'init,eq,frozen:path,sweep,diagnostics',
     'sweeplint.report.__init__:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.report:ReportContext': 'init,eq:color,files_checked,texts,files,root',
-    'sweeplint.roles:RoleAssignment': 'init,eq,frozen:name,role,declared,reason,source,span,strength',
+    'sweeplint.roles:RoleAssignment': 'init,eq,frozen,slots:name,role,declared,reason,source,span,strength',
     'sweeplint.roles:Roles': 'init,eq,frozen:assignments*,goal,phase,phase_declared,phase_reason,fixed_families,unmatched,declared_any,phase_confidence',
-    'sweeplint.roles:Unmatched': 'init,eq,frozen:span,message',
+    'sweeplint.roles:Unmatched': 'init,eq,frozen,slots:span,message',
     'sweeplint.roles:_Declared': 'init,eq:role,name,source,span',
     'sweeplint.round_changes:RoundsKnowledge': 'init,eq,frozen:schedule_lengths,bookkeeping,pipeline_kinds,narrowing_ratio,longer_training',
     'sweeplint.rule:Context': 'init,eq:file,settings,knowledge_loader,graphs*,extras*,code_facts,history',
     'sweeplint.rules.registry:RuleInfo': 'init,eq,frozen:code,name,severity,module,formats,uses_code,compares_revisions,needs_program_facts',
     'sweeplint.schedules:Schedules': 'init,eq:choosers,labels*,names*,settings*',
-    'sweeplint.schedules:Setting': 'init,eq,frozen:name,under,label',
+    'sweeplint.schedules:Setting': 'init,eq,frozen,slots:name,under,label',
     'sweeplint.settings:Settings': 'init,eq:select,extend_select,ignore,per_file_ignores*,severity*,fail_on,confidence,exclude,force_exclude,respect_gitignore,studies,knowledge*,output_format,jobs,cache_dir,results*,since,root*,source',
     'sweeplint.settings:StudySettings': 'init,eq:config,scientific,nuisance,fixed,goal,phase,program',
-    'sweeplint.source:Suppression': 'init,eq,frozen:kind,codes,span,own_line,malformed',
+    'sweeplint.source:Suppression': 'init,eq,frozen,slots:kind,codes,span,own_line,malformed',
     'sweeplint.trial_budgets:TrialBudget': 'init,eq,frozen:family,fewest,when',
-    'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen:key,span,first',
-    'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen:tag,span',
+    'sweeplint.yamlnodes:DuplicateKey': 'init,eq,frozen,slots:key,span,first',
+    'sweeplint.yamlnodes:UnsafeTag': 'init,eq,frozen,slots:tag,span',
 }
 
 
@@ -135,11 +135,17 @@ def sweeplint_baseline__Baseline__hash(self):
     return hash((self.path,self.fingerprints,))
 
 
+sweeplint_codefacts_containers__Dockerfile__set_path = None
+sweeplint_codefacts_containers__Dockerfile__set_copies = None
+sweeplint_codefacts_containers__Dockerfile__set_script = None
+sweeplint_codefacts_containers__Dockerfile__set_workdir = None
+
+
 def sweeplint_codefacts_containers__Dockerfile__init(self, path, copies, script, workdir):
-    _set(self, 'path', path)
-    _set(self, 'copies', copies)
-    _set(self, 'script', script)
-    _set(self, 'workdir', workdir)
+    sweeplint_codefacts_containers__Dockerfile__set_path(self, path)
+    sweeplint_codefacts_containers__Dockerfile__set_copies(self, copies)
+    sweeplint_codefacts_containers__Dockerfile__set_script(self, script)
+    sweeplint_codefacts_containers__Dockerfile__set_workdir(self, workdir)
 
 
 def sweeplint_codefacts_containers__Dockerfile__repr(self):
@@ -156,15 +162,25 @@ def sweeplint_codefacts_containers__Dockerfile__hash(self):
     return hash((self.path,self.copies,self.script,self.workdir,))
 
 
+sweeplint_codefacts_facts__ArgDef__set_dest = None
+sweeplint_codefacts_facts__ArgDef__set_flags = None
+sweeplint_codefacts_facts__ArgDef__set_span = None
+sweeplint_codefacts_facts__ArgDef__set_type = None
+sweeplint_codefacts_facts__ArgDef__set_action = None
+sweeplint_codefacts_facts__ArgDef__set_default = None
+sweeplint_codefacts_facts__ArgDef__set_has_default = None
+sweeplint_codefacts_facts__ArgDef__set_path = None
+
+
 def sweeplint_codefacts_facts__ArgDef__init(self, dest, flags, span, type, action, default, has_default, path):
-    _set(self, 'dest', dest)
-    _set(self, 'flags', flags)
-    _set(self, 'span', span)
-    _set(self, 'type', type)
-    _set(self, 'action', action)
-    _set(self, 'default', default)
-    _set(self, 'has_default', has_default)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__ArgDef__set_dest(self, dest)
+    sweeplint_codefacts_facts__ArgDef__set_flags(self, flags)
+    sweeplint_codefacts_facts__ArgDef__set_span(self, span)
+    sweeplint_codefacts_facts__ArgDef__set_type(self, type)
+    sweeplint_codefacts_facts__ArgDef__set_action(self, action)
+    sweeplint_codefacts_facts__ArgDef__set_default(self, default)
+    sweeplint_codefacts_facts__ArgDef__set_has_default(self, has_default)
+    sweeplint_codefacts_facts__ArgDef__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__ArgDef__repr(self):
@@ -181,14 +197,23 @@ def sweeplint_codefacts_facts__ArgDef__hash(self):
     return hash((self.dest,self.flags,self.span,self.type,self.action,self.default,self.has_default,self.path,))
 
 
+sweeplint_codefacts_facts__CallArg__set_keyword = None
+sweeplint_codefacts_facts__CallArg__set_position = None
+sweeplint_codefacts_facts__CallArg__set_kind = None
+sweeplint_codefacts_facts__CallArg__set_text = None
+sweeplint_codefacts_facts__CallArg__set_span = None
+sweeplint_codefacts_facts__CallArg__set_value = None
+sweeplint_codefacts_facts__CallArg__set_reads = None
+
+
 def sweeplint_codefacts_facts__CallArg__init(self, keyword, position, kind, text, span, value, reads):
-    _set(self, 'keyword', keyword)
-    _set(self, 'position', position)
-    _set(self, 'kind', kind)
-    _set(self, 'text', text)
-    _set(self, 'span', span)
-    _set(self, 'value', value)
-    _set(self, 'reads', reads)
+    sweeplint_codefacts_facts__CallArg__set_keyword(self, keyword)
+    sweeplint_codefacts_facts__CallArg__set_position(self, position)
+    sweeplint_codefacts_facts__CallArg__set_kind(self, kind)
+    sweeplint_codefacts_facts__CallArg__set_text(self, text)
+    sweeplint_codefacts_facts__CallArg__set_span(self, span)
+    sweeplint_codefacts_facts__CallArg__set_value(self, value)
+    sweeplint_codefacts_facts__CallArg__set_reads(self, reads)
 
 
 def sweeplint_codefacts_facts__CallArg__repr(self):
@@ -205,12 +230,19 @@ def sweeplint_codefacts_facts__CallArg__hash(self):
     return hash((self.keyword,self.position,self.kind,self.text,self.span,self.value,self.reads,))
 
 
+sweeplint_codefacts_facts__CallFact__set_func = None
+sweeplint_codefacts_facts__CallFact__set_span = None
+sweeplint_codefacts_facts__CallFact__set_args = None
+sweeplint_codefacts_facts__CallFact__set_conditions = None
+sweeplint_codefacts_facts__CallFact__set_path = None
+
+
 def sweeplint_codefacts_facts__CallFact__init(self, func, span, args, conditions, path):
-    _set(self, 'func', func)
-    _set(self, 'span', span)
-    _set(self, 'args', args)
-    _set(self, 'conditions', conditions)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__CallFact__set_func(self, func)
+    sweeplint_codefacts_facts__CallFact__set_span(self, span)
+    sweeplint_codefacts_facts__CallFact__set_args(self, args)
+    sweeplint_codefacts_facts__CallFact__set_conditions(self, conditions)
+    sweeplint_codefacts_facts__CallFact__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__CallFact__repr(self):
@@ -227,13 +259,21 @@ def sweeplint_codefacts_facts__CallFact__hash(self):
     return hash((self.func,self.span,self.args,self.conditions,self.path,))
 
 
+sweeplint_codefacts_facts__Cond__set_text = None
+sweeplint_codefacts_facts__Cond__set_line = None
+sweeplint_codefacts_facts__Cond__set_op = None
+sweeplint_codefacts_facts__Cond__set_root = None
+sweeplint_codefacts_facts__Cond__set_key = None
+sweeplint_codefacts_facts__Cond__set_values = None
+
+
 def sweeplint_codefacts_facts__Cond__init(self, text, line, op, root, key, values):
-    _set(self, 'text', text)
-    _set(self, 'line', line)
-    _set(self, 'op', op)
-    _set(self, 'root', root)
-    _set(self, 'key', key)
-    _set(self, 'values', values)
+    sweeplint_codefacts_facts__Cond__set_text(self, text)
+    sweeplint_codefacts_facts__Cond__set_line(self, line)
+    sweeplint_codefacts_facts__Cond__set_op(self, op)
+    sweeplint_codefacts_facts__Cond__set_root(self, root)
+    sweeplint_codefacts_facts__Cond__set_key(self, key)
+    sweeplint_codefacts_facts__Cond__set_values(self, values)
 
 
 def sweeplint_codefacts_facts__Cond__repr(self):
@@ -250,16 +290,27 @@ def sweeplint_codefacts_facts__Cond__hash(self):
     return hash((self.text,self.line,self.op,self.root,self.key,self.values,))
 
 
+sweeplint_codefacts_facts__ConfigWrite__set_kind = None
+sweeplint_codefacts_facts__ConfigWrite__set_span = None
+sweeplint_codefacts_facts__ConfigWrite__set_root = None
+sweeplint_codefacts_facts__ConfigWrite__set_keys = None
+sweeplint_codefacts_facts__ConfigWrite__set_all_args = None
+sweeplint_codefacts_facts__ConfigWrite__set_unknown = None
+sweeplint_codefacts_facts__ConfigWrite__set_allow_val_change = None
+sweeplint_codefacts_facts__ConfigWrite__set_source = None
+sweeplint_codefacts_facts__ConfigWrite__set_path = None
+
+
 def sweeplint_codefacts_facts__ConfigWrite__init(self, kind, span, root, keys, all_args, unknown, allow_val_change, source, path):
-    _set(self, 'kind', kind)
-    _set(self, 'span', span)
-    _set(self, 'root', root)
-    _set(self, 'keys', keys)
-    _set(self, 'all_args', all_args)
-    _set(self, 'unknown', unknown)
-    _set(self, 'allow_val_change', allow_val_change)
-    _set(self, 'source', source)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__ConfigWrite__set_kind(self, kind)
+    sweeplint_codefacts_facts__ConfigWrite__set_span(self, span)
+    sweeplint_codefacts_facts__ConfigWrite__set_root(self, root)
+    sweeplint_codefacts_facts__ConfigWrite__set_keys(self, keys)
+    sweeplint_codefacts_facts__ConfigWrite__set_all_args(self, all_args)
+    sweeplint_codefacts_facts__ConfigWrite__set_unknown(self, unknown)
+    sweeplint_codefacts_facts__ConfigWrite__set_allow_val_change(self, allow_val_change)
+    sweeplint_codefacts_facts__ConfigWrite__set_source(self, source)
+    sweeplint_codefacts_facts__ConfigWrite__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__ConfigWrite__repr(self):
@@ -276,12 +327,19 @@ def sweeplint_codefacts_facts__ConfigWrite__hash(self):
     return hash((self.kind,self.span,self.root,self.keys,self.all_args,self.unknown,self.allow_val_change,self.source,self.path,))
 
 
+sweeplint_codefacts_facts__Consumer__set_func = None
+sweeplint_codefacts_facts__Consumer__set_keyword = None
+sweeplint_codefacts_facts__Consumer__set_position = None
+sweeplint_codefacts_facts__Consumer__set_line = None
+sweeplint_codefacts_facts__Consumer__set_via = None
+
+
 def sweeplint_codefacts_facts__Consumer__init(self, func, keyword, position, line, via):
-    _set(self, 'func', func)
-    _set(self, 'keyword', keyword)
-    _set(self, 'position', position)
-    _set(self, 'line', line)
-    _set(self, 'via', via)
+    sweeplint_codefacts_facts__Consumer__set_func(self, func)
+    sweeplint_codefacts_facts__Consumer__set_keyword(self, keyword)
+    sweeplint_codefacts_facts__Consumer__set_position(self, position)
+    sweeplint_codefacts_facts__Consumer__set_line(self, line)
+    sweeplint_codefacts_facts__Consumer__set_via(self, via)
 
 
 def sweeplint_codefacts_facts__Consumer__repr(self):
@@ -298,11 +356,17 @@ def sweeplint_codefacts_facts__Consumer__hash(self):
     return hash((self.func,self.keyword,self.position,self.line,self.via,))
 
 
+sweeplint_codefacts_facts__Derivation__set_reads = None
+sweeplint_codefacts_facts__Derivation__set_span = None
+sweeplint_codefacts_facts__Derivation__set_text = None
+sweeplint_codefacts_facts__Derivation__set_path = None
+
+
 def sweeplint_codefacts_facts__Derivation__init(self, reads, span, text, path):
-    _set(self, 'reads', reads)
-    _set(self, 'span', span)
-    _set(self, 'text', text)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__Derivation__set_reads(self, reads)
+    sweeplint_codefacts_facts__Derivation__set_span(self, span)
+    sweeplint_codefacts_facts__Derivation__set_text(self, text)
+    sweeplint_codefacts_facts__Derivation__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__Derivation__repr(self):
@@ -319,12 +383,19 @@ def sweeplint_codefacts_facts__Derivation__hash(self):
     return hash((self.reads,self.span,self.text,self.path,))
 
 
+sweeplint_codefacts_facts__Escape__set_root = None
+sweeplint_codefacts_facts__Escape__set_key = None
+sweeplint_codefacts_facts__Escape__set_span = None
+sweeplint_codefacts_facts__Escape__set_reason = None
+sweeplint_codefacts_facts__Escape__set_path = None
+
+
 def sweeplint_codefacts_facts__Escape__init(self, root, key, span, reason, path):
-    _set(self, 'root', root)
-    _set(self, 'key', key)
-    _set(self, 'span', span)
-    _set(self, 'reason', reason)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__Escape__set_root(self, root)
+    sweeplint_codefacts_facts__Escape__set_key(self, key)
+    sweeplint_codefacts_facts__Escape__set_span(self, span)
+    sweeplint_codefacts_facts__Escape__set_reason(self, reason)
+    sweeplint_codefacts_facts__Escape__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__Escape__repr(self):
@@ -341,24 +412,43 @@ def sweeplint_codefacts_facts__Escape__hash(self):
     return hash((self.root,self.key,self.span,self.reason,self.path,))
 
 
+sweeplint_codefacts_facts__FileFacts__set_reads = None
+sweeplint_codefacts_facts__FileFacts__set_args = None
+sweeplint_codefacts_facts__FileFacts__set_metrics = None
+sweeplint_codefacts_facts__FileFacts__set_writes = None
+sweeplint_codefacts_facts__FileFacts__set_calls = None
+sweeplint_codefacts_facts__FileFacts__set_escapes = None
+sweeplint_codefacts_facts__FileFacts__set_passes = None
+sweeplint_codefacts_facts__FileFacts__set_functions = None
+sweeplint_codefacts_facts__FileFacts__set_imports = None
+sweeplint_codefacts_facts__FileFacts__set_derivations = None
+sweeplint_codefacts_facts__FileFacts__set_selections = None
+sweeplint_codefacts_facts__FileFacts__set_hydra_main = None
+sweeplint_codefacts_facts__FileFacts__set_uses_argparse = None
+sweeplint_codefacts_facts__FileFacts__set_uses_wandb = None
+sweeplint_codefacts_facts__FileFacts__set_error = None
+sweeplint_codefacts_facts__FileFacts__set_error_span = None
+sweeplint_codefacts_facts__FileFacts__set_internal = None
+
+
 def sweeplint_codefacts_facts__FileFacts__init(self, reads, args, metrics, writes, calls, escapes, passes, functions, imports, derivations, selections, hydra_main, uses_argparse, uses_wandb, error, error_span, internal):
-    _set(self, 'reads', reads)
-    _set(self, 'args', args)
-    _set(self, 'metrics', metrics)
-    _set(self, 'writes', writes)
-    _set(self, 'calls', calls)
-    _set(self, 'escapes', escapes)
-    _set(self, 'passes', passes)
-    _set(self, 'functions', functions)
-    _set(self, 'imports', imports)
-    _set(self, 'derivations', derivations)
-    _set(self, 'selections', selections)
-    _set(self, 'hydra_main', hydra_main)
-    _set(self, 'uses_argparse', uses_argparse)
-    _set(self, 'uses_wandb', uses_wandb)
-    _set(self, 'error', error)
-    _set(self, 'error_span', error_span)
-    _set(self, 'internal', internal)
+    sweeplint_codefacts_facts__FileFacts__set_reads(self, reads)
+    sweeplint_codefacts_facts__FileFacts__set_args(self, args)
+    sweeplint_codefacts_facts__FileFacts__set_metrics(self, metrics)
+    sweeplint_codefacts_facts__FileFacts__set_writes(self, writes)
+    sweeplint_codefacts_facts__FileFacts__set_calls(self, calls)
+    sweeplint_codefacts_facts__FileFacts__set_escapes(self, escapes)
+    sweeplint_codefacts_facts__FileFacts__set_passes(self, passes)
+    sweeplint_codefacts_facts__FileFacts__set_functions(self, functions)
+    sweeplint_codefacts_facts__FileFacts__set_imports(self, imports)
+    sweeplint_codefacts_facts__FileFacts__set_derivations(self, derivations)
+    sweeplint_codefacts_facts__FileFacts__set_selections(self, selections)
+    sweeplint_codefacts_facts__FileFacts__set_hydra_main(self, hydra_main)
+    sweeplint_codefacts_facts__FileFacts__set_uses_argparse(self, uses_argparse)
+    sweeplint_codefacts_facts__FileFacts__set_uses_wandb(self, uses_wandb)
+    sweeplint_codefacts_facts__FileFacts__set_error(self, error)
+    sweeplint_codefacts_facts__FileFacts__set_error_span(self, error_span)
+    sweeplint_codefacts_facts__FileFacts__set_internal(self, internal)
 
 
 def sweeplint_codefacts_facts__FileFacts__repr(self):
@@ -375,14 +465,23 @@ def sweeplint_codefacts_facts__FileFacts__hash(self):
     return hash((self.reads,self.args,self.metrics,self.writes,self.calls,self.escapes,self.passes,self.functions,self.imports,self.derivations,self.selections,self.hydra_main,self.uses_argparse,self.uses_wandb,self.error,self.error_span,self.internal,))
 
 
+sweeplint_codefacts_facts__FunctionDef__set_qualname = None
+sweeplint_codefacts_facts__FunctionDef__set_params = None
+sweeplint_codefacts_facts__FunctionDef__set_line = None
+sweeplint_codefacts_facts__FunctionDef__set_has_kwargs = None
+sweeplint_codefacts_facts__FunctionDef__set_is_method = None
+sweeplint_codefacts_facts__FunctionDef__set_returns_root = None
+sweeplint_codefacts_facts__FunctionDef__set_is_class = None
+
+
 def sweeplint_codefacts_facts__FunctionDef__init(self, qualname, params, line, has_kwargs, is_method, returns_root, is_class):
-    _set(self, 'qualname', qualname)
-    _set(self, 'params', params)
-    _set(self, 'line', line)
-    _set(self, 'has_kwargs', has_kwargs)
-    _set(self, 'is_method', is_method)
-    _set(self, 'returns_root', returns_root)
-    _set(self, 'is_class', is_class)
+    sweeplint_codefacts_facts__FunctionDef__set_qualname(self, qualname)
+    sweeplint_codefacts_facts__FunctionDef__set_params(self, params)
+    sweeplint_codefacts_facts__FunctionDef__set_line(self, line)
+    sweeplint_codefacts_facts__FunctionDef__set_has_kwargs(self, has_kwargs)
+    sweeplint_codefacts_facts__FunctionDef__set_is_method(self, is_method)
+    sweeplint_codefacts_facts__FunctionDef__set_returns_root(self, returns_root)
+    sweeplint_codefacts_facts__FunctionDef__set_is_class(self, is_class)
 
 
 def sweeplint_codefacts_facts__FunctionDef__repr(self):
@@ -399,11 +498,17 @@ def sweeplint_codefacts_facts__FunctionDef__hash(self):
     return hash((self.qualname,self.params,self.line,self.has_kwargs,self.is_method,self.returns_root,self.is_class,))
 
 
+sweeplint_codefacts_facts__ImportFact__set_module = None
+sweeplint_codefacts_facts__ImportFact__set_name = None
+sweeplint_codefacts_facts__ImportFact__set_alias = None
+sweeplint_codefacts_facts__ImportFact__set_level = None
+
+
 def sweeplint_codefacts_facts__ImportFact__init(self, module, name, alias, level):
-    _set(self, 'module', module)
-    _set(self, 'name', name)
-    _set(self, 'alias', alias)
-    _set(self, 'level', level)
+    sweeplint_codefacts_facts__ImportFact__set_module(self, module)
+    sweeplint_codefacts_facts__ImportFact__set_name(self, name)
+    sweeplint_codefacts_facts__ImportFact__set_alias(self, alias)
+    sweeplint_codefacts_facts__ImportFact__set_level(self, level)
 
 
 def sweeplint_codefacts_facts__ImportFact__repr(self):
@@ -420,20 +525,35 @@ def sweeplint_codefacts_facts__ImportFact__hash(self):
     return hash((self.module,self.name,self.alias,self.level,))
 
 
+sweeplint_codefacts_facts__MetricLog__set_api = None
+sweeplint_codefacts_facts__MetricLog__set_span = None
+sweeplint_codefacts_facts__MetricLog__set_key = None
+sweeplint_codefacts_facts__MetricLog__set_pattern = None
+sweeplint_codefacts_facts__MetricLog__set_dynamic = None
+sweeplint_codefacts_facts__MetricLog__set_value = None
+sweeplint_codefacts_facts__MetricLog__set_path = None
+sweeplint_codefacts_facts__MetricLog__set_in_loop = None
+sweeplint_codefacts_facts__MetricLog__set_loops = None
+sweeplint_codefacts_facts__MetricLog__set_trips = None
+sweeplint_codefacts_facts__MetricLog__set_function = None
+sweeplint_codefacts_facts__MetricLog__set_split = None
+sweeplint_codefacts_facts__MetricLog__set_split_span = None
+
+
 def sweeplint_codefacts_facts__MetricLog__init(self, api, span, key, pattern, dynamic, value, path, in_loop, loops, trips, function, split, split_span):
-    _set(self, 'api', api)
-    _set(self, 'span', span)
-    _set(self, 'key', key)
-    _set(self, 'pattern', pattern)
-    _set(self, 'dynamic', dynamic)
-    _set(self, 'value', value)
-    _set(self, 'path', path)
-    _set(self, 'in_loop', in_loop)
-    _set(self, 'loops', loops)
-    _set(self, 'trips', trips)
-    _set(self, 'function', function)
-    _set(self, 'split', split)
-    _set(self, 'split_span', split_span)
+    sweeplint_codefacts_facts__MetricLog__set_api(self, api)
+    sweeplint_codefacts_facts__MetricLog__set_span(self, span)
+    sweeplint_codefacts_facts__MetricLog__set_key(self, key)
+    sweeplint_codefacts_facts__MetricLog__set_pattern(self, pattern)
+    sweeplint_codefacts_facts__MetricLog__set_dynamic(self, dynamic)
+    sweeplint_codefacts_facts__MetricLog__set_value(self, value)
+    sweeplint_codefacts_facts__MetricLog__set_path(self, path)
+    sweeplint_codefacts_facts__MetricLog__set_in_loop(self, in_loop)
+    sweeplint_codefacts_facts__MetricLog__set_loops(self, loops)
+    sweeplint_codefacts_facts__MetricLog__set_trips(self, trips)
+    sweeplint_codefacts_facts__MetricLog__set_function(self, function)
+    sweeplint_codefacts_facts__MetricLog__set_split(self, split)
+    sweeplint_codefacts_facts__MetricLog__set_split_span(self, split_span)
 
 
 def sweeplint_codefacts_facts__MetricLog__repr(self):
@@ -450,14 +570,23 @@ def sweeplint_codefacts_facts__MetricLog__hash(self):
     return hash((self.api,self.span,self.key,self.pattern,self.dynamic,self.value,self.path,self.in_loop,self.loops,self.trips,self.function,self.split,self.split_span,))
 
 
+sweeplint_codefacts_facts__Pass__set_root = None
+sweeplint_codefacts_facts__Pass__set_key = None
+sweeplint_codefacts_facts__Pass__set_callee = None
+sweeplint_codefacts_facts__Pass__set_span = None
+sweeplint_codefacts_facts__Pass__set_position = None
+sweeplint_codefacts_facts__Pass__set_keyword = None
+sweeplint_codefacts_facts__Pass__set_star = None
+
+
 def sweeplint_codefacts_facts__Pass__init(self, root, key, callee, span, position, keyword, star):
-    _set(self, 'root', root)
-    _set(self, 'key', key)
-    _set(self, 'callee', callee)
-    _set(self, 'span', span)
-    _set(self, 'position', position)
-    _set(self, 'keyword', keyword)
-    _set(self, 'star', star)
+    sweeplint_codefacts_facts__Pass__set_root(self, root)
+    sweeplint_codefacts_facts__Pass__set_key(self, key)
+    sweeplint_codefacts_facts__Pass__set_callee(self, callee)
+    sweeplint_codefacts_facts__Pass__set_span(self, span)
+    sweeplint_codefacts_facts__Pass__set_position(self, position)
+    sweeplint_codefacts_facts__Pass__set_keyword(self, keyword)
+    sweeplint_codefacts_facts__Pass__set_star(self, star)
 
 
 def sweeplint_codefacts_facts__Pass__repr(self):
@@ -474,20 +603,35 @@ def sweeplint_codefacts_facts__Pass__hash(self):
     return hash((self.root,self.key,self.callee,self.span,self.position,self.keyword,self.star,))
 
 
+sweeplint_codefacts_facts__ProgramFacts__set_program = None
+sweeplint_codefacts_facts__ProgramFacts__set_files = None
+sweeplint_codefacts_facts__ProgramFacts__set_reads = None
+sweeplint_codefacts_facts__ProgramFacts__set_args = None
+sweeplint_codefacts_facts__ProgramFacts__set_metrics = None
+sweeplint_codefacts_facts__ProgramFacts__set_writes = None
+sweeplint_codefacts_facts__ProgramFacts__set_calls = None
+sweeplint_codefacts_facts__ProgramFacts__set_escapes = None
+sweeplint_codefacts_facts__ProgramFacts__set_derivations = None
+sweeplint_codefacts_facts__ProgramFacts__set_selected_by = None
+sweeplint_codefacts_facts__ProgramFacts__set_hydra_main = None
+sweeplint_codefacts_facts__ProgramFacts__set_uses_argparse = None
+sweeplint_codefacts_facts__ProgramFacts__set_uses_wandb = None
+
+
 def sweeplint_codefacts_facts__ProgramFacts__init(self, program, files, reads, args, metrics, writes, calls, escapes, derivations, selected_by, hydra_main, uses_argparse, uses_wandb):
-    _set(self, 'program', program)
-    _set(self, 'files', files)
-    _set(self, 'reads', reads)
-    _set(self, 'args', args)
-    _set(self, 'metrics', metrics)
-    _set(self, 'writes', writes)
-    _set(self, 'calls', calls)
-    _set(self, 'escapes', escapes)
-    _set(self, 'derivations', derivations)
-    _set(self, 'selected_by', selected_by)
-    _set(self, 'hydra_main', hydra_main)
-    _set(self, 'uses_argparse', uses_argparse)
-    _set(self, 'uses_wandb', uses_wandb)
+    sweeplint_codefacts_facts__ProgramFacts__set_program(self, program)
+    sweeplint_codefacts_facts__ProgramFacts__set_files(self, files)
+    sweeplint_codefacts_facts__ProgramFacts__set_reads(self, reads)
+    sweeplint_codefacts_facts__ProgramFacts__set_args(self, args)
+    sweeplint_codefacts_facts__ProgramFacts__set_metrics(self, metrics)
+    sweeplint_codefacts_facts__ProgramFacts__set_writes(self, writes)
+    sweeplint_codefacts_facts__ProgramFacts__set_calls(self, calls)
+    sweeplint_codefacts_facts__ProgramFacts__set_escapes(self, escapes)
+    sweeplint_codefacts_facts__ProgramFacts__set_derivations(self, derivations)
+    sweeplint_codefacts_facts__ProgramFacts__set_selected_by(self, selected_by)
+    sweeplint_codefacts_facts__ProgramFacts__set_hydra_main(self, hydra_main)
+    sweeplint_codefacts_facts__ProgramFacts__set_uses_argparse(self, uses_argparse)
+    sweeplint_codefacts_facts__ProgramFacts__set_uses_wandb(self, uses_wandb)
 
 
 def sweeplint_codefacts_facts__ProgramFacts__repr(self):
@@ -504,18 +648,31 @@ def sweeplint_codefacts_facts__ProgramFacts__hash(self):
     return hash((self.program,self.files,self.reads,self.args,self.metrics,self.writes,self.calls,self.escapes,self.derivations,self.selected_by,self.hydra_main,self.uses_argparse,self.uses_wandb,))
 
 
+sweeplint_codefacts_facts__Read__set_root = None
+sweeplint_codefacts_facts__Read__set_key = None
+sweeplint_codefacts_facts__Read__set_span = None
+sweeplint_codefacts_facts__Read__set_how = None
+sweeplint_codefacts_facts__Read__set_default = None
+sweeplint_codefacts_facts__Read__set_has_default = None
+sweeplint_codefacts_facts__Read__set_conditions = None
+sweeplint_codefacts_facts__Read__set_consumers = None
+sweeplint_codefacts_facts__Read__set_bool_cast = None
+sweeplint_codefacts_facts__Read__set_dead_local = None
+sweeplint_codefacts_facts__Read__set_path = None
+
+
 def sweeplint_codefacts_facts__Read__init(self, root, key, span, how, default, has_default, conditions, consumers, bool_cast, dead_local, path):
-    _set(self, 'root', root)
-    _set(self, 'key', key)
-    _set(self, 'span', span)
-    _set(self, 'how', how)
-    _set(self, 'default', default)
-    _set(self, 'has_default', has_default)
-    _set(self, 'conditions', conditions)
-    _set(self, 'consumers', consumers)
-    _set(self, 'bool_cast', bool_cast)
-    _set(self, 'dead_local', dead_local)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__Read__set_root(self, root)
+    sweeplint_codefacts_facts__Read__set_key(self, key)
+    sweeplint_codefacts_facts__Read__set_span(self, span)
+    sweeplint_codefacts_facts__Read__set_how(self, how)
+    sweeplint_codefacts_facts__Read__set_default(self, default)
+    sweeplint_codefacts_facts__Read__set_has_default(self, has_default)
+    sweeplint_codefacts_facts__Read__set_conditions(self, conditions)
+    sweeplint_codefacts_facts__Read__set_consumers(self, consumers)
+    sweeplint_codefacts_facts__Read__set_bool_cast(self, bool_cast)
+    sweeplint_codefacts_facts__Read__set_dead_local(self, dead_local)
+    sweeplint_codefacts_facts__Read__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__Read__repr(self):
@@ -532,11 +689,17 @@ def sweeplint_codefacts_facts__Read__hash(self):
     return hash((self.root,self.key,self.span,self.how,self.default,self.has_default,self.conditions,self.consumers,self.bool_cast,self.dead_local,self.path,))
 
 
+sweeplint_codefacts_facts__Selection__set_func = None
+sweeplint_codefacts_facts__Selection__set_metric = None
+sweeplint_codefacts_facts__Selection__set_span = None
+sweeplint_codefacts_facts__Selection__set_path = None
+
+
 def sweeplint_codefacts_facts__Selection__init(self, func, metric, span, path):
-    _set(self, 'func', func)
-    _set(self, 'metric', metric)
-    _set(self, 'span', span)
-    _set(self, 'path', path)
+    sweeplint_codefacts_facts__Selection__set_func(self, func)
+    sweeplint_codefacts_facts__Selection__set_metric(self, metric)
+    sweeplint_codefacts_facts__Selection__set_span(self, span)
+    sweeplint_codefacts_facts__Selection__set_path(self, path)
 
 
 def sweeplint_codefacts_facts__Selection__repr(self):
@@ -553,11 +716,17 @@ def sweeplint_codefacts_facts__Selection__hash(self):
     return hash((self.func,self.metric,self.span,self.path,))
 
 
+sweeplint_codefacts_hydra_targets__TargetMiss__set_option = None
+sweeplint_codefacts_hydra_targets__TargetMiss__set_target = None
+sweeplint_codefacts_hydra_targets__TargetMiss__set_init_path = None
+sweeplint_codefacts_hydra_targets__TargetMiss__set_init = None
+
+
 def sweeplint_codefacts_hydra_targets__TargetMiss__init(self, option, target, init_path, init):
-    _set(self, 'option', option)
-    _set(self, 'target', target)
-    _set(self, 'init_path', init_path)
-    _set(self, 'init', init)
+    sweeplint_codefacts_hydra_targets__TargetMiss__set_option(self, option)
+    sweeplint_codefacts_hydra_targets__TargetMiss__set_target(self, target)
+    sweeplint_codefacts_hydra_targets__TargetMiss__set_init_path(self, init_path)
+    sweeplint_codefacts_hydra_targets__TargetMiss__set_init(self, init)
 
 
 def sweeplint_codefacts_hydra_targets__TargetMiss__repr(self):
@@ -574,12 +743,19 @@ def sweeplint_codefacts_hydra_targets__TargetMiss__hash(self):
     return hash((self.option,self.target,self.init_path,self.init,))
 
 
+sweeplint_codefacts_import_targets__MissingImport__set_name = None
+sweeplint_codefacts_import_targets__MissingImport__set_module_file = None
+sweeplint_codefacts_import_targets__MissingImport__set_line = None
+sweeplint_codefacts_import_targets__MissingImport__set_column = None
+sweeplint_codefacts_import_targets__MissingImport__set_end_column = None
+
+
 def sweeplint_codefacts_import_targets__MissingImport__init(self, name, module_file, line, column, end_column):
-    _set(self, 'name', name)
-    _set(self, 'module_file', module_file)
-    _set(self, 'line', line)
-    _set(self, 'column', column)
-    _set(self, 'end_column', end_column)
+    sweeplint_codefacts_import_targets__MissingImport__set_name(self, name)
+    sweeplint_codefacts_import_targets__MissingImport__set_module_file(self, module_file)
+    sweeplint_codefacts_import_targets__MissingImport__set_line(self, line)
+    sweeplint_codefacts_import_targets__MissingImport__set_column(self, column)
+    sweeplint_codefacts_import_targets__MissingImport__set_end_column(self, end_column)
 
 
 def sweeplint_codefacts_import_targets__MissingImport__repr(self):
@@ -633,11 +809,17 @@ def sweeplint_codefacts_interproc__DeadEnd__hash(self):
     return hash((self.function,self.parameter,self.path,self.line,))
 
 
+sweeplint_codefacts_nni_launch__LaunchBudget__set_path = None
+sweeplint_codefacts_nni_launch__LaunchBudget__set_max_trials = None
+sweeplint_codefacts_nni_launch__LaunchBudget__set_tuner = None
+sweeplint_codefacts_nni_launch__LaunchBudget__set_startup = None
+
+
 def sweeplint_codefacts_nni_launch__LaunchBudget__init(self, path, max_trials, tuner, startup):
-    _set(self, 'path', path)
-    _set(self, 'max_trials', max_trials)
-    _set(self, 'tuner', tuner)
-    _set(self, 'startup', startup)
+    sweeplint_codefacts_nni_launch__LaunchBudget__set_path(self, path)
+    sweeplint_codefacts_nni_launch__LaunchBudget__set_max_trials(self, max_trials)
+    sweeplint_codefacts_nni_launch__LaunchBudget__set_tuner(self, tuner)
+    sweeplint_codefacts_nni_launch__LaunchBudget__set_startup(self, startup)
 
 
 def sweeplint_codefacts_nni_launch__LaunchBudget__repr(self):
@@ -654,10 +836,15 @@ def sweeplint_codefacts_nni_launch__LaunchBudget__hash(self):
     return hash((self.path,self.max_trials,self.tuner,self.startup,))
 
 
+sweeplint_codefacts_program__HydraEntry__set_path = None
+sweeplint_codefacts_program__HydraEntry__set_config_dir = None
+sweeplint_codefacts_program__HydraEntry__set_config_name = None
+
+
 def sweeplint_codefacts_program__HydraEntry__init(self, path, config_dir, config_name):
-    _set(self, 'path', path)
-    _set(self, 'config_dir', config_dir)
-    _set(self, 'config_name', config_name)
+    sweeplint_codefacts_program__HydraEntry__set_path(self, path)
+    sweeplint_codefacts_program__HydraEntry__set_config_dir(self, config_dir)
+    sweeplint_codefacts_program__HydraEntry__set_config_name(self, config_name)
 
 
 def sweeplint_codefacts_program__HydraEntry__repr(self):
@@ -674,13 +861,21 @@ def sweeplint_codefacts_program__HydraEntry__hash(self):
     return hash((self.path,self.config_dir,self.config_name,))
 
 
+sweeplint_codefacts_program__Resolution__set_status = None
+sweeplint_codefacts_program__Resolution__set_name = None
+sweeplint_codefacts_program__Resolution__set_path = None
+sweeplint_codefacts_program__Resolution__set_span = None
+sweeplint_codefacts_program__Resolution__set_how = None
+sweeplint_codefacts_program__Resolution__set_config_dir = None
+
+
 def sweeplint_codefacts_program__Resolution__init(self, status, name, path, span, how, config_dir):
-    _set(self, 'status', status)
-    _set(self, 'name', name)
-    _set(self, 'path', path)
-    _set(self, 'span', span)
-    _set(self, 'how', how)
-    _set(self, 'config_dir', config_dir)
+    sweeplint_codefacts_program__Resolution__set_status(self, status)
+    sweeplint_codefacts_program__Resolution__set_name(self, name)
+    sweeplint_codefacts_program__Resolution__set_path(self, path)
+    sweeplint_codefacts_program__Resolution__set_span(self, span)
+    sweeplint_codefacts_program__Resolution__set_how(self, how)
+    sweeplint_codefacts_program__Resolution__set_config_dir(self, config_dir)
 
 
 def sweeplint_codefacts_program__Resolution__repr(self):
@@ -697,17 +892,29 @@ def sweeplint_codefacts_program__Resolution__hash(self):
     return hash((self.status,self.name,self.path,self.span,self.how,self.config_dir,))
 
 
+sweeplint_diagnostics__Diagnostic__set_code = None
+sweeplint_diagnostics__Diagnostic__set_name = None
+sweeplint_diagnostics__Diagnostic__set_severity = None
+sweeplint_diagnostics__Diagnostic__set_message = None
+sweeplint_diagnostics__Diagnostic__set_path = None
+sweeplint_diagnostics__Diagnostic__set_span = None
+sweeplint_diagnostics__Diagnostic__set_related = None
+sweeplint_diagnostics__Diagnostic__set_confidence = None
+sweeplint_diagnostics__Diagnostic__set_fix = None
+sweeplint_diagnostics__Diagnostic__set_help = None
+
+
 def sweeplint_diagnostics__Diagnostic__init(self, code, name, severity, message, path, span, related, confidence, fix, help):
-    _set(self, 'code', code)
-    _set(self, 'name', name)
-    _set(self, 'severity', severity)
-    _set(self, 'message', message)
-    _set(self, 'path', path)
-    _set(self, 'span', span)
-    _set(self, 'related', related)
-    _set(self, 'confidence', confidence)
-    _set(self, 'fix', fix)
-    _set(self, 'help', help)
+    sweeplint_diagnostics__Diagnostic__set_code(self, code)
+    sweeplint_diagnostics__Diagnostic__set_name(self, name)
+    sweeplint_diagnostics__Diagnostic__set_severity(self, severity)
+    sweeplint_diagnostics__Diagnostic__set_message(self, message)
+    sweeplint_diagnostics__Diagnostic__set_path(self, path)
+    sweeplint_diagnostics__Diagnostic__set_span(self, span)
+    sweeplint_diagnostics__Diagnostic__set_related(self, related)
+    sweeplint_diagnostics__Diagnostic__set_confidence(self, confidence)
+    sweeplint_diagnostics__Diagnostic__set_fix(self, fix)
+    sweeplint_diagnostics__Diagnostic__set_help(self, help)
 
 
 def sweeplint_diagnostics__Diagnostic__repr(self):
@@ -724,15 +931,25 @@ def sweeplint_diagnostics__Diagnostic__hash(self):
     return hash((self.code,self.name,self.severity,self.message,self.path,self.span,self.related,self.confidence,self.fix,self.help,))
 
 
+sweeplint_diagnostics__Finding__set_span = None
+sweeplint_diagnostics__Finding__set_message = None
+sweeplint_diagnostics__Finding__set_path = None
+sweeplint_diagnostics__Finding__set_related = None
+sweeplint_diagnostics__Finding__set_severity = None
+sweeplint_diagnostics__Finding__set_confidence = None
+sweeplint_diagnostics__Finding__set_fix = None
+sweeplint_diagnostics__Finding__set_help = None
+
+
 def sweeplint_diagnostics__Finding__init(self, span, message, path, related, severity, confidence, fix, help):
-    _set(self, 'span', span)
-    _set(self, 'message', message)
-    _set(self, 'path', path)
-    _set(self, 'related', related)
-    _set(self, 'severity', severity)
-    _set(self, 'confidence', confidence)
-    _set(self, 'fix', fix)
-    _set(self, 'help', help)
+    sweeplint_diagnostics__Finding__set_span(self, span)
+    sweeplint_diagnostics__Finding__set_message(self, message)
+    sweeplint_diagnostics__Finding__set_path(self, path)
+    sweeplint_diagnostics__Finding__set_related(self, related)
+    sweeplint_diagnostics__Finding__set_severity(self, severity)
+    sweeplint_diagnostics__Finding__set_confidence(self, confidence)
+    sweeplint_diagnostics__Finding__set_fix(self, fix)
+    sweeplint_diagnostics__Finding__set_help(self, help)
 
 
 def sweeplint_diagnostics__Finding__repr(self):
@@ -749,10 +966,15 @@ def sweeplint_diagnostics__Finding__hash(self):
     return hash((self.span,self.message,self.path,self.related,self.severity,self.confidence,self.fix,self.help,))
 
 
+sweeplint_diagnostics__Related__set_path = None
+sweeplint_diagnostics__Related__set_span = None
+sweeplint_diagnostics__Related__set_message = None
+
+
 def sweeplint_diagnostics__Related__init(self, path, span, message):
-    _set(self, 'path', path)
-    _set(self, 'span', span)
-    _set(self, 'message', message)
+    sweeplint_diagnostics__Related__set_path(self, path)
+    sweeplint_diagnostics__Related__set_span(self, span)
+    sweeplint_diagnostics__Related__set_message(self, message)
 
 
 def sweeplint_diagnostics__Related__repr(self):
@@ -769,9 +991,13 @@ def sweeplint_diagnostics__Related__hash(self):
     return hash((self.path,self.span,self.message,))
 
 
+sweeplint_discover__Target__set_path = None
+sweeplint_discover__Target__set_explicit = None
+
+
 def sweeplint_discover__Target__init(self, path, explicit):
-    _set(self, 'path', path)
-    _set(self, 'explicit', explicit)
+    sweeplint_discover__Target__set_path(self, path)
+    sweeplint_discover__Target__set_explicit(self, explicit)
 
 
 def sweeplint_discover__Target__repr(self):
@@ -826,10 +1052,15 @@ def sweeplint_fix_command__FixRun__eq(self, other):
     return NotImplemented
 
 
+sweeplint_fixes__Edit__set_span = None
+sweeplint_fixes__Edit__set_text = None
+sweeplint_fixes__Edit__set_path = None
+
+
 def sweeplint_fixes__Edit__init(self, span, text, path):
-    _set(self, 'span', span)
-    _set(self, 'text', text)
-    _set(self, 'path', path)
+    sweeplint_fixes__Edit__set_span(self, span)
+    sweeplint_fixes__Edit__set_text(self, text)
+    sweeplint_fixes__Edit__set_path(self, path)
 
 
 def sweeplint_fixes__Edit__repr(self):
@@ -846,10 +1077,15 @@ def sweeplint_fixes__Edit__hash(self):
     return hash((self.span,self.text,self.path,))
 
 
+sweeplint_fixes__Fix__set_title = None
+sweeplint_fixes__Fix__set_edits = None
+sweeplint_fixes__Fix__set_applicability = None
+
+
 def sweeplint_fixes__Fix__init(self, title, edits, applicability):
-    _set(self, 'title', title)
-    _set(self, 'edits', edits)
-    _set(self, 'applicability', applicability)
+    sweeplint_fixes__Fix__set_title(self, title)
+    sweeplint_fixes__Fix__set_edits(self, edits)
+    sweeplint_fixes__Fix__set_applicability(self, applicability)
 
 
 def sweeplint_fixes__Fix__repr(self):
@@ -1202,21 +1438,37 @@ def sweeplint_history__Version__hash(self):
     return hash((self.commit,self.path,self.file,))
 
 
+sweeplint_knowledge_model__Family__set_name = None
+sweeplint_knowledge_model__Family__set_kind = None
+sweeplint_knowledge_model__Family__set_role = None
+sweeplint_knowledge_model__Family__set_log_scale = None
+sweeplint_knowledge_model__Family__set_aliases = None
+sweeplint_knowledge_model__Family__set_suffixes = None
+sweeplint_knowledge_model__Family__set_conditional_on = None
+sweeplint_knowledge_model__Family__set_label = None
+sweeplint_knowledge_model__Family__set_prefixes = None
+sweeplint_knowledge_model__Family__set_tokens = None
+sweeplint_knowledge_model__Family__set_not_with = None
+sweeplint_knowledge_model__Family__set_integer = None
+sweeplint_knowledge_model__Family__set_plausible = None
+sweeplint_knowledge_model__Family__set_doubles_as = None
+
+
 def sweeplint_knowledge_model__Family__init(self, name, kind, role, log_scale, aliases, suffixes, conditional_on, label, prefixes, tokens, not_with, integer, plausible, doubles_as):
-    _set(self, 'name', name)
-    _set(self, 'kind', kind)
-    _set(self, 'role', role)
-    _set(self, 'log_scale', log_scale)
-    _set(self, 'aliases', aliases)
-    _set(self, 'suffixes', suffixes)
-    _set(self, 'conditional_on', conditional_on)
-    _set(self, 'label', label)
-    _set(self, 'prefixes', prefixes)
-    _set(self, 'tokens', tokens)
-    _set(self, 'not_with', not_with)
-    _set(self, 'integer', integer)
-    _set(self, 'plausible', plausible)
-    _set(self, 'doubles_as', doubles_as)
+    sweeplint_knowledge_model__Family__set_name(self, name)
+    sweeplint_knowledge_model__Family__set_kind(self, kind)
+    sweeplint_knowledge_model__Family__set_role(self, role)
+    sweeplint_knowledge_model__Family__set_log_scale(self, log_scale)
+    sweeplint_knowledge_model__Family__set_aliases(self, aliases)
+    sweeplint_knowledge_model__Family__set_suffixes(self, suffixes)
+    sweeplint_knowledge_model__Family__set_conditional_on(self, conditional_on)
+    sweeplint_knowledge_model__Family__set_label(self, label)
+    sweeplint_knowledge_model__Family__set_prefixes(self, prefixes)
+    sweeplint_knowledge_model__Family__set_tokens(self, tokens)
+    sweeplint_knowledge_model__Family__set_not_with(self, not_with)
+    sweeplint_knowledge_model__Family__set_integer(self, integer)
+    sweeplint_knowledge_model__Family__set_plausible(self, plausible)
+    sweeplint_knowledge_model__Family__set_doubles_as(self, doubles_as)
 
 
 def sweeplint_knowledge_model__Family__repr(self):
@@ -1233,10 +1485,15 @@ def sweeplint_knowledge_model__Family__hash(self):
     return hash((self.name,self.kind,self.role,self.log_scale,self.aliases,self.suffixes,self.conditional_on,self.label,self.prefixes,self.tokens,self.not_with,self.integer,self.plausible,self.doubles_as,))
 
 
+sweeplint_knowledge_model__Interaction__set_a = None
+sweeplint_knowledge_model__Interaction__set_b = None
+sweeplint_knowledge_model__Interaction__set_why = None
+
+
 def sweeplint_knowledge_model__Interaction__init(self, a, b, why):
-    _set(self, 'a', a)
-    _set(self, 'b', b)
-    _set(self, 'why', why)
+    sweeplint_knowledge_model__Interaction__set_a(self, a)
+    sweeplint_knowledge_model__Interaction__set_b(self, b)
+    sweeplint_knowledge_model__Interaction__set_why(self, why)
 
 
 def sweeplint_knowledge_model__Interaction__repr(self):
@@ -1275,14 +1532,23 @@ def sweeplint_knowledge_model__Knowledge__eq(self, other):
     return NotImplemented
 
 
+sweeplint_knowledge_model__Limit__set_op = None
+sweeplint_knowledge_model__Limit__set_limit = None
+sweeplint_knowledge_model__Limit__set_why = None
+sweeplint_knowledge_model__Limit__set_severity = None
+sweeplint_knowledge_model__Limit__set_upper = None
+sweeplint_knowledge_model__Limit__set_optimizers = None
+sweeplint_knowledge_model__Limit__set_exact = None
+
+
 def sweeplint_knowledge_model__Limit__init(self, op, limit, why, severity, upper, optimizers, exact):
-    _set(self, 'op', op)
-    _set(self, 'limit', limit)
-    _set(self, 'why', why)
-    _set(self, 'severity', severity)
-    _set(self, 'upper', upper)
-    _set(self, 'optimizers', optimizers)
-    _set(self, 'exact', exact)
+    sweeplint_knowledge_model__Limit__set_op(self, op)
+    sweeplint_knowledge_model__Limit__set_limit(self, limit)
+    sweeplint_knowledge_model__Limit__set_why(self, why)
+    sweeplint_knowledge_model__Limit__set_severity(self, severity)
+    sweeplint_knowledge_model__Limit__set_upper(self, upper)
+    sweeplint_knowledge_model__Limit__set_optimizers(self, optimizers)
+    sweeplint_knowledge_model__Limit__set_exact(self, exact)
 
 
 def sweeplint_knowledge_model__Limit__repr(self):
@@ -1340,14 +1606,23 @@ def sweeplint_lint__LintResult__eq(self, other):
     return NotImplemented
 
 
+sweeplint_model__CallSite__set_span = None
+sweeplint_model__CallSite__set_method = None
+sweeplint_model__CallSite__set_in_loop = None
+sweeplint_model__CallSite__set_fixed_name = None
+sweeplint_model__CallSite__set_target = None
+sweeplint_model__CallSite__set_condition = None
+sweeplint_model__CallSite__set_scope = None
+
+
 def sweeplint_model__CallSite__init(self, span, method, in_loop, fixed_name, target, condition, scope):
-    _set(self, 'span', span)
-    _set(self, 'method', method)
-    _set(self, 'in_loop', in_loop)
-    _set(self, 'fixed_name', fixed_name)
-    _set(self, 'target', target)
-    _set(self, 'condition', condition)
-    _set(self, 'scope', scope)
+    sweeplint_model__CallSite__set_span(self, span)
+    sweeplint_model__CallSite__set_method(self, method)
+    sweeplint_model__CallSite__set_in_loop(self, in_loop)
+    sweeplint_model__CallSite__set_fixed_name(self, fixed_name)
+    sweeplint_model__CallSite__set_target(self, target)
+    sweeplint_model__CallSite__set_condition(self, condition)
+    sweeplint_model__CallSite__set_scope(self, scope)
 
 
 def sweeplint_model__CallSite__repr(self):
@@ -1364,9 +1639,13 @@ def sweeplint_model__CallSite__hash(self):
     return hash((self.span,self.method,self.in_loop,self.fixed_name,self.target,self.condition,self.scope,))
 
 
+sweeplint_model__Condition__set_parent = None
+sweeplint_model__Condition__set_values = None
+
+
 def sweeplint_model__Condition__init(self, parent, values):
-    _set(self, 'parent', parent)
-    _set(self, 'values', values)
+    sweeplint_model__Condition__set_parent(self, parent)
+    sweeplint_model__Condition__set_values(self, values)
 
 
 def sweeplint_model__Condition__repr(self):
@@ -1383,14 +1662,23 @@ def sweeplint_model__Condition__hash(self):
     return hash((self.parent,self.values,))
 
 
+sweeplint_model__ConfigFile__set_path = None
+sweeplint_model__ConfigFile__set_text = None
+sweeplint_model__ConfigFile__set_format = None
+sweeplint_model__ConfigFile__set_studies = None
+sweeplint_model__ConfigFile__set_problems = None
+sweeplint_model__ConfigFile__set_directives = None
+sweeplint_model__ConfigFile__set_ignored_settings = None
+
+
 def sweeplint_model__ConfigFile__init(self, path, text, format, studies, problems, directives, ignored_settings):
-    _set(self, 'path', path)
-    _set(self, 'text', text)
-    _set(self, 'format', format)
-    _set(self, 'studies', studies)
-    _set(self, 'problems', problems)
-    _set(self, 'directives', directives)
-    _set(self, 'ignored_settings', ignored_settings)
+    sweeplint_model__ConfigFile__set_path(self, path)
+    sweeplint_model__ConfigFile__set_text(self, text)
+    sweeplint_model__ConfigFile__set_format(self, format)
+    sweeplint_model__ConfigFile__set_studies(self, studies)
+    sweeplint_model__ConfigFile__set_problems(self, problems)
+    sweeplint_model__ConfigFile__set_directives(self, directives)
+    sweeplint_model__ConfigFile__set_ignored_settings(self, ignored_settings)
 
 
 def sweeplint_model__ConfigFile__repr(self):
@@ -1407,14 +1695,23 @@ def sweeplint_model__ConfigFile__hash(self):
     return hash((self.path,self.text,self.format,self.studies,self.problems,self.directives,self.ignored_settings,))
 
 
+sweeplint_model__Declarations__set_scientific = None
+sweeplint_model__Declarations__set_nuisance = None
+sweeplint_model__Declarations__set_fixed = None
+sweeplint_model__Declarations__set_goal = None
+sweeplint_model__Declarations__set_phase = None
+sweeplint_model__Declarations__set_program = None
+sweeplint_model__Declarations__set_span = None
+
+
 def sweeplint_model__Declarations__init(self, scientific, nuisance, fixed, goal, phase, program, span):
-    _set(self, 'scientific', scientific)
-    _set(self, 'nuisance', nuisance)
-    _set(self, 'fixed', fixed)
-    _set(self, 'goal', goal)
-    _set(self, 'phase', phase)
-    _set(self, 'program', program)
-    _set(self, 'span', span)
+    sweeplint_model__Declarations__set_scientific(self, scientific)
+    sweeplint_model__Declarations__set_nuisance(self, nuisance)
+    sweeplint_model__Declarations__set_fixed(self, fixed)
+    sweeplint_model__Declarations__set_goal(self, goal)
+    sweeplint_model__Declarations__set_phase(self, phase)
+    sweeplint_model__Declarations__set_program(self, program)
+    sweeplint_model__Declarations__set_span(self, span)
 
 
 def sweeplint_model__Declarations__repr(self):
@@ -1431,12 +1728,19 @@ def sweeplint_model__Declarations__hash(self):
     return hash((self.scientific,self.nuisance,self.fixed,self.goal,self.phase,self.program,self.span,))
 
 
+sweeplint_model__Derivation__set_target = None
+sweeplint_model__Derivation__set_sources = None
+sweeplint_model__Derivation__set_span = None
+sweeplint_model__Derivation__set_via = None
+sweeplint_model__Derivation__set_path = None
+
+
 def sweeplint_model__Derivation__init(self, target, sources, span, via, path):
-    _set(self, 'target', target)
-    _set(self, 'sources', sources)
-    _set(self, 'span', span)
-    _set(self, 'via', via)
-    _set(self, 'path', path)
+    sweeplint_model__Derivation__set_target(self, target)
+    sweeplint_model__Derivation__set_sources(self, sources)
+    sweeplint_model__Derivation__set_span(self, span)
+    sweeplint_model__Derivation__set_via(self, via)
+    sweeplint_model__Derivation__set_path(self, path)
 
 
 def sweeplint_model__Derivation__repr(self):
@@ -1453,11 +1757,17 @@ def sweeplint_model__Derivation__hash(self):
     return hash((self.target,self.sources,self.span,self.via,self.path,))
 
 
+sweeplint_model__Directive__set_name = None
+sweeplint_model__Directive__set_values = None
+sweeplint_model__Directive__set_span = None
+sweeplint_model__Directive__set_value_span = None
+
+
 def sweeplint_model__Directive__init(self, name, values, span, value_span):
-    _set(self, 'name', name)
-    _set(self, 'values', values)
-    _set(self, 'span', span)
-    _set(self, 'value_span', value_span)
+    sweeplint_model__Directive__set_name(self, name)
+    sweeplint_model__Directive__set_values(self, values)
+    sweeplint_model__Directive__set_span(self, span)
+    sweeplint_model__Directive__set_value_span(self, value_span)
 
 
 def sweeplint_model__Directive__repr(self):
@@ -1474,10 +1784,15 @@ def sweeplint_model__Directive__hash(self):
     return hash((self.name,self.values,self.span,self.value_span,))
 
 
+sweeplint_model__EarlyStopping__set_kind = None
+sweeplint_model__EarlyStopping__set_settings = None
+sweeplint_model__EarlyStopping__set_span = None
+
+
 def sweeplint_model__EarlyStopping__init(self, kind, settings, span):
-    _set(self, 'kind', kind)
-    _set(self, 'settings', settings)
-    _set(self, 'span', span)
+    sweeplint_model__EarlyStopping__set_kind(self, kind)
+    sweeplint_model__EarlyStopping__set_settings(self, settings)
+    sweeplint_model__EarlyStopping__set_span(self, span)
 
 
 def sweeplint_model__EarlyStopping__repr(self):
@@ -1494,10 +1809,15 @@ def sweeplint_model__EarlyStopping__hash(self):
     return hash((self.kind,self.settings,self.span,))
 
 
+sweeplint_model__IgnoredSetting__set_key = None
+sweeplint_model__IgnoredSetting__set_span = None
+sweeplint_model__IgnoredSetting__set_place = None
+
+
 def sweeplint_model__IgnoredSetting__init(self, key, span, place):
-    _set(self, 'key', key)
-    _set(self, 'span', span)
-    _set(self, 'place', place)
+    sweeplint_model__IgnoredSetting__set_key(self, key)
+    sweeplint_model__IgnoredSetting__set_span(self, span)
+    sweeplint_model__IgnoredSetting__set_place(self, place)
 
 
 def sweeplint_model__IgnoredSetting__repr(self):
@@ -1514,11 +1834,17 @@ def sweeplint_model__IgnoredSetting__hash(self):
     return hash((self.key,self.span,self.place,))
 
 
+sweeplint_model__KeyRef__set_key = None
+sweeplint_model__KeyRef__set_span = None
+sweeplint_model__KeyRef__set_expected = None
+sweeplint_model__KeyRef__set_where = None
+
+
 def sweeplint_model__KeyRef__init(self, key, span, expected, where):
-    _set(self, 'key', key)
-    _set(self, 'span', span)
-    _set(self, 'expected', expected)
-    _set(self, 'where', where)
+    sweeplint_model__KeyRef__set_key(self, key)
+    sweeplint_model__KeyRef__set_span(self, span)
+    sweeplint_model__KeyRef__set_expected(self, expected)
+    sweeplint_model__KeyRef__set_where(self, where)
 
 
 def sweeplint_model__KeyRef__repr(self):
@@ -1535,11 +1861,17 @@ def sweeplint_model__KeyRef__hash(self):
     return hash((self.key,self.span,self.expected,self.where,))
 
 
+sweeplint_model__Lit__set_value = None
+sweeplint_model__Lit__set_span = None
+sweeplint_model__Lit__set_text = None
+sweeplint_model__Lit__set_quoted = None
+
+
 def sweeplint_model__Lit__init(self, value, span, text, quoted):
-    _set(self, 'value', value)
-    _set(self, 'span', span)
-    _set(self, 'text', text)
-    _set(self, 'quoted', quoted)
+    sweeplint_model__Lit__set_value(self, value)
+    sweeplint_model__Lit__set_span(self, span)
+    sweeplint_model__Lit__set_text(self, text)
+    sweeplint_model__Lit__set_quoted(self, quoted)
 
 
 def sweeplint_model__Lit__repr(self):
@@ -1556,11 +1888,17 @@ def sweeplint_model__Lit__hash(self):
     return hash((self.value,self.span,self.text,self.quoted,))
 
 
+sweeplint_model__Method__set_name = None
+sweeplint_model__Method__set_kind = None
+sweeplint_model__Method__set_span = None
+sweeplint_model__Method__set_settings = None
+
+
 def sweeplint_model__Method__init(self, name, kind, span, settings):
-    _set(self, 'name', name)
-    _set(self, 'kind', kind)
-    _set(self, 'span', span)
-    _set(self, 'settings', settings)
+    sweeplint_model__Method__set_name(self, name)
+    sweeplint_model__Method__set_kind(self, kind)
+    sweeplint_model__Method__set_span(self, span)
+    sweeplint_model__Method__set_settings(self, settings)
 
 
 def sweeplint_model__Method__repr(self):
@@ -1577,13 +1915,21 @@ def sweeplint_model__Method__hash(self):
     return hash((self.name,self.kind,self.span,self.settings,))
 
 
+sweeplint_model__Objective__set_name = None
+sweeplint_model__Objective__set_goal = None
+sweeplint_model__Objective__set_goal_span = None
+sweeplint_model__Objective__set_span = None
+sweeplint_model__Objective__set_source = None
+sweeplint_model__Objective__set_reduction = None
+
+
 def sweeplint_model__Objective__init(self, name, goal, goal_span, span, source, reduction):
-    _set(self, 'name', name)
-    _set(self, 'goal', goal)
-    _set(self, 'goal_span', goal_span)
-    _set(self, 'span', span)
-    _set(self, 'source', source)
-    _set(self, 'reduction', reduction)
+    sweeplint_model__Objective__set_name(self, name)
+    sweeplint_model__Objective__set_goal(self, goal)
+    sweeplint_model__Objective__set_goal_span(self, goal_span)
+    sweeplint_model__Objective__set_span(self, span)
+    sweeplint_model__Objective__set_source(self, source)
+    sweeplint_model__Objective__set_reduction(self, reduction)
 
 
 def sweeplint_model__Objective__repr(self):
@@ -1600,11 +1946,17 @@ def sweeplint_model__Objective__hash(self):
     return hash((self.name,self.goal,self.goal_span,self.span,self.source,self.reduction,))
 
 
+sweeplint_model__Opaque__set_text = None
+sweeplint_model__Opaque__set_kind = None
+sweeplint_model__Opaque__set_base = None
+sweeplint_model__Opaque__set_factor = None
+
+
 def sweeplint_model__Opaque__init(self, text, kind, base, factor):
-    _set(self, 'text', text)
-    _set(self, 'kind', kind)
-    _set(self, 'base', base)
-    _set(self, 'factor', factor)
+    sweeplint_model__Opaque__set_text(self, text)
+    sweeplint_model__Opaque__set_kind(self, kind)
+    sweeplint_model__Opaque__set_base(self, base)
+    sweeplint_model__Opaque__set_factor(self, factor)
 
 
 def sweeplint_model__Opaque__repr(self):
@@ -1621,35 +1973,65 @@ def sweeplint_model__Opaque__hash(self):
     return hash((self.text,self.kind,self.base,self.factor,))
 
 
+sweeplint_model__Parameter__set_name = None
+sweeplint_model__Parameter__set_space = None
+sweeplint_model__Parameter__set_key_span = None
+sweeplint_model__Parameter__set_value_span = None
+sweeplint_model__Parameter__set_distribution = None
+sweeplint_model__Parameter__set_distribution_span = None
+sweeplint_model__Parameter__set_low = None
+sweeplint_model__Parameter__set_high = None
+sweeplint_model__Parameter__set_values = None
+sweeplint_model__Parameter__set_probabilities = None
+sweeplint_model__Parameter__set_q = None
+sweeplint_model__Parameter__set_mu = None
+sweeplint_model__Parameter__set_sigma = None
+sweeplint_model__Parameter__set_alpha = None
+sweeplint_model__Parameter__set_beta = None
+sweeplint_model__Parameter__set_log = None
+sweeplint_model__Parameter__set_integer = None
+sweeplint_model__Parameter__set_inferred = None
+sweeplint_model__Parameter__set_exponent_bounds = None
+sweeplint_model__Parameter__set_base = None
+sweeplint_model__Parameter__set_high_inclusive = None
+sweeplint_model__Parameter__set_condition = None
+sweeplint_model__Parameter__set_deprecated = None
+sweeplint_model__Parameter__set_selects_config_group = None
+sweeplint_model__Parameter__set_linked_from = None
+sweeplint_model__Parameter__set_shape = None
+sweeplint_model__Parameter__set_grid_points = None
+sweeplint_model__Parameter__set_sites = None
+
+
 def sweeplint_model__Parameter__init(self, name, space, key_span, value_span, distribution, distribution_span, low, high, values, probabilities, q, mu, sigma, alpha, beta, log, integer, inferred, exponent_bounds, base, high_inclusive, condition, deprecated, selects_config_group, linked_from, shape, grid_points, sites):
-    _set(self, 'name', name)
-    _set(self, 'space', space)
-    _set(self, 'key_span', key_span)
-    _set(self, 'value_span', value_span)
-    _set(self, 'distribution', distribution)
-    _set(self, 'distribution_span', distribution_span)
-    _set(self, 'low', low)
-    _set(self, 'high', high)
-    _set(self, 'values', values)
-    _set(self, 'probabilities', probabilities)
-    _set(self, 'q', q)
-    _set(self, 'mu', mu)
-    _set(self, 'sigma', sigma)
-    _set(self, 'alpha', alpha)
-    _set(self, 'beta', beta)
-    _set(self, 'log', log)
-    _set(self, 'integer', integer)
-    _set(self, 'inferred', inferred)
-    _set(self, 'exponent_bounds', exponent_bounds)
-    _set(self, 'base', base)
-    _set(self, 'high_inclusive', high_inclusive)
-    _set(self, 'condition', condition)
-    _set(self, 'deprecated', deprecated)
-    _set(self, 'selects_config_group', selects_config_group)
-    _set(self, 'linked_from', linked_from)
-    _set(self, 'shape', shape)
-    _set(self, 'grid_points', grid_points)
-    _set(self, 'sites', sites)
+    sweeplint_model__Parameter__set_name(self, name)
+    sweeplint_model__Parameter__set_space(self, space)
+    sweeplint_model__Parameter__set_key_span(self, key_span)
+    sweeplint_model__Parameter__set_value_span(self, value_span)
+    sweeplint_model__Parameter__set_distribution(self, distribution)
+    sweeplint_model__Parameter__set_distribution_span(self, distribution_span)
+    sweeplint_model__Parameter__set_low(self, low)
+    sweeplint_model__Parameter__set_high(self, high)
+    sweeplint_model__Parameter__set_values(self, values)
+    sweeplint_model__Parameter__set_probabilities(self, probabilities)
+    sweeplint_model__Parameter__set_q(self, q)
+    sweeplint_model__Parameter__set_mu(self, mu)
+    sweeplint_model__Parameter__set_sigma(self, sigma)
+    sweeplint_model__Parameter__set_alpha(self, alpha)
+    sweeplint_model__Parameter__set_beta(self, beta)
+    sweeplint_model__Parameter__set_log(self, log)
+    sweeplint_model__Parameter__set_integer(self, integer)
+    sweeplint_model__Parameter__set_inferred(self, inferred)
+    sweeplint_model__Parameter__set_exponent_bounds(self, exponent_bounds)
+    sweeplint_model__Parameter__set_base(self, base)
+    sweeplint_model__Parameter__set_high_inclusive(self, high_inclusive)
+    sweeplint_model__Parameter__set_condition(self, condition)
+    sweeplint_model__Parameter__set_deprecated(self, deprecated)
+    sweeplint_model__Parameter__set_selects_config_group(self, selects_config_group)
+    sweeplint_model__Parameter__set_linked_from(self, linked_from)
+    sweeplint_model__Parameter__set_shape(self, shape)
+    sweeplint_model__Parameter__set_grid_points(self, grid_points)
+    sweeplint_model__Parameter__set_sites(self, sites)
 
 
 def sweeplint_model__Parameter__repr(self):
@@ -1666,10 +2048,15 @@ def sweeplint_model__Parameter__hash(self):
     return hash((self.name,self.space,self.key_span,self.value_span,self.distribution,self.distribution_span,self.low,self.high,self.values,self.probabilities,self.q,self.mu,self.sigma,self.alpha,self.beta,self.log,self.integer,self.inferred,self.exponent_bounds,self.base,self.high_inclusive,self.condition,self.deprecated,self.selects_config_group,self.linked_from,self.shape,self.grid_points,self.sites,))
 
 
+sweeplint_model__Problem__set_code = None
+sweeplint_model__Problem__set_span = None
+sweeplint_model__Problem__set_message = None
+
+
 def sweeplint_model__Problem__init(self, code, span, message):
-    _set(self, 'code', code)
-    _set(self, 'span', span)
-    _set(self, 'message', message)
+    sweeplint_model__Problem__set_code(self, code)
+    sweeplint_model__Problem__set_span(self, span)
+    sweeplint_model__Problem__set_message(self, message)
 
 
 def sweeplint_model__Problem__repr(self):
@@ -1686,13 +2073,21 @@ def sweeplint_model__Problem__hash(self):
     return hash((self.code,self.span,self.message,))
 
 
+sweeplint_model__RandomDraw__set_call = None
+sweeplint_model__RandomDraw__set_span = None
+sweeplint_model__RandomDraw__set_built = None
+sweeplint_model__RandomDraw__set_parameter = None
+sweeplint_model__RandomDraw__set_sampler = None
+sweeplint_model__RandomDraw__set_remedy = None
+
+
 def sweeplint_model__RandomDraw__init(self, call, span, built, parameter, sampler, remedy):
-    _set(self, 'call', call)
-    _set(self, 'span', span)
-    _set(self, 'built', built)
-    _set(self, 'parameter', parameter)
-    _set(self, 'sampler', sampler)
-    _set(self, 'remedy', remedy)
+    sweeplint_model__RandomDraw__set_call(self, call)
+    sweeplint_model__RandomDraw__set_span(self, span)
+    sweeplint_model__RandomDraw__set_built(self, built)
+    sweeplint_model__RandomDraw__set_parameter(self, parameter)
+    sweeplint_model__RandomDraw__set_sampler(self, sampler)
+    sweeplint_model__RandomDraw__set_remedy(self, remedy)
 
 
 def sweeplint_model__RandomDraw__repr(self):
@@ -1709,10 +2104,15 @@ def sweeplint_model__RandomDraw__hash(self):
     return hash((self.call,self.span,self.built,self.parameter,self.sampler,self.remedy,))
 
 
+sweeplint_model__SpaceShape__set_declared_type = None
+sweeplint_model__SpaceShape__set_keys = None
+sweeplint_model__SpaceShape__set_span = None
+
+
 def sweeplint_model__SpaceShape__init(self, declared_type, keys, span):
-    _set(self, 'declared_type', declared_type)
-    _set(self, 'keys', keys)
-    _set(self, 'span', span)
+    sweeplint_model__SpaceShape__set_declared_type(self, declared_type)
+    sweeplint_model__SpaceShape__set_keys(self, keys)
+    sweeplint_model__SpaceShape__set_span(self, span)
 
 
 def sweeplint_model__SpaceShape__repr(self):
@@ -1767,27 +2167,49 @@ def sweeplint_model__Span__ge(self, other):
     return NotImplemented
 
 
+sweeplint_model__Study__set_format = None
+sweeplint_model__Study__set_loader = None
+sweeplint_model__Study__set_span = None
+sweeplint_model__Study__set_parameters = None
+sweeplint_model__Study__set_method = None
+sweeplint_model__Study__set_objective = None
+sweeplint_model__Study__set_budget = None
+sweeplint_model__Study__set_early_stopping = None
+sweeplint_model__Study__set_program = None
+sweeplint_model__Study__set_parallel = None
+sweeplint_model__Study__set_keeps_trials = None
+sweeplint_model__Study__set_command = None
+sweeplint_model__Study__set_command_span = None
+sweeplint_model__Study__set_declarations = None
+sweeplint_model__Study__set_unknown_keys = None
+sweeplint_model__Study__set_problems = None
+sweeplint_model__Study__set_name = None
+sweeplint_model__Study__set_derivations = None
+sweeplint_model__Study__set_trial_template = None
+sweeplint_model__Study__set_random_draws = None
+
+
 def sweeplint_model__Study__init(self, format, loader, span, parameters, method, objective, budget, early_stopping, program, parallel, keeps_trials, command, command_span, declarations, unknown_keys, problems, name, derivations, trial_template, random_draws):
-    _set(self, 'format', format)
-    _set(self, 'loader', loader)
-    _set(self, 'span', span)
-    _set(self, 'parameters', parameters)
-    _set(self, 'method', method)
-    _set(self, 'objective', objective)
-    _set(self, 'budget', budget)
-    _set(self, 'early_stopping', early_stopping)
-    _set(self, 'program', program)
-    _set(self, 'parallel', parallel)
-    _set(self, 'keeps_trials', keeps_trials)
-    _set(self, 'command', command)
-    _set(self, 'command_span', command_span)
-    _set(self, 'declarations', self.__record_fields__['declarations'].default_factory() if declarations is FACTORY else declarations)
-    _set(self, 'unknown_keys', unknown_keys)
-    _set(self, 'problems', problems)
-    _set(self, 'name', name)
-    _set(self, 'derivations', derivations)
-    _set(self, 'trial_template', trial_template)
-    _set(self, 'random_draws', random_draws)
+    sweeplint_model__Study__set_format(self, format)
+    sweeplint_model__Study__set_loader(self, loader)
+    sweeplint_model__Study__set_span(self, span)
+    sweeplint_model__Study__set_parameters(self, parameters)
+    sweeplint_model__Study__set_method(self, method)
+    sweeplint_model__Study__set_objective(self, objective)
+    sweeplint_model__Study__set_budget(self, budget)
+    sweeplint_model__Study__set_early_stopping(self, early_stopping)
+    sweeplint_model__Study__set_program(self, program)
+    sweeplint_model__Study__set_parallel(self, parallel)
+    sweeplint_model__Study__set_keeps_trials(self, keeps_trials)
+    sweeplint_model__Study__set_command(self, command)
+    sweeplint_model__Study__set_command_span(self, command_span)
+    sweeplint_model__Study__set_declarations(self, self.__record_fields__['declarations'].default_factory() if declarations is FACTORY else declarations)
+    sweeplint_model__Study__set_unknown_keys(self, unknown_keys)
+    sweeplint_model__Study__set_problems(self, problems)
+    sweeplint_model__Study__set_name(self, name)
+    sweeplint_model__Study__set_derivations(self, derivations)
+    sweeplint_model__Study__set_trial_template(self, trial_template)
+    sweeplint_model__Study__set_random_draws(self, random_draws)
 
 
 def sweeplint_model__Study__repr(self):
@@ -1804,11 +2226,17 @@ def sweeplint_model__Study__hash(self):
     return hash((self.format,self.loader,self.span,self.parameters,self.method,self.objective,self.budget,self.early_stopping,self.program,self.parallel,self.keeps_trials,self.command,self.command_span,self.declarations,self.unknown_keys,self.problems,self.name,self.derivations,self.trial_template,self.random_draws,))
 
 
+sweeplint_model__TrialBinding__set_name = None
+sweeplint_model__TrialBinding__set_reference = None
+sweeplint_model__TrialBinding__set_span = None
+sweeplint_model__TrialBinding__set_used = None
+
+
 def sweeplint_model__TrialBinding__init(self, name, reference, span, used):
-    _set(self, 'name', name)
-    _set(self, 'reference', reference)
-    _set(self, 'span', span)
-    _set(self, 'used', used)
+    sweeplint_model__TrialBinding__set_name(self, name)
+    sweeplint_model__TrialBinding__set_reference(self, reference)
+    sweeplint_model__TrialBinding__set_span(self, span)
+    sweeplint_model__TrialBinding__set_used(self, used)
 
 
 def sweeplint_model__TrialBinding__repr(self):
@@ -1825,9 +2253,13 @@ def sweeplint_model__TrialBinding__hash(self):
     return hash((self.name,self.reference,self.span,self.used,))
 
 
+sweeplint_model__TrialTemplate__set_bindings = None
+sweeplint_model__TrialTemplate__set_placeholders = None
+
+
 def sweeplint_model__TrialTemplate__init(self, bindings, placeholders):
-    _set(self, 'bindings', bindings)
-    _set(self, 'placeholders', placeholders)
+    sweeplint_model__TrialTemplate__set_bindings(self, bindings)
+    sweeplint_model__TrialTemplate__set_placeholders(self, placeholders)
 
 
 def sweeplint_model__TrialTemplate__repr(self):
@@ -1916,14 +2348,23 @@ def sweeplint_report__ReportContext__eq(self, other):
     return NotImplemented
 
 
+sweeplint_roles__RoleAssignment__set_name = None
+sweeplint_roles__RoleAssignment__set_role = None
+sweeplint_roles__RoleAssignment__set_declared = None
+sweeplint_roles__RoleAssignment__set_reason = None
+sweeplint_roles__RoleAssignment__set_source = None
+sweeplint_roles__RoleAssignment__set_span = None
+sweeplint_roles__RoleAssignment__set_strength = None
+
+
 def sweeplint_roles__RoleAssignment__init(self, name, role, declared, reason, source, span, strength):
-    _set(self, 'name', name)
-    _set(self, 'role', role)
-    _set(self, 'declared', declared)
-    _set(self, 'reason', reason)
-    _set(self, 'source', source)
-    _set(self, 'span', span)
-    _set(self, 'strength', strength)
+    sweeplint_roles__RoleAssignment__set_name(self, name)
+    sweeplint_roles__RoleAssignment__set_role(self, role)
+    sweeplint_roles__RoleAssignment__set_declared(self, declared)
+    sweeplint_roles__RoleAssignment__set_reason(self, reason)
+    sweeplint_roles__RoleAssignment__set_source(self, source)
+    sweeplint_roles__RoleAssignment__set_span(self, span)
+    sweeplint_roles__RoleAssignment__set_strength(self, strength)
 
 
 def sweeplint_roles__RoleAssignment__repr(self):
@@ -1966,9 +2407,13 @@ def sweeplint_roles__Roles__hash(self):
     return hash((self.assignments,self.goal,self.phase,self.phase_declared,self.phase_reason,self.fixed_families,self.unmatched,self.declared_any,self.phase_confidence,))
 
 
+sweeplint_roles__Unmatched__set_span = None
+sweeplint_roles__Unmatched__set_message = None
+
+
 def sweeplint_roles__Unmatched__init(self, span, message):
-    _set(self, 'span', span)
-    _set(self, 'message', message)
+    sweeplint_roles__Unmatched__set_span(self, span)
+    sweeplint_roles__Unmatched__set_message(self, message)
 
 
 def sweeplint_roles__Unmatched__repr(self):
@@ -2086,10 +2531,15 @@ def sweeplint_schedules__Schedules__eq(self, other):
     return NotImplemented
 
 
+sweeplint_schedules__Setting__set_name = None
+sweeplint_schedules__Setting__set_under = None
+sweeplint_schedules__Setting__set_label = None
+
+
 def sweeplint_schedules__Setting__init(self, name, under, label):
-    _set(self, 'name', name)
-    _set(self, 'under', under)
-    _set(self, 'label', label)
+    sweeplint_schedules__Setting__set_name(self, name)
+    sweeplint_schedules__Setting__set_under(self, under)
+    sweeplint_schedules__Setting__set_label(self, label)
 
 
 def sweeplint_schedules__Setting__repr(self):
@@ -2158,12 +2608,19 @@ def sweeplint_settings__StudySettings__eq(self, other):
     return NotImplemented
 
 
+sweeplint_source__Suppression__set_kind = None
+sweeplint_source__Suppression__set_codes = None
+sweeplint_source__Suppression__set_span = None
+sweeplint_source__Suppression__set_own_line = None
+sweeplint_source__Suppression__set_malformed = None
+
+
 def sweeplint_source__Suppression__init(self, kind, codes, span, own_line, malformed):
-    _set(self, 'kind', kind)
-    _set(self, 'codes', codes)
-    _set(self, 'span', span)
-    _set(self, 'own_line', own_line)
-    _set(self, 'malformed', malformed)
+    sweeplint_source__Suppression__set_kind(self, kind)
+    sweeplint_source__Suppression__set_codes(self, codes)
+    sweeplint_source__Suppression__set_span(self, span)
+    sweeplint_source__Suppression__set_own_line(self, own_line)
+    sweeplint_source__Suppression__set_malformed(self, malformed)
 
 
 def sweeplint_source__Suppression__repr(self):
@@ -2200,10 +2657,15 @@ def sweeplint_trial_budgets__TrialBudget__hash(self):
     return hash((self.family,self.fewest,self.when,))
 
 
+sweeplint_yamlnodes__DuplicateKey__set_key = None
+sweeplint_yamlnodes__DuplicateKey__set_span = None
+sweeplint_yamlnodes__DuplicateKey__set_first = None
+
+
 def sweeplint_yamlnodes__DuplicateKey__init(self, key, span, first):
-    _set(self, 'key', key)
-    _set(self, 'span', span)
-    _set(self, 'first', first)
+    sweeplint_yamlnodes__DuplicateKey__set_key(self, key)
+    sweeplint_yamlnodes__DuplicateKey__set_span(self, span)
+    sweeplint_yamlnodes__DuplicateKey__set_first(self, first)
 
 
 def sweeplint_yamlnodes__DuplicateKey__repr(self):
@@ -2220,9 +2682,13 @@ def sweeplint_yamlnodes__DuplicateKey__hash(self):
     return hash((self.key,self.span,self.first,))
 
 
+sweeplint_yamlnodes__UnsafeTag__set_tag = None
+sweeplint_yamlnodes__UnsafeTag__set_span = None
+
+
 def sweeplint_yamlnodes__UnsafeTag__init(self, tag, span):
-    _set(self, 'tag', tag)
-    _set(self, 'span', span)
+    sweeplint_yamlnodes__UnsafeTag__set_tag(self, tag)
+    sweeplint_yamlnodes__UnsafeTag__set_span(self, span)
 
 
 def sweeplint_yamlnodes__UnsafeTag__repr(self):

@@ -9,7 +9,8 @@ Why: dataclasses compile every generated method from source text when the class 
 1 ms a class; a one-file run loads some eighty classes, so that compiling was a third of its
 start-up. Here the same methods are compiled with the package, in the generated module
 sweeplint/record_methods.py (`python -m sweeplint.records_generate --write`); only the frozen
-classes' attribute guards, which no hot path calls, are closures made here. Nor is dataclasses
+classes' attribute guards, which no hot path calls, are closures made here, and the slot setters
+that the initialiser of a frozen class with slots calls are bound here into that module. Nor is dataclasses
 imported (~10 ms with inspect, ast, dis and tokenize, which a check never needs): a record's
 `__dataclass_fields__` and `__dataclass_params__`, which dataclasses' own functions read, are made
 the first time something asks for them. A class whose generated methods are missing or stale
@@ -127,8 +128,8 @@ def function_name(key: str, method: str) -> str:
     return key.replace(".", "_").replace(":", "__") + "__" + method.strip("_")
 
 
-def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool) -> str | None:
-    """What the generated methods of a class depend on: `init,eq,frozen:a,b,c*` (`*`: a field made
+def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool = False) -> str | None:
+    """What the generated methods of a class depend on: `init,eq,frozen,slots:a,b,c*` (`*`: a field made
     by its default factory). None when the class needs what only `dataclass` does: inherited
     fields, ClassVar, InitVar, keyword-only fields, fields left out of init, repr, comparison or
     hash, __post_init__, or a method of its own dataclass would also write (Span's own
@@ -159,7 +160,8 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool) -> str | None
             names.append(name)
         if value is not MISSING and value.__class__.__hash__ is None:
             return None  # a mutable default: dataclass refuses it
-    options = [word for word, on in (("init", init), ("eq", eq), ("order", order), ("frozen", frozen)) if on]
+    options = [word for word, on in (("init", init), ("eq", eq), ("order", order), ("frozen", frozen), ("slots", slots))
+               if on]
     return f"{','.join(options)}:{','.join(names)}"
 
 
@@ -191,12 +193,20 @@ def methods_of(shape: str) -> tuple[str, ...]:
 
 
 def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
-    shape = shape_of(cls, init, eq, order, frozen)
+    shape = shape_of(cls, init, eq, order, frozen, slots)
     key = key_of(cls)
     DECLARED.append((key, shape, cls))
-    if shape is None or record_methods.SHAPES.get(key) != shape:
-        return _by_dataclass(cls, init, eq, order, frozen, slots)
+    setters = _slot_setters(key, shape)
+    if shape is None or record_methods.SHAPES.get(key) != shape or any(getattr(record_methods, g) for g in setters.values()):
+        return _by_dataclass(cls, init, eq, order, frozen, slots)  # (or a class declared again: its setters are taken)
     made = _bare(cls, slots)
+    # A frozen class's initialiser cannot assign `self.x = ...` (its __setattr__ refuses); calling
+    # each slot's own setter (`made.x.__set__`, bound here into the generated module's globals) costs
+    # half of `object.__setattr__(self, "x", ...)`, which finds the slot by name on every call. A
+    # class without slots keeps object.__setattr__: writing its __dict__ directly is cheaper once but
+    # leaves a dict that makes every later read of the instance slower.
+    for name, setter in setters.items():
+        setattr(record_methods, setter, getattr(made, name).__set__)
     made.__dataclass_fields__ = _DataclassView("__dataclass_fields__", made, (init, eq, order, frozen, slots))
     made.__dataclass_params__ = _DataclassView("__dataclass_params__", made, (init, eq, order, frozen, slots))
     every = tuple(made.__record_fields__.values())
@@ -284,6 +294,16 @@ def _dataclass_parts_made(cls, options: tuple, dataclasses) -> tuple[dict, objec
     spec = [(name, own.type, _their_field(own, dataclasses)) for name, own in cls.__record_fields__.items()]
     stand_in = dataclasses.make_dataclass(cls.__name__, spec, init=init, eq=eq, order=order, frozen=frozen, slots=slots)
     return stand_in.__dataclass_fields__, stand_in.__dataclass_params__
+
+
+def _slot_setters(key: str, shape: str | None) -> dict[str, str]:
+    """field -> the generated module's global its initialiser calls to set that slot (frozen
+    classes with slots only)."""
+    if shape is None:
+        return {}
+    names = (name.rstrip("*") for name in shape.partition(":")[2].split(",") if name)
+    found = {name: function_name(key, "set_" + name) for name in names}
+    return {name: setter for name, setter in found.items() if hasattr(record_methods, setter)}
 
 
 def _bare(cls, slots: bool):

@@ -32,16 +32,23 @@ def _source(key: str, shape: str) -> str:
     names = [n.rstrip("*") for n in names_text.split(",") if n]
     factories = {n.rstrip("*") for n in names_text.split(",") if n.endswith("*")}
     frozen = "frozen" in options.split(",")
+    # A frozen class with slots sets each field through its slot's own setter (see records._make).
+    slotted = bool(names) and {"init", "frozen", "slots"} <= set(options.split(","))
     own = "".join(f"self.{n}," for n in names)
     theirs = "".join(f"other.{n}," for n in names)
     out = []
+    if slotted:  # bound by sweeplint.records once the class and its slots exist
+        out.append("".join(f"{function_name(key, 'set_' + n)} = None\n" for n in names))
     for method in methods_of(shape):
         name = function_name(key, method)
         if method == "__init__":
             lines = [f"def {name}(self{''.join(', ' + n for n in names)}):"]
             for n in names:
                 value = f"self.__record_fields__[{n!r}].default_factory() if {n} is FACTORY else {n}" if n in factories else n
-                lines.append(f"    _set(self, {n!r}, {value})" if frozen else f"    self.{n} = {value}")
+                if slotted:
+                    lines.append(f"    {function_name(key, 'set_' + n)}(self, {value})")
+                else:
+                    lines.append(f"    _set(self, {n!r}, {value})" if frozen else f"    self.{n} = {value}")
             lines += ["    pass"] if not names else []
         elif method == "__repr__":
             fields = ", ".join(f"{n}={{self.{n}!r}}" for n in names)

@@ -127,6 +127,25 @@ def test_stale_initialiser_falls_back_to_dataclass():
         NotGenerated(1).a = 3
 
 
+def test_a_frozen_class_with_slots_declared_again_keeps_both_initialisers_right():
+    """The generated initialiser of a frozen class with slots calls setters bound to that class's
+    slots: a second class of the same name and module is made by dataclass, and the first still works."""
+    from sweeplint.diagnostics import Related
+    from sweeplint.model import Span
+
+    namespace = {"__name__": "sweeplint.diagnostics", "record": records.record, "Span": Span}
+    exec("@record(frozen=True, slots=True)\nclass Related:\n    'Again.'\n    path: str\n    span: Span\n"
+         "    message: str\n", namespace)
+    try:
+        again = namespace["Related"]
+        assert again.__init__.__code__.co_filename != record_methods.__file__
+        assert again("a", Span(1, 1, 1, 2), "m").message == "m"
+        first = Related("a", Span(1, 1, 1, 2), "m")
+        assert (first.path, first.message) == ("a", "m") and pickle.loads(pickle.dumps(first)) == first
+    finally:
+        del records.DECLARED[-1]
+
+
 def _cached_read(**changes):
     read = {"root": "wandb", "key": ["lr"], "span": {"$span": [3, 5, 3, 20]}, "how": "attr", "path": "train.py"}
     read.update(changes)
