@@ -295,7 +295,7 @@ def interactions_of(graph, name: str) -> list[tuple[str, str]]:
     return out
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Activity:
     """The values of a parent under which a parameter is used, and what says so."""
 

@@ -64,7 +64,7 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Outcome:
     """The result of checking one file: whether it is a sweep file, and its findings."""
 

@@ -65,7 +65,7 @@ SHAPES = {
     'sweeplint.formats.hydra.overrides:_Tok': 'init,eq,slots:kind,text,start,end',
     'sweeplint.formats:PyReadContext': 'init,eq,slots:path,text,positions,constants,directives,problems*',
     'sweeplint.formats:ReadContext': 'init,eq,slots:path,text,semantics,directives,problems*,ignored_settings*',
-    'sweeplint.graph:Activity': 'init,eq,frozen:values,source,sites,branches',
+    'sweeplint.graph:Activity': 'init,eq,frozen,slots:values,source,sites,branches',
     'sweeplint.history:Version': 'init,eq,frozen:commit,path,file',
     'sweeplint.knowledge_model:Family': 'init,eq,frozen,slots:name,kind,role,log_scale,aliases,suffixes,conditional_on,label,prefixes,tokens,not_with,integer,plausible,doubles_as',
     'sweeplint.knowledge_model:Interaction': 'init,eq,frozen,slots:a,b,why',
@@ -95,7 +95,7 @@ SHAPES = {
     'sweeplint.model:TrialBinding': 'init,eq,frozen,slots:name,reference,span,used',
     'sweeplint.model:TrialTemplate': 'init,eq,frozen,slots:bindings,placeholders',
     'sweeplint.noqa:NoqaResult': 'init,eq:added,files*,skipped',
-    'sweeplint.parallel:Outcome': 'init,eq,frozen:path,sweep,diagnostics',
+    'sweeplint.parallel:Outcome': 'init,eq,frozen,slots:path,sweep,diagnostics',
     'sweeplint.report.__init__:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.report:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.roles:RoleAssignment': 'init,eq,frozen,slots:name,role,declared,reason,source,span,strength',
@@ -1397,11 +1397,17 @@ def sweeplint_formats__ReadContext__eq(self, other):
     return NotImplemented
 
 
+sweeplint_graph__Activity__set_values = None
+sweeplint_graph__Activity__set_source = None
+sweeplint_graph__Activity__set_sites = None
+sweeplint_graph__Activity__set_branches = None
+
+
 def sweeplint_graph__Activity__init(self, values, source, sites, branches):
-    _set(self, 'values', values)
-    _set(self, 'source', source)
-    _set(self, 'sites', sites)
-    _set(self, 'branches', branches)
+    sweeplint_graph__Activity__set_values(self, values)
+    sweeplint_graph__Activity__set_source(self, source)
+    sweeplint_graph__Activity__set_sites(self, sites)
+    sweeplint_graph__Activity__set_branches(self, branches)
 
 
 def sweeplint_graph__Activity__repr(self):
@@ -2292,10 +2298,15 @@ def sweeplint_noqa__NoqaResult__eq(self, other):
     return NotImplemented
 
 
+sweeplint_parallel__Outcome__set_path = None
+sweeplint_parallel__Outcome__set_sweep = None
+sweeplint_parallel__Outcome__set_diagnostics = None
+
+
 def sweeplint_parallel__Outcome__init(self, path, sweep, diagnostics):
-    _set(self, 'path', path)
-    _set(self, 'sweep', sweep)
-    _set(self, 'diagnostics', diagnostics)
+    sweeplint_parallel__Outcome__set_path(self, path)
+    sweeplint_parallel__Outcome__set_sweep(self, sweep)
+    sweeplint_parallel__Outcome__set_diagnostics(self, diagnostics)
 
 
 def sweeplint_parallel__Outcome__repr(self):
