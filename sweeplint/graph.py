@@ -410,52 +410,40 @@ def _through_chain(graph, ckey: str, pkey: str, everything: frozenset) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
+def _kept(graph, key: tuple, work):
+    """`work()`, kept in a StudyGraph's memo under `key`: several rules ask the same question of a
+    study's graph, which does not change while they run (a graph without a memo computes it again)."""
+    memo = getattr(graph, "memo", None)
+    if memo is None:
+        return work()
+    try:
+        return memo[key]
+    except KeyError:
+        found = memo[key] = work()
+        return found
+
+
 def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[dict]:
     """Varied categorical parameters of the given family kinds with two or more distinct values:
-    the parents other parameters may be conditional on."""
+    the parents other parameters may be conditional on (two rules ask it of every study)."""
     kinds = tuple(kinds)
-    memo = getattr(graph, "memo", None)  # a StudyGraph keeps the answer: two rules ask it of every study
-    if memo is not None and ("choice_parents", kinds) in memo:
-        return list(memo["choice_parents", kinds])
-    out = []
-    for data in parameter_nodes(graph, varied=True):
-        if data.get("space") == "categorical" and data.get("family_kind") in kinds:
-            distinct = []
-            for v in data.get("values", []):
-                if v not in distinct:
-                    distinct.append(v)
-            if len(distinct) >= 2:
-                out.append(data)
-    if memo is not None:
-        memo["choice_parents", kinds] = tuple(out)
-    return out
+    return list(_kept(graph, ("choice_parents", kinds), lambda: tuple(
+        data for data in parameter_nodes(graph, varied=True)
+        if data.get("space") == "categorical" and data.get("family_kind") in kinds and len(distinct_values(data)) >= 2)))
 
 
 def choice_values(graph, parent: dict) -> list:
-    """The distinct values of a choice parent (a node of `choice_parents`); kept per study, as two
+    """The distinct values of a choice parent (a node of `choice_parents`), kept per study: two
     rules ask them for every parameter the choice governs. The caller must not change the list."""
-    memo = getattr(graph, "memo", None)
-    if memo is None:
-        return distinct_values(parent)
-    key = ("choice_values", parent["name"])
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = distinct_values(parent)
-    return found
+    return _kept(graph, ("choice_values", parent["name"]), lambda: distinct_values(parent))
 
 
 def choice_activity(graph, child: str, parent: dict, knowledge: Any) -> Activity:
     """`active_values` of a parameter under the distinct values of a choice parent (a node of
-    `choice_parents`). A StudyGraph keeps the answer: SL303 and SL304 ask it for most of the same
-    pairs, and the graph and the knowledge base do not change during a file's check."""
-    memo = getattr(graph, "memo", None)
-    if memo is None:
-        return active_values(graph, child, parent["name"], distinct_values(parent), knowledge)
-    key = ("choice_activity", child, parent["name"])
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge)
-    return found
+    `choice_parents`), kept per study: SL303 and SL304 ask it for most of the same pairs, and the
+    knowledge base does not change during a file's check either."""
+    return _kept(graph, ("choice_activity", child, parent["name"]),
+                 lambda: active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge))
 
 
 def distinct_values(data: dict) -> list:
