@@ -82,14 +82,11 @@ def run_check(args: argparse.Namespace) -> int:
         if reads_stdin:
             stdin = (stdin_name, _read_stdin())
         result = lint_paths(paths, settings, stdin=stdin, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings))
-        if args.fix or args.diff:  # (the fixing machinery is imported only for them)
-            from sweeplint.fix_command import after_lint  # a fixed result, or the run's exit code
+        from sweeplint.fix_command import after_lint  # --fix, --diff: a fixed result, or the run's exit code
 
-            result = after_lint(args, result, settings, stdin, lambda p, s: lint_paths(p, settings, stdin=s, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings)))
-            if isinstance(result, int):
-                return result
-        else:
-            result.unsafe_fixes = bool(getattr(args, "unsafe_fixes", False))   # (as after_lint notes it)
+        result = after_lint(args, result, settings, stdin, lambda p, s: lint_paths(p, settings, stdin=s, jobs=_jobs(args, settings), cache_dir=_cache_dir(args, settings)))
+        if isinstance(result, int):
+            return result
     except MissingPath as exc:
         raise UsageError(f"path does not exist: {exc}") from None
     except ConfigError as exc:
