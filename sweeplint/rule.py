@@ -18,7 +18,6 @@ a rule never compares `study.format` with a tool's name (only the tool-specific 
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from sweeplint.diagnostics import Finding, Severity
@@ -27,6 +26,22 @@ from sweeplint.records import field, record
 
 if TYPE_CHECKING:
     from sweeplint.knowledge import Knowledge
+
+
+class _once_per_file:
+    """functools.cached_property without its lock (3.11's takes one on each first read, twice per
+    file here): the value is kept in the instance's dict, where later reads find it directly."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @record
@@ -116,11 +131,11 @@ class Context:
 
     # `studies` and `knowledge` are asked some 20,000 and 10,000 times a run: each is found once per
     # file and kept in the instance, where later reads find it without calling anything.
-    @cached_property
+    @_once_per_file
     def studies(self) -> tuple[Study, ...]:
         return self.file.studies
 
-    @cached_property
+    @_once_per_file
     def knowledge(self) -> Knowledge:
         if self.knowledge_loader is None:  # a caller that gave none: the shipped base plus settings
             from sweeplint.knowledge import load_knowledge

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from sweeplint.codefacts.queries import has_token, tokens
@@ -28,9 +29,7 @@ class GoalContradictsMetric(Rule):
             if objective is None or not isinstance(objective.name.value, str):
                 continue
             name = objective.name.value
-            if has_token(name, NEGATED) or has_token(name, CHANGE):
-                continue  # a negated score, or a change in one: its direction is not the score's
-            loss, gain = has_token(name, LOSS_LIKE), has_token(name, GAIN_LIKE)
+            loss, gain = _direction(name)
             if bool(loss) == bool(gain):
                 continue  # neither, or both ("loss_score"): the name does not say
             span = objective.goal_span or objective.name.span
@@ -44,6 +43,17 @@ class GoalContradictsMetric(Rule):
                 yield Finding.split(span, f"{name!r} looks like a score to raise ({gain!r}), but the sweep {why}: the search "
                                     "will favour the worst configurations - set the goal to maximize",
                               fix=_goal_fix(ctx, study, "maximize"))
+
+
+# Pure (a function of the name alone), and asked of every study: the files of a run repeat a few
+# metric names, whose answer is then found at once.
+@lru_cache(maxsize=1024)
+def _direction(name: str) -> tuple[str | None, str | None]:
+    """(the loss word, the score word) the metric's name holds; (None, None) for a negated score or
+    a change in one, whose direction is not the score's."""
+    if has_token(name, NEGATED) or has_token(name, CHANGE):
+        return None, None
+    return has_token(name, LOSS_LIKE), has_token(name, GAIN_LIKE)
 
 
 def _goal_fix(ctx: Context, study, goal: str):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
@@ -16,6 +17,19 @@ SPLIT_HARM = {
     "test": ("test data", "selecting hyperparameters on it leaks the test set - compute the objective on a validation split"),
     "train": ("training data", "it rewards overfitting, not generalisation - optimize a validation metric"),
 }
+
+
+# Pure (a function of the name alone), and asked of every study: the files of a run repeat a few
+# metric names, whose answer is then found at once.
+@lru_cache(maxsize=1024)
+def _splits_named(name: str) -> tuple[bool, bool, bool]:
+    """Whether a metric's name speaks of test, training and validation data."""
+    return bool(has_token(name, TEST)), bool(has_token(name, TRAIN)), bool(has_token(name, VALIDATION))
+
+
+def _test_not_validation(name: str) -> bool:
+    test, _, validation = _splits_named(name)
+    return test and not validation
 
 
 class TestSetObjective(Rule):
@@ -43,16 +57,17 @@ class TestSetObjective(Rule):
                 continue
             name = objective.name.value
             span = objective.name.span
-            if has_token(name, TEST):
+            test, train, validation = _splits_named(name)
+            if test:
                 yield Finding.split(span, f"the sweep selects hyperparameters on {name!r}, a test-set metric; the test set then "
                                     "no longer gives an unbiased estimate of the chosen model - optimize a validation metric")
                 continue
-            if has_token(name, TRAIN) and not has_token(name, VALIDATION):
+            if train and not validation:
                 yield Finding.split(span, f"the sweep optimizes {name!r}, a training metric; it rewards overfitting, not "
                                     "generalisation - optimize a validation metric")
                 continue
             source = objective.source
-            if source is not None and has_token(str(source.value), TEST) and not has_token(str(source.value), VALIDATION):
+            if source is not None and _test_not_validation(str(source.value)):
                 yield Finding.split(source.span, f"the objective {name!r} is collected from {source.value!r}, a test-data "
                                            "location; selecting hyperparameters on it leaks the test set - collect a "
                                            "validation metric")
@@ -66,7 +81,7 @@ class TestSetObjective(Rule):
                 found = None  # also logged from data we cannot place (a validation loop printing `loss=` too)
             if found is not None:
                 split, path, where = found
-                if split in SPLIT_HARM and (split == "test" or not has_token(name, VALIDATION)):
+                if split in SPLIT_HARM and (split == "test" or not validation):
                     data, harm = SPLIT_HARM[split]
                     yield Finding.split(span, f"{shown} is computed on {data} ({short(ctx, path)}:{where.line}); {harm}",
                                   related=(related(path, where, f"{data} here"),))
@@ -76,7 +91,7 @@ class TestSetObjective(Rule):
                 yield overfit
                 continue
             for chosen in facts.selections():
-                if has_token(chosen.metric, TEST) and not has_token(chosen.metric, VALIDATION):
+                if _test_not_validation(chosen.metric):
                     yield Finding.split(
                         chosen.span,
                         f"the best configuration is chosen by {chosen.metric!r}, a test-set metric ({chosen.func}); the "
