@@ -427,9 +427,11 @@ def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[
     """Varied categorical parameters of the given family kinds with two or more distinct values:
     the parents other parameters may be conditional on (two rules ask it of every study)."""
     kinds = tuple(kinds)
+    # (the family's kind tested first: most parameters are no choice of these kinds)
     return list(_kept(graph, ("choice_parents", kinds), lambda: tuple(
-        data for data in parameter_nodes(graph, varied=True)
-        if data.get("space") == "categorical" and data.get("family_kind") in kinds and len(distinct_values(data)) >= 2)))
+        data for _, data in graph.nodes(data=True)
+        if data.get("family_kind") in kinds and data.get("kind") == "parameter" and data.get("varied")
+        and data.get("space") == "categorical" and len(distinct_values(data)) >= 2)))
 
 
 def choice_values(graph, parent: dict) -> list:

@@ -464,13 +464,21 @@ def number(lit: Lit | None) -> float | None:
         return value
     if kind is int:
         return float(value) if abs(value) < _HUGE else None
+    if kind is str:  # (a choice's text, or a number a YAML 1.1 loader left a string)
+        return _text_number(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value) if not isinstance(value, int) or abs(value) < _HUGE else None
-    if isinstance(value, str) and _FLOAT_TEXT.match(value.strip()):
+    if isinstance(value, str):
+        return _text_number(value)
+    return None
+
+
+def _text_number(text: str) -> float | None:
+    if _FLOAT_TEXT.match(text.strip()):
         try:
-            return float(value)
+            return float(text)
         except (ValueError, OverflowError):
             return None
     return None

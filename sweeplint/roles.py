@@ -41,7 +41,8 @@ SCIENTIFIC_KINDS = frozenset({"architecture", "optimizer-choice", "activation", 
 # An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
 # some ten times a global's cost: the code run for every parameter compares with these.
 _CONSTANT, _CATEGORICAL, _INT, _QUANTIZED, _UNKNOWN = Space.CONSTANT, Space.CATEGORICAL, Space.INT, Space.QUANTIZED, Space.UNKNOWN
-_STRONG, _GRID, _MODEL_BASED = Confidence.STRONG, MethodKind.GRID, MethodKind.MODEL_BASED
+_DECLARED, _STRONG, _WEAK = Confidence.DECLARED, Confidence.STRONG, Confidence.WEAK
+_GRID, _MODEL_BASED = MethodKind.GRID, MethodKind.MODEL_BASED
 
 
 @record(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class RoleAssignment:
 
     @property
     def confidence(self) -> Confidence:
-        return Confidence.DECLARED if self.declared else self.strength
+        return _DECLARED if self.declared else self.strength
 
     @property
     def inferred(self) -> bool:
@@ -100,7 +101,7 @@ class Roles:
     def confidence(self, names) -> Confidence:
         """How sure a finding resting on these parameters' roles is: the least sure of them."""
         levels = [a.confidence for a in (self.assignments.get(n) for n in names) if a is not None]
-        return min(levels, default=Confidence.DECLARED)
+        return min(levels, default=_DECLARED)
 
     def of(self, name: str) -> RoleAssignment | None:
         return self.assignments.get(name)
@@ -405,7 +406,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
     ordered = {p.name: assignments[p.name] for p in study.parameters if p.name in assignments} if declared else assignments
 
     phase_declared = phase is not None
-    phase_confidence = Confidence.DECLARED
+    phase_confidence = _DECLARED
     if phase_declared:
         phase_reason = "declared in [[tool.sweeplint.study]]" if phase_source == "pyproject" else "declared in a `# sweeplint:` directive"
     else:
@@ -413,7 +414,7 @@ def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file
         # An inferred scientific parameter is only as sure as the question the round seems to ask.
         for name, a in ordered.items():
             if not a.declared and a.role == "scientific":
-                ordered[name] = _inferred_assignment(a.name, a.role, a.reason, min(phase_confidence, Confidence.STRONG))
+                ordered[name] = _inferred_assignment(a.name, a.role, a.reason, min(phase_confidence, _STRONG))
     return Roles(
         assignments=ordered,
         goal=goal,
@@ -440,17 +441,17 @@ def _infer_phase(study: Study, assignments: dict[str, RoleAssignment], varies: d
     scientific = [a for a in assignments.values() if a.role == "scientific" and varies.get(a.name, False)]
     declared = [a for a in scientific if a.declared]
     if declared:
-        return "exploration", f"it compares values of {declared[0].name} (declared scientific)", Confidence.DECLARED
+        return "exploration", f"it compares values of {declared[0].name} (declared scientific)", _DECLARED
     # (a later parameter of a repeated name may vary where the first does not)
     if not any(varies.values()) and not any(p.varies for p in study.parameters):
-        return None, "nothing varies", Confidence.STRONG
+        return None, "nothing varies", _STRONG
     if not scientific:
-        return "exploitation", "it varies only nuisance parameters", Confidence.STRONG
+        return "exploitation", "it varies only nuisance parameters", _STRONG
     first = scientific[0]
     kind = study.method.kind if study.method is not None else None
     if kind is _MODEL_BASED:
         return ("exploitation", f"{study.method.name} search over everything it varies, with no declared question: "
-                "a tune-everything round", Confidence.WEAK)
+                "a tune-everything round", _WEAK)
     if kind is _GRID:
-        return "exploration", f"a grid compares every value of {first.name} ({first.label})", Confidence.STRONG
-    return "exploration", f"it varies {first.name} ({first.label}), which may be the question it asks", Confidence.WEAK
+        return "exploration", f"a grid compares every value of {first.name} ({first.label})", _STRONG
+    return "exploration", f"it varies {first.name} ({first.label}), which may be the question it asks", _WEAK

@@ -11,6 +11,7 @@ from sweeplint.rule import Context, Rule
 # An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s
 # slow path, some ten times a global's cost: the tests run for every study use these.
 _GRID = MethodKind.GRID
+_DECLARED, _STRONG, _WEAK = Confidence.DECLARED, Confidence.STRONG, Confidence.WEAK
 
 # Varied parameters whose comparison needs its interacting parameters re-tuned: any scientific one,
 # and any model size/shape, model or optimizer choice, or batch size, whatever its role.
@@ -47,18 +48,18 @@ def confidence(ctx: Context, study: Study, partners: list[Parameter], family: st
     may just be tuning everything at once, and a varied batch size is SL305's finding."""
     roles = ctx.roles(study)
     if any((a := roles.of(p.name)) is not None and a.declared and a.role == "scientific" for p in partners):
-        return Confidence.DECLARED
+        return _DECLARED
     if roles.phase_declared:
-        return Confidence.DECLARED if roles.phase == "exploration" else Confidence.WEAK
+        return _DECLARED if roles.phase == "exploration" else _WEAK
     graph = ctx.graph(study)
     kinds = {(node(graph, p.name) or {}).get("family_kind") for p in partners}
     if family == "learning_rate" and "regularizer-toggle" in kinds:
-        return Confidence.STRONG  # the playbook's own case: the arm without the regulariser needs its own tuned rate
+        return _STRONG  # the playbook's own case: the arm without the regulariser needs its own tuned rate
     if not kinds & TRIGGER_KINDS:
-        return Confidence.WEAK  # only a batch size or an inferred activation/toggle varies: SL305's or a guess
+        return _WEAK  # only a batch size or an inferred activation/toggle varies: SL305's or a guess
     if family == "learning_rate" or (study.method is not None and study.method.kind is _GRID):
-        return Confidence.STRONG
-    return Confidence.WEAK
+        return _STRONG
+    return _WEAK
 
 
 def described(ctx: Context, study: Study, p: Parameter) -> str:
@@ -139,7 +140,7 @@ class FixedInteractingNuisance(Rule):
             if evidence is False:
                 continue  # the program has no learning rate to fix (a scikit-learn model, an inference sweep)
             if evidence is None:
-                level = min(level, Confidence.WEAK)
+                level = min(level, _WEAK)
             p0, why = hits[0]
             each = and_list([p.name for p, _ in hits])
             verb = "varies" if len(hits) == 1 else "vary"

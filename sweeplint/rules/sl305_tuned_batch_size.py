@@ -16,6 +16,8 @@ _GRID, _RANDOM = MethodKind.GRID, MethodKind.RANDOM
 _COST_METRIC = re.compile(r"time|throughput|latency|speed|memory|mem_|per_sec|per_second|samples_s|tokens_s")
 
 
+_BENCH = re.compile(r"bench", re.IGNORECASE)
+
 # Families that set the batch a step sees: the batch size itself, and gradient accumulation, which
 # multiplies it (the effective batch is batch size x accumulation steps).
 BATCH_FAMILIES = frozenset({"batch_size", "gradient_accumulation"})
@@ -37,7 +39,7 @@ def benchmark_sweep(study) -> bool:
     """A sweep with no objective to optimize, or one named a benchmark: it measures speed or memory."""
     if study.objective is None and study.method is not None and study.method.kind in (_GRID, _RANDOM):
         return True
-    return bool(study.name and re.search(r"bench", study.name, re.IGNORECASE))
+    return bool(study.name and _BENCH.search(study.name))
 
 
 class TunedBatchSize(Rule):

@@ -8,6 +8,10 @@ from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl309_insufficient_budget import repeated_grid_points
 from sweeplint.trial_budgets import load_trial_budgets
 
+# An enum member looked up on its class (`MethodKind.GRID`) goes through EnumType.__getattr__'s slow path,
+# some ten times a global's cost: the test run for every study uses this.
+_GRID = MethodKind.GRID
+
 
 class AdamBudgetLadder(Rule):
     code = "SL318"
@@ -20,7 +24,7 @@ class AdamBudgetLadder(Rule):
             trials = number(study.budget)
             if trials is None or trials != trials or trials < 1 or trials == float("inf"):
                 continue
-            if study.method is not None and study.method.kind is MethodKind.GRID:
+            if study.method is not None and study.method.kind is _GRID:
                 continue  # a grid runs its own size whatever the cap says (SL309 judges the cap)
             points = repeated_grid_points(study)
             if points is not None:
