@@ -28,10 +28,13 @@ class ProgramNotFound(Rule):
             if found.name.startswith(("/", "~")) or found.name[1:3] in (":\\", ":/"):
                 continue  # an absolute path names a file in a container image or a notebook machine
             folders = ctx.code_facts.folders  # set by ctx.program: this run's view of the folders
-            above = _folders_above(folders, ctx.file.path)
-            if any(folders.is_file(folder, found.name) for folder in above):
+            # (hundreds of configs share a few folders and programs: each answer is worked out once a run)
+            config_folder = folders.real_folder(ctx.file.path)
+            above = folders.remembered(("folders above", config_folder), lambda: _folders_above(config_folder))
+            if folders.remembered(("file above", config_folder, found.name),
+                                  lambda: any(folders.is_file(folder, found.name) for folder in above)):
                 continue
-            if not _has_python_near(folders, above):
+            if not folders.remembered(("python near", config_folder), lambda: _has_python_near(folders, above)):
                 continue  # a config kept apart from its code (a folder of configs): nothing to say
             where = "in [[tool.sweeplint.study]]" if found.how == "declared" else "by the sweep"
             yield Finding.split(
@@ -41,9 +44,8 @@ class ProgramNotFound(Rule):
             )
 
 
-def _folders_above(folders: FolderView, config_path: str) -> list[str]:
-    """The config's folder and the folders above it, nearest first, at most ANCESTORS of them."""
-    folder = folders.real_folder(config_path)
+def _folders_above(folder: str) -> list[str]:
+    """The config's (resolved) folder and the folders above it, nearest first, at most ANCESTORS of them."""
     out = [folder]
     while len(out) < ANCESTORS:
         parent = os.path.dirname(folder)
