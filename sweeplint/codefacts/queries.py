@@ -36,6 +36,15 @@ def argname(name: str) -> str:
     return name.replace("-", "_")
 
 
+def key_matches(root: str, key: tuple[str, ...], name: str) -> bool:
+    """Whether a read's key path is the dotted parameter name (argparse: `-` and `_` alike).
+    Here, not in codefacts.facts, so that a rule asking it does not import the fact classes."""
+    joined = ".".join(key)
+    if root == "argparse":
+        return argname(joined) == argname(name)
+    return joined == name
+
+
 def fixed_flags(study: Study) -> list[tuple[str, str | None, Lit]]:
     """(name, value, item) for each fixed `--name=value`, `--name value` or `name=value` in the command."""
     items = command_items(study)
