@@ -107,6 +107,15 @@ def _tokens(name: str) -> tuple[str, ...]:
 
 
 def has_token(name: str, words: Iterable[str]) -> str | None:
+    """The first word of a metric name, or that word without its trailing digits, that is one of
+    `words`; None when there is none."""
+    return _has_token(name, words if isinstance(words, (tuple, frozenset)) else tuple(words))
+
+
+# Rules ask it about the objective of every study with their own fixed word lists (thousands of
+# times a run, for a few distinct names): a pure function of the name and the list.
+@lru_cache(maxsize=1024)
+def _has_token(name: str, words: tuple[str, ...] | frozenset[str]) -> str | None:
     wanted = set(words)
     for t in _tokens(name):
         if t in wanted:
