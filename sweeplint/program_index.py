@@ -13,8 +13,10 @@ from pathlib import Path
 MAX_CONFIGS = 2000    # configs read to learn which programs they run (a bound for huge repositories)
 
 
-def programs_of(path: str, text: str | None, settings) -> list[str]:
-    """The absolute paths of the Python programs a config runs (none for a file that is not a sweep)."""
+def programs_of(path: str, text: str | None, settings, folders=None, hydra_cache: dict | None = None) -> list[str]:
+    """The absolute paths of the Python programs a config runs (none for a file that is not a sweep).
+    `folders` (a codefacts.folders.FolderView) and `hydra_cache`: what the configs of one scan share
+    (each folder listed, each project walked for Hydra task functions, once per scan)."""
     from sweeplint.read import read_path
 
     try:
@@ -27,7 +29,7 @@ def programs_of(path: str, text: str | None, settings) -> list[str]:
         try:
             from sweeplint.codefacts.program import resolve_program
 
-            resolution = resolve_program(study, path, settings)
+            resolution = resolve_program(study, path, settings, hydra_cache, folders)
             resolved = resolution.path if resolution.status == "python" else None
         except Exception:  # noqa: BLE001 - fall back to the program key next to the config
             program = getattr(study.program, "value", None)
@@ -45,20 +47,24 @@ class ProgramIndex:
     def __init__(self):
         self.configs: dict[str, set[str]] = {}
 
-    def remember(self, path: str, text: str | None, settings) -> None:
-        for program in programs_of(path, text, settings):
+    def remember(self, path: str, text: str | None, settings, folders=None, hydra_cache: dict | None = None) -> None:
+        for program in programs_of(path, text, settings, folders, hydra_cache):
             self.configs.setdefault(program, set()).add(path)
 
     def scan(self, folder: str, settings) -> None:
         """Read every config under a folder (as discovery walks it: exclusions and .gitignore)."""
+        from sweeplint.codefacts.folders import FolderView
         from sweeplint.discover import discover
 
         targets = discover([folder], settings.exclude, settings.root, python=False,
                            respect_gitignore=getattr(settings, "respect_gitignore", True))
+        # The scan's configs share one view of the files (made for this scan only: an index the
+        # language server keeps must not answer from folders as they were at an earlier scan).
+        view, hydra_cache = FolderView(), {}
         for count, target in enumerate(targets):
             if count >= MAX_CONFIGS:
                 break
-            self.remember(target.path, None, settings)
+            self.remember(target.path, None, settings, view, hydra_cache)
 
     def running(self, program: str) -> set[str]:
         return set(self.configs.get(os.path.abspath(program), ()))

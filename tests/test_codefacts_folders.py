@@ -126,3 +126,50 @@ def test_a_side_file_of_unknown_size_is_read_whole(tmp_path):
     writer.start()
     assert FolderView().text(str(fifo), 1_000_000) == text
     writer.join()
+
+
+def test_real_folder_is_the_folder_of_the_real_path(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "sweep.yaml").write_text("method: grid\n")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "plain.yaml").write_text("method: grid\n")
+    (tmp_path / "configs" / "linked.yaml").symlink_to(tmp_path / "real" / "sweep.yaml")
+    (tmp_path / "linked_folder").symlink_to(tmp_path / "real", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    view = FolderView()
+    for path in ("configs/plain.yaml", "configs/linked.yaml", "linked_folder/sweep.yaml", "configs/absent.yaml",
+                 "sweep.yaml", "configs/", "configs/..", str(tmp_path / "configs" / "linked.yaml")):
+        assert view.real_folder(path) == str(Path(path).resolve().parent), path
+        assert view.real_folder(path) == str(Path(path).resolve().parent), path  # (asked again: kept)
+
+
+def test_exists_answers_as_the_path_does_with_or_without_a_listing(tmp_path):
+    (tmp_path / "file").write_text("")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "to_folder").symlink_to(tmp_path / "folder", target_is_directory=True)
+    names = ("file", "folder", "broken", "to_folder", "absent", "file/inside")
+    for listed_first in (False, True):
+        view = FolderView()
+        if listed_first:
+            view.entries(str(tmp_path))
+        for name in names:
+            assert view.exists(str(tmp_path / name)) == (tmp_path / name).exists(), (name, listed_first)
+
+
+def test_project_folders_found_through_the_view_are_those_found_without_it(tmp_path):
+    from sweeplint.codefacts.program import project_folder
+
+    outer = tmp_path / "outer"
+    (outer / "repo" / "configs" / "deep").mkdir(parents=True)
+    (outer / "repo" / "pyproject.toml").write_text("")
+    (outer / "repo" / "configs" / "nested" / ".git").mkdir(parents=True)    # a checkout inside the project
+    (outer / "loose" / "a" / "b").mkdir(parents=True)
+    (outer / "loose" / "a" / "setup.py").symlink_to(tmp_path / "missing.py")  # a broken link marks nothing
+    starts = [outer / "repo" / "configs" / "deep", outer / "repo" / "configs", outer / "repo" / "configs" / "nested",
+              outer / "loose" / "a" / "b", outer / "loose" / "a", outer / "repo"]
+    for order in (starts, starts[::-1]):
+        view = FolderView()
+        view.entries(str(outer / "repo" / "configs"))  # (a folder the run has listed answers from its listing)
+        for start in order:
+            assert project_folder(start, view) == project_folder(start), start

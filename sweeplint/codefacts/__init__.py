@@ -9,24 +9,36 @@ imported only here and only when a Python file must really be parsed), and links
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sweeplint.codefacts.facts import FileFacts, ProgramFacts
 from sweeplint.codefacts.folders import FolderView
-from sweeplint.codefacts.linking import link
 from sweeplint.codefacts.program import MAX_FILES, Resolution, local_module, resolve_program
 from sweeplint.model import ConfigFile, Problem, Study
 from sweeplint.records import replace
 
+if TYPE_CHECKING:
+    from sweeplint.codefacts.facts import FileFacts, ProgramFacts
+
 __all__ = ["CodeFactsStore", "FileFacts", "ProgramFacts", "Resolution", "resolve_program", "file_facts_from_text"]
 
 
-class FactsCache(Protocol):
-    """Where facts of a file may be kept between runs, keyed by the hash of its text."""
+def __getattr__(name: str):
+    """FileFacts and ProgramFacts, imported on first use: a run whose configs name no readable
+    program never makes facts, and defining their classes cost every start some 3 ms."""
+    if name in ("FileFacts", "ProgramFacts"):
+        from sweeplint.codefacts import facts
 
-    def get(self, key: str) -> dict | None: ...
+        return getattr(facts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def put(self, key: str, value: dict) -> None: ...
+
+if TYPE_CHECKING:  # (only for annotations: defining a Protocol class cost every start a fraction of a millisecond)
+    class FactsCache(Protocol):
+        """Where facts of a file may be kept between runs, keyed by the hash of its text."""
+
+        def get(self, key: str) -> dict | None: ...
+
+        def put(self, key: str, value: dict) -> None: ...
 
 
 # Part of every cache key: change it whenever the extracted facts (or their shape) change.
@@ -69,6 +81,8 @@ class CodeFactsStore:
         found = self._files.get(key)
         if found is not None:
             return found
+        from sweeplint.codefacts.facts import FileFacts
+
         text = self.texts.get(path)
         if text is None:
             from sweeplint.source import UnreadableFile, read_text
@@ -204,6 +218,8 @@ class CodeFactsStore:
                     else:
                         table[imp.alias] = (shown, imp.name)
             modules[current] = table
+        from sweeplint.codefacts.linking import link
+
         result = link(path, files, modules)
         self._programs[key] = result
         return result

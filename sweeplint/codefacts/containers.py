@@ -23,7 +23,8 @@ from sweeplint.source import UnreadableFile, read_head
 MAX_VISITED = 5000           # directory entries looked at
 MAX_DOCKERFILES = 50
 MAX_BYTES = 200_000
-_INSTRUCTION = re.compile(r"^\s*(COPY|ADD|WORKDIR|CMD|ENTRYPOINT)\s+(.*)$", re.I)
+# (compiled on first use, by re's own cache: most projects have no Dockerfile)
+_INSTRUCTION = r"(?i)^\s*(COPY|ADD|WORKDIR|CMD|ENTRYPOINT)\s+(.*)$"
 
 
 @record(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def _parse(path: Path) -> Dockerfile | None:
     workdir = "/"
     script = None
     for line in text.splitlines():
-        match = _INSTRUCTION.match(line)
+        match = re.match(_INSTRUCTION, line)
         if match is None:
             continue
         kind, rest = match.group(1).upper(), match.group(2).strip()

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from sweeplint.codefacts.names import OPTIMIZERS
-from sweeplint.codefacts.queries import normalise_metric
+from sweeplint.codefacts.queries import key_matches, normalise_metric
 from sweeplint.codefacts.shape import check
 from sweeplint.model import Span
 from sweeplint.records import fields, record
@@ -406,13 +406,6 @@ class ProgramFacts(_Data):
 
 def _argname(name: str) -> str:
     return name.replace("-", "_")
-
-
-def key_matches(root: str, key: tuple[str, ...], name: str) -> bool:
-    joined = ".".join(key)
-    if root == "argparse":
-        return _argname(joined) == _argname(name)
-    return joined == name
 
 
 def _is_prefix(key: tuple[str, ...], name: str, root: str) -> bool:

@@ -31,8 +31,10 @@ def suffix(name: str) -> str:
 class FolderView:
     def __init__(self) -> None:
         self._real: dict[str, str] = {}
+        self._real_folders: dict[str, str] = {}
         self._entries: dict[str, dict[str, bool] | None] = {}
         self._links: dict[str, frozenset[str]] = {}   # folder -> the names of its symbolic links
+        self._python: dict[str, bool | None] = {}     # folder -> whether it holds a Python file
         self._files: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._texts: dict[tuple[str, int], str | None] = {}
@@ -46,6 +48,14 @@ class FolderView:
         except KeyError:
             found = self._answers[question] = answer()
             return found
+
+    def known(self, question: tuple, default: object = None) -> object:
+        """The answer to a question already worked out in this run, else `default`."""
+        return self._answers.get(question, default)
+
+    def remember(self, question: tuple, answer: object) -> None:
+        """Keep an answer worked out along with another one (see `remembered`)."""
+        self._answers[question] = answer
 
     def real(self, path: str) -> str:
         """The path resolved (symbolic links followed), as Path.resolve() gives it."""
@@ -61,21 +71,34 @@ class FolderView:
 
     def _is_link(self, folder: str, name: str, path: str) -> bool:
         """Whether the path is a symbolic link: the folder's listing says so for the names it holds
-        (hundreds of configs share a few folders: one listing instead of an lstat per config)."""
-        entries = self.entries(folder or ".")
+        (hundreds of configs share a few folders: one listing instead of an lstat per config). The
+        folder is listed by its resolved path, the one the programs beside a config are looked up in:
+        one listing serves both."""
+        listed = self.real(folder or ".")
+        entries = self.entries(listed)
         if entries is None or name not in entries:
             return os.path.islink(path)
-        return name in self._links[folder or "."]
+        return name in self._links[listed]
 
     def real_folder(self, path: str) -> str:
-        """The folder of a resolved file."""
-        return os.path.dirname(self.real(path))
+        """The folder of a resolved file (os.path.dirname(self.real(path)))."""
+        found = self._real_folders.get(path)
+        if found is None:
+            folder, name = os.path.split(path)
+            if name in ("", ".", "..") or self._is_link(folder, name, path):
+                found = os.path.dirname(self.real(path))
+            else:  # the folder resolved: each config asks it once or more, and its path is not needed
+                found = self.real(folder or ".")
+            self._real_folders[path] = found
+        return found
 
     def entries(self, folder: str) -> dict[str, bool] | None:
         """A folder's entries in name order, each with whether it is a file (links followed); None
         when the folder cannot be listed."""
-        if folder in self._entries:
+        try:
             return self._entries[folder]
+        except KeyError:
+            pass
         try:
             links = set()
             with os.scandir(folder) as listing:
@@ -95,25 +118,39 @@ class FolderView:
     def holds_python(self, folder: str) -> bool | None:
         """Whether a folder has an entry whose suffix is `.py` (by name; `.py` alone does not count);
         None when the folder cannot be listed. Worked out once per folder and run."""
-        return self.remembered(("holds python", folder), lambda: _holds_python(self.entries(folder)))
+        try:  # (asked for each folder above each config: a look-up of its own)
+            return self._python[folder]
+        except KeyError:
+            found = self._python[folder] = _holds_python(self.entries(folder))
+            return found
 
     def is_file(self, folder: str, name: str) -> bool:
         """Whether `name` (a relative path with `/`) under `folder` is a file."""
+        if _LISTINGS_ANSWER and "/" not in name and name not in ("", ".", ".."):  # (most names: a file beside)
+            entries = self.entries(folder)
+            return entries is not None and entries.get(name, False)
         parts = name.split("/")
         if _LISTINGS_ANSWER and all(p not in ("", ".", "..") for p in parts):
             entries = self.entries(os.path.join(folder, *parts[:-1]) if len(parts) > 1 else folder)
             return entries is not None and entries.get(parts[-1], False)
-        path = str(Path(folder, name))
+        path = os.path.join(folder, name)  # (an absolute name is the same path from every folder)
         found = self._files.get(path)
         if found is None:
             found = self._files[path] = Path(path).is_file()
         return found
 
     def exists(self, path: str) -> bool:
-        """Whether something exists at the path (Path.exists)."""
+        """Whether something exists at the path (Path.exists). A folder the run has listed already
+        answers for a name it does not hold or holds as a file, without a look-up of its own."""
         found = self._exists.get(path)
         if found is None:
-            found = self._exists[path] = Path(path).exists()
+            folder, name = os.path.split(path)
+            entries = self._entries.get(folder) if _LISTINGS_ANSWER and name not in ("", ".", "..") else None
+            if entries is not None and (name not in entries or entries[name]):
+                found = name in entries
+            else:
+                found = Path(path).exists()
+            self._exists[path] = found
         return found
 
     def text(self, path: str, limit: int) -> str | None:

@@ -18,10 +18,11 @@ from sweeplint.records import record
 MAX_LAUNCHERS = 200          # files looked at in the search space's folder
 MAX_BYTES = 200_000
 
-_SPACE_KEY = re.compile(r"""^\s*searchSpace(?:Path|File)\s*:\s*['"]?([^'"#\s]+)""", re.M)
-_COMMAND_KEY = re.compile(r"""^\s*(?:trialCommand|command)\s*:\s*['"]?([^'"#\n]+)""", re.M)
-_CODE_DIR_KEY = re.compile(r"""^\s*(?:trialCodeDirectory|codeDir)\s*:\s*['"]?([^'"#\s]+)""", re.M)
-# The Python launchers' patterns are compiled on first use (re's own cache): few projects have one.
+# The patterns are compiled on first use (re's own cache): few projects have a launcher, and
+# compiling them cost every run that reads a search space.
+_SPACE_KEY = r"""(?m)^\s*searchSpace(?:Path|File)\s*:\s*['"]?([^'"#\s]+)"""
+_COMMAND_KEY = r"""(?m)^\s*(?:trialCommand|command)\s*:\s*['"]?([^'"#\n]+)"""
+_CODE_DIR_KEY = r"""(?m)^\s*(?:trialCodeDirectory|codeDir)\s*:\s*['"]?([^'"#\s]+)"""
 _PY_COMMAND = r"""trial_command\s*=\s*[rRuU]?['"]([^'"\n]+)['"]"""
 _PY_CODE_DIR = r"""trial_code_directory\s*=\s*[rRuU]?['"]([^'"\n]+)['"]"""
 
@@ -101,11 +102,11 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
             found.append(_Launcher(name, text, (), tuple(m.group(1) for m in re.finditer(_PY_COMMAND, text)),
                                    code_dir.group(1) if code_dir else None))
         else:
-            spaces = tuple(m.group(1) for m in _SPACE_KEY.finditer(text)) if "searchSpace" in text else ()
+            spaces = tuple(m.group(1) for m in re.finditer(_SPACE_KEY, text)) if "searchSpace" in text else ()
             if not spaces:
                 continue
-            code_dir = _CODE_DIR_KEY.search(text)
-            found.append(_Launcher(name, text, spaces, tuple(m.group(1) for m in _COMMAND_KEY.finditer(text)),
+            code_dir = re.search(_CODE_DIR_KEY, text)
+            found.append(_Launcher(name, text, spaces, tuple(m.group(1) for m in re.finditer(_COMMAND_KEY, text)),
                                    code_dir.group(1) if code_dir else None))
     return found
 

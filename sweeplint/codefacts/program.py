@@ -94,7 +94,7 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
             candidates += ["/".join(parts[i:]) for i in range(len(parts)) if parts[i:]]  # `/train.py` too
     base = folders.real_folder(config_path)
     # The configs of a folder name the same few programs: each name is looked up once per folder and run.
-    found = folders.remembered(("program file", base, os.path.abspath(root), *candidates),
+    found = folders.remembered(("program file", base, root, *candidates),
                                lambda: _program_file(base, root, candidates, folders))
     if found is not None:
         return Resolution("python", name, found, span, how)
@@ -103,8 +103,8 @@ def resolve_program(study: Study, config_path: str, settings: Any = None, hydra_
 
 def _program_file(base: str, root: Any, candidates: list[str], folders: FolderView) -> str | None:
     """The first candidate that is a file, the longest first, next to the config, then under the root."""
-    # (the folders of a config folder asked once per run: the root is resolved once)
-    searched = folders.remembered(("searched folders", base, os.path.abspath(root)), lambda: _folders(base, root))
+    resolved_root = folders.remembered(("resolved root", root), lambda: _resolved(root))  # (once per run)
+    searched = (base,) if resolved_root is None or resolved_root == base else (base, resolved_root)
     for candidate in candidates:
         for folder in searched:
             if folders.is_file(folder, candidate):
@@ -112,15 +112,13 @@ def _program_file(base: str, root: Any, candidates: list[str], folders: FolderVi
     return None
 
 
-def _folders(base: str, root: Path) -> list[str]:
-    out = [base]
+def _resolved(root: Any) -> str | None:
+    """The project root resolved, absolute first (the answer must not depend on the cwd); None when
+    it cannot be resolved."""
     try:
-        root = str(Path(os.path.abspath(root)).resolve())  # absolute first: the answer must not depend on the cwd
+        return str(Path(os.path.abspath(root)).resolve())
     except OSError:
-        return out
-    if root != base:
-        out.append(root)
-    return out
+        return None
 
 
 def _display(path: Path) -> str:
@@ -234,13 +232,20 @@ def _hydra_folders(root: Path, start: Path, view: FolderView) -> list[Path]:
     for folder in (root, project_folder(start, view)):
         if folder is None:
             continue
-        try:
-            folder = folder.resolve()
-        except (OSError, RuntimeError):
-            continue
-        if folder not in folders and folder.is_dir():
+        # (the root is asked for by every config folder: resolved once per run)
+        folder = view.remembered(("searchable folder", folder), lambda: _resolved_folder(folder))
+        if folder is not None and folder not in folders:
             folders.append(folder)
     return folders
+
+
+def _resolved_folder(folder: Path) -> Path | None:
+    """The folder resolved, or None when it cannot be resolved or is not a folder."""
+    try:
+        folder = folder.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return folder if folder.is_dir() else None
 
 
 def project_folder(start: Path, folders: FolderView | None = None) -> Path | None:
@@ -259,18 +264,29 @@ def project_folder(start: Path, folders: FolderView | None = None) -> Path | Non
 
 
 def _marked_folder(folder: str, view: FolderView) -> str | None:
-    """project_folder of an absolute folder, worked out once per folder and run (a climb, not a
-    recursion: a folder may be nested deeper than the interpreter's recursion limit)."""
-    def answer() -> str | None:
-        current = folder
-        while not any(view.exists(os.path.join(current, marker)) for marker in _MARKERS):
-            parent = os.path.dirname(current)
-            if parent == current:
-                return None
+    """project_folder of an absolute folder, worked out once per folder and run: a climb (not a
+    recursion: a folder may be nested deeper than the interpreter's recursion limit) that stops at
+    the first folder whose answer the run knows and gives its answer to every folder it passed (the
+    config folders of a project share the folders above them: each is looked at once)."""
+    passed: list[str] = []
+    current = folder
+    found = view.known(("project folder", current), _UNKNOWN)
+    while found is _UNKNOWN:
+        passed.append(current)
+        parent = os.path.dirname(current)
+        if any(view.exists(os.path.join(current, marker)) for marker in _MARKERS):
+            found = current
+        elif parent == current:
+            found = None
+        else:
             current = parent
-        return current
+            found = view.known(("project folder", current), _UNKNOWN)
+    for each in passed:
+        view.remember(("project folder", each), found)
+    return found
 
-    return view.remembered(("project folder", folder), answer)
+
+_UNKNOWN = object()  # (a question the run has not answered yet)
 
 
 def _mentions_group(entry: HydraEntry, config: Path) -> int:

@@ -36,6 +36,15 @@ def argname(name: str) -> str:
     return name.replace("-", "_")
 
 
+def key_matches(root: str, key: tuple[str, ...], name: str) -> bool:
+    """Whether a read's key path is the dotted parameter name (argparse: `-` and `_` alike).
+    Here, not in codefacts.facts, so that a rule asking it does not import the fact classes."""
+    joined = ".".join(key)
+    if root == "argparse":
+        return argname(joined) == argname(name)
+    return joined == name
+
+
 def fixed_flags(study: Study) -> list[tuple[str, str | None, Lit]]:
     """(name, value, item) for each fixed `--name=value`, `--name value` or `name=value` in the command."""
     items = command_items(study)
@@ -98,6 +107,15 @@ def _tokens(name: str) -> tuple[str, ...]:
 
 
 def has_token(name: str, words: Iterable[str]) -> str | None:
+    """The first word of a metric name, or that word without its trailing digits, that is one of
+    `words`; None when there is none."""
+    return _has_token(name, words if isinstance(words, (tuple, frozenset)) else tuple(words))
+
+
+# Rules ask it about the objective of every study with their own fixed word lists (thousands of
+# times a run, for a few distinct names): a pure function of the name and the list.
+@lru_cache(maxsize=1024)
+def _has_token(name: str, words: tuple[str, ...] | frozenset[str]) -> str | None:
     wanted = set(words)
     for t in _tokens(name):
         if t in wanted:

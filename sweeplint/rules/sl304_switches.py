@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sweeplint.codefacts.facts import key_matches
-from sweeplint.codefacts.queries import related, short
+from sweeplint.codefacts.queries import key_matches, related, short
 from sweeplint.diagnostics import Confidence, Finding
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Parameter, Space, Study
