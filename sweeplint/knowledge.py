@@ -151,12 +151,13 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
     if families is not None:
         if not isinstance(families, dict):
             raise ConfigError(f"{origin}: families must be a mapping of family name to its description")
+        added = []  # (indexed once, when all are read)
         for name, spec in families.items():
             existing = kb.families.get(name)
             if existing is not None and isinstance(spec, dict) and "kind" not in spec:
                 # Extending a known family: new aliases, suffixes, optimizers; other keys may be changed.
                 extra = _family(name, {"kind": existing.kind, **spec}, origin, kb.optimizers)
-                kb.add_family(Family(
+                added.append(Family(
                     name, existing.kind, extra.role if "role" in spec else existing.role,
                     extra.log_scale if "log_scale" in spec else existing.log_scale,
                     existing.aliases + extra.aliases, existing.suffixes + extra.suffixes,
@@ -167,7 +168,8 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
                     extra.doubles_as or existing.doubles_as,
                 ))
             else:
-                kb.add_family(_family(name, spec, origin, kb.optimizers))
+                added.append(_family(name, spec, origin, kb.optimizers))
+        kb.add_families(added)
     interactions = data.get("interactions")
     if interactions is not None:
         if not isinstance(interactions, list):
