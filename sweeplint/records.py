@@ -141,20 +141,21 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool =
     initialiser, with init=False, is the one allowed)."""
     if any("__dataclass_fields__" in vars(base) for base in cls.__mro__[1:]):
         return None
-    own_methods = _OWN_METHODS.intersection(cls.__dict__)
+    namespace = cls.__dict__  # (a new view at each `cls.__dict__`: taken once, for some eighty classes a start)
+    own_methods = _OWN_METHODS.intersection(namespace)
     if own_methods and (init or own_methods != {"__init__"}):
         return None
-    if cls.__doc__ is None or type(cls) is not type or "__slots__" in cls.__dict__:
+    if cls.__doc__ is None or type(cls) is not type or "__slots__" in namespace:
         return None  # dataclass would write a docstring, update abstract methods, or refuse the slots
-    annotations = cls.__dict__.get("__annotations__", {})
-    if any(_is_field(v) and k not in annotations for k, v in cls.__dict__.items()):
+    annotations = namespace.get("__annotations__", {})
+    if any(k not in annotations and _is_field(v) for k, v in namespace.items()):
         return None
     names = []
     for name, annotation in annotations.items():
         text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if "ClassVar" in text or "InitVar" in text or "KW_ONLY" in text or name in RESERVED:
             return None
-        value = cls.__dict__.get(name, MISSING)
+        value = namespace.get(name, MISSING)
         if _is_field(value):
             value = _own_field(value)
             if (not value.init or not value.repr or not value.compare or value.hash is not None
@@ -320,8 +321,9 @@ def _bare(cls, slots: bool):
     """The bookkeeping dataclass does before it writes methods, done directly: the fields (each
     default left as a class attribute), __match_args__ and the slots."""
     own = {}
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        value = cls.__dict__.get(name, MISSING)
+    attributes = cls.__dict__  # (a live view, taken once)
+    for name, annotation in attributes.get("__annotations__", {}).items():
+        value = attributes.get(name, MISSING)
         if _is_field(value):
             found = _own_field(value)
             if found.default is MISSING:
