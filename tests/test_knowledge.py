@@ -289,6 +289,25 @@ def test_the_built_shipped_knowledge_is_current():
     assert shipped == built
     assert shipped.families is not knowledge_shipped.knowledge().families  # fresh objects: extensions change them
     assert load_knowledge().family_of("head_lr") == built.family_of("head_lr") == built.families["learning_rate"]
+    from sweeplint.knowledge import DATA, shipped_data
+
+    for name in DATA:  # the other data files, held parsed
+        assert shipped_data(name) == knowledge_shipped.data()[name] == load_yaml(data_dir() / "knowledge" / name)
+
+
+def test_an_edited_data_file_is_read_itself(tmp_path, monkeypatch):
+    import shutil
+
+    from sweeplint import knowledge
+    from sweeplint.catalogue import data_dir
+
+    shutil.copytree(data_dir() / "knowledge", tmp_path / "knowledge")
+    lengths = tmp_path / "knowledge" / "lengths.yaml"
+    lengths.write_text(lengths.read_text(encoding="utf-8").replace("max_share: 0.1", "max_share: 0.2"), encoding="utf-8")
+    monkeypatch.setattr(knowledge, "data_dir", lambda: tmp_path)
+    assert knowledge.shipped_data("lengths.yaml")["max_share"] == 0.2
+    monkeypatch.undo()
+    assert knowledge.shipped_data("lengths.yaml")["max_share"] == 0.1
 
 
 def test_an_edited_shipped_file_is_read_itself(tmp_path, monkeypatch):
