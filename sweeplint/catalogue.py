@@ -37,5 +37,6 @@ def rule_doc(code: str) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+@lru_cache(maxsize=None)  # (asked for every finding without help of its own, in a report of thousands)
 def fix_hint(code: str) -> str:
     return str(rule_doc(code).get("fix", "")).strip()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sweeplint.cli_support import (
     EXIT_ERROR,
@@ -19,6 +19,9 @@ from sweeplint.cli_support import (
     validate_cli_selectors,
     write_output,
 )
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def run_check(args: argparse.Namespace) -> int:

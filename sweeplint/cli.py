@@ -5,11 +5,11 @@ Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configura
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sweeplint import __version__
 from sweeplint.cli_support import (
@@ -17,6 +17,7 @@ from sweeplint.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
+    parse_check,
     split_codes,
     statistics,
     texts_of,
@@ -25,144 +26,10 @@ from sweeplint.cli_support import (
     write_output,
 )
 
+if TYPE_CHECKING:
+    import argparse
+
 COMMANDS = ("check", "rule", "graph", "server", "results")
-
-
-class _Parser(argparse.ArgumentParser):
-    partial = False  # set on a parser built with one sub-command only (build_parser(only=...))
-
-    def _get_formatter(self):
-        # argparse makes a formatter for every argument added, and a formatter asks shutil for the
-        # terminal's width: importing shutil (and the compression modules it imports) cost a
-        # one-file run more than its parser. The width is found by the same rules here.
-        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)
-
-    def error(self, message: str):  # one clear line and exit code 2, as for every usage error
-        if message.startswith("unrecognized arguments: "):
-            message += _suggest_option(build_parser() if self.partial else self, message.split(": ", 1)[1].split())
-        raise UsageError(message)
-
-
-def _terminal_columns() -> int:
-    """The terminal's width as shutil.get_terminal_size() gives it: $COLUMNS when it is a positive
-    number, else the width of the terminal standard output is, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns > 0:
-        return columns
-    try:
-        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-    except (AttributeError, ValueError, OSError):
-        columns = 0
-    return columns or 80
-
-
-def _suggest_option(parser: argparse.ArgumentParser, given: list[str]) -> str:
-    """`; did you mean --select?` for a mistyped option, looking into every sub-command."""
-    import difflib
-
-    options: set[str] = set()
-    pending = [parser]
-    while pending:
-        current = pending.pop()
-        for action in current._actions:
-            options.update(o for o in action.option_strings if o.startswith("--"))
-            if isinstance(action, argparse._SubParsersAction):
-                pending.extend(action.choices.values())
-    for word in given:
-        if word.startswith("--"):
-            close = difflib.get_close_matches(word.split("=", 1)[0], sorted(options), n=1, cutoff=0.6)
-            if close:
-                return f"; did you mean {close[0]}?"
-    return ""
-
-
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every sub-command, or with only="check" of that one (what `sweeplint check ...`
-    needs: building the others cost a one-file run more than reading its file)."""
-    parser = _Parser(prog="sweeplint", description="Lint hyperparameter sweeps and the training code they drive.")
-    parser.partial = only is not None
-    parser.add_argument("--version", action="version", version=f"sweeplint {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    check = sub.add_parser("check", help="lint sweep configs (default command)")
-    check.add_argument("paths", nargs="*", help="files or directories (default: the current directory); "
-                       "`-` reads one file from standard input (name it with --stdin-filename)")
-    check.add_argument("--select", help="comma-separated rule codes or prefixes to enable (e.g. SL1,SL205)")
-    check.add_argument("--extend-select", help="codes or prefixes to enable on top of the selection")
-    check.add_argument("--ignore", help="codes or prefixes to disable")
-    check.add_argument("--output-format", choices=None, help="concise (default), full, json, json-lines, sarif, github, gitlab, junit")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that makes the exit code 1 (default: warning)")
-    check.add_argument("--confidence", choices=("declared", "strong", "weak"),
-                       help="the least sure methodology findings to show: declared (only what rests on declared roles), "
-                            "strong (default) or weak (also opinions resting on weakly inferred roles or phase)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    check.add_argument("--cache-dir", help="where to keep the cache (default: .sweeplint_cache)")
-    check.add_argument("--jobs", "-j", type=int, help="most processes checking files at once (default: the available cores); "
-                       "a tree too small to pay for workers is checked in one")
-    check.add_argument("--strict", action="store_true", help="exit 2 when sweeplint itself failed on a file (internal error SL999)")
-    check.add_argument("--stdin-filename", help="read the file's text from standard input, reporting it under this name")
-    check.add_argument("--output-file", "-o", help="write the report to this file instead of standard output")
-    check.add_argument("--show-settings", action="store_true",
-                       help="print the settings sweeplint resolved (configuration file and command line) and exit")
-    check.add_argument("--show-files", action="store_true", help="print the sweep files that would be checked and exit")
-    check.add_argument("--baseline", metavar="FILE", help="report only findings that are not in this baseline file")
-    check.add_argument("--write-baseline", metavar="FILE",
-                       help="record every current finding in this baseline file (then check with --baseline FILE) and exit")
-    check.add_argument("--add-noqa", action="store_true",
-                       help="write a `# sweeplint: disable=...` comment for every current finding, and exit")
-    check.add_argument("--force-exclude", action="store_true", default=None,
-                       help="apply exclude also to files named on the command line (as pre-commit and editors name them)")
-    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", default=None,
-                       help="also check files that .gitignore files ignore")
-    check.add_argument("--since", metavar="REF", help="compare each config with its version at this git revision "
-                       "(branch, tag or commit) and run the round-to-round rules (SL6xx)")
-    check.add_argument("--fix", action="store_true", help="apply the safe fixes findings offer, then report what remains")
-    check.add_argument("--unsafe-fixes", action="store_true",
-                       help="with --fix or --diff, also apply fixes that change what is searched (review them)")
-    check.add_argument("--diff", action="store_true", help="print what --fix would change as a unified diff, write nothing "
-                       "(exit 1 when there is a change)")
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
-    check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    if only == "check":
-        return parser
-
-    rule = sub.add_parser("rule", help="explain a rule")
-    rule.add_argument("rule", nargs="?", help="a code (SL101) or a name (linear-scale-parameter)")
-    rule.add_argument("--all", action="store_true", help="every rule")
-    rule.add_argument("--format", choices=("text", "markdown"), default="text")
-
-    graph = sub.add_parser("graph", help="print the hyperparameter graph of a sweep config")
-    graph.add_argument("config", help="a sweep config file")
-    graph.add_argument("--format", choices=("dot", "mermaid", "json", "svg", "png"), default="dot",
-                       help="dot (Graphviz, default), mermaid, json (networkx node-link data), or svg / png (needs Graphviz's dot)")
-    graph.add_argument("--config-file", dest="settings_file", help="use this pyproject.toml or sweeplint.toml")
-    graph.add_argument("--no-code", action="store_true", help="leave out what the training program does (code sites)")
-
-    results = sub.add_parser("results", help="judge a finished sweep's results (Optuna, NNI, Ray Tune, W&B) against its search space")
-    results.add_argument("paths", nargs="+", help="Optuna SQLite or journal files, NNI databases (nni.sqlite), "
-                         "Ray Tune experiment folders, W&B run folders or runs tables (CSV)")
-    results.add_argument("--space", help="the sweep config that defined the search space (bounds, scales, metric)")
-    results.add_argument("--report", metavar="DIR", help="also write plots (PNG, SVG) and an HTML report into DIR "
-                         "(needs: pip install 'sweeplint[report]')")
-    for option in ("--select", "--extend-select", "--ignore"):
-        results.add_argument(option, help=f"as for check ({option})")
-    results.add_argument("--output-format", help="as for check")
-    results.add_argument("--fail-on", choices=("error", "warning", "info"), help="as for check")
-    results.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    results.add_argument("--config", help="use this pyproject.toml or sweeplint.toml")
-    results.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
-    results.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
-    results.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-
-    server = sub.add_parser("server", help="language server over stdio (needs: pip install 'sweeplint[lsp]')")
-    server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,7 +92,11 @@ def _main(argv: list[str] | None, collecting: bool) -> int:
         sys.stdout.write(f"sweeplint {__version__}\n")
         raise SystemExit(0)
     try:
-        args = build_parser(only="check" if argv[0] == "check" else None).parse_args(argv)
+        args = parse_check(argv)
+        if args is None:  # another command, or a check command line only the full parser reads
+            from sweeplint.cli_parser import build_parser
+
+            args = build_parser(only="check" if argv[0] == "check" else None).parse_args(argv)
         if collecting and args.command != "check":
             gc.enable()
         if args.command == "rule":

@@ -151,12 +151,13 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
     if families is not None:
         if not isinstance(families, dict):
             raise ConfigError(f"{origin}: families must be a mapping of family name to its description")
+        added = []  # (indexed once, when all are read)
         for name, spec in families.items():
             existing = kb.families.get(name)
             if existing is not None and isinstance(spec, dict) and "kind" not in spec:
                 # Extending a known family: new aliases, suffixes, optimizers; other keys may be changed.
                 extra = _family(name, {"kind": existing.kind, **spec}, origin, kb.optimizers)
-                kb.add_family(Family(
+                added.append(Family(
                     name, existing.kind, extra.role if "role" in spec else existing.role,
                     extra.log_scale if "log_scale" in spec else existing.log_scale,
                     existing.aliases + extra.aliases, existing.suffixes + extra.suffixes,
@@ -167,7 +168,8 @@ def _merge(kb: Knowledge, data: Any, origin: str) -> None:
                     extra.doubles_as or existing.doubles_as,
                 ))
             else:
-                kb.add_family(_family(name, spec, origin, kb.optimizers))
+                added.append(_family(name, spec, origin, kb.optimizers))
+        kb.add_families(added)
     interactions = data.get("interactions")
     if interactions is not None:
         if not isinstance(interactions, list):
@@ -221,20 +223,35 @@ def _read(path: Path, shown: str) -> Any:
 
 
 SHIPPED = ("optimizers.yaml", "families.yaml", "interactions.yaml", "schedules.yaml")
+DATA = ("lengths.yaml", "trial_budgets.yaml")  # the other files of rules/knowledge/ the engine reads (shipped_data)
+
+
+def _shipped_knowledge(folder: Path, cache: Any = None) -> Knowledge:
+    """The shipped knowledge base (a fresh one: the user's extensions are added to it).
+
+    Parsing and validating the files is a visible share of a one-file run, and of the main
+    process's start-up before a pool forks: sweeplint/knowledge_shipped.py holds the knowledge
+    base they make, built and validated when it was generated, used while the files hold the
+    texts it was generated from. Else the files are read and validated here."""
+    from sweeplint import knowledge_shipped
+
+    if _texts(folder) == knowledge_shipped.TEXTS:
+        return knowledge_shipped.knowledge()
+    kb = Knowledge()
+    try:
+        _merge_shipped(kb, _shipped_documents(folder, cache))
+    except ConfigError:
+        if cache is None:
+            raise
+        kb = Knowledge()  # a cached entry that does not validate: the files themselves decide
+        _merge_shipped(kb, _shipped_documents(folder))
+    return kb
 
 
 def _shipped_documents(folder: Path, cache: Any = None) -> list:
-    """The parsed shipped knowledge files, in SHIPPED order (None for a missing schedules file).
-
-    Parsing them is a visible share of a one-file run, and of the main process's start-up before
-    a pool forks: sweeplint/knowledge_shipped.py holds them parsed, used when the files' texts are
-    the ones it was generated from; else, with a cache, the parsed documents are kept there, keyed
-    by the files' contents. Either way they are validated by _merge exactly as freshly parsed ones."""
-    texts = _texts(folder)
-    from sweeplint import knowledge_shipped
-
-    if texts == knowledge_shipped.TEXTS:
-        return knowledge_shipped.documents()
+    """The parsed shipped knowledge files, in SHIPPED order (None for a missing schedules file):
+    with a cache, kept there, keyed by the files' contents. Either way they are validated by
+    _merge exactly as freshly parsed ones."""
     key = cache.knowledge_key(folder, SHIPPED) if cache is not None else None
     if key is not None:
         documents = cache.get_knowledge(key, len(SHIPPED))
@@ -246,6 +263,27 @@ def _shipped_documents(folder: Path, cache: Any = None) -> list:
     if key is not None:
         cache.put_knowledge(key, documents)
     return documents
+
+
+def shipped_data(name: str) -> Any:
+    """A data file of rules/knowledge/ (one of DATA) parsed. sweeplint/knowledge_shipped.py holds it
+    parsed, used while the file holds the text it was parsed from: parsing it was a visible share
+    of a small run, and is paid by every worker of a pool."""
+    from sweeplint import knowledge_shipped
+
+    path = data_dir() / "knowledge" / name
+    if _text(path) == knowledge_shipped.DATA_TEXTS.get(name, False):
+        return knowledge_shipped.data()[name]
+    return load_yaml(path)
+
+
+def _text(path: Path) -> str | None:
+    """A file's text as load_yaml reads it; None when it cannot be read (load_yaml then says why)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _texts(folder: Path) -> tuple[str | None, ...] | None:
@@ -264,32 +302,30 @@ def _texts(folder: Path) -> tuple[str | None, ...] | None:
 
 
 def render_shipped() -> str:
-    """The text of sweeplint/knowledge_shipped.py: the shipped files parsed, as Python literals."""
-    import math
-    import pprint
+    """The text of sweeplint/knowledge_shipped.py: the knowledge base the shipped files make,
+    validated, written as the Python expression that builds it."""
+    from sweeplint.knowledge_shipped_render import literal_of_document, source_of
 
     folder = data_dir() / "knowledge"
     texts = _texts(folder)
-    documents = [load_yaml(folder / name) if text is not None else None for name, text in zip(SHIPPED, texts)]
-
-    def plain(value: Any) -> bool:  # what a literal writes back exactly
-        if isinstance(value, dict):
-            return all(plain(k) and plain(v) for k, v in value.items())
-        if isinstance(value, list):
-            return all(map(plain, value))
-        return value is None or type(value) in (str, int, bool) or type(value) is float and math.isfinite(value)
-
-    if not plain(documents):
-        raise ValueError("a shipped knowledge file holds a value a Python literal cannot write back")
-    body = pprint.pformat(documents, indent=1, width=116, sort_dicts=False).replace("\n", "\n    ")  # (no string spans lines)
+    kb = Knowledge()
+    _merge_shipped(kb, [load_yaml(folder / name) if text is not None else None for name, text in zip(SHIPPED, texts)])
+    data_texts = {name: _text(folder / name) for name in DATA}
+    data = {name: load_yaml(folder / name) for name in DATA}
     return (
         '"""Generated by `python -m sweeplint.knowledge --write` from rules/knowledge/; do not edit.\n\n'
-        "The shipped knowledge files parsed (sweeplint.knowledge.SHIPPED), and the texts they were parsed\n"
-        'from: sweeplint.knowledge uses them only while the files still hold exactly these texts."""\n\n'
+        "The knowledge base the shipped files (sweeplint.knowledge.SHIPPED) make, validated, and the texts\n"
+        'it was made from: sweeplint.knowledge uses it only while the files still hold exactly these texts."""\n\n'
+        "from sweeplint.knowledge_model import Family, Interaction, Knowledge, Limit\n"
+        "from sweeplint.schedules import Schedules, Setting\n\n"
         f"TEXTS = {texts!r}\n\n\n"
-        "def documents() -> list:\n"
-        '    """The parsed files, fresh objects at each call."""\n'
-        f"    return {body}\n"
+        "def knowledge() -> Knowledge:\n"
+        '    """The shipped knowledge base, fresh objects at each call."""\n'
+        f"    return {source_of(kb)}\n\n\n"
+        f"DATA_TEXTS = {data_texts!r}\n\n\n"
+        "def data() -> dict:\n"
+        '    """The data files (sweeplint.knowledge.DATA) parsed from DATA_TEXTS, fresh objects at each call."""\n'
+        f"    return {literal_of_document(data)}\n"
     )
 
 
@@ -304,15 +340,7 @@ def _merge_shipped(kb: Knowledge, documents: list) -> None:
 def load_knowledge(settings: Any = None, cache: Any = None) -> Knowledge:
     """The shipped knowledge base plus the user's extensions. `cache`: a sweeplint.cache.Cache that
     keeps the parsed shipped files between runs."""
-    kb = Knowledge()
-    folder = data_dir() / "knowledge"
-    try:
-        _merge_shipped(kb, _shipped_documents(folder, cache))
-    except ConfigError:
-        if cache is None:
-            raise
-        kb = Knowledge()  # a cached entry that does not validate: the files themselves decide
-        _merge_shipped(kb, _shipped_documents(folder))
+    kb = _shipped_knowledge(data_dir() / "knowledge", cache)
     extra = getattr(settings, "knowledge", None) or {}
     if extra:
         source = getattr(settings, "source", None)

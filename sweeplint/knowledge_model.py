@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from sweeplint.records import field, record
 from sweeplint.schedules import Schedules
@@ -178,10 +178,16 @@ class Knowledge:
     # run), is an attribute set on first use, not a field: no part of the repr or the equality.
 
     def add_family(self, family: Family) -> None:
+        self.add_families((family,))
+
+    def add_families(self, families: Iterable[Family]) -> None:
+        """Add (or replace) families; the indexes of suffixes, prefixes and tokens are rebuilt once
+        for them all (per family, the shipped files' forty rebuilt them forty times)."""
         self._family_of: dict[str, Family | None] = {}
-        self.families[family.name] = family
-        for alias in family.aliases:
-            self._exact[normalise(alias)] = family.name
+        for family in families:
+            self.families[family.name] = family
+            for alias in family.aliases:
+                self._exact[normalise(alias)] = family.name
         self._suffixes = sorted(
             ((s.lower().replace("-", "_"), f.name) for f in self.families.values() for s in f.suffixes),
             key=lambda pair: -len(pair[0]),

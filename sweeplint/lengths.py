@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sweeplint.catalogue import data_dir, load_yaml
-from sweeplint.knowledge import normalise
+from sweeplint.knowledge import normalise, shipped_data
 from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
@@ -43,7 +42,7 @@ def _names(value: object, where: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load_lengths() -> Lengths:
-    data = load_yaml(data_dir() / "knowledge" / "lengths.yaml")
+    data = shipped_data("lengths.yaml")
     if not isinstance(data, dict):
         raise ConfigError(f"{_SHOWN}: must be a mapping")
     share = data.get("max_share")

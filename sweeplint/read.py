@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from sweeplint.formats import PyReadContext, ReadContext, config_readers, python_reader_list
@@ -135,6 +134,8 @@ def _with_declarations(study: Study, directives: tuple[Directive, ...], problems
     span = None
     for d in directives:
         if d.name not in DIRECTIVE_NAMES:
+            import difflib  # (a misspelt directive's path: not imported by every run)
+
             close = difflib.get_close_matches(d.name, DIRECTIVE_NAMES, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f"; directives are {', '.join(DIRECTIVE_NAMES)}"
             problem = Problem("SL002", d.span, f"unknown sweeplint directive {d.name!r}{hint}")

@@ -30,8 +30,8 @@ FACTORY = record_methods.FACTORY
 
 # Every class declared with @record: (key, shape or None when it takes the slow path, class).
 DECLARED: list[tuple[str, str | None, type]] = []
-_OWN_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__",
-                "__setattr__", "__delattr__", "__getstate__", "__setstate__", "__post_init__")
+_OWN_METHODS = frozenset(("__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__",
+                          "__setattr__", "__delattr__", "__getstate__", "__setstate__", "__post_init__"))
 RESERVED = ("self", "other", "_set", "FACTORY")  # names the generated methods use themselves
 ORDER = ("__lt__", "__le__", "__gt__", "__ge__")
 
@@ -125,7 +125,12 @@ def key_of(cls) -> str:
 
 def function_name(key: str, method: str) -> str:
     """The generated function of one method of one class: `sweeplint_model__Lit__eq`."""
-    return key.replace(".", "_").replace(":", "__") + "__" + method.strip("_")
+    return _function_prefix(key) + method.strip("_")
+
+
+def _function_prefix(key: str) -> str:
+    """What the names of a class's generated functions start with: `sweeplint_model__Lit__`."""
+    return key.replace(".", "_").replace(":", "__") + "__"
 
 
 def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool = False) -> str | None:
@@ -136,19 +141,21 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool =
     initialiser, with init=False, is the one allowed)."""
     if any("__dataclass_fields__" in vars(base) for base in cls.__mro__[1:]):
         return None
-    if any(name in cls.__dict__ for name in _OWN_METHODS if not (name == "__init__" and not init)):
+    namespace = cls.__dict__  # (a new view at each `cls.__dict__`: taken once, for some eighty classes a start)
+    own_methods = _OWN_METHODS.intersection(namespace)
+    if own_methods and (init or own_methods != {"__init__"}):
         return None
-    if cls.__doc__ is None or type(cls) is not type or "__slots__" in cls.__dict__:
+    if cls.__doc__ is None or type(cls) is not type or "__slots__" in namespace:
         return None  # dataclass would write a docstring, update abstract methods, or refuse the slots
-    annotations = cls.__dict__.get("__annotations__", {})
-    if any(_is_field(v) and k not in annotations for k, v in cls.__dict__.items()):
+    annotations = namespace.get("__annotations__", {})
+    if any(k not in annotations and _is_field(v) for k, v in namespace.items()):
         return None
     names = []
     for name, annotation in annotations.items():
         text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if "ClassVar" in text or "InitVar" in text or "KW_ONLY" in text or name in RESERVED:
             return None
-        value = cls.__dict__.get(name, MISSING)
+        value = namespace.get(name, MISSING)
         if _is_field(value):
             value = _own_field(value)
             if (not value.init or not value.repr or not value.compare or value.hash is not None
@@ -196,7 +203,8 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
     shape = shape_of(cls, init, eq, order, frozen, slots)
     key = key_of(cls)
     DECLARED.append((key, shape, cls))
-    setters = _slot_setters(key, shape)
+    prefix = _function_prefix(key)  # (made once: some eighty classes are made at every start)
+    setters = _slot_setters(prefix, shape)
     if shape is None or record_methods.SHAPES.get(key) != shape or any(getattr(record_methods, g) for g in setters.values()):
         return _by_dataclass(cls, init, eq, order, frozen, slots)  # (or a class declared again: its setters are taken)
     made = _bare(cls, slots)
@@ -211,7 +219,7 @@ def _make(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool):
     made.__dataclass_params__ = _DataclassView("__dataclass_params__", made, (init, eq, order, frozen, slots))
     every = tuple(made.__record_fields__.values())
     for method in methods_of(shape):
-        function = getattr(record_methods, function_name(key, method))
+        function = getattr(record_methods, prefix + method.strip("_"))
         if method == "__init__":
             function.__defaults__ = tuple(
                 FACTORY if f.default_factory is not MISSING else f.default
@@ -296,22 +304,26 @@ def _dataclass_parts_made(cls, options: tuple, dataclasses) -> tuple[dict, objec
     return stand_in.__dataclass_fields__, stand_in.__dataclass_params__
 
 
-def _slot_setters(key: str, shape: str | None) -> dict[str, str]:
+def _slot_setters(prefix: str, shape: str | None) -> dict[str, str]:
     """field -> the generated module's global its initialiser calls to set that slot (frozen
-    classes with slots only)."""
+    classes with slots only); `prefix`: the class's _function_prefix."""
     if shape is None:
         return {}
-    names = (name.rstrip("*") for name in shape.partition(":")[2].split(",") if name)
-    found = {name: function_name(key, "set_" + name) for name in names}
-    return {name: setter for name, setter in found.items() if hasattr(record_methods, setter)}
+    found = {}
+    for name in shape.partition(":")[2].split(","):
+        setter = prefix + "set_" + name.rstrip("*")
+        if hasattr(record_methods, setter):
+            found[name.rstrip("*")] = setter
+    return found
 
 
 def _bare(cls, slots: bool):
     """The bookkeeping dataclass does before it writes methods, done directly: the fields (each
     default left as a class attribute), __match_args__ and the slots."""
     own = {}
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        value = cls.__dict__.get(name, MISSING)
+    attributes = cls.__dict__  # (a live view, taken once)
+    for name, annotation in attributes.get("__annotations__", {}).items():
+        value = attributes.get(name, MISSING)
         if _is_field(value):
             found = _own_field(value)
             if found.default is MISSING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sweeplint.catalogue import data_dir, load_yaml
+from sweeplint.knowledge import shipped_data
 from sweeplint.records import record
 from sweeplint.settings import ConfigError
 
@@ -25,7 +25,7 @@ class TrialBudget:
 
 @lru_cache(maxsize=1)
 def load_trial_budgets() -> dict[str, TrialBudget]:
-    data = load_yaml(data_dir() / "knowledge" / "trial_budgets.yaml")
+    data = shipped_data("trial_budgets.yaml")
     if not isinstance(data, dict):
         raise ConfigError(f"{_SHOWN}: must map families to their smallest study")
     found = {}

@@ -274,15 +274,40 @@ def test_schedule_settings_name_the_schedules_they_exist_under():
                         "schedules.yaml")
 
 
-def test_the_parsed_shipped_knowledge_is_current():
-    """sweeplint/knowledge_shipped.py holds the shipped files parsed; regenerate it after editing them."""
+def test_the_built_shipped_knowledge_is_current():
+    """sweeplint/knowledge_shipped.py holds the knowledge base the shipped files make; regenerate it
+    after editing them."""
     from sweeplint import knowledge_shipped
     from sweeplint.catalogue import data_dir, load_yaml
-    from sweeplint.knowledge import SHIPPED, render_shipped
+    from sweeplint.knowledge import SHIPPED, Knowledge, _merge_shipped, render_shipped
 
     with open(knowledge_shipped.__file__, encoding="utf-8") as handle:
         assert handle.read() == render_shipped(), "run `python -m sweeplint.knowledge --write`"
-    assert knowledge_shipped.documents() == [load_yaml(data_dir() / "knowledge" / name) for name in SHIPPED]
+    built = Knowledge()
+    _merge_shipped(built, [load_yaml(data_dir() / "knowledge" / name) for name in SHIPPED])
+    shipped = knowledge_shipped.knowledge()
+    assert shipped == built
+    assert shipped.families is not knowledge_shipped.knowledge().families  # fresh objects: extensions change them
+    assert load_knowledge().family_of("head_lr") == built.family_of("head_lr") == built.families["learning_rate"]
+    from sweeplint.knowledge import DATA, shipped_data
+
+    for name in DATA:  # the other data files, held parsed
+        assert shipped_data(name) == knowledge_shipped.data()[name] == load_yaml(data_dir() / "knowledge" / name)
+
+
+def test_an_edited_data_file_is_read_itself(tmp_path, monkeypatch):
+    import shutil
+
+    from sweeplint import knowledge
+    from sweeplint.catalogue import data_dir
+
+    shutil.copytree(data_dir() / "knowledge", tmp_path / "knowledge")
+    lengths = tmp_path / "knowledge" / "lengths.yaml"
+    lengths.write_text(lengths.read_text(encoding="utf-8").replace("max_share: 0.1", "max_share: 0.2"), encoding="utf-8")
+    monkeypatch.setattr(knowledge, "data_dir", lambda: tmp_path)
+    assert knowledge.shipped_data("lengths.yaml")["max_share"] == 0.2
+    monkeypatch.undo()
+    assert knowledge.shipped_data("lengths.yaml")["max_share"] == 0.1
 
 
 def test_an_edited_shipped_file_is_read_itself(tmp_path, monkeypatch):

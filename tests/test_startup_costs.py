@@ -59,7 +59,7 @@ def test_one_named_file_and_its_folder_report_the_same(tmp_path, monkeypatch, ca
 def test_help_is_as_wide_as_shutil_says(monkeypatch):
     import shutil
 
-    from sweeplint.cli import _terminal_columns
+    from sweeplint.cli_parser import _terminal_columns
 
     for columns in (None, "60", "200", "abc", "-5", "0"):
         if columns is None:
@@ -67,3 +67,36 @@ def test_help_is_as_wide_as_shutil_says(monkeypatch):
         else:
             monkeypatch.setenv("COLUMNS", columns)
         assert _terminal_columns() == shutil.get_terminal_size().columns, columns
+
+
+def test_a_check_command_line_is_read_as_the_full_parser_reads_it():
+    # parse_check reads usual check command lines without argparse; whatever it reads must come
+    # out as the full parser makes it (same attributes, same order, same values), and what it
+    # leaves to the full parser includes every line that parser refuses
+    import contextlib
+    import io
+    import itertools
+
+    from sweeplint.cli_parser import build_parser
+    from sweeplint.cli_support import UsageError, parse_check
+
+    words = ["a", "b.yaml", "-", "--", "--quiet", "-q", "--select", "SL1", "--select=SL2", "--select=", "--jobs", "1",
+             "-j", "x", "--jobs=-1", "-1", "--color=bogus", "--color=always", "--output-format", "--fail-on", "error",
+             "--no-respect-gitignore", "--force-exclude", "--quiet=1", "-o", "-o=x", "-j1", "--jo", "-h", "--version", " 4"]
+    parser = build_parser(only="check")
+    read = 0
+    for n in range(4):
+        for tail in itertools.product(words, repeat=n):
+            argv = ["check", *tail]
+            quick = parse_check(argv)
+            if quick is None:
+                continue
+            read += 1
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                try:
+                    full = parser.parse_args(argv)
+                except (UsageError, SystemExit) as exc:
+                    raise AssertionError(f"{argv}: read, but the full parser refuses it ({exc})") from None
+            assert list(vars(quick).items()) == list(vars(full).items()), argv
+    assert read > 1000
+    assert parse_check(["rule", "SL101"]) is None

@@ -7,7 +7,6 @@ is exactly one shape; without `distribution`, `values` means categorical, `value
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any
@@ -289,6 +288,8 @@ class _Builder(Collector):
         if not keys & _MAIN_SPEC_KEYS:
             # No value, values, min/max, distribution or parameters: misspelled keys (`valeus:`,
             # `paramters:`), or a group written without `parameters:`.
+            import difflib  # (a malformed spec's path: not imported by every run)
+
             typos = [(k, key_text(k)) for k, _ in spec.items()
                      if key_text(k) not in PARAMETER_KEYS
                      and difflib.get_close_matches(key_text(k), PARAMETER_KEYS, n=1, cutoff=0.7)]
@@ -417,6 +418,8 @@ class _Builder(Collector):
 
 def _misspelt_method(root: YMap) -> bool:
     """A top-level key that is nearly `method` (`metod:`, `methods:`) holding a W&B method name."""
+    import difflib  # (not imported by every run)
+
     return any(key_text(k) != "method" and difflib.get_close_matches(key_text(k), ("method",), n=1, cutoff=0.8)
                and text_of(v) in METHODS for k, v in root.items() if isinstance(k, YScalar))
 

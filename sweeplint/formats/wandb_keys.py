@@ -13,7 +13,6 @@ below follow that schema (sweeps 0.3) and the `wandb launch-sweep` command:
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from sweeplint.formats.nodes import Collector, key_text, text_of, type_name
@@ -133,6 +132,8 @@ class TopLevelChecks:
             return
         kind = node.get("type")
         # W&B lets other keys through; only a misspelt `type` matters.
+        import difflib  # (a config with a controller: not imported by every run)
+
         typos = [k for k, _ in node.items() if key_text(k) != "type" and difflib.get_close_matches(key_text(k), ("type",), n=1, cutoff=0.6)]
         for k in typos:
             self.out.unknown.append(KeyRef(key_text(k), k.span, ("type",), "controller"))

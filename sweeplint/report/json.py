@@ -51,33 +51,59 @@ def render(diagnostics, ctx) -> str:
     """json.dumps([as_dict(d) for d in diagnostics], indent=2), byte for byte (see below): the
     values of as_dict are taken from each finding directly, in its order (building the
     dictionaries cost a third of the render)."""
-    flat: list = []
+    texts = _Texts()
+    values: list = []
     parts = []
     for d in diagnostics:
-        span = d.span
-        flat += (d.code, d.name, _SEVERITY.get(d.severity) or str(d.severity), d.message, d.path, span.line, span.column,
-                 span.end_line, span.end_column, help_text(d),
-                 _CONFIDENCE.get(d.confidence) or str(d.confidence) if d.confidence is not None else None)
+        values += (texts[d.code], texts[d.name], _SEVERITY.get(d.severity) or texts[str(d.severity)], texts[d.message],
+                   texts[d.path], *_numbers(d.span), texts[help_text(d)],
+                   "null" if d.confidence is None else _CONFIDENCE.get(d.confidence) or texts[str(d.confidence)])
         fix = d.fix
         if fix is None:
             parts.append(_WITHOUT_FIX)
             continue
         parts.append(_with_fix(len(fix.edits)))
-        flat += (fix.title, _APPLICABILITY.get(fix.applicability) or str(fix.applicability))
+        values += (texts[fix.title], _APPLICABILITY.get(fix.applicability) or texts[str(fix.applicability)])
         for e in fix.edits:
-            flat += (e.path or d.path, e.span.line, e.span.column, e.span.end_line, e.span.end_column, e.text)
-    return _filled(parts, flat) + "\n"
+            values += (texts[e.path or d.path], *_numbers(e.span), texts[e.text])
+    if not parts:
+        return "[]\n"
+    return ("[\n" + ",\n".join(parts) + "\n]") % tuple(values) + "\n"
+
+
+# json.dumps(..., indent=2) runs the pure-Python encoder, a visible share of a large run's serial
+# part. The same text is built here from fixed templates, the whole document filled by one `%`
+# with the JSON texts of the values. A large report repeats its strings (help texts were a third
+# of the 500 bench configs' report, messages an eighth, in under two hundred distinct texts), so
+# each distinct string is encoded once; json.dumps stays the reference (tests compare the two).
+_ENCODE = json.JSONEncoder().encode  # (a string: the C encoder of json.dumps's default ensure_ascii)
+
+
+class _Texts(dict):
+    """value -> its JSON text, each distinct string encoded once (for one report)."""
+
+    __slots__ = ()
+
+    def __missing__(self, value) -> str:
+        text = _ENCODE(value)
+        if type(value) is str:  # (1, 1.0 and True are one key with three texts: only strings are kept)
+            self[value] = text
+        return text
+
+
+def _numbers(span) -> tuple:
+    """A span's four numbers as they are written: an int as it is (`%s` writes it as JSON does)."""
+    numbers = (span.line, span.column, span.end_line, span.end_column)
+    if type(numbers[0]) is type(numbers[1]) is type(numbers[2]) is type(numbers[3]) is int:
+        return numbers
+    return tuple(map(_ENCODE, numbers))
 
 
 # The text of a level or an applicability is a Python call per finding: looked up instead.
-_SEVERITY = {level: str(level) for level in Severity}
-_CONFIDENCE = {level: str(level) for level in Confidence}
-_APPLICABILITY = {kind: str(kind) for kind in Applicability}
+_SEVERITY = {level: _ENCODE(str(level)) for level in Severity}
+_CONFIDENCE = {level: _ENCODE(str(level)) for level in Confidence}
+_APPLICABILITY = {kind: _ENCODE(str(kind)) for kind in Applicability}
 
-# json.dumps(..., indent=2) runs the pure-Python encoder, a visible share of a large run's serial
-# part. The same text is built here from fixed templates around values that the C encoder encodes
-# in one call, the whole document filled by one `%` (formatting each finding on its own cost more
-# than encoding the values); json.dumps stays the reference (tests compare the two).
 _FINDING_KEYS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column",
                  "help", "confidence", "fix")
 _FIX_KEYS = ("title", "applicability", "edits")
@@ -92,18 +118,6 @@ def _template(keys: tuple[str, ...], indent: int) -> str:
 _FINDING = "  " + _template(_FINDING_KEYS, 2)
 _FIX = _template(_FIX_KEYS, 4)
 _EDIT = "        " + _template(_EDIT_KEYS, 8)
-# A NUL never appears in encoded JSON (a NUL in a string is written \u0000): it separates the values.
-_VALUES = json.JSONEncoder(separators=("\0", ":"))
-
-
-def _filled(parts: list[str], flat: list) -> str:
-    """The findings' templates joined into an array, filled with the values, JSON-encoded in order."""
-    if not parts:
-        return "[]"
-    values = _VALUES.encode(flat)[1:-1].split("\0")
-    return ("[\n" + ",\n".join(parts) + "\n]") % tuple(values)
-
-
 _HOLES = ("%s",) * (len(_FINDING_KEYS) - 1)
 _WITHOUT_FIX = _FINDING % (*_HOLES, "null")
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from functools import lru_cache
@@ -47,6 +46,8 @@ def _closest(key: str, expected) -> tuple[str, ...]:
     try:
         return _closest_known(key, expected)
     except TypeError:  # an unhashable list of keys: no answer to keep
+        import difflib  # (an unknown key's path: not imported by every run)
+
         return tuple(difflib.get_close_matches(key, expected, n=1, cutoff=0.6))
 
 
@@ -54,4 +55,6 @@ def _closest(key: str, expected) -> tuple[str, ...]:
 # expected key. The files of a run repeat the same misspelling, whose answer is then found at once.
 @lru_cache(maxsize=1024)
 def _closest_known(key: str, expected) -> tuple[str, ...]:
+    import difflib  # (an unknown key's path: not imported by every run)
+
     return tuple(difflib.get_close_matches(key, expected, n=1, cutoff=0.6))
