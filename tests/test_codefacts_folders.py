@@ -173,3 +173,56 @@ def test_project_folders_found_through_the_view_are_those_found_without_it(tmp_p
         view.entries(str(outer / "repo" / "configs"))  # (a folder the run has listed answers from its listing)
         for start in order:
             assert project_folder(start, view) == project_folder(start), start
+
+
+def test_configs_the_run_has_read_are_not_read_again_to_find_launchers(tmp_path, monkeypatch):
+    folder = _folder_of_spaces(tmp_path)
+    (folder / "plain.yaml").write_text("method: grid\n")                       # a config: no search space
+    (folder / "accented.yaml").write_text("# r\u00e9glage\nmethod: grid\n")    # not ASCII: read again
+    (folder / "empty.yml").write_text("")
+    (folder / "linked").symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(folder)
+    view = CountingView()
+    # what the checked configs' texts were (one through a linked folder, one by a relative path)
+    view.note_read("plain.yaml", "method: grid\n")
+    view.note_read(str(folder / "linked" / "accented.yaml"), "# r\u00e9glage\nmethod: grid\n")
+    view.note_read(str(folder / "empty.yml"), "")                              # unreadable: no answer
+    view.note_read(str(folder / "exp_a.yml"), (folder / "exp_a.yml").read_text())  # names a space: kept
+    view.note_read(str(folder / "train_a.py"), "print('a')\n")
+    expected = [launched_program(str(folder / n)) for n in ("space_a.json", "space_b.json", "space_c.json")]
+    assert [launched_program(str(folder / n), view) for n in ("space_a.json", "space_b.json", "space_c.json")] == expected
+    assert expected[0] == ("train_a.py", folder.resolve() / "train_a.py")
+    assert sorted(view.asked) == ["accented.yaml", "empty.yml", "exp_a.yml", "exp_b.yaml", "launch.py", "train_b.py"]
+
+
+def test_a_text_given_by_the_caller_says_nothing_of_the_file_on_disk(tmp_path):
+    from sweeplint.codefacts import CodeFactsStore
+    from sweeplint.model import ConfigFile
+
+    folder = _folder_of_spaces(tmp_path)
+    given = str(folder / "exp_a.yml")
+    store = CodeFactsStore(texts={given: "method: grid\n"})   # an unsaved buffer without the launcher's lines
+    store.annotate(ConfigFile(given, "method: grid\n"))
+    assert launched_program(str(folder / "space_a.json"), store.folders) == ("train_a.py", folder.resolve() / "train_a.py")
+    read = CodeFactsStore()
+    read.annotate(ConfigFile(str(folder / "train_a.py"), "print('a')\n"))
+    assert not read.folders.may_launch(str(folder.resolve() / "train_a.py"))
+    assert read.folders.may_launch(str(folder.resolve() / "exp_a.yml"))
+
+
+def test_a_regular_side_file_is_read_in_one_call(tmp_path, monkeypatch):
+    import os
+
+    side = tmp_path / "exp.yml"
+    side.write_text("searchSpaceFile: s.json\n" * 100)
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting_read(fd: int, size: int) -> bytes:
+        reads.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", counting_read)
+    assert FolderView().text(str(side), 100_000) == side.read_text()
+    assert len(reads) == 1
+    assert FolderView().text(str(tmp_path / "none.yml"), 100_000) is None

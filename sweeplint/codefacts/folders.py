@@ -11,6 +11,7 @@ fresh view, which answers every question from the file system as it is.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -20,6 +21,10 @@ T = TypeVar("T")
 # A listing answers "is there a file of this name" only where names are compared case by case; on
 # other systems each path is looked up by itself (once).
 _LISTINGS_ANSWER = sys.platform.startswith("linux")
+
+# The word a file must hold to launch an NNI search space (nni_launch): an experiment config names
+# one with `searchSpace...:`, a Python launcher mentions `search_space`.
+_LAUNCHER_WORDS = {".py": "search_space", ".yml": "searchSpace", ".yaml": "searchSpace"}
 
 
 def suffix(name: str) -> str:
@@ -39,6 +44,7 @@ class FolderView:
         self._exists: dict[str, bool] = {}
         self._texts: dict[tuple[str, int], str | None] = {}
         self._answers: dict[tuple, object] = {}
+        self._not_launchers: set[str] = set()   # files the run read that cannot launch a search space
 
     def remembered(self, question: tuple, answer: Callable[[], T]) -> T:
         """The answer to a question about the files (`question` names it and its arguments),
@@ -153,6 +159,23 @@ class FolderView:
             self._exists[path] = found
         return found
 
+    def note_read(self, path: str, text: str) -> None:
+        """Keep, of a file the run has read from disk (a config being checked), whether it can launch
+        a search space: the scan of a search space's folder then does not read it a second time
+        (most files of a folder of configs are configs). Only a non-empty ASCII text answers: it
+        holds the word exactly when the file's bytes do (an unreadable file has the text "", and a
+        UTF-16 file's bytes could hold a word its text does not)."""
+        word = _LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
+        if word is None or not text or word in text or not text.isascii():
+            return
+        folder, name = os.path.split(path)
+        self._not_launchers.add(os.path.join(self.real(folder or "."), name))
+
+    def may_launch(self, path: str) -> bool:
+        """False for a file (by the path its resolved folder gives it) whose text, read by the run,
+        cannot launch a search space (see note_read); True when the run cannot tell."""
+        return path not in self._not_launchers
+
     def text(self, path: str, limit: int) -> str | None:
         """A file's text (undecodable bytes replaced) when it is at most `limit` bytes; None when it
         is larger or cannot be read."""
@@ -172,15 +195,20 @@ def _small_text(path: str, limit: int) -> str | None:
     except OSError:
         return None
     try:
-        size = os.fstat(fd).st_size
+        status = os.fstat(fd)
+        size = status.st_size
         if size > limit:
             return None
         # Asked by the size it has (and a little more when it reports none, as special files do):
         # asking for `limit` bytes allocated that much for each read, twice per file.
         step = size + 1 if size else 65536
+        # A regular file that gives fewer bytes than asked is at its end: no second read to hear it.
+        regular = size > 0 and stat.S_ISREG(status.st_mode)
         chunks = []
         while chunk := os.read(fd, step):
             chunks.append(chunk)
+            if regular and len(chunk) < step:
+                break
     except OSError:
         return None
     finally:
