@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -39,6 +39,8 @@ class FolderView:
         self._real_folders: dict[str, str] = {}
         self._entries: dict[str, dict[str, bool] | None] = {}
         self._links: dict[str, frozenset[str]] = {}   # folder -> the names of its symbolic links
+        self._folders: dict[str, list[str]] = {}      # folder -> the names of its folders (links followed)
+        self._absolute_folders: set[str] = set()      # folders of absolute names asked about once
         self._python: dict[str, bool | None] = {}     # folder -> whether it holds a Python file
         self._files: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
@@ -107,19 +109,41 @@ class FolderView:
             pass
         try:
             links = set()
+            folders = []
             with os.scandir(folder) as listing:
                 found = {}
                 for entry in listing:
                     found[entry.name] = _is_file(entry)
                     if _entry_is_link(entry):
                         links.add(entry.name)
+                    if _is_dir(entry):
+                        folders.append(entry.name)
             found = dict(sorted(found.items()))
         except OSError:
             found = None
             links = set()
+            folders = []
         self._entries[folder] = found
         self._links[folder] = frozenset(links)
+        self._folders[folder] = sorted(folders)
         return found
+
+    def walk(self, top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        """What os.walk(top) gives (top-down, links to folders not walked into, a folder that cannot
+        be listed skipped; the caller may prune `dirs`), from the run's listings: a project is walked
+        for its Dockerfiles and its @hydra.main files, and its folders are listed once for both
+        and for the programs beside its configs. Names come sorted."""
+        pending = [top]
+        while pending:  # (a loop, not a recursion: a tree may be nested deeper than the recursion limit)
+            current = pending.pop()
+            entries = self.entries(current)
+            if entries is None:
+                continue
+            dirs = list(self._folders[current])
+            folders = set(dirs)
+            yield current, dirs, [name for name in entries if name not in folders]
+            links = self._links[current]
+            pending.extend(os.path.join(current, d) for d in reversed(dirs) if d not in links)
 
     def holds_python(self, folder: str) -> bool | None:
         """Whether a folder has an entry whose suffix is `.py` (by name; `.py` alone does not count);
@@ -142,8 +166,23 @@ class FolderView:
         path = os.path.join(folder, name)  # (an absolute name is the same path from every folder)
         found = self._files.get(path)
         if found is None:
-            found = self._files[path] = Path(path).is_file()
+            found = self._files[path] = self._absolute_is_file(path) if name.startswith("/") else Path(path).is_file()
         return found
+
+    def _absolute_is_file(self, path: str) -> bool:
+        """Path(path).is_file() for an absolute path. Containers' configs name their programs by
+        absolute paths, often many in one folder (/opt/train_1.py, /opt/train_2.py): from the second
+        name asked in a folder, one listing answers for all; a single name costs one look-up, not a
+        listing of a folder that may be large."""
+        parent, name = os.path.split(path)
+        clean = _LISTINGS_ANSWER and all(p not in ("", ".", "..") for p in path.split("/")[1:])
+        if clean and parent in self._absolute_folders:
+            entries = self.entries(parent)
+            if entries is not None:
+                return entries.get(name, False)
+        elif clean:
+            self._absolute_folders.add(parent)
+        return Path(path).is_file()
 
     def exists(self, path: str) -> bool:
         """Whether something exists at the path (Path.exists). A folder the run has listed already
@@ -220,6 +259,13 @@ def _small_text(path: str, limit: int) -> str | None:
 def _is_file(entry: os.DirEntry) -> bool:
     try:
         return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
     except OSError:
         return False
 
