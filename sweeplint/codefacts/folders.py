@@ -39,7 +39,7 @@ class FolderView:
         self._real_folders: dict[str, str] = {}
         self._entries: dict[str, dict[str, bool] | None] = {}
         self._links: dict[str, frozenset[str]] = {}   # folder -> the names of its symbolic links
-        self._folders: dict[str, list[str]] = {}      # folder -> the names of its folders (links followed)
+        self._others: dict[str, list[os.DirEntry]] = {}   # folder -> its entries that are not files
         self._absolute_folders: set[str] = set()      # folders of absolute names asked about once
         self._python: dict[str, bool | None] = {}     # folder -> whether it holds a Python file
         self._files: dict[str, bool] = {}
@@ -47,6 +47,7 @@ class FolderView:
         self._texts: dict[tuple[str, int], str | None] = {}
         self._answers: dict[tuple, object] = {}
         self._not_launchers: set[str] = set()   # files the run read that cannot launch a search space
+        self._unresolved_not_launchers: list[str] = []   # the same, by the paths the run gave them
 
     def remembered(self, question: tuple, answer: Callable[[], T]) -> T:
         """The answer to a question about the files (`question` names it and its arguments),
@@ -109,23 +110,23 @@ class FolderView:
             pass
         try:
             links = set()
-            folders = []
+            others = []
             with os.scandir(folder) as listing:
                 found = {}
                 for entry in listing:
-                    found[entry.name] = _is_file(entry)
+                    is_file = found[entry.name] = _is_file(entry)
                     if _entry_is_link(entry):
                         links.add(entry.name)
-                    if _is_dir(entry):
-                        folders.append(entry.name)
+                    if not is_file:  # (whether it is a folder: asked by a walk only, see `walk`)
+                        others.append(entry)
             found = dict(sorted(found.items()))
         except OSError:
             found = None
             links = set()
-            folders = []
+            others = []
         self._entries[folder] = found
         self._links[folder] = frozenset(links)
-        self._folders[folder] = sorted(folders)
+        self._others[folder] = others
         return found
 
     def walk(self, top: str) -> Iterator[tuple[str, list[str], list[str]]]:
@@ -139,7 +140,7 @@ class FolderView:
             entries = self.entries(current)
             if entries is None:
                 continue
-            dirs = list(self._folders[current])
+            dirs = sorted(entry.name for entry in self._others[current] if _is_dir(entry))
             folders = set(dirs)
             yield current, dirs, [name for name in entries if name not in folders]
             links = self._links[current]
@@ -205,14 +206,19 @@ class FolderView:
         holds the word exactly when the file's bytes do (an unreadable file has the text "", and a
         UTF-16 file's bytes could hold a word its text does not)."""
         word = _LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
-        if word is None or not text or word in text or not text.isascii():
-            return
-        folder, name = os.path.split(path)
-        self._not_launchers.add(os.path.join(self.real(folder or "."), name))
+        if word is not None and text and word not in text and text.isascii():
+            self._unresolved_not_launchers.append(path)  # (resolved when a scan asks: most runs never do)
 
     def may_launch(self, path: str) -> bool:
         """False for a file (by the path its resolved folder gives it) whose text, read by the run,
         cannot launch a search space (see note_read); True when the run cannot tell."""
+        for noted in self._unresolved_not_launchers:
+            folder, name = os.path.split(noted)
+            try:
+                self._not_launchers.add(os.path.join(self.real(folder or "."), name))
+            except (OSError, RuntimeError, ValueError):  # (a folder that cannot be resolved: the file is read)
+                continue
+        self._unresolved_not_launchers.clear()
         return path not in self._not_launchers
 
     def text(self, path: str, limit: int) -> str | None:
