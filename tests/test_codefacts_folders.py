@@ -173,3 +173,119 @@ def test_project_folders_found_through_the_view_are_those_found_without_it(tmp_p
         view.entries(str(outer / "repo" / "configs"))  # (a folder the run has listed answers from its listing)
         for start in order:
             assert project_folder(start, view) == project_folder(start), start
+
+
+def test_configs_the_run_has_read_are_not_read_again_to_find_launchers(tmp_path, monkeypatch):
+    folder = _folder_of_spaces(tmp_path)
+    (folder / "plain.yaml").write_text("method: grid\n")                       # a config: no search space
+    (folder / "accented.yaml").write_text("# r\u00e9glage\nmethod: grid\n")    # not ASCII: read again
+    (folder / "empty.yml").write_text("")
+    (folder / "linked").symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(folder)
+    view = CountingView()
+    # what the checked configs' texts were (one through a linked folder, one by a relative path)
+    view.note_read("plain.yaml", "method: grid\n")
+    view.note_read(str(folder / "linked" / "accented.yaml"), "# r\u00e9glage\nmethod: grid\n")
+    view.note_read(str(folder / "empty.yml"), "")                              # unreadable: no answer
+    view.note_read(str(folder / "exp_a.yml"), (folder / "exp_a.yml").read_text())  # names a space: kept
+    view.note_read(str(folder / "train_a.py"), "print('a')\n")
+    expected = [launched_program(str(folder / n)) for n in ("space_a.json", "space_b.json", "space_c.json")]
+    assert [launched_program(str(folder / n), view) for n in ("space_a.json", "space_b.json", "space_c.json")] == expected
+    assert expected[0] == ("train_a.py", folder.resolve() / "train_a.py")
+    assert sorted(view.asked) == ["accented.yaml", "empty.yml", "exp_a.yml", "exp_b.yaml", "launch.py", "train_b.py"]
+
+
+def test_a_text_given_by_the_caller_says_nothing_of_the_file_on_disk(tmp_path):
+    from sweeplint.codefacts import CodeFactsStore
+    from sweeplint.model import ConfigFile
+
+    folder = _folder_of_spaces(tmp_path)
+    given = str(folder / "exp_a.yml")
+    store = CodeFactsStore(texts={given: "method: grid\n"})   # an unsaved buffer without the launcher's lines
+    store.annotate(ConfigFile(given, "method: grid\n"))
+    assert launched_program(str(folder / "space_a.json"), store.folders) == ("train_a.py", folder.resolve() / "train_a.py")
+    read = CodeFactsStore()
+    read.annotate(ConfigFile(str(folder / "train_a.py"), "print('a')\n"))
+    assert not read.folders.may_launch(str(folder.resolve() / "train_a.py"))
+    assert read.folders.may_launch(str(folder.resolve() / "exp_a.yml"))
+
+
+def test_a_regular_side_file_is_read_in_one_call(tmp_path, monkeypatch):
+    import os
+
+    side = tmp_path / "exp.yml"
+    side.write_text("searchSpaceFile: s.json\n" * 100)
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting_read(fd: int, size: int) -> bytes:
+        reads.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", counting_read)
+    assert FolderView().text(str(side), 100_000) == side.read_text()
+    assert len(reads) == 1
+    assert FolderView().text(str(tmp_path / "none.yml"), 100_000) is None
+
+
+def _tree(tmp_path: Path) -> Path:
+    """A project with nested folders, a virtualenv, a link to a folder (not walked into), a broken
+    link, a link to a file and a file named like a folder."""
+    root = tmp_path / "project"
+    (root / "b" / "deep" / "deeper").mkdir(parents=True)
+    (root / "a").mkdir()
+    (root / "venv" / "lib").mkdir(parents=True)
+    (root / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (root / "a" / "Dockerfile").write_text("FROM python\nCOPY train.py /app/\nCMD python /app/train.py\n")
+    (root / "b" / "deep" / "deeper" / "run.py").write_text("import hydra\n@hydra.main(config_path='conf')\ndef main(cfg): ...\n")
+    (root / "b" / "notes.txt").write_text("")
+    (root / "elsewhere").symlink_to(tmp_path, target_is_directory=True)  # a loop, were it followed
+    (root / "broken").symlink_to(tmp_path / "missing")
+    (root / "file_link.py").symlink_to(root / "b" / "notes.txt")
+    return root
+
+
+def test_walk_gives_what_os_walk_gives(tmp_path):
+    import os
+
+    root = _tree(tmp_path)
+    for top in (str(root), str(root / "b"), str(root / "elsewhere"), str(root / "absent"), str(root / "b" / "notes.txt")):
+        expected = []
+        for current, dirs, names in os.walk(top):  # (walked in name order, as its callers sort it)
+            dirs.sort()
+            expected.append((current, list(dirs), sorted(names)))
+        assert [(c, list(d), n) for c, d, n in FolderView().walk(top)] == expected, top
+    # pruning the folders as os.walk allows
+    view = FolderView()
+    seen = []
+    for current, dirs, _ in view.walk(str(root)):
+        seen.append(current)
+        dirs[:] = [d for d in dirs if d != "b"]
+    assert seen == [str(root), str(root / "a"), str(root / "venv"), str(root / "venv" / "lib")]
+
+
+def test_hydra_entries_and_dockerfiles_are_the_same_through_the_view(tmp_path):
+    from sweeplint.codefacts.containers import dockerfiles
+    from sweeplint.codefacts.program import hydra_entries
+
+    root = _tree(tmp_path)
+    (root / "venv" / "lib" / "site.py").write_text("import hydra\n@hydra.main(config_path='x')\ndef main(cfg): ...\n")
+    view = FolderView()
+    entries = hydra_entries(root, view)
+    assert entries == hydra_entries(root) and [e.path.name for e in entries] == ["run.py"]   # (the virtualenv skipped)
+    found = dockerfiles(root, view)
+    assert found == dockerfiles(root) and [d.path.name for d in found] == ["Dockerfile"]
+
+
+def test_absolute_names_are_answered_from_their_folder_as_the_path_is(tmp_path):
+    (tmp_path / "opt").mkdir()
+    (tmp_path / "opt" / "train_1.py").write_text("")
+    (tmp_path / "opt" / "train_2.py").mkdir()                                   # a folder, not a file
+    (tmp_path / "opt" / "train_3.py").symlink_to(tmp_path / "opt" / "train_1.py")
+    (tmp_path / "opt" / "train_4.py").symlink_to(tmp_path / "missing.py")
+    view = FolderView()
+    names = [str(tmp_path / "opt" / f"train_{i}.py") for i in range(6)] + [
+        str(tmp_path / "absent" / "x.py"), str(tmp_path / "absent" / "y.py"), str(tmp_path / "opt" / ".." / "opt" / "train_1.py")]
+    for name in names:
+        assert view.is_file(str(tmp_path / "configs"), name) == Path(name).is_file(), name
+    assert [view.is_file("/elsewhere", n) for n in names] == [Path(n).is_file() for n in names]

@@ -16,7 +16,7 @@ def test_a_scan_walks_the_project_for_task_functions_once_and_finds_every_config
     (tmp_path / "sweep.yaml").write_text("program: src/train.py\nmethod: grid\nparameters:\n  lr:\n    values: [1, 2]\n")
     walks = []
     walk = program_module.hydra_entries
-    monkeypatch.setattr(program_module, "hydra_entries", lambda folder: walks.append(folder) or walk(folder))
+    monkeypatch.setattr(program_module, "hydra_entries", lambda folder, view=None: walks.append(folder) or walk(folder, view))
     monkeypatch.chdir(tmp_path)
     index = ProgramIndex()
     index.scan(".", Settings(root=tmp_path, studies=()))

@@ -230,6 +230,8 @@ class CodeFactsStore:
         """Resolve every study's program and compute its facts; a program that is Python but cannot
         be parsed becomes a parse-error problem of the config, at the place that names it."""
         extra: list[Problem] = []
+        if file.path not in self.texts:  # (a text given by the caller may not be what the disk holds)
+            self.folders.note_read(file.path, file.text)
         for study in file.studies:
             res = self.resolution(study, file.path)
             if res.status != "python" or res.path is None or res.how == "self":

@@ -37,11 +37,12 @@ class Dockerfile:
     workdir: str
 
 
-def dockerfiles(folder: Path) -> list[Dockerfile]:
-    """Every Dockerfile under a folder (bounded walk), parsed."""
+def dockerfiles(folder: Path, view=None) -> list[Dockerfile]:
+    """Every Dockerfile under a folder (bounded walk), parsed. `view`: the run's view of the file
+    system (codefacts.folders.FolderView: its folders listed once for every question)."""
     out: list[Dockerfile] = []
     visited = 0
-    for current, dirs, names in os.walk(folder):
+    for current, dirs, names in (view.walk(str(folder)) if view is not None else os.walk(folder)):
         visited += len(dirs) + len(names)
         if visited > MAX_VISITED or len(out) >= MAX_DOCKERFILES:
             break
@@ -144,7 +145,7 @@ def _container_program(config_folder: Path, root: Path, image_path: str | None, 
         return None
     files = cache.get(folder) if cache is not None else None
     if files is None:
-        files = dockerfiles(folder)
+        files = dockerfiles(folder, folders)
         if cache is not None:
             cache[folder] = files
     if image_path is not None:

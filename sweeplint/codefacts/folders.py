@@ -11,15 +11,20 @@ fresh view, which answers every question from the file system as it is.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
 # A listing answers "is there a file of this name" only where names are compared case by case; on
 # other systems each path is looked up by itself (once).
 _LISTINGS_ANSWER = sys.platform.startswith("linux")
+
+# The word a file must hold to launch an NNI search space (nni_launch): an experiment config names
+# one with `searchSpace...:`, a Python launcher mentions `search_space`.
+_LAUNCHER_WORDS = {".py": "search_space", ".yml": "searchSpace", ".yaml": "searchSpace"}
 
 
 def suffix(name: str) -> str:
@@ -34,11 +39,15 @@ class FolderView:
         self._real_folders: dict[str, str] = {}
         self._entries: dict[str, dict[str, bool] | None] = {}
         self._links: dict[str, frozenset[str]] = {}   # folder -> the names of its symbolic links
+        self._others: dict[str, list[os.DirEntry]] = {}   # folder -> its entries that are not files
+        self._absolute_folders: set[str] = set()      # folders of absolute names asked about once
         self._python: dict[str, bool | None] = {}     # folder -> whether it holds a Python file
         self._files: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._texts: dict[tuple[str, int], str | None] = {}
         self._answers: dict[tuple, object] = {}
+        self._not_launchers: set[str] = set()   # files the run read that cannot launch a search space
+        self._unresolved_not_launchers: list[str] = []   # the same, by the paths the run gave them
 
     def remembered(self, question: tuple, answer: Callable[[], T]) -> T:
         """The answer to a question about the files (`question` names it and its arguments),
@@ -101,19 +110,41 @@ class FolderView:
             pass
         try:
             links = set()
+            others = []
             with os.scandir(folder) as listing:
                 found = {}
                 for entry in listing:
-                    found[entry.name] = _is_file(entry)
+                    is_file = found[entry.name] = _is_file(entry)
                     if _entry_is_link(entry):
                         links.add(entry.name)
+                    if not is_file:  # (whether it is a folder: asked by a walk only, see `walk`)
+                        others.append(entry)
             found = dict(sorted(found.items()))
         except OSError:
             found = None
             links = set()
+            others = []
         self._entries[folder] = found
         self._links[folder] = frozenset(links)
+        self._others[folder] = others
         return found
+
+    def walk(self, top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+        """What os.walk(top) gives (top-down, links to folders not walked into, a folder that cannot
+        be listed skipped; the caller may prune `dirs`), from the run's listings: a project is walked
+        for its Dockerfiles and its @hydra.main files, and its folders are listed once for both
+        and for the programs beside its configs. Names come sorted."""
+        pending = [top]
+        while pending:  # (a loop, not a recursion: a tree may be nested deeper than the recursion limit)
+            current = pending.pop()
+            entries = self.entries(current)
+            if entries is None:
+                continue
+            dirs = sorted(entry.name for entry in self._others[current] if _is_dir(entry))
+            folders = set(dirs)
+            yield current, dirs, [name for name in entries if name not in folders]
+            links = self._links[current]
+            pending.extend(os.path.join(current, d) for d in reversed(dirs) if d not in links)
 
     def holds_python(self, folder: str) -> bool | None:
         """Whether a folder has an entry whose suffix is `.py` (by name; `.py` alone does not count);
@@ -136,8 +167,23 @@ class FolderView:
         path = os.path.join(folder, name)  # (an absolute name is the same path from every folder)
         found = self._files.get(path)
         if found is None:
-            found = self._files[path] = Path(path).is_file()
+            found = self._files[path] = self._absolute_is_file(path) if name.startswith("/") else Path(path).is_file()
         return found
+
+    def _absolute_is_file(self, path: str) -> bool:
+        """Path(path).is_file() for an absolute path. Containers' configs name their programs by
+        absolute paths, often many in one folder (/opt/train_1.py, /opt/train_2.py): from the second
+        name asked in a folder, one listing answers for all; a single name costs one look-up, not a
+        listing of a folder that may be large."""
+        parent, name = os.path.split(path)
+        clean = _LISTINGS_ANSWER and all(p not in ("", ".", "..") for p in path.split("/")[1:])
+        if clean and parent in self._absolute_folders:
+            entries = self.entries(parent)
+            if entries is not None:
+                return entries.get(name, False)
+        elif clean:
+            self._absolute_folders.add(parent)
+        return Path(path).is_file()
 
     def exists(self, path: str) -> bool:
         """Whether something exists at the path (Path.exists). A folder the run has listed already
@@ -152,6 +198,28 @@ class FolderView:
                 found = Path(path).exists()
             self._exists[path] = found
         return found
+
+    def note_read(self, path: str, text: str) -> None:
+        """Keep, of a file the run has read from disk (a config being checked), whether it can launch
+        a search space: the scan of a search space's folder then does not read it a second time
+        (most files of a folder of configs are configs). Only a non-empty ASCII text answers: it
+        holds the word exactly when the file's bytes do (an unreadable file has the text "", and a
+        UTF-16 file's bytes could hold a word its text does not)."""
+        word = _LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
+        if word is not None and text and word not in text and text.isascii():
+            self._unresolved_not_launchers.append(path)  # (resolved when a scan asks: most runs never do)
+
+    def may_launch(self, path: str) -> bool:
+        """False for a file (by the path its resolved folder gives it) whose text, read by the run,
+        cannot launch a search space (see note_read); True when the run cannot tell."""
+        for noted in self._unresolved_not_launchers:
+            folder, name = os.path.split(noted)
+            try:
+                self._not_launchers.add(os.path.join(self.real(folder or "."), name))
+            except (OSError, RuntimeError, ValueError):  # (a folder that cannot be resolved: the file is read)
+                continue
+        self._unresolved_not_launchers.clear()
+        return path not in self._not_launchers
 
     def text(self, path: str, limit: int) -> str | None:
         """A file's text (undecodable bytes replaced) when it is at most `limit` bytes; None when it
@@ -172,15 +240,20 @@ def _small_text(path: str, limit: int) -> str | None:
     except OSError:
         return None
     try:
-        size = os.fstat(fd).st_size
+        status = os.fstat(fd)
+        size = status.st_size
         if size > limit:
             return None
         # Asked by the size it has (and a little more when it reports none, as special files do):
         # asking for `limit` bytes allocated that much for each read, twice per file.
         step = size + 1 if size else 65536
+        # A regular file that gives fewer bytes than asked is at its end: no second read to hear it.
+        regular = size > 0 and stat.S_ISREG(status.st_mode)
         chunks = []
         while chunk := os.read(fd, step):
             chunks.append(chunk)
+            if regular and len(chunk) < step:
+                break
     except OSError:
         return None
     finally:
@@ -192,6 +265,13 @@ def _small_text(path: str, limit: int) -> str | None:
 def _is_file(entry: os.DirEntry) -> bool:
     try:
         return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
     except OSError:
         return False
 

@@ -88,7 +88,10 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
     for name in list(entries)[:MAX_LAUNCHERS]:
         if suffix(name) not in (".yml", ".yaml", ".py") or not entries[name]:
             continue
-        text = folders.text(os.path.join(folder, name), MAX_BYTES)
+        path = os.path.join(folder, name)
+        if not folders.may_launch(path):  # (a config this run has read: its text names no search space)
+            continue
+        text = folders.text(path, MAX_BYTES)
         if text is None:
             continue
         # Only a launcher that can name a search space is kept: an experiment config names one

@@ -218,7 +218,7 @@ def _hydra_tables(root: Path, start: Path, cache: dict | None, view: FolderView)
         by_dir = cache.get(key) if cache is not None else None
         if by_dir is None:
             by_dir = {}  # by config directory: each config looks up its folders, not every entry point
-            for entry in hydra_entries(folder):
+            for entry in hydra_entries(folder, view):
                 by_dir.setdefault(entry.config_dir, []).append(entry)
             if cache is not None:
                 cache[key] = by_dir
@@ -289,6 +289,15 @@ def _marked_folder(folder: str, view: FolderView) -> str | None:
 _UNKNOWN = object()  # (a question the run has not answered yet)
 
 
+def _virtualenv(folder: str, view: FolderView | None) -> bool:
+    """Whether a folder is a virtualenv (holds a pyvenv.cfg). With a view, the folder is listed
+    (as the walk would list it next) and the listing answers."""
+    if view is None:
+        return Path(folder, "pyvenv.cfg").exists()
+    view.entries(folder)
+    return view.exists(os.path.join(folder, "pyvenv.cfg"))
+
+
 def _mentions_group(entry: HydraEntry, config: Path) -> int:
     """1 when the entry's primary config names the config group the sweep config belongs to."""
     try:
@@ -311,16 +320,17 @@ def _mentions_group(entry: HydraEntry, config: Path) -> int:
     return 1 if re.search(rf"(?m)^\s*-?\s*(?:override\s+)?/?{re.escape(group[0])}\s*:", text) else 0
 
 
-def hydra_entries(folder: Path) -> list[HydraEntry]:
-    """Every @hydra.main function under a folder (bounded walk, virtualenvs and VCS folders skipped)."""
+def hydra_entries(folder: Path, view: FolderView | None = None) -> list[HydraEntry]:
+    """Every @hydra.main function under a folder (bounded walk, virtualenvs and VCS folders skipped).
+    `view`: the run's view of the file system (its folders listed once for every question)."""
     out: list[HydraEntry] = []
     scanned = visited = 0
-    for current, dirs, names in os.walk(folder):
+    for current, dirs, names in (view.walk(str(folder)) if view is not None else os.walk(folder)):
         visited += len(dirs) + len(names)
         if visited > MAX_VISITED:
             return out  # a data folder with many files: stop rather than stall the run
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
-                         and not (Path(current) / d / "pyvenv.cfg").exists())
+                         and not _virtualenv(os.path.join(current, d), view))
         for name in sorted(names):
             if not name.endswith(".py"):
                 continue
