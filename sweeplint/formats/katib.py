@@ -382,9 +382,8 @@ class _Builder(TrialTemplateReading, Collector):
             self.problem(space_node or name_node, f"{where} needs a feasibleSpace; Katib rejects the Experiment")
             return unknown()
         self.check_keys(space_node, FEASIBLE_SPACE_KEYS, f"feasibleSpace of {where}")
-        present = {key_text(k): k for k, _ in space_node.items()}
         # Which keys a parameterType takes is SL405's check; a space of the wrong shape is not read.
-        shape = SpaceShape(kind, tuple((key_text(k), k.span) for k, _ in space_node.items()), space_node.span)
+        shape = SpaceShape(kind, tuple([(key_text(k), k.span) for k, _ in space_node.items()]), space_node.span)
         dist_node = space_node.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
         if dist_node is not None and distribution not in DISTRIBUTIONS:
@@ -414,7 +413,7 @@ class _Builder(TrialTemplateReading, Collector):
                              distribution_span=kind_node.span, values=tuple(values), shape=shape)
 
         # double / int: a range
-        if "list" in present:
+        if space_node.key_node("list") is not None:
             return unknown()
         bounds: dict[str, Lit] = {}
         for key in ("min", "max", "step"):
