@@ -409,8 +409,8 @@ class _Builder(TrialTemplateReading, Collector):
                     values.append(lit(v))
             # Katib has no constant type: a list of one value is how a parameter is fixed.
             space = _CONSTANT if len(values) == 1 else _CATEGORICAL
-            return Parameter(name, space, name_node.span, item.span, distribution=kind,
-                             distribution_span=kind_node.span, values=tuple(values), shape=shape)
+            return Parameter(name, space, name_node.span, item.span, kind, kind_node.span,
+                             values=tuple(values), shape=shape)
 
         # double / int: a range
         if space_node.key_node("list") is not None:
@@ -445,10 +445,9 @@ class _Builder(TrialTemplateReading, Collector):
             space = _QUANTIZED
         else:
             space = _UNIFORM
+        # (the distribution and its span by position: a keyword is matched among Parameter's 28 fields)
         return Parameter(
-            name, space, name_node.span, item.span,
-            distribution=distribution or kind,
-            distribution_span=(dist_node or kind_node).span,
+            name, space, name_node.span, item.span, distribution or kind, (dist_node or kind_node).span,
             low=bounds["min"], high=bounds["max"], q=bounds.get("step"),
             log=log, integer=kind == "int", shape=shape,
         )
