@@ -318,15 +318,16 @@ class _Builder(Collector):
         if missing:
             self.problem(key, f"{where} (type: {kind}) needs {' and '.join(missing)}")
             return unknown()
-        common = dict(distribution=kind, distribution_span=type_node.span)
+        # (the distribution and its span by position: a keyword is matched among Parameter's 28 fields)
+        type_span = type_node.span
         if kind == "const":
-            return Parameter(name, _CONSTANT, key.span, spec.span, values=(lit(spec.get("val")),), **common)
+            return Parameter(name, _CONSTANT, key.span, spec.span, kind, type_span, values=(lit(spec.get("val")),))
         if kind == "categorical":
             vals = spec.get("vals")
             if not isinstance(vals, YSeq) or not vals.items:
                 self.problem(vals, f"vals of {where} must be a non-empty list")
                 return unknown()
-            return Parameter(name, _CATEGORICAL, key.span, spec.span, values=tuple(lit(v) for v in vals.items), **common)
+            return Parameter(name, _CATEGORICAL, key.span, spec.span, kind, type_span, values=tuple(lit(v) for v in vals.items))
         bounds = {}
         for field in ("minval", "maxval", "base", "count"):
             node = spec.get(field)
@@ -354,12 +355,12 @@ class _Builder(Collector):
             if base is None or base <= 0 or base == 1:
                 self.problem(bounds["base"], f"base of {where} must be a positive number other than 1 (e.g. 10)")
                 # still a range to SL406, which asks for its count
-                return Parameter(name, Space.UNKNOWN, key.span, spec.span, grid_points=count, **common)
+                return Parameter(name, Space.UNKNOWN, key.span, spec.span, kind, type_span, grid_points=count)
         return Parameter(
-            name, _INT if kind == "int" else _UNIFORM, key.span, spec.span,
+            name, _INT if kind == "int" else _UNIFORM, key.span, spec.span, kind, type_span,
             low=bounds["minval"], high=bounds["maxval"],
             log=kind == "log", integer=kind == "int",
-            exponent_bounds=kind == "log", base=base, grid_points=count, **common,
+            exponent_bounds=kind == "log", base=base, grid_points=count,
         )
 
 

@@ -382,9 +382,8 @@ class _Builder(TrialTemplateReading, Collector):
             self.problem(space_node or name_node, f"{where} needs a feasibleSpace; Katib rejects the Experiment")
             return unknown()
         self.check_keys(space_node, FEASIBLE_SPACE_KEYS, f"feasibleSpace of {where}")
-        present = {key_text(k): k for k, _ in space_node.items()}
         # Which keys a parameterType takes is SL405's check; a space of the wrong shape is not read.
-        shape = SpaceShape(kind, tuple((key_text(k), k.span) for k, _ in space_node.items()), space_node.span)
+        shape = SpaceShape(kind, tuple([(key_text(k), k.span) for k, _ in space_node.items()]), space_node.span)
         dist_node = space_node.get("distribution")
         distribution = text_of(dist_node) if dist_node is not None else None
         if dist_node is not None and distribution not in DISTRIBUTIONS:
@@ -410,11 +409,11 @@ class _Builder(TrialTemplateReading, Collector):
                     values.append(lit(v))
             # Katib has no constant type: a list of one value is how a parameter is fixed.
             space = _CONSTANT if len(values) == 1 else _CATEGORICAL
-            return Parameter(name, space, name_node.span, item.span, distribution=kind,
-                             distribution_span=kind_node.span, values=tuple(values), shape=shape)
+            return Parameter(name, space, name_node.span, item.span, kind, kind_node.span,
+                             values=tuple(values), shape=shape)
 
         # double / int: a range
-        if "list" in present:
+        if space_node.key_node("list") is not None:
             return unknown()
         bounds: dict[str, Lit] = {}
         for key in ("min", "max", "step"):
@@ -446,10 +445,9 @@ class _Builder(TrialTemplateReading, Collector):
             space = _QUANTIZED
         else:
             space = _UNIFORM
+        # (the distribution and its span by position: a keyword is matched among Parameter's 28 fields)
         return Parameter(
-            name, space, name_node.span, item.span,
-            distribution=distribution or kind,
-            distribution_span=(dist_node or kind_node).span,
+            name, space, name_node.span, item.span, distribution or kind, (dist_node or kind_node).span,
             low=bounds["min"], high=bounds["max"], q=bounds.get("step"),
             log=log, integer=kind == "int", shape=shape,
         )

@@ -220,11 +220,14 @@ class _Space(Collector):
 
     def parameter(self, name: str, key: YScalar, spec: Any, condition: Condition | None) -> list[Parameter]:
         where = f"parameter {name!r}"
-        unknown = [Parameter(name, _UNKNOWN, key.span, getattr(spec, "span", key.span), condition=condition)]
+
+        def unknown() -> list[Parameter]:  # made only when the spec cannot be read: most can
+            return [Parameter(name, _UNKNOWN, key.span, getattr(spec, "span", key.span), condition=condition)]
+
         if not isinstance(spec, YMap):
             self.problem(spec if spec is not None else key,
                          f"{where} must be a mapping with _type and _value, not {type_name(spec) if spec is not None else 'empty'}")
-            return unknown
+            return unknown()
         for k, _ in spec.items():
             if key_text(k) not in SPEC_KEYS:
                 self.unknown.append(KeyRef(key_text(k), k.span, SPEC_KEYS, where))
@@ -233,14 +236,14 @@ class _Space(Collector):
         if type_node is None or value_node is None:
             missing = " and ".join(k for k, n in (("_type", type_node), ("_value", value_node)) if n is None)
             self.problem(key, f"{where} has no {missing}; NNI rejects the search space")
-            return unknown
+            return unknown()
         if kind not in TYPES:
             self.unknown.append(KeyRef(kind or type_name(type_node), type_node.span, tuple(TYPES), f"{where} distribution"))
-            return unknown
+            return unknown()
         space, arity, flags = TYPES[kind]
         if not isinstance(value_node, YSeq):
             self.problem(value_node, f"_value of {where} must be a list, not {type_name(value_node)}")
-            return unknown
+            return unknown()
         items = value_node.items
         common = dict(distribution=kind, distribution_span=type_node.span, condition=condition)
         if kind == "choice":
@@ -248,18 +251,18 @@ class _Space(Collector):
         if len(items) != arity:
             wanted = "[low, high, q]" if arity == 3 else "[mu, sigma]" if "normal" in kind else "[lower, upper]" if kind == "randint" else "[low, high]"
             self.problem(value_node, f"{kind} takes {arity} values {wanted}, but {where} has {len(items)}; NNI rejects the search space")
-            return unknown
+            return unknown()
         lits = []
         for item in items:
             if not (isinstance(item, YScalar) and self.numeric(item)):
                 self.problem(item, f"_value of {where} must hold numbers, not {item.text if isinstance(item, YScalar) else type_name(item)!r}")
-                return unknown
+                return unknown()
             lits.append(lit(item))
         if kind == "randint":
             for one in lits:
                 if not one.is_int and number(one) is not None and not float(number(one)).is_integer():
                     self.problem(one.span, f"randint takes integer bounds, but {where} has {one.text}; NNI rejects the search space")
-                    return unknown
+                    return unknown()
         q = lits[2] if arity == 3 else None
         if space is _NORMAL:
             return [Parameter(name, space, key.span, spec.span, mu=lits[0], sigma=lits[1], q=q,

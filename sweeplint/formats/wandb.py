@@ -278,21 +278,22 @@ class _Builder(Collector):
             self.problem(spec if spec is not None else key,
                          f"{where} must be a mapping with value, values, min/max or distribution, not {type_name(spec) if spec is not None else 'empty'}")
             return Parameter(name, Space.UNKNOWN, key.span, spec.span if spec is not None else key.span)
-        keys = set()
+        named = []  # (key node, its text) of each entry, in order: spelled out once for every check below
         for k, v in spec.items():
-            keys.add(key_text(k))
-            if isinstance(v, YScalar) and isinstance(v.value, Opaque):
+            named.append((k, key_text(k)))
+            if type(v) is YScalar and type(v.value) is Opaque:
                 # A value computed in Python that we cannot follow (an imported constant, a call):
                 # the spec cannot be judged, and is not reported malformed.
                 return Parameter(name, Space.UNKNOWN, key.span, spec.span)
-        if not keys & _MAIN_SPEC_KEYS:
+        keys = {k_name for _, k_name in named}
+        if keys.isdisjoint(_MAIN_SPEC_KEYS):
             # No value, values, min/max, distribution or parameters: misspelled keys (`valeus:`,
             # `paramters:`), or a group written without `parameters:`.
             import difflib  # (a malformed spec's path: not imported by every run)
 
-            typos = [(k, key_text(k)) for k, _ in spec.items()
-                     if key_text(k) not in PARAMETER_KEYS
-                     and difflib.get_close_matches(key_text(k), PARAMETER_KEYS, n=1, cutoff=0.7)]
+            typos = [(k, k_name) for k, k_name in named
+                     if k_name not in PARAMETER_KEYS
+                     and difflib.get_close_matches(k_name, PARAMETER_KEYS, n=1, cutoff=0.7)]
             if typos:
                 for k, k_name in typos:
                     self.unknown.append(KeyRef(k_name, k.span, PARAMETER_KEYS, where))
@@ -339,14 +340,14 @@ class _Builder(Collector):
             space, required, optional, flags = DISTRIBUTIONS[distribution]
 
         allowed = ("distribution",) + required + optional
-        for k, _ in spec.items():
-            k_name = key_text(k)
-            if k_name in allowed:
-                continue
-            if k_name in PARAMETER_KEYS:
-                self.problem(k, f"`{k_name}` does not belong to a {distribution} parameter ({where}); it takes {', '.join(required + optional)}")
-            else:
-                self.unknown.append(KeyRef(k_name, k.span, allowed, where))
+        if not keys.issubset(allowed):  # (a well-formed spec, nearly all of them: nothing to report)
+            for k, k_name in named:
+                if k_name in allowed:
+                    continue
+                if k_name in PARAMETER_KEYS:
+                    self.problem(k, f"`{k_name}` does not belong to a {distribution} parameter ({where}); it takes {', '.join(required + optional)}")
+                else:
+                    self.unknown.append(KeyRef(k_name, k.span, allowed, where))
         for req in required:
             if req not in present:
                 self.problem(key, f"{where} ({distribution}) needs `{req}`")
@@ -383,33 +384,24 @@ class _Builder(Collector):
         values = fields.get("values", ())
         if space is _QUANTIZED and "q" not in fields and "q" not in present and dist_node is not None:
             # W&B rounds to q = 1.0 when q is not given (a float: the values stay floats).
-            fields["q"] = Lit(1.0, dist_node.span, None)
+            q = fields["q"] = Lit(1.0, dist_node.span, None)
         if space is _CATEGORICAL and len(values) == 1 and not fields.get("probabilities"):
             # `values: [x]` is how W&B users fix a parameter (W&B passes x to every run): a constant.
             space = _CONSTANT
+        # (the first fields by position: matching each keyword among Parameter's 28 fields costs more
+        # than making the rest of it)
         return Parameter(
-            name=name,
-            space=space,
-            key_span=key.span,
-            value_span=spec.span,
-            distribution=distribution,
-            distribution_span=dist_node.span if dist_node is not None else None,
-            low=fields.get("low"),
-            high=fields.get("high"),
-            values=values,
-            probabilities=fields.get("probabilities", ()),
-            q=fields.get("q"),
-            mu=fields.get("mu"),
-            sigma=fields.get("sigma"),
-            alpha=fields.get("alpha"),
-            beta=fields.get("beta"),
+            name, space, key.span, spec.span, distribution, dist_node.span if dist_node is not None else None,
             log=flags.get("log", False),
             # W&B returns integers from a quantized distribution whose q is an integer.
-            integer=flags.get("integer", False) or (fields.get("q") is not None and _is_int(fields["q"].value)),
+            integer=flags.get("integer", False) or (q is not None and _is_int(q.value)),
             inferred=inferred,
             exponent_bounds=flags.get("exponent_bounds", False),
             base=math.e if flags.get("exponent_bounds") else None,
             deprecated=flags.get("deprecated"),
+            # the spec's own fields, those it has (named as Parameter's: low, high, values, q, mu...);
+            # the others keep Parameter's defaults
+            **fields,
         )
 
     def unknown_value(self, node: YScalar, value: str, allowed: tuple[str, ...], where: str) -> None:

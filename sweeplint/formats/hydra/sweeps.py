@@ -65,15 +65,16 @@ class OverrideParameters:
         def lit(item: fn.Item) -> Lit:
             return Lit(item.value, at(item.start, item.end), item.text or None, item.quoted)
 
-        base = dict(key_span=key.span, value_span=node.span)
+        # (spans by position: a keyword is matched among Parameter's 28 fields)
+        key_span, value_span = key.span, node.span
         if isinstance(sweep, fn.Item):
-            return Parameter(name, _CONSTANT, values=(lit(sweep),), **base)
+            return Parameter(name, _CONSTANT, key_span, value_span, values=(lit(sweep),))
         where = at(sweep.fn_start, sweep.fn_end) if sweep.fn_start is not None else None
         if sweep.kind == "glob":
-            return Parameter(name, _CATEGORICAL, distribution="glob", distribution_span=where, **base)
+            return Parameter(name, _CATEGORICAL, key_span, value_span, distribution="glob", distribution_span=where)
         if sweep.kind == "choice":
-            return Parameter(name, _CATEGORICAL, distribution="choice", distribution_span=where,
-                             values=tuple(lit(v) for v in sweep.items), **base)
+            return Parameter(name, _CATEGORICAL, key_span, value_span, distribution="choice", distribution_span=where,
+                             values=tuple(lit(v) for v in sweep.items))
         if sweep.kind == "interval":
             if kind == "basic":
                 self.problem(where, f"{name}: the basic sweeper only enumerates values (choice, range, a,b,c) and rejects "
@@ -82,8 +83,8 @@ class OverrideParameters:
                 return unknown()
             low, high = lit(sweep.start), lit(sweep.stop)
             integer = low.is_int and high.is_int         # int(interval(...)) has integer bounds
-            return Parameter(name, _INT if integer else _UNIFORM, distribution="interval",
-                             distribution_span=where, low=low, high=high, log="log" in sweep.tags, integer=integer, **base)
+            return Parameter(name, _INT if integer else _UNIFORM, key_span, value_span, distribution="interval",
+                             distribution_span=where, low=low, high=high, log="log" in sweep.tags, integer=integer)
         # range
         start = lit(sweep.start) if sweep.start is not None else Lit(0, where, None)
         stop = lit(sweep.stop)
@@ -101,8 +102,8 @@ class OverrideParameters:
         inclusive = kind == "optuna"
         if kind == "optuna" and sweep.shuffle:
             values = tuple(Lit(v, where, None) for v in _enumerate(start.value, stop.value, step.value))
-            return Parameter(name, _CATEGORICAL, distribution="shuffle(range)", distribution_span=where, values=values,
-                             **base)
+            return Parameter(name, _CATEGORICAL, key_span, value_span, distribution="shuffle(range)",
+                             distribution_span=where, values=values)
         if not inclusive and step.value < 0:
             # The enumerating sweepers (basic, Ax, Nevergrad) list a descending range as it counts down:
             # range(5, 0, -1) is 5..1, the same values as an ascending range from its last value to its start.
@@ -112,8 +113,8 @@ class OverrideParameters:
                 step = Lit(-step.value, step.span, None)
                 inclusive = True
         q = step if (is_float or step.value != 1) else None
-        return Parameter(name, _QUANTIZED if is_float else _INT, distribution="range", distribution_span=where,
-                         low=start, high=stop, q=q, integer=not is_float, high_inclusive=inclusive, **base)
+        return Parameter(name, _QUANTIZED if is_float else _INT, key_span, value_span, distribution="range", distribution_span=where,
+                         low=start, high=stop, q=q, integer=not is_float, high_inclusive=inclusive)
 
 
 def _enumerate(start: Any, stop: Any, step: Any, limit: int = 1000) -> list:
