@@ -84,7 +84,7 @@ class Unmatched:
     message: str
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Roles:
     """Every parameter's role, the goal and the phase of one study."""
 
