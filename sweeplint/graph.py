@@ -44,6 +44,8 @@ def _plain(value: Any) -> Any:
         return value
     if kind is float:
         return "nan" if value != value else value
+    if kind is int:
+        return value if abs(value) <= 2**53 else str(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         if isinstance(value, float) and value != value:  # NaN
             return "nan"
@@ -151,7 +153,7 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
             }
             if p.values:
                 attrs["values"] = [_plain(v.value) for v in p.values]
-        graph.add_node_from(param_node(p.name), attrs)
+        graph.add_node_from(f"param:{p.name}", attrs)  # (param_node's key, without a call per parameter)
     for p in study.parameters:
         cond = p.condition
         if cond is None or cond.parent not in by_name:
@@ -270,7 +272,9 @@ def _reachable(graph, start: str, follow) -> set[str]:
 
 
 def node(graph, name: str) -> dict | None:
-    return graph.nodes.get(param_node(name))  # (a StudyGraph's or a networkx graph's node view)
+    # (a StudyGraph's or a networkx graph's node view; the key spelled as param_node does, without
+    # its call: rules ask this some 5,000 times a run)
+    return graph.nodes.get(f"param:{name}")
 
 
 def interaction_between(graph, name: str, other: str) -> str | None:

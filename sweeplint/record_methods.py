@@ -99,7 +99,7 @@ SHAPES = {
     'sweeplint.report.__init__:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.report:ReportContext': 'init,eq:color,files_checked,texts,files,root',
     'sweeplint.roles:RoleAssignment': 'init,eq,frozen,slots:name,role,declared,reason,source,span,strength',
-    'sweeplint.roles:Roles': 'init,eq,frozen:assignments*,goal,phase,phase_declared,phase_reason,fixed_families,unmatched,declared_any,phase_confidence',
+    'sweeplint.roles:Roles': 'init,eq,frozen,slots:assignments*,goal,phase,phase_declared,phase_reason,fixed_families,unmatched,declared_any,phase_confidence',
     'sweeplint.roles:Unmatched': 'init,eq,frozen,slots:span,message',
     'sweeplint.roles:_Declared': 'init,eq:role,name,source,span',
     'sweeplint.round_changes:RoundsKnowledge': 'init,eq,frozen:schedule_lengths,bookkeeping,pipeline_kinds,narrowing_ratio,longer_training',
@@ -2392,16 +2392,27 @@ def sweeplint_roles__RoleAssignment__hash(self):
     return hash((self.name,self.role,self.declared,self.reason,self.source,self.span,self.strength,))
 
 
+sweeplint_roles__Roles__set_assignments = None
+sweeplint_roles__Roles__set_goal = None
+sweeplint_roles__Roles__set_phase = None
+sweeplint_roles__Roles__set_phase_declared = None
+sweeplint_roles__Roles__set_phase_reason = None
+sweeplint_roles__Roles__set_fixed_families = None
+sweeplint_roles__Roles__set_unmatched = None
+sweeplint_roles__Roles__set_declared_any = None
+sweeplint_roles__Roles__set_phase_confidence = None
+
+
 def sweeplint_roles__Roles__init(self, assignments, goal, phase, phase_declared, phase_reason, fixed_families, unmatched, declared_any, phase_confidence):
-    _set(self, 'assignments', self.__record_fields__['assignments'].default_factory() if assignments is FACTORY else assignments)
-    _set(self, 'goal', goal)
-    _set(self, 'phase', phase)
-    _set(self, 'phase_declared', phase_declared)
-    _set(self, 'phase_reason', phase_reason)
-    _set(self, 'fixed_families', fixed_families)
-    _set(self, 'unmatched', unmatched)
-    _set(self, 'declared_any', declared_any)
-    _set(self, 'phase_confidence', phase_confidence)
+    sweeplint_roles__Roles__set_assignments(self, self.__record_fields__['assignments'].default_factory() if assignments is FACTORY else assignments)
+    sweeplint_roles__Roles__set_goal(self, goal)
+    sweeplint_roles__Roles__set_phase(self, phase)
+    sweeplint_roles__Roles__set_phase_declared(self, phase_declared)
+    sweeplint_roles__Roles__set_phase_reason(self, phase_reason)
+    sweeplint_roles__Roles__set_fixed_families(self, fixed_families)
+    sweeplint_roles__Roles__set_unmatched(self, unmatched)
+    sweeplint_roles__Roles__set_declared_any(self, declared_any)
+    sweeplint_roles__Roles__set_phase_confidence(self, phase_confidence)
 
 
 def sweeplint_roles__Roles__repr(self):

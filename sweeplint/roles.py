@@ -84,7 +84,7 @@ class Unmatched:
     message: str
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Roles:
     """Every parameter's role, the goal and the phase of one study."""
 
@@ -344,21 +344,26 @@ def _inferred(p: Parameter, varies: bool, knowledge: Any, scientific_declared: b
     family = knowledge.family_of(p.name) if knowledge is not None else None
     count = distinct_values(p)
     discrete = count is not None and count <= HANDFUL
-    candidate = (family is not None and family.kind in SCIENTIFIC_KINDS) or (family is None and _is_toggle(p))
+    toggle = family is None and _is_toggle(p)
+    candidate = (family is not None and family.kind in SCIENTIFIC_KINDS) or toggle
     if candidate and discrete:
         if scientific_declared:
             return "nuisance", "it varies, and the declared scientific parameters are others"
-        return "scientific", f"it is {_what(p, family)} varied over {count} values"
+        return "scientific", _counted_reason(family.title if family is not None else None, toggle, "varied", count)
     if family is not None and family.kind == "seed":
         return "nuisance", "it is a seed: varying it measures trial noise"
     if count is None:
         return "nuisance", "it is searched over a continuous range"
-    return "nuisance", f"it is {_what(p, family)} searched over {count} values"
+    return "nuisance", _counted_reason(family.title if family is not None else None, toggle, "searched", count)
 
 
-def _what(p: Parameter, family: Any) -> str:
-    """How a reason names a parameter's kind: `a learning rate parameter`, `a true/false choice`."""
-    return f"{_a(family.title)} parameter" if family is not None else ("a true/false choice" if _is_toggle(p) else "a parameter")
+# A pure function of a few strings and a count, asked for every varied parameter of every study:
+# the few texts a run needs are made once.
+@lru_cache(maxsize=1024)
+def _counted_reason(title: str | None, toggle: bool, verb: str, count: int) -> str:
+    """`it is a learning rate parameter searched over 4 values`, `it is a true/false choice varied over 2 values`."""
+    what = f"{_a(title)} parameter" if title is not None else ("a true/false choice" if toggle else "a parameter")
+    return f"it is {what} {verb} over {count} values"
 
 
 def assign_roles(study: Study, knowledge: Any = None, settings: Any = None, file: ConfigFile | None = None) -> Roles:

@@ -74,7 +74,7 @@ class StudyGraph:
     """A directed multigraph with attributes on the graph, its nodes and its edges."""
 
     def __init__(self, **attrs: Any):
-        self.graph: dict = dict(attrs)
+        self.graph: dict = attrs  # (the call's own keyword dict: no copy is needed)
         self._nodes: dict[str, dict] = {}
         self._succ: dict[str, dict[str, dict[int, dict]]] = {}
         self._pred: dict[str, dict[str, dict[int, dict]]] = {}

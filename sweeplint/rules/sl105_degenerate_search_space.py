@@ -74,7 +74,7 @@ class DegenerateSearchSpace(Rule):
                 and method.kind in (_MODEL_BASED, _BANDIT)
                 and study.parameters
                 and not any(p.space is _UNKNOWN for p in study.parameters)
-                and not any(p.varies and not _pinned(p) for p in study.parameters)
+                and not any(not _pinned(p) for p in varied)
             ):
                 what = "a model-based search" if method.kind is _MODEL_BASED else "an early-stopping search"
                 yield Finding.split(

@@ -29,10 +29,9 @@ BATCH_FAMILIES = frozenset({"batch_size", "gradient_accumulation"})
 CHOICE_CALLS = frozenset({"choice", "suggest_categorical", "grid_search", "categorical"})
 
 
-def _searched(study) -> list:
-    """The parameters the study varies, plus those drawn by a choice among values not known here."""
-    return [p for p in study.parameters
-            if p.varies or (p.space is Space.UNKNOWN and (p.distribution or "").rsplit(".", 1)[-1] in CHOICE_CALLS)]
+def _searched(p) -> bool:
+    """Whether the study varies the parameter, or draws it by a choice among values not known here."""
+    return p.varies or (p.space is Space.UNKNOWN and (p.distribution or "").rsplit(".", 1)[-1] in CHOICE_CALLS)
 
 
 def benchmark_sweep(study) -> bool:
@@ -54,8 +53,9 @@ class TunedBatchSize(Rule):
                 continue  # a sweep that measures the hardware, not the model: varying resources is its point
             graph, roles = ctx.graph(study), ctx.roles(study)
             # Only a searched batch size or resource setting can be reported: most studies have none.
-            candidates = [(p, data) for p in _searched(study) if (data := node(graph, p.name) or {}).get("family_kind") == "resource"
-                          or data.get("family") in BATCH_FAMILIES]
+            # (the family first: whether a parameter is searched walks its values)
+            candidates = [(p, data) for p in study.parameters if ((data := node(graph, p.name) or {}).get("family_kind") == "resource"
+                          or data.get("family") in BATCH_FAMILIES) and _searched(p)]
             if not candidates:
                 continue
             kinds = {(node(graph, p.name) or {}).get("family_kind") for p in ctx.varied(study)} - {"seed"}

@@ -23,9 +23,11 @@ class TrainingLengthSearched(Rule):
         for study in ctx.studies:
             if study.method is not None and study.method.kind is _BANDIT:
                 continue  # a bandit search spends training length as its resource: varying it is the method
+            kinds = {p.name: _kind(ctx, p.name) for p in ctx.varied(study)}
+            if "training-length" not in kinds.values():
+                continue  # (most studies) no training length varies
             roles = ctx.roles(study)
             facts = ctx.code(study)
-            kinds = {p.name: _kind(ctx, p.name) for p in ctx.varied(study)}
             questions = [name for name, kind in kinds.items() if kind != "seed"]
             for p in ctx.varied(study):
                 if kinds[p.name] != "training-length":
