@@ -418,19 +418,31 @@ def affinity_chunks(pending: list, count: int) -> tuple[list, list[tuple[int, in
     import heapq
 
     size = min(count, len(groups))
-    weights, members = [0.0] * size, [[] for _ in range(size)]
+    weights, members = [0.0] * size, [[] for _ in range(size)]   # members: each chunk's groups
     lightest = [(0.0, i) for i in range(size)]
     for group_weight, group in sorted(((sum(weight(p) for p in m), m) for m in groups.values()), key=lambda g: -g[0]):
         _, i = heapq.heappop(lightest)
         weights[i] += group_weight
-        members[i] += group
+        members[i].append(group)
         heapq.heappush(lightest, (weights[i], i))
+    # The lightest chunks, taken last, are dealt one group each (as many as MAX_CHUNKS allows): a
+    # process that runs out of chunks then waits for one group of another's, not a whole chunk.
+    by_weight = sorted(range(size), key=lambda i: -weights[i])   # the heaviest chunk is taken first
+    spare = MAX_CHUNKS - size
+    split = set()
+    for i in reversed(by_weight[size - size // _SPLIT_TAIL_EVERY:] if size >= _SPLIT_TAIL_EVERY else []):
+        if len(members[i]) - 1 > spare:
+            break
+        spare -= len(members[i]) - 1
+        split.add(i)
     ordered: list = []
     bounds: list[tuple[int, int]] = []
-    for i in sorted(range(size), key=lambda i: -weights[i]):  # the heaviest chunk is taken first
-        start = len(ordered)
-        ordered.extend(pending[p] for p in sorted(members[i]))
-        bounds.append((start, len(ordered)))
+    for i in by_weight:
+        parts = members[i] if i in split else [[p for group in members[i] for p in group]]
+        for part in parts:
+            start = len(ordered)
+            ordered.extend(pending[p] for p in sorted(part))
+            bounds.append((start, len(ordered)))
     return ordered, bounds
 
 
@@ -451,6 +463,7 @@ _WORDS = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # config's reading and rules; a Python file no config names is only looked at for a sweep in it.
 _PROGRAM_WEIGHT = 3.0
 _LOOSE_PYTHON_WEIGHT = 0.3
+_SPLIT_TAIL_EVERY = 16   # of every 16 chunks, the lightest one is split into its groups
 
 
 def _prepare_inheritance(worker: Worker, pending: list) -> None:

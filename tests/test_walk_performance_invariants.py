@@ -100,3 +100,25 @@ def test_pool_chunks_keep_a_config_with_the_program_it_names():
             program = data.decode().split()[1]
             assert chunk_of[path] == chunk_of[f"{project}/{program}"]
     assert len(bounds) == 4 and all(end > start for start, end in bounds)
+
+
+def test_pool_chunks_taken_last_hold_one_group_each():
+    # 40 projects: a program and the two configs naming it, then 200 configs naming no program
+    pending = []
+    for project in range(40):
+        pending.append((len(pending), f"p{project}/train.py", True, b"x = 1\n" * 50, None))
+        for config in range(2):
+            pending.append((len(pending), f"p{project}/s{config}.yaml", True, b"program: train.py\n", None))
+    for config in range(200):
+        pending.append((len(pending), f"loose/s{config}.yaml", True, b"method: random\n", None))
+    ordered, bounds = affinity_chunks(pending, 64)
+    assert sorted(item[0] for item in ordered) == list(range(len(pending)))
+    assert len(bounds) <= 255 and all(end > start for start, end in bounds)
+    chunks = [[item[1] for item in ordered[start:end]] for start, end in bounds]
+    chunk_of = {path: i for i, paths in enumerate(chunks) for path in paths}
+    for project in range(40):  # a program and its configs stay in one chunk
+        assert chunk_of[f"p{project}/s0.yaml"] == chunk_of[f"p{project}/s1.yaml"] == chunk_of[f"p{project}/train.py"]
+    # the chunks of several groups come first; the last ones are a single config each
+    sizes = [len(paths) for paths in chunks]
+    assert len(bounds) > 64 and sizes[-(len(bounds) - 60):] == [1] * (len(bounds) - 60)
+    assert max(sizes[:60]) > 1
