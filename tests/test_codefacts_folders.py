@@ -95,13 +95,18 @@ def test_configs_that_name_no_search_space_are_not_launchers(tmp_path):
     assert launched_program(str(folder / "space_c.json"), view) == ("train_b.py", folder / "train_b.py")
 
 
-def test_real_follows_links_whether_the_listing_or_the_path_says_so(tmp_path, monkeypatch):
+def _linked_tree(tmp_path) -> None:
+    """configs/plain.yaml, configs/linked.yaml (a link to real/sweep.yaml), linked_folder -> real."""
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "sweep.yaml").write_text("method: grid\n")
     (tmp_path / "configs").mkdir()
     (tmp_path / "configs" / "plain.yaml").write_text("method: grid\n")
     (tmp_path / "configs" / "linked.yaml").symlink_to(tmp_path / "real" / "sweep.yaml")
     (tmp_path / "linked_folder").symlink_to(tmp_path / "real", target_is_directory=True)
+
+
+def test_real_follows_links_whether_the_listing_or_the_path_says_so(tmp_path, monkeypatch):
+    _linked_tree(tmp_path)
     view = FolderView()
     monkeypatch.chdir(tmp_path)
     for path in ("configs/plain.yaml", "configs/linked.yaml", "linked_folder/sweep.yaml", "configs/absent.yaml",
@@ -129,12 +134,7 @@ def test_a_side_file_of_unknown_size_is_read_whole(tmp_path):
 
 
 def test_real_folder_is_the_folder_of_the_real_path(tmp_path, monkeypatch):
-    (tmp_path / "real").mkdir()
-    (tmp_path / "real" / "sweep.yaml").write_text("method: grid\n")
-    (tmp_path / "configs").mkdir()
-    (tmp_path / "configs" / "plain.yaml").write_text("method: grid\n")
-    (tmp_path / "configs" / "linked.yaml").symlink_to(tmp_path / "real" / "sweep.yaml")
-    (tmp_path / "linked_folder").symlink_to(tmp_path / "real", target_is_directory=True)
+    _linked_tree(tmp_path)
     monkeypatch.chdir(tmp_path)
     view = FolderView()
     for path in ("configs/plain.yaml", "configs/linked.yaml", "linked_folder/sweep.yaml", "configs/absent.yaml",
