@@ -22,9 +22,10 @@ T = TypeVar("T")
 # other systems each path is looked up by itself (once).
 _LISTINGS_ANSWER = sys.platform.startswith("linux")
 
-# The word a file must hold to launch an NNI search space (nni_launch): an experiment config names
-# one with `searchSpace...:`, a Python launcher mentions `search_space`.
-_LAUNCHER_WORDS = {".py": "search_space", ".yml": "searchSpace", ".yaml": "searchSpace"}
+# The word a file must hold to launch an NNI search space: an experiment config names one with
+# `searchSpace...:`, a Python launcher mentions `search_space` (what nni_launch looks for, and what
+# note_read keeps of a file the run has read).
+LAUNCHER_WORDS = {".py": "search_space", ".yml": "searchSpace", ".yaml": "searchSpace"}
 
 
 def suffix(name: str) -> str:
@@ -205,7 +206,7 @@ class FolderView:
         (most files of a folder of configs are configs). Only a non-empty ASCII text answers: it
         holds the word exactly when the file's bytes do (an unreadable file has the text "", and a
         UTF-16 file's bytes could hold a word its text does not)."""
-        word = _LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
+        word = LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
         if word is not None and text and word not in text and text.isascii():
             self._unresolved_not_launchers.append(path)  # (resolved when a scan asks: most runs never do)
 

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from sweeplint.codefacts.folders import FolderView, suffix
+from sweeplint.codefacts.folders import LAUNCHER_WORDS, FolderView, suffix
 from sweeplint.records import record
 
 MAX_LAUNCHERS = 200          # files looked at in the search space's folder
@@ -98,14 +98,15 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
         # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
         # before looking further). Most files of a folder of configs are neither, and their text
         # is not scanned for commands.
+        word = LAUNCHER_WORDS[suffix(name)]
         if name.endswith(".py"):
-            if "search_space" not in text:
+            if word not in text:
                 continue
             code_dir = re.search(_PY_CODE_DIR, text) if "trial_code_directory" in text else None
             found.append(_Launcher(name, text, (), tuple(m.group(1) for m in re.finditer(_PY_COMMAND, text)),
                                    code_dir.group(1) if code_dir else None))
         else:
-            spaces = tuple(m.group(1) for m in re.finditer(_SPACE_KEY, text)) if "searchSpace" in text else ()
+            spaces = tuple(m.group(1) for m in re.finditer(_SPACE_KEY, text)) if word in text else ()
             if not spaces:
                 continue
             code_dir = re.search(_CODE_DIR_KEY, text)
