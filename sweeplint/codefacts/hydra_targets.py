@@ -105,8 +105,8 @@ def primary_config(entry: str) -> str | None:
         text = read_head(entry, 1_000_000).decode("utf-8", errors="replace")
     except (OSError, UnreadableFile):
         return None
-    for match in _HYDRA_MAIN.finditer(text):
-        named = _KEYWORD["config_name"].search(match.group(1))
+    for match in re.finditer(_HYDRA_MAIN, text):
+        named = re.search(_KEYWORD["config_name"], match.group(1))
         if named is not None and _literal(named):
             return _literal(named)
     return None

@@ -151,26 +151,12 @@ SKIP_DIRS = {".git", ".hg", ".svn", "site-packages", "dist-packages", "node_modu
 _MARKERS = (".git", "pyproject.toml", "setup.py")
 
 
-class _LazyPattern:
-    """A regular expression compiled on first use: only a run that reads Python files for Hydra
-    task functions uses these, and compiling them cost every start ~1 ms."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, pattern: str, flags: int = 0):
-        self._args = (pattern, flags)
-        self._compiled = None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
-
-
-_HYDRA_MAIN = _LazyPattern(r"@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)", re.S)
+# The patterns are compiled on first use (re's own cache): only a run that reads Python files for
+# Hydra task functions uses them, and compiling them cost every start ~1 ms.
+_HYDRA_MAIN = r"(?s)@\s*(?:hydra\s*\.\s*)?main\s*\(([^()]*)\)"
 _STRING = r"""(?:[rRuU]?"([^"\\\n]*)"|[rRuU]?'([^'\\\n]*)'|(None))"""
-_KEYWORD = {name: _LazyPattern(rf"\b{name}\s*=\s*{_STRING}") for name in ("config_path", "config_name")}
-_POSITIONAL = _LazyPattern(rf"^\s*{_STRING}\s*(?:,|$)")
+_KEYWORD = {name: rf"\b{name}\s*=\s*{_STRING}" for name in ("config_path", "config_name")}
+_POSITIONAL = rf"^\s*{_STRING}\s*(?:,|$)"
 
 
 @record(frozen=True, slots=True)
@@ -345,7 +331,7 @@ def hydra_entries(folder: Path, view: FolderView | None = None) -> list[HydraEnt
             if b"hydra" not in data or b"main" not in data:
                 continue
             text = data.decode("utf-8", errors="replace")
-            for match in _HYDRA_MAIN.finditer(text):
+            for match in re.finditer(_HYDRA_MAIN, text):
                 entry = _entry(path, match.group(1), text)
                 if entry is not None and entry not in out:
                     out.append(entry)
@@ -359,13 +345,13 @@ def _literal(match: re.Match) -> str | None:
 def _entry(path: Path, args: str, text: str) -> HydraEntry | None:
     if "hydra.main" not in text.replace(" ", "") and not re.search(r"from\s+hydra\s+import[^\n]*\bmain\b", text):
         return None
-    found = _KEYWORD["config_path"].search(args) or _POSITIONAL.search(args)
+    found = re.search(_KEYWORD["config_path"], args) or re.search(_POSITIONAL, args)
     if found is None or _literal(found) is None:
         return None  # no config directory (or one computed at run time)
     where = _literal(found)
     if "://" in where:
         return None  # pkg:// and other search-path schemes: not a folder of this repository
-    named = _KEYWORD["config_name"].search(args)
+    named = re.search(_KEYWORD["config_name"], args)
     config_name = _literal(named) if named is not None else None
     try:
         config_dir = (path.parent / where).resolve()
