@@ -5,10 +5,10 @@
     python bench/bench_input_classes.py --adversarial [--repeat 1]
 
 The first form checks generated files of several sizes per class (W&B, Hydra-sweeper and Katib YAML, nested
-W&B groups, an NNI search space in JSON, an Optuna objective and one long training function in Python), each in
-its own process, and prints the CPU time of checking the file and the memory Python allocated for
-it (start-up left out: see CHECK_TIMED), the peak RSS of a whole `sweeplint check --no-cache`
-process, the marginal cost per input byte between sizes (the constants) and whether growth is
+W&B groups, an NNI search space in JSON, an Optuna objective and one long training function in Python), the
+sizes of a class taking turns in one process, and prints the CPU time of checking the file and the memory
+Python allocated for it (start-up left out: see CHECK_TIMED), the peak RSS of a whole
+`sweeplint check --no-cache` process, the marginal cost per input byte between sizes (the constants) and whether growth is
 linear (the marginal cost per byte over the upper half of the sizes against the lower part, for the
 CPU time and the allocated memory).
 
@@ -133,50 +133,66 @@ def run_once(folder: Path, name: str, env: dict | None = None) -> tuple[float, f
     return seconds, cpu, int(peak_mib * 2**20)
 
 
-# The CPU time of checking one file, start-up left out: a process imports sweeplint and checks the
-# file once (imports, the knowledge base, the code reader), then times `times` more checks of it
-# from scratch (a fresh worker each time, so the program's facts are extracted again; the knowledge
-# base, loaded once, is shared) and prints the fastest, and the memory Python allocated at the peak
-# of one more check (tracemalloc) above what it held before: the whole process's peak RSS moves in
-# steps of the allocator's arenas, too coarse for a few MB of growth. Start-up costs the same at
-# every size, but varies by a few hundredths of a second from one process to the next, as much as
-# a small file's whole check: left in, it decides the growth figure.
+# The CPU time of checking one file, start-up left out: a process imports sweeplint and checks each
+# size's file once (imports, the knowledge base, the code reader), then times `times` more checks of
+# every size, the sizes taking turns (size after size, round after round), each check from scratch
+# (a fresh worker each time, so the program's facts are extracted again; the knowledge base, loaded
+# once, is shared), and prints each size's fastest check, and the memory Python allocated at the
+# peak of one more check (tracemalloc) above what it held before: the whole process's peak RSS moves
+# in steps of the allocator's arenas, too coarse for a few MB of growth. Start-up costs the same at
+# every size, but varies by a few hundredths of a second from one process to the next, as much as a
+# small file's whole check: left in, it decides the growth figure. The sizes take turns inside one
+# process because this machine's speed drifts from one minute to the next by up to a third: sizes
+# timed in separate processes, seconds apart, were each timed at another speed, which alone moved
+# the growth figure of a class whose checks take tens of milliseconds by half.
 CHECK_TIMED = """
-import gc, sys, time, tracemalloc
+import gc, os, sys, time, tracemalloc
 gc.disable()  # as `sweeplint check` runs for a few named files (sweeplint.cli)
 from pathlib import Path
 from sweeplint.parallel import Worker
 from sweeplint.rules.registry import rule_index
 from sweeplint.settings import load_settings
-settings = load_settings(None, Path.cwd())
+name, times, folders = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 rules = list(rule_index())
-first = Worker(rules, settings, None, None)
-def check():
-    worker = Worker(rules, settings, None, None)
+settings = {}
+for folder in folders:
+    os.chdir(folder)
+    settings[folder] = load_settings(None, Path.cwd())
+first = Worker(rules, settings[folders[0]], None, None)
+def check(folder):
+    os.chdir(folder)  # the file's project, as a check run there sees it
+    worker = Worker(rules, settings[folder], None, None)
     worker.knowledge_loader = first.knowledge_loader
-    return worker.check(sys.argv[1], True, None, None)
-first.check(sys.argv[1], True, None, None)
-best = float("inf")
-for _ in range(int(sys.argv[2])):
-    start = time.process_time()
-    check()
-    best = min(best, time.process_time() - start)
+    return worker.check(name, True, None, None)
+for folder in folders:
+    check(folder)
+best = dict.fromkeys(folders, float("inf"))
+for _ in range(times):
+    for folder in folders:
+        start = time.process_time()
+        check(folder)
+        best[folder] = min(best[folder], time.process_time() - start)
+        gc.collect()  # (the next check starts from the same heap, garbage-free)
 tracemalloc.start()
-held = tracemalloc.get_traced_memory()[0]
-check()
-print(best, tracemalloc.get_traced_memory()[1] - held)
+for folder in folders:
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    check(folder)
+    print(best[folder], tracemalloc.get_traced_memory()[1] - held)
+    gc.collect()
 """
 
 
-def check_cost(folder: Path, name: str, times: int, env: dict | None = None) -> tuple[float, int]:
-    """CPU seconds of one check of `name` in `folder`, start-up left out (the fastest of `times`),
-    and the bytes Python allocated at the peak of a check (see CHECK_TIMED)."""
+def check_costs(folders: list[Path], name: str, times: int, env: dict | None = None) -> list[tuple[float, int]]:
+    """For each folder (one per size), CPU seconds of one check of `name` in it, start-up left out
+    (the fastest of `times`, the folders taking turns in one process), and the bytes Python
+    allocated at the peak of a check (see CHECK_TIMED)."""
     import subprocess
 
-    done = subprocess.run([sys.executable, "-c", CHECK_TIMED, name, str(times)], cwd=folder, env=env,
+    done = subprocess.run([sys.executable, "-c", CHECK_TIMED, name, str(times), *map(str, folders)], env=env,
                           capture_output=True, text=True, check=True)
-    seconds, peak = done.stdout.split()[-2:]
-    return float(seconds), int(peak)
+    lines = done.stdout.splitlines()[-len(folders):]
+    return [(float(seconds), int(peak)) for seconds, peak in (line.split() for line in lines)]
 
 
 def growth(rows: list[tuple], column: int) -> float:
@@ -208,16 +224,18 @@ def measure_classes(sizes: list[int], repeat: int, env: dict | None = None, only
                 text = make(n, random.Random(n))
                 (root / name).write_text(text)
                 sizes_in[n] = (root, len(text.encode()))
-            # One run of every size per round: a spell of load from elsewhere on a shared machine
-            # slows one round of all sizes rather than every run of one size, and the minimum drops it.
-            # Time and allocated memory: the check alone (CHECK_TIMED, the fastest of 10 checks in a
-            # process, one process per size and round); peak RSS: a whole `sweeplint check` process.
+            # Every size in every round: a spell of load from elsewhere on a shared machine slows
+            # one round of all sizes rather than every run of one size, and the minimum drops it.
+            # Time and allocated memory: the check alone (CHECK_TIMED: the fastest of 10 checks of
+            # each size, the sizes taking turns in one process per round); peak RSS: a whole
+            # `sweeplint check` process per size and round.
             peaks: dict[int, list] = {n: [] for n in sizes}
             costs: dict[int, list] = {n: [] for n in sizes}
             for _ in range(repeat):
                 for n in sizes:
                     peaks[n].append(run_once(sizes_in[n][0], checked, env)[2])
-                    costs[n].append(check_cost(sizes_in[n][0], checked, 10, env))
+                for n, cost in zip(sizes, check_costs([sizes_in[n][0] for n in sizes], checked, 10, env)):
+                    costs[n].append(cost)
             for n in sizes:
                 seconds, allocated = min(s for s, _ in costs[n]), min(a for _, a in costs[n])
                 rows.append((n, sizes_in[n][1], seconds, allocated, min(peaks[n])))
