@@ -74,7 +74,13 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
         if force_exclude and os.path.abspath(given) != os.path.abspath(root) and force_excluded(given, exclude, root):
             continue
         for dirpath, dirnames, filenames, links in _walk(given):
-            real_folder = os.path.realpath(dirpath)  # once per folder: a file that is no link is found in it
+            # Once per folder: a file's path is the folder's followed by its name (a listed name
+            # holds no separator: what os.path.join gives), and one that is no link is found in
+            # the real folder.
+            folder = os.path.join(dirpath, "")
+            if given in (".", "./") and folder.startswith("./"):
+                folder = folder[2:]
+            real_folder = os.path.join(os.path.realpath(dirpath), "")
             # outside a git repository nothing is ignored: asked once per folder, not per file
             folder_ignored = ignored if ignored is not None and ignored.in_repository(dirpath) else None
             dirnames[:] = sorted(
@@ -87,15 +93,13 @@ def discover(paths: Iterable[str], exclude: tuple[str, ...], root: Path, python:
             for name in sorted(filenames):
                 if not name.lower().endswith(suffixes):
                     continue  # (`SWEEP.YAML` too: some tools and editors write upper-case suffixes)
-                path = os.path.join(dirpath, name)
-                if given in (".", "./") and path.startswith("./"):
-                    path = path[2:]
+                path = folder + name
                 link = name in links if links is not None else os.path.islink(path)
                 if _excluded(path, name, exclude, root) or link and not os.path.exists(path):
                     continue
                 if folder_ignored is not None and folder_ignored(path):
                     continue
-                key = os.path.realpath(path) if link else os.path.join(real_folder, name)
+                key = os.path.realpath(path) if link else real_folder + name
                 if key in seen:
                     continue
                 seen.add(key)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from sweeplint.catalogue import fix_hint
 from sweeplint.diagnostics import Confidence, Severity
@@ -52,30 +51,47 @@ def render(diagnostics, ctx) -> str:
     values of as_dict are taken from each finding directly, in its order (building the
     dictionaries cost a third of the render)."""
     texts = _Texts()
-    values: list = []
-    parts = []
+    objects = []
     for d in diagnostics:
-        values += (texts[d.code], texts[d.name], _SEVERITY.get(d.severity) or texts[str(d.severity)], texts[d.message],
-                   texts[d.path], *_numbers(d.span), texts[help_text(d)],
-                   "null" if d.confidence is None else _CONFIDENCE.get(d.confidence) or texts[str(d.confidence)])
+        line, column, end_line, end_column = _numbers(d.span)
         fix = d.fix
-        if fix is None:
-            parts.append(_WITHOUT_FIX)
-            continue
-        parts.append(_with_fix(len(fix.edits)))
-        values += (texts[fix.title], _APPLICABILITY.get(fix.applicability) or texts[str(fix.applicability)])
-        for e in fix.edits:
-            values += (texts[e.path or d.path], *_numbers(e.span), texts[e.text])
-    if not parts:
+        objects.append(
+            f'  {{\n    "code": {texts[d.code]},\n    "name": {texts[d.name]},\n'
+            f'    "severity": {_SEVERITY.get(d.severity) or texts[str(d.severity)]},\n'
+            f'    "message": {texts[d.message]},\n    "path": {texts[d.path]},\n'
+            f'    "line": {line},\n    "column": {column},\n    "end_line": {end_line},\n    "end_column": {end_column},\n'
+            f'    "help": {texts[help_text(d)]},\n'
+            f'    "confidence": {"null" if d.confidence is None else _CONFIDENCE.get(d.confidence) or texts[str(d.confidence)]},\n'
+            f'    "fix": {"null" if fix is None else _fix_text(fix, d.path, texts)}\n  }}'
+        )
+    if not objects:
         return "[]\n"
-    return ("[\n" + ",\n".join(parts) + "\n]") % tuple(values) + "\n"
+    return "[\n" + ",\n".join(objects) + "\n]\n"
+
+
+def _fix_text(fix, path: str, texts: _Texts) -> str:
+    """A fix's object as json.dumps(..., indent=2) writes it inside a finding (fix_as_dict)."""
+    edits = []
+    for e in fix.edits:
+        line, column, end_line, end_column = _numbers(e.span)
+        edits.append(
+            f'        {{\n          "path": {texts[e.path or path]},\n'
+            f'          "line": {line},\n          "column": {column},\n'
+            f'          "end_line": {end_line},\n          "end_column": {end_column},\n'
+            f'          "content": {texts[e.text]}\n        }}'
+        )
+    listed = "[\n" + ",\n".join(edits) + "\n      ]" if edits else "[]"
+    return (f'{{\n      "title": {texts[fix.title]},\n'
+            f'      "applicability": {_APPLICABILITY.get(fix.applicability) or texts[str(fix.applicability)]},\n'
+            f'      "edits": {listed}\n    }}')
 
 
 # json.dumps(..., indent=2) runs the pure-Python encoder, a visible share of a large run's serial
-# part. The same text is built here from fixed templates, the whole document filled by one `%`
-# with the JSON texts of the values. A large report repeats its strings (help texts were a third
-# of the 500 bench configs' report, messages an eighth, in under two hundred distinct texts), so
-# each distinct string is encoded once; json.dumps stays the reference (tests compare the two).
+# part. The same text is built here, each finding's object by one f-string of the JSON texts of its
+# values (a `%` template of the whole document was scanned character by character: a third of the
+# render). A large report repeats its strings (help texts were a third of the 500 bench configs'
+# report, messages an eighth, in under two hundred distinct texts), so each distinct string is
+# encoded once; json.dumps stays the reference (tests compare the two).
 _ENCODE = json.JSONEncoder().encode  # (a string: the C encoder of json.dumps's default ensure_ascii)
 
 
@@ -92,7 +108,7 @@ class _Texts(dict):
 
 
 def _numbers(span) -> tuple:
-    """A span's four numbers as they are written: an int as it is (`%s` writes it as JSON does)."""
+    """A span's four numbers as they are written: an int as it is (formatted, it is written as JSON writes it)."""
     numbers = (span.line, span.column, span.end_line, span.end_column)
     if type(numbers[0]) is type(numbers[1]) is type(numbers[2]) is type(numbers[3]) is int:
         return numbers
@@ -103,27 +119,3 @@ def _numbers(span) -> tuple:
 _SEVERITY = {level: _ENCODE(str(level)) for level in Severity}
 _CONFIDENCE = {level: _ENCODE(str(level)) for level in Confidence}
 _APPLICABILITY = {kind: _ENCODE(str(kind)) for kind in Applicability}
-
-_FINDING_KEYS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column",
-                 "help", "confidence", "fix")
-_FIX_KEYS = ("title", "applicability", "edits")
-_EDIT_KEYS = ("path", "line", "column", "end_line", "end_column", "content")
-
-
-def _template(keys: tuple[str, ...], indent: int) -> str:
-    inner = " " * (indent + 2)
-    return "{\n" + ",\n".join(f'{inner}"{key}": %s' for key in keys) + "\n" + " " * indent + "}"
-
-
-_FINDING = "  " + _template(_FINDING_KEYS, 2)
-_FIX = _template(_FIX_KEYS, 4)
-_EDIT = "        " + _template(_EDIT_KEYS, 8)
-_HOLES = ("%s",) * (len(_FINDING_KEYS) - 1)
-_WITHOUT_FIX = _FINDING % (*_HOLES, "null")
-
-
-@lru_cache(maxsize=None)
-def _with_fix(edits: int) -> str:
-    """The template of a finding whose fix has this many edits."""
-    listed = "[\n" + ",\n".join([_EDIT % (("%s",) * len(_EDIT_KEYS))] * edits) + "\n      ]" if edits else "[]"
-    return _FINDING % (*_HOLES, _FIX % ("%s", "%s", listed))
