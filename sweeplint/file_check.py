@@ -37,7 +37,7 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
     # (without a revision to compare with, the usual run, the rules that only compare are left out)
     applicable = plan.applicable(frozenset(study.format for study in file.studies), ctx.compares_revisions())
     with_facts = None  # whether a study of the file has program facts, found when first needed
-    for index, rule in enumerate(applicable):
+    for rule in applicable:
         try:
             # (asked of the rule as listed, before its module is imported: a run that skips a rule
             # on every file never imports it)
@@ -46,11 +46,10 @@ def check_file(file: ConfigFile, rules: list, settings: Settings, knowledge_load
                     with_facts = any(ctx.code(study) is not None for study in file.studies)
                 if not with_facts:
                     continue  # no program read: nothing the rule could find
-            if not isinstance(rule, _Runner):
-                rule = applicable[index] = _Runner(rule)  # kept for the next files
-            severity = overrides.get(rule.code, rule.severity)
             for finding in rule.check(ctx):
-                level = severity if finding.severity is None or rule.code in overrides else finding.severity
+                # (the level asked per finding, not per rule: most rules find nothing in a file)
+                level = overrides.get(rule.code, rule.severity) if finding.severity is None or rule.code in overrides \
+                    else finding.severity
                 raw.append(_diagnostic(rule, level, finding, file.path))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
             raw.append(
@@ -76,15 +75,34 @@ class _Plan:
         self._by_formats: dict[tuple[frozenset[str], bool], list] = {}
 
     def applicable(self, formats: frozenset[str], comparing: bool) -> list:
-        """The rules (RuleInfo rows or classes, each replaced by its _Runner once it ran) for files
-        whose studies have these formats; those that only compare revisions when `comparing`."""
+        """The rules (each a _Pending until it first runs, then its _Runner) for files whose studies
+        have these formats; those that only compare revisions when `comparing`."""
         found = self._by_formats.get((formats, comparing))
         if found is None:
-            found = self._by_formats[formats, comparing] = [
-                r for r in self.copy
-                if ((wanted := getattr(r, "formats", None)) is None or not formats.isdisjoint(wanted))
-                and (comparing or not getattr(r, "compares_revisions", False))]
+            found = self._by_formats[formats, comparing] = []
+            for r in self.copy:
+                if ((wanted := getattr(r, "formats", None)) is None or not formats.isdisjoint(wanted)) \
+                        and (comparing or not getattr(r, "compares_revisions", False)):
+                    found.append(_Pending(r, found, len(found)))
         return found
+
+
+class _Pending:
+    """A rule of a plan that has not run yet: what the engine asks of it before it runs, from the
+    rule as listed, and a `check` that imports its module, runs it, and leaves its _Runner in the
+    plan in its place. (Every entry of a plan answers the same attributes, so the loop over the
+    rules of each file asks nothing about what kind of entry it has.)"""
+
+    __slots__ = ("code", "name", "severity", "needs_program_facts", "_rule", "_entries", "_index")
+
+    def __init__(self, rule, entries: list, index: int):
+        self.code, self.name, self.severity = rule.code, rule.name, rule.severity
+        self.needs_program_facts = getattr(rule, "needs_program_facts", False)
+        self._rule, self._entries, self._index = rule, entries, index
+
+    def check(self, ctx: Context):
+        runner = self._entries[self._index] = _Runner(self._rule)  # kept for the next files
+        return runner.check(ctx)
 
 
 class _Runner:

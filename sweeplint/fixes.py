@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+from itertools import accumulate
 
 from sweeplint.model import Span
 from sweeplint.records import record
@@ -67,9 +68,18 @@ def line_breaks(path: str):
     return _PYTHON_BREAK if path.lower().endswith(".py") else _YAML_BREAK
 
 
+def _only_newlines(text: str, path: str) -> bool:
+    """Whether `\n` is the only line break the file's reader counts in it (most files): str.split
+    then splits it as the break pattern does, several times faster."""
+    if "\r" in text:
+        return False
+    return path.lower().endswith(".py") or not ("\x85" in text or "\u2028" in text or "\u2029" in text)
+
+
 def lines_of(text: str, path: str = "") -> list[str]:
     """The file's lines without their breaks, split as its reader counts them (read-only: shared)."""
-    return _split_once("lines", text, path, lambda: line_breaks(path).split(text))
+    return _split_once("lines", text, path,
+                       lambda: text.split("\n") if _only_newlines(text, path) else line_breaks(path).split(text))
 
 
 # Every finding of a file builds its fix from the same text: split it once per file, not once per
@@ -95,7 +105,13 @@ def span_text(text: str, span: Span, path: str = "") -> str:
 
 def line_starts(text: str, path: str = "") -> list[int]:
     """Offsets of the file's line starts (read-only: shared)."""
-    return _split_once("starts", text, path, lambda: [0] + [m.end() for m in line_breaks(path).finditer(text)])
+    return _split_once("starts", text, path, lambda: _starts(text, path))
+
+
+def _starts(text: str, path: str) -> list[int]:
+    if _only_newlines(text, path):  # each line starts one `\n` after the end of the one before
+        return list(accumulate((len(line) + 1 for line in lines_of(text, path)[:-1]), initial=0))
+    return [0] + [m.end() for m in line_breaks(path).finditer(text)]
 
 
 def offset(starts: list[int], text: str, line: int, column: int) -> int | None:

@@ -43,11 +43,14 @@ class IntegerInferredRange(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        kb = ctx.knowledge
         for study in ctx.studies:
             dialect = dialect_of(study)   # how the tool spells the fix
             for p in study.parameters:
                 if p.space not in _INT_OR_UNIFORM or p.low is None or p.high is None:
                     continue
+                if p.space is _UNIFORM and ((family := kb.family_of(p.name)) is None or not family.integer):
+                    continue  # (most continuous ranges) not a count: _float_count finds nothing
                 low, high = number(p.low), number(p.high)
                 if low is None or high is None:
                     continue

@@ -101,12 +101,29 @@ class ImplausibleValue(Rule):
                 found = points(p)
                 if not found:
                     continue
-                choices = optimizer_choices(kb, study) if choices is None else choices
-                optimizers = optimizer_values(kb, study, p, choices)
+                optimizers = None  # found for the first limit that holds under some optimizers only
+                # A limit on single values is broken by some point only if it is broken by the
+                # lowest or the highest (each op is a one-sided comparison): most parameters break
+                # none, found with two comparisons instead of a judgement of every point.
+                values = [pt.value for pt in found]
+                lowest, highest = min(values), max(values)
+                log_range = p.log and p.space is _UNIFORM and len(found) == 2  # what useful_from judges
                 for limit in family.plausible:
-                    if not kb.applies(limit, optimizers) or (limit.exact and not kb.is_alias(p.name, family)):
+                    op = limit.op
+                    if op == "useful_from":
+                        if not log_range:
+                            continue
+                    elif op != "not_within" and limit.allows(lowest) and limit.allows(highest):
                         continue
-                    finding = self._judge(ctx, study, p, family, limit, found, optimizers)
+                    if limit.optimizers:
+                        if optimizers is None:
+                            choices = optimizer_choices(kb, study) if choices is None else choices
+                            optimizers = optimizer_values(kb, study, p, choices)
+                        if not kb.applies(limit, optimizers):
+                            continue
+                    if limit.exact and not kb.is_alias(p.name, family):
+                        continue
+                    finding = self._judge(ctx, study, p, family, limit, found, optimizers or ())
                     if finding is not None:
                         yield finding
                         break  # one finding per parameter: the first limit it breaks

@@ -45,6 +45,10 @@ class UnconditionalConditional(Rule):
             if activity.values is None or activity.source not in ("knowledge", "code"):
                 continue
             active = activity.values
+            if len(active) == len(values):
+                # (most pairs) every value has it: the active values are some of the values,
+                # normalised, so as many of them are all of them; nothing the stand-in could add
+                continue
             if activity.source == "knowledge":
                 active = active | self._stand_in(ctx, study, child, values)
             used, unused = [], []

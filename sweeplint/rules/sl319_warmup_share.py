@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
+from sweeplint.knowledge import normalise
 from sweeplint.lengths import load_lengths
 from sweeplint.model import Lit, Parameter, Space, number
 from sweeplint.rule import Context, Rule
@@ -35,17 +36,21 @@ class WarmupShare(Rule):
         lengths = load_lengths()
         limit = lengths.max_share
         for study in ctx.studies:
+            # Each name as the lengths list it (normalised once: three tables look it up).
+            leaves = [normalise(p.name) for p in study.parameters]
+            if lengths.fractions.isdisjoint(leaves) and lengths.warmups.keys().isdisjoint(leaves):
+                continue  # (most studies) no warm-up, so no share of training to judge
             # The fixed training length of each unit, when the sweep sets one.
             trainings: dict[str, tuple[Parameter, float]] = {}
-            for p in study.parameters:
-                unit = lengths.training_unit(p.name)
-                value = number(p.values[0]) if p.space is _CONSTANT and p.values else None
+            for p, leaf in zip(study.parameters, leaves):
+                unit = lengths.trainings.get(leaf)
+                value = number(p.values[0]) if unit is not None and p.space is _CONSTANT and p.values else None
                 if unit is not None and unit not in trainings and value is not None and value > 0:
                     trainings[unit] = (p, value)
-            for p in study.parameters:
+            for p, leaf in zip(study.parameters, leaves):
                 # (by name first: few parameters are warm-ups, and their values are what costs)
-                fraction = lengths.fraction(p.name)
-                unit = None if fraction else lengths.warmup_unit(p.name)
+                fraction = leaf in lengths.fractions
+                unit = None if fraction else lengths.warmups.get(leaf)
                 if not fraction and (unit is None or unit not in trainings):
                     continue
                 top = largest(p)
