@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import textwrap
-from pathlib import Path
 
 from sweeplint.formats.hydra.groups import config_folders, directory_group
 from sweeplint.read import read_path
