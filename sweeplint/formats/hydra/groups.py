@@ -72,10 +72,10 @@ def config_folders(path: str) -> list[str]:
 def directory_group(folders: list[str], group: str) -> bool:
     """A folder named like the group in one of the sweep file's config folders (config_folders).
 
-    Most groups are a plain name (`model`), which os.path.join would append to a folder ending
-    with a separator as it is: it is (the join was half of the check's cost). A path that exists is
-    then asked whether it is a folder: most do not exist, and os.access says so without the
-    exception os.path.isdir's stat raises (the other half)."""
+    A plain name (`model`, as most groups are) is what os.path.join appends unchanged to a folder
+    ending with a separator, so it is appended directly (the join was half of the check's cost).
+    Most of these paths do not exist, which os.access says without the exception that the failing
+    stat of os.path.isdir raises (the other half); a path that exists is then asked if it is a folder."""
     if group.isidentifier():
         paths = [folder + group for folder in folders]
     else:
