@@ -95,7 +95,11 @@ _flatten = chain.from_iterable
 # depth"): its composer then recurses at most that deep (~0.4 KB of C stack a level), whatever the
 # text, and counting brackets would only send large flat configs (hundreds of `values: [...]`) to
 # the slower event composer. A libyaml without that cap keeps the bracket bound.
-_CAP_PROBE = "[" * 1001 + "]" * 1001
+# The probe is only parsed (libyaml's events, counted in C: no node is made, nothing recurses), and
+# nests block sequences on one line (`- - - x`): every libyaml with the cap counts block levels
+# too, and reads them in linear time. Composing 1,001 brackets cost ~13 M instructions (each `[`
+# rescans the simple keys of every open level), a few % of a small run.
+_CAP_PROBE = "- " * 1001 + "x"
 _capped: list[bool] = []   # the probe's answer, once per process
 
 
@@ -103,8 +107,7 @@ def _libyaml_caps_nesting() -> bool:
     if not _capped:
         parser = _UntypedParser(_CAP_PROBE)
         try:
-            parser.check_node()
-            parser.get_node()
+            parser.raw_parse()
             _capped.append(False)
         except yaml.YAMLError as exc:
             _capped.append("nesting depth" in str(exc))

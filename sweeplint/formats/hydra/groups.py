@@ -54,7 +54,8 @@ def defaults_groups(root: Any) -> set[str]:
 
 def config_folders(path: str) -> list[str]:
     """Where a config group's folder may sit: the sweep file's folder and the few above it (none
-    for a text that is not a file). Found once per sweep file, not once per parameter."""
+    for a text that is not a file), each ending with a separator. Found once per sweep file, not
+    once per parameter."""
     if not path or path.startswith("<") or not os.path.isfile(path):
         return []
     folder = os.path.dirname(os.path.abspath(path))
@@ -65,13 +66,29 @@ def config_folders(path: str) -> list[str]:
             break
         folders.append(parent)
         folder = parent
-    return folders
+    return [os.path.join(folder, "") for folder in folders]
 
 
 def directory_group(folders: list[str], group: str) -> bool:
-    """A folder named like the group in one of the sweep file's config folders."""
-    parts = group.split("/")
-    return any(os.path.isdir(os.path.join(folder, *parts)) for folder in folders)
+    """A folder named like the group in one of the sweep file's config folders (config_folders).
+
+    A plain name (`model`, as most groups are) is what os.path.join appends unchanged to a folder
+    ending with a separator, so it is appended directly (the join was half of the check's cost).
+    Most of these paths do not exist, which os.access says without the exception that the failing
+    stat of os.path.isdir raises (the other half); a path that exists is then asked if it is a folder."""
+    if group.isidentifier():
+        paths = [folder + group for folder in folders]
+    else:
+        parts = group.split("/")
+        paths = [os.path.join(folder, *parts) for folder in folders]
+    return any(_exists(path) and os.path.isdir(path) for path in paths)
+
+
+def _exists(path: str) -> bool:
+    try:
+        return os.access(path, os.F_OK)
+    except ValueError:  # a NUL in the name (os.path.isdir says False to it too)
+        return False
 
 
 def selects_config_group(parameter: str, folders: list[str], declared: set[str]) -> bool:

@@ -163,13 +163,15 @@ class _Tok:
 
 def tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    pos = 0
-    while pos < len(text):
+    pos, length = 0, len(text)
+    while pos < length:
         best_kind, best_end = None, pos
         for kind, pattern in _RULES_AT[text[pos]]:
             m = pattern.match(text, pos)
-            if m is not None and m.end() > best_end:
-                best_kind, best_end = kind, m.end()
+            if m is not None:
+                end = m.end()
+                if end > best_end:
+                    best_kind, best_end = kind, end
         if best_kind is None:
             ch = text[pos]
             if ch in "'\"":
@@ -219,11 +221,13 @@ class _Parser:
         self.i = 0
 
     # helpers
-    def peek(self, skip_ws: bool = True) -> _Tok | None:
+    def peek(self) -> _Tok | None:
+        """The next token that is not a blank, or None at the end."""
         toks, j = self.toks, self.i
-        while skip_ws and j < len(toks) and toks[j].kind == "ws":
+        count = len(toks)
+        while j < count and toks[j].kind == "ws":
             j += 1
-        return toks[j] if j < len(toks) else None
+        return toks[j] if j < count else None
 
     def followed_by(self, ch: str) -> bool:
         """Whether the token after the next one (blanks skipped) is the punctuation `ch`."""
@@ -249,6 +253,8 @@ class _Parser:
 
     def is_punct(self, tok: _Tok | None, ch: str) -> bool:
         return tok is not None and tok.kind == "punct" and tok.text == ch
+    # (Below, `tok.text == ch` alone stands for is_punct(tok, ch) where a token is at hand: no
+    # other kind of token is written as one of the punctuation characters.)
 
     def expect(self, ch: str, what: str) -> _Tok:
         tok = self.peek()
@@ -265,14 +271,15 @@ class _Parser:
             return Prim("", "", len(self.text), len(self.text))
         first = self.element()
         items = [first]
-        while self.is_punct(self.peek(), ","):
+        tok = self.peek()
+        while tok is not None and tok.text == ",":
             self.take()
             if self.peek() is None:
                 raise OverrideSyntaxError("a comma ends the value; remove it or add the missing choice", len(self.text.rstrip()) - 1)
             items.append(self.element())
-        tok = self.peek()
+            tok = self.peek()
         if tok is not None:
-            if self.is_punct(tok, ")"):
+            if tok.text == ")":
                 raise OverrideSyntaxError("this ')' closes nothing (too many closing parentheses)", tok.start)
             raise OverrideSyntaxError(f"unexpected {tok.text!r} after the value", tok.start)
         if len(items) == 1:
@@ -283,13 +290,18 @@ class _Parser:
         tok = self.peek()
         if tok is None:
             raise OverrideSyntaxError("a value is missing here", len(self.text))
-        if self.is_punct(tok, "["):
+        kind = tok.kind
+        if kind == "id":
+            if self.followed_by("("):  # a function call: name, optional spaces, '('
+                return self.call()
+            return self.primitive()
+        if kind != "punct":
+            return self.primitive()
+        if tok.text == "[":
             return self.list_value()
-        if self.is_punct(tok, "{"):
+        if tok.text == "{":
             return self.dict_value()
-        if tok.kind == "id" and self.followed_by("("):  # a function call: name, optional spaces, '('
-            return self.call()
-        if tok.kind == "punct" and tok.text in ")]},=":
+        if tok.text in ")]},=":
             what = {",": "a value is missing before this comma", "=": "a value is missing before '='"}.get(
                 tok.text, f"a value is missing before {tok.text!r}")
             raise OverrideSyntaxError(what, tok.start)
@@ -324,11 +336,11 @@ class _Parser:
         name_tok = self.take()
         self.expect("(", f"after {name_tok.text}")
         args: list[Arg] = []
-        if self.is_punct(self.peek(), ")"):
+        tok = self.peek()
+        if tok is not None and tok.text == ")":
             close = self.take()
             return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
         while True:
-            tok = self.peek()
             if tok is None:
                 raise OverrideSyntaxError(f"{name_tok.text}( is never closed; add ')'", name_tok.start, name_tok.end)
             name = None
@@ -340,20 +352,21 @@ class _Parser:
                     if self.peek() is None or self.is_punct(self.peek(), ",") or self.is_punct(self.peek(), ")"):
                         where = self.peek().start if self.peek() is not None else len(self.text)
                         raise OverrideSyntaxError(f"the argument {name}= has no value", where)
-            elif self.is_punct(tok, ","):
+            elif tok.text == ",":
                 raise OverrideSyntaxError("an argument is missing before this comma", tok.start)
             args.append(Arg(name, self.element(), arg_start))
             tok = self.peek()
-            if self.is_punct(tok, ","):
-                self.take()
-                if self.is_punct(self.peek(), ")"):
-                    raise OverrideSyntaxError("an argument is missing after this comma", tok.start)
-                continue
-            if self.is_punct(tok, ")"):
-                close = self.take()
-                return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
             if tok is None:
                 raise OverrideSyntaxError(f"{name_tok.text}( is never closed; add ')'", name_tok.start, name_tok.end)
+            if tok.text == ",":
+                comma = self.take()
+                tok = self.peek()
+                if tok is not None and tok.text == ")":
+                    raise OverrideSyntaxError("an argument is missing after this comma", comma.start)
+                continue
+            if tok.text == ")":
+                close = self.take()
+                return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
             raise OverrideSyntaxError(f"expected ',' or ')' in {name_tok.text}(...), but found {tok.text!r}", tok.start)
 
     def list_value(self) -> ListV:
