@@ -37,11 +37,6 @@ class YAMLReadError(Exception):
 # --- nodes -----------------------------------------------------------------------------------
 
 
-_new_object = object.__new__
-_set_line, _set_column = Span.line.__set__, Span.column.__set__  # type: ignore[attr-defined]
-_set_end_line, _set_end_column = Span.end_line.__set__, Span.end_column.__set__  # type: ignore[attr-defined]
-
-
 class _Positioned:
     """A node's position. A composer may give, instead of the Span, the node it composed (anything
     with a start_mark and an end_mark): the Span is then made on first use. Most nodes' positions
@@ -54,15 +49,7 @@ class _Positioned:
         span = self._span
         if not isinstance(span, Span):
             start, end = span.start_mark, span.end_mark
-            # Span(...) without the call of its initialiser, whose slots are set here as it sets them:
-            # most Spans of a run are made here (the readers want ~15,000 per 500 configs), and the
-            # call was a tenth of making one.
-            span = _new_object(Span)
-            _set_line(span, start.line + 1)
-            _set_column(span, start.column + 1)
-            _set_end_line(span, end.line + 1)
-            _set_end_column(span, end.column + 1)
-            self._span = span
+            span = self._span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         return span
 
     @span.setter
