@@ -25,9 +25,13 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
 
 from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, open_regular, read_bytes
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1
 DEFAULT_DIR = ".sweeplint_cache"

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sweeplint.cli_support import (
     EXIT_ERROR,
@@ -20,6 +19,7 @@ from sweeplint.cli_support import (
     write_output,
 )
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
     import argparse
 

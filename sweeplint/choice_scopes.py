@@ -11,9 +11,13 @@ which of them the program applies to it cannot be read from the config.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 
 def group_of(name: str) -> str:

@@ -9,7 +9,6 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sweeplint import __version__
 from sweeplint.cli_support import (
@@ -26,6 +25,7 @@ from sweeplint.cli_support import (
     write_output,
 )
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
     import argparse
 

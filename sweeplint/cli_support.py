@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
     import argparse
 

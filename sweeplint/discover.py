@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sweeplint.records import record
 from sweeplint.settings import DEFAULT_EXCLUDE, relative_to_root

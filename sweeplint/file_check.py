@@ -8,7 +8,6 @@ facts, run the rules, apply the suppressions.
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
 
 from sweeplint.diagnostics import Diagnostic, Finding, Severity
 from sweeplint.discover import Target
@@ -19,6 +18,10 @@ from sweeplint.rule import Context, Rule
 from sweeplint.rules.registry import RuleInfo
 from sweeplint.settings import Settings, relative_to_root
 from sweeplint.source import parse_suppressions  # (loaded with the readers: imported here, not per file)
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 INTERNAL_ERROR = ("SL999", "internal-error")
 

@@ -26,11 +26,15 @@ evidence from the training code joins without changing them.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
 
 from sweeplint.model import MethodKind, Parameter, Space, Study, number
 from sweeplint.records import record
 from sweeplint.study_graph import StudyGraph  # (a small module: imported here, not on every build)
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def param_node(name: str) -> str:

@@ -13,9 +13,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from sweeplint.graph import param_node
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 IMAGE_FORMATS = ("svg", "png")
 _DOT_TIMEOUT = 60  # seconds; a picture of a sweep takes well under one

@@ -12,9 +12,11 @@ The command that builds, annotates and renders the graph is sweeplint.graph_comm
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.graph import _plain
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 ROLE_STYLE = {  # DOT fill colour and Mermaid class per role
     "scientific": "#f4c542",

@@ -18,11 +18,14 @@ import os
 import subprocess
 import tempfile
 import threading
-from typing import Any
 
 from sweeplint.model import ConfigFile, Study
 from sweeplint.records import record
 from sweeplint.source import MAX_FILE_BYTES
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # Versions of one config read to find whether a value was ever searched (SL602): enough for a
 # project's rounds, bounded so a long history costs a fixed time.

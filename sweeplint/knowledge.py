@@ -10,7 +10,6 @@ from here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
 from sweeplint.knowledge_model import (EXTENSION_KEYS, FAMILY_KEYS, GENERIC_LEAVES, KINDS, LIMIT_KEYS, LIMIT_OPS,
@@ -18,6 +17,10 @@ from sweeplint.knowledge_model import (EXTENSION_KEYS, FAMILY_KEYS, GENERIC_LEAV
                                        optimizer_key)
 from sweeplint.schedules import Schedules, parse_schedules
 from sweeplint.settings import ConfigError
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # the data model's names, importable from here as before the split
 __all__ = ["EXTENSION_KEYS", "FAMILY_KEYS", "GENERIC_LEAVES", "KINDS", "LIMIT_KEYS", "LIMIT_OPS", "LOWER_OPS", "ROLES",

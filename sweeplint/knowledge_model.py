@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Iterable
 
 from sweeplint.records import field, record
 from sweeplint.schedules import Schedules
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS = (
     "scale", "architecture", "optimizer-choice", "optimizer", "regularizer-strength", "regularizer-toggle",

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from sweeplint.records import fields
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def source_of(kb: Any) -> str:

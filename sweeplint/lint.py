@@ -7,7 +7,7 @@ Reporting (formatting the diagnostics) is the caller's business; see `sweeplint.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from sweeplint.diagnostics import Diagnostic
 from sweeplint.discover import Target, discover

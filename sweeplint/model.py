@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any
 
 from sweeplint.records import field, record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True, slots=True, order=True, init=False)

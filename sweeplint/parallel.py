@@ -17,13 +17,16 @@ import gc
 import os
 import re
 import sys
-from typing import Any
 
 from sweeplint.discover import Target
 from sweeplint.file_check import lint_file, make_knowledge_loader
 from sweeplint.records import record
 from sweeplint.rule import revision_compared
 from sweeplint.worker_pipe import Inbox, send, send_end, widen
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # A worker must get enough work to pay for itself: forking one, its first files (what this process
 # had not yet warmed) and sending its outcomes back cost ~20-40 ms, and a program whose configs

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 import libcst as cst
 
 from sweeplint.model import Lit, Opaque
 from sweeplint.pyexpr import MAX_DEPTH, MAX_INT_BITS, MAX_POWER, MAX_STRING, Positions, call_name, dotted, source
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def constants(module: cst.Module) -> dict[str, cst.BaseExpression]:

@@ -33,11 +33,15 @@ machinery costs more than the parse.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 
 from sweeplint.model import Opaque, Span
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "PySyntaxError", "Positions", "parse", "source", "dotted",

@@ -27,11 +27,14 @@ from __future__ import annotations
 import fnmatch
 import math
 from functools import lru_cache
-from typing import Any
 
 from sweeplint.diagnostics import Confidence
 from sweeplint.model import ConfigFile, Declarations, Directive, MethodKind, Parameter, Space, Span, Study, number
 from sweeplint.records import field, record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 ROLES = ("scientific", "nuisance", "fixed")
 PHASES = ("exploration", "exploitation")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
 
 from sweeplint.catalogue import data_dir, load_yaml
 from sweeplint.knowledge import Knowledge, normalise
 from sweeplint.model import Lit, Parameter, Space, Study, number
 from sweeplint.records import record
 from sweeplint.settings import ConfigError
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _SHOWN = "rules/knowledge/rounds.yaml"
 

@@ -18,13 +18,16 @@ a rule never compares `study.format` with a tool's name (only the tool-specific 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.model import ConfigFile, Study
 from sweeplint.records import field, record
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
     from sweeplint.knowledge import Knowledge
 
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from collections.abc import Callable, Iterator
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 MAX_HEADER_LINE = 8192                  # bytes; a longer "header" is garbage, not a header
 MAX_BODY_BYTES = 64 * 1024 * 1024       # a frame larger than this is skipped, not read into memory

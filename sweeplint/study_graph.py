@@ -10,7 +10,11 @@ for the exports and for the few algorithms that need one.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _NodeView:

@@ -15,8 +15,6 @@ ever constructs a Python object from a tag.
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from sweeplint.model import Span
@@ -25,6 +23,10 @@ from sweeplint.yamlnodes import (EVENT_LOADER, MAX_DEPTH, MAX_ENTRIES, MAX_NODES
                                  UnsafeTag, YAMLReadError, YMap, YScalar, YSeq, close_collection, over_budget,
                                  read_error, make_scalar, short_tag, span_of, to_python, too_many_entries,
                                  type_scalar)
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MAX_DEPTH", "MAX_ENTRIES", "MAX_NODES", "Document", "YAMLReadError", "YMap", "YScalar", "YSeq",
            "compose", "load_data", "to_python", "type_scalar"]

@@ -4,7 +4,7 @@ tool's loader rules, and the bounds and helpers both composers share (yamldoc co
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -12,6 +12,10 @@ from yaml.resolver import Resolver
 
 from sweeplint.model import Span
 from sweeplint.records import record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # the C parser is several times faster; the pure one gives identical events
     from yaml import CSafeLoader as EVENT_LOADER

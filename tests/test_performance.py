@@ -38,7 +38,7 @@ try:
     code = main(sys.argv[1:])
 except SystemExit as exc:
     code = exc.code
-loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'networkx') or m.startswith('sweeplint.rules.sl'))
+loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'networkx', 'typing') or m.startswith('sweeplint.rules.sl'))
 print('EXIT', code)
 print('LOADED', ' '.join(loaded))
 """
@@ -87,6 +87,17 @@ def test_a_one_file_run_with_its_program_facts_cached_imports_neither_libcst_nor
     assert not {m for m in loaded if m.split(".")[0] in ("libcst", "networkx")}, loaded
     assert "(train.py:" in second or "e.g. train.py:" in second, "the program's evidence still counts"
     assert second.count(": SL") == first.count(": SL")
+
+
+def test_a_check_of_configs_does_not_import_typing(tmp_path):
+    # typing costs a run ~5 ms to import, and only type checkers read its names (README, "Adding a
+    # format or a rule"); a program read with libcst imports it, a config alone does not need it
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    (tmp_path / "hydra.yaml").write_text("hydra:\n  sweeper:\n    params:\n      lr: interval(0.0001, 0.1)\n")
+    (tmp_path / "space.json").write_text('{"lr": {"_type": "loguniform", "_value": [0.0001, 0.1]}}')
+    out, loaded = probe("check", ".", "--no-cache", "--output-format", "json", cwd=tmp_path)
+    assert '"code": "SL101"' in out
+    assert "typing" not in loaded, loaded
 
 
 def test_rules_of_formats_absent_from_the_files_are_not_imported(tmp_path):

@@ -9,14 +9,16 @@ imported only here and only when a Python file must really be parsed), and links
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
 from sweeplint.codefacts.folders import FolderView
 from sweeplint.codefacts.program import MAX_FILES, Resolution, local_module, resolve_program
 from sweeplint.model import ConfigFile, Problem, Study
 from sweeplint.records import replace
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from sweeplint.codefacts.facts import FileFacts, ProgramFacts
 
 __all__ = ["CodeFactsStore", "FileFacts", "ProgramFacts", "Resolution", "resolve_program", "file_facts_from_text"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 import libcst as cst
 from libcst import MaybeSentinel
 
 from sweeplint.pyexpr import dotted
 from sweeplint.pyeval import evaluate, is_known
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 ESCAPE_METHODS = {"items", "keys", "values", "__iter__"}
 HARMLESS_CONSUMERS = {"float", "int", "str", "round", "abs", "len", "print", "bool", "min", "max"}

@@ -19,13 +19,15 @@ Roots (where a value comes from):
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.codefacts.names import OPTIMIZERS
 from sweeplint.codefacts.queries import key_matches, normalise_metric
 from sweeplint.codefacts.shape import check
 from sweeplint.model import Span
 from sweeplint.records import fields, record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 CONCRETE_ROOTS = ("wandb", "argparse", "hydra", "nni", "hparams", "determined", "unknown")
 

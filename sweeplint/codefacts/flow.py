@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from sweeplint.codefacts.config_reads import source_call
@@ -22,6 +20,10 @@ from sweeplint.codefacts.cst_helpers import (
 from sweeplint.codefacts.facts import Cond, ConfigWrite
 from sweeplint.codefacts.names import CONSTRUCTORS
 from sweeplint.pyexpr import dotted
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _OPS = {
     cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in", cst.Is: "==", cst.IsNot: "!=",

@@ -13,10 +13,14 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 # A listing answers "is there a file of this name" only where names are compared case by case; on
 # other systems each path is looked up by itself (once).

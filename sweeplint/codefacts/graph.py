@@ -18,11 +18,13 @@ Edges (attribute `kind`):
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.codefacts.facts import ProgramFacts, key_matches
 from sweeplint.codefacts.queries import normalise_metric
 from sweeplint.model import Study
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def param_node(name: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from sweeplint.codefacts.facts import FileFacts, FunctionDef
 from sweeplint.records import record

@@ -6,13 +6,16 @@ import fnmatch
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from sweeplint.codefacts.folders import FolderView
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, Span, Study
 from sweeplint.records import record
 from sweeplint.source import UnreadableFile, read_head
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILES = 200
 @record(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.program import SKIP_DIRS
 from sweeplint.source import UnreadableFile, read_head

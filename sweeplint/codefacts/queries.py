@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
 
 from sweeplint.diagnostics import Related
 from sweeplint.model import Lit, Span, Study

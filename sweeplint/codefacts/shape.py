@@ -9,7 +9,10 @@ and raises ValueError on the first mismatch; the caller then ignores the entry a
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _SCALARS: dict[str, tuple[type, ...]] = {
     "str": (str,),

@@ -10,7 +10,7 @@ importer counts: with two, the sweep's program is ambiguous.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from sweeplint.codefacts.facts import FileFacts
 from sweeplint.codefacts.program import local_module, project_folder

@@ -14,10 +14,12 @@ for YAML and Python sources alike, and adds what is common to both (declarations
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from sweeplint.model import Directive, Problem
 from sweeplint.records import field, record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 
 @record(slots=True)
@@ -32,12 +34,13 @@ class ReadContext:
     ignored_settings: list = field(default_factory=list)   # model.IgnoredSetting, for the whole file
 
 
-class Reader(Protocol):
-    name: str
+if TYPE_CHECKING:  # (the interface, for annotations and type checkers only)
+    class Reader(Protocol):
+        name: str
 
-    def recognise(self, root: Any) -> bool: ...
+        def recognise(self, root: Any) -> bool: ...
 
-    def read(self, root: Any, ctx: ReadContext) -> list: ...
+        def read(self, root: Any, ctx: ReadContext) -> list: ...
 
 
 # Readers for YAML/JSON documents, most specific first. Each module is imported when its reader is
@@ -98,12 +101,13 @@ class PyReadContext:
     problems: list[Problem] = field(default_factory=list)
 
 
-class PythonReader(Protocol):
-    name: str
+if TYPE_CHECKING:  # (the interface, for annotations and type checkers only)
+    class PythonReader(Protocol):
+        name: str
 
-    def wants(self, text: str) -> bool: ...              # a cheap text test, before any parsing
+        def wants(self, text: str) -> bool: ...              # a cheap text test, before any parsing
 
-    def read(self, module: Any, ctx: PyReadContext) -> list: ...   # libcst.Module -> list[Study]
+        def read(self, module: Any, ctx: PyReadContext) -> list: ...   # libcst.Module -> list[Study]
 
 
 # Readers of sweeps written in Python: (module, pattern). The module (which may import libcst)

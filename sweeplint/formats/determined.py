@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.katib import guarded
@@ -31,6 +30,10 @@ from sweeplint.model import (
     number,
 )
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
 # global's cost; the code run for every parameter uses these.

@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import importlib
 import math
-from typing import Any
 
 from sweeplint.records import record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True)

@@ -8,7 +8,6 @@ trap (SL005) does not apply. A Kubernetes file may hold several documents; each 
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.katib_template import TrialTemplateReading
@@ -29,6 +28,10 @@ from sweeplint.model import (
 )
 from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
 # global's cost; the code run for every parameter uses these.

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Any
 
 from sweeplint.formats.nodes import key_text, lit, text_of, type_name
 from sweeplint.model import Lit, Span, TrialBinding, TrialTemplate
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 TRIAL_PARAMETER_KEYS = ("name", "description", "reference")
 _TRIAL_PARAMETER_USE = re.compile(r"\$\{trialParameters\.([^}]*)\}")

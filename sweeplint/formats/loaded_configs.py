@@ -18,11 +18,14 @@ a literal file name opened next to the script counts; nothing is executed.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import libcst as cst
 
 from sweeplint.pyexpr import call_name
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _LOADERS = {"yaml.safe_load", "yaml.load", "yaml.full_load", "safe_load"}
 _MAX_BYTES = 256 * 1024  # a config file, not a data set

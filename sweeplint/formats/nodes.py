@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.model import KeyRef, Lit, Problem, Span
 from sweeplint.yamldoc import YMap, YScalar, YSeq, to_python
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def lit(node: Any) -> Lit:

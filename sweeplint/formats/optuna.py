@@ -18,7 +18,6 @@ What is read:
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import libcst as cst
 
@@ -50,6 +49,10 @@ from sweeplint.model import (
     Study,
 )
 from sweeplint.records import replace
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 SAMPLERS = {
     "TPESampler": MethodKind.MODEL_BASED,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from sweeplint import pyeval, pyexpr
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def attr_call(node: cst.CSTNode, attr: str | tuple[str, ...]) -> bool:

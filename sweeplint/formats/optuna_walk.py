@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from sweeplint import pyeval, pyexpr
 from sweeplint.formats.optuna_suggest import SUGGEST, WalkedModule, Suggest
 from sweeplint.model import CallSite, Condition
 from sweeplint.records import replace
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 _COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})

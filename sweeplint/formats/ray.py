@@ -17,7 +17,6 @@ What is read:
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import libcst as cst
 
@@ -36,6 +35,10 @@ from sweeplint.model import (
     Span,
     Study,
 )
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # name -> (space, positional argument names, flags)
 SAMPLING: dict[str, tuple[Space, tuple[str, ...], dict[str, Any]]] = {

@@ -13,12 +13,14 @@ below follow that schema (sweeps 0.3) and the `wandb launch-sweep` command:
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.formats.nodes import Collector, key_text, text_of, type_name
 from sweeplint.formats.wandb_dialect import ONLY_WARNS, REFUSES
 from sweeplint.model import KeyRef, Opaque
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 METRIC_KEYS = ("name", "goal", "target", "impute", "impute_while_running")
 GOALS = ("minimize", "maximize")

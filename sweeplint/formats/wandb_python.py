@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from sweeplint.formats import ReadContext
 from sweeplint.model import Opaque, Study
 from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_DEPTH = 40
 _TAGS = {bool: "bool", int: "int", float: "float", str: "str", type(None): "null"}

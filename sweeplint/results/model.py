@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from sweeplint.model import Parameter, Span
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # Bounds on what one read may hold, so a huge or hostile file cannot exhaust memory or time.
 MAX_TRIALS = 200_000

@@ -8,9 +8,12 @@ parameter value in its internal float form (a categorical choice as its index).
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sweeplint.model import NOWHERE, Lit, Parameter, Space
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _LEGACY = {  # old distribution names: (space, log, integer)
     "UniformDistribution": (Space.UNIFORM, False, False),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.fixes import Applicability, Edit, Fix, replace

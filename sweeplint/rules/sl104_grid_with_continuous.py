@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.formats.dialect import dialect_of

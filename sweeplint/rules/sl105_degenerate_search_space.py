@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Lit, MethodKind, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
 from sweeplint.rules.sl005_string_scientific_notation import scientific_text, yaml11_float
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`, `MethodKind.GRID`) goes through
 # EnumType.__getattr__'s slow path, some ten times a global's cost: the tests run for every

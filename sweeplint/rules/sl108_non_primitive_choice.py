@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Opaque, Space
 from sweeplint.rule import Context, Rule
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.CATEGORICAL`) goes through EnumType.__getattr__'s slow path,
 # some ten times a global's cost: the test run for every parameter uses this.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Severity
 from sweeplint.rule import Context, Rule

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.knowledge import Family, Knowledge, Limit, normalise
 from sweeplint.model import Lit, Parameter, Space, Study, number
 from sweeplint.rule import Context, Rule
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`) goes through EnumType.__getattr__'s slow path,
 # some ten times a global's cost: the tests run for every parameter use these.

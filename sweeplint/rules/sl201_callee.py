@@ -3,7 +3,7 @@ the project whose receiving parameter is never used (codefacts.interproc)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding
@@ -11,6 +11,7 @@ from sweeplint.formats.dialect import dialect_of
 from sweeplint.model import Span
 from sweeplint.rule import Context
 
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:
     from sweeplint.codefacts.interproc import Interproc
 

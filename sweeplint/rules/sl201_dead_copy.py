@@ -3,7 +3,7 @@ that nothing uses (`PARAMS.update(nni.get_next_parameter())` and then never `PAR
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding

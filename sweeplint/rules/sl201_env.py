@@ -4,7 +4,7 @@ program never reads (`env: [{name: LR, value: "${trialParameters.lr}"}]` and no 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import related, short
 from sweeplint.diagnostics import Finding

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import never_reads, never_reads_through, related, short
 from sweeplint.diagnostics import Finding, Severity

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import argname, fixed_flags, normalise_metric, passes_args, related, short
 from sweeplint.diagnostics import Finding, Severity

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import argname, command_items, fixed_flags, related
 from sweeplint.diagnostics import Finding, Severity

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.facts import Cond, key_matches
 from sweeplint.codefacts.queries import never_reads, related, short

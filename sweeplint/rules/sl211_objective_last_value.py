@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import normalise_metric, related, short
 from sweeplint.diagnostics import Confidence, Finding, Related, Severity

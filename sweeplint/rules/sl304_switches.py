@@ -3,7 +3,7 @@ searched boolean switch is on (`jac_reg_tau` with `jac_reg: [true, false]`)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import key_matches, related, short
 from sweeplint.diagnostics import Confidence, Finding

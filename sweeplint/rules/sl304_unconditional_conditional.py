@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.choice_scopes import governing, index_choices
 from sweeplint.diagnostics import Finding, Related, Severity

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.model import CallSite, Condition, Lit, Parameter
 from sweeplint.rule import Context, Rule
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _describe(p: Parameter) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.codefacts.queries import normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
 from sweeplint.fix_builders import merge_fixes, modern_spelling_fix

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.formats.nodes import key_text, text_of, type_name
 from sweeplint.model import Lit, Method, MethodKind, Objective, Parameter, Space, Span
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 AX_KEYS = ("_target_", "defaults", "max_batch_size", "ax_config")
 AX_CONFIG_KEYS = ("max_trials", "early_stop", "experiment", "client", "params", "is_noisy")

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Any
 
 from sweeplint.formats.hydra import overrides as ov
 from sweeplint.model import Opaque    # a value sweeplint does not compute: a nested sweep, a newer function
 from sweeplint.records import field, record, replace
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # Functions Hydra 1.3 registers. `json_str` and `extend_list` come with Hydra's next version; they
 # are accepted (a newer Hydra runs them) and their values are not modelled.

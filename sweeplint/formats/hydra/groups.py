@@ -10,9 +10,12 @@ folder or one of the few above it, as in `configs/hparams_search/optuna.yaml` ne
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # How far above the sweep file its config directory may be (`configs/hydra/sweeper/x.yaml`).
 _CONFIG_DIR_DEPTH = 3

@@ -10,10 +10,13 @@ a key). It is bounded in depth and length, and never evaluates anything.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sweeplint.model import Derivation
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 _MAX_TEXT = 4096          # longer strings are not scanned (no real interpolation is this long)
 _MAX_DEPTH = 16           # nesting of `${...}` inside `${...}`

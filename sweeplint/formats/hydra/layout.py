@@ -5,7 +5,6 @@ settings misplaced where the sweeper never reads them."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sweeplint.formats.hydra.ax import AX_KEYS
 from sweeplint.formats.hydra.basic import BASIC_KEYS
@@ -13,6 +12,10 @@ from sweeplint.formats.hydra.nevergrad import NEVERGRAD_KEYS
 from sweeplint.formats.hydra.optuna import OPTUNA_KEYS
 from sweeplint.formats.nodes import key_text, text_of
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # Keys some sweeper accepts: where the sweeper is not known for sure, a key outside all of them is
 # still certainly unknown.

@@ -4,11 +4,13 @@ its range enumerates with an excluded stop."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.formats.nodes import key_text, text_of, type_name
 from sweeplint.model import Lit, Method, MethodKind, Objective, Parameter, Space, Span
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 NEVERGRAD_KEYS = ("_target_", "defaults", "optim", "parametrization", "params")
 NEVERGRAD_OPTIM_KEYS = ("optimizer", "budget", "num_workers", "noisy", "maximize", "seed", "max_failure_rate")

@@ -8,11 +8,13 @@ range -> Int/FloatDistribution with Optuna's inclusive bounds, interval -> Float
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.formats.nodes import key_text, text_of, type_name
 from sweeplint.model import Lit, Method, MethodKind, Objective, Parameter, Space, Span
 from sweeplint.yamldoc import YMap, YScalar, YSeq
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
 # global's cost; the code run for every parameter uses these.

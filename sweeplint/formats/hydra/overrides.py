@@ -10,9 +10,12 @@ its offsets in the string so that readers can point inside a YAML value.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sweeplint.records import field, record
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class OverrideSyntaxError(Exception):

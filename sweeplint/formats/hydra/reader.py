@@ -7,7 +7,7 @@ semantics live in its own module (basic, optuna, ax, nevergrad), override string
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
 
 from sweeplint.formats import ReadContext
 from sweeplint.formats.hydra.ax import AxSweeper
@@ -36,6 +36,10 @@ from sweeplint.formats.nodes import Collector, key_text, text_of
 from sweeplint.model import IgnoredSetting, Lit, Span, Study
 from sweeplint.records import replace
 from sweeplint.yamldoc import YMap, YScalar, to_python, type_scalar
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class HydraReader:

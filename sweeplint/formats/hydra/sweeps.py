@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sweeplint.formats.hydra import functions as fn
 from sweeplint.formats.hydra import overrides as ov
 from sweeplint.formats.nodes import key_text, type_name
 from sweeplint.model import Lit, Parameter, Space
 from sweeplint.yamldoc import YMap, YScalar
+
+TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
+if TYPE_CHECKING:
+    from typing import Any
 
 # An enum member looked up on its class (`Space.INT`) takes EnumType's slow path, some ten times a
 # global's cost; the code run for every parameter uses these.
