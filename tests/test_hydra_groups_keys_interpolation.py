@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from lintkit import codes, lint_tree
+from sweeplint.formats.hydra.groups import config_folders, directory_group
 from sweeplint.formats.hydra.interpolation import references
 from sweeplint.model import Derivation, Span
 from sweeplint.read import read_path
@@ -21,12 +23,18 @@ def study_at(path: Path):
 
 # --- config groups ---------------------------------------------------------------------------------
 
+def sweep_in_configs(tmp_path: Path, text: str) -> Path:
+    """A Hydra sweep file in configs/hparams_search/, the layout most projects use."""
+    sweep = tmp_path / "configs/hparams_search/optuna.yaml"
+    sweep.parent.mkdir(parents=True)
+    sweep.write_text(textwrap.dedent(text))
+    return sweep
+
+
 def test_group_choices_are_marked_from_folders_and_the_defaults_list(tmp_path):
     (tmp_path / "configs/model").mkdir(parents=True)
     (tmp_path / "configs/model/small.yaml").write_text("width: 64\n")
-    sweep = tmp_path / "configs/hparams_search/optuna.yaml"
-    sweep.parent.mkdir(parents=True)
-    sweep.write_text(textwrap.dedent("""\
+    sweep = sweep_in_configs(tmp_path, """\
         # @package _global_
         defaults:
           - override /hydra/sweeper: optuna
@@ -40,12 +48,45 @@ def test_group_choices_are_marked_from_folders_and_the_defaults_list(tmp_path):
               +experiment: choice(a, b)
               optimizer.lr: interval(0.001, 0.1)
               trainer: choice(gpu, cpu)
-        """))
+        """)
     marked = {p.name: p.selects_config_group for p in study_at(sweep).parameters}
     # model: a folder next to the sweep's folder; data: in the defaults list; +experiment adds a
     # group choice only if such a group exists, which it does not here; a dotted key is never one.
     assert marked == {"model": True, "data": True, "+experiment": False, "optimizer.lr": False, "trainer": False}
 
+
+def test_a_group_is_a_folder_in_one_of_the_config_folders_not_a_file_nor_a_missing_path(tmp_path):
+    (tmp_path / "configs/model/encoder").mkdir(parents=True)
+    (tmp_path / "configs/data-sets").mkdir(parents=True)
+    (tmp_path / "configs/trainer").write_text("not a folder\n")
+    sweep = sweep_in_configs(tmp_path, """\
+        hydra:
+          sweeper:
+            _target_: hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper
+            params:
+              model: choice(small, large)
+              model/encoder: choice(a, b)
+              model/decoder: choice(a, b)
+              data-sets: choice(x, y)
+              trainer: choice(gpu, cpu)
+              optimizer: choice(adam, sgd)
+        """)
+    marked = {p.name: p.selects_config_group for p in study_at(sweep).parameters}
+    assert marked == {"model": True, "model/encoder": True, "model/decoder": False, "data-sets": True,
+                      "trainer": False, "optimizer": False}
+
+
+def test_config_folders_end_with_a_separator_and_join_as_os_path_join_does(tmp_path):
+    sweep = tmp_path / "a/b/sweep.yaml"
+    sweep.parent.mkdir(parents=True)
+    sweep.write_text("x: 1\n")
+    folders = config_folders(str(sweep))
+    assert folders[0] == os.path.join(str(tmp_path / "a/b"), "") and len(folders) == 4
+    assert all(f.endswith(os.sep) for f in folders)
+    (tmp_path / "a/model").mkdir()
+    assert directory_group(folders, "model") and not directory_group(folders, "nothing")
+    assert not directory_group(folders, "bad\0name")
+    assert config_folders("<stdin>") == [] and config_folders(str(tmp_path / "missing.yaml")) == []
 
 def test_sl201_is_quiet_on_a_group_declared_only_in_the_defaults_list(tmp_path):
     # `augment` is a group registered in code (no folder), chosen in the sweep's defaults list
