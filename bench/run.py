@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if "inputs" in groups:
         import bench_input_classes as input_classes
 
-        print("input classes: time and memory against input size, each size in its own process")
+        print("input classes: time and memory against input size, the sizes of a class taking turns in one process per run")
         inputs["classes"] = input_classes.measure_classes(list(input_classes.SIZES), args.runs, env)
         print("hostile inputs (the adversarial suite's classes): time and peak memory")
         inputs["adversarial"] = input_classes.measure_adversarial(1, env)
