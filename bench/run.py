@@ -258,11 +258,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if "nocode" in groups:
         print("configs without code")
-        # (a sub-second run on a machine whose speed drifts: at least five rounds for the median)
-        # (the two sides of the tighter ratio next to each other in every round)
+        # (a sub-second run on a machine whose speed moves by half within seconds: one round's ratio
+        # ranged from 2.5 to 4 within one run, so fifteen rounds for the median; the two sides of
+        # the tighter ratio next to each other in every round)
         b.time_in_turns([("nocode sweeplint", sweeplint_cmd + ["--no-cache", "."]),
                          ("nocode bare C compose", [sys.executable, "-c", BARE, "."]), ("nocode yamllint", yamllint + ["."])],
-                        nocode, rounds=max(7, args.runs))
+                        nocode, rounds=max(15, args.runs))
     if "code" in groups or "pre-commit" in groups:
         print("configs with code")
         if "code" in groups:
