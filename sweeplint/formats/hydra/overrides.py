@@ -256,8 +256,6 @@ class _Parser:
 
     def is_punct(self, tok: _Tok | None, ch: str) -> bool:
         return tok is not None and tok.kind == "punct" and tok.text == ch
-    # (Below, `tok.text == ch` alone stands for is_punct(tok, ch) where a token is at hand: no
-    # other kind of token is written as one of the punctuation characters.)
 
     def expect(self, ch: str, what: str) -> _Tok:
         tok = self.peek()
@@ -275,14 +273,14 @@ class _Parser:
         first = self.element()
         items = [first]
         tok = self.peek()
-        while tok is not None and tok.text == ",":
+        while self.is_punct(tok, ","):
             self.take()
             if self.peek() is None:
                 raise OverrideSyntaxError("a comma ends the value; remove it or add the missing choice", len(self.text.rstrip()) - 1)
             items.append(self.element())
             tok = self.peek()
         if tok is not None:
-            if tok.text == ")":
+            if self.is_punct(tok, ")"):
                 raise OverrideSyntaxError("this ')' closes nothing (too many closing parentheses)", tok.start)
             raise OverrideSyntaxError(f"unexpected {tok.text!r} after the value", tok.start)
         if len(items) == 1:
@@ -340,7 +338,7 @@ class _Parser:
         self.expect("(", f"after {name_tok.text}")
         args: list[Arg] = []
         tok = self.peek()
-        if tok is not None and tok.text == ")":
+        if self.is_punct(tok, ")"):
             close = self.take()
             return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
         while True:
@@ -355,19 +353,19 @@ class _Parser:
                     if self.peek() is None or self.is_punct(self.peek(), ",") or self.is_punct(self.peek(), ")"):
                         where = self.peek().start if self.peek() is not None else len(self.text)
                         raise OverrideSyntaxError(f"the argument {name}= has no value", where)
-            elif tok.text == ",":
+            elif self.is_punct(tok, ","):
                 raise OverrideSyntaxError("an argument is missing before this comma", tok.start)
             args.append(Arg(name, self.element(), arg_start))
             tok = self.peek()
             if tok is None:
                 raise OverrideSyntaxError(f"{name_tok.text}( is never closed; add ')'", name_tok.start, name_tok.end)
-            if tok.text == ",":
+            if self.is_punct(tok, ","):
                 comma = self.take()
                 tok = self.peek()
-                if tok is not None and tok.text == ")":
+                if self.is_punct(tok, ")"):
                     raise OverrideSyntaxError("an argument is missing after this comma", comma.start)
                 continue
-            if tok.text == ")":
+            if self.is_punct(tok, ")"):
                 close = self.take()
                 return Call(name_tok.text, args, name_tok.start, close.end, name_tok.end)
             raise OverrideSyntaxError(f"expected ',' or ')' in {name_tok.text}(...), but found {tok.text!r}", tok.start)
