@@ -24,6 +24,9 @@ from sweeplint.records import record
 # 65536 characters, a third of what the rest of this module costs to import.)
 _YAML_BREAK = re.compile(r"\r\n|[\r\n\x85]|[\u2028\u2029]")
 _PYTHON_BREAK = re.compile(r"\r\n|[\r\n]")
+# The characters of each pattern's breaks besides `\n`: a text holding none of them is split at `\n` alone.
+_YAML_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_PYTHON_OTHER_BREAKS = ("\r",)
 
 
 class Applicability(str, enum.Enum):
@@ -64,16 +67,18 @@ def replace(span: Span, text: str, title: str, applicability: Applicability = Ap
 # --- reading the source around a span ------------------------------------------------------------
 
 
+def _is_python(path: str) -> bool:
+    return path.lower().endswith(".py")
+
+
 def line_breaks(path: str):
-    return _PYTHON_BREAK if path.lower().endswith(".py") else _YAML_BREAK
+    return _PYTHON_BREAK if _is_python(path) else _YAML_BREAK
 
 
 def _only_newlines(text: str, path: str) -> bool:
     """Whether `\n` is the only line break the file's reader counts in it (most files): str.split
     then splits it as the break pattern does, several times faster."""
-    if "\r" in text:
-        return False
-    return path.lower().endswith(".py") or not ("\x85" in text or "\u2028" in text or "\u2029" in text)
+    return not any(ch in text for ch in (_PYTHON_OTHER_BREAKS if _is_python(path) else _YAML_OTHER_BREAKS))
 
 
 def lines_of(text: str, path: str = "") -> list[str]:

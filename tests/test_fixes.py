@@ -11,7 +11,7 @@ import pytest
 from conftest import lint_json, run_cli
 from sweeplint.catalogue import rule_doc
 from sweeplint.fix_command import apply_fixes
-from sweeplint.fixes import Applicability, Edit, Fix
+from sweeplint.fixes import Applicability, Edit, Fix, line_breaks, line_starts, lines_of
 from sweeplint.lint import lint_paths
 from sweeplint.model import Span
 from sweeplint.rules import all_rules
@@ -691,3 +691,11 @@ def test_catalogue_bad_example_fix(rule, example):
         for path, text in run.texts.items():
             again = fix_in_memory(relint(path, text), True, lambda p: text, relint)
             assert not again.texts, f"{rule.code}'s fix is not stable"
+
+
+@pytest.mark.parametrize("path", ["sweep.yaml", "train.py", "TRAIN.PY", ""])
+@pytest.mark.parametrize("text", ["a: 1\nb: 2\n", "a: 1\r\nb: 2", "a\rb\nc", "x\x85y\nz", "x\u2028y\u2029z\n", "", "\n\n"])
+def test_lines_and_line_starts_are_split_at_the_breaks_the_files_reader_counts(path, text):
+    pattern = line_breaks(path)  # PyYAML's breaks for a config, Python's for a .py file
+    assert lines_of(text, path) == pattern.split(text)
+    assert line_starts(text, path) == [0] + [m.end() for m in pattern.finditer(text)]
