@@ -16,22 +16,14 @@ class Lengths:
     """What the knowledge base says about training lengths and warm-ups."""
 
     max_share: float
-    fractions: frozenset[str]
+    fractions: frozenset[str]    # the tables hold names as `key` gives them
     warmups: dict[str, str]      # warm-up name -> unit
     trainings: dict[str, str]    # training-length name -> unit
 
-    def fraction(self, name: str) -> bool:
-        return _leaf(name) in self.fractions
-
-    def warmup_unit(self, name: str) -> str | None:
-        return self.warmups.get(_leaf(name))
-
-    def training_unit(self, name: str) -> str | None:
-        return self.trainings.get(_leaf(name))
-
-
-def _leaf(name: str) -> str:
-    return normalise(name)
+    @staticmethod
+    def key(name: str) -> str:
+        """A parameter's name as the tables hold it (a rule works it out once per parameter)."""
+        return normalise(name)
 
 
 def _names(value: object, where: str) -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sweeplint.diagnostics import Finding, Related, Severity
-from sweeplint.knowledge import normalise
 from sweeplint.lengths import load_lengths
 from sweeplint.model import Lit, Parameter, Space, number
 from sweeplint.rule import Context, Rule
@@ -36,8 +35,8 @@ class WarmupShare(Rule):
         lengths = load_lengths()
         limit = lengths.max_share
         for study in ctx.studies:
-            # Each name as the lengths list it (normalised once: three tables look it up).
-            leaves = [normalise(p.name) for p in study.parameters]
+            # Each name as the lengths' tables hold it (worked out once: three tables look it up).
+            leaves = [lengths.key(p.name) for p in study.parameters]
             if lengths.fractions.isdisjoint(leaves) and lengths.warmups.keys().isdisjoint(leaves):
                 continue  # (most studies) no warm-up, so no share of training to judge
             # The fixed training length of each unit, when the sweep sets one.
