@@ -194,3 +194,11 @@ def test_a_package_header_prefixes_the_derived_key(tmp_path):
                      "sampler:\n  _target_: optuna.samplers.TPESampler\n")
     [derivation] = study_at(sweep).derivations
     assert (derivation.target, derivation.sources) == ("hydra.sweeper.study_name", ("task_name",))
+
+
+@pytest.mark.parametrize("value", ["choice(" * 3000 + "1" + ")" * 3000, "'" + "[" * 3000 + "1" + "]" * 3000 + "'"])
+def test_an_override_nested_deeper_than_python_recurses_is_a_finding_at_its_value(tmp_path, value):
+    sweep = "hydra:\n  sweeper:\n    params:\n      lr: " + value + "\n      wd: interval(0.1, 0.2)\n"
+    found = lint_tree(tmp_path, {"sweep.yaml": sweep})
+    assert codes(found, "SL999") == []
+    assert ("sweep.yaml", 4, 11, "lr: the override is nested too deeply to read") in codes(found, "SL003")

@@ -50,13 +50,11 @@ class OverrideParameters:
         def unknown() -> Parameter:  # made only when the override cannot be read: most can
             return Parameter(name, Space.UNKNOWN, key.span, node.span)
 
-        try:
-            tree = ov.parse(text)
+        try:  # (both the parser and the evaluator recurse once per level of nesting)
+            sweep = fn.evaluate(ov.parse(text), text)
         except ov.OverrideSyntaxError as exc:
             self.problem(at(exc.start, exc.end), f"{name}: cannot read the override {text!r}: {exc.message}")
             return unknown()
-        try:
-            sweep = fn.evaluate(tree, text)
         except fn.OverrideValueError as exc:
             self.problem(at(exc.start, exc.end), f"{name}: {exc.message}")
             return unknown()
