@@ -17,31 +17,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class _NodeView:
-    """`graph.nodes`: indexable by node, iterable, and callable like networkx's (`nodes(data=True)`)."""
+class _NodeView(dict):
+    """`graph.nodes`: the graph's node -> attributes dict itself (indexable, iterable, `get`, `in`),
+    callable like networkx's (`nodes(data=True)`). (A dict, not a wrapper around one: rules look
+    nodes up some 5,000 times a run, and each look-up through a wrapper was a further call.)"""
 
-    __slots__ = ("_attrs",)
-
-    def __init__(self, attrs: dict):
-        self._attrs = attrs
-
-    def __getitem__(self, node: str) -> dict:
-        return self._attrs[node]
-
-    def get(self, node: str, default: Any = None) -> dict | None:
-        return self._attrs.get(node, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._attrs)
-
-    def __len__(self) -> int:
-        return len(self._attrs)
-
-    def __contains__(self, node: object) -> bool:
-        return node in self._attrs
+    __slots__ = ()
 
     def __call__(self, data: bool = False):
-        return list(self._attrs.items()) if data else list(self._attrs)
+        return list(self.items()) if data else list(self)
 
 
 class _EdgeView:
@@ -63,9 +47,13 @@ class _EdgeView:
         return sum(len(keyed) for targets in self._graph._succ.values() for keyed in targets.values())
 
     def __call__(self, nbunch: Any = None, data: bool = False, keys: bool = False):
-        succ = self._graph._succ
-        sources = succ if nbunch is None else ([nbunch] if nbunch in succ else [n for n in nbunch if n in succ])
-        return [_edge(u, v, k, d, data, keys) for u in sources for v, keyed in succ[u].items() for k, d in keyed.items()]
+        nodes, succ = self._graph._nodes, self._graph._succ
+        sources = nodes if nbunch is None else ([nbunch] if nbunch in nodes else [n for n in nbunch if n in nodes])
+        return [_edge(u, v, k, d, data, keys) for u in sources for v, keyed in succ.get(u, _NONE).items()
+                for k, d in keyed.items()]
+
+
+_NONE: dict = {}  # (the edges of a node that has none: never changed)
 
 
 def _edge(u, v, k, d, data: bool, keys: bool) -> tuple:
@@ -79,10 +67,12 @@ class StudyGraph:
 
     def __init__(self, **attrs: Any):
         self.graph: dict = attrs  # (the call's own keyword dict: no copy is needed)
-        self._nodes: dict[str, dict] = {}
+        self._nodes: dict[str, dict] = _NodeView()
+        # A node's edges out and in, by the node at their other end and their key; a node has entries
+        # only once it has edges (most parameters have none: no empty dicts made for them).
         self._succ: dict[str, dict[str, dict[int, dict]]] = {}
         self._pred: dict[str, dict[str, dict[int, dict]]] = {}
-        self.nodes = _NodeView(self._nodes)
+        self.nodes = self._nodes
         self.edges = _EdgeView(self)
         # Answers to queries several rules ask of one study (sweeplint.graph.choice_parents); the
         # graph does not change once built, and lives as long as the file's Context.
@@ -101,8 +91,6 @@ class StudyGraph:
         found = self._nodes.get(node)
         if found is None:
             self._nodes[node] = dict(attrs)
-            self._succ[node] = {}
-            self._pred[node] = {}
         else:
             found.update(attrs)
 
@@ -112,8 +100,6 @@ class StudyGraph:
         found = self._nodes.get(node)
         if found is None:
             self._nodes[node] = attrs
-            self._succ[node] = {}
-            self._pred[node] = {}
         else:
             found.update(attrs)
 
@@ -121,31 +107,35 @@ class StudyGraph:
         for node in (u, v):
             if node not in self._nodes:
                 self.add_node(node)
-        keyed = self._succ[u].setdefault(v, {})
+        keyed = self._succ.setdefault(u, {}).setdefault(v, {})
         key = len(keyed)
         while key in keyed:
             key += 1
         data = dict(attrs)
         keyed[key] = data
-        self._pred[v].setdefault(u, {})[key] = data
+        self._pred.setdefault(v, {}).setdefault(u, {})[key] = data
         return key
 
     def out_edges(self, node: str, data: bool = False, keys: bool = False) -> list[tuple]:
-        targets = self._succ.get(node, {})
+        targets = self._succ.get(node, _NONE)
         return [_edge(node, v, k, d, data, keys) for v, keyed in targets.items() for k, d in keyed.items()]
 
     def in_edges(self, node: str, data: bool = False, keys: bool = False) -> list[tuple]:
-        sources = self._pred.get(node, {})
+        sources = self._pred.get(node, _NONE)
         return [_edge(u, node, k, d, data, keys) for u, keyed in sources.items() for k, d in keyed.items()]
 
     def successors(self, node: str) -> Iterator[str]:
-        return iter(self._succ[node])
+        if node not in self._nodes:
+            raise KeyError(node)
+        return iter(self._succ.get(node, _NONE))
 
     def predecessors(self, node: str) -> Iterator[str]:
-        return iter(self._pred[node])
+        if node not in self._nodes:
+            raise KeyError(node)
+        return iter(self._pred.get(node, _NONE))
 
     def get_edge_data(self, u: str, v: str) -> dict | None:
-        return self._succ.get(u, {}).get(v)
+        return self._succ.get(u, _NONE).get(v)
 
     def reachable(self, start: str, follow) -> set[str]:
         """The nodes reachable from `start` (itself excluded unless on a cycle) along the edges for
@@ -154,7 +144,7 @@ class StudyGraph:
         pending = [start]
         while pending:
             u = pending.pop()
-            for v, keyed in self._succ.get(u, {}).items():
+            for v, keyed in self._succ.get(u, _NONE).items():
                 if v not in seen and any(follow(u, v, d) for d in keyed.values()):
                     seen.add(v)
                     pending.append(v)
@@ -168,8 +158,8 @@ class StudyGraph:
         out = nx.MultiDiGraph(**self.graph)
         for node, attrs in self._nodes.items():
             out.add_node(node, **attrs)
-        for u, targets in self._succ.items():
-            for v, keyed in targets.items():
+        for u in self._nodes:
+            for v, keyed in self._succ.get(u, _NONE).items():
                 for key, data in keyed.items():
                     if follow is None or follow(u, v, data):
                         out.add_edge(u, v, key=key, **data)
