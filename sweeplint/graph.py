@@ -98,8 +98,8 @@ class FamilyInteractions:
     or not a rule asks. The rules' graph keeps this instead (linear in the parameters); the exports
     (`build_graph`) still get one edge per pair."""
 
-    def __init__(self, families: dict, knowledge: Any):
-        self._family = {name: f.name for name, f in families.items() if f is not None}
+    def __init__(self, families: dict[str, str], knowledge: Any):
+        self._family = families  # parameter name -> its family's name, for the names that have one
         self._knowledge = knowledge
         self._reasons: dict[tuple[str, str], str | None] = {}
 
@@ -135,12 +135,14 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
         phase_reason=roles.phase_reason,
         goal=roles.goal,
     )
-    families = {}
+    families = {}  # parameter name -> its family's name, for the names that have one
     family_of = knowledge.family_of if knowledge is not None else lambda name: None
     by_name = {}  # the first parameter of each name, as study.parameter gives it
     for p in study.parameters:
         by_name.setdefault(p.name, p)
-        family = families[p.name] = family_of(p.name)
+        family = family_of(p.name)
+        if family is not None:
+            families[p.name] = family.name
         if interaction_edges:
             attrs = _exported_parameter(p, family, roles.of(p.name))
         else:
@@ -176,7 +178,7 @@ def build_study_graph(study: Study, knowledge: Any, roles: Any, facts: Any = Non
                 why_a = interactions.between(a, b)
                 if why_a is not None:
                     graph.add_edge(param_node(a), param_node(b), kind="interacts-with",
-                                   families=[families[a].name, families[b].name], why_a=why_a,
+                                   families=[families[a], families[b]], why_a=why_a,
                                    why_b=interactions.between(b, a))
     for d in study.derivations:
         target = param_node(d.target)
@@ -418,42 +420,53 @@ def _through_chain(graph, ckey: str, pkey: str, everything: frozenset) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
-def _kept(graph, key: tuple, work):
-    """`work()`, kept in a StudyGraph's memo under `key`: several rules ask the same question of a
-    study's graph, which does not change while they run (a graph without a memo computes it again)."""
+_NOT_KEPT = object()  # (a memo's answer may be anything, None and () included)
+
+
+def _kept(graph, key: tuple, work, *args):
+    """`work(*args)`, kept in a StudyGraph's memo under `key`: several rules ask the same question of a
+    study's graph, which does not change while they run (a graph without a memo computes it again).
+    (The work is named with its arguments, not wrapped in a closure: most askers find the answer
+    kept, and a closure was made for every one of them; and a miss is found with `get`, not by
+    catching KeyError, which cost more than the look-up.)"""
     memo = getattr(graph, "memo", None)
     if memo is None:
-        return work()
-    try:
-        return memo[key]
-    except KeyError:
-        found = memo[key] = work()
-        return found
+        return work(*args)
+    found = memo.get(key, _NOT_KEPT)
+    if found is _NOT_KEPT:
+        found = memo[key] = work(*args)
+    return found
 
 
 def choice_parents(graph, kinds: Iterable[str] = ("optimizer-choice",)) -> list[dict]:
     """Varied categorical parameters of the given family kinds with two or more distinct values:
     the parents other parameters may be conditional on (two rules ask it of every study)."""
     kinds = tuple(kinds)
+    return list(_kept(graph, ("choice_parents", kinds), _choice_parents, graph, kinds))
+
+
+def _choice_parents(graph, kinds: tuple[str, ...]) -> tuple[dict, ...]:
     # (the family's kind tested first: most parameters are no choice of these kinds)
-    return list(_kept(graph, ("choice_parents", kinds), lambda: tuple(
-        data for _, data in graph.nodes(data=True)
-        if data.get("family_kind") in kinds and data.get("kind") == "parameter" and data.get("varied")
-        and data.get("space") == "categorical" and len(distinct_values(data)) >= 2)))
+    return tuple(data for _, data in graph.nodes(data=True)
+                 if data.get("family_kind") in kinds and data.get("kind") == "parameter" and data.get("varied")
+                 and data.get("space") == "categorical" and len(distinct_values(data)) >= 2)
 
 
 def choice_values(graph, parent: dict) -> list:
     """The distinct values of a choice parent (a node of `choice_parents`), kept per study: two
     rules ask them for every parameter the choice governs. The caller must not change the list."""
-    return _kept(graph, ("choice_values", parent["name"]), lambda: distinct_values(parent))
+    return _kept(graph, ("choice_values", parent["name"]), distinct_values, parent)
 
 
 def choice_activity(graph, child: str, parent: dict, knowledge: Any) -> Activity:
     """`active_values` of a parameter under the distinct values of a choice parent (a node of
     `choice_parents`), kept per study: SL303 and SL304 ask it for most of the same pairs, and the
     knowledge base does not change during a file's check either."""
-    return _kept(graph, ("choice_activity", child, parent["name"]),
-                 lambda: active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge))
+    return _kept(graph, ("choice_activity", child, parent["name"]), _choice_activity, graph, child, parent, knowledge)
+
+
+def _choice_activity(graph, child: str, parent: dict, knowledge: Any) -> Activity:
+    return active_values(graph, child, parent["name"], choice_values(graph, parent), knowledge)
 
 
 def distinct_values(data: dict) -> list:
