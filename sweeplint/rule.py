@@ -63,21 +63,10 @@ class Context:
         """What the program this study runs does with its hyperparameters (codefacts.ProgramFacts),
         or None when there is no Python program to read (none named, missing, or unparsable).
         Asked once per study of this file: a dozen rules ask it."""
-        try:  # (the answer already known, found without a further call: see _per_study)
-            return self.extras["code"][id(study)]
-        except KeyError:
-            return self._per_study("code", study, self._read_code)
-
-    def _read_code(self, study: Study):
-        return self._code_store().for_study(study, self.file.path)
-
-    def _per_study(self, what: str, study: Study, work):
-        """`work(study)` for this study, kept for the file: several rules ask the same question.
-        The askers look in `extras[what]` first themselves (some 16,000 times a run: a known
-        answer is found without this further call)."""
-        answer = work(study)
-        self.extras.setdefault(what, {})[id(study)] = answer
-        return answer
+        found = self._code_by_study.get(id(study), _NOT_ASKED)
+        if found is _NOT_ASKED:
+            found = self._code_by_study[id(study)] = self._code_store().for_study(study, self.file.path)
+        return found
 
     def program(self, study: Study):
         """Where this study's program was looked for and found (codefacts.Resolution)."""
@@ -150,20 +139,33 @@ class Context:
     def varied(self, study: Study) -> tuple:
         """`study.varied`, worked out once per file: most rules walk it, and the categorical
         parameters' test compares every value."""
-        try:
-            return self.extras["varied"][id(study)]
-        except KeyError:
-            return self._per_study("varied", study, _varied)
+        found = self._varied_by_study.get(id(study))
+        if found is None:
+            found = self._varied_by_study[id(study)] = study.varied
+        return found
 
     def roles(self, study: Study):
         """Every parameter's role (declared or inferred), the goal and the phase (roles.Roles); cached."""
-        try:
-            return self.extras["roles"][id(study)]
-        except KeyError:
-            return self._per_study("roles", study, self._assign_roles)
+        found = self._roles_by_study.get(id(study))
+        if found is None:
+            found = self._roles_by_study[id(study)] = _assign_roles(study, self.knowledge, self.settings, self.file)
+        return found
 
-    def _assign_roles(self, study: Study):
-        return _assign_roles(study, self.knowledge, self.settings, self.file)
+    # What each study of the file was found to hold, by id(study): several rules ask the same
+    # questions (the code's facts, the varied parameters, the roles) of every study, some 16,000
+    # times a run. (Looked up with `get`: a miss found by catching KeyError cost more than the
+    # work it saves on a file's first question.)
+    @_once_per_file
+    def _code_by_study(self) -> dict:
+        return {}
+
+    @_once_per_file
+    def _varied_by_study(self) -> dict:
+        return {}
+
+    @_once_per_file
+    def _roles_by_study(self) -> dict:
+        return {}
 
     def graph(self, study: Study):
         """The hyperparameter graph of a study (a StudyGraph, see sweeplint.graph), built on the first
@@ -180,14 +182,13 @@ class Context:
         return found
 
 
+_NOT_ASKED = object()  # (a study whose program's facts are not known yet: None is an answer)
+
+
 def revision_compared(settings) -> bool:
     """Whether the run compares each file with a revision (`check --since REF`): what the
     round-to-round rules need, before any file is read."""
     return bool(getattr(settings, "since", None))
-
-
-def _varied(study: Study) -> tuple:
-    return study.varied
 
 
 def _assign_roles(study: Study, knowledge, settings, file: ConfigFile):
