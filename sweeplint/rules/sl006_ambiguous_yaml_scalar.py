@@ -30,6 +30,11 @@ def surprise(lit: Lit, loader: str = "yaml1.1") -> str | None:
     text, value = lit.text, lit.value
     if lit.quoted or text is None:
         return None
+    kind = type(value)
+    if (kind is float or (kind is int and "0" not in text[:2])) and ":" not in text:
+        # (most literals: a float or an integer without a leading 0, which only a colon could make
+        # a surprise of, a base-60 number; the cases below then all answer None)
+        return None
     who = LOADERS.get(loader, "YAML 1.1")
     if text.lower() == "none" and value == text:
         return (f"which {who} reads as the text \"{text}\", not a null: the program gets a non-empty "
@@ -66,14 +71,19 @@ class AmbiguousYamlScalar(Rule):
         for study in ctx.studies:
             if study.loader not in LOADERS:
                 continue  # JSON and Python literals say their type
-            worded = _worded_none(study)
+            worded = None  # found for the first `none` that would be reported: most studies have none
             for label, name, lit, _kind in study_literals(ctx, study):
-                if not isinstance(lit, Lit) or id(lit) in worded:
+                if not isinstance(lit, Lit):
                     continue
                 what = surprise(lit, study.loader)
-                if what is not None:
-                    message, fix = split_help(f"{place(label, name)} is written `{lit.text}`, {what}")
-                    yield Finding(lit.span, message, help=fix)
+                if what is None:
+                    continue
+                if lit.text == "none":  # (the only text _worded_none holds)
+                    worded = _worded_none(study) if worded is None else worded
+                    if id(lit) in worded:
+                        continue
+                message, fix = split_help(f"{place(label, name)} is written `{lit.text}`, {what}")
+                yield Finding(lit.span, message, help=fix)
 
 
 def _worded_none(study) -> set[int]:
