@@ -12,7 +12,8 @@ from sweeplint.limits import bounded_study
 from sweeplint.yamldoc import YAMLReadError, compose
 
 # Words that make an unparsable file worth reporting even when it was only found by a directory walk.
-_SWEEP_HINT = re.compile(r"\b(parameters|hyperparameters|search_?[sS]pace|sweeper|feasibleSpace|_type|method)\b")
+# (compiled on first use, by re's own cache: most runs meet no such file)
+_SWEEP_HINT = r"\b(parameters|hyperparameters|search_?[sS]pace|sweeper|feasibleSpace|_type|method)\b"
 
 
 def semantics_for(path: str) -> str:
@@ -81,7 +82,7 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
     try:
         document = compose(text, semantics)
     except YAMLReadError as exc:
-        if explicit or _SWEEP_HINT.search(text):
+        if explicit or re.search(_SWEEP_HINT, text):
             return ConfigFile(path, text, format=None, problems=(Problem("SL001", exc.span, exc.message),), directives=directives)
         return ConfigFile(path, text)
 
@@ -105,7 +106,7 @@ def read_config(path: str, text: str, explicit: bool) -> ConfigFile:
                 fmt = fmt or reader.name
                 break
 
-    if fmt is None and not explicit and not (document.unsafe_tags and _SWEEP_HINT.search(text)):
+    if fmt is None and not explicit and not (document.unsafe_tags and re.search(_SWEEP_HINT, text)):
         # (a sweep whose Python tag hides its shape is still reported when a directory is checked)
         return ConfigFile(path, text)
     if fmt is None and not document.unsafe_tags:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 
 from sweeplint.model import Directive, Span
 from sweeplint.records import record
@@ -63,9 +65,6 @@ def open_regular(path: str) -> int:
 
 def _open_regular(path: str) -> tuple[int, int]:
     """open_regular's descriptor, and the file's size when it was opened."""
-    import os
-    import stat
-
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         status = os.fstat(fd)
@@ -80,8 +79,6 @@ def _open_regular(path: str) -> tuple[int, int]:
 def read_head(path, limit: int) -> bytes:
     """The first `limit` bytes of a regular file; a FIFO or device is UnreadableFile, not waited on
     (what the project walks use to peek into files they may not need)."""
-    import os
-
     with os.fdopen(open_regular(str(path)), "rb") as handle:
         return handle.read(limit)
 
@@ -96,8 +93,6 @@ def read_bytes(path: str) -> bytes:
     the size it had when opened in one read, then until the end in small reads, as it may have
     grown since or report no size (as /proc does). A read allocates all it asks for before it
     reads: asking for the whole bound would cost every file 8 MiB."""
-    import os
-
     fd, size = _open_regular(path)
     try:
         parts = [os.read(fd, min(size, MAX_FILE_BYTES) + 1)]
@@ -116,7 +111,6 @@ def read_bytes(path: str) -> bytes:
 def replace_file(path: str, data: bytes) -> None:
     """Write `data` over an existing file atomically (a temporary file beside it, then a rename),
     keeping the file's permissions: what `--fix` and `--add-noqa` write."""
-    import os
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))

@@ -18,9 +18,11 @@ from sweeplint.yamlnodes import (MAX_DEPTH, MAX_ENTRIES, MAX_NODES, TYPED_PLAIN,
 C_MAX_CHARS = 128 * 1024
 # The C composer recurses once per level; this many fit a small thread's stack (~0.5 KB a level).
 _C_MAX_LEVELS = 2 * MAX_DEPTH
-_LEADING_INDICATORS = re.compile("^[ \t?:\ufeff-]+", re.MULTILINE)
-_LEADING_INDICATORS_ANY_BREAK = re.compile("(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+")
-_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+# (compiled on first use, by re's own cache: only a libyaml that does not cap nesting needs them,
+# and compiling them cost every run's start-up ~6 M instructions)
+_LEADING_INDICATORS = "(?m)^[ \t?:\ufeff-]+"
+_LEADING_INDICATORS_ANY_BREAK = "(?:\\A|(?<=[\n\r\x85\u2028\u2029]))[ \t?:\ufeff-]+"
+_OTHER_BREAKS = "[\r\x85\u2028\u2029]"
 _STR_TAG = "tag:yaml.org,2002:str"
 IMPLICIT_TAG = ""   # what the C composer gives a node whose tag is implicit (or `!`): see _UntypedParser
 
@@ -49,8 +51,8 @@ def c_composable(text: str, json_text: bool = False) -> bool:
         flow = _json_depth(text)
         if flow is None or flow >= _C_MAX_LEVELS:
             return False
-    leading = _LEADING_INDICATORS_ANY_BREAK if _OTHER_BREAKS.search(text) else _LEADING_INDICATORS
-    return flow + 2 * (max(map(len, leading.findall(text)), default=0) + 1) <= _C_MAX_LEVELS
+    leading = _LEADING_INDICATORS_ANY_BREAK if re.search(_OTHER_BREAKS, text) else _LEADING_INDICATORS
+    return flow + 2 * (max(map(len, re.findall(leading, text)), default=0) + 1) <= _C_MAX_LEVELS
 
 
 def _json_depth(text: str) -> int | None:

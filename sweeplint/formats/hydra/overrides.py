@@ -108,6 +108,7 @@ _UINT = r"(?:0|[1-9](?:_?[0-9])*)"
 _POINT = r"(?:(?:" + _UINT + r")?\." + _DIGITS + "|" + _UINT + r"\.)"   # the longer form first
 _SIGNED = "+-0123456789"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ID = r"[A-Za-z_][A-Za-z0-9_\-]*"
 # (kind, pattern, flags, the characters a token of the pattern can start with), in rule order.
 _RULES: list[tuple[str, str, int, str]] = [
     ("punct", r"[()\[\]{},:=]", 0, "()[]{},:="),
@@ -118,7 +119,7 @@ _RULES: list[tuple[str, str, int, str]] = [
     ("bool", r"[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]", 0, "TtFf"),
     ("null", r"[Nn][Uu][Ll][Ll]", 0, "Nn"),
     ("char", r"[/\-\\+.$%*@?|]", 0, "/-\\+.$%*@?|"),
-    ("id", r"[A-Za-z_][A-Za-z0-9_\-]*", 0, _LETTERS + "_"),
+    ("id", _ID, 0, _LETTERS + "_"),
     ("esc", r"(?:\\[\\()\[\]{}:=, \t])+", 0, "\\"),
     ("ws", r"[ \t]+", 0, " \t"),
     ("quoted", r"\"(?:(?:\\\\)*|.*?[^\\](?:\\\\)*)\"", re.S, '"'),
@@ -149,7 +150,15 @@ class _RulesAt(dict):
 
 
 _RULES_AT = _RulesAt()
-_RULES_AT.prepare(_LETTERS + _SIGNED + "_()[]{},:=. \t")
+_RULES_AT.prepare(_SIGNED + ". \t")
+# Two kinds of token need no contest between rules. A punctuation mark is a token of one character
+# (no other rule starts with one). A word (a letter or `_` first) is the `id` rule's longest match:
+# the rules that tie with it on a word spelled as they spell it, `inf`/`nan`, `true`/`false` and
+# `null` in any case, come first, and no other rule matches from a letter.
+_PUNCT = "()[]{},:="
+_WORD_START = frozenset(_LETTERS + "_")
+_WORD = re.compile(_ID)
+_KEYWORDS = {"inf": "float", "nan": "float", "true": "bool", "false": "bool", "null": "null"}
 _BOOL = {"true": True, "false": False}
 _QUOTED_ESCAPES = {"'": r"(\\)+'", '"': r'(\\)+"'}  # (compiled on first use, by re's cache)
 
@@ -168,20 +177,30 @@ def tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     pos, length = 0, len(text)
     while pos < length:
+        char = text[pos]
+        if char in _PUNCT:
+            tokens.append(_Tok("punct", char, pos, pos + 1))
+            pos += 1
+            continue
+        if char in _WORD_START:
+            end = _WORD.match(text, pos).end()
+            word = text[pos:end]
+            tokens.append(_Tok(_KEYWORDS.get(word.lower(), "id"), word, pos, end))
+            pos = end
+            continue
         best_kind, best_end = None, pos
-        for kind, pattern in _RULES_AT[text[pos]]:
+        for kind, pattern in _RULES_AT[char]:
             m = pattern.match(text, pos)
             if m is not None:
                 end = m.end()
                 if end > best_end:
                     best_kind, best_end = kind, end
         if best_kind is None:
-            ch = text[pos]
-            if ch in "'\"":
-                raise OverrideSyntaxError(f"the quoted string starting here is never closed (add a closing {ch})", pos, len(text))
-            if ch == "\\":
+            if char in "'\"":
+                raise OverrideSyntaxError(f"the quoted string starting here is never closed (add a closing {char})", pos, len(text))
+            if char == "\\":
                 raise OverrideSyntaxError("a backslash here escapes nothing Hydra knows", pos)
-            raise OverrideSyntaxError(f"Hydra's override grammar does not allow the character {ch!r} here "
+            raise OverrideSyntaxError(f"Hydra's override grammar does not allow the character {char!r} here "
                                       f"(quote the value to use it)", pos)
         tokens.append(_Tok(best_kind, text[pos:best_end], pos, best_end))
         pos = best_end
