@@ -90,7 +90,6 @@ SHAPES = {
     'sweeplint.model:Problem': 'init,eq,frozen,slots:code,span,message',
     'sweeplint.model:RandomDraw': 'init,eq,frozen,slots:call,span,built,parameter,sampler,remedy',
     'sweeplint.model:SpaceShape': 'init,eq,frozen,slots:declared_type,keys,span',
-    'sweeplint.model:Span': 'eq,order,frozen,slots:line,column,end_line,end_column',
     'sweeplint.model:Study': 'init,eq,frozen,slots:format,loader,span,parameters,method,objective,budget,early_stopping,program,parallel,keeps_trials,command,command_span,declarations*,unknown_keys,problems,name,derivations,trial_template,random_draws',
     'sweeplint.model:TrialBinding': 'init,eq,frozen,slots:name,reference,span,used',
     'sweeplint.model:TrialTemplate': 'init,eq,frozen,slots:bindings,placeholders',
@@ -2133,44 +2132,6 @@ def sweeplint_model__SpaceShape__eq(self, other):
 
 def sweeplint_model__SpaceShape__hash(self):
     return hash((self.declared_type,self.keys,self.span,))
-
-
-def sweeplint_model__Span__repr(self):
-    return f"{self.__class__.__qualname__}(line={self.line!r}, column={self.column!r}, end_line={self.end_line!r}, end_column={self.end_column!r})"
-
-
-def sweeplint_model__Span__eq(self, other):
-    if other.__class__ is self.__class__:
-        return (self.line,self.column,self.end_line,self.end_column,) == (other.line,other.column,other.end_line,other.end_column,)
-    return NotImplemented
-
-
-def sweeplint_model__Span__hash(self):
-    return hash((self.line,self.column,self.end_line,self.end_column,))
-
-
-def sweeplint_model__Span__lt(self, other):
-    if other.__class__ is self.__class__:
-        return (self.line,self.column,self.end_line,self.end_column,) < (other.line,other.column,other.end_line,other.end_column,)
-    return NotImplemented
-
-
-def sweeplint_model__Span__le(self, other):
-    if other.__class__ is self.__class__:
-        return (self.line,self.column,self.end_line,self.end_column,) <= (other.line,other.column,other.end_line,other.end_column,)
-    return NotImplemented
-
-
-def sweeplint_model__Span__gt(self, other):
-    if other.__class__ is self.__class__:
-        return (self.line,self.column,self.end_line,self.end_column,) > (other.line,other.column,other.end_line,other.end_column,)
-    return NotImplemented
-
-
-def sweeplint_model__Span__ge(self, other):
-    if other.__class__ is self.__class__:
-        return (self.line,self.column,self.end_line,self.end_column,) >= (other.line,other.column,other.end_line,other.end_column,)
-    return NotImplemented
 
 
 sweeplint_model__Study__set_format = None

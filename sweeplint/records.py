@@ -137,8 +137,8 @@ def shape_of(cls, init: bool, eq: bool, order: bool, frozen: bool, slots: bool =
     """What the generated methods of a class depend on: `init,eq,frozen,slots:a,b,c*` (`*`: a field made
     by its default factory). None when the class needs what only `dataclass` does: inherited
     fields, ClassVar, InitVar, keyword-only fields, fields left out of init, repr, comparison or
-    hash, __post_init__, or a method of its own dataclass would also write (Span's own
-    initialiser, with init=False, is the one allowed)."""
+    hash, __post_init__, or a method of its own dataclass would also write (an initialiser of its
+    own, with init=False, is the one allowed)."""
     if any("__dataclass_fields__" in vars(base) for base in cls.__mro__[1:]):
         return None
     namespace = cls.__dict__  # (a new view at each `cls.__dict__`: taken once, for some eighty classes a start)
@@ -393,7 +393,7 @@ def _freeze(cls, names: tuple[str, ...], slots: bool) -> None:
         _attach(cls, "__getstate__", __getstate__)
         _attach(cls, "__setstate__", __setstate__)
         # Pickled and copied as a call of the class with its fields in order (an initialiser of its
-        # own, Span's, takes them so too): a pool's outcomes cross between processes this way, and
+        # own must take them so too): a pool's outcomes cross between processes this way, and
         # a call of the compiled initialiser is cheaper than the loop of __setstate__.
         values = attrgetter(*names) if len(names) > 1 else (lambda self: tuple(getattr(self, n) for n in names))
 
