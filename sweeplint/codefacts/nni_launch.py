@@ -93,20 +93,21 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
     if entries is None:
         return []
     found = []
+    prefix = os.path.join(folder, "")  # (a listed name holds no separator: prefix + name is the join)
     for name in list(entries)[:MAX_LAUNCHERS]:
-        if suffix(name) not in (".yml", ".yaml", ".py") or not entries[name]:
+        # Only a launcher that can name a search space is kept: an experiment config names one
+        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
+        # before looking further). Most files of a folder of configs are neither, and their text
+        # is not scanned for commands.
+        word = LAUNCHER_WORDS.get(suffix(name))  # (its keys: .yml, .yaml and .py)
+        if word is None or not entries[name]:
             continue
-        path = os.path.join(folder, name)
+        path = prefix + name
         if not folders.may_launch(path):  # (a config this run has read: its text names no search space)
             continue
         text = folders.text(path, MAX_BYTES)
         if text is None:
             continue
-        # Only a launcher that can name a search space is kept: an experiment config names one
-        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
-        # before looking further). Most files of a folder of configs are neither, and their text
-        # is not scanned for commands.
-        word = LAUNCHER_WORDS[suffix(name)]
         if name.endswith(".py"):
             if word not in text:
                 continue
