@@ -129,25 +129,38 @@ def container_program(config_path: str, root: Path, image_path: str | None,
     except (OSError, RuntimeError):
         return None
     if folders is None:
-        return _container_program(Path(config_folder), root, image_path, cache, None)
-    # The configs of a folder share its answer: worked out once per folder, image path and run.
-    return folders.remembered(("container program", config_folder, str(root), image_path),
-                              lambda: _container_program(Path(config_folder), root, image_path, cache, folders))
+        return _in_dockerfiles(_project_dockerfiles(Path(config_folder), root, cache, None), image_path)
+    # The configs of a folder share their project's Dockerfiles, and its answer for each image path:
+    # each worked out once per folder and run. Most projects have no Dockerfile, and then no trial
+    # of theirs runs a file of the repository, whatever path it names.
+    project = str(root)
+    files = folders.remembered(("project dockerfiles", config_folder, project),
+                               lambda: _project_dockerfiles(Path(config_folder), root, cache, folders))
+    if not files:
+        return None
+    return folders.remembered(("container program", config_folder, project, image_path),
+                              lambda: _in_dockerfiles(files, image_path))
 
 
-def _container_program(config_folder: Path, root: Path, image_path: str | None, cache: dict | None,
-                       folders) -> Path | None:
+def _project_dockerfiles(config_folder: Path, root: Path, cache: dict | None, folders) -> list[Dockerfile]:
+    """The Dockerfiles of the project a config folder belongs to (none when it cannot be told)."""
     from sweeplint.codefacts.program import project_folder
 
     try:
         folder = project_folder(config_folder, folders) or root
     except (OSError, RuntimeError):
-        return None
+        return []
     files = cache.get(folder) if cache is not None else None
     if files is None:
         files = dockerfiles(folder, folders)
         if cache is not None:
             cache[folder] = files
+    return files
+
+
+def _in_dockerfiles(files: list[Dockerfile], image_path: str | None) -> Path | None:
+    """The repository file the project's Dockerfiles put at `image_path`, or, for None, the script
+    of its only Dockerfile that runs one."""
     if image_path is not None:
         hits = in_image(image_path, files) if image_path.startswith("/") else []
         return hits[0] if len(hits) == 1 else None

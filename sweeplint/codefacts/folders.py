@@ -52,7 +52,7 @@ class FolderView:
         self._texts: dict[tuple[str, int], str | None] = {}
         self._answers: dict[tuple, object] = {}
         self._not_launchers: set[str] = set()   # files the run read that cannot launch a search space
-        self._unresolved_not_launchers: list[str] = []   # the same, by the paths the run gave them
+        self._unresolved_not_launchers: dict[str, list[str]] = {}   # the same: names by the folder the run gave
 
     def remembered(self, question: tuple, answer: Callable[[], T]) -> T:
         """The answer to a question about the files (`question` names it and its arguments),
@@ -210,19 +210,23 @@ class FolderView:
         (most files of a folder of configs are configs). Only a non-empty ASCII text answers: it
         holds the word exactly when the file's bytes do (an unreadable file has the text "", and a
         UTF-16 file's bytes could hold a word its text does not)."""
-        word = LAUNCHER_WORDS.get(suffix(os.path.basename(path)))
+        folder, name = os.path.split(path)
+        word = LAUNCHER_WORDS.get(suffix(name))
         if word is not None and text and word not in text and text.isascii():
-            self._unresolved_not_launchers.append(path)  # (resolved when a scan asks: most runs never do)
+            # (resolved when a scan asks, most runs never do; by folder, as a folder's configs share it)
+            self._unresolved_not_launchers.setdefault(folder, []).append(name)
 
     def may_launch(self, path: str) -> bool:
         """False for a file (by the path its resolved folder gives it) whose text, read by the run,
         cannot launch a search space (see note_read); True when the run cannot tell."""
-        for noted in self._unresolved_not_launchers:
-            folder, name = os.path.split(noted)
+        for folder, names in self._unresolved_not_launchers.items():
             try:
-                self._not_launchers.add(os.path.join(self.real(folder or "."), name))
+                # Each name follows its folder's resolved path: a name split off a path holds no
+                # separator, and this is what os.path.join gives, asked once per folder.
+                prefix = os.path.join(self.real(folder or "."), "")
             except (OSError, RuntimeError, ValueError):  # (a folder that cannot be resolved: the file is read)
                 continue
+            self._not_launchers.update(prefix + name for name in names)
         self._unresolved_not_launchers.clear()
         return path not in self._not_launchers
 

@@ -31,10 +31,14 @@ def launched_program(space_path: str, folders: FolderView | None = None) -> tupl
     """(the script as the launcher names it, its path) for a search space file, or None.
     `folders`: the run's view of the file system (a folder's launchers read once per run)."""
     folders = folders if folders is not None else FolderView()
-    space = Path(folders.real(space_path))
+    real = folders.real(space_path)
+    launchers = _launchers_beside(real, (".yml", ".yaml", ".py"), folders)
+    if not launchers:
+        return None  # (most search spaces: no Path made for them)
+    space = Path(real)
     folder = space.parent
     found: set[tuple[str, Path]] = set()
-    for launcher in _launchers_beside(space, (".yml", ".yaml", ".py"), folders):
+    for launcher in launchers:
         if launcher.name.endswith(".py"):
             if space.name not in launcher.text or "search_space" not in launcher.text:
                 continue
@@ -51,10 +55,12 @@ def named_by_experiment_config(space_path: str, folders: FolderView | None = Non
     """Whether an experiment config (YAML) beside the search space names it: that config is then the
     study that carries the objective, and findings about the objective belong to it."""
     folders = folders if folders is not None else FolderView()
-    space = Path(folders.real(space_path))
-    return any(_same(space.parent / n, space, folders)
-               for launcher in _launchers_beside(space, (".yml", ".yaml"), folders)
-               for n in launcher.spaces)
+    real = folders.real(space_path)
+    launchers = _launchers_beside(real, (".yml", ".yaml"), folders)
+    if not launchers:
+        return False
+    space = Path(real)
+    return any(_same(space.parent / n, space, folders) for launcher in launchers for n in launcher.spaces)
 
 
 class _Launcher:
@@ -71,11 +77,13 @@ class _Launcher:
         self.code_dir = code_dir      # the trial code folder it names
 
 
-def _launchers_beside(space: Path, suffixes: tuple[str, ...], folders: FolderView) -> list[_Launcher]:
-    folder = str(space.parent)
+def _launchers_beside(space: str, suffixes: tuple[str, ...], folders: FolderView) -> list[_Launcher]:
+    """The launchers beside a search space (its resolved path), by suffix. Asked for every search
+    space, most often of a folder without any: its path is split as a string, not made a Path."""
+    folder, name = os.path.split(space)
     # Many search spaces share a folder: its files are scanned once per run, not once per space.
     launchers = folders.remembered(("nni launchers", folder), lambda: _launchers(folder, folders))
-    return [x for x in launchers if x.name != space.name and suffix(x.name) in suffixes]
+    return [x for x in launchers if x.name != name and suffix(x.name) in suffixes]
 
 
 def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
@@ -85,20 +93,21 @@ def _launchers(folder: str, folders: FolderView) -> list[_Launcher]:
     if entries is None:
         return []
     found = []
+    prefix = os.path.join(folder, "")  # (a listed name holds no separator: prefix + name is the join)
     for name in list(entries)[:MAX_LAUNCHERS]:
-        if suffix(name) not in (".yml", ".yaml", ".py") or not entries[name]:
+        # Only a launcher that can name a search space is kept: an experiment config names one
+        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
+        # before looking further). Most files of a folder of configs are neither, and their text
+        # is not scanned for commands.
+        word = LAUNCHER_WORDS.get(suffix(name))  # (its keys: .yml, .yaml and .py)
+        if word is None or not entries[name]:
             continue
-        path = os.path.join(folder, name)
+        path = prefix + name
         if not folders.may_launch(path):  # (a config this run has read: its text names no search space)
             continue
         text = folders.text(path, MAX_BYTES)
         if text is None:
             continue
-        # Only a launcher that can name a search space is kept: an experiment config names one
-        # with `searchSpace...:`, a Python launcher mentions `search_space` (what every caller asks
-        # before looking further). Most files of a folder of configs are neither, and their text
-        # is not scanned for commands.
-        word = LAUNCHER_WORDS[suffix(name)]
         if name.endswith(".py"):
             if word not in text:
                 continue
@@ -154,9 +163,13 @@ class LaunchBudget:
 def launch_budget(space_path: str, folders: FolderView | None = None) -> LaunchBudget | None:
     """The budget of the one Python launcher beside a search space that uses it, read as text."""
     folders = folders if folders is not None else FolderView()
-    space = Path(folders.real(space_path))
+    real = folders.real(space_path)
+    launchers = _launchers_beside(real, (".py",), folders)
+    if not launchers:
+        return None
+    space = Path(real)
     found: list[LaunchBudget] = []
-    for launcher in _launchers_beside(space, (".py",), folders):
+    for launcher in launchers:
         name, text = launcher.name, launcher.text
         if space.name not in text or "search_space" not in text:
             continue

@@ -133,10 +133,10 @@ def _display(path: Path) -> str:
 
 
 def _declared_program(config_path: str, settings: Any) -> str | None:
-    from sweeplint.settings import relative_to_root
-
     if settings is None or not getattr(settings, "studies", ()):
         return None
+    from sweeplint.settings import relative_to_root  # (imported only when studies are declared)
+
     rel = relative_to_root(config_path, settings.root)
     for s in getattr(settings, "studies", ()):
         if s.program and (fnmatch.fnmatch(rel, s.config) or fnmatch.fnmatch(os.path.basename(config_path), s.config)):
@@ -211,7 +211,9 @@ def _hydra_tables(root: Path, start: Path, cache: dict | None, view: FolderView)
                 by_dir.setdefault(entry.config_dir, []).append(entry)
             if cache is not None:
                 cache[key] = by_dir
-        tables.append((by_dir, [entry for holder in (start, *start.parents) for entry in by_dir.get(holder, ())]))
+        # (most folders searched hold no task function: no need to make and hash the folders above)
+        above = [entry for holder in (start, *start.parents) for entry in by_dir.get(holder, ())] if by_dir else []
+        tables.append((by_dir, above))
     return tables
 
 
