@@ -23,9 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterable
 
 from sweeplint.source import MAX_FILE_BYTES, UnreadableFile, open_regular, read_bytes
 

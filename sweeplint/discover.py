@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from sweeplint.records import record
 from sweeplint.settings import DEFAULT_EXCLUDE, relative_to_root

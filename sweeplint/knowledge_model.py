@@ -7,8 +7,8 @@ optimizers, and how a parameter name is matched to its family.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sweeplint.records import field, record
 from sweeplint.schedules import Schedules

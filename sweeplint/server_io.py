@@ -10,8 +10,8 @@ dropped, and reading goes on with the next header block, so the server never sto
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 TYPE_CHECKING = False  # (typing is for type checkers only: see README, "Adding a format or a rule")
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ written in the project with no `**kwargs`.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from sweeplint.codefacts.facts import FileFacts, FunctionDef
 from sweeplint.records import record

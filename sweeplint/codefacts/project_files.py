@@ -4,8 +4,8 @@ are looked for, bounded in files looked at and bytes read from each."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 from sweeplint.codefacts.program import SKIP_DIRS
 from sweeplint.source import UnreadableFile, read_head

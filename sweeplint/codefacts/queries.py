@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sweeplint.diagnostics import Related
 from sweeplint.model import Lit, Span, Study

@@ -9,8 +9,8 @@ importer counts: with two, the sweep's program is ambiguous.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from sweeplint.codefacts.facts import FileFacts
 from sweeplint.codefacts.program import local_module, project_folder

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 
 from sweeplint.codefacts.queries import has_token, normalise_metric, related, short
 from sweeplint.diagnostics import Finding, Severity
